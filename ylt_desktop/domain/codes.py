@@ -289,3 +289,12 @@ def check_phone(
         return []
     message = f"{label}格式不正确：手机应为11位（1[3-9]开头），座机如 0791-88888888"
     return [error(field, message)]
+
+
+def make_uscc(prefix: str, division: str, org_body: str) -> str:
+    """A valid USCC from its registration prefix (2), division (6) and organisation body (8).
+
+    Used by the demo and test data generators; both check characters are computed.
+    """
+    first17 = prefix + division + org_body + _org_check_char(org_body)
+    return first17 + uscc_check_char(first17)

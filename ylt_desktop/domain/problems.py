@@ -34,3 +34,11 @@ def warning(field: str, message: str) -> Problem:
 
 def has_errors(problems: list[Problem]) -> bool:
     return any(p.is_error for p in problems)
+
+
+class RuleViolation(Exception):
+    """Raised by a command when errors stand; carries every problem for the form to show."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("；".join(p.message for p in problems if p.is_error))

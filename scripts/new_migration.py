@@ -1,0 +1,25 @@
+"""Autogenerate a migration from the models: python scripts/new_migration.py "message" REV_ID."""
+
+import sys
+import tempfile
+from pathlib import Path
+
+from alembic import command
+
+from ylt_desktop.store.db import alembic_config, make_engine, upgrade
+
+
+def main() -> None:
+    message, rev_id = sys.argv[1], sys.argv[2]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "scratch.sqlite"
+        engine = make_engine(path)
+        try:
+            upgrade(engine, path)
+        except Exception:  # no revisions yet
+            pass
+        command.revision(alembic_config(engine), message=message, autogenerate=True, rev_id=rev_id)
+
+
+if __name__ == "__main__":
+    main()

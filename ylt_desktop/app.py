@@ -1,0 +1,85 @@
+"""Start-up of the desktop program: arguments, logging, font, database, first run, window."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from ylt_desktop import __version__
+from ylt_desktop.paths import data_dir, default_db_path, resource_path
+
+log = logging.getLogger(__name__)
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="ylt-desktop", description="医联体成员数据填报")
+    parser.add_argument("--db", type=Path, help="数据库文件路径（默认：用户数据目录）")
+    parser.add_argument("--demo", action="store_true", help="打开示例医联体（单独的示例数据库）")
+    parser.add_argument("--lang", choices=["zh_CN", "en"], default="zh_CN", help="界面语言")
+    parser.add_argument("--version", action="version", version=__version__)
+    return parser.parse_args(argv)
+
+
+def db_path_for(args: argparse.Namespace) -> Path:
+    if args.db:
+        return args.db
+    return data_dir() / "demo.sqlite" if args.demo else default_db_path()
+
+
+def install_translator(app, lang: str) -> None:  # noqa: ANN001
+    from PySide6.QtCore import QTranslator
+
+    if lang == "zh_CN":
+        return  # source strings are Simplified Chinese
+    translator = QTranslator(app)
+    if translator.load(str(resource_path("translations", f"ylt_{lang}.qm"))):
+        app.installTranslator(translator)
+        app._ylt_translator = translator  # keep a reference
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    from ylt_desktop.logs import setup_logging
+
+    setup_logging()
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    from ylt_desktop.store.db import open_database
+    from ylt_desktop.ui.errors import install_excepthook, show_error
+    from ylt_desktop.ui.fonts import install_font
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("YLT Desktop")
+    install_font(app)
+    install_translator(app, args.lang)
+    install_excepthook()
+    try:
+        db = open_database(db_path_for(args))
+    except Exception as exc:  # an unreadable or damaged file: say so, never write to it
+        log.exception("cannot open database")
+        show_error(None, exc)
+        return 2
+    from ylt_desktop.store.institutions import get_consortium
+
+    with db.session() as s:
+        empty = get_consortium(s) is None
+    if empty and args.demo:
+        from ylt_desktop.demo import build_demo
+
+        build_demo(db)
+    elif empty:
+        from ylt_desktop.ui.first_run import FirstRunDialog
+
+        if FirstRunDialog(db).exec() != QDialog.DialogCode.Accepted:
+            return 0
+    from ylt_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(db)
+    window.show()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

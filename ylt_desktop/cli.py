@@ -1,0 +1,157 @@
+"""``ylt``: the same operations as the program, without a screen.
+
+Each command is a function taking the parsed arguments and returning an exit code.
+Exit 0 on success, 1 when the data break a rule, 2 on bad usage or an unreadable database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ylt_desktop.domain.problems import RuleViolation
+from ylt_desktop.paths import default_db_path
+
+
+def _open(args: argparse.Namespace):  # noqa: ANN202
+    from ylt_desktop.store.db import open_database
+
+    return open_database(args.db)
+
+
+def _print_problems(exc: RuleViolation) -> None:
+    for p in exc.problems:
+        level = "错误" if p.is_error else "警告"
+        print(f"{level}\t{p.field}\t{p.message}", file=sys.stderr)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from ylt_desktop.domain.institution import InstitutionData
+    from ylt_desktop.store import institutions as store
+
+    lead = InstitutionData(
+        name=args.lead,
+        uscc=args.lead_uscc or "",
+        division=args.division,
+        category=args.lead_category,
+        level=args.lead_level,
+        joined=args.founded,
+    )
+    db = _open(args)
+    with db.session() as s:
+        store.initialize(
+            s,
+            name=args.name,
+            kind=args.kind,
+            division=args.division,
+            founded=args.founded,
+            lead=lead,
+        )
+    print(f"已创建医联体“{args.name}”：{db.path}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from ylt_desktop.demo import build_demo
+    from ylt_desktop.store.institutions import get_consortium
+
+    db = _open(args)
+    with db.session() as s:
+        if get_consortium(s) is not None:
+            print(f"数据库已有医联体，未写入示例数据：{db.path}", file=sys.stderr)
+            return 1
+    build_demo(db)
+    print(f"已生成示例医联体：{db.path}")
+    return 0
+
+
+def _emit(rows: list[dict[str, Any]], as_json: bool) -> None:
+    if as_json:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1, default=str)
+        print()
+        return
+    if rows:
+        print("\t".join(rows[0]))
+    for row in rows:
+        print("\t".join("" if v is None else str(v) for v in row.values()))
+
+
+def cmd_institutions_list(args: argparse.Namespace) -> int:
+    from ylt_desktop.store import institutions as store
+
+    db = _open(args)
+    with db.session() as s:
+        rows = [
+            {
+                "id": i.id,
+                "name": i.name,
+                "uscc": i.uscc or "",
+                "division": i.division,
+                "category": i.category,
+                "level": i.level,
+                "role": i.role,
+                "joined": i.joined.isoformat(),
+                "left": i.left.isoformat() if i.left else None,
+                "beds_actual": i.beds_actual,
+                "health_tech_staff": i.health_tech_staff,
+            }
+            for i in store.list_institutions(s)
+        ]
+    _emit(rows, args.json)
+    return 0
+
+
+def _date(text: str):  # noqa: ANN202
+    import datetime as dt
+
+    return dt.date.fromisoformat(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ylt", description="医联体成员数据填报（命令行）")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, func: Any, parent: Any = sub, **kw: Any) -> argparse.ArgumentParser:
+        p = parent.add_parser(name, **kw)
+        p.add_argument("--db", type=Path, default=default_db_path(), help="数据库文件路径")
+        p.set_defaults(func=func)
+        return p
+
+    p = add("init", cmd_init, help="创建医联体及其牵头单位")
+    p.add_argument("--name", required=True, help="医联体名称")
+    p.add_argument("--kind", required=True, help="医联体类型，如 县域医共体")
+    p.add_argument("--division", required=True, help="所在地区行政区划代码")
+    p.add_argument("--founded", type=_date, help="成立日期 YYYY-MM-DD")
+    p.add_argument("--lead", required=True, help="牵头单位名称")
+    p.add_argument("--lead-uscc", help="牵头单位统一社会信用代码")
+    p.add_argument("--lead-category", default="综合医院")
+    p.add_argument("--lead-level", default="二级甲等")
+
+    add("demo", cmd_demo, help="生成示例医联体")
+
+    inst = sub.add_parser("institutions", help="成员单位").add_subparsers(
+        dest="action", required=True
+    )
+    p = add("list", cmd_institutions_list, parent=inst, help="列出成员单位")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "founded", 0) is None:
+        import datetime as dt
+
+        args.founded = dt.date.today()
+    try:
+        return args.func(args)
+    except RuleViolation as exc:
+        _print_problems(exc)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Storage floor: SQLAlchemy models, the engine, migrations, queries and commands. Knows no Qt."""

@@ -1,0 +1,125 @@
+"""Opening the database: engine set-up, migration to head after a backup, sessions.
+
+The engine is opened at start-up by ``open_database``, never at import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+@dataclass
+class Database:
+    path: Path
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self.sessions() as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.close()
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}")
+    event.listen(engine, "connect", _on_connect)
+    return engine
+
+
+def alembic_config(engine: Engine):  # noqa: ANN201 - alembic types are imported lazily
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    cfg = alembic_config(None)  # type: ignore[arg-type]
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def backup_copy(path: Path, *, reason: str) -> Path:
+    """Copy the database with SQLite's online backup API into ``backups/`` beside it."""
+    folder = path.parent / "backups"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = folder / f"{path.stem}-{stamp}-{reason}.sqlite"
+    src = sqlite3.connect(path)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    log.info("backup written: %s", target)
+    return target
+
+
+def upgrade(engine: Engine, path: Path) -> None:
+    """Bring the schema to head; an existing older database is backed up first."""
+    from alembic import command
+
+    current = current_revision(engine)
+    head = head_revision()
+    if current == head:
+        return
+    if current is not None or _has_tables(engine):
+        backup_copy(path, reason=f"before-migration-{current or 'none'}")
+    log.info("migrating %s from %s to %s", path, current, head)
+    command.upgrade(alembic_config(engine), "head")
+
+
+def _has_tables(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        row = conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE type='table'").one()
+    return row[0] > 0
+
+
+def open_database(path: str | Path) -> Database:
+    """Open (creating if needed) the database at ``path`` and migrate it to head."""
+    path = Path(path).expanduser().resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(path)
+    upgrade(engine, path)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    return Database(path=path, engine=engine, sessions=sessions)

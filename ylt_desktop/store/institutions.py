@@ -1,0 +1,174 @@
+"""Queries and one-transaction commands for institutions and the consortium."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, fields
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ylt_desktop.domain import lists
+from ylt_desktop.domain.institution import (
+    InstitutionData,
+    validate_consortium,
+    validate_institution,
+)
+from ylt_desktop.domain.problems import RuleViolation, error, has_errors
+from ylt_desktop.domain.text import normalize_code, normalize_name
+from ylt_desktop.store.models import (
+    Agreement,
+    AgreementRecipient,
+    Consortium,
+    Institution,
+    Rotation,
+    Staff,
+)
+from ylt_desktop.store.tx import transaction
+
+
+def get_consortium(session: Session) -> Consortium | None:
+    return session.scalars(select(Consortium).limit(1)).first()
+
+
+def initialize(
+    session: Session,
+    *,
+    name: str,
+    kind: str,
+    division: str,
+    founded: dt.date | None = None,
+    lead: InstitutionData,
+) -> Consortium:
+    """Create the consortium and its lead unit together, in one transaction (first run)."""
+    with transaction(session):
+        problems = validate_consortium(name=name, kind=kind, division=division)
+        if get_consortium(session) is not None:
+            problems.append(error("name", "本数据库已有医联体，一个数据库只能保存一个医联体"))
+        lead.role = lists.ROLE_LEAD
+        problems += [
+            type(p)(f"lead.{p.field}", p.level, p.message) for p in check_institution(session, lead)
+        ]
+        if has_errors(problems):
+            raise RuleViolation(problems)
+        consortium = Consortium(
+            name=normalize_name(name), kind=kind, division=normalize_code(division), founded=founded
+        )
+        session.add(consortium)
+        _insert(session, lead)
+    return consortium
+
+
+def list_institutions(session: Session) -> list[Institution]:
+    return list(session.scalars(select(Institution).order_by(Institution.id)))
+
+
+def count_institutions(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Institution)) or 0
+
+
+def lead_institution(session: Session) -> Institution | None:
+    stmt = select(Institution).where(Institution.role == lists.ROLE_LEAD).limit(1)
+    return session.scalars(stmt).first()
+
+
+def to_data(inst: Institution) -> InstitutionData:
+    data = InstitutionData(**{f.name: getattr(inst, f.name) for f in fields(InstitutionData)})
+    data.uscc = inst.uscc or ""
+    return data
+
+
+def _store_checks(session: Session, d: InstitutionData, own_id: int | None) -> list:
+    """Rules that need other records: unique name and USCC, exactly one lead unit."""
+    problems = []
+    others = (
+        select(Institution.id).where(Institution.id != own_id) if own_id else select(Institution.id)
+    )
+    if d.name and session.scalar(others.where(Institution.name_key == d.name).limit(1)):
+        problems.append(error("name", f"机构名称“{d.name}”已存在，同一医联体内不得重名"))
+    if d.uscc and session.scalar(others.where(Institution.uscc == d.uscc).limit(1)):
+        problems.append(error("uscc", f"统一社会信用代码 {d.uscc} 已被其他机构使用"))
+    if d.role == lists.ROLE_LEAD:
+        lead = lead_institution(session)
+        if lead is not None and lead.id != own_id:
+            problems.append(
+                error("role", f"医联体只能有一个牵头单位，现为“{lead.name}”；请先将其改为成员单位")
+            )
+    return problems
+
+
+def _apply(inst: Institution, d: InstitutionData) -> None:
+    for key, value in asdict(d).items():
+        setattr(inst, key, value)
+    inst.uscc = d.uscc or None
+    inst.name_key = d.name
+
+
+def check_institution(
+    session: Session, data: InstitutionData, *, own_id: int | None = None
+) -> list:
+    """All problems of ``data`` as the form shows them: domain rules plus store rules."""
+    d = data.normalized()
+    return validate_institution(d) + _store_checks(session, d, own_id)
+
+
+def create_institution(session: Session, *, data: InstitutionData) -> Institution:
+    """Validate and insert in one transaction; raises RuleViolation when errors stand."""
+    with transaction(session):
+        problems = check_institution(session, data)
+        if has_errors(problems):
+            raise RuleViolation(problems)
+        inst = _insert(session, data)
+    return inst
+
+
+def _insert(session: Session, data: InstitutionData) -> Institution:
+    inst = Institution()
+    _apply(inst, data.normalized())
+    session.add(inst)
+    session.flush()
+    return inst
+
+
+def update_institution(
+    session: Session, *, institution_id: int, data: InstitutionData
+) -> Institution:
+    with transaction(session):
+        inst = session.get(Institution, institution_id)
+        if inst is None:
+            raise RuleViolation([error("name", "该机构已被删除")])
+        problems = check_institution(session, data, own_id=institution_id)
+        if has_errors(problems):
+            raise RuleViolation(problems)
+        _apply(inst, data.normalized())
+    return inst
+
+
+def references_to(session: Session, institution_id: int) -> dict[str, int]:
+    """How many records point at an institution, by Chinese record name."""
+    counts = {
+        "人员（所属机构）": select(func.count()).where(Staff.home_id == institution_id),
+        "人员流动（派出或接收单位）": select(func.count()).where(
+            (Rotation.from_id == institution_id) | (Rotation.to_id == institution_id)
+        ),
+        "资源共享协议（提供方）": select(func.count()).where(
+            Agreement.provider_id == institution_id
+        ),
+        "资源共享协议（接收方）": select(func.count()).where(
+            AgreementRecipient.institution_id == institution_id
+        ),
+    }
+    found = {label: session.scalar(stmt) or 0 for label, stmt in counts.items()}
+    return {label: n for label, n in found.items() if n}
+
+
+def delete_institution(session: Session, *, institution_id: int) -> None:
+    """Delete in one transaction; refused with a reason while other records point at it."""
+    with transaction(session):
+        refs = references_to(session, institution_id)
+        if refs:
+            detail = "、".join(f"{label} {n} 条" for label, n in refs.items())
+            raise RuleViolation([error("name", f"不能删除：仍有记录引用该机构（{detail}）")])
+        inst = session.get(Institution, institution_id)
+        if inst is not None:
+            session.delete(inst)

@@ -1,0 +1,245 @@
+"""The typed ORM models of every record kind (DESIGN.md §1). One declarative base."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Stamped:
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime, server_default=func.current_timestamp()
+    )
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime, server_default=func.current_timestamp(), onupdate=func.current_timestamp()
+    )
+
+
+class Consortium(Base):
+    __tablename__ = "consortium"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(20))
+    division: Mapped[str] = mapped_column(String(12))
+    founded: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Institution(Stamped, Base):
+    __tablename__ = "institution"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    # Trimmed name without full-width spaces: what uniqueness is judged on.
+    name_key: Mapped[str] = mapped_column(String(100), unique=True)
+    uscc: Mapped[str | None] = mapped_column(String(18), unique=True)
+    licence_no: Mapped[str] = mapped_column(String(30), default="")
+    division: Mapped[str] = mapped_column(String(12))
+    category: Mapped[str] = mapped_column(String(20))
+    level: Mapped[str] = mapped_column(String(10))
+    ownership: Mapped[str] = mapped_column(String(10))
+    role: Mapped[str] = mapped_column(String(10))
+    joined: Mapped[dt.date] = mapped_column(Date)
+    left: Mapped[dt.date | None] = mapped_column(Date)
+    beds_authorised: Mapped[int] = mapped_column(Integer, default=0)
+    beds_actual: Mapped[int] = mapped_column(Integer, default=0)
+    staff_total: Mapped[int] = mapped_column(Integer, default=0)
+    health_tech_staff: Mapped[int] = mapped_column(Integer, default=0)
+    doctors: Mapped[int] = mapped_column(Integer, default=0)
+    nurses: Mapped[int] = mapped_column(Integer, default=0)
+    address: Mapped[str] = mapped_column(String(200), default="")
+    contact: Mapped[str] = mapped_column(String(30), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+
+
+class Staff(Stamped, Base):
+    __tablename__ = "staff"
+    __table_args__ = (UniqueConstraint("id_type", "id_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(30))
+    sex: Mapped[str] = mapped_column(String(2))
+    id_type: Mapped[str] = mapped_column(String(12))
+    id_number: Mapped[str] = mapped_column(String(30))
+    licence_code: Mapped[str] = mapped_column(String(30), default="")
+    title: Mapped[str] = mapped_column(String(10))
+    specialty: Mapped[str] = mapped_column(String(30), default="")
+    home_id: Mapped[int] = mapped_column(
+        ForeignKey("institution.id", ondelete="RESTRICT"), index=True
+    )
+
+    home: Mapped[Institution] = relationship(lazy="joined")
+
+
+class Rotation(Stamped, Base):
+    __tablename__ = "rotation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="RESTRICT"), index=True)
+    from_id: Mapped[int] = mapped_column(
+        ForeignKey("institution.id", ondelete="RESTRICT"), index=True
+    )
+    to_id: Mapped[int] = mapped_column(
+        ForeignKey("institution.id", ondelete="RESTRICT"), index=True
+    )
+    form: Mapped[str] = mapped_column(String(10))
+    # Derived from the two institutions when saved; kept for fast filtering and returns.
+    direction: Mapped[str] = mapped_column(String(6))
+    start: Mapped[dt.date] = mapped_column(Date, index=True)
+    end: Mapped[dt.date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    staff: Mapped[Staff] = relationship(lazy="raise")
+    from_inst: Mapped[Institution] = relationship(foreign_keys=[from_id], lazy="raise")
+    to_inst: Mapped[Institution] = relationship(foreign_keys=[to_id], lazy="raise")
+    quarters: Mapped[list[RotationQuarter]] = relationship(
+        back_populates="rotation", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class RotationQuarter(Base):
+    """One quarter's days and service volumes of one rotation."""
+
+    __tablename__ = "rotation_quarter"
+    __table_args__ = (UniqueConstraint("rotation_id", "quarter"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rotation_id: Mapped[int] = mapped_column(ForeignKey("rotation.id", ondelete="CASCADE"))
+    quarter: Mapped[str] = mapped_column(String(6), index=True)
+    days: Mapped[int | None] = mapped_column(Integer)
+    outpatient: Mapped[int] = mapped_column(Integer, default=0)
+    procedures: Mapped[int] = mapped_column(Integer, default=0)
+    trainees: Mapped[int] = mapped_column(Integer, default=0)
+    rounds: Mapped[int] = mapped_column(Integer, default=0)
+    lectures: Mapped[int] = mapped_column(Integer, default=0)
+
+    rotation: Mapped[Rotation] = relationship(back_populates="quarters", lazy="raise")
+
+
+class Agreement(Stamped, Base):
+    __tablename__ = "agreement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    other_measure: Mapped[str] = mapped_column(String(30), default="")
+    provider_id: Mapped[int] = mapped_column(
+        ForeignKey("institution.id", ondelete="RESTRICT"), index=True
+    )
+    provider_share: Mapped[float | None] = mapped_column(Float)
+    signed: Mapped[dt.date | None] = mapped_column(Date)
+    effective_from: Mapped[dt.date | None] = mapped_column(Date)
+    effective_to: Mapped[dt.date | None] = mapped_column(Date)
+    terminated_on: Mapped[dt.date | None] = mapped_column(Date)
+    termination_reason: Mapped[str] = mapped_column(Text, default="")
+    terms: Mapped[str] = mapped_column(Text, default="")
+
+    provider: Mapped[Institution] = relationship(lazy="raise")
+    recipients: Mapped[list[AgreementRecipient]] = relationship(
+        back_populates="agreement", cascade="all, delete-orphan", lazy="selectin"
+    )
+    volumes: Mapped[list[AgreementVolume]] = relationship(
+        back_populates="agreement", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class AgreementRecipient(Base):
+    __tablename__ = "agreement_recipient"
+
+    agreement_id: Mapped[int] = mapped_column(
+        ForeignKey("agreement.id", ondelete="CASCADE"), primary_key=True
+    )
+    institution_id: Mapped[int] = mapped_column(
+        ForeignKey("institution.id", ondelete="RESTRICT"), primary_key=True, index=True
+    )
+    share: Mapped[float | None] = mapped_column(Float)
+
+    agreement: Mapped[Agreement] = relationship(back_populates="recipients", lazy="raise")
+
+
+class AgreementVolume(Base):
+    __tablename__ = "agreement_volume"
+    __table_args__ = (UniqueConstraint("agreement_id", "quarter", "measure"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreement.id", ondelete="CASCADE"))
+    quarter: Mapped[str] = mapped_column(String(6), index=True)
+    measure: Mapped[str] = mapped_column(String(30))
+    value: Mapped[float] = mapped_column(Float, default=0)
+
+    agreement: Mapped[Agreement] = relationship(back_populates="volumes", lazy="raise")
+
+
+class Attachment(Base):
+    """The signed scan of an agreement, kept in the database with its hash."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(
+        ForeignKey("agreement.id", ondelete="CASCADE"), unique=True
+    )
+    file_name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+
+
+class QuarterLock(Base):
+    """A quarter marked submitted (报送); its data are locked while the row exists."""
+
+    __tablename__ = "quarter_lock"
+
+    quarter: Mapped[str] = mapped_column(String(6), primary_key=True)
+    submitted_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    submitted_by: Mapped[str] = mapped_column(String(30))
+
+
+class QuarterEvent(Base):
+    """The log of submissions and reopenings of quarters."""
+
+    __tablename__ = "quarter_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quarter: Mapped[str] = mapped_column(String(6), index=True)
+    action: Mapped[str] = mapped_column(String(10))
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    by: Mapped[str] = mapped_column(String(30))
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class Setting(Base):
+    """Small per-database values remembered between sessions (cover fields, mappings)."""
+
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")

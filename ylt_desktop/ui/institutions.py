@@ -1,0 +1,188 @@
+"""成员单位: the institution list page, its table model and the institution dialog."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import fields
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ylt_desktop.domain import lists
+from ylt_desktop.domain.codes import division_name
+from ylt_desktop.domain.institution import InstitutionData
+from ylt_desktop.domain.problems import Problem
+from ylt_desktop.store import institutions as store
+from ylt_desktop.store.db import Database
+from ylt_desktop.store.models import Institution
+from ylt_desktop.ui.record_dialog import RecordDialog, run_guarded
+from ylt_desktop.ui.table_model import Column, RecordFilterProxy, RecordTableModel
+
+DATA_FIELDS = tuple(f.name for f in fields(InstitutionData) if f.name != "left")
+
+
+class InstitutionTableModel(RecordTableModel[Institution]):
+    columns = (
+        Column("机构名称", lambda r: r.name, searchable=True),
+        Column("统一社会信用代码", lambda r: r.uscc, searchable=True),
+        Column("行政区划代码", lambda r: r.division, searchable=True),
+        Column("机构类别", lambda r: r.category, searchable=True),
+        Column("机构等级", lambda r: r.level),
+        Column("医联体角色", lambda r: r.role),
+        Column("加入日期", lambda r: r.joined),
+        Column("退出日期", lambda r: r.left),
+        Column("实有床位", lambda r: r.beds_actual, align_right=True),
+        Column("卫生技术人员", lambda r: r.health_tech_staff, align_right=True),
+        Column("联系电话", lambda r: r.phone),
+    )
+
+
+class InstitutionDialog(RecordDialog):
+    form_name = "institution"
+    fields = (*DATA_FIELDS, "left", "has_left")
+
+    def __init__(
+        self, db: Database, institution_id: int | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.institution_id = institution_id
+        b = self.binder
+        b.set_choices("category", lists.CATEGORIES)
+        b.set_choices("level", lists.LEVELS)
+        b.set_choices("ownership", lists.OWNERSHIPS)
+        b.set_choices("role", lists.ROLES)
+        self.division_label: QLabel = self.form.findChild(QLabel, "division_name")
+        b.widget("division").textChanged.connect(self._show_division_name)
+        has_left: QCheckBox = b.widget("has_left")
+        left: QDateEdit = b.widget("left")
+        has_left.toggled.connect(left.setEnabled)
+        self._load()
+        left.setEnabled(has_left.isChecked())
+        self.setWindowTitle(self.tr("编辑成员单位") if institution_id else self.tr("新增成员单位"))
+        self.start()
+
+    def _load(self) -> None:
+        today = dt.date.today()
+        if self.institution_id is None:
+            data = InstitutionData(joined=today)
+        else:
+            with self.db.session() as s:
+                data = store.to_data(s.get(Institution, self.institution_id))
+        values = {name: getattr(data, name) for name in DATA_FIELDS}
+        values["has_left"] = data.left is not None
+        values["left"] = data.left or today
+        self.binder.set_values(values)
+
+    def _show_division_name(self, text: str) -> None:
+        self.division_label.setText(division_name(text) or "")
+
+    def data(self) -> InstitutionData:
+        v = self.binder.values()
+        values = {name: v[name] for name in DATA_FIELDS}
+        values["left"] = v["left"] if v["has_left"] else None
+        return InstitutionData(**values)
+
+    def problems(self) -> list[Problem]:
+        with self.db.session() as s:
+            return store.check_institution(s, self.data(), own_id=self.institution_id)
+
+    def commit(self) -> None:
+        with self.db.session() as s:
+            if self.institution_id is None:
+                self.institution_id = store.create_institution(s, data=self.data()).id
+            else:
+                store.update_institution(s, institution_id=self.institution_id, data=self.data())
+
+
+class InstitutionsPage(QWidget):
+    """The institution list with search, add, edit and delete."""
+
+    changed = Signal()
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.model = InstitutionTableModel(self)
+        self.proxy = RecordFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.search = QLineEdit(placeholderText=self.tr("搜索名称、代码、类别…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.proxy.set_search)
+        self.add_button = QPushButton(self.tr("新增"))
+        self.edit_button = QPushButton(self.tr("编辑"))
+        self.delete_button = QPushButton(self.tr("删除"))
+        self.add_button.clicked.connect(self.add)
+        self.edit_button.clicked.connect(self.edit)
+        self.delete_button.clicked.connect(self.delete)
+        self.table = self._make_table()
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        for button in (self.add_button, self.edit_button, self.delete_button):
+            bar.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.table)
+        self.refresh()
+
+    def _make_table(self) -> QTableView:
+        table = QTableView(self)
+        table.setModel(self.proxy)
+        table.setSortingEnabled(True)
+        table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.doubleClicked.connect(self.edit)
+        return table
+
+    def refresh(self) -> None:
+        with self.db.session() as s:
+            self.model.set_rows(store.list_institutions(s))
+        self.table.resizeColumnsToContents()
+        self.changed.emit()
+
+    def selected(self) -> Institution | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.row_record(self.proxy.mapToSource(rows[0]).row())
+
+    def add(self) -> None:
+        if InstitutionDialog(self.db, parent=self).exec():
+            self.refresh()
+
+    def edit(self) -> None:
+        inst = self.selected()
+        if inst is not None and InstitutionDialog(self.db, inst.id, parent=self).exec():
+            self.refresh()
+
+    def delete(self) -> None:
+        inst = self.selected()
+        if inst is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("删除成员单位"),
+            self.tr("确定删除“%1”吗？此操作不能撤销。").replace("%1", inst.name),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        with self.db.session() as s:
+            if run_guarded(self, lambda: store.delete_institution(s, institution_id=inst.id)):
+                self.refresh()

@@ -1,0 +1,90 @@
+"""The main window: navigation list on the left, one page per record kind, a status bar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from ylt_desktop.store import institutions as store
+from ylt_desktop.store.db import Database
+from ylt_desktop.ui.institutions import InstitutionsPage
+
+PageFactory = Callable[[Database, QWidget], QWidget]
+
+
+def placeholder(text: str) -> PageFactory:
+    def make(_db: Database, parent: QWidget) -> QWidget:
+        label = QLabel(text, parent)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        return label
+
+    return make
+
+
+def pages() -> list[tuple[str, PageFactory]]:
+    """The navigation entries in order; a later record kind replaces its placeholder here."""
+    return [
+        ("成员单位", InstitutionsPage),
+        ("人员", placeholder("人员：尚未开放")),
+        ("人员流动", placeholder("人员流动：尚未开放")),
+        ("资源共享协议", placeholder("资源共享协议：尚未开放")),
+        ("季度报表", placeholder("季度报表：尚未开放")),
+    ]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db: Database) -> None:
+        super().__init__()
+        self.db = db
+        with db.session() as s:
+            consortium = store.get_consortium(s)
+        name = consortium.name if consortium else ""
+        self.setWindowTitle(self.tr("医联体成员数据填报") + (f" — {name}" if name else ""))
+        self.nav = QListWidget()
+        self.nav.setFixedWidth(150)
+        self.stack = QStackedWidget()
+        self.pages: dict[str, QWidget] = {}
+        for title, factory in pages():
+            page = factory(db, self.stack)
+            self.pages[title] = page
+            self.nav.addItem(title)
+            self.stack.addWidget(page)
+            if hasattr(page, "changed"):
+                page.changed.connect(self.update_status)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.path_label = QLabel()
+        self.count_label = QLabel()
+        self.statusBar().addWidget(self.path_label, 1)
+        self.statusBar().addPermanentWidget(self.count_label)
+        self._add_actions()
+        self.resize(1200, 760)
+        self.update_status()
+
+    def _add_actions(self) -> None:
+        quit_action = QAction(self.tr("退出"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        menu = self.menuBar().addMenu(self.tr("文件"))
+        menu.addAction(quit_action)
+
+    def update_status(self) -> None:
+        with self.db.session() as s:
+            count = store.count_institutions(s)
+        self.path_label.setText(self.tr("数据库：") + str(self.db.path))
+        self.count_label.setText(self.tr("成员单位 %n 家").replace("%n", str(count)))
