@@ -14,6 +14,7 @@ from ylt_desktop.domain.codes import make_uscc
 from ylt_desktop.domain.institution import InstitutionData
 from ylt_desktop.store import institutions as store
 from ylt_desktop.store.db import Database
+from ylt_desktop.store.tx import all_or_nothing
 
 COUNTY = "360428"
 CONSORTIUM_NAME = "示例县医共体"
@@ -152,6 +153,6 @@ def build_demo(db: Database, *, seed: int = 2026, today: dt.date | None = None) 
             founded=dt.date(2019, 1, 1),
             lead=lead,
         )
-    with db.session() as s, s.begin():
+    with db.session() as s, all_or_nothing(s):
         for data in members:
             store.create_institution(s, data=data)

@@ -1,0 +1,28 @@
+"""Shared fixtures: a fresh database file per test, and the demo consortium."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+from ylt_desktop.store.db import Database, open_database  # noqa: E402
+
+
+@pytest.fixture
+def db(tmp_path) -> Database:  # noqa: ANN001
+    database = open_database(tmp_path / "ylt.sqlite")
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def demo_db(tmp_path) -> Database:  # noqa: ANN001
+    from ylt_desktop.demo import build_demo
+
+    database = open_database(tmp_path / "demo.sqlite")
+    build_demo(database)
+    yield database
+    database.close()

@@ -1,0 +1,49 @@
+"""Migrations: head equals the models, an older database is backed up before upgrading."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from ylt_desktop.store.db import head_revision, make_engine, open_database
+from ylt_desktop.store.models import Base
+
+
+def test_migrated_schema_matches_models(tmp_path) -> None:  # noqa: ANN001
+    db = open_database(tmp_path / "a.sqlite")
+    with db.engine.connect() as conn:
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
+        )
+    assert diff == []
+
+
+def test_fresh_database_is_at_head_without_backup(tmp_path) -> None:  # noqa: ANN001
+    db = open_database(tmp_path / "a.sqlite")
+    with db.engine.connect() as conn:
+        assert MigrationContext.configure(conn).get_current_revision() == head_revision()
+    assert not (tmp_path / "backups").exists()
+
+
+def test_older_database_is_backed_up_then_upgraded(tmp_path) -> None:  # noqa: ANN001
+    path = tmp_path / "old.sqlite"
+    engine = make_engine(path)
+    with engine.begin() as conn:  # a database from before any migration, holding user data
+        conn.exec_driver_sql("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT)")
+        conn.exec_driver_sql("INSERT INTO note (body) VALUES ('数据')")
+    engine.dispose()
+    db = open_database(path)
+    backups = list((tmp_path / "backups").glob("old-*.sqlite"))
+    assert len(backups) == 1
+    check = make_engine(backups[0])
+    with check.connect() as conn:
+        assert conn.exec_driver_sql("SELECT body FROM note").scalar() == "数据"
+    with db.engine.connect() as conn:
+        assert MigrationContext.configure(conn).get_current_revision() == head_revision()
+
+
+def test_pragmas_are_set(db) -> None:  # noqa: ANN001
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
