@@ -1,0 +1,257 @@
+"""Queries and one-transaction commands for staff rotations (人员柔性流动) and their quarters.
+
+A rotation stores one ``RotationQuarter`` row per quarter it touches, up to the quarter that
+contains the day it was saved. Full-time forms get the calendar days inside the quarter when
+the clerk leaves the days empty. ``quarter_figures`` answers for any quarter, including the
+quarters an open or future rotation reached after it was saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from ylt_desktop.domain.periods import Quarter, touches
+from ylt_desktop.domain.problems import Problem, RuleViolation, error, has_errors
+from ylt_desktop.domain.rotation import (
+    Member,
+    QuarterFigures,
+    RotationData,
+    Span,
+    default_days,
+    derive_direction,
+    split_quarters,
+    validate_rotation,
+)
+from ylt_desktop.store.models import Institution, Rotation, RotationQuarter, Staff
+from ylt_desktop.store.tx import transaction
+
+VOLUMES: tuple[str, ...] = ("outpatient", "procedures", "trainees", "rounds", "lectures")
+_LOADED = (
+    selectinload(Rotation.staff),
+    selectinload(Rotation.from_inst),
+    selectinload(Rotation.to_inst),
+    selectinload(Rotation.quarters),
+)
+
+
+def list_rotations(session: Session, *, staff_id: int | None = None) -> list[Rotation]:
+    """Rotations with person, both institutions and quarters loaded, newest start first."""
+    stmt = select(Rotation).options(*_LOADED).order_by(Rotation.start.desc(), Rotation.id.desc())
+    if staff_id is not None:
+        stmt = stmt.where(Rotation.staff_id == staff_id)
+    return list(session.scalars(stmt))
+
+
+def get_rotation(session: Session, rotation_id: int) -> Rotation | None:
+    stmt = select(Rotation).options(*_LOADED).where(Rotation.id == rotation_id)
+    return session.scalars(stmt).first()
+
+
+def rotations_in_quarter(session: Session, quarter: Quarter) -> list[Rotation]:
+    """Rotations whose dates touch ``quarter`` (an open end counts as ongoing), fully loaded."""
+    stmt = (
+        select(Rotation)
+        .options(*_LOADED)
+        .where(
+            Rotation.start <= quarter.last_day,
+            or_(Rotation.end.is_(None), Rotation.end >= quarter.first_day),
+        )
+        .order_by(Rotation.start, Rotation.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def quarter_figures(rotation: Rotation, quarter: Quarter) -> RotationQuarter | None:
+    """The quarter's stored figures, else the full-time default (a transient row), else None.
+
+    A stored full-time row without days gets its default days filled in the returned row
+    only when it is transient; stored rows are returned as they are.
+    """
+    key = str(quarter)
+    for row in rotation.quarters:
+        if row.quarter == key:
+            return row
+    if not touches(rotation.start, rotation.end, quarter):
+        return None
+    days = default_days(rotation.form, rotation.start, rotation.end, quarter)
+    if days is None:
+        return None
+    return RotationQuarter(
+        rotation_id=rotation.id, quarter=key, days=days, **dict.fromkeys(VOLUMES, 0)
+    )
+
+
+def to_data(rotation: Rotation) -> RotationData:
+    """The form's view of a stored rotation; full-time days equal to the default read as empty,
+    so they follow the dates when those are edited."""
+    quarters = {}
+    for row in rotation.quarters:
+        q = Quarter.parse(row.quarter)
+        days = row.days
+        if days is not None and days == default_days(
+            rotation.form, rotation.start, rotation.end, q
+        ):
+            days = None
+        quarters[row.quarter] = QuarterFigures(days, *(getattr(row, v) for v in VOLUMES))
+    return RotationData(
+        staff_id=rotation.staff_id,
+        from_id=rotation.from_id,
+        to_id=rotation.to_id,
+        form=rotation.form,
+        start=rotation.start,
+        end=rotation.end,
+        quarters=quarters,
+    )
+
+
+def direction_between(session: Session, from_id: int | None, to_id: int | None) -> str | None:
+    """The derived 流动方向 of two institutions, or None while one is missing."""
+    a = session.get(Institution, from_id) if from_id is not None else None
+    b = session.get(Institution, to_id) if to_id is not None else None
+    if a is None or b is None:
+        return None
+    return derive_direction(a.level, a.category, b.level, b.category)
+
+
+def _member(session: Session, inst_id: int | None) -> Member | None:
+    inst = session.get(Institution, inst_id) if inst_id is not None else None
+    return None if inst is None else (inst.joined, inst.left)
+
+
+def _spans(session: Session, staff_id: int, own_id: int | None) -> list[Span]:
+    stmt = (
+        select(Rotation)
+        .options(selectinload(Rotation.from_inst), selectinload(Rotation.to_inst))
+        .where(Rotation.staff_id == staff_id)
+    )
+    if own_id is not None:
+        stmt = stmt.where(Rotation.id != own_id)
+    return [
+        Span(r.id, r.start, r.end, r.form, f"{r.from_inst.name} → {r.to_inst.name}")
+        for r in session.scalars(stmt)
+    ]
+
+
+def check_rotation(
+    session: Session,
+    data: RotationData,
+    *,
+    own_id: int | None = None,
+    today: dt.date | None = None,
+) -> list[Problem]:
+    """All problems of ``data`` as the form shows them: domain rules with the store's facts."""
+    today = today or dt.date.today()
+    problems: list[Problem] = []
+    staff = session.get(Staff, data.staff_id) if data.staff_id is not None else None
+    if data.staff_id is not None and staff is None:
+        problems.append(error("staff_id", "所选人员不存在，请重新选择"))
+    others = _spans(session, data.staff_id, own_id) if staff is not None else []
+    problems += validate_rotation(
+        data,
+        from_member=_member(session, data.from_id),
+        to_member=_member(session, data.to_id),
+        others=others,
+        today=today,
+        staff_home_id=staff.home_id if staff is not None else None,
+    )
+    return problems
+
+
+def _apply(session: Session, rotation: Rotation, data: RotationData, today: dt.date) -> None:
+    rotation.staff_id = data.staff_id
+    rotation.from_id = data.from_id
+    rotation.to_id = data.to_id
+    rotation.form = data.form
+    assert data.start is not None
+    rotation.start = data.start
+    rotation.end = data.end
+    rotation.direction = direction_between(session, data.from_id, data.to_id) or ""
+    _apply_quarters(rotation, data, today)
+
+
+def _apply_quarters(rotation: Rotation, data: RotationData, today: dt.date) -> None:
+    """One row per touched quarter up to today's; rows kept in place (unique per quarter)."""
+    assert data.start is not None
+    existing = {row.quarter: row for row in rotation.quarters}
+    wanted = set()
+    for quarter, _ in split_quarters(data.start, data.end, today=today):
+        if quarter.first_day > today:
+            continue
+        key = str(quarter)
+        wanted.add(key)
+        figures = data.quarters.get(key) or QuarterFigures()
+        row = existing.get(key)
+        if row is None:
+            row = RotationQuarter(quarter=key)
+            rotation.quarters.append(row)
+        row.days = (
+            figures.days
+            if figures.days is not None
+            else default_days(data.form, data.start, data.end, quarter)
+        )
+        for attr in VOLUMES:
+            setattr(row, attr, getattr(figures, attr) or 0)
+    for key, row in existing.items():
+        if key not in wanted:
+            rotation.quarters.remove(row)
+
+
+def create_rotation(
+    session: Session, *, data: RotationData, note: str = "", today: dt.date | None = None
+) -> Rotation:
+    """Validate and insert in one transaction; raises RuleViolation when errors stand."""
+    today = today or dt.date.today()
+    with transaction(session):
+        problems = check_rotation(session, data, today=today)
+        if has_errors(problems):
+            raise RuleViolation(problems)
+        rotation = Rotation(note=note.strip(), quarters=[])
+        _apply(session, rotation, data, today)
+        session.add(rotation)
+        session.flush()
+    return rotation
+
+
+def update_rotation(
+    session: Session,
+    *,
+    rotation_id: int,
+    data: RotationData,
+    note: str | None = None,
+    today: dt.date | None = None,
+) -> Rotation:
+    today = today or dt.date.today()
+    with transaction(session):
+        rotation = get_rotation(session, rotation_id)
+        if rotation is None:
+            raise RuleViolation([error("staff_id", "该流动记录已被删除")])
+        problems = check_rotation(session, data, own_id=rotation_id, today=today)
+        if has_errors(problems):
+            raise RuleViolation(problems)
+        _apply(session, rotation, data, today)
+        if note is not None:
+            rotation.note = note.strip()
+    return rotation
+
+
+def delete_rotation(session: Session, *, rotation_id: int) -> None:
+    with transaction(session):
+        rotation = session.get(Rotation, rotation_id)
+        if rotation is not None:
+            session.delete(rotation)
+
+
+def total_days(rotation: Rotation, *, today: dt.date) -> int | None:
+    """Days over every quarter up to today's (None when a part-time quarter lacks days)."""
+    total = 0
+    for quarter, _ in split_quarters(rotation.start, rotation.end, today=today):
+        if quarter.first_day > today:
+            break
+        row = quarter_figures(rotation, quarter)
+        if row is None or row.days is None:
+            return None
+        total += row.days
+    return total

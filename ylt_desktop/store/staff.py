@@ -1,0 +1,137 @@
+"""Queries and one-transaction commands for the staff register (人员)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import fields, replace
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ylt_desktop.domain.problems import Problem, RuleViolation, error, has_errors
+from ylt_desktop.domain.rotation import PROMOTION_FORM, promotion_service_days
+from ylt_desktop.domain.staff import StaffData, validate_staff
+from ylt_desktop.domain.text import normalize_code, normalize_name
+from ylt_desktop.store.models import Institution, Rotation, Staff
+from ylt_desktop.store.tx import transaction
+
+
+def list_staff(session: Session) -> list[Staff]:
+    """Everyone on the register with their home institution, by id."""
+    return list(session.scalars(select(Staff).order_by(Staff.id)))
+
+
+def count_staff(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Staff)) or 0
+
+
+def normalized(data: StaffData) -> StaffData:
+    """A copy as it will be stored: names trimmed, codes half-width and upper-case."""
+    return replace(
+        data,
+        name=normalize_name(data.name),
+        sex=(data.sex or "").strip(),
+        id_type=(data.id_type or "").strip(),
+        id_number=normalize_code(data.id_number),
+        licence_code=normalize_code(data.licence_code),
+        title=(data.title or "").strip(),
+        specialty=normalize_name(data.specialty),
+    )
+
+
+def to_data(staff: Staff) -> StaffData:
+    return StaffData(**{f.name: getattr(staff, f.name) for f in fields(StaffData)})
+
+
+def _store_checks(session: Session, d: StaffData, own_id: int | None) -> list[Problem]:
+    """Rules that need other records: the ID number unique per type, the home exists."""
+    problems = []
+    if d.id_number and d.id_type:
+        stmt = select(Staff.name).where(Staff.id_type == d.id_type, Staff.id_number == d.id_number)
+        if own_id is not None:
+            stmt = stmt.where(Staff.id != own_id)
+        other = session.scalars(stmt.limit(1)).first()
+        if other is not None:
+            problems.append(
+                error("id_number", f"该{d.id_type}号码已登记在人员“{other}”名下，不得重复")
+            )
+    if d.home_id is not None and session.get(Institution, d.home_id) is None:
+        problems.append(error("home_id", "所属机构不存在，请重新选择"))
+    return problems
+
+
+def check_staff(
+    session: Session,
+    data: StaffData,
+    *,
+    own_id: int | None = None,
+    today: dt.date | None = None,
+) -> list[Problem]:
+    """All problems of ``data`` as the form shows them: domain rules plus store rules."""
+    d = normalized(data)
+    return validate_staff(d, today=today) + _store_checks(session, d, own_id)
+
+
+def _apply(staff: Staff, d: StaffData) -> None:
+    for f in fields(StaffData):
+        setattr(staff, f.name, getattr(d, f.name))
+
+
+def create_staff(session: Session, *, data: StaffData) -> Staff:
+    """Validate and insert in one transaction; raises RuleViolation when errors stand."""
+    with transaction(session):
+        problems = check_staff(session, data)
+        if has_errors(problems):
+            raise RuleViolation(problems)
+        staff = Staff()
+        _apply(staff, normalized(data))
+        session.add(staff)
+        session.flush()
+    return staff
+
+
+def update_staff(session: Session, *, staff_id: int, data: StaffData) -> Staff:
+    with transaction(session):
+        staff = session.get(Staff, staff_id)
+        if staff is None:
+            raise RuleViolation([error("name", "该人员已被删除")])
+        problems = check_staff(session, data, own_id=staff_id)
+        if has_errors(problems):
+            raise RuleViolation(problems)
+        _apply(staff, normalized(data))
+    return staff
+
+
+def rotation_count(session: Session, staff_id: int) -> int:
+    stmt = select(func.count()).where(Rotation.staff_id == staff_id)
+    return session.scalar(stmt) or 0
+
+
+def delete_staff(session: Session, *, staff_id: int) -> None:
+    """Delete in one transaction; refused while rotations point at the person."""
+    with transaction(session):
+        n = rotation_count(session, staff_id)
+        if n:
+            raise RuleViolation(
+                [error("name", f"不能删除：该人员仍有人员流动记录 {n} 条，请先删除这些记录")]
+            )
+        staff = session.get(Staff, staff_id)
+        if staff is not None:
+            session.delete(staff)
+
+
+def promotion_days_by_staff(session: Session, *, today: dt.date) -> dict[int, int]:
+    """晋升前基层服务 days served up to ``today``, per person who has any."""
+    stmt = select(Rotation.staff_id, Rotation.form, Rotation.start, Rotation.end).where(
+        Rotation.form == PROMOTION_FORM
+    )
+    spans: dict[int, list[tuple[str, dt.date, dt.date | None]]] = {}
+    for staff_id, form, start, end in session.execute(stmt):
+        spans.setdefault(staff_id, []).append((form, start, end))
+    return {sid: promotion_service_days(r, today=today) for sid, r in spans.items()}
+
+
+def home_choices(session: Session, *, keep_id: int | None = None) -> list[Institution]:
+    """Institutions a person may belong to: current members, plus ``keep_id`` if it left."""
+    stmt = select(Institution).order_by(Institution.id)
+    return [i for i in session.scalars(stmt) if i.left is None or i.id == keep_id]
