@@ -1,0 +1,162 @@
+"""The quarterly return as plain data: what both writers (xlsx, pdf) lay out.
+
+Nothing here queries or draws. ``rows.quarter_rows`` fills these classes from the database;
+``xlsx.write_xlsx`` and ``pdf.write_pdf`` only read them (STYLE.md point 12).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ylt_desktop.domain.periods import Quarter
+
+KINDS = ("text", "int", "float", "date")
+
+Value = str | int | float | dt.date | None
+Progress = Callable[[int, int], None]
+"""Called with (units done, units in all); a unit is one table row or one cover/notes page."""
+Cancel = Callable[[], bool]
+"""Returns True when the user asked to stop; the writer then raises ``Cancelled``."""
+
+
+class Cancelled(Exception):
+    """The user cancelled an export; no file was written."""
+
+
+def check_cancel(cancel: Cancel | None) -> None:
+    if cancel is not None and cancel():
+        raise Cancelled("已取消导出")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table as the template describes it."""
+
+    source: str  # key into the row records made by rows.py
+    header: str
+    kind: str = "text"  # text / int / float / date
+    width: float = 10.0  # Excel character units (a CJK character counts as 2)
+    group: str = ""  # the upper header row over consecutive columns sharing it
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    """One cell of the header block; ``row``/``col`` are 0-based inside the header block."""
+
+    text: str
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+
+
+def header_cells(columns: list[Column]) -> tuple[int, list[HeaderCell]]:
+    """The header block of ``columns``: its height (1 or 2) and its cells with spans.
+
+    With any group, the header has two rows: consecutive columns of one group share an upper
+    cell spanning them, and an ungrouped column's header spans both rows.
+    """
+    if not any(c.group for c in columns):
+        return 1, [HeaderCell(c.header, 0, i) for i, c in enumerate(columns)]
+    cells: list[HeaderCell] = []
+    i = 0
+    while i < len(columns):
+        group = columns[i].group
+        if not group:
+            cells.append(HeaderCell(columns[i].header, 0, i, rowspan=2))
+            i += 1
+            continue
+        j = i
+        while j < len(columns) and columns[j].group == group:
+            cells.append(HeaderCell(columns[j].header, 1, j))
+            j += 1
+        cells.append(HeaderCell(group, 0, i, colspan=j - i))
+        i = j
+    cells.sort(key=lambda c: (c.row, c.col))
+    return 2, cells
+
+
+@dataclass
+class Table:
+    """One table of the return (表1 … 表5): one sheet in Excel, one section in the PDF."""
+
+    key: str
+    title: str
+    sheet_name: str
+    columns: list[Column]
+    rows: list[list[Value]]
+    total_row: list[Value] | None = None
+    note: str = ""
+
+    @property
+    def header_height(self) -> int:
+        return header_cells(self.columns)[0]
+
+    @property
+    def header(self) -> list[HeaderCell]:
+        return header_cells(self.columns)[1]
+
+    @property
+    def kinds(self) -> list[str]:
+        return [c.kind for c in self.columns]
+
+    def column_values(self, source: str) -> list[Any]:
+        index = [c.source for c in self.columns].index(source)
+        return [row[index] for row in self.rows]
+
+
+COVER_LABELS: dict[str, str] = {
+    "report_name": "报表名称",
+    "consortium_name": "医联体名称",
+    "consortium_kind": "医联体类型",
+    "lead_unit": "牵头单位",
+    "period": "报告期",
+    "filler_unit": "填报单位(盖章)",
+    "unit_head": "单位负责人",
+    "stats_head": "统计负责人",
+    "preparer": "填表人",
+    "phone": "联系电话",
+    "report_date": "报出日期",
+}
+# Fields the user types (the rest come from the database and the quarter).
+TYPED_COVER_FIELDS = ("filler_unit", "unit_head", "stats_head", "preparer", "phone", "report_date")
+SIGNATURE_FIELDS = ("unit_head", "stats_head", "preparer", "phone", "report_date")
+
+
+@dataclass
+class Cover:
+    report_name: str = ""
+    consortium_name: str = ""
+    consortium_kind: str = ""
+    lead_unit: str = ""
+    period: str = ""
+    filler_unit: str = ""
+    unit_head: str = ""
+    stats_head: str = ""
+    preparer: str = ""
+    phone: str = ""
+    report_date: str = ""
+
+    def items(self) -> list[tuple[str, str]]:
+        """(Chinese label, value) in the order the cover shows them."""
+        return [(label, getattr(self, key)) for key, label in COVER_LABELS.items()]
+
+
+@dataclass
+class QuarterReturn:
+    quarter: Quarter
+    cover: Cover
+    tables: list[Table]
+    notes: list[str] = field(default_factory=list)
+    notes_title: str = "填报说明"
+    cover_sheet_name: str = "封面"
+    generated_at: dt.datetime = field(
+        default_factory=lambda: dt.datetime.now().replace(microsecond=0)
+    )
+
+    @property
+    def row_count(self) -> int:
+        return sum(len(t.rows) + (t.total_row is not None) for t in self.tables)

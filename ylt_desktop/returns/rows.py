@@ -1,0 +1,317 @@
+"""Assembling one quarter's return (表1–表5, cover, notes) from the database: pure figures.
+
+Every figure follows DESIGN.md §4 "How each figure is counted". Records become dicts keyed by
+the template's source keys (``templates.SOURCES``); the template then picks and orders the
+columns. No layout here and no writing: ``xlsx.py`` and ``pdf.py`` do that.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ylt_desktop.domain import lists
+from ylt_desktop.domain.agreement import measures_for, status_on
+from ylt_desktop.domain.codes import mask_id
+from ylt_desktop.domain.periods import Quarter
+from ylt_desktop.domain.rotation import QuarterFigures, calendar_days, default_days
+from ylt_desktop.domain.staff import is_senior
+from ylt_desktop.returns import query
+from ylt_desktop.returns.model import COVER_LABELS, Cover, QuarterReturn, Table, Value
+from ylt_desktop.returns.templates import VOLUME_PREFIX, TableSpec, Template, load_template
+from ylt_desktop.store.models import Agreement, Institution, Rotation
+
+Record = dict[str, Any]
+TOTAL_LABEL = "合计"
+_VOLUME_ATTRS = ("outpatient", "procedures", "trainees", "rounds", "lectures")
+
+
+def quarter_rows(
+    session: Session,
+    quarter: Quarter,
+    *,
+    cover_fields: dict[str, Any],
+    full_ids: bool = False,
+    template: Template | None = None,
+) -> QuarterReturn:
+    """The whole return of ``quarter``; ``cover_fields`` holds the typed cover fields."""
+    template = template or load_template()
+    institutions = query.all_institutions(session)
+    members = query.members_in_quarter(session, quarter)
+    rotations = query.rotations_in_quarter(session, quarter)
+    agreements = query.agreements_in_force(session, quarter)
+    records = {
+        "members": member_records(members),
+        "rotations": rotation_records(rotations, quarter, full_ids=full_ids),
+        "rotation_summary": rotation_summary(rotations, quarter),
+        "agreements": agreement_records(agreements, quarter, institutions),
+        "agreement_summary": agreement_summary(agreements, quarter),
+    }
+    tables = [make_table(spec, records[spec.key]) for spec in template.tables]
+    notes = list(template.notes)
+    id_note = template.id_note_full if full_ids else template.id_note_masked
+    if id_note:
+        notes.append(id_note)
+    cover = make_cover(session, quarter, template, cover_fields)
+    return QuarterReturn(
+        quarter=quarter,
+        cover=cover,
+        tables=tables,
+        notes=notes,
+        notes_title=template.notes_sheet,
+        cover_sheet_name=template.cover_sheet,
+    )
+
+
+def make_cover(
+    session: Session, quarter: Quarter, template: Template, cover_fields: dict[str, Any]
+) -> Cover:
+    unknown = set(cover_fields) - set(COVER_LABELS)
+    if unknown:
+        raise ValueError(f"未知的封面字段：{', '.join(sorted(unknown))}")
+    consortium = query.consortium(session)
+    lead = next((i for i in query.members_in_quarter(session, quarter) if _is_lead(i)), None)
+    lead_name = lead.name if lead else ""
+    cover = Cover(
+        report_name=template.report_name,
+        consortium_name=consortium.name if consortium else "",
+        consortium_kind=consortium.kind if consortium else "",
+        lead_unit=lead_name,
+        period=quarter.label,
+        filler_unit=lead_name,
+    )
+    for key, value in cover_fields.items():
+        if value not in (None, ""):
+            setattr(cover, key, format_date(value) if isinstance(value, dt.date) else str(value))
+    return cover
+
+
+def format_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _is_lead(inst: Institution) -> bool:
+    return inst.role == lists.ROLE_LEAD
+
+
+# --- 表1 ---------------------------------------------------------------------------
+
+
+def member_records(members: Iterable[Institution]) -> list[Record]:
+    keys = [
+        "name",
+        "licence_no",
+        "division",
+        "category",
+        "level",
+        "ownership",
+        "role",
+        "joined",
+        "left",
+        "beds_authorised",
+        "beds_actual",
+        "staff_total",
+        "health_tech_staff",
+        "doctors",
+        "nurses",
+        "address",
+        "contact",
+        "phone",
+    ]
+    return [
+        {"seq": n, "uscc": inst.uscc or "", **{k: getattr(inst, k) for k in keys}}
+        for n, inst in enumerate(members, 1)
+    ]
+
+
+# --- 表2 ---------------------------------------------------------------------------
+
+
+def rotation_figures(rotation: Rotation, quarter: Quarter) -> QuarterFigures:
+    """Q's own figures of one rotation; full-time forms default to the calendar days."""
+    row = next((r for r in rotation.quarters if r.quarter == str(quarter)), None)
+    figures = QuarterFigures()
+    if row is not None:
+        figures = QuarterFigures(row.days, *(getattr(row, a) or 0 for a in _VOLUME_ATTRS))
+    if figures.days is None:
+        figures.days = default_days(rotation.form, rotation.start, rotation.end, quarter)
+    return figures
+
+
+def rotation_records(
+    rotations: Iterable[Rotation], quarter: Quarter, *, full_ids: bool = False
+) -> list[Record]:
+    records = []
+    for n, r in enumerate(rotations, 1):
+        f = rotation_figures(r, quarter)
+        person = r.staff
+        records.append(
+            {
+                "seq": n,
+                "staff_name": person.name,
+                "sex": person.sex,
+                "id_type": person.id_type,
+                "id_number": person.id_number if full_ids else mask_id(person.id_number),
+                "licence_code": person.licence_code,
+                "title": person.title,
+                "specialty": person.specialty,
+                "home_name": person.home.name,
+                "from_name": r.from_inst.name,
+                "to_name": r.to_inst.name,
+                "direction": r.direction,
+                "form": r.form,
+                "start": r.start,
+                "end": r.end,
+                "calendar_days": calendar_days(r.start, r.end, quarter),
+                "days": f.days,
+                **{a: getattr(f, a) for a in _VOLUME_ATTRS},
+                "note": r.note,
+            }
+        )
+    return records
+
+
+# --- 表3 ---------------------------------------------------------------------------
+
+
+def rotation_summary(rotations: Iterable[Rotation], quarter: Quarter) -> list[Record]:
+    """Per receiving unit over 下沉, then per sending unit over 上派进修 (one row per unit)."""
+    units: dict[int, Institution] = {}
+    down: dict[int, list[Rotation]] = defaultdict(list)
+    up: dict[int, list[Rotation]] = defaultdict(list)
+    for r in rotations:
+        if r.direction == lists.DIRECTION_DOWN:
+            down[r.to_id].append(r)
+            units[r.to_id] = r.to_inst
+        elif r.direction == lists.DIRECTION_UP:
+            up[r.from_id].append(r)
+            units[r.from_id] = r.from_inst
+    order = sorted(units.values(), key=lambda i: (not _is_lead(i), i.id))
+    records = []
+    for n, inst in enumerate(order, 1):
+        went = down.get(inst.id, [])
+        figures = [rotation_figures(r, quarter) for r in went]
+        record: Record = {
+            "seq": n,
+            "name": inst.name,
+            "down_persons": len({r.staff_id for r in went}),
+            "down_senior": len({r.staff_id for r in went if is_senior(r.staff.title)}),
+            "down_days": sum(f.days or 0 for f in figures),
+        }
+        for attr in _VOLUME_ATTRS:
+            record[f"down_{attr}"] = sum(getattr(f, attr) for f in figures)
+        sent = up.get(inst.id, [])
+        record["up_persons"] = len({r.staff_id for r in sent})
+        record["up_days"] = sum(rotation_figures(r, quarter).days or 0 for r in sent)
+        records.append(record)
+    return records
+
+
+# --- 表4 ---------------------------------------------------------------------------
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def agreement_measures(agreement: Agreement) -> tuple[str, ...]:
+    return measures_for(agreement.kind, agreement.other_measure)
+
+
+def volumes_text(agreement: Agreement, quarter: Quarter) -> str:
+    """``指标：数量；…`` in the kind's measure order; measures not entered are left out."""
+    volumes = query.quarter_volumes(agreement, quarter)
+    order = list(agreement_measures(agreement))
+    order += sorted(m for m in volumes if m not in order)
+    return "；".join(f"{m}：{_number(volumes[m]):g}" for m in order if m in volumes)
+
+
+def share_text(agreement: Agreement, names: dict[int, Institution]) -> str:
+    parts = []
+    if agreement.provider_share is not None:
+        parts.append(f"提供方{agreement.provider_share:g}%")
+    for rec in agreement.recipients:
+        if rec.share is not None:
+            parts.append(f"{names[rec.institution_id].name}{rec.share:g}%")
+    return "；".join(parts)
+
+
+def agreement_records(
+    agreements: Iterable[Agreement], quarter: Quarter, institutions: dict[int, Institution]
+) -> list[Record]:
+    records = []
+    for n, a in enumerate(agreements, 1):
+        volumes = query.quarter_volumes(a, quarter)
+        record: Record = {
+            "seq": n,
+            "number": a.number,
+            "title": a.title,
+            "kind": a.kind
+            if a.kind != "其他" or not a.other_measure
+            else f"其他（{a.other_measure}）",
+            "provider": a.provider.name,
+            "recipients": "、".join(institutions[r.institution_id].name for r in a.recipients),
+            "signed": a.signed,
+            "effective_from": a.effective_from,
+            "effective_to": a.effective_to,
+            "terminated_on": a.terminated_on,
+            "status": status_on(
+                quarter.last_day,
+                effective_from=a.effective_from,
+                effective_to=a.effective_to,
+                terminated_on=a.terminated_on,
+            ),
+            "share": share_text(a, institutions),
+            "volumes_text": volumes_text(a, quarter),
+        }
+        record.update({VOLUME_PREFIX + m: _number(v) for m, v in volumes.items()})
+        records.append(record)
+    return records
+
+
+# --- 表5 ---------------------------------------------------------------------------
+
+
+def agreement_summary(agreements: Iterable[Agreement], quarter: Quarter) -> list[Record]:
+    """One row per (共享类型, 指标), every kind listed; the count stands on a kind's first row."""
+    by_kind: dict[str, list[Agreement]] = defaultdict(list)
+    for a in agreements:
+        by_kind[a.kind].append(a)
+    records: list[Record] = []
+    for n, kind in enumerate(lists.AGREEMENT_KINDS, 1):
+        group = by_kind.get(kind, [])
+        measures = list(lists.AGREEMENT_MEASURES[kind])
+        if not measures:
+            measures = sorted({m for a in group for m in agreement_measures(a)}) or [""]
+        for i, measure in enumerate(measures):
+            total = sum(query.quarter_volumes(a, quarter).get(measure, 0) for a in group)
+            records.append(
+                {
+                    "seq": n if i == 0 else None,
+                    "kind": kind,
+                    "count": len(group) if i == 0 else None,
+                    "measure": measure,
+                    "value": _number(total) if measure else None,
+                }
+            )
+    return records
+
+
+# --- template → Table ------------------------------------------------------------------
+
+
+def make_table(spec: TableSpec, records: list[Record]) -> Table:
+    rows: list[list[Value]] = [[rec.get(c.source) for c in spec.columns] for rec in records]
+    total = None
+    if spec.total:
+        total = [None] * len(spec.columns)
+        for i, summed in enumerate(spec.totals):
+            if summed:
+                total[i] = _number(sum(row[i] or 0 for row in rows))
+        label_at = next((i for i, summed in enumerate(spec.totals) if not summed), 0)
+        total[label_at] = TOTAL_LABEL
+    return Table(spec.key, spec.title, spec.sheet, list(spec.columns), rows, total)
