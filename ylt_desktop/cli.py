@@ -151,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     except RuleViolation as exc:
         _print_problems(exc)
         return 1
+    except BrokenPipeError:  # output piped into head and the like
+        return 0
 
 
 if __name__ == "__main__":
