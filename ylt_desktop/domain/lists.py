@@ -127,6 +127,12 @@ AGREEMENT_MEASURES: dict[str, tuple[str, ...]] = {
 }
 AGREEMENT_KINDS: tuple[str, ...] = tuple(AGREEMENT_MEASURES)
 
-ROTATION_VOLUMES: tuple[str, ...] = ("门急诊人次", "手术/操作台次", "带教培训人次", "查房次数", "讲座次数")
+ROTATION_VOLUMES: tuple[str, ...] = (
+    "门急诊人次",
+    "手术/操作台次",
+    "带教培训人次",
+    "查房次数",
+    "讲座次数",
+)
 
 USER_ROLES: tuple[str, ...] = ("填表人", "审核人", "管理员")
