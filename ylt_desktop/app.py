@@ -18,6 +18,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--db", type=Path, help="数据库文件路径（默认：用户数据目录）")
     parser.add_argument("--demo", action="store_true", help="打开示例医联体（单独的示例数据库）")
     parser.add_argument("--lang", choices=["zh_CN", "en"], default="zh_CN", help="界面语言")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="自检：在临时目录生成示例数据并导出报表，成功返回 0",
+    )
     parser.add_argument("--version", action="version", version=__version__)
     return parser.parse_args(argv)
 
@@ -41,6 +46,10 @@ def install_translator(app, lang: str) -> None:  # noqa: ANN001
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.self_test:
+        from ylt_desktop.selftest import run
+
+        return run()
     from ylt_desktop.logs import setup_logging
 
     setup_logging()
