@@ -23,6 +23,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="自检：在临时目录生成示例数据并导出报表，成功返回 0",
     )
+    # For bench/run.py: print the time to the first painted window, then quit.
+    parser.add_argument("--quit-after-paint", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--version", action="version", version=__version__)
     return parser.parse_args(argv)
 
@@ -87,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
 
     window = MainWindow(db)
     window.show()
+    if args.quit_after_paint:
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, lambda: (window.repaint(), print("painted", flush=True), app.quit()))
     return app.exec()
 
 

@@ -47,3 +47,11 @@ def test_pragmas_are_set(db) -> None:  # noqa: ANN001
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+
+
+def test_head_revision_agrees_with_alembic() -> None:
+    from alembic.script import ScriptDirectory
+
+    from ylt_desktop.store.db import alembic_config
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config(None)).get_current_head()

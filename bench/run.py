@@ -1,0 +1,208 @@
+"""Benchmarks against the targets of issue #7; prints medians and ratios to a baseline
+measured in the same run. Not a test: it reports figures, it does not assert them.
+
+    python -m bench.run [--runs 5] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from bench.generate import generate  # noqa: E402
+from ylt_desktop.store.db import open_database  # noqa: E402
+
+BARE_QT = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+w = QMainWindow(); w.resize(1200, 760); w.show()
+QTimer.singleShot(0, lambda: (w.repaint(), print("painted", flush=True), app.quit()))
+app.exec()
+"""
+
+COVER = {"unit_head": "王建国", "stats_head": "李芳", "preparer": "张敏", "phone": "0792-2221234"}
+
+
+def median_of(runs: int, fn: Callable[[], object]) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def _until_painted(cmd: list[str]) -> None:
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=os.environ)
+    if "painted" not in out.stdout:
+        raise RuntimeError(out.stdout + out.stderr)
+
+
+def bench_start(runs: int, db: Path) -> None:
+    bare = median_of(runs, lambda: _until_painted([sys.executable, "-c", BARE_QT]))
+    ours = median_of(
+        runs,
+        lambda: _until_painted(
+            [sys.executable, "-m", "ylt_desktop", "--db", str(db), "--quit-after-paint"]
+        ),
+    )
+    print(
+        f"start to painted window: {ours:.2f} s; bare PySide6 window {bare:.2f} s; "
+        f"ratio {ours / bare:.2f} (target <= 1.3)"
+    )
+
+
+def bench_check_and_export(runs: int, db_path: Path, out: Path, quarter) -> None:  # noqa: ANN001
+    from ylt_desktop.returns.check import check_quarter
+    from ylt_desktop.returns.files import export_quarter
+
+    db = open_database(db_path)
+    with db.session() as s:
+        t_check = median_of(runs, lambda: check_quarter(s, quarter))
+    with db.session() as s:
+        t_xlsx = median_of(
+            runs,
+            lambda: export_quarter(s, quarter, out, cover_fields=COVER, pdf=False, check=False),
+        )
+    with db.session() as s:
+        t_pdf = median_of(
+            runs,
+            lambda: export_quarter(s, quarter, out, cover_fields=COVER, xlsx=False, check=False),
+        )
+    with db.session() as s:
+        t_raw = median_of(runs, lambda: raw_openpyxl(s, quarter, out / "raw.xlsx"))
+    print(f"check {quarter}: {t_check:.2f} s")
+    print(
+        f"Excel export: {t_xlsx:.2f} s; raw openpyxl write-only of the same cells "
+        f"{t_raw:.2f} s; ratio {t_xlsx / t_raw:.2f} (target <= 1.5)"
+    )
+    print(f"PDF export: {t_pdf:.2f} s; Excel + PDF {t_xlsx + t_pdf:.2f} s (target <= 5 s)")
+    db.close()
+
+
+def raw_openpyxl(session, quarter, path: Path) -> None:  # noqa: ANN001
+    """The baseline: the same rows (assembly included) written with no styling at all."""
+    from openpyxl import Workbook
+
+    from ylt_desktop.returns.rows import quarter_rows
+
+    ret = quarter_rows(session, quarter, cover_fields=COVER)
+    wb = Workbook(write_only=True)
+    for table in ret.tables:
+        ws = wb.create_sheet(table.title[:31])
+        for row in table.rows:
+            ws.append(list(row))
+    wb.save(path)
+
+
+PEAK = """
+import resource, sys
+from ylt_desktop.domain.periods import Quarter
+from ylt_desktop.store.db import open_database
+from ylt_desktop.returns.files import export_quarter
+db = open_database(sys.argv[1])
+with db.session() as s:
+    export_quarter(s, Quarter.parse(sys.argv[3]), sys.argv[2], cover_fields={}, check=False)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def bench_peak_memory(db: Path, out: Path, quarter) -> None:  # noqa: ANN001
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK, str(db), str(out), str(quarter)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if done.returncode:
+        print("peak memory: export failed:", done.stderr[-500:])
+        return
+    kib = int(done.stdout.split()[-1])
+    print(
+        f"peak memory of Excel + PDF export (whole process): {kib / 1024:.0f} MB (target <= 300 MB)"
+    )
+
+
+def bench_filter(db_path: Path) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from ylt_desktop.store.rotations import list_rotations
+
+    app = QApplication.instance() or QApplication([])  # noqa: F841
+    try:
+        from ylt_desktop.ui.rotations import RotationTableModel as Model
+    except ImportError:
+        print("filter: the rotation list is not built yet")
+        return
+    from ylt_desktop.ui.table_model import RecordFilterProxy
+
+    db = open_database(db_path)
+    with db.session() as s:
+        rows = list_rotations(s)
+    model = Model()
+    model.set_rows(rows)
+    proxy = RecordFilterProxy()
+    proxy.setSourceModel(model)
+    text = "人员0123"
+    per_key = []
+    for i in range(1, len(text) + 1):
+        started = time.perf_counter()
+        proxy.set_search(text[:i])
+        proxy.rowCount()
+        per_key.append(time.perf_counter() - started)
+    print(
+        f"filter {len(rows)} rotations: median {statistics.median(per_key) * 1000:.0f} ms "
+        f"per keystroke, worst {max(per_key) * 1000:.0f} ms (target <= 50 ms)"
+    )
+
+
+def bench_import() -> None:
+    try:
+        import ylt_desktop.importing  # noqa: F401
+    except ImportError:
+        print("import 10,000 rows: the importer is not built yet (issue #6)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--keep", type=Path, help="keep the generated database in this folder")
+    args = parser.parse_args()
+    print(
+        f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        db_path = folder / "bench.sqlite"
+        if not db_path.exists():
+            started = time.perf_counter()
+            quarter = generate(open_database(db_path))
+            print(f"generated the large consortium in {time.perf_counter() - started:.1f} s")
+        else:
+            from ylt_desktop.domain.periods import Quarter
+
+            quarter = Quarter(2026, 3)
+        out = folder / "out"
+        out.mkdir(exist_ok=True)
+        bench_start(args.runs, db_path)
+        bench_check_and_export(args.runs, db_path, out, quarter)
+        bench_peak_memory(db_path, out, quarter)
+        bench_filter(db_path)
+        bench_import()
+
+
+if __name__ == "__main__":
+    main()
