@@ -49,3 +49,14 @@ def test_main_window_navigation_lists_every_kind(qtbot, demo_db) -> None:  # noq
     assert "45" in window.count_label.text()
     window.nav.setCurrentRow(4)
     assert window.stack.currentIndex() == 4
+
+
+def test_pages_are_built_on_first_visit(qtbot, demo_db) -> None:  # noqa: ANN001
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    assert list(window.pages) == ["成员单位"]
+    window.nav.setCurrentRow(1)
+    assert list(window.pages) == ["成员单位", "人员"]
+    assert window.stack.currentWidget() is window.pages["人员"]
+    window.nav.setCurrentRow(0)
+    assert window.stack.currentWidget() is window.pages["成员单位"]

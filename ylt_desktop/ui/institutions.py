@@ -148,6 +148,8 @@ class InstitutionsPage(QWidget):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         table.horizontalHeader().setStretchLastSection(True)
+        # Size columns from the first rows only: measuring every row is slow on long lists.
+        table.horizontalHeader().setResizeContentsPrecision(60)
         table.doubleClicked.connect(self.edit)
         return table
 

@@ -53,15 +53,13 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setFixedWidth(150)
         self.stack = QStackedWidget()
+        # Pages are built when first shown: a 50,000-row list must not slow the start.
         self.pages: dict[str, QWidget] = {}
-        for title, factory in pages():
-            page = factory(db, self.stack)
-            self.pages[title] = page
+        self._factories = pages()
+        for title, _factory in self._factories:
             self.nav.addItem(title)
-            self.stack.addWidget(page)
-            if hasattr(page, "changed"):
-                page.changed.connect(self.update_status)
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+            self.stack.addWidget(QWidget())
+        self.nav.currentRowChanged.connect(self.show_page)
         self.nav.setCurrentRow(0)
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -75,6 +73,26 @@ class MainWindow(QMainWindow):
         self._add_actions()
         self.resize(1200, 760)
         self.update_status()
+
+    def page(self, title: str) -> QWidget:
+        """The page called ``title``, built on first use."""
+        if title not in self.pages:
+            row = [t for t, _ in self._factories].index(title)
+            page = self._factories[row][1](self.db, self.stack)
+            placeholder_widget = self.stack.widget(row)
+            self.stack.insertWidget(row, page)
+            self.stack.removeWidget(placeholder_widget)
+            placeholder_widget.deleteLater()
+            self.pages[title] = page
+            if hasattr(page, "changed"):
+                page.changed.connect(self.update_status)
+        return self.pages[title]
+
+    def show_page(self, row: int) -> None:
+        if row < 0:
+            return
+        self.page(self._factories[row][0])
+        self.stack.setCurrentIndex(row)
 
     def _add_actions(self) -> None:
         quit_action = QAction(self.tr("退出"), self)
