@@ -243,3 +243,22 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text, default="")
+
+
+class AuditEntry(Base):
+    """One insert, update or delete of any record, written in the same transaction (操作日志).
+
+    ``old_values``/``new_values`` are JSON objects of column values (only the changed columns for
+    an update); binary columns are recorded as their size and sha256.
+    """
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    user: Mapped[str] = mapped_column(String(60))
+    action: Mapped[str] = mapped_column(String(10), index=True)
+    table_name: Mapped[str] = mapped_column(String(60), index=True)
+    record_id: Mapped[str] = mapped_column(String(100), default="")
+    old_values: Mapped[str | None] = mapped_column(Text)
+    new_values: Mapped[str | None] = mapped_column(Text)
