@@ -6,7 +6,7 @@ from pathlib import Path
 
 from alembic import command
 
-from ylt_desktop.store.db import alembic_config, make_engine, upgrade
+from ylt_desktop.store.db import MIGRATIONS_DIR, alembic_config, make_engine, upgrade
 
 
 def main() -> None:
@@ -14,10 +14,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "scratch.sqlite"
         engine = make_engine(path)
-        try:
-            upgrade(engine, path)
-        except Exception:  # no revisions yet
-            pass
+        if any((MIGRATIONS_DIR / "versions").glob("*.py")):
+            upgrade(engine, path)  # autogenerate compares the models with the current head
         command.revision(alembic_config(engine), message=message, autogenerate=True, rev_id=rev_id)
 
 
