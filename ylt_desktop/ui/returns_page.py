@@ -1,0 +1,254 @@
+"""季度报表: pick a quarter, fill the cover, check, export Excel and PDF, print, submit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ylt_desktop.domain.periods import Quarter
+from ylt_desktop.store.db import Database
+from ylt_desktop.store.settings import get_setting, set_setting
+from ylt_desktop.ui.errors import show_error
+from ylt_desktop.ui.export_worker import ExportWorker
+from ylt_desktop.ui.forms import from_qdate
+
+COVER_KEY = "return.cover"
+FOLDER_KEY = "return.folder"
+TEXT_FIELDS = (
+    ("filler_unit", "填报单位"),
+    ("unit_head", "单位负责人"),
+    ("stats_head", "统计负责人"),
+    ("preparer", "填表人"),
+    ("phone", "联系电话"),
+)
+CheckRole = Qt.ItemDataRole.UserRole + 1
+
+
+def recent_quarters(today: dt.date, count: int = 12) -> list[Quarter]:
+    """The current quarter and the ones before it, newest first."""
+    quarters = [Quarter.containing(today)]
+    while len(quarters) < count:
+        quarters.append(quarters[-1].prev())
+    return quarters
+
+
+class ReturnsPage(QWidget):
+    """Emits ``open_record(kind, id)`` when a problem is double-clicked."""
+
+    open_record = Signal(str, int)
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.worker: ExportWorker | None = None
+        self.last_paths: list[Path] = []
+        today = dt.date.today()
+        self.quarter = QComboBox()
+        for q in recent_quarters(today):
+            self.quarter.addItem(q.label, str(q))
+        self.quarter.setCurrentIndex(self.quarter.findData(str(Quarter.last_finished(today))))
+        self.quarter.currentIndexChanged.connect(self.show_status)
+        self.status = QLabel()
+        self.cover: dict[str, QLineEdit] = {key: QLineEdit() for key, _ in TEXT_FIELDS}
+        self.report_date = QDateEdit(QDate.currentDate(), calendarPopup=True)
+        self.report_date.setDisplayFormat("yyyy-MM-dd")
+        self.full_ids = QCheckBox(self.tr("完整证件号（仅供内部留存）"))
+        self.problems = QListWidget()
+        self.problems.itemDoubleClicked.connect(self._jump)
+        self.check_button = QPushButton(self.tr("检查"))
+        self.xlsx_button = QPushButton(self.tr("导出 Excel"))
+        self.pdf_button = QPushButton(self.tr("导出 PDF"))
+        self.both_button = QPushButton(self.tr("导出 Excel 和 PDF"))
+        self.submit_button = QPushButton(self.tr("标记已报送"))
+        self.check_button.clicked.connect(self.run_check)
+        self.xlsx_button.clicked.connect(lambda: self.export(xlsx=True, pdf=False))
+        self.pdf_button.clicked.connect(lambda: self.export(xlsx=False, pdf=True))
+        self.both_button.clicked.connect(lambda: self.export(xlsx=True, pdf=True))
+        self.submit_button.clicked.connect(self.submit)
+        self._layout()
+        self._load_cover()
+        self.show_status()
+
+    def _layout(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("报告期")))
+        top.addWidget(self.quarter)
+        top.addWidget(self.status, 1)
+        cover_box = QGroupBox(self.tr("封面与签字栏（下次自动带出）"))
+        form = QFormLayout(cover_box)
+        for key, label in TEXT_FIELDS:
+            form.addRow(label, self.cover[key])
+        form.addRow(self.tr("报出日期"), self.report_date)
+        form.addRow("", self.full_ids)
+        buttons = QHBoxLayout()
+        for b in (self.check_button, self.xlsx_button, self.pdf_button, self.both_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.submit_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(cover_box)
+        layout.addLayout(buttons)
+        layout.addWidget(QLabel(self.tr("检查结果（双击跳转到记录；错误阻止导出，警告不阻止）")))
+        layout.addWidget(self.problems, 1)
+
+    def selected_quarter(self) -> Quarter:
+        return Quarter.parse(self.quarter.currentData())
+
+    def cover_fields(self) -> dict:
+        fields = {key: edit.text().strip() for key, edit in self.cover.items()}
+        fields["report_date"] = from_qdate(self.report_date.date())
+        return fields
+
+    def _load_cover(self) -> None:
+        with self.db.session() as s:
+            saved = get_setting(s, COVER_KEY, {})
+        for key, edit in self.cover.items():
+            edit.setText(saved.get(key, ""))
+
+    def _save_cover(self) -> None:
+        fields = {k: v for k, v in self.cover_fields().items() if k != "report_date"}
+        with self.db.session() as s:
+            set_setting(s, key=COVER_KEY, value=fields)
+
+    def show_status(self) -> None:
+        from ylt_desktop.store import quarters
+
+        with self.db.session() as s:
+            lock = quarters.lock_of(s, self.selected_quarter())
+        if lock is None:
+            self.status.setText(self.tr("未报送"))
+        else:
+            when = lock.submitted_at.strftime("%Y-%m-%d %H:%M")
+            self.status.setText(
+                self.tr("已报送：%1 由 %2 报送，数据已锁定")
+                .replace("%1", when)
+                .replace("%2", lock.submitted_by)
+            )
+        self.submit_button.setEnabled(lock is None)
+
+    def run_check(self) -> list:
+        from ylt_desktop.returns.check import check_quarter
+
+        with self.db.session() as s:
+            items = check_quarter(s, self.selected_quarter())
+        self.show_problems(items)
+        return items
+
+    def show_problems(self, items: list) -> None:
+        self.problems.clear()
+        if not items:
+            self.problems.addItem(self.tr("没有发现问题，可以导出。"))
+        for item in items:
+            prefix = self.tr("错误") if item.is_error else self.tr("警告")
+            row = QListWidgetItem(f"[{prefix}] {item.message}")
+            row.setForeground(
+                Qt.GlobalColor.darkRed if item.is_error else Qt.GlobalColor.darkYellow
+            )
+            row.setData(CheckRole, item)
+            self.problems.addItem(row)
+
+    def _jump(self, row: QListWidgetItem) -> None:
+        item = row.data(CheckRole)
+        if item is not None and item.record_id is not None:
+            self.open_record.emit(item.kind, item.record_id)
+
+    def choose_folder(self) -> Path | None:
+        with self.db.session() as s:
+            start = get_setting(s, FOLDER_KEY, str(Path.home()))
+        folder = QFileDialog.getExistingDirectory(self, self.tr("选择保存报表的文件夹"), start)
+        if not folder:
+            return None
+        with self.db.session() as s:
+            set_setting(s, key=FOLDER_KEY, value=folder)
+        return Path(folder)
+
+    def export(self, *, xlsx: bool, pdf: bool) -> None:
+        folder = self.choose_folder()
+        if folder is None:
+            return
+        self._save_cover()
+        self.start_export(folder, xlsx=xlsx, pdf=pdf)
+
+    def start_export(self, folder: Path, *, xlsx: bool, pdf: bool) -> ExportWorker:
+        self.worker = ExportWorker(
+            self.db,
+            self.selected_quarter(),
+            folder,
+            cover_fields=self.cover_fields(),
+            full_ids=self.full_ids.isChecked(),
+            xlsx=xlsx,
+            pdf=pdf,
+        )
+        dialog = QProgressDialog(self.tr("正在导出报表…"), self.tr("取消"), 0, 100, self)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        dialog.canceled.connect(self.worker.cancel)
+        self.worker.progress.connect(
+            lambda done, total: dialog.setValue(done * 100 // max(total, 1))
+        )
+        for signal in (self.worker.done, self.worker.cancelled, self.worker.failed):
+            signal.connect(dialog.reset)
+        self.worker.done.connect(self._exported)
+        self.worker.cancelled.connect(self._cancelled)
+        self.worker.failed.connect(self._failed)
+        self.progress_dialog = dialog
+        self.worker.start()
+        return self.worker
+
+    def _exported(self, paths: list) -> None:
+        self.last_paths = paths
+        names = "\n".join(p.name for p in paths)
+        QMessageBox.information(
+            self, self.tr("导出完成"), self.tr("已保存：\n") + names + f"\n{paths[0].parent}"
+        )
+
+    def _cancelled(self) -> None:
+        QMessageBox.information(self, self.tr("已取消"), self.tr("导出已取消，没有写入任何文件。"))
+
+    def _failed(self, exc: BaseException) -> None:
+        from ylt_desktop.returns.files import ExportBlocked
+
+        if isinstance(exc, ExportBlocked):
+            self.show_problems(exc.items)
+            QMessageBox.warning(self, self.tr("不能导出"), str(exc))
+        else:
+            show_error(self, exc)
+
+    def submit(self) -> None:
+        from ylt_desktop.store import quarters
+
+        quarter = self.selected_quarter()
+        answer = QMessageBox.question(
+            self,
+            self.tr("标记已报送"),
+            self.tr("标记%1已报送后，该季度的数据将被锁定，只有审核人可以解锁。继续吗？").replace(
+                "%1", quarter.label
+            ),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        with self.db.session() as s:
+            quarters.submit_quarter(s, quarter=quarter, by=getpass.getuser())
+        self.show_status()
