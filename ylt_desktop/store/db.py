@@ -18,6 +18,15 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from ylt_desktop.store.backup import (  # noqa: F401 - backup_copy re-exported
+    DamagedDatabase,
+    DatabaseProblem,
+    backup_copy,
+    check_database,
+    daily_backup,
+    daily_backup_due,
+)
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -93,25 +102,6 @@ def current_revision(engine: Engine) -> str | None:
         return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
-def backup_copy(path: Path, *, reason: str) -> Path:
-    """Copy the database with SQLite's online backup API into ``backups/`` beside it."""
-    folder = path.parent / "backups"
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    target = folder / f"{path.stem}-{stamp}-{reason}.sqlite"
-    src = sqlite3.connect(path)
-    try:
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    log.info("backup written: %s", target)
-    return target
-
-
 def upgrade(engine: Engine, path: Path) -> None:
     """Bring the schema to head; an existing older database is backed up first."""
     from alembic import command
@@ -132,11 +122,44 @@ def _has_tables(engine: Engine) -> bool:
     return row[0] > 0
 
 
-def open_database(path: str | Path) -> Database:
-    """Open (creating if needed) the database at ``path`` and migrate it to head."""
+def open_database(
+    path: str | Path,
+    *,
+    check: bool = True,
+    daily: bool = False,
+    today: dt.date | None = None,
+) -> Database:
+    """Open (creating if needed) the database at ``path`` and migrate it to head.
+
+    An existing file is checked first (``quick_check``; the full ``integrity_check`` on the first
+    start of a day when ``daily``) and a damaged one raises ``DamagedDatabase`` before anything
+    writes to it. ``daily`` also makes the day's backup (see ``store/backup.py``).
+    Every session records its changes in the audit log (``store/audit.py``).
+    """
+    from ylt_desktop.store.audit import install_audit
+
     path = Path(path).expanduser().resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
+    existed = path.exists() and path.stat().st_size > 0
+    daily = daily and existed and daily_backup_due(path, today=today)
+    if existed and check:
+        _refuse_unusable(path, full=daily)
     engine = make_engine(path)
     upgrade(engine, path)
+    if daily:
+        daily_backup(path, today=today)
     sessions = sessionmaker(engine, expire_on_commit=False)
+    install_audit(sessions)
     return Database(path=path, engine=engine, sessions=sessions)
+
+
+def _refuse_unusable(path: Path, *, full: bool) -> None:
+    from ylt_desktop.store.backup import known_revisions
+
+    health = check_database(path, full=full)
+    if not health.ok:
+        raise DamagedDatabase(path, health)
+    if health.revision is not None and health.revision not in known_revisions():
+        raise DatabaseProblem(
+            f"数据库的数据结构版本（{health.revision}）比本程序新，请使用新版本的程序打开：{path}"
+        )

@@ -1,0 +1,209 @@
+"""操作日志: every insert, update and delete of any record, written in the same transaction.
+
+``install_audit(sessions)`` (done by ``open_database``) listens to ``after_flush`` and writes one
+``AuditEntry`` per changed object through the flush's own connection, so an entry exists exactly
+when its change commits. Who: ``session.info["user"]`` (see ``set_user``), else the OS user.
+
+Not seen: bulk ``session.execute(update(...)/delete(...))`` statements and raw SQL, which bypass
+the unit of work; store commands change records through the ORM.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import json
+from typing import Any
+
+from sqlalchemy import event, insert, inspect, or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from ylt_desktop.store.models import AuditEntry
+
+USER_KEY = "user"
+INSERT, UPDATE, DELETE = "insert", "update", "delete"
+ACTION_LABELS = {INSERT: "新增", UPDATE: "修改", DELETE: "删除"}
+TABLE_LABELS = {
+    "consortium": "医联体",
+    "institution": "成员单位",
+    "staff": "人员",
+    "rotation": "人员流动",
+    "rotation_quarter": "人员流动季度数据",
+    "agreement": "资源共享协议",
+    "agreement_recipient": "协议接收方",
+    "agreement_volume": "协议服务量",
+    "attachment": "协议附件",
+    "quarter_lock": "季度报送",
+    "quarter_event": "季度报送记录",
+    "setting": "设置",
+}
+
+
+def set_user(target: Session | sessionmaker | Any, name: str) -> None:
+    """Name who acts: on one session, or on a sessionmaker / ``Database`` (all later sessions)."""
+    if isinstance(target, Session):
+        target.info[USER_KEY] = name
+        return
+    sessions = getattr(target, "sessions", target)
+    info = dict(sessions.kw.get("info") or {})
+    info[USER_KEY] = name
+    sessions.configure(info=info)
+
+
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in the environment (a service account, say)
+        return "未知用户"
+
+
+def jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, bytes | bytearray | memoryview):
+        data = bytes(value)
+        return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    return str(value)
+
+
+def _columns(obj: Any) -> list[tuple[str, str]]:
+    """(attribute key, column name) of every mapped column."""
+    mapper = inspect(obj).mapper
+    return [(attr.key, attr.columns[0].name) for attr in mapper.column_attrs]
+
+
+def _values(obj: Any) -> dict[str, Any]:
+    # Only what is loaded: reading an expired attribute here would query mid-flush.
+    loaded = inspect(obj).dict
+    return {col: jsonable(loaded[key]) for key, col in _columns(obj) if key in loaded}
+
+
+def _record_id(obj: Any) -> str:
+    # New objects get their identity key only after after_flush; their primary key is loaded.
+    state = inspect(obj)
+    loaded = state.dict
+    identity = state.identity or [
+        loaded.get(state.mapper.get_property_by_column(col).key) for col in state.mapper.primary_key
+    ]
+    return ",".join(str(part) for part in identity)
+
+
+def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    state = inspect(obj)
+    old, new = {}, {}
+    for key, col in _columns(obj):
+        history = state.attrs[key].history
+        if not history.added and not history.deleted:
+            continue
+        before = history.deleted[0] if history.deleted else None
+        after = history.added[0] if history.added else None
+        if before == after or (after is None and not history.added):
+            continue
+        if not isinstance(after, _PLAIN) and after is not None:
+            continue  # an SQL expression (onupdate and the like), not a value
+        old[col], new[col] = jsonable(before), jsonable(after)
+    return old, new
+
+
+_PLAIN = (bool, int, float, str, bytes, bytearray, memoryview, dt.date, dt.datetime)
+
+
+def _dump(values: dict[str, Any] | None) -> str | None:
+    return None if values is None else json.dumps(values, ensure_ascii=False, sort_keys=True)
+
+
+def _entries(session: Session) -> list[dict[str, Any]]:
+    at = dt.datetime.now().replace(microsecond=0)
+    user = str(session.info.get(USER_KEY) or os_user())
+    rows = []
+
+    def add(action: str, obj: Any, old: dict | None, new: dict | None) -> None:
+        rows.append(
+            {
+                "at": at,
+                "user": user,
+                "action": action,
+                "table_name": inspect(obj).mapper.local_table.name,
+                "record_id": _record_id(obj),
+                "old_values": _dump(old),
+                "new_values": _dump(new),
+            }
+        )
+
+    for obj in session.new:
+        add(INSERT, obj, None, _values(obj))
+    for obj in session.dirty:
+        if obj in session.deleted:
+            continue
+        old, new = _changes(obj)
+        if new:
+            add(UPDATE, obj, old, new)
+    for obj in session.deleted:
+        add(DELETE, obj, _values(obj), None)
+    return [r for r in rows if r["table_name"] != AuditEntry.__tablename__]
+
+
+def _after_flush(session: Session, _flush_context: Any) -> None:
+    rows = _entries(session)
+    if rows:
+        session.connection().execute(insert(AuditEntry.__table__), rows)
+
+
+def install_audit(sessions: sessionmaker) -> None:
+    if not event.contains(sessions, "after_flush", _after_flush):
+        event.listen(sessions, "after_flush", _after_flush)
+
+
+def list_entries(
+    session: Session,
+    *,
+    since: dt.date | dt.datetime | None = None,
+    until: dt.date | dt.datetime | None = None,
+    table: str | None = None,
+    action: str | None = None,
+    text: str | None = None,
+    limit: int | None = None,
+) -> list[AuditEntry]:
+    """Entries newest first; ``until`` as a date includes that whole day."""
+    stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if since is not None:
+        stmt = stmt.where(AuditEntry.at >= _start(since))
+    if until is not None:
+        end = until + dt.timedelta(days=1) if type(until) is dt.date else until
+        stmt = stmt.where(AuditEntry.at < _start(end))
+    if table:
+        stmt = stmt.where(AuditEntry.table_name == table)
+    if action:
+        stmt = stmt.where(AuditEntry.action == action)
+    if text:
+        like = f"%{text}%"
+        stmt = stmt.where(
+            or_(
+                AuditEntry.old_values.like(like),
+                AuditEntry.new_values.like(like),
+                AuditEntry.user.like(like),
+                AuditEntry.record_id == text,
+            )
+        )
+    if limit:
+        stmt = stmt.limit(limit)
+    return list(session.scalars(stmt))
+
+
+def _start(value: dt.date | dt.datetime) -> dt.datetime:
+    return value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
+
+
+def describe(entry: AuditEntry) -> str:
+    """A short Chinese summary of what changed, for lists and the command line."""
+    old = json.loads(entry.old_values) if entry.old_values else {}
+    new = json.loads(entry.new_values) if entry.new_values else {}
+    if entry.action == UPDATE:
+        parts = [f"{k}: {old.get(k)!s} → {new.get(k)!s}" for k in new]
+    else:
+        values = new or old
+        parts = [f"{k}={v}" for k, v in values.items() if k not in ("created_at", "updated_at")]
+    return "；".join(parts)

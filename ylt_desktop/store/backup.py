@@ -1,0 +1,380 @@
+"""Nothing lost: the health check of the database file, backups, their rotation and restore.
+
+Backups are whole-database copies made with SQLite's online backup API into ``backups/`` beside
+the database, named ``<stem>-<YYYYmmdd-HHMMSS-ffffff>-<reason>.sqlite``. A copy is written under
+a ``.partial`` name and renamed only when complete, so a power cut never leaves a half file under
+a backup's name. Reasons:
+
+- automatic, rotated (the newest ``KEEP`` of each kind stay): ``daily``, ``before-migration-*``,
+  ``before-import-*``, ``before-restore``;
+- never pruned: ``manual`` (备份数据库…, ``ylt backup``) and ``damaged`` (a raw copy of a damaged
+  file set aside by a restore), and every file not matching the pattern.
+
+Stdlib only at import (no SQLAlchemy, no Qt): the start-up check stays cheap.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import re
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+BACKUP_DIR = "backups"
+KEEP = 30
+AUTOMATIC = ("daily", "before-migration", "before-import", "before-restore")
+MANUAL = "manual"
+DAMAGED = "damaged"
+_STAMP = "%Y%m%d-%H%M%S-%f"
+_PARTIAL = ".partial"
+_YLT_TABLES = {"alembic_version", "consortium", "institution"}
+
+Progress = Callable[[str], None]
+
+
+class DatabaseProblem(Exception):
+    """A database file that cannot be used; ``str(exc)`` is a Chinese message for the user."""
+
+
+class DamagedDatabase(DatabaseProblem):
+    def __init__(self, path: Path, health: Health) -> None:
+        super().__init__(f"数据库文件已损坏：{path}\n{health.message}")
+        self.path = path
+        self.health = health
+
+
+class RestoreRefused(DatabaseProblem):
+    pass
+
+
+@dataclass(frozen=True)
+class Health:
+    ok: bool
+    message: str = ""
+    revision: str | None = None
+    is_ylt: bool = False
+    empty: bool = False
+
+
+@dataclass(frozen=True)
+class BackupFile:
+    path: Path
+    taken: dt.datetime
+    reason: str
+
+    @property
+    def automatic(self) -> bool:
+        return _kind(self.reason) is not None
+
+
+def _kind(reason: str) -> str | None:
+    return next((k for k in AUTOMATIC if reason == k or reason.startswith(k + "-")), None)
+
+
+# ---------------------------------------------------------------- health
+
+
+def _ro_connect(path: Path) -> sqlite3.Connection:
+    # Read-only: a damaged or foreign file is never written to (the main file's bytes stay).
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
+def known_revisions() -> set[str]:
+    """Every migration this program knows, read from the version files (no Alembic import)."""
+    from ylt_desktop.store import db
+
+    found = set()
+    for path in (db.MIGRATIONS_DIR / "versions").glob("*.py"):
+        for name, value in db._REVISION_RE.findall(path.read_text("utf-8")):
+            if name == "revision":
+                found.add(value)
+    return found
+
+
+def check_database(path: str | Path, *, full: bool = True) -> Health:
+    """``PRAGMA integrity_check`` (``quick_check`` when not ``full``) on a read-only connection.
+
+    A missing or empty file is healthy (a new database). Measured on a 50 MB database:
+    integrity_check 0.7 s, quick_check 0.12 s (warm cache).
+    """
+    path = Path(path)
+    if not path.exists() or path.stat().st_size == 0:
+        return Health(ok=True, empty=True)
+    try:
+        conn = _ro_connect(path)
+        try:
+            pragma = "integrity_check" if full else "quick_check"
+            rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}(20)").fetchall()]
+            if rows != ["ok"]:
+                detail = "；".join(str(r) for r in rows[:3])
+                return Health(ok=False, message=f"完整性检查未通过（{detail}）")
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+            revision = None
+            if "alembic_version" in tables:
+                revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = revision[0] if revision else None
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return Health(ok=False, message=f"不是有效的数据库文件，或文件已损坏（{exc}）")
+    return Health(ok=True, revision=revision, is_ylt=tables >= _YLT_TABLES)
+
+
+def verify_backup(path: str | Path) -> Health:
+    """A file fit to restore: intact, a YLT database, and a schema version this program knows."""
+    path = Path(path)
+    if not path.is_file() or path.stat().st_size == 0:
+        return Health(ok=False, message=f"文件不存在或为空：{path}")
+    health = check_database(path, full=True)
+    if not health.ok:
+        return Health(ok=False, message=f"该文件已损坏，不能用于恢复：{health.message}")
+    if not health.is_ylt or health.revision is None:
+        return Health(
+            ok=False, message="该文件不是本程序的数据库（缺少医联体数据表），不能用于恢复"
+        )
+    if health.revision not in known_revisions():
+        return Health(
+            ok=False,
+            revision=health.revision,
+            is_ylt=True,
+            message=(
+                f"该文件的数据结构版本（{health.revision}）比本程序新，或无法识别；"
+                "请先升级本程序再恢复"
+            ),
+        )
+    return health
+
+
+# ---------------------------------------------------------------- copies
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return  # Windows cannot open a directory; NTFS journals the rename itself
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb+") as f:
+        os.fsync(f.fileno())
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+
+
+def copy_database(source: Path, target: Path, *, progress: Progress | None = None) -> Path:
+    """Copy ``source`` into a self-contained file ``target`` (no -wal), atomically.
+
+    The copy is written as ``.<target>.partial``, made a rollback-journal database, synced to disk,
+    then renamed over ``target``.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}{_PARTIAL}")
+    _remove(tmp)
+    src = sqlite3.connect(source)
+    try:
+        dst = sqlite3.connect(tmp)
+        try:
+            dst.execute("PRAGMA journal_mode=DELETE")
+
+            def step(_status: int, remaining: int, total: int) -> None:
+                if progress is not None:
+                    progress(f"copy {total - remaining}/{total}")
+
+            src.backup(dst, pages=256, progress=step)
+            # The copied header says WAL when the source is; make the copy one single file.
+            dst.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    _fsync_file(tmp)
+    os.replace(tmp, target)
+    _fsync_dir(target.parent)
+    return target
+
+
+def backup_folder(db_path: Path) -> Path:
+    return Path(db_path).parent / BACKUP_DIR
+
+
+def backup_name(db_path: Path, reason: str, now: dt.datetime | None = None) -> Path:
+    stamp = (now or dt.datetime.now()).strftime(_STAMP)
+    return backup_folder(db_path) / f"{Path(db_path).stem}-{stamp}-{reason}.sqlite"
+
+
+def backup_copy(
+    path: Path, *, reason: str, now: dt.datetime | None = None, progress: Progress | None = None
+) -> Path:
+    """Copy the database into ``backups/`` beside it under an automatic or manual name."""
+    target = backup_name(path, reason, now)
+    copy_database(Path(path), target, progress=progress)
+    log.info("backup written: %s", target)
+    if _kind(reason):
+        prune_backups(path)
+    return target
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def backup_before(db_or_path: Any, reason: str) -> Path:
+    """A rotated backup before a risky operation: ``backup_before(db, "import")``.
+
+    ``db_or_path`` is a ``Database`` or a path; ``reason`` becomes part of the file name
+    (``...-before-import.sqlite``; non-ASCII characters are dropped).
+    """
+    path = Path(getattr(db_or_path, "path", db_or_path))
+    slug = _slug(reason).removeprefix("before-") or "change"
+    return backup_copy(path, reason=f"before-{slug}")
+
+
+# ---------------------------------------------------------------- listing and rotation
+
+
+def list_backups(db_path: Path) -> list[BackupFile]:
+    """Every backup of this database in ``backups/``, newest first."""
+    folder = backup_folder(db_path)
+    pattern = re.compile(
+        rf"^{re.escape(Path(db_path).stem)}-(\d{{8}}-\d{{6}}-\d{{6}})-([a-z0-9-]+)\.sqlite$"
+    )
+    found = []
+    for entry in folder.glob("*.sqlite") if folder.is_dir() else ():
+        m = pattern.match(entry.name)
+        if m:
+            found.append(BackupFile(entry, dt.datetime.strptime(m[1], _STAMP), m[2]))
+    return sorted(found, key=lambda b: b.taken, reverse=True)
+
+
+def prune_backups(db_path: Path, *, keep: int = KEEP) -> list[Path]:
+    """Delete all but the newest ``keep`` automatic backups of each kind; manual ones stay."""
+    seen: dict[str, int] = {}
+    removed = []
+    for backup in list_backups(db_path):
+        kind = _kind(backup.reason)
+        if kind is None:
+            continue
+        seen[kind] = seen.get(kind, 0) + 1
+        if seen[kind] > keep:
+            _remove(backup.path)
+            removed.append(backup.path)
+    if removed:
+        log.info("pruned %d old backups", len(removed))
+    return removed
+
+
+def daily_backup_due(db_path: Path, *, today: dt.date | None = None) -> bool:
+    today = today or dt.date.today()
+    return not any(b.reason == "daily" and b.taken.date() == today for b in list_backups(db_path))
+
+
+def daily_backup(db_path: Path, *, today: dt.date | None = None) -> Path | None:
+    """The first start of a day copies the database; later starts that day do nothing."""
+    today = today or dt.date.today()
+    if not daily_backup_due(db_path, today=today):
+        return None
+    now = dt.datetime.combine(today, dt.datetime.now().time())
+    return backup_copy(db_path, reason="daily", now=now)
+
+
+def good_backups(db_path: Path) -> Iterator[BackupFile]:
+    """Backups fit to restore, newest first; each is verified only when asked for."""
+    for backup in list_backups(db_path):
+        if backup.reason != DAMAGED and verify_backup(backup.path).ok:
+            yield backup
+
+
+def newest_good_backup(db_path: Path) -> BackupFile | None:
+    return next(good_backups(db_path), None)
+
+
+# ---------------------------------------------------------------- restore
+
+
+def _set_aside_damaged(target: Path) -> Path:
+    """A raw copy (with its -wal) of a file the backup API may not read, kept forever."""
+    dest = backup_name(target, DAMAGED)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal"):
+        src = Path(f"{target}{suffix}")
+        if src.exists():
+            tmp = Path(f"{dest}{suffix}{_PARTIAL}")
+            shutil.copyfile(src, tmp)
+            _fsync_file(tmp)
+            os.replace(tmp, f"{dest}{suffix}")
+    return dest
+
+
+def _checkpoint(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA busy_timeout=5000")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+
+
+def remove_stale_partials(folder: Path) -> None:
+    for entry in folder.glob(f".*{_PARTIAL}*"):
+        _remove(entry)
+
+
+def restore_database(
+    source: str | Path, target: str | Path, *, progress: Progress | None = None
+) -> Path | None:
+    """Replace the database ``target`` by the backup ``source``; returns the safety copy.
+
+    The caller closes its engine first and reopens (``open_database``) afterwards, which also
+    upgrades an older schema. Nothing is replaced unless ``source`` passes ``verify_backup``; the
+    current file is backed up first (a damaged one is copied raw, as ``damaged``). The new file
+    is copied beside ``target`` and renamed over it, so a crash leaves the old or the new
+    database, never a mix.
+    """
+    source, target = Path(source).resolve(), Path(target).resolve()
+    say = progress or (lambda _text: None)
+    health = verify_backup(source)
+    if not health.ok:
+        raise RestoreRefused(health.message)
+    if source == target:
+        raise RestoreRefused("所选文件就是当前数据库，无需恢复")
+    say("verified")
+    remove_stale_partials(target.parent)
+    if backup_folder(target).is_dir():
+        remove_stale_partials(backup_folder(target))
+    safety = None
+    if target.exists() and target.stat().st_size > 0:
+        if check_database(target, full=False).ok:
+            _checkpoint(target)  # the -wal's committed pages go into the file before it moves
+            safety = backup_copy(target, reason="before-restore")
+        else:
+            safety = _set_aside_damaged(target)
+    say("backed-up")
+    tmp = target.with_name(f".{target.name}.restore-{os.getpid()}{_PARTIAL}")
+    copy_database(source, tmp, progress=progress)
+    if not check_database(tmp, full=False).ok:
+        _remove(tmp)
+        raise RestoreRefused("复制备份文件时出错，当前数据库未被替换")
+    say("copied")
+    for suffix in ("-wal", "-shm"):  # stale after the checkpoint; would corrupt the new file
+        _remove(Path(f"{target}{suffix}"))
+    os.replace(tmp, target)
+    _fsync_dir(target.parent)
+    say("replaced")
+    log.info("restored %s from %s (safety copy %s)", target, source, safety)
+    return safety
