@@ -1,0 +1,101 @@
+"""The workbook, reopened with openpyxl: sheets, headers, merges, types, print setup, text safety."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pytest
+
+from tests.returns.sample import Q3
+from ylt_desktop.returns.rows import quarter_rows
+from ylt_desktop.returns.xlsx import FOOTER, text_width, write_xlsx
+
+
+@pytest.fixture
+def workbook(sample_db, tmp_path):  # noqa: ANN001, ANN201
+    with sample_db.session() as s:
+        ret = quarter_rows(s, Q3, cover_fields={"preparer": "陈填表", "phone": "+86 0792"})
+    path = tmp_path / "r.xlsx"
+    write_xlsx(ret, path)
+    return openpyxl.load_workbook(path), ret
+
+
+def test_sheets_and_headers(workbook):  # noqa: ANN001
+    wb, ret = workbook
+    assert wb.sheetnames == ["封面"] + [t.sheet_name for t in ret.tables] + ["填报说明"]
+    ws = wb["表1 成员单位"]
+    assert ws["A1"].value == "表1 成员单位基本情况表"
+    assert [ws.cell(2, c).value for c in (1, 2, 10, 12)] == [
+        "序号",
+        "机构名称",
+        "床位（张）",
+        "人员（人）",
+    ]
+    assert [ws.cell(3, c).value for c in (10, 11, 12, 13, 14)] == [
+        "编制床位",
+        "实有床位",
+        "卫生技术人员",
+        "执业(助理)医师",
+        "注册护士",
+    ]
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert {"A1:P1", "J2:K2", "L2:N2", "A2:A3", "B2:B3"} <= merged
+    assert "J3:J3" not in merged and "J2:J3" not in merged
+
+
+def test_types_and_formats(workbook):  # noqa: ANN001
+    wb, ret = workbook
+    ws = wb["表1 成员单位"]
+    first = 4
+    assert isinstance(ws.cell(first, 10).value, int) and ws.cell(first, 10).number_format == "0"
+    joined = ws.cell(first, 9)
+    assert isinstance(joined.value, dt.datetime) and joined.number_format == "yyyy-mm-dd"
+    assert joined.value.date() == dt.date(2020, 1, 1)
+    last = first + len(ret.tables[0].rows)
+    assert ws.cell(last, 1).value == "合计"
+    beds = [ws.cell(r, 10).value for r in range(first, last)]
+    assert ws.cell(last, 10).value == sum(beds)
+    float_cell = [c for c in wb["表5 资源共享服务量"]["E"] if c.value == 12345.5]
+    assert len(float_cell) == 1
+
+
+def test_freeze_and_print_setup(workbook):  # noqa: ANN001
+    wb, _ = workbook
+    for name in ("表1 成员单位", "表3 人员下沉汇总"):
+        ws = wb[name]
+        assert ws.freeze_panes == "A4"
+        assert ws.print_title_rows == "$1:$3"
+    ws = wb["表4 资源共享协议"]  # one header row
+    assert ws.freeze_panes == "A3" and ws.print_title_rows == "$1:$2"
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.page_setup.paperSize == 9
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+        assert ws.oddFooter.center.text == FOOTER == "第 &P 页 共 &N 页"
+
+
+def test_formula_like_text_stays_text(workbook):  # noqa: ANN001
+    wb, _ = workbook
+    ws = wb["表1 成员单位"]
+    cells = {c.value: c for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    assert cells["=1+1"].data_type == "s"
+    assert cells['=HYPERLINK("x")村卫生室'].data_type == "s"
+    cover = {r[0]: r[1] for r in wb["封面"].iter_rows(min_row=3, values_only=True)}
+    assert cover["联系电话"] == "+86 0792"
+    assert cover["填表人"] == "陈填表" and cover["报告期"] == "2026年第3季度"
+
+
+def test_widths_fit_chinese(workbook):  # noqa: ANN001
+    wb, _ = workbook
+    ws = wb["表4 资源共享协议"]
+    recipients = "大树镇卫生院、南峰镇卫生院（首日退出）"
+    assert ws.column_dimensions["F"].width >= text_width(recipients)
+    assert text_width("医院ab") == 6
+
+
+def test_notes_sheet(workbook):  # noqa: ANN001
+    wb, ret = workbook
+    values = [r[0] for r in wb["填报说明"].iter_rows(values_only=True)]
+    assert values[0] == "填报说明" and values[1:] == ret.notes

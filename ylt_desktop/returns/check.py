@@ -1,0 +1,137 @@
+"""The pre-export check of one quarter (DESIGN.md §4): every problem, with a record to jump to.
+
+Errors block the export, warnings do not. Each item names the record kind and id so the UI
+can open that record (``kind`` is ``consortium``, ``institution``, ``rotation`` or
+``agreement``; ``record_id`` is None when no single record is at fault).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from ylt_desktop.domain import lists
+from ylt_desktop.domain.agreement import OTHER_KIND, measures_for
+from ylt_desktop.domain.institution import validate_institution
+from ylt_desktop.domain.periods import Quarter
+from ylt_desktop.domain.problems import Level
+from ylt_desktop.domain.rotation import calendar_days
+from ylt_desktop.returns import query
+from ylt_desktop.returns.rows import rotation_figures
+from ylt_desktop.store.institutions import to_data
+from ylt_desktop.store.models import Agreement, Institution, Rotation
+
+ERROR = Level.ERROR
+WARNING = Level.WARNING
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    level: Level
+    message: str
+    kind: str
+    record_id: int | None = None
+    field: str = ""
+
+    @property
+    def is_error(self) -> bool:
+        return self.level is Level.ERROR
+
+
+def errors_in(items: list[CheckItem]) -> list[CheckItem]:
+    return [i for i in items if i.is_error]
+
+
+def check_quarter(
+    session: Session, quarter: Quarter, *, today: dt.date | None = None
+) -> list[CheckItem]:
+    """Every problem of the quarter's return, errors first, then in record order."""
+    today = today or dt.date.today()
+    items: list[CheckItem] = []
+    if query.consortium(session) is None:
+        items.append(CheckItem(ERROR, "尚未创建医联体（名称、类型）", "consortium"))
+    if quarter.last_day >= today:
+        items.append(
+            CheckItem(
+                WARNING,
+                f"{quarter.label}尚未结束（至 {quarter.last_day}），数据可能不全",
+                "quarter",
+            )
+        )
+    members = query.members_in_quarter(session, quarter)
+    items += _check_members(members, quarter)
+    member_ids = {m.id for m in members}
+    for rotation in query.rotations_in_quarter(session, quarter):
+        items += _check_rotation(rotation, quarter, member_ids)
+    for agreement in query.agreements_in_force(session, quarter):
+        items += _check_agreement(agreement, quarter)
+    return sorted(items, key=lambda i: not i.is_error)
+
+
+def _check_members(members: list[Institution], quarter: Quarter) -> list[CheckItem]:
+    items = []
+    if not any(m.role == lists.ROLE_LEAD for m in members):
+        items.append(
+            CheckItem(
+                ERROR, f"{quarter.label}没有牵头单位：请在成员单位中指定牵头单位", "institution"
+            )
+        )
+    for inst in members:
+        for p in validate_institution(to_data(inst)):
+            items.append(
+                CheckItem(
+                    p.level, f"成员单位“{inst.name}”：{p.message}", "institution", inst.id, p.field
+                )
+            )
+    return items
+
+
+def _rotation_label(r: Rotation) -> str:
+    return f"{r.staff.name}（{r.from_inst.name} → {r.to_inst.name}，{r.form}，{r.start} 起）"
+
+
+def _check_rotation(r: Rotation, quarter: Quarter, member_ids: set[int]) -> list[CheckItem]:
+    items = []
+    label = _rotation_label(r)
+    days = rotation_figures(r, quarter).days
+    cal = calendar_days(r.start, r.end, quarter)
+    field = f"quarters.{quarter}.days"
+    if days is None:
+        items.append(
+            CheckItem(
+                ERROR, f"人员流动 {label}：{quarter.label}未填写工作天数", "rotation", r.id, field
+            )
+        )
+    elif days > cal:
+        message = f"人员流动 {label}：{quarter.label}工作天数 {days} 超过本季度内的日历天数 {cal}"
+        items.append(CheckItem(ERROR, message, "rotation", r.id, field))
+    for inst, name in ((r.from_inst, "from_id"), (r.to_inst, "to_id")):
+        if inst.id not in member_ids:
+            message = f"人员流动 {label}：“{inst.name}”在{quarter.label}不是医联体成员单位"
+            items.append(CheckItem(WARNING, message, "rotation", r.id, name))
+    return items
+
+
+def _check_agreement(a: Agreement, quarter: Quarter) -> list[CheckItem]:
+    label = f"资源共享协议 {a.number}“{a.title}”"
+    measures = measures_for(a.kind, a.other_measure)
+    if a.kind == OTHER_KIND and not measures:
+        return [
+            CheckItem(
+                ERROR,
+                f"{label}：共享类型为“其他”，须填写服务量指标名称",
+                "agreement",
+                a.id,
+                "other_measure",
+            )
+        ]
+    entered = query.quarter_volumes(a, quarter)
+    missing = [m for m in measures if m not in entered]
+    if not missing:
+        return []
+    message = (
+        f"{label}在{quarter.label}生效，未填写服务量：{'、'.join(missing)}（没有服务量请填 0）"
+    )
+    return [CheckItem(ERROR, message, "agreement", a.id, f"volumes.{quarter}")]

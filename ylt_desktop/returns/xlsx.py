@@ -1,0 +1,220 @@
+"""The quarterly return as an Excel workbook: 封面, one sheet per table, 填报说明.
+
+openpyxl in ``write_only`` mode (streams rows; merged cells, widths, number formats, freeze
+panes and print setup all survive, checked by the tests on reopen). openpyxl is imported when
+an export starts, never at program start-up (PLATFORM.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from ylt_desktop.returns.model import (
+    Cancel,
+    Progress,
+    QuarterReturn,
+    Table,
+    check_cancel,
+)
+
+FOOTER = "第 &P 页 共 &N 页"
+DATE_FORMAT = "yyyy-mm-dd"
+NUMBER_FORMATS = {"int": "0", "float": "General", "date": DATE_FORMAT, "text": "@"}
+MAX_WIDTH = 50
+FONT_NAME = "宋体"
+TICK = 50  # rows between progress reports and cancel checks
+
+
+def text_width(text: str) -> int:
+    """Display width in Excel character units: a CJK (wide) character counts as 2."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def display_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+class _Styles:
+    """Shared style objects (openpyxl dedups them; building them once keeps it cheap)."""
+
+    def __init__(self) -> None:
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        thin = Side(style="thin", color="000000")
+        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        self.title_font = Font(name=FONT_NAME, size=14, bold=True)
+        self.bold = Font(name=FONT_NAME, size=10, bold=True)
+        self.font = Font(name=FONT_NAME, size=10)
+        self.fill = PatternFill("solid", fgColor="D9D9D9")
+        self.center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        self.left = Alignment(horizontal="left", vertical="center", wrap_text=True)
+        self.right = Alignment(horizontal="right", vertical="center")
+        self.top_left = Alignment(horizontal="left", vertical="top", wrap_text=True)
+
+
+def write_xlsx(
+    ret: QuarterReturn,
+    path: str | Path,
+    *,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> None:
+    """Write ``ret`` to ``path`` (not atomic by itself: ``files.export_quarter`` makes it so)."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    st = _Styles()
+    total = ret.row_count + 2
+    done = [0]
+
+    def tick(n: int = 1) -> None:
+        done[0] += n
+        if done[0] % TICK < n or done[0] == total:
+            check_cancel(cancel)
+            if progress is not None:
+                progress(done[0], total)
+
+    _cover_sheet(wb, ret, st)
+    tick()
+    for table in ret.tables:
+        _table_sheet(wb, table, st, tick)
+    _notes_sheet(wb, ret, st)
+    tick()
+    check_cancel(cancel)
+    wb.save(str(path))
+
+
+def _cell(ws: Any, value: Any, *, font: Any = None, align: Any = None, border: Any = None,
+          fill: Any = None, fmt: str | None = None) -> Any:  # fmt: skip
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        # Never a formula: "=1+1" stays the text "=1+1" (DESIGN.md §4).
+        cell.data_type = "s"
+    if font is not None:
+        cell.font = font
+    if align is not None:
+        cell.alignment = align
+    if border is not None:
+        cell.border = border
+    if fill is not None:
+        cell.fill = fill
+    if fmt is not None:
+        cell.number_format = fmt
+    return cell
+
+
+def _print_setup(ws: Any, title_rows: str | None) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddFooter.center.text = FOOTER
+
+
+def _cover_sheet(wb: Any, ret: QuarterReturn, st: _Styles) -> None:
+    ws = wb.create_sheet(ret.cover_sheet_name)
+    ws.column_dimensions["A"].width = 22
+    ws.column_dimensions["B"].width = 60
+    _print_setup(ws, None)
+    ws.merged_cells.add("A1:B1")
+    ws.append([_cell(ws, ret.cover.report_name, font=st.title_font, align=st.center)])
+    ws.append([])
+    for label, value in ret.cover.items():
+        ws.append(
+            [
+                _cell(ws, label, font=st.bold, align=st.center, border=st.border, fill=st.fill),
+                _cell(ws, value, font=st.font, align=st.left, border=st.border),
+            ]
+        )
+
+
+def column_widths(table: Table) -> list[float]:
+    """The template width, widened to the longest text (CJK = 2), at most ``MAX_WIDTH``."""
+    widths = []
+    for i, col in enumerate(table.columns):
+        longest = max((text_width(display_text(r[i])) for r in table.rows), default=0)
+        header = max((text_width(part) for part in col.header.split("/")), default=0)
+        widths.append(min(MAX_WIDTH, max(col.width, longest + 2, header / 2 + 2)))
+    return widths
+
+
+def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+def _table_sheet(wb: Any, table: Table, st: _Styles, tick: Any) -> None:
+    ws = wb.create_sheet(table.sheet_name)
+    ncols = len(table.columns)
+    height = table.header_height
+    for i, width in enumerate(column_widths(table)):
+        ws.column_dimensions[_letter(i)].width = width
+    _print_setup(ws, f"1:{1 + height}")
+    ws.freeze_panes = f"A{2 + height}"
+    ws.merged_cells.add(f"A1:{_letter(ncols - 1)}1")
+    ws.row_dimensions[1].height = 28
+    ws.append([_cell(ws, table.title, font=st.title_font, align=st.center)])
+    grid: list[list[Any]] = [[None] * ncols for _ in range(height)]
+    for h in table.header:
+        grid[h.row][h.col] = h.text
+        if h.rowspan > 1 or h.colspan > 1:
+            first = f"{_letter(h.col)}{2 + h.row}"
+            last = f"{_letter(h.col + h.colspan - 1)}{2 + h.row + h.rowspan - 1}"
+            ws.merged_cells.add(f"{first}:{last}")
+    for line in grid:
+        ws.append(
+            [
+                _cell(ws, text, font=st.bold, align=st.center, border=st.border, fill=st.fill)
+                for text in line
+            ]
+        )
+    formats = [NUMBER_FORMATS[c.kind] for c in table.columns]
+    for row in table.rows:
+        ws.append(_data_cells(ws, row, formats, st, st.font))
+        tick()
+    if table.total_row is not None:
+        ws.append(_data_cells(ws, table.total_row, formats, st, st.bold))
+        tick()
+
+
+def _data_cells(ws: Any, row: list[Any], formats: list[str], st: _Styles, font: Any) -> list:
+    cells = []
+    for value, fmt in zip(row, formats, strict=True):
+        if isinstance(value, dt.date):
+            cells.append(
+                _cell(ws, value, font=font, border=st.border, fmt=DATE_FORMAT, align=st.center)
+            )
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            number_format = fmt if fmt != "@" else "General"
+            cells.append(
+                _cell(ws, value, font=font, border=st.border, fmt=number_format, align=st.right)
+            )
+        else:
+            cells.append(_cell(ws, value, font=font, border=st.border, align=st.left))
+    return cells
+
+
+def _notes_sheet(wb: Any, ret: QuarterReturn, st: _Styles) -> None:
+    ws = wb.create_sheet(ret.notes_title)
+    ws.column_dimensions["A"].width = 110
+    _print_setup(ws, None)
+    ws.append([_cell(ws, ret.notes_title, font=st.title_font, align=st.center)])
+    for note in ret.notes:
+        ws.append([_cell(ws, note, font=st.font, align=st.top_left)])
