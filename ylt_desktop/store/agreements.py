@@ -1,0 +1,322 @@
+"""Queries and one-transaction commands for resource-sharing agreements (资源共享协议).
+
+Rules live in ``domain/agreement.py``; this module adds what needs the database: a unique
+number, parties that exist, and the loading of the institutions an agreement names.
+
+``AgreementRecipient`` has no relationship to its institution (``models.py`` leaves it out), so
+the queries here load the recipients' institutions in one extra query and keep them on the
+agreement; read them with ``recipient_institutions(agreement)``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from ylt_desktop.domain.agreement import (
+    AgreementData,
+    in_force_in,
+    status_on,
+    validate_agreement,
+)
+from ylt_desktop.domain.periods import Quarter
+from ylt_desktop.domain.problems import Problem, RuleViolation, error, has_errors
+from ylt_desktop.store.models import (
+    Agreement,
+    AgreementRecipient,
+    AgreementVolume,
+    Institution,
+)
+from ylt_desktop.store.tx import transaction
+
+_RECIPIENTS_ATTR = "_ylt_recipient_institutions"
+
+
+# --- queries -------------------------------------------------------------------------
+
+
+def _load_recipient_institutions(session: Session, agreements: Sequence[Agreement]) -> None:
+    ids = {r.institution_id for a in agreements for r in a.recipients}
+    found = {}
+    if ids:
+        found = {
+            i.id: i for i in session.scalars(select(Institution).where(Institution.id.in_(ids)))
+        }
+    for a in agreements:
+        insts = [found[r.institution_id] for r in a.recipients if r.institution_id in found]
+        setattr(a, _RECIPIENTS_ATTR, sorted(insts, key=lambda i: i.id))
+
+
+def recipient_institutions(agreement: Agreement) -> list[Institution]:
+    """The recipients' institutions in id order, as loaded by this module's queries."""
+    try:
+        return getattr(agreement, _RECIPIENTS_ATTR)
+    except AttributeError:
+        raise LookupError(
+            "接收方机构未随协议加载：请用 store.agreements 的查询（get/list/agreements_in_force）"
+        ) from None
+
+
+def _loaded(session: Session, stmt) -> list[Agreement]:  # noqa: ANN001
+    rows = list(session.scalars(stmt.options(joinedload(Agreement.provider))).unique())
+    _load_recipient_institutions(session, rows)
+    return rows
+
+
+def list_agreements(session: Session) -> list[Agreement]:
+    """Every agreement, by number, with provider, recipients' institutions and volumes."""
+    return _loaded(session, select(Agreement).order_by(Agreement.number))
+
+
+def get_agreement(session: Session, agreement_id: int) -> Agreement | None:
+    rows = _loaded(session, select(Agreement).where(Agreement.id == agreement_id))
+    return rows[0] if rows else None
+
+
+def agreements_in_force(session: Session, quarter: Quarter) -> list[Agreement]:
+    """Agreements in force on at least one day of ``quarter`` (DESIGN.md §4), by number.
+
+    Provider, recipients' institutions and volumes are loaded.
+    """
+    first, last = quarter.first_day, quarter.last_day
+    stmt = (
+        select(Agreement)
+        .where(Agreement.effective_from.is_not(None), Agreement.effective_from <= last)
+        .where(or_(Agreement.effective_to.is_(None), Agreement.effective_to >= first))
+        .where(or_(Agreement.terminated_on.is_(None), Agreement.terminated_on > first))
+        .order_by(Agreement.number)
+    )
+    # The SQL narrows; the domain rule decides (e.g. terminated before it took effect).
+    return [a for a in _loaded(session, stmt) if in_force_in(quarter, **_dates(a))]
+
+
+def quarter_volumes(agreement: Agreement, quarter: Quarter) -> dict[str, float]:
+    """Measure → value of ``quarter`` for one agreement (only the measures entered)."""
+    key = str(quarter)
+    return {v.measure: v.value for v in agreement.volumes if v.quarter == key}
+
+
+def status_of(agreement: Agreement, day: dt.date) -> str:
+    return status_on(day, **_dates(agreement))
+
+
+def _dates(a: Agreement) -> dict[str, dt.date | None]:
+    return {
+        "effective_from": a.effective_from,
+        "effective_to": a.effective_to,
+        "terminated_on": a.terminated_on,
+    }
+
+
+def to_data(a: Agreement) -> AgreementData:
+    return AgreementData(
+        number=a.number,
+        title=a.title,
+        kind=a.kind,
+        provider_id=a.provider_id,
+        recipient_ids=sorted(r.institution_id for r in a.recipients),
+        signed=a.signed,
+        effective_from=a.effective_from,
+        effective_to=a.effective_to,
+        terminated_on=a.terminated_on,
+        termination_reason=a.termination_reason,
+        provider_share=a.provider_share,
+        recipient_shares={r.institution_id: r.share for r in a.recipients if r.share is not None},
+        other_measure=a.other_measure,
+        volumes={(v.quarter, v.measure): v.value for v in a.volumes},
+    )
+
+
+# --- checks --------------------------------------------------------------------------
+
+
+def _normalized(d: AgreementData) -> AgreementData:
+    d.number = (d.number or "").strip()
+    d.title = (d.title or "").strip()
+    d.other_measure = (d.other_measure or "").strip() if d.kind == "其他" else ""
+    d.termination_reason = (d.termination_reason or "").strip()
+    return d
+
+
+def _store_checks(session: Session, d: AgreementData, own_id: int | None) -> list[Problem]:
+    problems = []
+    if d.number:
+        stmt = select(Agreement.id).where(Agreement.number == d.number)
+        if own_id is not None:
+            stmt = stmt.where(Agreement.id != own_id)
+        if session.scalar(stmt.limit(1)) is not None:
+            problems.append(error("number", f"协议编号“{d.number}”已存在，协议编号不得重复"))
+    ids = {i for i in [d.provider_id, *d.recipient_ids] if i is not None}
+    known = (
+        set(session.scalars(select(Institution.id).where(Institution.id.in_(ids))))
+        if ids
+        else set()
+    )
+    if d.provider_id is not None and d.provider_id not in known:
+        problems.append(error("provider_id", "提供方不是本医联体的成员单位（可能已被删除）"))
+    if any(i not in known for i in d.recipient_ids):
+        problems.append(error("recipient_ids", "所选接收方中有单位不是本医联体的成员单位"))
+    return problems
+
+
+def check_agreement(
+    session: Session, data: AgreementData, *, own_id: int | None = None
+) -> list[Problem]:
+    """All problems of ``data`` as the form shows them: domain rules plus store rules."""
+    d = _normalized(_copy(data))
+    return validate_agreement(d) + _store_checks(session, d, own_id)
+
+
+def _copy(d: AgreementData) -> AgreementData:
+    return dataclasses.replace(
+        d,
+        recipient_ids=list(d.recipient_ids),
+        recipient_shares=dict(d.recipient_shares),
+        volumes=dict(d.volumes),
+    )
+
+
+# --- commands ------------------------------------------------------------------------
+
+
+def _apply(a: Agreement, d: AgreementData) -> None:
+    a.number, a.title, a.kind, a.other_measure = d.number, d.title, d.kind, d.other_measure
+    a.provider_id, a.provider_share = d.provider_id, d.provider_share
+    a.signed, a.effective_from, a.effective_to = d.signed, d.effective_from, d.effective_to
+    a.terminated_on, a.termination_reason = d.terminated_on, d.termination_reason
+    _sync_recipients(a, d)
+    _sync_volumes(a, d)
+
+
+def _sync_recipients(a: Agreement, d: AgreementData) -> None:
+    # Updated in place: re-adding a row with the same primary key would clash on flush.
+    current = {r.institution_id: r for r in a.recipients}
+    for rid, row in current.items():
+        if rid not in d.recipient_ids:
+            a.recipients.remove(row)
+    for rid in d.recipient_ids:
+        row = current.get(rid)
+        if row is None:
+            row = AgreementRecipient(institution_id=rid)
+            a.recipients.append(row)
+        row.share = d.recipient_shares.get(rid)
+
+
+def _sync_volumes(a: Agreement, d: AgreementData) -> None:
+    current = {(v.quarter, v.measure): v for v in a.volumes}
+    for key, row in current.items():
+        if key not in d.volumes:
+            a.volumes.remove(row)
+    for (quarter, measure), value in d.volumes.items():
+        key = (str(Quarter.parse(quarter)), measure)
+        row = current.get(key)
+        if row is None:
+            a.volumes.append(AgreementVolume(quarter=key[0], measure=measure, value=value))
+        else:
+            row.value = value
+
+
+def _refuse_if_errors(problems: list[Problem]) -> None:
+    if has_errors(problems):
+        raise RuleViolation(problems)
+
+
+def create_agreement(session: Session, *, data: AgreementData, terms: str = "") -> Agreement:
+    """Validate and insert in one transaction; raises RuleViolation when errors stand."""
+    with transaction(session):
+        d = _normalized(_copy(data))
+        _refuse_if_errors(check_agreement(session, d))
+        a = Agreement(terms=terms.strip())
+        session.add(a)
+        _apply(a, d)
+        session.flush()
+    return a
+
+
+def update_agreement(
+    session: Session, *, agreement_id: int, data: AgreementData, terms: str | None = None
+) -> Agreement:
+    with transaction(session):
+        a = session.get(Agreement, agreement_id)
+        if a is None:
+            raise RuleViolation([error("number", "该协议已被删除")])
+        d = _normalized(_copy(data))
+        _refuse_if_errors(check_agreement(session, d, own_id=agreement_id))
+        if terms is not None:
+            a.terms = terms.strip()
+        _apply(a, d)
+    return a
+
+
+def check_termination(
+    session: Session, *, agreement_id: int, on: dt.date | None, reason: str
+) -> list[Problem]:
+    """Problems of ending the agreement by hand on ``on`` for ``reason``."""
+    a = session.get(Agreement, agreement_id)
+    if a is None:
+        return [error("terminated_on", "该协议已被删除")]
+    d = to_data(a)
+    d.terminated_on, d.termination_reason = on, (reason or "").strip()
+    problems = [
+        p for p in validate_agreement(d) if p.field in ("terminated_on", "termination_reason")
+    ]
+    if on is None and not problems:
+        problems.append(error("terminated_on", "提前终止协议须填写提前终止日期"))
+    if on is not None:
+        stranded = sorted(
+            {
+                Quarter.parse(v.quarter)
+                for v in a.volumes
+                if not in_force_in(
+                    Quarter.parse(v.quarter),
+                    effective_from=a.effective_from,
+                    effective_to=a.effective_to,
+                    terminated_on=on,
+                )
+            }
+        )
+        if stranded:
+            labels = "、".join(q.label for q in stranded)
+            problems.append(
+                error(
+                    "terminated_on",
+                    f"终止日期之后的季度已填写服务量（{labels}），"
+                    "请先在协议中删除这些服务量或推迟终止日期",
+                )
+            )
+    return problems
+
+
+def terminate_agreement(
+    session: Session, *, agreement_id: int, on: dt.date, reason: str
+) -> Agreement:
+    """End the agreement by hand (终止) from ``on``, with a reason; one transaction."""
+    with transaction(session):
+        _refuse_if_errors(
+            check_termination(session, agreement_id=agreement_id, on=on, reason=reason)
+        )
+        a = session.get(Agreement, agreement_id)
+        a.terminated_on, a.termination_reason = on, reason.strip()
+    return a
+
+
+def cancel_termination(session: Session, *, agreement_id: int) -> Agreement:
+    """Undo a termination entered by mistake; the status follows the dates again."""
+    with transaction(session):
+        a = session.get(Agreement, agreement_id)
+        if a is None:
+            raise RuleViolation([error("terminated_on", "该协议已被删除")])
+        a.terminated_on, a.termination_reason = None, ""
+    return a
+
+
+def delete_agreement(session: Session, *, agreement_id: int) -> None:
+    """Delete with its recipients, volumes and attachment, in one transaction."""
+    with transaction(session):
+        a = session.get(Agreement, agreement_id)
+        if a is not None:
+            session.delete(a)
