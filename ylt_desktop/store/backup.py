@@ -22,6 +22,7 @@ import os
 import re
 import shutil
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -276,6 +277,8 @@ def prune_backups(db_path: Path, *, keep: int = KEEP) -> list[Path]:
             removed.append(backup.path)
     if removed:
         log.info("pruned %d old backups", len(removed))
+    # Another program may be copying right now: only leftovers older than an hour go.
+    remove_stale_partials(backup_folder(db_path), older_than=3600)
     return removed
 
 
@@ -330,9 +333,13 @@ def _checkpoint(path: Path) -> None:
         conn.close()
 
 
-def remove_stale_partials(folder: Path) -> None:
+def remove_stale_partials(folder: Path, *, older_than: float = 0.0) -> None:
+    """Delete what a killed copy left (``.*.partial`` and its ``-journal``)."""
+    now = time.time()
     for entry in folder.glob(f".*{_PARTIAL}*"):
-        _remove(entry)
+        with contextlib.suppress(OSError):
+            if now - entry.stat().st_mtime >= older_than:
+                entry.unlink()
 
 
 def restore_database(
@@ -356,7 +363,7 @@ def restore_database(
     say("verified")
     remove_stale_partials(target.parent)
     if backup_folder(target).is_dir():
-        remove_stale_partials(backup_folder(target))
+        remove_stale_partials(backup_folder(target), older_than=3600)
     safety = None
     if target.exists() and target.stat().st_size > 0:
         if check_database(target, full=False).ok:
