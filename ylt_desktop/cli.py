@@ -14,6 +14,7 @@ from typing import Any
 
 from ylt_desktop.domain.problems import RuleViolation
 from ylt_desktop.paths import default_db_path
+from ylt_desktop.store.backup import DatabaseProblem
 
 
 def _open(args: argparse.Namespace):  # noqa: ANN202
@@ -104,6 +105,66 @@ def cmd_institutions_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from ylt_desktop.store.backup import (
+        DamagedDatabase,
+        Health,
+        backup_copy,
+        check_database,
+        copy_database,
+    )
+
+    path = args.db.expanduser().resolve()
+    health = check_database(path) if path.exists() else Health(ok=False, message="文件不存在")
+    if not health.ok or health.empty:
+        raise DamagedDatabase(path, health)
+    if args.out:
+        out = copy_database(path, args.out.expanduser().resolve())
+    else:
+        out = backup_copy(path, reason="manual")
+    print(f"已备份：{out}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from ylt_desktop.store.backup import restore_database
+
+    safety = restore_database(args.file, args.db)
+    _open(args).close()  # an older backup is upgraded here, after its own backup
+    if safety:
+        print(f"原数据库已另存：{safety}")
+    print(f"已从 {args.file} 恢复：{args.db}")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from ylt_desktop.store import audit
+
+    db = _open(args)
+    with db.session() as s:
+        rows = [
+            {
+                "id": e.id,
+                "at": e.at.isoformat(sep=" "),
+                "user": e.user,
+                "action": e.action,
+                "table": e.table_name,
+                "record_id": e.record_id,
+                "old": json.loads(e.old_values) if e.old_values else None,
+                "new": json.loads(e.new_values) if e.new_values else None,
+            }
+            for e in audit.list_entries(
+                s, since=args.since, until=args.until, table=args.table, action=args.action
+            )
+        ]
+    if not args.json:
+        for row in rows:
+            row["old"] = "" if row["old"] is None else json.dumps(row["old"], ensure_ascii=False)
+            row["new"] = "" if row["new"] is None else json.dumps(row["new"], ensure_ascii=False)
+    _emit(rows, args.json)
+    return 0
+
+
 def _date(text: str):  # noqa: ANN202
     import datetime as dt
 
@@ -137,6 +198,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p = add("list", cmd_institutions_list, parent=inst, help="列出成员单位")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    p = add("backup", cmd_backup, help="备份数据库（默认写入数据库旁的 backups 文件夹）")
+    p.add_argument("--out", type=Path, help="备份文件路径")
+    p = add("restore", cmd_restore, help="从备份文件恢复数据库（先自动备份当前数据库）")
+    p.add_argument("file", type=Path, help="备份文件")
+    p = add("audit", cmd_audit, help="操作日志")
+    p.add_argument("--since", type=_date, help="起始日期 YYYY-MM-DD")
+    p.add_argument("--until", type=_date, help="截止日期 YYYY-MM-DD（含当天）")
+    p.add_argument("--table", help="数据表，如 institution")
+    p.add_argument("--action", choices=["insert", "update", "delete"], help="操作类型")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
     return parser
 
 
@@ -151,6 +223,9 @@ def main(argv: list[str] | None = None) -> int:
     except RuleViolation as exc:
         _print_problems(exc)
         return 1
+    except DatabaseProblem as exc:  # damaged, foreign or too new: refused, nothing written
+        print(f"错误\t{exc}", file=sys.stderr)
+        return 2
     except BrokenPipeError:  # output piped into head and the like
         return 0
 

@@ -1,0 +1,64 @@
+"""``ylt backup``, ``ylt restore`` and ``ylt audit``."""
+
+from __future__ import annotations
+
+import json
+
+from ylt_desktop.cli import main
+from ylt_desktop.store.backup import list_backups
+
+
+def _init(db: str) -> None:
+    code = main(
+        [
+            "init",
+            "--db",
+            db,
+            "--name",
+            "示例县医共体",
+            "--kind",
+            "县域医共体",
+            "--division",
+            "360428",
+            "--lead",
+            "示例县人民医院",
+            "--lead-uscc",
+            "12360428MB1234562A",
+        ]
+    )
+    assert code == 0
+
+
+def test_backup_restore_and_audit(tmp_path, capsys) -> None:  # noqa: ANN001
+    db = tmp_path / "cli.sqlite"
+    _init(str(db))
+    assert main(["backup", "--db", str(db), "--out", str(tmp_path / "copy.sqlite")]) == 0
+    assert main(["backup", "--db", str(db)]) == 0
+    assert [b.reason for b in list_backups(db)] == ["manual"]
+    capsys.readouterr()
+    assert main(["audit", "--db", str(db), "--since", "2020-01-01", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {(r["table"], r["action"]) for r in rows} == {
+        ("consortium", "insert"),
+        ("institution", "insert"),
+    }
+    assert main(["restore", str(tmp_path / "copy.sqlite"), "--db", str(db)]) == 0
+    assert "已从" in capsys.readouterr().out
+    assert [b.reason for b in list_backups(db)][0] == "before-restore"
+
+
+def test_restore_of_a_garbage_file_is_refused(tmp_path, capsys) -> None:  # noqa: ANN001
+    db = tmp_path / "cli.sqlite"
+    _init(str(db))
+    before = db.read_bytes()
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"not a database at all" * 100)
+    capsys.readouterr()
+    assert main(["restore", str(junk), "--db", str(db)]) == 2
+    assert "已损坏" in capsys.readouterr().err
+    assert db.read_bytes() == before
+
+
+def test_backup_of_a_missing_database_is_refused(tmp_path, capsys) -> None:  # noqa: ANN001
+    assert main(["backup", "--db", str(tmp_path / "none.sqlite")]) == 2
+    assert "不存在" in capsys.readouterr().err
