@@ -8,8 +8,9 @@ import openpyxl
 import pytest
 
 from tests.returns.sample import Q3
+from ylt_desktop.returns.layout import text_width
 from ylt_desktop.returns.rows import quarter_rows
-from ylt_desktop.returns.xlsx import FOOTER, text_width, write_xlsx
+from ylt_desktop.returns.xlsx import FOOTER, write_xlsx
 
 
 @pytest.fixture

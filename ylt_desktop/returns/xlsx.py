@@ -8,10 +8,10 @@ an export starts, never at program start-up (PLATFORM.md).
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from pathlib import Path
 from typing import Any
 
+from ylt_desktop.returns.layout import column_widths
 from ylt_desktop.returns.model import (
     Cancel,
     Progress,
@@ -23,22 +23,8 @@ from ylt_desktop.returns.model import (
 FOOTER = "第 &P 页 共 &N 页"
 DATE_FORMAT = "yyyy-mm-dd"
 NUMBER_FORMATS = {"int": "0", "float": "General", "date": DATE_FORMAT, "text": "@"}
-MAX_WIDTH = 50
 FONT_NAME = "宋体"
 TICK = 50  # rows between progress reports and cancel checks
-
-
-def text_width(text: str) -> int:
-    """Display width in Excel character units: a CJK (wide) character counts as 2."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def display_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
 
 
 class _Styles:
@@ -142,16 +128,6 @@ def _cover_sheet(wb: Any, ret: QuarterReturn, st: _Styles) -> None:
                 _cell(ws, value, font=st.font, align=st.left, border=st.border),
             ]
         )
-
-
-def column_widths(table: Table) -> list[float]:
-    """The template width, widened to the longest text (CJK = 2), at most ``MAX_WIDTH``."""
-    widths = []
-    for i, col in enumerate(table.columns):
-        longest = max((text_width(display_text(r[i])) for r in table.rows), default=0)
-        header = max((text_width(part) for part in col.header.split("/")), default=0)
-        widths.append(min(MAX_WIDTH, max(col.width, longest + 2, header / 2 + 2)))
-    return widths
 
 
 def _letter(index: int) -> str:
