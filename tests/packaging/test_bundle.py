@@ -1,0 +1,29 @@
+"""The frozen bundle builds and passes its own --self-test (slow: about a minute)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.slow
+def test_bundle_builds_and_self_tests() -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "build")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "self-test passed" in done.stdout
+    assert (
+        ROOT / "dist" / "ylt-desktop" / "_internal" / "resources" / "fonts" / "wqy-microhei.ttc"
+    ).exists()
