@@ -81,11 +81,15 @@ class ReturnsPage(QWidget):
         self.pdf_button = QPushButton(self.tr("导出 PDF"))
         self.both_button = QPushButton(self.tr("导出 Excel 和 PDF"))
         self.submit_button = QPushButton(self.tr("标记已报送"))
+        self.reopen_button = QPushButton(self.tr("重新打开…"))
+        self.print_button = QPushButton(self.tr("打印预览…"))
         self.check_button.clicked.connect(self.run_check)
         self.xlsx_button.clicked.connect(lambda: self.export(xlsx=True, pdf=False))
         self.pdf_button.clicked.connect(lambda: self.export(xlsx=False, pdf=True))
         self.both_button.clicked.connect(lambda: self.export(xlsx=True, pdf=True))
         self.submit_button.clicked.connect(self.submit)
+        self.reopen_button.clicked.connect(self.reopen)
+        self.print_button.clicked.connect(self.print_preview)
         self._layout()
         self._load_cover()
         self.show_status()
@@ -104,8 +108,10 @@ class ReturnsPage(QWidget):
         buttons = QHBoxLayout()
         for b in (self.check_button, self.xlsx_button, self.pdf_button, self.both_button):
             buttons.addWidget(b)
+        buttons.addWidget(self.print_button)
         buttons.addStretch(1)
         buttons.addWidget(self.submit_button)
+        buttons.addWidget(self.reopen_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(cover_box)
@@ -133,10 +139,10 @@ class ReturnsPage(QWidget):
             set_setting(s, key=COVER_KEY, value=fields)
 
     def show_status(self) -> None:
-        from ylt_desktop.store import quarters
+        from ylt_desktop.store.models import QuarterLock
 
         with self.db.session() as s:
-            lock = quarters.lock_of(s, self.selected_quarter())
+            lock = s.get(QuarterLock, str(self.selected_quarter()))
         if lock is None:
             self.status.setText(self.tr("未报送"))
         else:
@@ -147,6 +153,7 @@ class ReturnsPage(QWidget):
                 .replace("%2", lock.submitted_by)
             )
         self.submit_button.setEnabled(lock is None)
+        self.reopen_button.setEnabled(lock is not None)
 
     def run_check(self) -> list:
         from ylt_desktop.returns.check import check_quarter
@@ -205,9 +212,8 @@ class ReturnsPage(QWidget):
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(300)
         dialog.canceled.connect(self.worker.cancel)
-        self.worker.progress.connect(
-            lambda done, total: dialog.setValue(done * 100 // max(total, 1))
-        )
+        # A bound slot of this page, so the call is queued onto the GUI thread.
+        self.worker.progress.connect(self._on_progress)
         for signal in (self.worker.done, self.worker.cancelled, self.worker.failed):
             signal.connect(dialog.reset)
         self.worker.done.connect(self._exported)
@@ -216,6 +222,9 @@ class ReturnsPage(QWidget):
         self.progress_dialog = dialog
         self.worker.start()
         return self.worker
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress_dialog.setValue(done * 100 // max(total, 1))
 
     def _exported(self, paths: list) -> None:
         self.last_paths = paths
@@ -252,3 +261,38 @@ class ReturnsPage(QWidget):
         with self.db.session() as s:
             quarters.submit_quarter(s, quarter=quarter, by=getpass.getuser())
         self.show_status()
+
+    def reopen(self) -> None:
+        """Unlock a submitted quarter; the reason is logged (DESIGN.md §3)."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from ylt_desktop.store import quarters
+
+        quarter = self.selected_quarter()
+        reason, ok = QInputDialog.getText(
+            self,
+            self.tr("重新打开"),
+            self.tr("重新打开%1的原因（将记入日志）：").replace("%1", quarter.label),
+        )
+        if not ok or not reason.strip():
+            return
+        with self.db.session() as s:
+            quarters.reopen_quarter(s, quarter=quarter, by=getpass.getuser(), reason=reason.strip())
+        self.show_status()
+
+    def current_return(self):  # noqa: ANN201
+        from ylt_desktop.returns.rows import quarter_rows
+
+        with self.db.session() as s:
+            return quarter_rows(
+                s,
+                self.selected_quarter(),
+                cover_fields=self.cover_fields(),
+                full_ids=self.full_ids.isChecked(),
+            )
+
+    def print_preview(self) -> None:
+        from ylt_desktop.ui.print_return import preview_return
+
+        dialog = preview_return(self.current_return(), self.font().family(), self)
+        dialog.exec()

@@ -1,0 +1,103 @@
+"""The 季度报表 page: pick a quarter, check, export both files, cancel, submit, print."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pypdf import PdfReader
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from tests.helpers.typing import type_text
+from ylt_desktop.domain.periods import Quarter
+from ylt_desktop.store.models import QuarterEvent, QuarterLock
+from ylt_desktop.ui.print_return import print_return, setup_printer
+from ylt_desktop.ui.returns_page import ReturnsPage
+
+LAST = Quarter.last_finished(dt.date.today())
+
+
+def make_page(qtbot, db) -> ReturnsPage:  # noqa: ANN001
+    page = ReturnsPage(db)
+    qtbot.addWidget(page)
+    return page
+
+
+def test_defaults_to_last_finished_quarter_and_checks(qtbot, demo_db) -> None:  # noqa: ANN001
+    page = make_page(qtbot, demo_db)
+    assert page.selected_quarter() == LAST
+    items = page.run_check()
+    assert page.problems.count() == max(len(items), 1)
+    assert not [i for i in items if i.is_error], [i.message for i in items if i.is_error]
+
+
+def test_export_both_files_by_the_buttons(qtbot, demo_db, tmp_path, monkeypatch, answers) -> None:  # noqa: ANN001
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    page = make_page(qtbot, demo_db)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
+    type_text(qtbot, page.cover["unit_head"], "王建国")
+    type_text(qtbot, page.cover["preparer"], "张敏")
+    page.both_button.click()
+    qtbot.waitUntil(lambda: bool(page.last_paths), timeout=60_000)
+    qtbot.waitUntil(page.worker.thread.isFinished, timeout=10_000)
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [f"示例县医共体_{LAST}_季度报表.pdf", f"示例县医共体_{LAST}_季度报表.xlsx"]
+    assert answers.shown[-1][0] == "information"
+    text = PdfReader(tmp_path / names[0]).pages[0].extract_text()
+    assert "王建国" in text and "张敏" in text
+    # The cover is remembered for the next quarter.
+    again = make_page(qtbot, demo_db)
+    assert again.cover["unit_head"].text() == "王建国"
+
+
+def test_cancel_midway_leaves_no_file(qtbot, demo_db, tmp_path, answers) -> None:  # noqa: ANN001
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    old = tmp_path / f"示例县医共体_{LAST}_季度报表.pdf"
+    old.write_bytes(b"an older return")
+    page = make_page(qtbot, demo_db)
+    worker = page.start_export(tmp_path, xlsx=True, pdf=True)
+    worker.progress.connect(lambda done, total: worker.cancel())
+    with qtbot.waitSignal(worker.cancelled, timeout=60_000):
+        pass
+    qtbot.waitUntil(lambda: worker.thread.isFinished(), timeout=10_000)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [old.name]
+    assert old.read_bytes() == b"an older return"
+    assert "没有写入任何文件" in answers.shown[-1][1]
+
+
+def test_submit_locks_and_reopen_logs(qtbot, demo_db, monkeypatch, answers) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QInputDialog
+
+    page = make_page(qtbot, demo_db)
+    answers.push(QMessageBox.StandardButton.Yes)
+    page.submit_button.click()
+    assert "已报送" in page.status.text() and not page.submit_button.isEnabled()
+    with demo_db.session() as s:
+        assert s.get(QuarterLock, str(LAST)) is not None
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("更正床位数", True))
+    page.reopen_button.click()
+    assert page.status.text() == "未报送"
+    with demo_db.session() as s:
+        actions = [(e.action, e.reason) for e in s.query(QuarterEvent).order_by(QuarterEvent.id)]
+    assert actions[-1][1] == "更正床位数" and len(actions) == 2
+
+
+def test_print_paints_every_page_with_footer(qtbot, demo_db, tmp_path) -> None:  # noqa: ANN001
+    page = make_page(qtbot, demo_db)
+    ret = page.current_return()
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "print.pdf"))
+    setup_printer(printer)
+    pages = print_return(ret, printer, page.font().family())
+    reader = PdfReader(tmp_path / "print.pdf")
+    assert len(reader.pages) == pages >= 2 + len(ret.tables)
+    first, last = reader.pages[0], reader.pages[-1]
+    assert first.mediabox.width > first.mediabox.height  # landscape
+    assert f"第 1 页 共 {pages} 页" in " ".join(first.extract_text().split())
+    assert "（盖章）" in last.extract_text()
+    names = ret.tables[0].column_values("name")
+    body = "".join(p.extract_text() for p in reader.pages[1:3])
+    assert names[0] in body
