@@ -66,9 +66,18 @@ def main(argv: list[str] | None = None) -> int:
     install_font(app)
     install_translator(app, args.lang)
     install_excepthook()
-    try:
-        db = open_database(db_path_for(args))
-    except Exception as exc:  # an unreadable or damaged file: say so, never write to it
+    from ylt_desktop.store.backup import DamagedDatabase
+
+    try:  # checks the file first; the first start of a day also backs it up
+        db = open_database(db_path_for(args), daily=True)
+    except DamagedDatabase as exc:  # never written to; the newest good backup is offered
+        log.error("damaged database: %s", exc)
+        from ylt_desktop.ui.backup import offer_good_backup
+
+        db = offer_good_backup(None, exc)
+        if db is None:
+            return 2
+    except Exception as exc:  # an unreadable file: say so, never write to it
         log.exception("cannot open database")
         show_error(None, exc)
         return 2

@@ -45,7 +45,7 @@ def test_main_window_navigation_lists_every_kind(qtbot, demo_db) -> None:  # noq
     window = MainWindow(demo_db)
     qtbot.addWidget(window)
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert titles == ["成员单位", "人员", "人员流动", "资源共享协议", "季度报表"]
+    assert titles == ["成员单位", "人员", "人员流动", "资源共享协议", "季度报表", "操作日志"]
     assert "45" in window.count_label.text()
     window.nav.setCurrentRow(4)
     assert window.stack.currentIndex() == 4

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
 
 from ylt_desktop.store import institutions as store
 from ylt_desktop.store.db import Database
+from ylt_desktop.ui.audit import AuditPage
+from ylt_desktop.ui.backup import add_backup_actions
 from ylt_desktop.ui.institutions import InstitutionsPage
 
 PageFactory = Callable[[Database, QWidget], QWidget]
@@ -39,6 +41,7 @@ def pages() -> list[tuple[str, PageFactory]]:
         ("人员流动", placeholder("人员流动：尚未开放")),
         ("资源共享协议", placeholder("资源共享协议：尚未开放")),
         ("季度报表", placeholder("季度报表：尚未开放")),
+        ("操作日志", AuditPage),
     ]
 
 
@@ -99,6 +102,7 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         menu = self.menuBar().addMenu(self.tr("文件"))
+        add_backup_actions(self, menu)
         menu.addAction(quit_action)
 
     def update_status(self) -> None:

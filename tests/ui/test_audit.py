@@ -1,0 +1,66 @@
+"""The 操作日志 page: entries listed newest first, filtered by kind, action, dates and text."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.helpers.typing import type_text
+from ylt_desktop.domain.codes import make_uscc
+from ylt_desktop.domain.institution import InstitutionData
+from ylt_desktop.store import institutions as store
+from ylt_desktop.store.models import Setting
+from ylt_desktop.ui.audit import AuditPage
+from ylt_desktop.ui.main_window import MainWindow
+
+
+def fill(db) -> None:  # noqa: ANN001
+    data = InstitutionData(
+        name="甲县人民医院",
+        uscc=make_uscc("12", "360428", "12345678"),
+        division="360428",
+        category="综合医院",
+        level="二级甲等",
+        joined=dt.date(2020, 1, 1),
+    )
+    with db.session() as s:
+        inst = store.create_institution(s, data=data)
+        data.beds_actual = 88
+        store.update_institution(s, institution_id=inst.id, data=data)
+        s.add(Setting(key="cover", value="封面"))
+        s.commit()
+
+
+def select(combo, key: str) -> None:  # noqa: ANN001
+    combo.setCurrentIndex(combo.findData(key))
+
+
+def test_audit_page_lists_and_filters(qtbot, db) -> None:  # noqa: ANN001
+    fill(db)
+    page = AuditPage(db)
+    qtbot.addWidget(page)
+    assert page.model.rowCount() == 3
+    assert page.proxy.index(0, 0).data() is not None
+    select(page.action_filter, "update")
+    assert page.model.rowCount() == 1
+    assert "beds_actual: 0 → 88" in page.model.index(0, 5).data()
+    assert page.model.index(0, 2).data() == "修改"
+    page.action_filter.setCurrentIndex(0)
+    select(page.table_filter, "setting")
+    assert page.model.rowCount() == 1 and page.model.index(0, 3).data() == "设置"
+    page.table_filter.setCurrentIndex(0)
+    type_text(qtbot, page.search, "甲县")
+    assert page.proxy.rowCount() == 1
+    assert page.count_label.text() == "共 1 条"
+    page.search.clear()
+    assert page.proxy.rowCount() == 3
+    last_year = dt.date.today() - dt.timedelta(days=365)
+    page.set_range(last_year, last_year + dt.timedelta(days=10))
+    assert page.model.rowCount() == 0
+
+
+def test_main_window_has_the_audit_page_after_the_quarterly_return(qtbot, db) -> None:  # noqa: ANN001
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    titles = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert titles.index("操作日志") == titles.index("季度报表") + 1
+    assert isinstance(window.page("操作日志"), AuditPage)

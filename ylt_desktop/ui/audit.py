@@ -1,0 +1,148 @@
+"""操作日志: who changed which record when, with filters by kind, action, dates and free text.
+
+Kind, action and dates filter in the query (``store/audit.py: list_entries``); the free text
+filters the loaded rows through ``RecordFilterProxy``. At most ``LIMIT`` newest entries load.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ylt_desktop.store import audit
+from ylt_desktop.store.db import Database
+from ylt_desktop.store.models import AuditEntry
+from ylt_desktop.ui.table_model import Column, RecordFilterProxy, RecordTableModel
+
+LIMIT = 10_000
+
+
+class AuditTableModel(RecordTableModel[AuditEntry]):
+    columns = (
+        Column("时间", lambda r: r.at, display=lambda v: f"{v:%Y-%m-%d %H:%M:%S}"),
+        Column("操作人", lambda r: r.user, searchable=True),
+        Column("操作", lambda r: audit.ACTION_LABELS.get(r.action, r.action), searchable=True),
+        Column(
+            "数据类别",
+            lambda r: audit.TABLE_LABELS.get(r.table_name, r.table_name),
+            searchable=True,
+        ),
+        Column("记录编号", lambda r: r.record_id, searchable=True),
+        Column("内容", audit.describe, searchable=True),
+    )
+
+
+def _combo(everything: str, items: dict[str, str]) -> QComboBox:
+    combo = QComboBox()
+    combo.addItem(everything, None)
+    for key, label in items.items():
+        combo.addItem(label, key)
+    return combo
+
+
+def _qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+class AuditPage(QWidget):
+    """The audit log, newest first."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.model = AuditTableModel(self)
+        self.proxy = RecordFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.table_filter = _combo(self.tr("全部类别"), audit.TABLE_LABELS)
+        self.action_filter = _combo(self.tr("全部操作"), audit.ACTION_LABELS)
+        today = dt.date.today()
+        self.since = self._date_edit(today - dt.timedelta(days=30))
+        self.until = self._date_edit(today)
+        self.search = QLineEdit(placeholderText=self.tr("搜索操作人、内容…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._search)
+        self.refresh_button = QPushButton(self.tr("刷新"))
+        self.refresh_button.clicked.connect(self.refresh)
+        for combo in (self.table_filter, self.action_filter):
+            combo.currentIndexChanged.connect(self.refresh)
+        for edit in (self.since, self.until):
+            edit.dateChanged.connect(self.refresh)
+        self.count_label = QLabel()
+        self.table = self._make_table()
+        bar = QHBoxLayout()
+        bar.addWidget(self.table_filter)
+        bar.addWidget(self.action_filter)
+        bar.addWidget(QLabel(self.tr("从")))
+        bar.addWidget(self.since)
+        bar.addWidget(QLabel(self.tr("到")))
+        bar.addWidget(self.until)
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.refresh_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.table)
+        layout.addWidget(self.count_label)
+        self.refresh()
+
+    def _date_edit(self, day: dt.date) -> QDateEdit:
+        edit = QDateEdit(_qdate(day))
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        return edit
+
+    def _make_table(self) -> QTableView:
+        table = QTableView(self)
+        table.setModel(self.proxy)
+        table.setSortingEnabled(True)
+        table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        table.horizontalHeader().setStretchLastSection(True)
+        return table
+
+    def set_range(self, since: dt.date, until: dt.date) -> None:
+        for edit, day in ((self.since, since), (self.until, until)):
+            edit.blockSignals(True)
+            edit.setDate(_qdate(day))
+            edit.blockSignals(False)
+        self.refresh()
+
+    def refresh(self) -> None:
+        with self.db.session() as s:
+            rows = audit.list_entries(
+                s,
+                since=self.since.date().toPython(),
+                until=self.until.date().toPython(),
+                table=self.table_filter.currentData(),
+                action=self.action_filter.currentData(),
+                limit=LIMIT,
+            )
+        self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()
+        self._show_count()
+
+    def _search(self, text: str) -> None:
+        self.proxy.set_search(text)
+        self._show_count()
+
+    def _show_count(self) -> None:
+        shown, loaded = self.proxy.rowCount(), self.model.rowCount()
+        text = self.tr("共 %n 条").replace("%n", str(shown))
+        if loaded >= LIMIT:
+            text += self.tr("（只显示最新的 %n 条，请缩小日期范围）").replace("%n", str(LIMIT))
+        self.count_label.setText(text)
