@@ -165,6 +165,25 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Dry run first; writes all rows, or (with --only-valid) the valid ones, in one transaction."""
+    from ylt_desktop.importing import ImportFileError, import_file
+
+    db = _open(args)
+    try:
+        report = import_file(
+            db, args.kind, args.file, dry_run=args.dry_run, only_valid=args.only_valid
+        )
+    except ImportFileError as exc:
+        print(f"错误\t{exc}", file=sys.stderr)
+        return 2
+    for problem in report.problems:
+        level = "错误" if problem.is_error else "警告"
+        print(f"{level}\t{problem}", file=sys.stderr)
+    print(report.summary())
+    return 1 if report.rejected else 0
+
+
 def _date(text: str):  # noqa: ANN202
     import datetime as dt
 
@@ -209,6 +228,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--table", help="数据表，如 institution")
     p.add_argument("--action", choices=["insert", "update", "delete"], help="操作类型")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p = add("import", cmd_import, help="从 Excel（.xlsx）导入成员单位、人员、人员流动或协议")
+    p.add_argument("kind", choices=["institutions", "staff", "rotations", "agreements"])
+    p.add_argument("file", type=Path, help=".xlsx 文件")
+    p.add_argument("--dry-run", action="store_true", help="试导入：只检查，不写入")
+    p.add_argument("--only-valid", action="store_true", help="有错误的行跳过，其余行导入")
     return parser
 
 

@@ -234,3 +234,37 @@ def test_agreements_in_force_loads_parties_and_volumes(db, ids) -> None:  # noqa
     assert a.provider.name == "示例县人民医院"
     assert len(store.recipient_institutions(a)) == 2
     assert store.quarter_volumes(a, Quarter(2026, 2)) == {"影像诊断例数": 480}
+
+
+def test_demo_agreements(tmp_path) -> None:  # noqa: ANN001
+    from collections import Counter
+
+    from ylt_desktop.demo import build_demo
+    from ylt_desktop.domain.agreement import expires_within
+    from ylt_desktop.store.db import open_database
+
+    today = D(2026, 8, 20)
+    db = open_database(tmp_path / "demo.sqlite")
+    build_demo(db, today=today)
+    with db.session() as s:
+        rows = store.list_agreements(s)
+        problems = [
+            p for a in rows for p in store.check_agreement(s, store.to_data(a), own_id=a.id)
+        ]
+        in_force = store.agreements_in_force(s, Quarter(2026, 2))
+    db.close()
+    assert 36 <= len(rows) <= 45
+    statuses = Counter(store.status_of(a, today) for a in rows)
+    assert statuses["终止"] == 1 and statuses["草拟"] >= 2 and statuses["到期"] >= 2
+    assert statuses["待生效"] >= 1
+    assert (
+        1
+        <= sum(expires_within(today, a.effective_to) for a in rows if a.terminated_on is None)
+        <= 2
+    )
+    assert [p for p in problems if p.is_error] == []
+    quarters = {v.quarter for a in rows for v in a.volumes}
+    assert min(quarters) == "2024Q3" and max(quarters) == "2026Q2"  # eight before 2026Q3
+    assert all(store.quarter_volumes(a, Quarter(2026, 2)) for a in in_force)
+    kinds = {a.kind for a in rows}
+    assert {"检查检验结果互认", "区域医学影像中心", "远程会诊", "双向转诊绿色通道"} <= kinds

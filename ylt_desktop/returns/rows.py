@@ -227,16 +227,16 @@ def volumes_text(agreement: Agreement, quarter: Quarter) -> str:
     volumes = query.quarter_volumes(agreement, quarter)
     order = list(agreement_measures(agreement))
     order += sorted(m for m in volumes if m not in order)
-    return "；".join(f"{m}：{_number(volumes[m]):g}" for m in order if m in volumes)
+    return "；".join(f"{m}：{_number(volumes[m]):.15g}" for m in order if m in volumes)
 
 
 def share_text(agreement: Agreement, names: dict[int, Institution]) -> str:
     parts = []
     if agreement.provider_share is not None:
-        parts.append(f"提供方{agreement.provider_share:g}%")
+        parts.append(f"提供方{agreement.provider_share:.15g}%")
     for rec in agreement.recipients:
         if rec.share is not None:
-            parts.append(f"{names[rec.institution_id].name}{rec.share:g}%")
+            parts.append(f"{names[rec.institution_id].name}{rec.share:.15g}%")
     return "；".join(parts)
 
 

@@ -1,0 +1,182 @@
+"""All valid rows or nothing, in one transaction; updates instead of duplicates; references."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.importing.conftest import INST_HEADER, dump, village, write_book
+from ylt_desktop import cli
+from ylt_desktop.importing import import_file
+from ylt_desktop.store import institutions as inst_store
+from ylt_desktop.store import staff as staff_store
+from ylt_desktop.store.models import AuditEntry, Institution
+
+
+def _forty(tmp_path, *, bad_at: int = 30):  # noqa: ANN001, ANN202
+    rows = [village(n) for n in range(1, 41)]
+    rows[bad_at - 1][7] = "2024年2月30日"  # the 30th data row: a date that does not exist
+    return write_book(tmp_path / "forty.xlsx", [INST_HEADER, *rows], title="成员单位表")
+
+
+def _count(db) -> int:  # noqa: ANN001
+    with db.session() as s:
+        return inst_store.count_institutions(s)
+
+
+def test_dry_run_lists_the_bad_row_and_writes_nothing(tmp_path, lead_db):  # noqa: ANN001
+    before = dump(lead_db)
+    report = import_file(lead_db, "institutions", _forty(tmp_path))
+    assert (report.new, report.rejected) == (39, 1)
+    (problem,) = report.problems
+    assert problem.row == 32  # title row, header row, then data: the 30th data row is row 32
+    assert str(problem).startswith("第32行 H列（加入日期）：") and "2月30日" in str(problem)
+    assert dump(lead_db) == before
+
+
+def test_a_bad_row_blocks_the_whole_import_by_default(tmp_path, lead_db):  # noqa: ANN001
+    before = dump(lead_db)
+    report = import_file(lead_db, "institutions", _forty(tmp_path), dry_run=False)
+    assert not report.written and report.rejected == 1
+    assert dump(lead_db) == before
+    assert (
+        cli.main(["import", "institutions", str(_forty(tmp_path)), "--db", str(lead_db.path)]) == 1
+    )
+    assert dump(lead_db) == before
+
+
+def test_only_valid_writes_the_others_in_one_transaction(tmp_path, lead_db, monkeypatch):  # noqa: ANN001
+    begins = []
+    real = inst_store.transaction
+
+    def counting(session):  # noqa: ANN001, ANN202
+        begins.append(session.info.get("ylt_outer_transaction", False))
+        return real(session)
+
+    monkeypatch.setattr(inst_store, "transaction", counting)
+    path = _forty(tmp_path)
+    code = cli.main(
+        ["import", "institutions", str(path), "--db", str(lead_db.path), "--only-valid"]
+    )
+    assert code == 1  # a row was rejected; the rest were written
+    assert _count(lead_db) == 1 + 39
+    assert len(begins) == 39 and all(begins)  # every command joined the one outer transaction
+    with lead_db.session() as s:
+        users = {e.user for e in s.query(AuditEntry).filter_by(table_name="institution")}
+    assert users and "" not in users
+
+
+def test_an_exception_midway_leaves_the_database_as_it_was(tmp_path, lead_db, monkeypatch):  # noqa: ANN001
+    rows = [village(n) for n in range(1, 41)]
+    path = write_book(tmp_path / "ok.xlsx", [INST_HEADER, *rows])
+    before = dump(lead_db)
+    calls = []
+    real = inst_store.create_institution
+
+    def failing(session, *, data):  # noqa: ANN001, ANN202
+        calls.append(data.name)
+        if len(calls) == 25:
+            raise OSError("disk full")
+        return real(session, data=data)
+
+    monkeypatch.setattr(inst_store, "create_institution", failing)
+    with pytest.raises(OSError):
+        import_file(lead_db, "institutions", path, dry_run=False)
+    assert len(calls) == 25
+    assert dump(lead_db) == before
+    assert any((lead_db.path.parent / "backups").glob("*before-import*"))
+
+
+def test_rows_matching_records_update_them(tmp_path, lead_db):  # noqa: ANN001
+    path = write_book(tmp_path / "a.xlsx", [INST_HEADER, village(1, beds=5), village(2)])
+    assert import_file(lead_db, "institutions", path, dry_run=False).new == 2
+    again = write_book(tmp_path / "b.xlsx", [INST_HEADER, village(1, beds=9), village(2)])
+    report = import_file(lead_db, "institutions", again, dry_run=False)
+    assert (report.new, report.changed, report.unchanged) == (0, 1, 1)
+    assert _count(lead_db) == 3
+    with lead_db.session() as s:
+        inst = s.query(Institution).filter_by(name="测试村1卫生室").one()
+        assert (inst.beds_authorised, inst.beds_actual) == (9, 9)
+
+
+def test_duplicate_rows_in_one_file_are_rejected(tmp_path, lead_db):  # noqa: ANN001
+    path = write_book(tmp_path / "a.xlsx", [INST_HEADER, village(1), village(2), village(1)])
+    report = import_file(lead_db, "institutions", path)
+    assert report.rejected == 1 and "与第2行为同一机构" in report.problems[0].message
+
+
+def _staff_rows():  # noqa: ANN202
+    header = ["姓名", "证件号码", "职称", "专业", "派出单位", "接收单位", "流动形式", "开始日期",
+              "结束日期"]  # fmt: skip
+    return [
+        header,
+        [
+            "王芳",
+            "11010519491231002X",
+            "主治医师",
+            "内科",
+            "示例县人民医院",
+            "测试村1卫生室",
+            "坐诊/巡诊",
+            "2026.1.5",
+            "2026/3/31",
+        ],  # fmt: skip
+        [
+            "王芳",
+            "11010519491231002X",
+            "主治医师",
+            "内科",
+            "示例县人民医院",
+            "测试村2卫生室",
+            "带教/查房",
+            "2026年4月1日",
+            46143,
+        ],  # fmt: skip
+    ]
+
+
+def test_rotations_create_their_staff_and_match_on_reimport(tmp_path, lead_db):  # noqa: ANN001
+    import_file(lead_db, "institutions",
+                write_book(tmp_path / "i.xlsx", [INST_HEADER, village(1), village(2)]),
+                dry_run=False)  # fmt: skip
+    path = write_book(tmp_path / "r.xlsx", _staff_rows())
+    report = import_file(lead_db, "rotations", path, dry_run=False)
+    assert report.written and report.new == 2, [str(p) for p in report.problems]
+    with lead_db.session() as s:
+        (person,) = staff_store.list_staff(s)
+        assert (person.name, person.sex, person.home.name) == ("王芳", "女", "示例县人民医院")
+    again = import_file(lead_db, "rotations", path)
+    assert (again.new, again.changed, again.unchanged) == (0, 0, 2)
+    staff = import_file(lead_db, "staff", path)
+    assert (staff.new, staff.unchanged) == (0, 2)
+
+
+def test_agreements_by_names_with_any_separator(tmp_path, lead_db):  # noqa: ANN001
+    import_file(lead_db, "institutions",
+                write_book(tmp_path / "i.xlsx", [INST_HEADER, village(1), village(2), village(3)]),
+                dry_run=False)  # fmt: skip
+    header = ["协议编号", "协议名称", "共享类型", "提供方", "接收方", "生效日期"]
+    rows = [
+        [
+            "XY-1",
+            "影像协议",
+            "区域医学影像中心",
+            "示例县人民医院",
+            "测试村1卫生室、测试村2卫生室",
+            dt.date(2025, 1, 1),
+        ],  # fmt: skip
+        [
+            "XY-2",
+            "心电协议",
+            "区域心电诊断中心",
+            "示例县人民医院",
+            "测试村1卫生室;测试村3卫生室，测试村2卫生室",
+            "2025-01-01",
+        ],  # fmt: skip
+        ["XY-3", "未知单位", "远程会诊", "示例县人民医院", "不存在的医院", "2025-01-01"],
+    ]
+    report = import_file(lead_db, "agreements", write_book(tmp_path / "a.xlsx", [header, *rows]),
+                         dry_run=False, only_valid=True)  # fmt: skip
+    assert report.written and (report.new, report.rejected) == (2, 1)
+    assert "“不存在的医院”不是本医联体的成员单位" in str(report.problems[0])

@@ -1,0 +1,171 @@
+"""Importing institutions, staff, rotations and agreements from .xlsx files (issue #6).
+
+``read_layout`` finds the sheet, its header and a column mapping (remembered per header set);
+``import_file`` plans every row (a dry run by default) and writes all valid rows or nothing in
+one transaction. No Qt here: the UI (``ui/import_dialog.py``) and the CLI (``ylt import``)
+call these two functions.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from ylt_desktop.domain.periods import Quarter
+from ylt_desktop.importing import reader
+from ylt_desktop.importing.columns import (
+    KINDS,
+    check_mapping,
+    header_score,
+    mapping_key,
+    match_columns,
+    targets,
+)
+from ylt_desktop.importing.reader import ImportFileError
+
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "institutions": ("name",),
+    "staff": ("id_number",),
+    "rotations": ("id_number", "from", "to", "start"),
+    "agreements": ("number",),
+}
+_QUARTER_RE = re.compile(r"(\d{4})\s*[Qq]([1-4])")
+_QUARTER_CN_RE = re.compile(r"(\d{4})\s*年\s*第\s*([1-4一二三四])\s*季度")
+_CN_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4"}
+
+__all__ = ["KINDS", "ImportFileError", "import_file", "read_layout", "targets"]
+
+
+def _first_rows(wb: Any, name: str) -> list[tuple[int, tuple]]:
+    rows = []
+    for number, row in reader.iter_rows(wb, name):
+        rows.append((number, row))
+        if number >= reader.HEADER_SCAN_ROWS:
+            break
+    return rows
+
+
+def _choose_sheet(wb: Any, kind: str, sheet: str | None) -> tuple[str, list]:
+    if sheet is not None:
+        if sheet not in wb.sheetnames:
+            raise ImportFileError(f"工作簿中没有名为“{sheet}”的工作表")
+        return sheet, _first_rows(wb, sheet)
+    best: tuple[int, str, list] | None = None
+    for name in wb.sheetnames:
+        rows = _first_rows(wb, name)
+        score = max((header_score([reader._text(v) for v in r], kind) for _n, r in rows), default=0)
+        has_data = any(any(v is not None for v in r) for _n, r in rows)
+        if has_data and (best is None or score > best[0]):
+            best = (score, name, rows)
+    if best is None:
+        raise ImportFileError("工作簿是空的：没有任何工作表含有数据")
+    return best[1], best[2]
+
+
+def read_layout(
+    db: Any, kind: str, path: str | Path, *, mapping: Any = None, sheet: str | None = None
+) -> tuple[Any, reader.SheetLayout]:
+    """Open the workbook and find the sheet, header and column mapping for ``kind``.
+
+    ``mapping``: one field key (or None) per column, or {header text: field key}. Without it,
+    the mapping remembered for this header set, else the one matched from the header texts.
+    """
+    from ylt_desktop.importing.report import SheetLayout
+
+    targets(kind)  # an unknown kind fails here, with its message
+    wb = reader.open_workbook(path)
+    name, rows = _choose_sheet(wb, kind, sheet)
+    header = reader.detect_header(rows, kind)
+    if header is None:
+        wb.close()
+        raise ImportFileError(
+            f"在工作表“{name}”的前{reader.HEADER_SCAN_ROWS}行中未找到表头"
+            "（应有一行列名，如“机构名称”“统一社会信用代码”）"
+        )
+    key = mapping_key(kind, header.texts)
+    remembered = False
+    if mapping is None:
+        mapping = _remembered(db, key, len(header.texts))
+        remembered = mapping is not None
+    if isinstance(mapping, dict):
+        mapping = [mapping.get(t) for t in header.texts]
+    if mapping is None:
+        mapping = match_columns(header.texts, kind, header.groups)
+    mapping = list(mapping) + [None] * (len(header.texts) - len(mapping))
+    layout = SheetLayout(kind, name, header, mapping[: len(header.texts)], key, remembered)
+    return wb, layout
+
+
+def _remembered(db: Any, key: str, width: int) -> list | None:
+    from ylt_desktop.store.settings import get_setting
+
+    with db.session() as s:
+        value = get_setting(s, key)
+    if isinstance(value, list) and len(value) == width:
+        return value
+    return None
+
+
+def detect_quarter(wb: Any, path: Path, layout: Any) -> Quarter | None:
+    """The return's quarter: from the file name (…_2026Q3_…), else a title or 报告期 cell."""
+    m = _QUARTER_RE.search(path.stem)
+    if m:
+        return Quarter.parse(f"{m.group(1)}Q{m.group(2)}")
+    for name in [layout.sheet, *wb.sheetnames[:3]]:
+        for _n, row in _first_rows(wb, name):
+            for value in row:
+                m = _QUARTER_CN_RE.search(str(value)) if isinstance(value, str) else None
+                if m:
+                    return Quarter.parse(f"{m.group(1)}Q{_CN_DIGITS.get(m.group(2), m.group(2))}")
+    return None
+
+
+def import_file(
+    db: Any,
+    kind: str,
+    path: str | Path,
+    *,
+    mapping: Any = None,
+    dry_run: bool = True,
+    only_valid: bool = False,
+    progress: Any = None,
+    cancel: Any = None,
+    quarter: Quarter | None = None,
+    sheet: str | None = None,
+    user: str | None = None,
+) -> Any:
+    """Plan (and unless ``dry_run``, write) every row of ``path``; returns an ``ImportReport``.
+
+    Not a dry run: when any row is rejected nothing is written unless ``only_valid``; the
+    writing is one transaction after a backup. Raises ``ImportFileError`` for a file that
+    cannot be read, ``apply.Cancelled`` when ``cancel()`` turns True (nothing written).
+    """
+    import time
+
+    from ylt_desktop.importing.apply import apply_import, run_plan
+    from ylt_desktop.importing.report import ImportReport
+
+    start = time.perf_counter()
+    path = Path(path)
+    wb, layout = read_layout(db, kind, path, mapping=mapping, sheet=sheet)
+    try:
+        problems = check_mapping(layout.mapping, kind)
+        missing = layout.missing(REQUIRED[kind])
+        if missing:
+            problems.append(f"缺少必需的列：{'、'.join(missing)}（可在“列对应”中指定哪一列是它）")
+        if problems:
+            raise ImportFileError("；".join(problems))
+        quarter = quarter or detect_quarter(wb, path, layout)
+        report = ImportReport(kind, path, layout, quarter, dry_run=True)
+        with db.session() as session:
+            run_plan(session, wb, layout, report, path, progress=progress, cancel=cancel)
+        if not dry_run and (report.rejected == 0 or only_valid):
+            report = apply_import(db, wb, layout, report, path, only_valid=only_valid,
+                                  progress=progress, cancel=cancel, user=user)  # fmt: skip
+        elif not dry_run:
+            report.dry_run = False
+    finally:
+        wb.close()
+    report.seconds = time.perf_counter() - start
+    return report

@@ -1,0 +1,376 @@
+"""Rows → planned actions: each row new, changed, unchanged or rejected, with its problems.
+
+A planner reads what it needs from the database once (no query per row), checks each row with
+the domain rules (``validate_*``: the same Chinese messages as the forms) plus the store's
+rules kept in memory (unique names and codes, references by name), and remembers the rows
+already planned so the file cannot contradict itself. Fields absent from the file keep the
+stored value, so a return table (which leaves some fields out) updates only what it shows.
+The store commands check every row again when it is written (``apply.py``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ylt_desktop.domain import lists
+from ylt_desktop.domain.codes import ric_sex
+from ylt_desktop.domain.institution import InstitutionData, validate_institution
+from ylt_desktop.domain.periods import Quarter
+from ylt_desktop.domain.problems import Problem
+from ylt_desktop.domain.staff import StaffData, validate_staff
+from ylt_desktop.domain.text import normalize_code, normalize_name
+from ylt_desktop.importing import parse
+from ylt_desktop.importing.columns import target_labels, targets
+from ylt_desktop.store import institutions as inst_store
+from ylt_desktop.store import staff as staff_store
+from ylt_desktop.store.models import Institution, Staff
+
+NEW, CHANGED, UNCHANGED, REJECTED = "new", "changed", "unchanged", "rejected"
+STATUS_LABELS = {NEW: "新增", CHANGED: "修改", UNCHANGED: "无变化", REJECTED: "有错误"}
+Writer = Callable[[Session], Any]
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int
+    column: str
+    message: str
+    is_error: bool = True
+
+    def __str__(self) -> str:
+        where = f"第{self.row}行" + (f" {self.column}" if self.column else "")
+        return f"{where}：{self.message}"
+
+
+@dataclass
+class SourceRow:
+    """One data row: its sheet row number, and raw values keyed by target field."""
+
+    number: int
+    values: dict[str, Any]
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+@dataclass
+class Planned:
+    row: int
+    status: str
+    problems: list[RowProblem]
+    write: Writer | None = None
+    label: str = ""
+
+
+class Planner:
+    """Base: cell parsing with problems, and domain problems placed on their columns."""
+
+    kind = ""
+    # Data field of a domain problem → the import target that fills it.
+    FIELD_TARGETS: dict[str, str] = {}
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        columns: dict[str, str],
+        quarter: Quarter | None = None,
+        today: dt.date | None = None,
+    ) -> None:
+        self.session = session
+        self.columns = columns  # target key → "B列（机构名称）"
+        self.present = set(columns)
+        self.quarter = quarter
+        self.today = today or dt.date.today()
+        self.labels = target_labels(self.kind)
+        self.types = {t.key: t.kind for t in targets(self.kind)}
+        self.notes: list[str] = []
+        self._problems: list[RowProblem] = []
+        self._row = 0
+        self.institutions = InstitutionIndex(session)
+
+    # --- cells ------------------------------------------------------------------------
+
+    def column(self, key: str) -> str:
+        return self.columns.get(key) or f"（{self.labels.get(key, key)}）"
+
+    def problem(self, key: str, message: str, *, is_error: bool = True) -> None:
+        self._problems.append(RowProblem(self._row, self.column(key) if key else "", message,
+                                         is_error))  # fmt: skip
+
+    def value(self, row: SourceRow, key: str, default: Any = None) -> Any:
+        """The typed value of ``key`` in ``row``; a problem (and ``default``) when it is bad."""
+        if key not in row.values:
+            return default
+        raw = row.values[key]
+        label = self.labels[key]
+        try:
+            kind = self.types[key]
+            if kind == "int":
+                return parse.to_int(raw, label)
+            if kind == "float":
+                return parse.to_float(raw, label)
+            if kind == "date":
+                return parse.to_date(raw, label)
+            if kind == "code":
+                return parse.to_code(raw, label)
+            return parse.to_text(raw)
+        except parse.CellError as exc:
+            self.problem(key, str(exc))
+            return default
+
+    def domain(self, problems: list[Problem]) -> None:
+        """Rule problems on their columns; a column whose cell was unreadable says so once."""
+        unreadable = {p.column for p in self._problems if p.is_error and p.column}
+        for p in problems:
+            root = p.field.split(".")[0]
+            key = self.FIELD_TARGETS.get(p.field) or self.FIELD_TARGETS.get(root) or root
+            key = key if key in self.labels else ""
+            if key and self.column(key) in unreadable:
+                continue
+            self.problem(key, p.message, is_error=p.is_error)
+
+    # --- one row ----------------------------------------------------------------------
+
+    def plan(self, row: SourceRow) -> Planned:
+        self._row = row.number
+        self._problems = list(row.problems)
+        status, write, label = self.plan_row(row)
+        problems = self._problems
+        if any(p.is_error for p in problems):
+            status, write = REJECTED, None
+        return Planned(row.number, status, problems, write if status != UNCHANGED else None,
+                       label)  # fmt: skip
+
+    def plan_row(self, row: SourceRow) -> tuple[str, Writer | None, str]:
+        raise NotImplementedError
+
+    def duplicate(self, key: str, earlier: int, what: str) -> None:
+        self.problem(key, f"与第{earlier}行为同一{what}，同一文件中不得重复")
+
+
+class InstitutionIndex:
+    """Institutions by name and by USCC, loaded once; rows of the file add theirs."""
+
+    def __init__(self, session: Session) -> None:
+        self.by_name: dict[str, int] = {}
+        self.by_uscc: dict[str, int] = {}
+        self.data: dict[int, InstitutionData] = {}
+        self.lead_id: int | None = None
+        for inst in session.query(Institution).order_by(Institution.id):
+            self.add(inst.id, inst_store.to_data(inst))
+
+    def add(self, inst_id: int, d: InstitutionData) -> None:
+        d = d.normalized()
+        self.by_name[d.name] = inst_id
+        if d.uscc:
+            self.by_uscc[d.uscc] = inst_id
+        self.data[inst_id] = d
+        if d.role == lists.ROLE_LEAD:
+            self.lead_id = inst_id
+
+    def find(self, text: str) -> int | None:
+        """By USCC when the text is one, else by name (trimmed, full-width spaces removed)."""
+        code = normalize_code(text)
+        if code in self.by_uscc:
+            return self.by_uscc[code]
+        return self.by_name.get(normalize_name(text))
+
+    def member(self, inst_id: int) -> tuple[dt.date | None, dt.date | None] | None:
+        d = self.data.get(inst_id)
+        return None if d is None else (d.joined, d.left)
+
+
+def not_member(label: str, text: str) -> str:
+    return f"{label}“{text}”不是本医联体的成员单位（按机构名称或统一社会信用代码未找到）"
+
+
+# --- institutions ----------------------------------------------------------------------
+
+
+class InstitutionPlanner(Planner):
+    kind = "institutions"
+    _placeholder = 0
+
+    def __init__(self, session: Session, **kw: Any) -> None:
+        super().__init__(session, **kw)
+        self.seen: dict[int, int] = {}  # institution id (or placeholder) → row
+
+    def plan_row(self, row: SourceRow) -> tuple[str, Writer | None, str]:
+        idx = self.institutions
+        names = [f for f in dataclasses.fields(InstitutionData) if f.name in self.present]
+        values = {f.name: self.value(row, f.name, _BAD) for f in names}
+        name = normalize_name(_good(values, "name"))
+        uscc = normalize_code(_good(values, "uscc"))
+        own = idx.by_uscc.get(uscc) if uscc else None
+        if own is None and name:
+            own = idx.by_name.get(name)
+        old = idx.data.get(own) if own is not None and own > 0 else None
+        d = dataclasses.replace(old) if old is not None else InstitutionData()
+        for f in names:
+            value = values[f.name]
+            if value is not _BAD:
+                setattr(d, f.name, value if value is not None else _empty(f))
+        d = d.normalized()
+        if own is not None and own in self.seen:
+            self.duplicate("name", self.seen[own], "机构（名称或统一社会信用代码相同）")
+        self.domain(validate_institution(d))
+        self._unique(d, own)
+        label = d.name
+        if self._problems and any(p.is_error for p in self._problems):
+            return REJECTED, None, label
+        if own is None:
+            InstitutionPlanner._placeholder -= 1
+            own = InstitutionPlanner._placeholder
+            self.seen[own] = row.number
+            idx.add(own, d)
+            return NEW, _creator(idx, own, d), label
+        self.seen[own] = row.number
+        if old is not None and d == old:
+            return UNCHANGED, None, label
+        idx.add(own, d)
+        return CHANGED, _updater(idx, own, d), label
+
+    def _unique(self, d: InstitutionData, own: int | None) -> None:
+        """The store's rules, against the stored records and the rows planned so far."""
+        idx = self.institutions
+        other = idx.by_name.get(d.name)
+        if d.name and other is not None and other != own:
+            self.problem("name", f"机构名称“{d.name}”已存在，同一医联体内不得重名")
+        other = idx.by_uscc.get(d.uscc) if d.uscc else None
+        if other is not None and other != own:
+            self.problem("uscc", f"统一社会信用代码 {d.uscc} 已被其他机构使用")
+        if d.role == lists.ROLE_LEAD and idx.lead_id not in (None, own):
+            lead = idx.data[idx.lead_id].name
+            self.problem("role", f"医联体只能有一个牵头单位，现为“{lead}”；请先将其改为成员单位")
+
+
+_BAD = object()  # a cell that could not be read (its problem is already recorded)
+
+
+def _good(values: dict[str, Any], key: str) -> str:
+    value = values.get(key)
+    return "" if value is None or value is _BAD else str(value)
+
+
+def _empty(f: dataclasses.Field) -> Any:
+    return 0 if f.type == "int" else ("" if f.type == "str" else None)
+
+
+def _creator(idx: InstitutionIndex, placeholder: int, d: InstitutionData) -> Writer:
+    def write(session: Session) -> int:
+        inst = inst_store.create_institution(session, data=d)
+        _rekey(idx, placeholder, inst.id)
+        return inst.id
+
+    return write
+
+
+def _updater(idx: InstitutionIndex, inst_id: int, d: InstitutionData) -> Writer:
+    def write(session: Session) -> int:
+        inst_store.update_institution(session, institution_id=inst_id, data=d)
+        return inst_id
+
+    return write
+
+
+def _rekey(idx: InstitutionIndex, old: int, new: int) -> None:
+    """A placeholder id of a planned institution becomes the stored id once written."""
+    d = idx.data.pop(old, None)
+    if d is not None:
+        idx.add(new, d)
+    if idx.lead_id == old:
+        idx.lead_id = new
+
+
+# --- staff -------------------------------------------------------------------------------
+
+
+class StaffIndex:
+    """People by (证件类型, 证件号码) and by number alone, loaded once."""
+
+    def __init__(self, session: Session) -> None:
+        self.by_key: dict[tuple[str, str], int] = {}
+        self.by_number: dict[str, int] = {}
+        self.data: dict[int, StaffData] = {}
+        for s in session.query(Staff).order_by(Staff.id):
+            self.add(s.id, staff_store.to_data(s))
+
+    def add(self, staff_id: int, d: StaffData) -> None:
+        self.by_key[(d.id_type, d.id_number)] = staff_id
+        self.by_number.setdefault(d.id_number, staff_id)
+        self.data[staff_id] = d
+
+    def find(self, id_type: str, number: str) -> int | None:
+        if id_type:
+            return self.by_key.get((id_type, number))
+        return self.by_number.get(number)
+
+
+class StaffRows:
+    """Turns a row's person columns into StaffData (shared by staff and rotation imports)."""
+
+    def __init__(self, planner: Planner, staff: StaffIndex) -> None:
+        self.p = planner
+        self.staff = staff
+
+    def read(self, row: SourceRow, home_key: str | None) -> tuple[int | None, StaffData]:
+        """(stored id or None, the person's data with the row's values over the stored ones)."""
+        p = self.p
+        id_type = (p.value(row, "id_type", "") or "").strip()
+        number = normalize_code(p.value(row, "id_number", ""))
+        own = self.staff.find(id_type, number) if number else None
+        old = self.staff.data.get(own) if own is not None else None
+        d = dataclasses.replace(old) if old is not None else StaffData()
+        d.id_type = id_type or d.id_type or lists.ID_RIC
+        d.id_number = number or d.id_number
+        for key in ("name", "sex", "licence_code", "title", "specialty"):
+            if key in p.present:
+                setattr(d, key, p.value(row, key, "") or "")
+        if not d.sex and d.id_type == lists.ID_RIC:
+            d.sex = ric_sex(d.id_number) or ""
+        home_text = (p.value(row, home_key, "") or "") if home_key else ""
+        if not home_text and home_key == "home":
+            home_text = p.value(row, "from", "") or ""
+        if home_text:
+            home = p.institutions.find(home_text)
+            if home is None:
+                p.problem(home_key if home_key in p.present else "from",
+                          not_member("所属机构", home_text))  # fmt: skip
+            elif old is None or "home" in p.present:
+                d.home_id = home
+        return own, staff_store.normalized(d)
+
+
+class StaffPlanner(Planner):
+    kind = "staff"
+    FIELD_TARGETS = {"home_id": "home"}
+
+    def __init__(self, session: Session, **kw: Any) -> None:
+        super().__init__(session, **kw)
+        self.staff = StaffIndex(session)
+        self.rows = StaffRows(self, self.staff)
+        self.seen: dict[tuple[str, str], tuple[int, StaffData]] = {}
+        self._next = 0
+
+    def plan_row(self, row: SourceRow) -> tuple[str, Writer | None, str]:
+        own, d = self.rows.read(row, "home")
+        key = (d.id_type, d.id_number)
+        if key in self.seen and d.id_number:
+            earlier, planned = self.seen[key]
+            if planned == d:  # the same person on another row (表2 lists one per rotation)
+                return UNCHANGED, None, d.name
+            self.duplicate("id_number", earlier, "人员（证件号码相同）但内容不同")
+        self.domain(validate_staff(d, today=self.today))
+        if any(p.is_error for p in self._problems):
+            return REJECTED, None, d.name
+        self.seen[key] = (row.number, d)
+        if own is None:
+            return NEW, lambda s: staff_store.create_staff(s, data=d).id, d.name
+        if self.staff.data[own] == d:
+            return UNCHANGED, None, d.name
+        return CHANGED, lambda s: staff_store.update_staff(s, staff_id=own, data=d).id, d.name

@@ -1,0 +1,304 @@
+"""Planners for records that point at others: rotations (person by ID number, institutions by
+name or USCC, a missing person created from the same row) and agreements (provider and
+recipients by name, shares and this quarter's volumes from the return's text columns).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ylt_desktop.domain.agreement import AgreementData, validate_agreement
+from ylt_desktop.domain.rotation import (
+    QuarterFigures,
+    RotationData,
+    Span,
+    default_days,
+    validate_rotation,
+)
+from ylt_desktop.domain.staff import validate_staff
+from ylt_desktop.importing import parse
+from ylt_desktop.importing.plan import (
+    CHANGED,
+    NEW,
+    REJECTED,
+    UNCHANGED,
+    Planner,
+    SourceRow,
+    StaffIndex,
+    StaffRows,
+    Writer,
+    not_member,
+)
+from ylt_desktop.store import agreements as agreement_store
+from ylt_desktop.store import rotations as rotation_store
+from ylt_desktop.store import staff as staff_store
+from ylt_desktop.store.models import Agreement, Rotation
+
+_FIGURES = ("days", "outpatient", "procedures", "trainees", "rounds", "lectures")
+RotationKey = tuple[int, int, int, Any]
+
+
+class RotationPlanner(Planner):
+    kind = "rotations"
+    FIELD_TARGETS = {"staff_id": "id_number", "from_id": "from", "to_id": "to", "quarters": "days"}
+
+    def __init__(self, session: Session, **kw: Any) -> None:
+        super().__init__(session, **kw)
+        self.staff = StaffIndex(session)
+        self.people = StaffRows(self, self.staff)
+        self.existing: dict[RotationKey, Rotation] = {}
+        self.spans: dict[int, list[Span]] = {}
+        stmt = select(Rotation).options(selectinload(Rotation.quarters))
+        for r in session.scalars(stmt):
+            self.existing[(r.staff_id, r.from_id, r.to_id, r.start)] = r
+            self.spans.setdefault(r.staff_id, []).append(Span(r.id, r.start, r.end, r.form, ""))
+        self.seen: dict[RotationKey, int] = {}
+        self.new_staff: dict[int, Any] = {}  # placeholder id → written id (a one-item box)
+        self._next = 0
+        if self.quarter is None and self.present & set(_FIGURES):
+            self.notes.append(
+                "未能确定报表季度，本季度工作天数和服务量未导入（可在文件名中写明季度，如 2026Q3）"
+            )
+
+    def plan_row(self, row: SourceRow) -> tuple[str, Writer | None, str]:
+        staff_id, person = self.people.read(row, None)
+        label = person.name or person.id_number
+        if not person.id_number:
+            self.problem("id_number", "证件号码为必填项")
+            return REJECTED, None, label
+        new_person = None
+        if staff_id is None and not person.name:
+            self.problem("id_number", f"未找到证件号码为 {person.id_number} 的人员；请先导入人员，"
+                         "或在表中填写姓名、职称以便同时登记该人员")  # fmt: skip
+            return REJECTED, None, label
+        from_id = self._institution(row, "from", "派出单位")
+        if staff_id is None:
+            person.home_id = from_id if from_id and from_id > 0 else None
+            self.domain([p for p in validate_staff(person, today=self.today)
+                         if p.field != "home_id"])  # fmt: skip
+            self._next -= 1
+            staff_id, new_person = self._next, person
+            self.staff.add(staff_id, person)
+        to_id = self._institution(row, "to", "接收单位")
+        start = self.value(row, "start")
+        key = (staff_id, from_id, to_id, start)
+        old = self.existing.get(key)
+        if key in self.seen:
+            self.duplicate(
+                "start", self.seen[key], "流动记录（人员、派出单位、接收单位、开始日期相同）"
+            )
+        d = rotation_store.to_data(old) if old is not None else RotationData()
+        d.staff_id, d.from_id, d.to_id, d.start = staff_id, from_id, to_id, start
+        for name in ("form", "end"):
+            if name in self.present:
+                setattr(d, name, self.value(row, name, getattr(d, name)) or _blank(name))
+        note = (self.value(row, "note", "") or "") if "note" in self.present else None
+        changed_figures = self._figures(row, d, old)
+        home = self.staff.data[staff_id].home_id if staff_id > 0 else person.home_id
+        others = [s for s in self.spans.get(staff_id, []) if old is None or s.id != old.id]
+        self.domain(
+            validate_rotation(
+                d,
+                from_member=self.institutions.member(from_id) if from_id else None,
+                to_member=self.institutions.member(to_id) if to_id else None,
+                others=others,
+                today=self.today,
+                staff_home_id=home,
+            )
+        )
+        if any(p.is_error for p in self._problems):
+            return REJECTED, None, label
+        self.seen[key] = row.number
+        if d.start is not None:
+            self.spans.setdefault(staff_id, []).append(Span(None, d.start, d.end, d.form, ""))
+        if old is not None:
+            same = (
+                d.form == old.form and d.end == old.end and not changed_figures
+                and (note is None or note.strip() == (old.note or ""))
+            )  # fmt: skip
+            if same:
+                return UNCHANGED, None, label
+            return CHANGED, self._writer(d, note, old.id, None), label
+        return NEW, self._writer(d, note, None, new_person), label
+
+    def _institution(self, row: SourceRow, key: str, label: str) -> int | None:
+        text = self.value(row, key, "") or ""
+        if not text:
+            return None
+        found = self.institutions.find(text)
+        if found is None:
+            self.problem(key, not_member(label, text))
+        return found
+
+    def _figures(self, row: SourceRow, d: RotationData, old: Rotation | None) -> bool:
+        """This quarter's days and volumes from the row; True when they differ from stored."""
+        q = self.quarter
+        given = [f for f in _FIGURES if f in self.present]
+        if q is None or not given or d.start is None:
+            return False
+        stored = rotation_store.quarter_figures(old, q) if old is not None else None
+        current = QuarterFigures(*(getattr(stored, f, None) for f in _FIGURES))
+        if stored is None:
+            current = QuarterFigures(None, 0, 0, 0, 0, 0)
+        new = dataclasses.replace(current)
+        for f in given:
+            value = self.value(row, f, getattr(current, f))
+            setattr(new, f, value if value is not None or f == "days" else 0)
+        if new == current:
+            return False
+        if new.days is not None and new.days == default_days(d.form, d.start, d.end, q):
+            new.days = None  # follows the dates, as the form keeps it
+        d.quarters[str(q)] = new
+        return True
+
+    def _writer(self, d: RotationData, note: str | None, own: int | None, person: Any) -> Writer:
+        box = self.new_staff
+        placeholder = d.staff_id
+
+        def write(session: Session) -> int:
+            if person is not None:
+                home = person.home_id or box.get(d.from_id, d.from_id)
+                box[placeholder] = staff_store.create_staff(
+                    session, data=dataclasses.replace(person, home_id=home)
+                ).id
+            data = dataclasses.replace(d, staff_id=box.get(d.staff_id, d.staff_id))
+            if own is None:
+                return rotation_store.create_rotation(
+                    session, data=data, note=note or "", today=self.today
+                ).id
+            return rotation_store.update_rotation(
+                session, rotation_id=own, data=data, note=note, today=self.today
+            ).id
+
+        return write
+
+
+def _blank(name: str) -> Any:
+    return "" if name == "form" else None
+
+
+# --- agreements --------------------------------------------------------------------------
+
+_OTHER_RE = re.compile(r"其他[（(](.+)[)）]")
+_PART_RE = re.compile(r"(.+?)[:：]?\s*([+-]?[\d.,]+(?:[eE][+-]?\d+)?)\s*%?")
+
+
+class AgreementPlanner(Planner):
+    kind = "agreements"
+    FIELD_TARGETS = {
+        "provider_id": "provider",
+        "recipient_ids": "recipients",
+        "provider_share": "share",
+        "recipient_shares": "share",
+        "volumes": "volumes",
+        "other_measure": "kind",
+    }
+
+    def __init__(self, session: Session, **kw: Any) -> None:
+        super().__init__(session, **kw)
+        self.existing = {a.number: a for a in agreement_store.list_agreements(session)}
+        self.seen: dict[str, int] = {}
+        if self.quarter is None and "volumes" in self.present:
+            self.notes.append(
+                "未能确定报表季度，本季度服务量未导入（可在文件名中写明季度，如 2026Q3）"
+            )
+
+    def plan_row(self, row: SourceRow) -> tuple[str, Writer | None, str]:
+        number = (self.value(row, "number", "") or "").strip()
+        old = self.existing.get(number)
+        d = agreement_store.to_data(old) if old is not None else AgreementData()
+        d.number = number
+        if number in self.seen:
+            self.duplicate("number", self.seen[number], "协议（协议编号相同）")
+        for key in ("title", "signed", "effective_from", "effective_to"):
+            if key in self.present:
+                setattr(d, key, self.value(row, key, getattr(d, key)) or _none_or_text(key))
+        if "kind" in self.present:
+            kind = self.value(row, "kind", "") or ""
+            m = _OTHER_RE.fullmatch(kind)
+            d.kind, d.other_measure = ("其他", m.group(1).strip()) if m else (kind, d.other_measure)
+        if "provider" in self.present:
+            d.provider_id = self._party(row, "provider", "提供方")
+        if "recipients" in self.present:
+            names = parse.split_names(row.values.get("recipients"))
+            ids = [self._find(n, "recipients", "接收方") for n in names]
+            d.recipient_ids = sorted({i for i in ids if i is not None})
+        if "share" in self.present:
+            self._shares(row, d)
+        if "volumes" in self.present and self.quarter is not None:
+            self._volumes(row, d)
+        self.domain(validate_agreement(d))
+        if any(p.is_error for p in self._problems):
+            return REJECTED, None, number
+        self.seen[number] = row.number
+        if old is None:
+            return NEW, lambda s: agreement_store.create_agreement(s, data=d).id, number
+        if agreement_store.to_data(old) == d:
+            return UNCHANGED, None, number
+        own = old.id
+        return (
+            CHANGED,
+            lambda s: agreement_store.update_agreement(s, agreement_id=own, data=d).id,
+            number,
+        )
+
+    def _find(self, text: str, key: str, label: str) -> int | None:
+        found = self.institutions.find(text)
+        if found is None:
+            self.problem(key, not_member(label, text))
+        return found
+
+    def _party(self, row: SourceRow, key: str, label: str) -> int | None:
+        text = self.value(row, key, "") or ""
+        return self._find(text, key, label) if text else None
+
+    def _shares(self, row: SourceRow, d: AgreementData) -> None:
+        """``提供方50%；某卫生院25%；…`` → provider and recipient shares."""
+        d.provider_share, d.recipient_shares = None, {}
+        for part in re.split(r"[；;\n]+", parse.to_text(row.values.get("share"))):
+            part = part.strip()
+            if not part:
+                continue
+            m = _PART_RE.fullmatch(part)
+            if m is None:
+                self.problem("share", f"利益分配比例“{part}”应写作“单位名称50%”")
+                continue
+            who, value = m.group(1).strip(), float(m.group(2).replace(",", ""))
+            if who == "提供方" or self.institutions.find(who) == d.provider_id:
+                d.provider_share = value
+            elif (inst := self._find(who, "share", "分配比例所列单位")) is not None:
+                d.recipient_shares[inst] = value
+
+    def _volumes(self, row: SourceRow, d: AgreementData) -> None:
+        """``影像诊断例数：1505；…`` → this quarter's volumes (other quarters kept)."""
+        q = str(self.quarter)
+        for part in re.split(r"[；;\n]+", parse.to_text(row.values.get("volumes"))):
+            part = part.strip()
+            m = _PART_RE.fullmatch(part) if part else None
+            if part and m is None:
+                self.problem("volumes", f"服务量“{part}”应写作“指标：数量”")
+            elif m is not None:
+                d.volumes[(q, m.group(1).strip())] = float(m.group(2).replace(",", ""))
+
+
+def _none_or_text(key: str) -> Any:
+    return "" if key == "title" else None
+
+
+def planner_for(kind: str) -> type[Planner]:
+    from ylt_desktop.importing.plan import InstitutionPlanner, StaffPlanner
+
+    return {
+        "institutions": InstitutionPlanner,
+        "staff": StaffPlanner,
+        "rotations": RotationPlanner,
+        "agreements": AgreementPlanner,
+    }[kind]
+
+
+__all__ = ["AgreementPlanner", "RotationPlanner", "planner_for", "CHANGED", "NEW", "Agreement"]

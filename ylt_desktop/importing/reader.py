@@ -1,0 +1,237 @@
+"""Reading an .xlsx file for import: refuse what is not a workbook, find the header, stream rows.
+
+The workbook is opened with openpyxl in ``read_only`` and ``data_only`` mode, so rows stream from
+the sheet XML (bounded memory for 100,000 rows) and formulas give their cached values. What
+read-only mode does not tell (merged ranges, formulas without a cached value) comes from one
+byte scan of the sheet XML; formula cells are looked up a second time only when the scan finds
+any. openpyxl is imported when an import starts, never at program start-up.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ylt_desktop.importing.columns import header_score, normalise
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+HEADER_SCAN_ROWS = 15
+_MERGE_RE = re.compile(rb'<mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+_FORMULA_RE = re.compile(rb"<f[\s>/]")
+_CHUNK = 1 << 20
+
+
+class ImportFileError(Exception):
+    """A file that cannot be imported at all; ``str(exc)`` is a Chinese message for the user."""
+
+
+@dataclass
+class Header:
+    """The header found on a sheet: its rows (1-based), and one text per column."""
+
+    first_row: int
+    last_row: int
+    texts: list[str]
+    groups: list[str]
+
+
+@dataclass
+class SheetInfo:
+    name: str
+    path: str
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2
+    has_formulas: bool = False
+
+
+def col_letter(index: int) -> str:
+    """0-based column index → Excel letters (0 → A)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters.decode():
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def check_file(path: Path) -> None:
+    """Refuse files that are not an .xlsx workbook, with a message the clerk can act on."""
+    if not path.exists():
+        raise ImportFileError(f"文件不存在：{path}")
+    if path.is_dir():
+        raise ImportFileError(f"所选的是文件夹而不是文件：{path}")
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if not head:
+        raise ImportFileError(f"文件是空的（0 字节）：{path.name}")
+    if head == OLE_MAGIC:
+        if _is_encrypted(path):
+            raise ImportFileError(
+                f"文件“{path.name}”设置了打开密码（已加密），无法读取。"
+                "请在 Excel 中取消密码（文件 → 信息 → 保护工作簿），另存为 .xlsx 后再导入"
+            )
+        raise ImportFileError(
+            f"文件“{path.name}”是旧版 Excel 97-2003 工作簿（.xls），不能直接导入。"
+            "请在 Excel 中“另存为”Excel 工作簿（*.xlsx）后再导入"
+        )
+    if head[:4] != ZIP_MAGIC or not zipfile.is_zipfile(path):
+        raise ImportFileError(
+            f"文件“{path.name}”不是 Excel 工作簿（.xlsx），可能是改了扩展名的其他文件。"
+            "请在 Excel 中打开并另存为 .xlsx 后再导入"
+        )
+
+
+def _is_encrypted(path: Path) -> bool:
+    # An encrypted .xlsx is an OLE container holding an "EncryptedPackage" stream.
+    data = path.read_bytes()[: 1 << 20]
+    return "EncryptedPackage".encode("utf-16-le") in data or b"EncryptedPackage" in data
+
+
+def open_workbook(path: str | Path) -> Any:
+    path = Path(path)
+    check_file(path)
+    import openpyxl
+
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken package
+        raise ImportFileError(
+            f"文件“{path.name}”已损坏或不是有效的 Excel 工作簿，无法读取（{type(exc).__name__}）。"
+            "请在 Excel 中打开并另存为 .xlsx 后再导入"
+        ) from exc
+
+
+def scan_sheet(wb: Any, name: str) -> SheetInfo:
+    """Merged ranges and whether any formula is present, from the sheet XML bytes."""
+    ws = wb[name]
+    info = SheetInfo(name=name, path=getattr(ws, "_worksheet_path", ""))
+    if not info.path:
+        return info
+    tail = b""
+    with wb._archive.open(info.path) as src:
+        while chunk := src.read(_CHUNK):
+            buf = tail + chunk
+            if not info.has_formulas and _FORMULA_RE.search(buf):
+                info.has_formulas = True
+            for m in _MERGE_RE.finditer(buf):
+                c1, r1 = _col_index(m.group(1)), int(m.group(2))
+                c2 = _col_index(m.group(3)) if m.group(3) else c1
+                r2 = int(m.group(4)) if m.group(4) else r1
+                info.merged.append((r1, c1, r2, c2))
+            # Keep a tail so a tag cut between chunks is seen whole, but never count it twice.
+            cut = buf.rfind(b"<")
+            tail = buf[cut:] if cut >= 0 and len(buf) - cut < 200 else b""
+            if tail and _MERGE_RE.match(tail) and tail.endswith(b"/>"):
+                tail = b""
+    return info
+
+
+def formulas_without_value(path: Path, name: str) -> dict[tuple[int, int], str]:
+    """(row, col) → formula text of formula cells that carry no cached value."""
+    import openpyxl
+
+    wb_f = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    wb_v = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    found: dict[tuple[int, int], str] = {}
+    try:
+        rows_f = wb_f[name].iter_rows(values_only=True)
+        rows_v = wb_v[name].iter_rows(values_only=True)
+        for r, (row_f, row_v) in enumerate(zip(rows_f, rows_v, strict=False), 1):
+            for c, value in enumerate(row_f):
+                if isinstance(value, str) and value.startswith("="):
+                    cached = row_v[c] if c < len(row_v) else None
+                    if cached is None:
+                        found[(r, c)] = value
+    finally:
+        wb_f.close()
+        wb_v.close()
+    return found
+
+
+def iter_rows(wb: Any, name: str) -> Iterator[tuple[int, tuple]]:
+    """(sheet row number, values) for every row, gaps included."""
+    ws = wb[name]
+    ws.reset_dimensions()  # some writers store a wrong <dimension>; read every row
+    yield from enumerate(ws.iter_rows(values_only=True), 1)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def detect_header(rows: list[tuple[int, tuple]], kind: str) -> Header | None:
+    """The header among the first rows: the row matching most known headers of ``kind``.
+
+    A title row (one cell) scores nothing. When the row under the header fills columns the
+    header left empty (a two-row header whose group cells are merged across), the two are
+    combined: each column takes its lower text, and the upper text to its left as its group.
+    """
+    best, best_score = None, 0
+    for i, (_n, row) in enumerate(rows):
+        score = header_score([_text(v) for v in row], kind)
+        if score > best_score:
+            best, best_score = i, score
+    if best is None:
+        best = _fallback_header(rows)
+        if best is None:
+            return None
+    n, row = rows[best]
+    upper = [_text(v) for v in row]
+    if best + 1 < len(rows) and _is_second_header(upper, rows[best + 1][1]):
+        lower_n, lower_row = rows[best + 1]
+        lower = [_text(v) for v in lower_row]
+        width = max(len(upper), len(lower))
+        upper += [""] * (width - len(upper))
+        lower += [""] * (width - len(lower))
+        texts, groups, group = [], [], ""
+        for top, low in zip(upper, lower, strict=True):
+            group = top or group
+            texts.append(low or top)
+            groups.append(group if low else "")
+        return Header(n, lower_n, texts, groups)
+    return Header(n, n, upper, [""] * len(upper))
+
+
+def _is_second_header(upper: list[str], lower_row: tuple) -> bool:
+    """Text only, and some of it under an empty upper cell (a merged group's continuation)."""
+    filled = [(i, v) for i, v in enumerate(lower_row) if _text(v)]
+    if not filled or any(not isinstance(v, str) or _looks_like_data(v) for _i, v in filled):
+        return False
+
+    def top(i: int) -> str:
+        return upper[i] if i < len(upper) else ""
+
+    return any(not top(i) for i, _v in filled) and all(
+        not top(i) or not top(i + 1) for i, _v in filled
+    )
+
+
+def _looks_like_data(text: str) -> bool:
+    return bool(re.fullmatch(r"[\d.,\-/ :]+", text.strip()))
+
+
+def _fallback_header(rows: list[tuple[int, tuple]]) -> int | None:
+    """With no known header text: the first row of two or more text cells, none numeric."""
+    for i, (_n, row) in enumerate(rows):
+        texts = [_text(v) for v in row if _text(v)]
+        if len(texts) >= 2 and not any(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in row
+        ):
+            return i
+    return None
+
+
+def header_key(texts: list[str]) -> str:
+    """The normalised header texts joined: what a remembered mapping is keyed on."""
+    return "|".join(normalise(t) for t in texts)

@@ -1,0 +1,468 @@
+"""资源共享协议: the agreement list page with its filters, attachments and table model.
+
+The dialogs live in ``ui/agreement_dialog.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QUrl,
+    Signal,
+)
+from PySide6.QtGui import QColor, QDesktopServices, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ylt_desktop.domain import lists
+from ylt_desktop.domain.agreement import TERMINATED, expires_within, in_force_in
+from ylt_desktop.domain.periods import Quarter
+from ylt_desktop.store import agreements as store
+from ylt_desktop.store import attachments
+from ylt_desktop.store.db import Database
+from ylt_desktop.store.models import Agreement
+from ylt_desktop.ui.agreement_dialog import AgreementDialog, TerminationDialog
+from ylt_desktop.ui.record_dialog import run_guarded
+from ylt_desktop.ui.table_model import Column, RecordFilterProxy, RecordRole, RecordTableModel
+
+_Index = QModelIndex | QPersistentModelIndex
+
+EXPIRING_DAYS = 30
+EXPIRING_COLOUR = QColor("#ffe8c2")
+
+
+@dataclass
+class AgreementRow:
+    """One list row: the agreement with the names and facts the columns show."""
+
+    agreement: Agreement
+    provider: str
+    recipients: list[str]
+    recipient_ids: set[int]
+    attachment: attachments.AttachmentInfo | None
+    status: str
+    expiring: bool
+
+    @property
+    def recipients_text(self) -> str:
+        if len(self.recipients) <= 2:
+            return "、".join(self.recipients)
+        return f"{'、'.join(self.recipients[:2])} 等{len(self.recipients)}家"
+
+
+def make_rows(
+    agreements: list[Agreement],
+    infos: dict[int, attachments.AttachmentInfo],
+    today: dt.date,
+) -> list[AgreementRow]:
+    rows = []
+    for a in agreements:
+        status = store.status_of(a, today)
+        insts = store.recipient_institutions(a)
+        rows.append(
+            AgreementRow(
+                agreement=a,
+                provider=a.provider.name,
+                recipients=[i.name for i in insts],
+                recipient_ids={i.id for i in insts},
+                attachment=infos.get(a.id),
+                status=status,
+                expiring=status != TERMINATED
+                and expires_within(today, a.effective_to, EXPIRING_DAYS),
+            )
+        )
+    return rows
+
+
+def _share_text(a: Agreement) -> str:
+    """Provider first, then each recipient: ``40 / 30 / 30 %``; empty when not agreed."""
+    shares = [r.share for r in sorted(a.recipients, key=lambda r: r.institution_id)]
+    if a.provider_share is None and all(s is None for s in shares):
+        return ""
+    return " / ".join(f"{s or 0:g}" for s in [a.provider_share, *shares]) + " %"
+
+
+class AgreementTableModel(RecordTableModel[AgreementRow]):
+    columns = (
+        Column("协议编号", lambda r: r.agreement.number, searchable=True),
+        Column("协议名称", lambda r: r.agreement.title, searchable=True),
+        Column("共享类型", lambda r: r.agreement.kind, searchable=True),
+        Column("提供方", lambda r: r.provider, searchable=True),
+        Column("接收方", lambda r: r.recipients_text, searchable=True),
+        Column("签订日期", lambda r: r.agreement.signed),
+        Column("生效日期", lambda r: r.agreement.effective_from),
+        Column("终止日期", lambda r: r.agreement.effective_to),
+        Column("状态", lambda r: r.status, searchable=True),
+        Column("利益分配", lambda r: _share_text(r.agreement)),
+        Column("附件", lambda r: r.attachment.file_name if r.attachment else ""),
+    )
+    RECIPIENTS, STATUS, ATTACHMENT = 4, 8, 10
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
+        if not index.isValid():
+            return None
+        row = self.row_record(index.row())
+        if role == Qt.ItemDataRole.BackgroundRole and row.expiring:
+            return EXPIRING_COLOUR
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, index.column())
+        return super().data(index, role)
+
+    def _tooltip(self, row: AgreementRow, column: int) -> str | None:
+        a = row.agreement
+        if column == self.RECIPIENTS:
+            return "\n".join(row.recipients)
+        if column == self.ATTACHMENT and row.attachment:
+            info = row.attachment
+            return f"{info.file_name}（{info.size_text}）\nSHA-256：{info.sha256}"
+        if column == self.STATUS and a.terminated_on:
+            return f"{a.terminated_on} 终止：{a.termination_reason}"
+        if row.expiring:
+            return f"将于 {a.effective_to} 到期（{EXPIRING_DAYS} 天内），请及时续签或办理终止"
+        return None
+
+
+ALL = ""
+
+
+class AgreementFilterProxy(RecordFilterProxy):
+    """Search words plus status, kind, institution and quarter (in force in it)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.status, self.kind = ALL, ALL
+        self.institution_id: int | None = None
+        self.quarter: Quarter | None = None
+
+    def set_filters(
+        self,
+        *,
+        status: str = ALL,
+        kind: str = ALL,
+        institution_id: int | None = None,
+        quarter: Quarter | None = None,
+    ) -> None:
+        self.beginFilterChange()
+        self.status, self.kind = status, kind
+        self.institution_id, self.quarter = institution_id, quarter
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:  # noqa: N802
+        if not super().filterAcceptsRow(source_row, source_parent):
+            return False
+        model = self.sourceModel()
+        row: AgreementRow = model.data(model.index(source_row, 0, source_parent), RecordRole)
+        a = row.agreement
+        if self.status and row.status != self.status:
+            return False
+        if self.kind and a.kind != self.kind:
+            return False
+        iid = self.institution_id
+        if iid is not None and a.provider_id != iid and iid not in row.recipient_ids:
+            return False
+        return self.quarter is None or in_force_in(
+            self.quarter,
+            effective_from=a.effective_from,
+            effective_to=a.effective_to,
+            terminated_on=a.terminated_on,
+        )
+
+
+class AgreementsPage(QWidget):
+    """The agreement list: filters, add, edit, terminate, delete, and the signed scan."""
+
+    changed = Signal()
+
+    def __init__(
+        self, db: Database, parent: QWidget | None = None, *, today: dt.date | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self._today = today
+        self.model = AgreementTableModel(self)
+        self.proxy = AgreementFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.search = QLineEdit(placeholderText=self.tr("搜索编号、名称、单位…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.proxy.set_search)
+        self.status_filter = self._combo(self.tr("全部状态"), lists.AGREEMENT_STATUSES)
+        self.kind_filter = self._combo(self.tr("全部类型"), lists.AGREEMENT_KINDS)
+        self.institution_filter = self._combo(self.tr("全部单位"), ())
+        self.quarter_filter = self._combo(self.tr("全部季度"), ())
+        self.table = self._make_table()
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        legend = QLabel(self.tr("橙色底色：%n 天内到期").replace("%n", str(EXPIRING_DAYS)))
+        legend.setStyleSheet(f"background: {EXPIRING_COLOUR.name()}; padding: 2px 6px;")
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._filter_bar())
+        layout.addLayout(self._button_bar(legend))
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.detail)
+        self.refresh()
+
+    @property
+    def today(self) -> dt.date:
+        return self._today or dt.date.today()
+
+    def _combo(self, everything: str, items: tuple[str, ...]) -> QComboBox:
+        combo = QComboBox()
+        combo.addItem(everything, ALL)
+        for text in items:
+            combo.addItem(text, text)
+        combo.currentIndexChanged.connect(self._apply_filters)
+        return combo
+
+    def _filter_bar(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        for combo in (
+            self.status_filter,
+            self.kind_filter,
+            self.institution_filter,
+            self.quarter_filter,
+        ):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            bar.addWidget(combo)
+        return bar
+
+    def _button_bar(self, legend: QLabel) -> QHBoxLayout:
+        self.buttons: dict[str, QPushButton] = {}
+        bar = QHBoxLayout()
+        for key, text, slot in (
+            ("add", self.tr("新增"), self.add),
+            ("edit", self.tr("编辑"), self.edit),
+            ("terminate", self.tr("终止…"), self.terminate),
+            ("delete", self.tr("删除"), self.delete),
+            ("attach", self.tr("上传扫描件…"), self.attach),
+            ("open", self.tr("查看扫描件"), self.open_attachment),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            self.buttons[key] = button
+            bar.addWidget(button)
+        bar.addStretch(1)
+        bar.addWidget(legend)
+        return bar
+
+    def _make_table(self) -> QTableView:
+        table = QTableView(self)
+        table.setModel(self.proxy)
+        table.setSortingEnabled(True)
+        table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.doubleClicked.connect(self.edit)
+        table.selectionModel().selectionChanged.connect(self._show_selected)
+        return table
+
+    # --- loading and filtering ---------------------------------------------------
+
+    def refresh(self) -> None:
+        with self.db.session() as s:
+            agreements = store.list_agreements(s)
+            infos = attachments.attachment_infos(s)
+            institutions = sorted(
+                {(a.provider.id, a.provider.name) for a in agreements}
+                | {(i.id, i.name) for a in agreements for i in store.recipient_institutions(a)}
+            )
+        self.model.set_rows(make_rows(agreements, infos, self.today))
+        self._refill(self.institution_filter, [(name, iid) for iid, name in institutions])
+        quarters = self._quarters(agreements)
+        self._refill(self.quarter_filter, [(q.label, str(q)) for q in quarters])
+        self.table.resizeColumnsToContents()
+        self._show_selected()
+        self.changed.emit()
+
+    def _quarters(self, agreements: list[Agreement]) -> list[Quarter]:
+        starts = [a.effective_from for a in agreements if a.effective_from]
+        if not starts:
+            return []
+        q, last, result = Quarter.containing(min(starts)), Quarter.containing(self.today), []
+        while q <= last:
+            result.append(q)
+            q = q.next()
+        return result[::-1]
+
+    def _refill(self, combo: QComboBox, items: list[tuple[str, object]]) -> None:
+        """Replace the choices after the first (全部…), keeping the current one if it remains."""
+        current = combo.currentData()
+        combo.blockSignals(True)
+        while combo.count() > 1:
+            combo.removeItem(1)
+        for text, value in items:
+            combo.addItem(text, value)
+        combo.setCurrentIndex(max(0, combo.findData(current)))
+        combo.blockSignals(False)
+        self._apply_filters()
+
+    def _apply_filters(self) -> None:
+        quarter = self.quarter_filter.currentData()
+        self.proxy.set_filters(
+            status=self.status_filter.currentData(),
+            kind=self.kind_filter.currentData(),
+            institution_id=self.institution_filter.currentData() or None,
+            quarter=Quarter.parse(quarter) if quarter else None,
+        )
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        # Institutions may have changed on another page since the last look.
+        self.refresh()
+        super().showEvent(event)
+
+    def selected(self) -> AgreementRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.row_record(self.proxy.mapToSource(rows[0]).row())
+
+    def _show_selected(self) -> None:
+        row = self.selected()
+        for key in ("edit", "terminate", "delete", "attach", "open"):
+            self.buttons[key].setEnabled(row is not None)
+        if row is None:
+            self.detail.setText("")
+            return
+        self.buttons["open"].setEnabled(row.attachment is not None)
+        terminated = row.agreement.terminated_on is not None
+        self.buttons["terminate"].setText(self.tr("撤销终止") if terminated else self.tr("终止…"))
+        info = row.attachment
+        self.buttons["attach"].setText(self.tr("替换扫描件…") if info else self.tr("上传扫描件…"))
+        self.detail.setText(
+            self.tr("签署扫描件：%1（%2）　SHA-256：%3")
+            .replace("%1", info.file_name)
+            .replace("%2", info.size_text)
+            .replace("%3", info.sha256)
+            if info
+            else self.tr("签署扫描件：尚未上传")
+        )
+
+    # --- actions -------------------------------------------------------------------
+
+    def add(self) -> None:
+        if AgreementDialog(self.db, parent=self, today=self.today).exec():
+            self.refresh()
+
+    def edit(self) -> None:
+        row = self.selected()
+        if (
+            row is not None
+            and AgreementDialog(self.db, row.agreement.id, parent=self, today=self.today).exec()
+        ):
+            self.refresh()
+
+    def terminate(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        a = row.agreement
+        if a.terminated_on is None:
+            if TerminationDialog(self.db, a.id, parent=self, today=self.today).exec():
+                self.refresh()
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("撤销终止"),
+            self.tr("撤销“%1”的终止？撤销后状态按生效、终止日期确定。").replace("%1", a.number),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            with self.db.session() as s:
+                if run_guarded(self, lambda: store.cancel_termination(s, agreement_id=a.id)):
+                    self.refresh()
+
+    def delete(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        a = row.agreement
+        answer = QMessageBox.question(
+            self,
+            self.tr("删除协议"),
+            self.tr("确定删除协议“%1 %2”及其服务量和附件吗？此操作不能撤销。")
+            .replace("%1", a.number)
+            .replace("%2", a.title),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        with self.db.session() as s:
+            if run_guarded(self, lambda: store.delete_agreement(s, agreement_id=a.id)):
+                self.refresh()
+
+    def attach(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        if row.attachment is not None:
+            answer = QMessageBox.question(
+                self,
+                self.tr("替换扫描件"),
+                self.tr("已有签署扫描件“%1”，用新文件替换吗？").replace(
+                    "%1", row.attachment.file_name
+                ),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("选择签署扫描件"),
+            "",
+            self.tr("签署扫描件 (*.pdf *.jpg *.jpeg *.png);;所有文件 (*)"),
+        )
+        if not path:
+            return
+        agreement_id = row.agreement.id
+        with self.db.session() as s:
+            done = run_guarded(
+                self, lambda: attachments.attach_file(s, agreement_id=agreement_id, path=path)
+            )
+        if done:
+            self.refresh()
+            self.select(agreement_id)
+
+    def open_attachment(self) -> None:
+        row = self.selected()
+        if row is None or row.attachment is None:
+            return
+        try:
+            with self.db.session() as s:
+                path = attachments.write_for_viewing(s, agreement_id=row.agreement.id)
+        except attachments.AttachmentMismatch as exc:
+            QMessageBox.critical(self, self.tr("附件校验失败"), str(exc))
+            return
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            QMessageBox.warning(
+                self,
+                self.tr("无法打开附件"),
+                self.tr("系统没有可打开该文件的程序。文件已校验无误并保存在：%1").replace(
+                    "%1", str(path)
+                ),
+            )
+
+    def select(self, agreement_id: int) -> None:
+        for r in range(self.proxy.rowCount()):
+            row = self.proxy.index(r, 0).data(RecordRole)
+            if row.agreement.id == agreement_id:
+                self.table.selectRow(r)
+                return
