@@ -7,7 +7,9 @@ an export starts, never at program start-up (PLATFORM.md).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
@@ -67,14 +69,31 @@ def write_xlsx(
             if progress is not None:
                 progress(done[0], total)
 
-    _cover_sheet(wb, ret, st)
-    tick()
-    for table in ret.tables:
-        _table_sheet(wb, table, st, tick)
-    _notes_sheet(wb, ret, st)
-    tick()
-    check_cancel(cancel)
-    wb.save(str(path))
+    try:
+        _cover_sheet(wb, ret, st)
+        tick()
+        for table in ret.tables:
+            _table_sheet(wb, table, st, tick)
+        _notes_sheet(wb, ret, st)
+        tick()
+        check_cancel(cancel)
+        wb.save(str(path))
+    except BaseException:
+        _abandon(wb)
+        raise
+
+
+def _abandon(wb: Any) -> None:
+    """Finish and delete the per-sheet temporary files openpyxl streams rows into."""
+    for ws in wb.worksheets:
+        writer = getattr(ws, "_writer", None)
+        if writer is None:
+            continue
+        with contextlib.suppress(Exception):
+            if not ws.closed:
+                ws.close()
+        with contextlib.suppress(OSError):
+            os.remove(writer.out)
 
 
 def _cell(ws: Any, value: Any, *, font: Any = None, align: Any = None, border: Any = None,
