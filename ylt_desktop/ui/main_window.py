@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from ylt_desktop.store import institutions as store
 from ylt_desktop.store.db import Database
+from ylt_desktop.ui.agreements import AgreementsPage
 from ylt_desktop.ui.audit import AuditPage
 from ylt_desktop.ui.backup import add_backup_actions
 from ylt_desktop.ui.institutions import InstitutionsPage
@@ -39,7 +40,7 @@ def pages() -> list[tuple[str, PageFactory]]:
         ("成员单位", InstitutionsPage),
         ("人员", placeholder("人员：尚未开放")),
         ("人员流动", placeholder("人员流动：尚未开放")),
-        ("资源共享协议", placeholder("资源共享协议：尚未开放")),
+        ("资源共享协议", AgreementsPage),
         ("季度报表", placeholder("季度报表：尚未开放")),
         ("操作日志", AuditPage),
     ]
