@@ -14,6 +14,7 @@ from typing import Any
 
 from ylt_desktop.domain.problems import RuleViolation
 from ylt_desktop.paths import default_db_path
+from ylt_desktop.returns.commands import add_return_commands
 from ylt_desktop.store.backup import DatabaseProblem
 
 
@@ -103,6 +104,50 @@ def cmd_institutions_list(args: argparse.Namespace) -> int:
         ]
     _emit(rows, args.json)
     return 0
+
+
+def cmd_agreements_list(args: argparse.Namespace) -> int:
+    """Agreements in force in the quarter, with their status and that quarter's volumes."""
+    from ylt_desktop.store import agreements as store
+
+    quarter = args.quarter
+    db = _open(args)
+    with db.session() as s:
+        found = store.agreements_in_force(s, quarter)
+    rows = []
+    for a in found:
+        volumes = store.quarter_volumes(a, quarter)
+        rows.append(
+            {
+                "number": a.number,
+                "title": a.title,
+                "kind": a.kind,
+                "provider": a.provider.name,
+                "recipients": [i.name for i in store.recipient_institutions(a)],
+                "effective_from": a.effective_from.isoformat() if a.effective_from else None,
+                "effective_to": a.effective_to.isoformat() if a.effective_to else None,
+                "terminated_on": a.terminated_on.isoformat() if a.terminated_on else None,
+                # As at the quarter's last day, as the return reports it.
+                "status": store.status_of(a, quarter.last_day),
+                "quarter": str(quarter),
+                "volumes": volumes,
+            }
+        )
+    if not args.json:
+        for row in rows:
+            row["recipients"] = "、".join(row["recipients"])
+            row["volumes"] = "；".join(f"{m}={v:g}" for m, v in row["volumes"].items())
+    _emit(rows, args.json)
+    return 0
+
+
+def _quarter(text: str):  # noqa: ANN202
+    from ylt_desktop.domain.periods import Quarter
+
+    try:
+        return Quarter.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -218,6 +263,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("list", cmd_institutions_list, parent=inst, help="列出成员单位")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
 
+    agr = sub.add_parser("agreements", help="资源共享协议").add_subparsers(
+        dest="action", required=True
+    )
+    p = add("list", cmd_agreements_list, parent=agr, help="列出某季度有效的协议及其服务量")
+    p.add_argument("--quarter", type=_quarter, required=True, help="季度，如 2026Q3")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+
     p = add("backup", cmd_backup, help="备份数据库（默认写入数据库旁的 backups 文件夹）")
     p.add_argument("--out", type=Path, help="备份文件路径")
     p = add("restore", cmd_restore, help="从备份文件恢复数据库（先自动备份当前数据库）")
@@ -233,6 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, help=".xlsx 文件")
     p.add_argument("--dry-run", action="store_true", help="试导入：只检查，不写入")
     p.add_argument("--only-valid", action="store_true", help="有错误的行跳过，其余行导入")
+    add_return_commands(add)
     return parser
 
 
