@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tempfile
+import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -44,9 +44,9 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success it replaces ``target``."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=target.suffix, dir=target.parent)
-    os.close(fd)
-    temp = Path(name)
+    # Not mkstemp: its files are private (0600); this one gets the usual permissions.
+    temp = target.parent / f"{TEMP_PREFIX}{secrets.token_hex(6)}{target.suffix}"
+    temp.open("xb").close()
     try:
         yield temp
         with open(temp, "rb+") as fh:

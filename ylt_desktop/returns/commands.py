@@ -1,0 +1,142 @@
+"""The return's ``ylt`` sub-commands: check, export, submit, reopen (wired in ``cli.py``).
+
+Exit codes as the rest of ``ylt``: 0 done, 1 the data break a rule (errors in the check, a
+refused submit), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ylt_desktop.domain.periods import Quarter
+
+COVER_SETTING = "return.cover"  # the cover fields the 季度报表 page remembers
+
+
+def _quarter(text: str) -> Quarter:
+    try:
+        return Quarter.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _open(args: argparse.Namespace):  # noqa: ANN202
+    from ylt_desktop.store.db import open_database
+
+    return open_database(args.db)
+
+
+def _print_items(items: list) -> None:
+    for item in items:
+        level = "错误" if item.is_error else "警告"
+        where = f"{item.kind}#{item.record_id}" if item.record_id is not None else item.kind
+        print(f"{level}\t{where}\t{item.message}")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from ylt_desktop.returns.check import check_quarter, errors_in
+
+    db = _open(args)
+    with db.session() as s:
+        items = check_quarter(s, args.quarter)
+    _print_items(items)
+    errors = len(errors_in(items))
+    print(f"{args.quarter.label}：{errors} 个错误，{len(items) - errors} 个警告", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def _cover_fields(session: Any, args: argparse.Namespace) -> dict[str, Any]:
+    from ylt_desktop.returns.model import TYPED_COVER_FIELDS
+    from ylt_desktop.store.settings import get_setting
+
+    saved = get_setting(session, COVER_SETTING, {}) or {}
+    fields = {k: v for k, v in saved.items() if k in TYPED_COVER_FIELDS}
+    for key in TYPED_COVER_FIELDS:
+        value = getattr(args, key, None)
+        if value:
+            fields[key] = value
+    fields.setdefault("report_date", dt.date.today())
+    return fields
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from ylt_desktop.returns.files import Cancelled, ExportBlocked, export_quarter
+
+    db = _open(args)
+    with db.session() as s:
+        try:
+            paths = export_quarter(
+                s,
+                args.quarter,
+                args.out,
+                cover_fields=_cover_fields(s, args),
+                full_ids=args.full_ids,
+                xlsx=not args.pdf_only,
+                pdf=not args.xlsx_only,
+            )
+        except ExportBlocked as exc:
+            _print_items(exc.items)
+            print(f"{args.quarter.label}的报表有错误，未导出（先运行 ylt check）", file=sys.stderr)
+            return 1
+        except Cancelled:
+            return 1
+    for path in paths:
+        print(path)
+    return 0
+
+
+def cmd_submit(args: argparse.Namespace) -> int:
+    from ylt_desktop.store.quarters import submit_quarter
+
+    db = _open(args)
+    with db.session() as s:
+        submit_quarter(s, quarter=args.quarter, by=args.by)
+    print(f"{args.quarter.label}已报送，该季度数据已锁定")
+    return 0
+
+
+def cmd_reopen(args: argparse.Namespace) -> int:
+    from ylt_desktop.store.quarters import reopen_quarter
+
+    db = _open(args)
+    with db.session() as s:
+        reopen_quarter(s, quarter=args.quarter, by=args.by, reason=args.reason)
+    print(f"{args.quarter.label}已重新打开（已记入日志）")
+    return 0
+
+
+def add_return_commands(add: Callable[..., argparse.ArgumentParser]) -> None:
+    """Register the commands with ``cli.build_parser``'s ``add(name, func, help=…)``."""
+    p = add("check", cmd_check, help="检查季度报表数据（有错误时退出码为 1）")
+    p.add_argument("--quarter", type=_quarter, required=True, help="季度，如 2026Q3")
+
+    p = add("export", cmd_export, help="导出季度报表（Excel 与 PDF）")
+    p.add_argument("--quarter", type=_quarter, required=True, help="季度，如 2026Q3")
+    p.add_argument("--out", type=Path, required=True, help="输出文件夹")
+    only = p.add_mutually_exclusive_group()
+    only.add_argument("--xlsx-only", action="store_true", help="只导出 Excel")
+    only.add_argument("--pdf-only", action="store_true", help="只导出 PDF")
+    p.add_argument("--full-ids", action="store_true", help="证件号码完整显示（审核人）")
+    for key, label in (
+        ("filler_unit", "填报单位"),
+        ("unit_head", "单位负责人"),
+        ("stats_head", "统计负责人"),
+        ("preparer", "填表人"),
+        ("phone", "联系电话"),
+        ("report_date", "报出日期"),
+    ):
+        p.add_argument(f"--{key.replace('_', '-')}", dest=key, help=f"封面：{label}")
+
+    p = add("submit", cmd_submit, help="标记季度已报送（锁定该季度数据）")
+    p.add_argument("--quarter", type=_quarter, required=True, help="季度，如 2026Q3")
+    p.add_argument("--by", required=True, help="报送人")
+
+    p = add("reopen", cmd_reopen, help="重新打开已报送的季度（审核人，记入日志）")
+    p.add_argument("--quarter", type=_quarter, required=True, help="季度，如 2026Q3")
+    p.add_argument("--by", required=True, help="审核人")
+    p.add_argument("--reason", required=True, help="重新打开的原因")
