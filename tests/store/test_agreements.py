@@ -268,3 +268,40 @@ def test_demo_agreements(tmp_path) -> None:  # noqa: ANN001
     assert all(store.quarter_volumes(a, Quarter(2026, 2)) for a in in_force)
     kinds = {a.kind for a in rows}
     assert {"检查检验结果互认", "区域医学影像中心", "远程会诊", "双向转诊绿色通道"} <= kinds
+
+
+def test_submitted_quarter_is_locked(db, ids) -> None:  # noqa: ANN001
+    from ylt_desktop.store import quarters as locks
+
+    with db.session() as s:
+        a_id = store.create_agreement(s, data=imaging(ids)).id
+        locks.submit_quarter(s, quarter="2026Q2", by="审核人")
+
+        def refused(**changes) -> list:  # noqa: ANN003
+            with pytest.raises(RuleViolation) as err:
+                store.update_agreement(s, agreement_id=a_id, data=imaging(ids, **changes))
+            assert "2026年第2季度已报送并锁定" in str(err.value)
+            return error_fields(err)
+
+        assert refused(volumes={("2026Q1", "影像诊断例数"): 120}) == ["volumes"]
+        assert refused(title="改名") == ["number"]
+        assert refused(recipient_ids=[ids[1]], recipient_shares={ids[1]: 60.0}) == ["number"]
+        # Figures of open quarters and the terms may change.
+        more = dict(imaging(ids).volumes) | {("2026Q3", "影像诊断例数"): 7}
+        store.update_agreement(s, agreement_id=a_id, data=imaging(ids, volumes=more), terms="新")
+        with pytest.raises(RuleViolation):
+            store.delete_agreement(s, agreement_id=a_id)
+        with pytest.raises(RuleViolation) as err:
+            store.terminate_agreement(s, agreement_id=a_id, on=D(2026, 6, 1), reason="撤销")
+        assert set(error_fields(err)) == {"terminated_on"}
+        assert "2026年第2季度已报送并锁定" in str(err.value)
+        # Ending it after the locked quarter leaves that quarter's return as it was.
+        store.terminate_agreement(s, agreement_id=a_id, on=D(2026, 9, 1), reason="撤销")
+        with pytest.raises(RuleViolation) as err:
+            store.create_agreement(s, data=imaging(ids, number="NEW", volumes={}))
+        assert "2026年第2季度已报送并锁定" in str(err.value)
+        store.create_agreement(
+            s, data=imaging(ids, number="LATER", effective_from=D(2026, 7, 1), volumes={})
+        )
+        locks.reopen_quarter(s, quarter="2026Q2", by="审核人", reason="更正")
+        store.delete_agreement(s, agreement_id=a_id)

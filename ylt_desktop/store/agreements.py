@@ -25,6 +25,7 @@ from ylt_desktop.domain.agreement import (
 )
 from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.domain.problems import Problem, RuleViolation, error, has_errors
+from ylt_desktop.store import quarters as locks
 from ylt_desktop.store.models import (
     Agreement,
     AgreementRecipient,
@@ -168,7 +169,78 @@ def check_agreement(
 ) -> list[Problem]:
     """All problems of ``data`` as the form shows them: domain rules plus store rules."""
     d = _normalized(_copy(data))
-    return validate_agreement(d) + _store_checks(session, d, own_id)
+    before = _stored(session, own_id)
+    return (
+        validate_agreement(d)
+        + _store_checks(session, d, own_id)
+        + lock_problems(session, before, d)
+    )
+
+
+def _stored(session: Session, agreement_id: int | None) -> AgreementData | None:
+    a = session.get(Agreement, agreement_id) if agreement_id is not None else None
+    return to_data(a) if a is not None else None
+
+
+def _quarter_key(text: str) -> str | None:
+    try:
+        return str(Quarter.parse(text))
+    except ValueError:
+        return None
+
+
+def _data_dates(d: AgreementData) -> dict[str, dt.date | None]:
+    return {
+        "effective_from": d.effective_from,
+        "effective_to": d.effective_to,
+        "terminated_on": d.terminated_on,
+    }
+
+
+def _in_return(d: AgreementData | None, q: Quarter) -> tuple | None:
+    """What the return of ``q`` shows of an agreement; ``None`` when it is not in it."""
+    if d is None or not in_force_in(q, **_data_dates(d)):
+        return None
+    key = str(q)
+    volumes = sorted((m, v) for (k, m), v in d.volumes.items() if _quarter_key(k) == key)
+    return (
+        (d.number or "").strip(),
+        (d.title or "").strip(),
+        d.kind,
+        (d.other_measure or "").strip(),
+        d.provider_id,
+        tuple(sorted(d.recipient_ids)),
+        d.effective_from,
+        d.effective_to,
+        # The return shows the status at the quarter's end, not the termination date itself.
+        status_on(q.last_day, **_data_dates(d)),
+        d.provider_share,
+        tuple(sorted(d.recipient_shares.items())),
+        tuple(volumes),
+    )
+
+
+def lock_problems(
+    session: Session,
+    before: AgreementData | None,
+    after: AgreementData | None,
+    *,
+    field: str = "number",
+) -> list[Problem]:
+    """One error per submitted (locked) quarter whose return the change would alter."""
+    problems = []
+    for q in sorted(locks.locked_quarters(session)):
+        old, new = _in_return(before, q), _in_return(after, q)
+        if old == new:
+            continue
+        only_volumes = old is not None and new is not None and old[:-1] == new[:-1]
+        problems.append(
+            error(
+                "volumes" if only_volumes else field,
+                f"{q.label}已报送并锁定，此修改会改变该季度报表中的协议数据。{locks.REOPEN_HINT}",
+            )
+        )
+    return problems
 
 
 def _copy(d: AgreementData) -> AgreementData:
@@ -266,6 +338,7 @@ def check_termination(
     ]
     if on is None and not problems:
         problems.append(error("terminated_on", "提前终止协议须填写提前终止日期"))
+    problems += lock_problems(session, to_data(a), d, field="terminated_on")
     if on is not None:
         stranded = sorted(
             {
@@ -310,6 +383,9 @@ def cancel_termination(session: Session, *, agreement_id: int) -> Agreement:
         a = session.get(Agreement, agreement_id)
         if a is None:
             raise RuleViolation([error("terminated_on", "该协议已被删除")])
+        after = to_data(a)
+        after.terminated_on, after.termination_reason = None, ""
+        _refuse_if_errors(lock_problems(session, to_data(a), after, field="terminated_on"))
         a.terminated_on, a.termination_reason = None, ""
     return a
 
@@ -319,4 +395,5 @@ def delete_agreement(session: Session, *, agreement_id: int) -> None:
     with transaction(session):
         a = session.get(Agreement, agreement_id)
         if a is not None:
+            _refuse_if_errors(lock_problems(session, to_data(a), None))
             session.delete(a)
