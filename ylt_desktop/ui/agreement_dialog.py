@@ -1,4 +1,4 @@
-"""The agreement dialog (新增/编辑资源共享协议) and the small termination dialog (终止协议).
+"""The agreement dialog (新增/编辑资源共享协议).
 
 Recipients are a checkable table of member institutions (the provider is left out unless it
 is already checked, so that mistake stays visible); the volume grid has one row per quarter in
@@ -11,11 +11,10 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QDateEdit,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -192,6 +191,16 @@ class AgreementDialog(RecordDialog):
         self._cells = {key: fmt(v) for key, v in data.volumes.items()}
         self._show_termination(data)
         self._sync_grid()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        # Bring the first checked recipient into view; a long list may hide it otherwise.
+        ids = self.checked_ids()
+        if ids:
+            row = self.row_of(self.id_to_name[ids[0]])
+            self.recipients.scrollToItem(
+                self.recipients.item(row, 0), QAbstractItemView.ScrollHint.PositionAtTop
+            )
 
     def _show_termination(self, data: AgreementData) -> None:
         label: QLabel = self.form.findChild(QLabel, "termination_info")
@@ -434,52 +443,3 @@ def _is_quarter(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-class TerminationDialog(RecordDialog):
-    """End an agreement by hand: a date and a reason."""
-
-    form_name = "agreement_termination"
-    fields = ("terminated_on", "termination_reason")
-
-    def __init__(
-        self,
-        db: Database,
-        agreement_id: int,
-        parent: QWidget | None = None,
-        *,
-        today: dt.date | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.db, self.agreement_id = db, agreement_id
-        with db.session() as s:
-            a = s.get(Agreement, agreement_id)
-            info = f"{a.number}　{a.title}"
-        self.form.findChild(QLabel, "agreement_info").setText(info)
-        date_edit: QDateEdit = self.binder.widget("terminated_on")
-        self.binder.set_value("terminated_on", today or dt.date.today())
-        date_edit.setFocus()
-        self.save_button.setText(self.tr("终止协议"))
-        self.setWindowTitle(self.tr("终止协议"))
-        self.start()
-        self.resize(480, 320)
-
-    def problems(self) -> list[Problem]:
-        v = self.binder.values()
-        with self.db.session() as s:
-            return store.check_termination(
-                s,
-                agreement_id=self.agreement_id,
-                on=v["terminated_on"],
-                reason=v["termination_reason"],
-            )
-
-    def commit(self) -> None:
-        v = self.binder.values()
-        with self.db.session() as s:
-            store.terminate_agreement(
-                s,
-                agreement_id=self.agreement_id,
-                on=v["terminated_on"],
-                reason=v["termination_reason"],
-            )
