@@ -52,13 +52,20 @@ if __name__ == "__main__":  # regenerate docs/return-*.png from the demo consort
     from ylt_desktop.returns.files import export_quarter
     from ylt_desktop.store.db import open_database
 
+    DOC_COVER = {
+        "unit_head": "刘建国",
+        "stats_head": "王芳",
+        "preparer": "陈敏",
+        "phone": "0792-5551234",
+        "report_date": "2026年10月12日",
+    }
     quarter = Quarter.parse(sys.argv[1] if len(sys.argv) > 1 else "2026Q3")
     with tempfile.TemporaryDirectory() as tmp:
         db = open_database(Path(tmp) / "demo.sqlite")
         build_demo(db)
         with db.session() as s:
             (pdf,) = export_quarter(
-                s, quarter, Path(tmp), cover_fields={"unit_head": "刘建国"}, xlsx=False, check=False
+                s, quarter, Path(tmp), cover_fields=DOC_COVER, xlsx=False, check=False
             )
         for png in render_first_and_last(pdf, Path("docs")):
             print(png)

@@ -261,21 +261,35 @@ def fit_widths(table: Table, avail: float) -> list[float]:
         wraps = col.kind == "text" and any(_is_wide(t) for t in texts)
         want.append(min(natural, avail / 3) if wraps else natural)
         flexible.append(wraps)
-        floor.append(max(head if len(col.header) < 6 else w(col.header) / 3, w("中文")))
+        # Short values (状态, a person's name) never wrap; long ones may, down to 4 characters.
+        floor.append(
+            max(head if len(col.header) < 6 else w(col.header) / 3, min(natural, w("中文中文")))
+        )
     spare = avail - sum(want)
     if spare >= 0:
         return [x + spare * x / sum(want) for x in want]
-    rigid = sum(x for x, f in zip(want, flexible, strict=True) if not f)
-    soft = sum(x for x, f in zip(want, flexible, strict=True) if f)
-    if soft and avail - rigid > 0:
-        scale = (avail - rigid) / soft
-        fitted = [
-            max(x * scale, lo) if f else x for x, f, lo in zip(want, flexible, floor, strict=True)
-        ]
-        if sum(fitted) <= avail + 0.5:
-            return fitted
+    fitted = _shrink_flexible(want, flexible, floor, avail)
+    if fitted is not None:
+        return fitted
     # Even the rigid columns are too wide: shrink everything (cells wrap as paragraphs).
     return [x * avail / sum(want) for x in want]
+
+
+def _shrink_flexible(
+    want: list[float], flexible: list[bool], floor: list[float], avail: float
+) -> list[float] | None:
+    """Scale the flexible columns down to fit, none below its floor; None when impossible."""
+    fixed = {i: x for i, x in enumerate(want) if not flexible[i]}
+    while True:
+        free = [i for i in range(len(want)) if i not in fixed]
+        room = avail - sum(fixed.values())
+        if not free or room <= 0:
+            return None
+        scale = room / sum(want[i] for i in free)
+        low = {i: floor[i] for i in free if want[i] * scale < floor[i]}
+        if not low:
+            return [fixed[i] if i in fixed else want[i] * scale for i in range(len(want))]
+        fixed.update(low)
 
 
 def _paragraph(text: str, style: Any) -> Any:
