@@ -21,6 +21,8 @@ from ylt_desktop.ui.agreements import AgreementsPage
 from ylt_desktop.ui.audit import AuditPage
 from ylt_desktop.ui.backup import add_backup_actions
 from ylt_desktop.ui.institutions import InstitutionsPage
+from ylt_desktop.ui.rotations import RotationsPage
+from ylt_desktop.ui.staff import StaffPage
 
 PageFactory = Callable[[Database, QWidget], QWidget]
 
@@ -38,8 +40,8 @@ def pages() -> list[tuple[str, PageFactory]]:
     """The navigation entries in order; a later record kind replaces its placeholder here."""
     return [
         ("成员单位", InstitutionsPage),
-        ("人员", placeholder("人员：尚未开放")),
-        ("人员流动", placeholder("人员流动：尚未开放")),
+        ("人员", StaffPage),
+        ("人员流动", RotationsPage),
         ("资源共享协议", AgreementsPage),
         ("季度报表", placeholder("季度报表：尚未开放")),
         ("操作日志", AuditPage),

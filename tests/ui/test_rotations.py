@@ -1,0 +1,218 @@
+"""The rotation page and dialog, driven by keyboard as a clerk would."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QComboBox, QDateTimeEdit, QLineEdit, QTableWidget
+
+from tests.helpers.people import add_person, consortium
+from tests.helpers.typing import type_text
+from ylt_desktop.domain.rotation import RotationData
+from ylt_desktop.store import rotations as store
+from ylt_desktop.ui.rotation_dialog import RotationDialog
+from ylt_desktop.ui.rotations import RotationsPage
+
+TODAY = dt.date(2026, 5, 20)
+
+
+@pytest.fixture
+def world(db):  # noqa: ANN001, ANN201
+    with db.session() as s:
+        ids = consortium(s)
+        ids["王"] = add_person(s, ids["县医院"])
+        ids["李"] = add_person(s, ids["大树"], name="李秀英", sex="女", seq=2, title="医师")
+    return ids
+
+
+def choose(qtbot, combo: QComboBox, text: str) -> None:  # noqa: ANN001
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Home)
+    for _ in range(combo.count()):
+        if combo.currentText() == text:
+            return
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    raise AssertionError(f"{text} not in combo")
+
+
+def type_date(qtbot, widget, day: dt.date) -> None:  # noqa: ANN001
+    widget.setFocus()
+    widget.setSelectedSection(QDateTimeEdit.Section.YearSection)  # as a click on the year
+    qtbot.keyClicks(widget, day.strftime("%Y%m%d"))  # each full section moves to the next
+    assert widget.date() == QDate(day.year, day.month, day.day)
+
+
+def type_cell(qtbot, table: QTableWidget, row: int, column: int, text: str) -> None:  # noqa: ANN001
+    table.setFocus()
+    table.setCurrentCell(row, column)
+    qtbot.keyClick(table, Qt.Key.Key_F2)  # opens the cell's editor
+    editor = table.viewport().findChild(QLineEdit)
+    assert editor is not None
+    editor.selectAll()
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: table.item(row, column).text() == text)
+
+
+def pick_person(qtbot, dialog: RotationDialog, typed: str) -> None:  # noqa: ANN001
+    line = dialog.binder.widget("staff_id")
+    type_text(qtbot, line, typed)
+    popup = dialog.picker.completer.popup()
+    qtbot.waitUntil(popup.isVisible)
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not popup.isVisible())
+
+
+def test_enter_rotation_by_keyboard(qtbot, db, world, answers) -> None:  # noqa: ANN001
+    page = RotationsPage(db, today=TODAY)
+    qtbot.addWidget(page)
+    dialog = RotationDialog(db, parent=page, today=TODAY)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    pick_person(qtbot, dialog, "王建")
+    assert dialog.binder.value("staff_id").startswith("王建国（360428")
+    assert "*" in dialog.binder.value("staff_id")  # shown masked
+    assert dialog.picker.staff_id() == world["王"]
+    w = dialog.binder.widget
+    choose(qtbot, w("from_id"), "示例县人民医院")
+    choose(qtbot, w("to_id"), "示例县大树镇卫生院")
+    assert dialog.direction.text() == "下沉"
+    choose(qtbot, w("form"), "坐诊/巡诊")
+    type_date(qtbot, w("start"), dt.date(2026, 3, 2))
+    w("has_end").setFocus()
+    qtbot.keyClick(w("has_end"), Qt.Key.Key_Space)
+    type_date(qtbot, w("end"), dt.date(2026, 4, 30))
+    type_text(qtbot, w("note"), "每周二坐诊")
+    grid = dialog.grid.table
+    assert grid.rowCount() == 2  # 2026Q1 and 2026Q2
+    type_cell(qtbot, grid, 0, 0, "12")
+    type_cell(qtbot, grid, 0, 1, "310")
+    type_cell(qtbot, grid, 1, 0, "40")  # April has 30 calendar days in the rotation
+    label = dialog.binder.problem_label("quarters")
+    assert not label.isHidden() and "工作天数 40 超过本季度内的日历天数 30" in label.text()
+    assert not dialog.save_button.isEnabled()
+    type_cell(qtbot, grid, 1, 0, "9")
+    qtbot.waitUntil(dialog.save_button.isEnabled)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == dialog.DialogCode.Accepted
+    with db.session() as s:
+        (rot,) = store.list_rotations(s)
+        rows = {r.quarter: (r.days, r.outpatient) for r in rot.quarters}
+    assert (rot.direction, rot.form, rot.note, rot.start, rot.end) == (
+        "下沉",
+        "坐诊/巡诊",
+        "每周二坐诊",
+        dt.date(2026, 3, 2),
+        dt.date(2026, 4, 30),
+    )
+    assert rows == {"2026Q1": (12, 310), "2026Q2": (9, 0)}
+    page.refresh()
+    assert page.proxy.rowCount() == 1
+    assert page.proxy.index(0, 0).data() == "王建国"
+    assert "********" in page.proxy.index(0, 1).data()
+
+
+def test_person_found_by_whole_id_number(qtbot, db, world, answers) -> None:  # noqa: ANN001
+    from ylt_desktop.store.models import Staff
+
+    with db.session() as s:
+        number = s.get(Staff, world["李"]).id_number
+    dialog = RotationDialog(db, today=TODAY)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_text(qtbot, dialog.binder.widget("staff_id"), number)
+    assert dialog.picker.staff_id() == world["李"]
+    assert dialog.binder.problem_label("staff_id").isHidden()
+    type_text(qtbot, dialog.binder.widget("staff_id"), "张无此人")
+    assert dialog.picker.staff_id() is None
+    assert "未找到该人员" in dialog.binder.problem_label("staff_id").text()
+
+
+def test_full_time_default_days_follow_dates(qtbot, db, world, answers) -> None:  # noqa: ANN001
+    dialog = RotationDialog(db, today=TODAY)
+    qtbot.addWidget(dialog)
+    w = dialog.binder.widget
+    choose(qtbot, w("form"), "派驻")
+    type_date(qtbot, w("start"), dt.date(2026, 2, 10))
+    grid = dialog.grid.table
+    # Open end: ongoing up to today's quarter, which counts to its last day.
+    assert [grid.item(r, 0).text() for r in range(grid.rowCount())] == ["50", "91"]
+    w("has_end").setChecked(True)
+    type_date(qtbot, w("end"), dt.date(2026, 4, 9))
+    assert [grid.item(r, 0).text() for r in range(grid.rowCount())] == ["50", "9"]
+
+
+def test_overlap_shown_on_start_and_blocks_save(qtbot, db, world, answers) -> None:  # noqa: ANN001
+    with db.session() as s:
+        store.create_rotation(
+            s,
+            data=RotationData(
+                staff_id=world["王"],
+                from_id=world["县医院"],
+                to_id=world["大树"],
+                form="派驻",
+                start=dt.date(2026, 1, 5),
+                end=dt.date(2026, 3, 31),
+            ),
+            today=TODAY,
+        )
+    dialog = RotationDialog(db, today=TODAY)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    pick_person(qtbot, dialog, "王")
+    w = dialog.binder.widget
+    choose(qtbot, w("from_id"), "示例县人民医院")
+    choose(qtbot, w("to_id"), "示例县中医医院")
+    choose(qtbot, w("form"), "晋升前基层服务")
+    type_date(qtbot, w("start"), dt.date(2026, 3, 15))
+    label = dialog.binder.problem_label("start")
+    qtbot.waitUntil(lambda: not label.isHidden())
+    assert "2026-01-05 至 2026-03-31" in label.text()
+    assert "示例县人民医院 → 示例县大树镇卫生院" in label.text()
+    assert not dialog.save_button.isEnabled()
+    dialog.save()
+    with db.session() as s:
+        assert len(store.list_rotations(s)) == 1
+    type_date(qtbot, w("start"), dt.date(2026, 4, 1))
+    qtbot.waitUntil(lambda: label.isHidden())
+    assert dialog.save_button.isEnabled()
+
+
+def test_filters_and_sorting(qtbot, demo_db) -> None:  # noqa: ANN001
+    page = RotationsPage(demo_db)
+    qtbot.addWidget(page)
+    total = page.proxy.rowCount()
+    assert total >= 500
+    headers = [c.header for c in page.model.columns]
+
+    def column(name: str) -> list[str]:
+        c = headers.index(name)
+        return [page.proxy.index(r, c).data() for r in range(page.proxy.rowCount())]
+
+    choose(qtbot, page.direction, "上派进修")
+    assert 0 < page.proxy.rowCount() < total
+    assert set(column("流动方向")) == {"上派进修"}
+    choose(qtbot, page.form, "进修学习")
+    assert set(column("流动形式")) == {"进修学习"}
+    choose(qtbot, page.institution, "示例县人民医院")
+    assert column("接收单位") and set(column("接收单位")) == {"示例县人民医院"}
+    page.quarter.setCurrentIndex(2)  # the quarter before last
+    quarter = page.quarter.currentData()
+    starts = column("开始日期")
+    assert starts and all(s <= str(quarter.last_day) for s in starts)
+    choose(qtbot, page.quarter, "全部季度")
+    choose(qtbot, page.direction, "全部方向")
+    choose(qtbot, page.form, "全部形式")
+    choose(qtbot, page.institution, "全部单位")
+    assert page.proxy.rowCount() == total
+    name = page.proxy.index(0, 0).data()
+    type_text(qtbot, page.search, name)
+    assert set(column("姓名")) == {name}
+    type_text(qtbot, page.search, "")
+    page.table.sortByColumn(headers.index("开始日期"), Qt.SortOrder.AscendingOrder)
+    starts = column("开始日期")
+    assert starts == sorted(starts) and starts[0] < starts[-1]

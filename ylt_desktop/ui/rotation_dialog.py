@@ -1,0 +1,352 @@
+"""The rotation dialog: a person picker, the derived direction and the per-quarter grid."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QIntValidator, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QStyledItemDelegate,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
+
+from ylt_desktop.domain import lists
+from ylt_desktop.domain.codes import mask_id
+from ylt_desktop.domain.periods import Quarter
+from ylt_desktop.domain.problems import Problem, RuleViolation, error
+from ylt_desktop.domain.rotation import (
+    VOLUME_LABELS,
+    QuarterFigures,
+    RotationData,
+    default_days,
+    split_quarters,
+)
+from ylt_desktop.store import institutions as institution_store
+from ylt_desktop.store import rotations as store
+from ylt_desktop.store import staff as staff_store
+from ylt_desktop.store.db import Database
+from ylt_desktop.ui.record_dialog import RecordDialog
+
+GRID_FIELDS: tuple[str, ...] = ("days", *VOLUME_LABELS)
+GRID_HEADERS: tuple[str, ...] = ("工作天数", *VOLUME_LABELS.values())
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 20
+LABEL_ROLE = Qt.ItemDataRole.UserRole + 21
+DEFAULT_BRUSH = QBrush(QColor("#777777"))
+ERROR_BRUSH = QBrush(QColor("#f8d7da"))
+
+
+class StaffPicker(QObject):
+    """A completer over everyone: matches the name or the whole ID number, shows it masked.
+
+    The line edit holds the chosen person's label; ``staff_id`` resolves it back.
+    """
+
+    def __init__(self, line_edit: QLineEdit, people: list[tuple[int, str, str, str]]) -> None:
+        super().__init__(line_edit)
+        self.line_edit = line_edit
+        self.model = QStandardItemModel(self)
+        self._by_label: dict[str, int] = {}
+        self._by_number: dict[str, int] = {}
+        self.labels: dict[int, str] = {}
+        for staff_id, name, id_number, detail in people:
+            label = f"{name}（{mask_id(id_number)}）"
+            if label in self._by_label:
+                label = f"{label} #{staff_id}"
+            item = QStandardItem(f"{label}　{detail}")
+            item.setData(label, LABEL_ROLE)
+            item.setData(f"{name} {id_number} {detail}".casefold(), SEARCH_ROLE)
+            self.model.appendRow(item)
+            self._by_label[label] = staff_id
+            self._by_number[id_number] = staff_id
+            self.labels[staff_id] = label
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterRole(SEARCH_ROLE)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.completer = QCompleter(self.proxy, line_edit)
+        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.completer.setCompletionRole(LABEL_ROLE)
+        self.completer.setMaxVisibleItems(12)
+        line_edit.setCompleter(self.completer)
+        line_edit.textEdited.connect(self._filter)
+        # QLineEdit takes the choice only while focused; take it in any case.
+        self.completer.activated[str].connect(line_edit.setText)
+
+    def _filter(self, text: str) -> None:
+        words = text.strip()
+        if words in self._by_label:
+            words = ""
+        self.proxy.setFilterFixedString(words.casefold())
+
+    def staff_id(self) -> int | None:
+        text = self.line_edit.text().strip()
+        if text in self._by_label:
+            return self._by_label[text]
+        return self._by_number.get(text.upper())
+
+
+class _CountDelegate(QStyledItemDelegate):
+    """Cells take non-negative whole numbers only."""
+
+    def createEditor(self, parent, option, index):  # noqa: ANN001, ANN201, N802
+        editor = QLineEdit(parent)
+        editor.setValidator(QIntValidator(0, 999999, editor))
+        editor.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return editor
+
+
+class QuarterGrid(QObject):
+    """Rows = the quarters a rotation touches up to today's; columns = days and volumes.
+
+    Entered numbers are kept per quarter while the dates move; full-time forms show their
+    default days in grey until the clerk types another number.
+    """
+
+    changed = Signal()
+
+    def __init__(self, table: QTableWidget) -> None:
+        super().__init__(table)
+        self.table = table
+        table.setColumnCount(len(GRID_FIELDS))
+        table.setHorizontalHeaderLabels(list(GRID_HEADERS))
+        table.setItemDelegate(_CountDelegate(table))
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        table.setEditTriggers(
+            QAbstractItemView.EditTrigger.AnyKeyPressed
+            | QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        table.itemChanged.connect(self._item_changed)
+        self.entered: dict[str, dict[str, int]] = {}
+        self.rows: list[tuple[Quarter, int]] = []
+        self.form = ""
+        self.start: dt.date | None = None
+        self.end: dt.date | None = None
+
+    def load(self, quarters: dict[str, QuarterFigures]) -> None:
+        self.entered = {}
+        for key, f in quarters.items():
+            values = {attr: getattr(f, attr) for attr in GRID_FIELDS}
+            self.entered[key] = {k: v for k, v in values.items() if v not in (None, 0)}
+
+    def set_span(self, form: str, start: dt.date, end: dt.date | None, today: dt.date) -> None:
+        self.form, self.start, self.end = form, start, end
+        rows = [
+            (q, cal) for q, cal in split_quarters(start, end, today=today) if q.first_day <= today
+        ]
+        self.rows = rows if end is None or end >= start else []
+        self._render()
+
+    def _default(self, quarter: Quarter) -> int | None:
+        if self.start is None:
+            return None
+        return default_days(self.form, self.start, self.end, quarter)
+
+    def _render(self) -> None:
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(self.rows))
+        self.table.setVerticalHeaderLabels([f"{q.label}（{cal}天）" for q, cal in self.rows])
+        for r, (quarter, _) in enumerate(self.rows):
+            entered = self.entered.get(str(quarter), {})
+            for c, attr in enumerate(GRID_FIELDS):
+                item = QTableWidgetItem()
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                value = entered.get(attr)
+                if value is None and attr == "days" and self._default(quarter) is not None:
+                    item.setText(str(self._default(quarter)))
+                    item.setForeground(DEFAULT_BRUSH)
+                    font = QFont(item.font())
+                    font.setItalic(True)
+                    item.setFont(font)
+                    item.setToolTip("默认：本季度内的日历天数")
+                elif value is not None:
+                    item.setText(str(value))
+                self.table.setItem(r, c, item)
+        self.table.blockSignals(False)
+
+    def _item_changed(self, item: QTableWidgetItem) -> None:
+        quarter, _ = self.rows[item.row()]
+        attr = GRID_FIELDS[item.column()]
+        text = item.text().strip()
+        entered = self.entered.setdefault(str(quarter), {})
+        if text.isdigit():
+            entered[attr] = int(text)
+        else:
+            entered.pop(attr, None)
+        self._render()
+        self.changed.emit()
+
+    def figures(self) -> dict[str, QuarterFigures]:
+        result = {}
+        for quarter, _ in self.rows:
+            entered = self.entered.get(str(quarter), {})
+            volumes = {attr: entered.get(attr, 0) for attr in VOLUME_LABELS}
+            result[str(quarter)] = QuarterFigures(days=entered.get("days"), **volumes)
+        return result
+
+    def mark(self, problems: list[Problem]) -> None:
+        """Tint the cells (or whole rows) that problems point at."""
+        bad = {p.field for p in problems if p.is_error and p.field.startswith("quarters.")}
+        self.table.blockSignals(True)
+        for r, (quarter, _) in enumerate(self.rows):
+            row_bad = f"quarters.{quarter}" in bad
+            for c, attr in enumerate(GRID_FIELDS):
+                item = self.table.item(r, c)
+                if item is not None:
+                    hit = row_bad or f"quarters.{quarter}.{attr}" in bad
+                    item.setBackground(ERROR_BRUSH if hit else QBrush())
+        self.table.blockSignals(False)
+
+
+def _to_form_field(problems: list[Problem]) -> list[Problem]:
+    """Quarter problems (``quarters.2026Q3.days``) show on the grid's one problem label."""
+    return [
+        Problem("quarters", p.level, p.message) if p.field.startswith("quarters.") else p
+        for p in problems
+    ]
+
+
+class RotationDialog(RecordDialog):
+    form_name = "rotation"
+    fields = ("staff_id", "from_id", "to_id", "form", "start", "has_end", "end", "note")
+
+    def __init__(
+        self,
+        db: Database,
+        rotation_id: int | None = None,
+        parent: QWidget | None = None,
+        *,
+        today: dt.date | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.rotation_id = rotation_id
+        self.today = today or dt.date.today()
+        b = self.binder
+        b.set_choices("form", lists.ROTATION_FORMS)
+        self.direction: QLabel = self.form.findChild(QLabel, "direction")
+        self.grid = QuarterGrid(self.form.findChild(QTableWidget, "quarters"))
+        self.grid.changed.connect(self._grid_changed)
+        self.picker = self._load()
+        has_end: QCheckBox = b.widget("has_end")
+        end: QDateEdit = b.widget("end")
+        has_end.toggled.connect(end.setEnabled)
+        end.setEnabled(has_end.isChecked())
+        b.changed.connect(self._sync)
+        self._sync()
+        self.setWindowTitle(self.tr("编辑人员流动") if rotation_id else self.tr("新增人员流动"))
+        self.resize(900, 620)
+        self.start()
+        self._pristine_grid = self.grid.figures()
+
+    def _load(self) -> StaffPicker:
+        with self.db.session() as s:
+            people = [
+                (p.id, p.name, p.id_number, f"{p.title}　{p.home.name}")
+                for p in staff_store.list_staff(s)
+            ]
+            institutions = institution_store.list_institutions(s)
+            rotation = store.get_rotation(s, self.rotation_id) if self.rotation_id else None
+        picker = StaffPicker(self.binder.widget("staff_id"), people)
+        for name in ("from_id", "to_id"):
+            combo: QComboBox = self.binder.widget(name)
+            for inst in institutions:
+                combo.addItem(inst.name, inst.id)
+            combo.setCurrentIndex(-1)
+        start = self.today
+        if rotation is not None:
+            data = store.to_data(rotation)
+            self.binder.set_values(
+                {
+                    "staff_id": picker.labels.get(rotation.staff_id, ""),
+                    "form": data.form,
+                    "start": data.start,
+                    "has_end": data.end is not None,
+                    "end": data.end or data.start,
+                    "note": rotation.note,
+                }
+            )
+            for name in ("from_id", "to_id"):
+                combo = self.binder.widget(name)
+                combo.setCurrentIndex(combo.findData(getattr(data, name)))
+            self.grid.load(data.quarters)
+        else:
+            self.binder.set_values({"start": start, "end": start, "has_end": False})
+            self.binder.widget("form").setCurrentIndex(-1)
+        return picker
+
+    def _sync(self) -> None:
+        """Follow the dates, form and institutions: grid rows and the derived direction."""
+        v = self.binder.values()
+        end = v["end"] if v["has_end"] else None
+        self.grid.set_span(v["form"], v["start"], end, self.today)
+        with self.db.session() as s:
+            direction = store.direction_between(
+                s,
+                self.binder.widget("from_id").currentData(),
+                self.binder.widget("to_id").currentData(),
+            )
+        self.direction.setText(direction or "—")
+
+    def _grid_changed(self) -> None:
+        self.recheck()
+
+    def is_dirty(self) -> bool:
+        return super().is_dirty() or self.grid.figures() != getattr(self, "_pristine_grid", {})
+
+    def data(self) -> RotationData:
+        v = self.binder.values()
+        return RotationData(
+            staff_id=self.picker.staff_id(),
+            from_id=self.binder.widget("from_id").currentData(),
+            to_id=self.binder.widget("to_id").currentData(),
+            form=v["form"],
+            start=v["start"],
+            end=v["end"] if v["has_end"] else None,
+            quarters=self.grid.figures(),
+        )
+
+    def problems(self) -> list[Problem]:
+        data = self.data()
+        with self.db.session() as s:
+            problems = store.check_rotation(s, data, own_id=self.rotation_id, today=self.today)
+        if data.staff_id is None and self.binder.value("staff_id").strip():
+            problems = [p for p in problems if p.field != "staff_id"]
+            problems.append(
+                error("staff_id", "未找到该人员：请从下拉列表中选择，或输入完整的证件号码")
+            )
+        self.grid.mark(problems)
+        return _to_form_field(problems)
+
+    def commit(self) -> None:
+        note = self.binder.value("note")
+        try:
+            with self.db.session() as s:
+                if self.rotation_id is None:
+                    rotation = store.create_rotation(
+                        s, data=self.data(), note=note, today=self.today
+                    )
+                    self.rotation_id = rotation.id
+                else:
+                    store.update_rotation(
+                        s,
+                        rotation_id=self.rotation_id,
+                        data=self.data(),
+                        note=note,
+                        today=self.today,
+                    )
+        except RuleViolation as exc:
+            self.grid.mark(exc.problems)
+            raise RuleViolation(_to_form_field(exc.problems)) from exc
+        self._pristine_grid = self.grid.figures()

@@ -1,0 +1,243 @@
+"""人员流动: the rotation list with filters by quarter, direction, form and institution."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ylt_desktop.domain import lists
+from ylt_desktop.domain.codes import mask_id
+from ylt_desktop.domain.periods import Quarter, touches
+from ylt_desktop.store import institutions as institution_store
+from ylt_desktop.store import rotations as store
+from ylt_desktop.store.db import Database
+from ylt_desktop.store.models import Rotation
+from ylt_desktop.ui.predicate_proxy import PredicateFilterProxy
+from ylt_desktop.ui.record_dialog import run_guarded
+from ylt_desktop.ui.rotation_dialog import RotationDialog
+from ylt_desktop.ui.table_model import Column, RecordTableModel
+
+QUARTERS_BACK = 12
+
+
+@dataclass(frozen=True)
+class RotationRow:
+    """A rotation with the figures shown: one quarter's when a quarter is chosen, else all."""
+
+    rotation: Rotation
+    days: int | None
+    outpatient: int
+
+
+class RotationTableModel(RecordTableModel[RotationRow]):
+    columns = (
+        Column("姓名", lambda r: r.rotation.staff.name, searchable=True),
+        Column("证件号码", lambda r: mask_id(r.rotation.staff.id_number), searchable=True),
+        Column("职称", lambda r: r.rotation.staff.title, searchable=True),
+        Column("派出单位", lambda r: r.rotation.from_inst.name, searchable=True),
+        Column("接收单位", lambda r: r.rotation.to_inst.name, searchable=True),
+        Column("流动方向", lambda r: r.rotation.direction),
+        Column("流动形式", lambda r: r.rotation.form),
+        Column("开始日期", lambda r: r.rotation.start),
+        Column("结束日期", lambda r: r.rotation.end, lambda v: v.isoformat() if v else "进行中"),
+        Column("工作天数", lambda r: r.days, align_right=True),
+        Column("门急诊人次", lambda r: r.outpatient, align_right=True),
+        Column("备注", lambda r: r.rotation.note, searchable=True),
+    )
+
+
+def make_rows(
+    rotations: list[Rotation], quarter: Quarter | None, *, today: dt.date
+) -> list[RotationRow]:
+    rows = []
+    for r in rotations:
+        if quarter is None:
+            days = store.total_days(r, today=today)
+            outpatient = sum(q.outpatient for q in r.quarters)
+        else:
+            figures = store.quarter_figures(r, quarter)
+            days = figures.days if figures is not None else None
+            outpatient = figures.outpatient if figures is not None else 0
+        rows.append(RotationRow(r, days, outpatient))
+    return rows
+
+
+class RotationsPage(QWidget):
+    """Rotations with add, edit, delete, four filters and a free-text search."""
+
+    changed = Signal()
+
+    def __init__(
+        self, db: Database, parent: QWidget | None = None, *, today: dt.date | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.today = today
+        self.rotations: list[Rotation] = []
+        self.model = RotationTableModel(self)
+        self.proxy = PredicateFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.search = QLineEdit(placeholderText=self.tr("搜索姓名、证件号码、单位、备注…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.proxy.set_search)
+        self.quarter = self._combo(self.tr("全部季度"), self._quarter_items())
+        self.direction = self._combo(self.tr("全部方向"), [(d, d) for d in lists.DIRECTIONS])
+        self.form = self._combo(self.tr("全部形式"), [(f, f) for f in lists.ROTATION_FORMS])
+        self.institution = self._combo(self.tr("全部单位"), [])
+        self.quarter.currentIndexChanged.connect(self._quarter_changed)
+        self.direction.currentIndexChanged.connect(self._filter_direction)
+        self.form.currentIndexChanged.connect(self._filter_form)
+        self.institution.currentIndexChanged.connect(self._filter_institution)
+        self.add_button = QPushButton(self.tr("新增"))
+        self.edit_button = QPushButton(self.tr("编辑"))
+        self.delete_button = QPushButton(self.tr("删除"))
+        self.add_button.clicked.connect(self.add)
+        self.edit_button.clicked.connect(self.edit)
+        self.delete_button.clicked.connect(self.delete)
+        self.table = self._make_table()
+        bar = QHBoxLayout()
+        for widget in (self.quarter, self.direction, self.form, self.institution):
+            bar.addWidget(widget)
+        bar.addWidget(self.search, 1)
+        for button in (self.add_button, self.edit_button, self.delete_button):
+            bar.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.table)
+        self.refresh()
+
+    def _today(self) -> dt.date:
+        return self.today or dt.date.today()
+
+    def _quarter_items(self) -> list[tuple[str, Quarter]]:
+        q = Quarter.containing(self._today())
+        items = []
+        for _ in range(QUARTERS_BACK):
+            items.append((q.label, q))
+            q = q.prev()
+        return items
+
+    def _combo(self, everything: str, items: list[tuple[str, object]]) -> QComboBox:
+        combo = QComboBox(self)
+        combo.addItem(everything, None)
+        for text, value in items:
+            combo.addItem(text, value)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        return combo
+
+    def _make_table(self) -> QTableView:
+        table = QTableView(self)
+        table.setModel(self.proxy)
+        table.setSortingEnabled(True)
+        table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.doubleClicked.connect(self.edit)
+        return table
+
+    def refresh(self) -> None:
+        with self.db.session() as s:
+            self.rotations = store.list_rotations(s)
+            institutions = institution_store.list_institutions(s)
+        chosen = self.institution.currentData()
+        self.institution.blockSignals(True)
+        while self.institution.count() > 1:
+            self.institution.removeItem(1)
+        for inst in institutions:
+            self.institution.addItem(inst.name, inst.id)
+        self.institution.setCurrentIndex(max(0, self.institution.findData(chosen)))
+        self.institution.blockSignals(False)
+        self._set_rows()
+        self.table.resizeColumnsToContents()
+        self.changed.emit()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        # People and institutions are edited on other pages; their names show here.
+        self.refresh()
+        super().showEvent(event)
+
+    def _set_rows(self) -> None:
+        quarter = self.quarter.currentData()
+        self.model.set_rows(make_rows(self.rotations, quarter, today=self._today()))
+
+    def _quarter_changed(self) -> None:
+        quarter: Quarter | None = self.quarter.currentData()
+        self.proxy.set_predicate(
+            "quarter",
+            None
+            if quarter is None
+            else lambda r: touches(r.rotation.start, r.rotation.end, quarter),
+        )
+        self._set_rows()
+
+    def _filter_direction(self) -> None:
+        value = self.direction.currentData()
+        self.proxy.set_predicate(
+            "direction", None if value is None else lambda r: r.rotation.direction == value
+        )
+
+    def _filter_form(self) -> None:
+        value = self.form.currentData()
+        self.proxy.set_predicate(
+            "form", None if value is None else lambda r: r.rotation.form == value
+        )
+
+    def _filter_institution(self) -> None:
+        value = self.institution.currentData()
+        self.proxy.set_predicate(
+            "institution",
+            None if value is None else lambda r: value in (r.rotation.from_id, r.rotation.to_id),
+        )
+
+    def selected(self) -> Rotation | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.row_record(self.proxy.mapToSource(rows[0]).row()).rotation
+
+    def add(self) -> None:
+        if RotationDialog(self.db, parent=self, today=self.today).exec():
+            self.refresh()
+
+    def edit(self) -> None:
+        rotation = self.selected()
+        if (
+            rotation is not None
+            and RotationDialog(self.db, rotation.id, parent=self, today=self.today).exec()
+        ):
+            self.refresh()
+
+    def delete(self) -> None:
+        rotation = self.selected()
+        if rotation is None:
+            return
+        text = self.tr("确定删除“%1”的这条流动记录（%2 → %3）吗？此操作不能撤销。")
+        text = (
+            text.replace("%1", rotation.staff.name)
+            .replace("%2", rotation.from_inst.name)
+            .replace("%3", rotation.to_inst.name)
+        )
+        answer = QMessageBox.question(self, self.tr("删除人员流动"), text)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        with self.db.session() as s:
+            if run_guarded(self, lambda: store.delete_rotation(s, rotation_id=rotation.id)):
+                self.refresh()

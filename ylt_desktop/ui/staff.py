@@ -1,0 +1,304 @@
+"""人员: the staff register page with a detail panel, its table models and the staff dialog."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ylt_desktop.domain import lists
+from ylt_desktop.domain.codes import division_name, mask_id, ric_birth_date, ric_sex
+from ylt_desktop.domain.problems import Problem
+from ylt_desktop.domain.rotation import PROMOTION_SERVICE_TARGET, promotion_service_days
+from ylt_desktop.domain.staff import StaffData
+from ylt_desktop.store import rotations as rotation_store
+from ylt_desktop.store import staff as store
+from ylt_desktop.store.db import Database
+from ylt_desktop.store.models import Rotation, Staff
+from ylt_desktop.ui.record_dialog import RecordDialog, run_guarded
+from ylt_desktop.ui.table_model import Column, RecordFilterProxy, RecordTableModel
+
+DATA_FIELDS = (
+    "name",
+    "sex",
+    "id_type",
+    "id_number",
+    "licence_code",
+    "title",
+    "specialty",
+    "home_id",
+)
+REACHED_STYLE = "color: #1b7f3b; font-weight: bold;"
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    """One line of the register: the person and their 晋升前基层服务 days so far."""
+
+    staff: Staff
+    promotion_days: int
+
+
+def _promotion_text(days: int) -> str:
+    if not days:
+        return ""
+    return f"{days} ✔" if days >= PROMOTION_SERVICE_TARGET else str(days)
+
+
+class StaffTableModel(RecordTableModel[StaffRow]):
+    columns = (
+        Column("姓名", lambda r: r.staff.name, searchable=True),
+        Column("性别", lambda r: r.staff.sex),
+        Column("证件类型", lambda r: r.staff.id_type),
+        Column("证件号码", lambda r: mask_id(r.staff.id_number), searchable=True),
+        Column("职称", lambda r: r.staff.title, searchable=True),
+        Column("专业", lambda r: r.staff.specialty, searchable=True),
+        Column("所属机构", lambda r: r.staff.home.name, searchable=True),
+        Column("晋升前基层服务(天)", lambda r: r.promotion_days, _promotion_text, align_right=True),
+    )
+
+
+class PersonRotationTableModel(RecordTableModel[Rotation]):
+    """One person's rotations in the detail panel."""
+
+    columns = (
+        Column("派出单位", lambda r: r.from_inst.name),
+        Column("接收单位", lambda r: r.to_inst.name),
+        Column("流动方向", lambda r: r.direction),
+        Column("流动形式", lambda r: r.form),
+        Column("开始日期", lambda r: r.start),
+        Column("结束日期", lambda r: r.end, lambda v: v.isoformat() if v else "进行中"),
+    )
+
+
+class StaffDialog(RecordDialog):
+    form_name = "staff"
+    fields = DATA_FIELDS
+
+    def __init__(
+        self, db: Database, staff_id: int | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.staff_id = staff_id
+        b = self.binder
+        b.set_choices("sex", lists.SEXES)
+        b.set_choices("id_type", lists.ID_TYPES)
+        b.set_choices("title", lists.TITLES)
+        b.set_choices("specialty", lists.SPECIALTIES)
+        self.home: QComboBox = b.widget("home_id")
+        self.id_info: QLabel = self.form.findChild(QLabel, "id_number_info")
+        b.widget("id_number").textChanged.connect(self._show_id_info)
+        self._load()
+        self.setWindowTitle(self.tr("编辑人员") if staff_id else self.tr("新增人员"))
+        self.setMinimumWidth(520)
+        self.start()
+
+    def _load(self) -> None:
+        with self.db.session() as s:
+            data = (
+                StaffData() if self.staff_id is None else store.to_data(s.get(Staff, self.staff_id))
+            )
+            homes = store.home_choices(s, keep_id=data.home_id)
+        self.home.clear()
+        for inst in homes:
+            self.home.addItem(inst.name, inst.id)
+        self.binder.set_values(
+            {name: getattr(data, name) for name in DATA_FIELDS if name != "home_id"}
+        )
+        self.binder.widget("specialty").setEditText(data.specialty)
+        self.home.setCurrentIndex(self.home.findData(data.home_id) if data.home_id else -1)
+
+    def _show_id_info(self, text: str) -> None:
+        birth = ric_birth_date(text) if self.binder.value("id_type") == lists.ID_RIC else None
+        if birth is None:
+            self.id_info.setText("")
+            return
+        place = division_name(text.strip()[:6]) or ""
+        self.id_info.setText(f"{birth.isoformat()} {ric_sex(text) or ''} {place}".strip())
+        sex: QComboBox = self.binder.widget("sex")
+        if sex.currentIndex() < 0 and ric_sex(text):
+            sex.setCurrentText(ric_sex(text))
+
+    def data(self) -> StaffData:
+        v = self.binder.values()
+        values = {name: v[name] for name in DATA_FIELDS}
+        values["home_id"] = self.home.currentData()
+        return StaffData(**values)
+
+    def problems(self) -> list[Problem]:
+        with self.db.session() as s:
+            return store.check_staff(s, self.data(), own_id=self.staff_id)
+
+    def commit(self) -> None:
+        with self.db.session() as s:
+            if self.staff_id is None:
+                self.staff_id = store.create_staff(s, data=self.data()).id
+            else:
+                store.update_staff(s, staff_id=self.staff_id, data=self.data())
+
+
+class StaffDetail(QGroupBox):
+    """The selected person's rotations and accumulated 晋升前基层服务 days."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTitle(self.tr("人员详情"))
+        self.heading = QLabel(self.tr("请在左侧选择人员"))
+        self.heading.setWordWrap(True)
+        self.promotion = QLabel()
+        self.promotion.setWordWrap(True)
+        self.model = PersonRotationTableModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.promotion)
+        layout.addWidget(QLabel(self.tr("流动记录")))
+        layout.addWidget(self.table, 1)
+
+    def show_person(self, db: Database, staff: Staff | None, *, today: dt.date) -> None:
+        if staff is None:
+            self.heading.setText(self.tr("请在左侧选择人员"))
+            self.promotion.setText("")
+            self.model.set_rows([])
+            return
+        with db.session() as s:
+            rows = rotation_store.list_rotations(s, staff_id=staff.id)
+        self.heading.setText(
+            f"<b>{staff.name}</b>　{staff.title}　{staff.specialty}<br>"
+            f"{staff.home.name}　{mask_id(staff.id_number)}"
+        )
+        days = promotion_service_days(((r.form, r.start, r.end) for r in rows), today=today)
+        text = self.tr("晋升前基层服务累计 %1 天").replace("%1", str(days))
+        reached = days >= PROMOTION_SERVICE_TARGET
+        if reached:
+            text += self.tr("　✔ 已满一年（365天）")
+        self.promotion.setText(text)
+        self.promotion.setStyleSheet(REACHED_STYLE if reached else "")
+        self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()
+
+
+class StaffPage(QWidget):
+    """The staff register with search, add, edit, delete and a detail panel."""
+
+    changed = Signal()
+
+    def __init__(
+        self, db: Database, parent: QWidget | None = None, *, today: dt.date | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.today = today
+        self.model = StaffTableModel(self)
+        self.proxy = RecordFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.search = QLineEdit(placeholderText=self.tr("搜索姓名、证件号码、职称、专业、机构…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.proxy.set_search)
+        self.add_button = QPushButton(self.tr("新增"))
+        self.edit_button = QPushButton(self.tr("编辑"))
+        self.delete_button = QPushButton(self.tr("删除"))
+        self.add_button.clicked.connect(self.add)
+        self.edit_button.clicked.connect(self.edit)
+        self.delete_button.clicked.connect(self.delete)
+        self.table = self._make_table()
+        self.detail = StaffDetail(self)
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        for button in (self.add_button, self.edit_button, self.delete_button):
+            bar.addWidget(button)
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(self.table)
+        split.addWidget(self.detail)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([780, 420])
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(split, 1)
+        self.refresh()
+
+    def _make_table(self) -> QTableView:
+        table = QTableView(self)
+        table.setModel(self.proxy)
+        table.setSortingEnabled(True)
+        table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.doubleClicked.connect(self.edit)
+        table.selectionModel().selectionChanged.connect(self._show_detail)
+        return table
+
+    def _today(self) -> dt.date:
+        return self.today or dt.date.today()
+
+    def refresh(self) -> None:
+        with self.db.session() as s:
+            days = store.promotion_days_by_staff(s, today=self._today())
+            rows = [StaffRow(p, days.get(p.id, 0)) for p in store.list_staff(s)]
+        self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()
+        self._show_detail()
+        self.changed.emit()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        # Rotations are edited on another page; their days show here.
+        self.refresh()
+        super().showEvent(event)
+
+    def selected(self) -> Staff | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.row_record(self.proxy.mapToSource(rows[0]).row()).staff
+
+    def _show_detail(self) -> None:
+        self.detail.show_person(self.db, self.selected(), today=self._today())
+
+    def add(self) -> None:
+        if StaffDialog(self.db, parent=self).exec():
+            self.refresh()
+
+    def edit(self) -> None:
+        person = self.selected()
+        if person is not None and StaffDialog(self.db, person.id, parent=self).exec():
+            self.refresh()
+
+    def delete(self) -> None:
+        person = self.selected()
+        if person is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("删除人员"),
+            self.tr("确定删除“%1”吗？此操作不能撤销。").replace("%1", person.name),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        with self.db.session() as s:
+            if run_guarded(self, lambda: store.delete_staff(s, staff_id=person.id)):
+                self.refresh()
