@@ -141,6 +141,63 @@ def cmd_agreements_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_staff_list(args: argparse.Namespace) -> int:
+    """The staff register, ID numbers masked."""
+    from ylt_desktop.domain.codes import mask_id
+    from ylt_desktop.store import staff as store
+
+    db = _open(args)
+    with db.session() as s:
+        rows = [
+            {
+                "id": p.id,
+                "name": p.name,
+                "sex": p.sex,
+                "id_type": p.id_type,
+                "id_number": mask_id(p.id_number),
+                "title": p.title,
+                "specialty": p.specialty,
+                "home": p.home.name,
+            }
+            for p in store.list_staff(s)
+        ]
+    _emit(rows, args.json)
+    return 0
+
+
+def cmd_rotations_list(args: argparse.Namespace) -> int:
+    """Rotations touching the quarter with that quarter's days and volumes."""
+    from ylt_desktop.domain.codes import mask_id
+    from ylt_desktop.store import rotations as store
+
+    quarter = args.quarter
+    db = _open(args)
+    with db.session() as s:
+        found = store.rotations_in_quarter(s, quarter)
+    rows = []
+    for r in found:
+        figures = store.quarter_figures(r, quarter)
+        rows.append(
+            {
+                "id": r.id,
+                "name": r.staff.name,
+                "id_number": mask_id(r.staff.id_number),
+                "title": r.staff.title,
+                "from": r.from_inst.name,
+                "to": r.to_inst.name,
+                "direction": r.direction,
+                "form": r.form,
+                "start": r.start.isoformat(),
+                "end": r.end.isoformat() if r.end else None,
+                "quarter": str(quarter),
+                "days": figures.days if figures else None,
+                **{v: getattr(figures, v) if figures else 0 for v in store.VOLUMES},
+            }
+        )
+    _emit(rows, args.json)
+    return 0
+
+
 def _quarter(text: str):  # noqa: ANN202
     from ylt_desktop.domain.periods import Quarter
 
@@ -267,6 +324,17 @@ def build_parser() -> argparse.ArgumentParser:
         dest="action", required=True
     )
     p = add("list", cmd_agreements_list, parent=agr, help="列出某季度有效的协议及其服务量")
+    p.add_argument("--quarter", type=_quarter, required=True, help="季度，如 2026Q3")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    staff = sub.add_parser("staff", help="人员").add_subparsers(dest="action", required=True)
+    p = add("list", cmd_staff_list, parent=staff, help="列出人员（证件号码脱敏）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    rot = sub.add_parser("rotations", help="人员柔性流动").add_subparsers(
+        dest="action", required=True
+    )
+    p = add("list", cmd_rotations_list, parent=rot, help="列出某季度涉及的流动及其本季度数据")
     p.add_argument("--quarter", type=_quarter, required=True, help="季度，如 2026Q3")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
 
