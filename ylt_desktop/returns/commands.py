@@ -91,11 +91,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_submit(args: argparse.Namespace) -> int:
-    from ylt_desktop.store.quarters import submit_quarter
+    from ylt_desktop.returns.snapshot import submit
 
     db = _open(args)
     with db.session() as s:
-        submit_quarter(s, quarter=args.quarter, by=args.by)
+        submit(s, quarter=args.quarter, by=args.by)
     print(f"{args.quarter.label}已报送，该季度数据已锁定")
     return 0
 

@@ -39,24 +39,20 @@ def quarter_rows(
     template: Template | None = None,
 ) -> QuarterReturn:
     """The whole return of ``quarter``; ``cover_fields`` holds the typed cover fields."""
+    from ylt_desktop.returns import snapshot
+
     template = template or load_template()
-    institutions = query.all_institutions(session)
-    members = query.members_in_quarter(session, quarter)
-    rotations = query.rotations_in_quarter(session, quarter)
-    agreements = query.agreements_in_force(session, quarter)
-    records = {
-        "members": member_records(members),
-        "rotations": rotation_records(rotations, quarter, full_ids=full_ids),
-        "rotation_summary": rotation_summary(rotations, quarter),
-        "agreements": agreement_records(agreements, quarter, institutions),
-        "agreement_summary": agreement_summary(agreements, quarter),
-    }
+    frozen = snapshot.load(session, quarter)
+    if frozen is None:
+        records = collect_records(session, quarter, full_ids=full_ids)
+    else:  # a submitted quarter: exactly the figures that were signed
+        records = frozen if full_ids else snapshot.masked(frozen)
     tables = [make_table(spec, records[spec.key]) for spec in template.tables]
     notes = list(template.notes)
     id_note = template.id_note_full if full_ids else template.id_note_masked
     if id_note:
         notes.append(id_note)
-    cover = make_cover(session, quarter, template, cover_fields)
+    cover = make_cover(session, quarter, template, cover_fields, facts=records["cover"])
     return QuarterReturn(
         quarter=quarter,
         cover=cover,
@@ -67,22 +63,44 @@ def quarter_rows(
     )
 
 
+def collect_records(session: Session, quarter: Quarter, *, full_ids: bool) -> dict[str, Any]:
+    """Every figure of the quarter as records keyed by table, plus the cover's database facts."""
+    institutions = query.all_institutions(session)
+    members = query.members_in_quarter(session, quarter)
+    rotations = query.rotations_in_quarter(session, quarter)
+    agreements = query.agreements_in_force(session, quarter)
+    consortium = query.consortium(session)
+    lead = next((i for i in members if _is_lead(i)), None)
+    return {
+        "cover": {
+            "consortium_name": consortium.name if consortium else "",
+            "consortium_kind": consortium.kind if consortium else "",
+            "lead_unit": lead.name if lead else "",
+        },
+        "members": member_records(members),
+        "rotations": rotation_records(rotations, quarter, full_ids=full_ids),
+        "rotation_summary": rotation_summary(rotations, quarter),
+        "agreements": agreement_records(agreements, quarter, institutions),
+        "agreement_summary": agreement_summary(agreements, quarter),
+    }
+
+
 def make_cover(
-    session: Session, quarter: Quarter, template: Template, cover_fields: dict[str, Any]
+    session: Session,
+    quarter: Quarter,
+    template: Template,
+    cover_fields: dict[str, Any],
+    *,
+    facts: dict[str, str],
 ) -> Cover:
     unknown = set(cover_fields) - set(COVER_LABELS)
     if unknown:
         raise ValueError(f"未知的封面字段：{', '.join(sorted(unknown))}")
-    consortium = query.consortium(session)
-    lead = next((i for i in query.members_in_quarter(session, quarter) if _is_lead(i)), None)
-    lead_name = lead.name if lead else ""
     cover = Cover(
         report_name=template.report_name,
-        consortium_name=consortium.name if consortium else "",
-        consortium_kind=consortium.kind if consortium else "",
-        lead_unit=lead_name,
         period=quarter.label,
-        filler_unit=lead_name,
+        filler_unit=facts["lead_unit"],
+        **facts,
     )
     for key, value in cover_fields.items():
         if value not in (None, ""):

@@ -223,6 +223,22 @@ class QuarterLock(Base):
     submitted_by: Mapped[str] = mapped_column(String(30))
 
 
+class QuarterSnapshot(Base):
+    """The figures of a submitted quarter, frozen at submission (JSON made by returns/snapshot.py).
+
+    Profiles (beds, titles) are current values; the snapshot lets a re-export of a submitted
+    quarter reproduce exactly what was signed. Deleted when the quarter is reopened.
+    """
+
+    __tablename__ = "quarter_snapshot"
+
+    quarter: Mapped[str] = mapped_column(
+        ForeignKey("quarter_lock.quarter", ondelete="CASCADE"), primary_key=True
+    )
+    taken_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    records: Mapped[str] = mapped_column(Text)
+
+
 class QuarterEvent(Base):
     """The log of submissions and reopenings of quarters."""
 

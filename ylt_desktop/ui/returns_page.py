@@ -246,7 +246,7 @@ class ReturnsPage(QWidget):
             show_error(self, exc)
 
     def submit(self) -> None:
-        from ylt_desktop.store import quarters
+        from ylt_desktop.returns import snapshot
 
         quarter = self.selected_quarter()
         answer = QMessageBox.question(
@@ -259,7 +259,7 @@ class ReturnsPage(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         with self.db.session() as s:
-            quarters.submit_quarter(s, quarter=quarter, by=getpass.getuser())
+            snapshot.submit(s, quarter=quarter, by=getpass.getuser())
         self.show_status()
 
     def reopen(self) -> None:

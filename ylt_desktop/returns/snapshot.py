@@ -1,0 +1,73 @@
+"""Freezing a submitted quarter's figures, so that its re-export reproduces what was signed.
+
+The snapshot holds the return's records (before the template lays them out) with whole
+identity numbers, plus the cover facts taken from the database. ``submit`` writes it in the
+same transaction as the lock; reopening the quarter deletes it (foreign key cascade).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ylt_desktop.domain.codes import mask_id
+from ylt_desktop.domain.periods import Quarter
+from ylt_desktop.store import quarters
+from ylt_desktop.store.models import QuarterLock, QuarterSnapshot
+from ylt_desktop.store.tx import all_or_nothing
+
+Records = dict[str, Any]
+_DATE = "$date"
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return {_DATE: value.isoformat()}
+    raise TypeError(f"cannot store {type(value).__name__} in a snapshot")
+
+
+def _decode(obj: dict) -> Any:
+    if set(obj) == {_DATE}:
+        return dt.date.fromisoformat(obj[_DATE])
+    return obj
+
+
+def dumps(records: Records) -> str:
+    return json.dumps(records, ensure_ascii=False, default=_encode)
+
+
+def loads(text: str) -> Records:
+    return json.loads(text, object_hook=_decode)
+
+
+def load(session: Session, quarter: Quarter) -> Records | None:
+    """The frozen records of a submitted quarter, or None when it is open."""
+    row = session.get(QuarterSnapshot, str(quarter))
+    return loads(row.records) if row is not None else None
+
+
+def masked(records: Records) -> Records:
+    """The same records with identity numbers masked (snapshots keep them whole)."""
+    out = dict(records)
+    out["rotations"] = [
+        {**r, "id_number": mask_id(r.get("id_number"))} for r in records.get("rotations", [])
+    ]
+    return out
+
+
+def submit(session: Session, *, quarter: Quarter, by: str) -> QuarterLock:
+    """Mark the quarter submitted and freeze its figures, in one transaction."""
+    from ylt_desktop.returns.rows import collect_records
+
+    with all_or_nothing(session):
+        lock = quarters.submit_quarter(session, quarter=quarter, by=by)
+        records = collect_records(session, quarter, full_ids=True)
+        session.add(
+            QuarterSnapshot(
+                quarter=str(quarter), taken_at=lock.submitted_at, records=dumps(records)
+            )
+        )
+    return lock
