@@ -264,3 +264,56 @@ def test_rotations_in_quarter_matches_brute_force(db, world, ranges) -> None:  #
             quarter = quarter.next()
         for rot_id in made:
             store.delete_rotation(s, rotation_id=rot_id)
+
+
+# --- the demo -------------------------------------------------------------------
+
+
+def _summary(database) -> list[tuple]:  # noqa: ANN001
+    with database.session() as s:
+        return [
+            (r.staff.id_number, r.from_id, r.to_id, r.form, r.start, r.end,
+             sorted((q.quarter, q.days, q.outpatient) for q in r.quarters))
+            for r in store.list_rotations(s)
+        ]  # fmt: skip
+
+
+def test_demo_rotations_are_valid_and_deterministic(tmp_path) -> None:  # noqa: ANN001
+    from ylt_desktop.demo import build_demo
+    from ylt_desktop.store import staff as staff_store
+    from ylt_desktop.store.db import open_database
+
+    today = D(2026, 11, 27)
+    first, second = (open_database(tmp_path / f"{n}.sqlite") for n in "ab")
+    try:
+        build_demo(first, today=today)
+        build_demo(second, today=today)
+        assert _summary(first) == _summary(second)
+        with first.session() as s:
+            people = staff_store.list_staff(s)
+            found = store.list_rotations(s)
+            problems = [
+                p
+                for r in found
+                for p in store.check_rotation(s, store.to_data(r), own_id=r.id, today=today)
+                if p.is_error
+            ]
+            staff_problems = [
+                p
+                for person in people
+                for p in staff_store.check_staff(s, staff_store.to_data(person), own_id=person.id)
+                if p.is_error
+            ]
+    finally:
+        first.close()
+        second.close()
+    assert problems == [] and staff_problems == []
+    assert len(people) == 150 and 550 <= len(found) <= 700
+    window = (Quarter(2024, 4).first_day, Quarter(2026, 3).last_day)
+    assert all(window[0] <= r.start <= window[1] for r in found)
+    assert {r.direction for r in found} == set(lists.DIRECTIONS)
+    down = [r for r in found if r.direction == lists.DIRECTION_DOWN]
+    up = [r for r in found if r.direction == lists.DIRECTION_UP]
+    assert all(r.to_inst.category in lists.GRASSROOTS_CATEGORIES for r in down)
+    assert all(r.from_inst.category in lists.GRASSROOTS_CATEGORIES for r in up)
+    assert sum(r.staff.title.startswith(("主任", "副主任")) for r in down) > len(down) / 5

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from ylt_desktop.domain.periods import Quarter, touches
 from ylt_desktop.domain.problems import Problem, RuleViolation, error, has_errors
@@ -121,17 +121,24 @@ def _member(session: Session, inst_id: int | None) -> Member | None:
     return None if inst is None else (inst.joined, inst.left)
 
 
+_GIVER = aliased(Institution, name="giver")
+_TAKER = aliased(Institution, name="taker")
+
+
 def _spans(session: Session, staff_id: int, own_id: int | None) -> list[Span]:
+    """The person's other rotations, read as plain columns (no quarters loaded)."""
+    giver, taker = _GIVER, _TAKER
     stmt = (
-        select(Rotation)
-        .options(selectinload(Rotation.from_inst), selectinload(Rotation.to_inst))
+        select(Rotation.id, Rotation.start, Rotation.end, Rotation.form, giver.name, taker.name)
+        .join(giver, Rotation.from_id == giver.id)
+        .join(taker, Rotation.to_id == taker.id)
         .where(Rotation.staff_id == staff_id)
     )
     if own_id is not None:
         stmt = stmt.where(Rotation.id != own_id)
     return [
-        Span(r.id, r.start, r.end, r.form, f"{r.from_inst.name} → {r.to_inst.name}")
-        for r in session.scalars(stmt)
+        Span(rid, start, end, form, f"{a} → {b}")
+        for rid, start, end, form, a, b in session.execute(stmt)
     ]
 
 
