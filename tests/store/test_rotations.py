@@ -184,6 +184,32 @@ def test_institution_that_left_refused(db, world) -> None:  # noqa: ANN001
     assert "2025-03-31 退出" in str(err.value)
 
 
+def test_submitted_quarter_is_locked(db, world) -> None:  # noqa: ANN001
+    from ylt_desktop.store.quarters import reopen_quarter, submit_quarter
+
+    with db.session() as s:
+        rot_id = store.create_rotation(s, data=rotation(world, form="坐诊/巡诊"), today=TODAY).id
+        submit_quarter(s, quarter="2025Q1", by="审核人甲")
+        # A new rotation touching 2025Q1 is refused, on the start date, saying how to reopen.
+        with pytest.raises(RuleViolation) as err:
+            store.create_rotation(s, data=rotation(world, staff_id=world["李"]), today=TODAY)
+        assert [p.field for p in err.value.problems if p.is_error] == ["start"]
+        assert "2025年第1季度已报送并锁定" in str(err.value) and "重新打开" in str(err.value)
+        # Figures of the open quarter may change; those of the locked one may not.
+        data = store.to_data(store.get_rotation(s, rot_id))
+        data.quarters["2025Q2"] = QuarterFigures(days=5, outpatient=60)
+        store.update_rotation(s, rotation_id=rot_id, data=data, today=TODAY)
+        data.quarters["2025Q1"] = QuarterFigures(days=6)
+        with pytest.raises(RuleViolation) as err:
+            store.update_rotation(s, rotation_id=rot_id, data=data, today=TODAY)
+        assert [p.field for p in err.value.problems] == ["quarters.2025Q1"]
+        with pytest.raises(RuleViolation):
+            store.delete_rotation(s, rotation_id=rot_id)
+        reopen_quarter(s, quarter="2025Q1", by="审核人甲", reason="更正天数")
+        store.update_rotation(s, rotation_id=rot_id, data=data, today=TODAY)
+        assert store.quarter_figures(store.get_rotation(s, rot_id), Quarter(2025, 1)).days == 6
+
+
 # --- per-quarter attribution, checked day by day ---------------------------------
 
 

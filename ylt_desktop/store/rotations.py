@@ -26,6 +26,12 @@ from ylt_desktop.domain.rotation import (
     validate_rotation,
 )
 from ylt_desktop.store.models import Institution, Rotation, RotationQuarter, Staff
+from ylt_desktop.store.quarters import (
+    REOPEN_HINT,
+    lock_problems,
+    quarter_keys_locked,
+    refuse_if_locked,
+)
 from ylt_desktop.store.tx import transaction
 
 VOLUMES: tuple[str, ...] = ("outpatient", "procedures", "trainees", "rounds", "lectures")
@@ -164,7 +170,31 @@ def check_rotation(
         today=today,
         staff_home_id=staff.home_id if staff is not None else None,
     )
-    return problems
+    return problems + _lock_problems(session, data, own_id)
+
+
+def _lock_problems(session: Session, data: RotationData, own_id: int | None) -> list[Problem]:
+    """Refuse changes that reach into a submitted (locked) quarter (DESIGN.md §3)."""
+    if data.start is None:
+        return []
+    old = get_rotation(session, own_id) if own_id is not None else None
+    if old is None:
+        return lock_problems(session, data.start, data.end)
+    fields = ("staff_id", "from_id", "to_id", "form", "start", "end")
+    if any(getattr(old, f) != getattr(data, f) for f in fields):
+        return lock_problems(session, old.start, old.end) or lock_problems(
+            session, data.start, data.end
+        )
+    before, empty = to_data(old).quarters, QuarterFigures()
+    changed = [
+        k
+        for k in set(before) | set(data.quarters)
+        if before.get(k, empty) != data.quarters.get(k, empty)
+    ]
+    return [
+        error(f"quarters.{q}", f"{q.label}已报送并锁定，不能修改该季度的数据。{REOPEN_HINT}")
+        for q in quarter_keys_locked(session, changed)
+    ]
 
 
 def _apply(session: Session, rotation: Rotation, data: RotationData, today: dt.date) -> None:
@@ -245,9 +275,11 @@ def update_rotation(
 
 
 def delete_rotation(session: Session, *, rotation_id: int) -> None:
+    """Delete in one transaction; refused while its dates touch a submitted quarter."""
     with transaction(session):
         rotation = session.get(Rotation, rotation_id)
         if rotation is not None:
+            refuse_if_locked(session, rotation.start, rotation.end)
             session.delete(rotation)
 
 
