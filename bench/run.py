@@ -168,11 +168,52 @@ def bench_filter(db_path: Path) -> None:
     )
 
 
-def bench_import() -> None:
-    try:
-        import ylt_desktop.importing  # noqa: F401
-    except ImportError:
-        print("import 10,000 rows: the importer is not built yet (issue #6)")
+def bench_import(runs: int = 3) -> None:
+    """Import a 10,000-row 成员单位 sheet (validated, written in one transaction) into a
+    fresh database with only its lead unit; the median of ``runs``, and the dry run alone."""
+    import datetime as dt
+    import shutil
+
+    import openpyxl
+
+    from ylt_desktop.domain.institution import InstitutionData
+    from ylt_desktop.importing import import_file
+    from ylt_desktop.store import institutions as inst_store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        wb = openpyxl.Workbook(write_only=True)
+        ws = wb.create_sheet("成员单位")
+        ws.append(["机构名称", "统一社会信用代码", "行政区划代码", "机构类别", "机构等级",
+                   "经济类型", "医联体角色", "加入日期", "编制床位", "实有床位"])  # fmt: skip
+        for n in range(10_000):
+            ws.append([f"基准村{n}卫生室", "", "360428", "村卫生室", "未定级", "公立", "成员单位",
+                       "2024-01-01", n % 40, n % 40])  # fmt: skip
+        wb.save(folder / "rows.xlsx")
+        template = folder / "template.sqlite"
+        db = open_database(template)
+        lead = InstitutionData(name="基准县人民医院", uscc="12100000400010398P",
+                               division="360428", category="综合医院", level="二级甲等",
+                               joined=dt.date(2020, 1, 1))  # fmt: skip
+        with db.session() as s:
+            inst_store.initialize(s, name="基准医共体", kind="县域医共体", division="360428",
+                                  lead=lead)  # fmt: skip
+        db.close()
+        counter = iter(range(runs * 2 + 2))
+
+        def once(dry_run: bool) -> object:
+            target = folder / f"run{next(counter)}.sqlite"
+            shutil.copy(template, target)
+            run_db = open_database(target)
+            report = import_file(run_db, "institutions", folder / "rows.xlsx", dry_run=dry_run)
+            run_db.close()
+            assert report.new == 10_000 and (dry_run or report.written)
+            return report
+
+        dry = median_of(runs, lambda: once(True))
+        full = median_of(runs, lambda: once(False))
+        print(f"import 10,000 rows: dry run {dry:.2f} s, import (backup + one transaction) "
+              f"{full:.2f} s (median of {runs})")  # fmt: skip
 
 
 def main() -> None:
@@ -201,7 +242,7 @@ def main() -> None:
         bench_check_and_export(args.runs, db_path, out, quarter)
         bench_peak_memory(db_path, out, quarter)
         bench_filter(db_path)
-        bench_import()
+        bench_import(args.runs)
 
 
 if __name__ == "__main__":

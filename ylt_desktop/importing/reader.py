@@ -85,7 +85,12 @@ def check_file(path: Path) -> None:
             f"文件“{path.name}”是旧版 Excel 97-2003 工作簿（.xls），不能直接导入。"
             "请在 Excel 中“另存为”Excel 工作簿（*.xlsx）后再导入"
         )
-    if head[:4] != ZIP_MAGIC or not zipfile.is_zipfile(path):
+    if head[:4] == ZIP_MAGIC and not zipfile.is_zipfile(path):
+        raise ImportFileError(
+            f"文件“{path.name}”已损坏（不完整），无法读取。请重新复制或下载该文件，"
+            "或在 Excel 中打开并另存为 .xlsx 后再导入"
+        )
+    if head[:4] != ZIP_MAGIC:
         raise ImportFileError(
             f"文件“{path.name}”不是 Excel 工作簿（.xlsx），可能是改了扩展名的其他文件。"
             "请在 Excel 中打开并另存为 .xlsx 后再导入"
@@ -107,7 +112,7 @@ def open_workbook(path: str | Path) -> Any:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken package
         raise ImportFileError(
-            f"文件“{path.name}”已损坏或不是有效的 Excel 工作簿，无法读取（{type(exc).__name__}）。"
+            f"文件“{path.name}”已损坏或不是有效的 Excel 工作簿，无法读取。"
             "请在 Excel 中打开并另存为 .xlsx 后再导入"
         ) from exc
 

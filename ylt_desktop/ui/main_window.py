@@ -105,8 +105,18 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         menu = self.menuBar().addMenu(self.tr("文件"))
+        import_action = QAction(self.tr("导入…"), self)
+        import_action.triggered.connect(self.open_import)
+        menu.addAction(import_action)
         add_backup_actions(self, menu)
         menu.addAction(quit_action)
+
+    def open_import(self) -> None:
+        from ylt_desktop.ui.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self.db, self)
+        dialog.imported.connect(self.update_status)
+        dialog.exec()
 
     def update_status(self) -> None:
         with self.db.session() as s:

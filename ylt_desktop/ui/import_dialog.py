@@ -1,0 +1,250 @@
+"""导入…: choose what and which file, fix the column mapping, see the dry run, then import.
+
+The dry run and the import run off the GUI thread (``ImportWorker``); signals cross threads
+only into bound slots. Importing writes all valid rows or nothing in one transaction
+(``importing.import_file``).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ylt_desktop.importing import KINDS, ImportFileError, import_file, read_layout, targets
+from ylt_desktop.store.db import Database
+
+NOT_IMPORTED = "（不导入）"
+
+
+class ImportWorker(QObject):
+    """Runs ``import_file`` on its own thread; emits ``done(report)`` or ``failed(exc)``."""
+
+    progress = Signal(int, int)
+    done = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, db: Database, kind: str, path: Path, **options: Any) -> None:
+        super().__init__()
+        self.db, self.kind, self.path, self.options = db, kind, path, options
+        self._cancel = threading.Event()
+        self.thread = QThread()
+        self.moveToThread(self.thread)
+        self.thread.started.connect(self.run)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            report = import_file(self.db, self.kind, self.path, progress=self.progress.emit,
+                                 cancel=self._cancel.is_set, **self.options)  # fmt: skip
+        except Exception as exc:  # shown to the user by the dialog
+            self.failed.emit(exc)
+        else:
+            self.done.emit(report)
+        finally:
+            self.thread.quit()
+
+
+class ImportDialog(QDialog):
+    imported = Signal()
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.worker: ImportWorker | None = None
+        self.report: Any = None
+        self.setWindowTitle(self.tr("从 Excel 导入"))
+        self.kind = QComboBox()
+        for key, label in KINDS.items():
+            self.kind.addItem(label, key)
+        self.path = QLineEdit()
+        self.path.setReadOnly(True)
+        self.browse = QPushButton(self.tr("选择文件…"))
+        self.browse.clicked.connect(self.choose_file)
+        self.kind.currentIndexChanged.connect(self.load_columns)
+        self.mapping = QTableWidget(0, 2)
+        self.mapping.setHorizontalHeaderLabels([self.tr("文件中的列"), self.tr("导入为")])
+        self.mapping.horizontalHeader().setStretchLastSection(True)
+        self.check = QPushButton(self.tr("试导入（检查）"))
+        self.check.clicked.connect(self.dry_run)
+        self.counts = QLabel()
+        self.counts.setWordWrap(True)
+        self.problems = QTableWidget(0, 3)
+        self.problems.setHorizontalHeaderLabels([self.tr("行"), self.tr("列"), self.tr("问题")])
+        self.problems.horizontalHeader().setStretchLastSection(True)
+        self.bar = QProgressBar()
+        self.bar.hide()
+        self.import_all = QPushButton(self.tr("全部导入"))
+        self.import_valid = QPushButton(self.tr("仅导入有效行"))
+        self.cancel = QPushButton(self.tr("取消"))
+        self.import_all.clicked.connect(self.write_all)
+        self.import_valid.clicked.connect(self.write_valid)
+        self.cancel.clicked.connect(self.cancel_or_close)
+        self._layout()
+        self._set_ready(False)
+        self.resize(900, 640)
+
+    def _layout(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("导入内容：")))
+        top.addWidget(self.kind)
+        top.addWidget(self.path, 1)
+        top.addWidget(self.browse)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.bar, 1)
+        for b in (self.import_all, self.import_valid, self.cancel):
+            buttons.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(QLabel(self.tr("列对应（可修改）：")))
+        layout.addWidget(self.mapping, 1)
+        layout.addWidget(self.check)
+        layout.addWidget(self.counts)
+        layout.addWidget(self.problems, 2)
+        layout.addLayout(buttons)
+
+    def _set_ready(self, checked: bool) -> None:
+        has_file = bool(self.path.text())
+        self.check.setEnabled(has_file and self.worker is None)
+        ok = checked and self.worker is None and self.report is not None
+        self.import_all.setEnabled(ok and self.report.rejected == 0)
+        self.import_valid.setEnabled(ok and self.report.rejected > 0)
+
+    # --- file and mapping ---------------------------------------------------------------
+
+    def choose_file(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, self.tr("选择 Excel 文件"), "", self.tr("Excel 工作簿 (*.xlsx);;所有文件 (*)")
+        )
+        if name:
+            self.path.setText(name)
+            self.load_columns()
+
+    def current_kind(self) -> str:
+        return self.kind.currentData()
+
+    def load_columns(self) -> None:
+        self.report = None
+        self.mapping.setRowCount(0)
+        self.problems.setRowCount(0)
+        self.counts.clear()
+        if not self.path.text():
+            return
+        try:
+            wb, layout = read_layout(self.db, self.current_kind(), self.path.text())
+            wb.close()
+        except ImportFileError as exc:
+            QMessageBox.warning(self, self.tr("无法导入"), str(exc))
+            self.path.clear()
+            self._set_ready(False)
+            return
+        fields = targets(self.current_kind())
+        self.mapping.setRowCount(len(layout.header.texts))
+        for row, (text, key) in enumerate(zip(layout.header.texts, layout.mapping, strict=True)):
+            self.mapping.setItem(row, 0, QTableWidgetItem(text))
+            combo = QComboBox()
+            combo.addItem(NOT_IMPORTED, None)
+            for t in fields:
+                combo.addItem(t.label, t.key)
+            combo.setCurrentIndex(max(combo.findData(key), 0) if key else 0)
+            combo.currentIndexChanged.connect(self.mapping_changed)
+            self.mapping.setCellWidget(row, 1, combo)
+        self._set_ready(False)
+
+    def combo(self, row: int) -> QComboBox:
+        return self.mapping.cellWidget(row, 1)
+
+    def current_mapping(self) -> list[str | None]:
+        return [self.combo(r).currentData() for r in range(self.mapping.rowCount())]
+
+    def mapping_changed(self) -> None:
+        self.report = None
+        self._set_ready(False)
+
+    # --- running ------------------------------------------------------------------------
+
+    def dry_run(self) -> None:
+        self._run(dry_run=True)
+
+    def write_all(self) -> None:
+        self._run(dry_run=False, only_valid=False)
+
+    def write_valid(self) -> None:
+        self._run(dry_run=False, only_valid=True)
+
+    def _run(self, **options: Any) -> None:
+        self.worker = ImportWorker(self.db, self.current_kind(), Path(self.path.text()),
+                                   mapping=self.current_mapping(), **options)  # fmt: skip
+        self.worker.progress.connect(self.on_progress)
+        self.worker.done.connect(self.on_done)
+        self.worker.failed.connect(self.on_failed)
+        self.bar.setRange(0, 0)
+        self.bar.show()
+        self._set_ready(False)
+        self.worker.start()
+
+    @Slot(int, int)
+    def on_progress(self, done: int, total: int) -> None:
+        self.bar.setRange(0, max(total, 1))
+        self.bar.setValue(done)
+
+    def _finish(self) -> None:
+        if self.worker is not None:
+            self.worker.thread.wait()
+            self.worker = None
+        self.bar.hide()
+
+    @Slot(object)
+    def on_done(self, report: Any) -> None:
+        self._finish()
+        self.report = report
+        self.show_report(report)
+        self._set_ready(report.dry_run)
+        if not report.dry_run and report.written:
+            self.imported.emit()
+            QMessageBox.information(self, self.tr("导入完成"), report.summary())
+
+    @Slot(object)
+    def on_failed(self, exc: Exception) -> None:
+        self._finish()
+        self.report = None
+        self._set_ready(False)
+        QMessageBox.warning(
+            self, self.tr("导入未完成"), str(exc) + self.tr("\n数据库未作任何修改。")
+        )
+
+    def show_report(self, report: Any) -> None:
+        self.counts.setText(report.summary())
+        self.problems.setRowCount(len(report.problems))
+        for i, p in enumerate(report.problems):
+            for col, text in enumerate((str(p.row), p.column, p.message)):
+                self.problems.setItem(i, col, QTableWidgetItem(text))
+
+    def cancel_or_close(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+            return
+        self.reject()
