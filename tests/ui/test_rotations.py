@@ -216,3 +216,22 @@ def test_filters_and_sorting(qtbot, demo_db) -> None:  # noqa: ANN001
     page.table.sortByColumn(headers.index("开始日期"), Qt.SortOrder.AscendingOrder)
     starts = column("开始日期")
     assert starts == sorted(starts) and starts[0] < starts[-1]
+
+
+def test_grid_edits_count_as_unsaved(qtbot, db, world, answers) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QMessageBox
+
+    dialog = RotationDialog(db, today=TODAY)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    choose(qtbot, dialog.binder.widget("form"), "派驻")
+    dialog._pristine = dialog.binder.values()  # as if opened on this form
+    assert not dialog.is_dirty()
+    type_cell(qtbot, dialog.grid.table, 0, 1, "25")
+    assert dialog.is_dirty()
+    answers.push(QMessageBox.StandardButton.Cancel)
+    dialog.reject()
+    assert answers.shown[-1][0] == "question" and dialog.isVisible()
+    answers.push(QMessageBox.StandardButton.Discard)
+    dialog.reject()
+    assert not dialog.isVisible() and not dialog.is_dirty()

@@ -305,6 +305,12 @@ class RotationDialog(RecordDialog):
     def is_dirty(self) -> bool:
         return super().is_dirty() or self.grid.figures() != getattr(self, "_pristine_grid", {})
 
+    def _confirm_discard(self) -> bool:
+        discard = super()._confirm_discard()
+        if discard:
+            self._pristine_grid = self.grid.figures()
+        return discard
+
     def data(self) -> RotationData:
         v = self.binder.values()
         return RotationData(
