@@ -101,3 +101,35 @@ def test_print_paints_every_page_with_footer(qtbot, demo_db, tmp_path) -> None: 
     names = ret.tables[0].column_values("name")
     body = "".join(p.extract_text() for p in reader.pages[1:3])
     assert names[0] in body
+
+
+def test_double_click_on_a_problem_opens_the_record(qtbot, demo_db, monkeypatch) -> None:  # noqa: ANN001
+    from sqlalchemy import update
+
+    from ylt_desktop.store import institutions as store
+    from ylt_desktop.store.models import Institution
+    from ylt_desktop.ui import institutions as inst_ui
+    from ylt_desktop.ui.main_window import MainWindow
+
+    with demo_db.session() as s:  # break a rule: a township health centre without its USCC
+        victim = next(i for i in store.list_institutions(s) if i.category == "乡镇卫生院")
+        s.execute(update(Institution).where(Institution.id == victim.id).values(uscc=None))
+        s.commit()
+    opened: list[int] = []
+    monkeypatch.setattr(
+        inst_ui.InstitutionDialog, "exec", lambda self: opened.append(self.institution_id) or 0
+    )
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    window.nav.setCurrentRow(4)
+    page = window.pages["季度报表"]
+    items = page.run_check()
+    row = next(
+        i
+        for i in range(page.problems.count())
+        if "统一社会信用代码" in page.problems.item(i).text()
+    )
+    assert items[row].is_error and items[row].record_id == victim.id
+    page.problems.itemDoubleClicked.emit(page.problems.item(row))
+    assert opened == [victim.id]
+    assert window.stack.currentWidget() is window.pages["成员单位"]

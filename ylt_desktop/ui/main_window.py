@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -21,19 +20,11 @@ from ylt_desktop.ui.agreements import AgreementsPage
 from ylt_desktop.ui.audit import AuditPage
 from ylt_desktop.ui.backup import add_backup_actions
 from ylt_desktop.ui.institutions import InstitutionsPage
+from ylt_desktop.ui.returns_page import ReturnsPage
 from ylt_desktop.ui.rotations import RotationsPage
 from ylt_desktop.ui.staff import StaffPage
 
 PageFactory = Callable[[Database, QWidget], QWidget]
-
-
-def placeholder(text: str) -> PageFactory:
-    def make(_db: Database, parent: QWidget) -> QWidget:
-        label = QLabel(text, parent)
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        return label
-
-    return make
 
 
 def pages() -> list[tuple[str, PageFactory]]:
@@ -43,9 +34,31 @@ def pages() -> list[tuple[str, PageFactory]]:
         ("人员", StaffPage),
         ("人员流动", RotationsPage),
         ("资源共享协议", AgreementsPage),
-        ("季度报表", placeholder("季度报表：尚未开放")),
+        ("季度报表", ReturnsPage),
         ("操作日志", AuditPage),
     ]
+
+
+def _institution_jump() -> tuple[str, type]:
+    from ylt_desktop.ui.institutions import InstitutionDialog
+
+    return "成员单位", InstitutionDialog
+
+
+def _rotation_jump() -> tuple[str, type]:
+    from ylt_desktop.ui.rotation_dialog import RotationDialog
+
+    return "人员流动", RotationDialog
+
+
+def _agreement_jump() -> tuple[str, type]:
+    from ylt_desktop.ui.agreement_dialog import AgreementDialog
+
+    return "资源共享协议", AgreementDialog
+
+
+# Record kinds named by returns.check.CheckItem.kind -> (page title, edit dialog).
+JUMPS = {"institution": _institution_jump, "rotation": _rotation_jump, "agreement": _agreement_jump}
 
 
 class MainWindow(QMainWindow):
@@ -92,7 +105,19 @@ class MainWindow(QMainWindow):
             self.pages[title] = page
             if hasattr(page, "changed"):
                 page.changed.connect(self.update_status)
+            if hasattr(page, "open_record"):
+                page.open_record.connect(self.open_record)
         return self.pages[title]
+
+    def open_record(self, kind: str, record_id: int) -> None:
+        """Jump from a problem of the pre-export check to its record's page and dialog."""
+        if kind not in JUMPS:
+            return
+        title, dialog_class = JUMPS[kind]()
+        self.nav.setCurrentRow([t for t, _ in self._factories].index(title))
+        page = self.page(title)
+        if dialog_class(self.db, record_id, parent=page).exec() and hasattr(page, "refresh"):
+            page.refresh()
 
     def show_page(self, row: int) -> None:
         if row < 0:
