@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
@@ -17,7 +17,7 @@ from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.store import agreements as store
 from ylt_desktop.store import attachments
 from ylt_desktop.store.models import Agreement
-from ylt_desktop.ui.table_model import Column, RecordFilterProxy, RecordRole, RecordTableModel
+from ylt_desktop.ui.table_model import Column, RecordFilterProxy, RecordTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -136,16 +136,20 @@ class AgreementFilterProxy(RecordFilterProxy):
         institution_id: int | None = None,
         quarter: Quarter | None = None,
     ) -> None:
-        self.beginFilterChange()
-        self.status, self.kind = status, kind
-        self.institution_id, self.quarter = institution_id, quarter
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        def change() -> None:
+            self.status, self.kind = status, kind
+            self.institution_id, self.quarter = institution_id, quarter
 
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:  # noqa: N802
-        if not super().filterAcceptsRow(source_row, source_parent):
-            return False
-        model = self.sourceModel()
-        row: AgreementRow = model.data(model.index(source_row, 0, source_parent), RecordRole)
+        self.refilter(change)
+
+    def has_conditions(self) -> bool:
+        return (
+            bool(self.status or self.kind)
+            or self.institution_id is not None
+            or (self.quarter is not None)
+        )
+
+    def accepts(self, row: AgreementRow) -> bool:
         a = row.agreement
         if self.status and row.status != self.status:
             return False

@@ -141,7 +141,7 @@ class AuditPage(QWidget):
         self._show_count()
 
     def _show_count(self) -> None:
-        shown, loaded = self.proxy.rowCount(), self.model.rowCount()
+        shown, loaded = self.proxy.rowCount(), self.model.total_count()
         text = self.tr("共 %n 条").replace("%n", str(shown))
         if loaded >= LIMIT:
             text += self.tr("（只显示最新的 %n 条，请缩小日期范围）").replace("%n", str(LIMIT))

@@ -9,9 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel
-
-from ylt_desktop.ui.table_model import RecordFilterProxy, RecordRole
+from ylt_desktop.ui.table_model import RecordFilterProxy
 
 Predicate = Callable[[Any], bool]
 
@@ -22,22 +20,16 @@ class PredicateFilterProxy(RecordFilterProxy):
         self._predicates: dict[str, Predicate] = {}
 
     def set_predicate(self, name: str, predicate: Predicate | None) -> None:
-        if hasattr(self, "beginFilterChange"):  # Qt 6.9+, where invalidateRowsFilter is deprecated
-            self.beginFilterChange()
-        if predicate is None:
-            self._predicates.pop(name, None)
-        else:
-            self._predicates[name] = predicate
-        if hasattr(self, "endFilterChange"):
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self.invalidateRowsFilter()
+        def change() -> None:
+            if predicate is None:
+                self._predicates.pop(name, None)
+            else:
+                self._predicates[name] = predicate
 
-    def filterAcceptsRow(self, source_row: int, source_parent: Any) -> bool:  # noqa: N802
-        if not super().filterAcceptsRow(source_row, source_parent):
-            return False
-        if not self._predicates:
-            return True
-        model = self.sourceModel()
-        record = model.data(model.index(source_row, 0, source_parent), RecordRole)
+        self.refilter(change)
+
+    def has_conditions(self) -> bool:
+        return bool(self._predicates)
+
+    def accepts(self, record: Any) -> bool:
         return all(accept(record) for accept in self._predicates.values())
