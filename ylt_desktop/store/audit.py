@@ -16,7 +16,7 @@ import hashlib
 import json
 from typing import Any
 
-from sqlalchemy import event, insert, inspect, or_, select
+from sqlalchemy import event, func, insert, inspect, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ylt_desktop.store.models import AuditEntry
@@ -207,3 +207,8 @@ def describe(entry: AuditEntry) -> str:
         values = new or old
         parts = [f"{k}={v}" for k, v in values.items() if k not in ("created_at", "updated_at")]
     return "；".join(parts)
+
+
+def change_token(session: Session) -> int:
+    """A number that grows with every audited write: pages reload only when it moved."""
+    return session.scalar(select(func.max(AuditEntry.id))) or 0
