@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
@@ -78,17 +78,26 @@ def _share_text(a: Agreement) -> str:
 
 class AgreementTableModel(RecordTableModel[AgreementRow]):
     columns = (
-        Column("协议编号", lambda r: r.agreement.number, searchable=True),
-        Column("协议名称", lambda r: r.agreement.title, searchable=True),
-        Column("共享类型", lambda r: r.agreement.kind, searchable=True),
-        Column("提供方", lambda r: r.provider, searchable=True),
-        Column("接收方", lambda r: r.recipients_text, searchable=True),
-        Column("签订日期", lambda r: r.agreement.signed),
-        Column("生效日期", lambda r: r.agreement.effective_from),
-        Column("终止日期", lambda r: r.agreement.effective_to),
-        Column("状态", lambda r: r.status, searchable=True),
-        Column("利益分配", lambda r: _share_text(r.agreement)),
-        Column("附件", lambda r: r.attachment.file_name if r.attachment else ""),
+        Column(
+            QT_TRANSLATE_NOOP("Column", "协议编号"), lambda r: r.agreement.number, searchable=True
+        ),
+        Column(
+            QT_TRANSLATE_NOOP("Column", "协议名称"), lambda r: r.agreement.title, searchable=True
+        ),
+        Column(
+            QT_TRANSLATE_NOOP("Column", "共享类型"), lambda r: r.agreement.kind, searchable=True
+        ),
+        Column(QT_TRANSLATE_NOOP("Column", "提供方"), lambda r: r.provider, searchable=True),
+        Column(QT_TRANSLATE_NOOP("Column", "接收方"), lambda r: r.recipients_text, searchable=True),
+        Column(QT_TRANSLATE_NOOP("Column", "签订日期"), lambda r: r.agreement.signed),
+        Column(QT_TRANSLATE_NOOP("Column", "生效日期"), lambda r: r.agreement.effective_from),
+        Column(QT_TRANSLATE_NOOP("Column", "终止日期"), lambda r: r.agreement.effective_to),
+        Column(QT_TRANSLATE_NOOP("Column", "状态"), lambda r: r.status, searchable=True),
+        Column(QT_TRANSLATE_NOOP("Column", "利益分配"), lambda r: _share_text(r.agreement)),
+        Column(
+            QT_TRANSLATE_NOOP("Column", "附件"),
+            lambda r: r.attachment.file_name if r.attachment else "",
+        ),
     )
     RECIPIENTS, STATUS, ATTACHMENT = 4, 8, 10
 

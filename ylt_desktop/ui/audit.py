@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,16 +33,24 @@ LIMIT = 10_000
 
 class AuditTableModel(RecordTableModel[AuditEntry]):
     columns = (
-        Column("时间", lambda r: r.at, display=lambda v: f"{v:%Y-%m-%d %H:%M:%S}"),
-        Column("操作人", lambda r: r.user, searchable=True),
-        Column("操作", lambda r: audit.ACTION_LABELS.get(r.action, r.action), searchable=True),
         Column(
-            "数据类别",
+            QT_TRANSLATE_NOOP("Column", "时间"),
+            lambda r: r.at,
+            display=lambda v: f"{v:%Y-%m-%d %H:%M:%S}",
+        ),
+        Column(QT_TRANSLATE_NOOP("Column", "操作人"), lambda r: r.user, searchable=True),
+        Column(
+            QT_TRANSLATE_NOOP("Column", "操作"),
+            lambda r: audit.ACTION_LABELS.get(r.action, r.action),
+            searchable=True,
+        ),
+        Column(
+            QT_TRANSLATE_NOOP("Column", "数据类别"),
             lambda r: audit.TABLE_LABELS.get(r.table_name, r.table_name),
             searchable=True,
         ),
-        Column("记录编号", lambda r: r.record_id, searchable=True),
-        Column("内容", audit.describe, searchable=True),
+        Column(QT_TRANSLATE_NOOP("Column", "记录编号"), lambda r: r.record_id, searchable=True),
+        Column(QT_TRANSLATE_NOOP("Column", "内容"), audit.describe, searchable=True),
     )
 
 

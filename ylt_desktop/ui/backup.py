@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMenu, QMessageBox, QWidget
 
@@ -29,14 +30,14 @@ from ylt_desktop.ui.errors import show_error
 
 log = logging.getLogger(__name__)
 
-FILE_FILTER = "数据库文件 (*.sqlite);;所有文件 (*)"
+FILE_FILTER = QT_TRANSLATE_NOOP("Backup", "数据库文件 (*.sqlite);;所有文件 (*)")
 
 
 def add_backup_actions(window: QMainWindow, menu: QMenu) -> None:
     """备份数据库… and 恢复数据库… for a window holding ``window.db``."""
-    backup = QAction("备份数据库…", window)
+    backup = QAction(QCoreApplication.translate("Backup", "备份数据库…"), window)
     backup.triggered.connect(lambda: backup_database(window))
-    restore = QAction("恢复数据库…", window)
+    restore = QAction(QCoreApplication.translate("Backup", "恢复数据库…"), window)
     restore.triggered.connect(lambda: restore_from_file(window))
     menu.addAction(backup)
     menu.addAction(restore)
@@ -49,14 +50,23 @@ def backup_database(window: QWidget) -> Path | None:
     db: Database = window.db
     suggested = backup_name(db.path, MANUAL)
     suggested.parent.mkdir(parents=True, exist_ok=True)
-    chosen, _ = QFileDialog.getSaveFileName(window, "备份数据库", str(suggested), FILE_FILTER)
+    chosen, _ = QFileDialog.getSaveFileName(
+        window,
+        QCoreApplication.translate("Backup", "备份数据库"),
+        str(suggested),
+        QCoreApplication.translate("Backup", FILE_FILTER),
+    )
     if not chosen:
         return None
     target = Path(chosen)
     if target.suffix.lower() != ".sqlite":
         target = target.with_name(target.name + ".sqlite")
     if target.resolve() == db.path:
-        QMessageBox.warning(window, "不能备份", "备份文件不能是当前数据库本身，请换一个文件名。")
+        QMessageBox.warning(
+            window,
+            QCoreApplication.translate("Backup", "不能备份"),
+            QCoreApplication.translate("Backup", "备份文件不能是当前数据库本身，请换一个文件名。"),
+        )
         return None
     try:
         copy_database(db.path, target)
@@ -64,7 +74,11 @@ def backup_database(window: QWidget) -> Path | None:
         log.exception("backup failed")
         show_error(window, exc)
         return None
-    QMessageBox.information(window, "备份完成", f"数据库已备份到：\n{target}")
+    QMessageBox.information(
+        window,
+        QCoreApplication.translate("Backup", "备份完成"),
+        QCoreApplication.translate("Backup", "数据库已备份到：\n%1").replace("%1", str(target)),
+    )
     return target
 
 
@@ -72,19 +86,31 @@ def restore_from_file(window: QMainWindow) -> QMainWindow | None:
     """Pick a backup, check it, confirm, restore; returns the rebuilt main window."""
     db: Database = window.db
     chosen, _ = QFileDialog.getOpenFileName(
-        window, "恢复数据库", str(backup_folder(db.path)), FILE_FILTER
+        window,
+        QCoreApplication.translate("Backup", "恢复数据库"),
+        str(backup_folder(db.path)),
+        QCoreApplication.translate("Backup", FILE_FILTER),
     )
     if not chosen:
         return None
     health = verify_backup(chosen)
     if not health.ok:
-        QMessageBox.warning(window, "不能恢复", f"{health.message}\n\n当前数据库没有被改动。")
+        QMessageBox.warning(
+            window,
+            QCoreApplication.translate("Backup", "不能恢复"),
+            QCoreApplication.translate("Backup", "%1\n\n当前数据库没有被改动。").replace(
+                "%1", health.message
+            ),
+        )
         return None
     answer = QMessageBox.question(
         window,
-        "恢复数据库",
-        f"将用备份文件\n{chosen}\n替换当前数据库。\n\n"
-        "当前数据会先自动备份到 backups 文件夹；恢复后程序将重新载入数据。是否继续？",
+        QCoreApplication.translate("Backup", "恢复数据库"),
+        QCoreApplication.translate(
+            "Backup",
+            "将用备份文件\n%1\n替换当前数据库。\n\n"
+            "当前数据会先自动备份到 backups 文件夹；恢复后程序将重新载入数据。是否继续？",
+        ).replace("%1", chosen),
     )
     if answer != QMessageBox.StandardButton.Yes:
         return None
@@ -93,14 +119,24 @@ def restore_from_file(window: QMainWindow) -> QMainWindow | None:
     try:
         safety = restore_database(chosen, db.path)
     except DatabaseProblem as exc:
-        QMessageBox.warning(window, "不能恢复", f"{exc}\n\n当前数据库没有被改动。")
+        QMessageBox.warning(
+            window,
+            QCoreApplication.translate("Backup", "不能恢复"),
+            QCoreApplication.translate("Backup", "%1\n\n当前数据库没有被改动。").replace(
+                "%1", str(exc)
+            ),
+        )
     except Exception as exc:
         log.exception("restore failed")
         show_error(window, exc)
     new_window = reload_window(window, open_database(db.path))
     if safety is not None:
         QMessageBox.information(
-            new_window, "恢复完成", f"已从备份恢复数据库。\n恢复前的数据已另存为：\n{safety}"
+            new_window,
+            QCoreApplication.translate("Backup", "恢复完成"),
+            QCoreApplication.translate(
+                "Backup", "已从备份恢复数据库。\n恢复前的数据已另存为：\n%1"
+            ).replace("%1", str(safety)),
         )
     return new_window
 
@@ -125,17 +161,25 @@ def offer_good_backup(parent: QWidget | None, exc: DamagedDatabase) -> Database 
     if candidate is None:
         QMessageBox.critical(
             parent,
-            "数据库已损坏",
-            f"{exc}\n\n没有找到可用的备份。程序没有改动这个文件；请联系管理员。",
+            QCoreApplication.translate("Backup", "数据库已损坏"),
+            QCoreApplication.translate(
+                "Backup",
+                "%1\n\n没有找到可用的备份。程序没有改动这个文件；请联系管理员。",
+            ).replace("%1", str(exc)),
         )
         return None
     answer = QMessageBox.question(
         parent,
-        "数据库已损坏",
-        f"{exc}\n\n找到最近的正常备份：\n{candidate.path.name}"
-        f"（{candidate.taken:%Y-%m-%d %H:%M}）\n\n"
-        "是否用它恢复？损坏的文件会另存到 backups 文件夹，不会被删除。"
-        "备份之后录入的数据需要重新录入。",
+        QCoreApplication.translate("Backup", "数据库已损坏"),
+        QCoreApplication.translate(
+            "Backup",
+            "%1\n\n找到最近的正常备份：\n%2（%3）\n\n"
+            "是否用它恢复？损坏的文件会另存到 backups 文件夹，不会被删除。"
+            "备份之后录入的数据需要重新录入。",
+        )
+        .replace("%1", str(exc))
+        .replace("%2", candidate.path.name)
+        .replace("%3", f"{candidate.taken:%Y-%m-%d %H:%M}"),
     )
     if answer != QMessageBox.StandardButton.Yes:
         return None
@@ -147,6 +191,10 @@ def offer_good_backup(parent: QWidget | None, exc: DamagedDatabase) -> Database 
         show_error(parent, error)
         return None
     QMessageBox.information(
-        parent, "恢复完成", f"已从 {candidate.taken:%Y-%m-%d %H:%M} 的备份恢复数据库。"
+        parent,
+        QCoreApplication.translate("Backup", "恢复完成"),
+        QCoreApplication.translate("Backup", "已从 %1 的备份恢复数据库。").replace(
+            "%1", f"{candidate.taken:%Y-%m-%d %H:%M}"
+        ),
     )
     return db

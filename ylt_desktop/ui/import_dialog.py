@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QThread, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from ylt_desktop.importing import KINDS, ImportFileError, import_file, read_layout, targets
 from ylt_desktop.store.db import Database
 
-NOT_IMPORTED = "（不导入）"
+NOT_IMPORTED = QT_TRANSLATE_NOOP("ImportDialog", "（不导入）")
 
 
 class ImportWorker(QObject):
@@ -166,7 +166,7 @@ class ImportDialog(QDialog):
         for row, (text, key) in enumerate(zip(layout.header.texts, layout.mapping, strict=True)):
             self.mapping.setItem(row, 0, QTableWidgetItem(text))
             combo = QComboBox()
-            combo.addItem(NOT_IMPORTED, None)
+            combo.addItem(self.tr(NOT_IMPORTED), None)
             for t in fields:
                 combo.addItem(t.label, t.key)
             combo.setCurrentIndex(max(combo.findData(key), 0) if key else 0)

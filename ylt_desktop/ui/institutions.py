@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import fields
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -36,17 +36,21 @@ DATA_FIELDS = tuple(f.name for f in fields(InstitutionData) if f.name != "left")
 
 class InstitutionTableModel(RecordTableModel[Institution]):
     columns = (
-        Column("机构名称", lambda r: r.name, searchable=True),
-        Column("统一社会信用代码", lambda r: r.uscc, searchable=True),
-        Column("行政区划代码", lambda r: r.division, searchable=True),
-        Column("机构类别", lambda r: r.category, searchable=True),
-        Column("机构等级", lambda r: r.level),
-        Column("医联体角色", lambda r: r.role),
-        Column("加入日期", lambda r: r.joined),
-        Column("退出日期", lambda r: r.left),
-        Column("实有床位", lambda r: r.beds_actual, align_right=True),
-        Column("卫生技术人员", lambda r: r.health_tech_staff, align_right=True),
-        Column("联系电话", lambda r: r.phone),
+        Column(QT_TRANSLATE_NOOP("Column", "机构名称"), lambda r: r.name, searchable=True),
+        Column(QT_TRANSLATE_NOOP("Column", "统一社会信用代码"), lambda r: r.uscc, searchable=True),
+        Column(QT_TRANSLATE_NOOP("Column", "行政区划代码"), lambda r: r.division, searchable=True),
+        Column(QT_TRANSLATE_NOOP("Column", "机构类别"), lambda r: r.category, searchable=True),
+        Column(QT_TRANSLATE_NOOP("Column", "机构等级"), lambda r: r.level),
+        Column(QT_TRANSLATE_NOOP("Column", "医联体角色"), lambda r: r.role),
+        Column(QT_TRANSLATE_NOOP("Column", "加入日期"), lambda r: r.joined),
+        Column(QT_TRANSLATE_NOOP("Column", "退出日期"), lambda r: r.left),
+        Column(QT_TRANSLATE_NOOP("Column", "实有床位"), lambda r: r.beds_actual, align_right=True),
+        Column(
+            QT_TRANSLATE_NOOP("Column", "卫生技术人员"),
+            lambda r: r.health_tech_staff,
+            align_right=True,
+        ),
+        Column(QT_TRANSLATE_NOOP("Column", "联系电话"), lambda r: r.phone),
     )
 
 

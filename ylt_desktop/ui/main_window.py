@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -28,14 +29,17 @@ PageFactory = Callable[[Database, QWidget], QWidget]
 
 
 def pages() -> list[tuple[str, PageFactory]]:
-    """The navigation entries in order; a later record kind replaces its placeholder here."""
+    """The navigation entries in order; a later record kind replaces its placeholder here.
+
+    Titles are keys (``MainWindow.page``); the list shows them translated.
+    """
     return [
-        ("成员单位", InstitutionsPage),
-        ("人员", StaffPage),
-        ("人员流动", RotationsPage),
-        ("资源共享协议", AgreementsPage),
-        ("季度报表", ReturnsPage),
-        ("操作日志", AuditPage),
+        (QT_TRANSLATE_NOOP("MainWindow", "成员单位"), InstitutionsPage),
+        (QT_TRANSLATE_NOOP("MainWindow", "人员"), StaffPage),
+        (QT_TRANSLATE_NOOP("MainWindow", "人员流动"), RotationsPage),
+        (QT_TRANSLATE_NOOP("MainWindow", "资源共享协议"), AgreementsPage),
+        (QT_TRANSLATE_NOOP("MainWindow", "季度报表"), ReturnsPage),
+        (QT_TRANSLATE_NOOP("MainWindow", "操作日志"), AuditPage),
     ]
 
 
@@ -76,7 +80,7 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self._factories = pages()
         for title, _factory in self._factories:
-            self.nav.addItem(title)
+            self.nav.addItem(QCoreApplication.translate("MainWindow", title))
             self.stack.addWidget(QWidget())
         self.nav.currentRowChanged.connect(self.show_page)
         self.nav.setCurrentRow(0)

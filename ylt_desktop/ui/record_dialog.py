@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QVBoxLayout, QWidget
 
@@ -105,7 +106,10 @@ def run_guarded(parent: QWidget, action: Callable[[], Any]) -> bool:
         action()
     except RuleViolation as exc:
         QMessageBox.warning(
-            parent, parent.tr("操作被拒绝"), str(exc), QMessageBox.StandardButton.Ok
+            parent,
+            QCoreApplication.translate("RecordDialog", "操作被拒绝"),
+            str(exc),
+            QMessageBox.StandardButton.Ok,
         )
         return False
     return True

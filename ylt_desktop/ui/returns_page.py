@@ -6,7 +6,7 @@ import datetime as dt
 import getpass
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,11 +36,11 @@ from ylt_desktop.ui.forms import from_qdate
 COVER_KEY = "return.cover"
 FOLDER_KEY = "return.folder"
 TEXT_FIELDS = (
-    ("filler_unit", "填报单位"),
-    ("unit_head", "单位负责人"),
-    ("stats_head", "统计负责人"),
-    ("preparer", "填表人"),
-    ("phone", "联系电话"),
+    ("filler_unit", QT_TRANSLATE_NOOP("ReturnsPage", "填报单位")),
+    ("unit_head", QT_TRANSLATE_NOOP("ReturnsPage", "单位负责人")),
+    ("stats_head", QT_TRANSLATE_NOOP("ReturnsPage", "统计负责人")),
+    ("preparer", QT_TRANSLATE_NOOP("ReturnsPage", "填表人")),
+    ("phone", QT_TRANSLATE_NOOP("ReturnsPage", "联系电话")),
 )
 CheckRole = Qt.ItemDataRole.UserRole + 1
 
@@ -102,7 +102,7 @@ class ReturnsPage(QWidget):
         cover_box = QGroupBox(self.tr("封面与签字栏（下次自动带出）"))
         form = QFormLayout(cover_box)
         for key, label in TEXT_FIELDS:
-            form.addRow(label, self.cover[key])
+            form.addRow(self.tr(label), self.cover[key])
         form.addRow(self.tr("报出日期"), self.report_date)
         form.addRow("", self.full_ids)
         buttons = QHBoxLayout()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -46,18 +46,38 @@ class RotationRow:
 
 class RotationTableModel(RecordTableModel[RotationRow]):
     columns = (
-        Column("姓名", lambda r: r.rotation.staff.name, searchable=True),
-        Column("证件号码", lambda r: mask_id(r.rotation.staff.id_number), searchable=True),
-        Column("职称", lambda r: r.rotation.staff.title, searchable=True),
-        Column("派出单位", lambda r: r.rotation.from_inst.name, searchable=True),
-        Column("接收单位", lambda r: r.rotation.to_inst.name, searchable=True),
-        Column("流动方向", lambda r: r.rotation.direction),
-        Column("流动形式", lambda r: r.rotation.form),
-        Column("开始日期", lambda r: r.rotation.start),
-        Column("结束日期", lambda r: r.rotation.end, lambda v: v.isoformat() if v else "进行中"),
-        Column("工作天数", lambda r: r.days, align_right=True),
-        Column("门急诊人次", lambda r: r.outpatient, align_right=True),
-        Column("备注", lambda r: r.rotation.note, searchable=True),
+        Column(
+            QT_TRANSLATE_NOOP("Column", "姓名"), lambda r: r.rotation.staff.name, searchable=True
+        ),
+        Column(
+            QT_TRANSLATE_NOOP("Column", "证件号码"),
+            lambda r: mask_id(r.rotation.staff.id_number),
+            searchable=True,
+        ),
+        Column(
+            QT_TRANSLATE_NOOP("Column", "职称"), lambda r: r.rotation.staff.title, searchable=True
+        ),
+        Column(
+            QT_TRANSLATE_NOOP("Column", "派出单位"),
+            lambda r: r.rotation.from_inst.name,
+            searchable=True,
+        ),
+        Column(
+            QT_TRANSLATE_NOOP("Column", "接收单位"),
+            lambda r: r.rotation.to_inst.name,
+            searchable=True,
+        ),
+        Column(QT_TRANSLATE_NOOP("Column", "流动方向"), lambda r: r.rotation.direction),
+        Column(QT_TRANSLATE_NOOP("Column", "流动形式"), lambda r: r.rotation.form),
+        Column(QT_TRANSLATE_NOOP("Column", "开始日期"), lambda r: r.rotation.start),
+        Column(
+            QT_TRANSLATE_NOOP("Column", "结束日期"),
+            lambda r: r.rotation.end,
+            lambda v: v.isoformat() if v else "进行中",
+        ),
+        Column(QT_TRANSLATE_NOOP("Column", "工作天数"), lambda r: r.days, align_right=True),
+        Column(QT_TRANSLATE_NOOP("Column", "门急诊人次"), lambda r: r.outpatient, align_right=True),
+        Column(QT_TRANSLATE_NOOP("Column", "备注"), lambda r: r.rotation.note, searchable=True),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -64,14 +64,25 @@ def _promotion_text(days: int) -> str:
 
 class StaffTableModel(RecordTableModel[StaffRow]):
     columns = (
-        Column("姓名", lambda r: r.staff.name, searchable=True),
-        Column("性别", lambda r: r.staff.sex),
-        Column("证件类型", lambda r: r.staff.id_type),
-        Column("证件号码", lambda r: mask_id(r.staff.id_number), searchable=True),
-        Column("职称", lambda r: r.staff.title, searchable=True),
-        Column("专业", lambda r: r.staff.specialty, searchable=True),
-        Column("所属机构", lambda r: r.staff.home.name, searchable=True),
-        Column("晋升前基层服务(天)", lambda r: r.promotion_days, _promotion_text, align_right=True),
+        Column(QT_TRANSLATE_NOOP("Column", "姓名"), lambda r: r.staff.name, searchable=True),
+        Column(QT_TRANSLATE_NOOP("Column", "性别"), lambda r: r.staff.sex),
+        Column(QT_TRANSLATE_NOOP("Column", "证件类型"), lambda r: r.staff.id_type),
+        Column(
+            QT_TRANSLATE_NOOP("Column", "证件号码"),
+            lambda r: mask_id(r.staff.id_number),
+            searchable=True,
+        ),
+        Column(QT_TRANSLATE_NOOP("Column", "职称"), lambda r: r.staff.title, searchable=True),
+        Column(QT_TRANSLATE_NOOP("Column", "专业"), lambda r: r.staff.specialty, searchable=True),
+        Column(
+            QT_TRANSLATE_NOOP("Column", "所属机构"), lambda r: r.staff.home.name, searchable=True
+        ),
+        Column(
+            QT_TRANSLATE_NOOP("Column", "晋升前基层服务(天)"),
+            lambda r: r.promotion_days,
+            _promotion_text,
+            align_right=True,
+        ),
     )
 
 
@@ -79,12 +90,16 @@ class PersonRotationTableModel(RecordTableModel[Rotation]):
     """One person's rotations in the detail panel."""
 
     columns = (
-        Column("派出单位", lambda r: r.from_inst.name),
-        Column("接收单位", lambda r: r.to_inst.name),
-        Column("流动方向", lambda r: r.direction),
-        Column("流动形式", lambda r: r.form),
-        Column("开始日期", lambda r: r.start),
-        Column("结束日期", lambda r: r.end, lambda v: v.isoformat() if v else "进行中"),
+        Column(QT_TRANSLATE_NOOP("Column", "派出单位"), lambda r: r.from_inst.name),
+        Column(QT_TRANSLATE_NOOP("Column", "接收单位"), lambda r: r.to_inst.name),
+        Column(QT_TRANSLATE_NOOP("Column", "流动方向"), lambda r: r.direction),
+        Column(QT_TRANSLATE_NOOP("Column", "流动形式"), lambda r: r.form),
+        Column(QT_TRANSLATE_NOOP("Column", "开始日期"), lambda r: r.start),
+        Column(
+            QT_TRANSLATE_NOOP("Column", "结束日期"),
+            lambda r: r.end,
+            lambda v: v.isoformat() if v else "进行中",
+        ),
     )
 
 

@@ -1,0 +1,1418 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+<context>
+    <name>AgreementDialog</name>
+    <message>
+        <source>编辑资源共享协议</source>
+        <translation>Edit resource-sharing agreement</translation>
+    </message>
+    <message>
+        <source>新增资源共享协议</source>
+        <translation>New resource-sharing agreement</translation>
+    </message>
+    <message>
+        <source>成员单位</source>
+        <translation>Member institution</translation>
+    </message>
+    <message>
+        <source>分配比例(%)</source>
+        <translation>Share (%)</translation>
+    </message>
+    <message>
+        <source>（已退出）</source>
+        <translation>(left)</translation>
+    </message>
+    <message>
+        <source>本协议已于 %1 提前终止。终止原因：%2</source>
+        <translation>This agreement was terminated early on %1. Reason: %2</translation>
+    </message>
+    <message>
+        <source>已选 %n 家</source>
+        <translation>%n selected</translation>
+    </message>
+    <message>
+        <source>请先选择共享类型（“其他”须填写服务量指标名称）。</source>
+        <translation>Choose the sharing type first (for “Other”, name the service measure).</translation>
+    </message>
+    <message>
+        <source>协议生效后，可在此填写生效期间各季度的服务量。</source>
+        <translation>Once the agreement is in effect, enter the service volume for each quarter here.</translation>
+    </message>
+    <message>
+        <source>按季度填写（仅列出协议有效期内、截至本季度的季度）；空白表示未填。</source>
+        <translation>One row per quarter (only quarters in the agreement&apos;s term, up to this quarter); blank means not entered.</translation>
+    </message>
+</context>
+<context>
+    <name>AgreementForm</name>
+    <message>
+        <source>资源共享协议</source>
+        <translation>Resource-sharing agreement</translation>
+    </message>
+    <message>
+        <source>协议信息</source>
+        <translation>Agreement</translation>
+    </message>
+    <message>
+        <source>协议编号</source>
+        <translation>Agreement no.</translation>
+    </message>
+    <message>
+        <source>如：YLT-2026-001，不得重复</source>
+        <translation>e.g. YLT-2026-001; must be unique</translation>
+    </message>
+    <message>
+        <source>协议名称</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>如：区域医学影像中心共享协议</source>
+        <translation>e.g. Regional imaging centre sharing agreement</translation>
+    </message>
+    <message>
+        <source>共享类型</source>
+        <translation>Sharing type</translation>
+    </message>
+    <message>
+        <source>服务量指标</source>
+        <translation>Service measure</translation>
+    </message>
+    <message>
+        <source>共享类型为“其他”时填写，如：家庭病床数</source>
+        <translation>For type “Other”, e.g. home sickbeds</translation>
+    </message>
+    <message>
+        <source>提供方</source>
+        <translation>Provider</translation>
+    </message>
+    <message>
+        <source>签订日期</source>
+        <translation>Signed</translation>
+    </message>
+    <message>
+        <source>已签订</source>
+        <translation>Signed</translation>
+    </message>
+    <message>
+        <source>yyyy-MM-dd</source>
+        <translation>yyyy-MM-dd</translation>
+    </message>
+    <message>
+        <source>生效日期</source>
+        <translation>Effective from</translation>
+    </message>
+    <message>
+        <source>已确定（不填为草拟）</source>
+        <translation>Fixed (leave unticked for a draft)</translation>
+    </message>
+    <message>
+        <source>终止日期</source>
+        <translation>Ends</translation>
+    </message>
+    <message>
+        <source>有约定终止日期</source>
+        <translation>Has an agreed end date</translation>
+    </message>
+    <message>
+        <source>提供方分配比例(%)</source>
+        <translation>Provider&apos;s share (%)</translation>
+    </message>
+    <message>
+        <source>如 40；不约定利益分配可不填</source>
+        <translation>e.g. 40; leave blank if no revenue sharing</translation>
+    </message>
+    <message>
+        <source>协议条款</source>
+        <translation>Terms</translation>
+    </message>
+    <message>
+        <source>主要条款、服务内容、收费与结算方式等</source>
+        <translation>Main terms, services, charging and settlement</translation>
+    </message>
+    <message>
+        <source>接收方</source>
+        <translation>Recipients</translation>
+    </message>
+    <message>
+        <source>按名称筛选成员单位…</source>
+        <translation>Filter member institutions by name…</translation>
+    </message>
+    <message>
+        <source>勾选接收方；勾选后可填写该单位的分配比例</source>
+        <translation>Tick the recipients, then enter each one&apos;s share</translation>
+    </message>
+    <message>
+        <source>季度服务量</source>
+        <translation>Quarterly service volume</translation>
+    </message>
+    <message>
+        <source>每行一个季度，每列一项服务量指标；空白表示未填</source>
+        <translation>One row per quarter, one column per service measure; blank means not entered</translation>
+    </message>
+</context>
+<context>
+    <name>AgreementTerminationForm</name>
+    <message>
+        <source>终止协议</source>
+        <translation>Terminate agreement</translation>
+    </message>
+    <message>
+        <source>提前终止日期</source>
+        <translation>Terminated on</translation>
+    </message>
+    <message>
+        <source>yyyy-MM-dd</source>
+        <translation>yyyy-MM-dd</translation>
+    </message>
+    <message>
+        <source>终止原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>如：接收方退出医联体；设备报废</source>
+        <translation>e.g. recipient left the consortium; equipment scrapped</translation>
+    </message>
+    <message>
+        <source>自终止日期当日起，协议状态为“终止”，不再计入此后季度的报表。</source>
+        <translation>From that date the agreement is “Terminated” and no longer counts in later quarterly returns.</translation>
+    </message>
+</context>
+<context>
+    <name>AgreementsPage</name>
+    <message>
+        <source>搜索编号、名称、单位…</source>
+        <translation>Search number, title, institution…</translation>
+    </message>
+    <message>
+        <source>全部状态</source>
+        <translation>All statuses</translation>
+    </message>
+    <message>
+        <source>全部类型</source>
+        <translation>All types</translation>
+    </message>
+    <message>
+        <source>全部单位</source>
+        <translation>All institutions</translation>
+    </message>
+    <message>
+        <source>全部季度</source>
+        <translation>All quarters</translation>
+    </message>
+    <message>
+        <source>橙色底色：%n 天内到期</source>
+        <translation>Orange: ends within %n days</translation>
+    </message>
+    <message>
+        <source>新增</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <source>编辑</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <source>终止…</source>
+        <translation>Terminate…</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>上传扫描件…</source>
+        <translation>Upload scan…</translation>
+    </message>
+    <message>
+        <source>查看扫描件</source>
+        <translation>View scan</translation>
+    </message>
+    <message>
+        <source>撤销终止</source>
+        <translation>Undo termination</translation>
+    </message>
+    <message>
+        <source>替换扫描件…</source>
+        <translation>Replace scan…</translation>
+    </message>
+    <message>
+        <source>签署扫描件：%1（%2）&#x3000;SHA-256：%3</source>
+        <translation>Signed scan: %1 (%2)  SHA-256: %3</translation>
+    </message>
+    <message>
+        <source>签署扫描件：尚未上传</source>
+        <translation>Signed scan: not uploaded yet</translation>
+    </message>
+    <message>
+        <source>撤销“%1”的终止？撤销后状态按生效、终止日期确定。</source>
+        <translation>Undo the termination of “%1”? Its status will follow its effective and end dates.</translation>
+    </message>
+    <message>
+        <source>删除协议</source>
+        <translation>Delete agreement</translation>
+    </message>
+    <message>
+        <source>确定删除协议“%1 %2”及其服务量和附件吗？此操作不能撤销。</source>
+        <translation>Delete agreement “%1 %2” with its service volumes and attachment? This cannot be undone.</translation>
+    </message>
+    <message>
+        <source>替换扫描件</source>
+        <translation>Replace scan</translation>
+    </message>
+    <message>
+        <source>已有签署扫描件“%1”，用新文件替换吗？</source>
+        <translation>A signed scan “%1” is already stored. Replace it?</translation>
+    </message>
+    <message>
+        <source>选择签署扫描件</source>
+        <translation>Choose the signed scan</translation>
+    </message>
+    <message>
+        <source>签署扫描件 (*.pdf *.jpg *.jpeg *.png);;所有文件 (*)</source>
+        <translation>Signed scans (*.pdf *.jpg *.jpeg *.png);;All files (*)</translation>
+    </message>
+    <message>
+        <source>附件校验失败</source>
+        <translation>Attachment check failed</translation>
+    </message>
+    <message>
+        <source>无法打开附件</source>
+        <translation>Cannot open attachment</translation>
+    </message>
+    <message>
+        <source>系统没有可打开该文件的程序。文件已校验无误并保存在：%1</source>
+        <translation>No program on this computer opens this file. It was checked and is stored at: %1</translation>
+    </message>
+</context>
+<context>
+    <name>AuditPage</name>
+    <message>
+        <source>全部类别</source>
+        <translation>All kinds</translation>
+    </message>
+    <message>
+        <source>全部操作</source>
+        <translation>All actions</translation>
+    </message>
+    <message>
+        <source>搜索操作人、内容…</source>
+        <translation>Search user, content…</translation>
+    </message>
+    <message>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>从</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>到</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <source>共 %n 条</source>
+        <translation>%n entries</translation>
+    </message>
+    <message>
+        <source>（只显示最新的 %n 条，请缩小日期范围）</source>
+        <translation>(only the latest %n shown; narrow the dates)</translation>
+    </message>
+</context>
+<context>
+    <name>Backup</name>
+    <message>
+        <source>数据库文件 (*.sqlite);;所有文件 (*)</source>
+        <translation>Database files (*.sqlite);;All files (*)</translation>
+    </message>
+    <message>
+        <source>备份数据库…</source>
+        <translation>Back up database…</translation>
+    </message>
+    <message>
+        <source>恢复数据库…</source>
+        <translation>Restore database…</translation>
+    </message>
+    <message>
+        <source>备份数据库</source>
+        <translation>Back up database</translation>
+    </message>
+    <message>
+        <source>不能备份</source>
+        <translation>Cannot back up</translation>
+    </message>
+    <message>
+        <source>备份文件不能是当前数据库本身，请换一个文件名。</source>
+        <translation>The backup cannot be the open database itself. Choose another file name.</translation>
+    </message>
+    <message>
+        <source>备份完成</source>
+        <translation>Backup done</translation>
+    </message>
+    <message>
+        <source>数据库已备份到：
+%1</source>
+        <translation>Database backed up to:
+%1</translation>
+    </message>
+    <message>
+        <source>恢复数据库</source>
+        <translation>Restore database</translation>
+    </message>
+    <message>
+        <source>不能恢复</source>
+        <translation>Cannot restore</translation>
+    </message>
+    <message>
+        <source>%1
+
+当前数据库没有被改动。</source>
+        <translation>%1
+
+The open database was not changed.</translation>
+    </message>
+    <message>
+        <source>将用备份文件
+%1
+替换当前数据库。
+
+当前数据会先自动备份到 backups 文件夹；恢复后程序将重新载入数据。是否继续？</source>
+        <translation>The open database will be replaced by the backup
+%1
+
+The current data are first backed up to the backups folder; after the restore the program reloads its data. Continue?</translation>
+    </message>
+    <message>
+        <source>恢复完成</source>
+        <translation>Restore done</translation>
+    </message>
+    <message>
+        <source>已从备份恢复数据库。
+恢复前的数据已另存为：
+%1</source>
+        <translation>The database was restored from the backup.
+The data before the restore were saved as:
+%1</translation>
+    </message>
+    <message>
+        <source>数据库已损坏</source>
+        <translation>Database damaged</translation>
+    </message>
+    <message>
+        <source>%1
+
+没有找到可用的备份。程序没有改动这个文件；请联系管理员。</source>
+        <translation>%1
+
+No usable backup was found. The file was not changed; please contact your administrator.</translation>
+    </message>
+    <message>
+        <source>%1
+
+找到最近的正常备份：
+%2（%3）
+
+是否用它恢复？损坏的文件会另存到 backups 文件夹，不会被删除。备份之后录入的数据需要重新录入。</source>
+        <translation>%1
+
+Newest good backup:
+%2 (%3)
+
+Restore from it? The damaged file is kept in the backups folder, not deleted. Data entered after the backup must be entered again.</translation>
+    </message>
+    <message>
+        <source>已从 %1 的备份恢复数据库。</source>
+        <translation>The database was restored from the backup of %1.</translation>
+    </message>
+</context>
+<context>
+    <name>Column</name>
+    <message>
+        <source>协议编号</source>
+        <translation>Agreement no.</translation>
+    </message>
+    <message>
+        <source>协议名称</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>共享类型</source>
+        <translation>Sharing type</translation>
+    </message>
+    <message>
+        <source>提供方</source>
+        <translation>Provider</translation>
+    </message>
+    <message>
+        <source>接收方</source>
+        <translation>Recipients</translation>
+    </message>
+    <message>
+        <source>签订日期</source>
+        <translation>Signed</translation>
+    </message>
+    <message>
+        <source>生效日期</source>
+        <translation>Effective from</translation>
+    </message>
+    <message>
+        <source>终止日期</source>
+        <translation>Ends</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>利益分配</source>
+        <translation>Revenue sharing</translation>
+    </message>
+    <message>
+        <source>附件</source>
+        <translation>Attachment</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>操作人</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>数据类别</source>
+        <translation>Record kind</translation>
+    </message>
+    <message>
+        <source>记录编号</source>
+        <translation>Record ID</translation>
+    </message>
+    <message>
+        <source>内容</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>机构名称</source>
+        <translation>Institution name</translation>
+    </message>
+    <message>
+        <source>统一社会信用代码</source>
+        <translation>Unified social credit code</translation>
+    </message>
+    <message>
+        <source>行政区划代码</source>
+        <translation>Division code</translation>
+    </message>
+    <message>
+        <source>机构类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>机构等级</source>
+        <translation>Grade</translation>
+    </message>
+    <message>
+        <source>医联体角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>加入日期</source>
+        <translation>Joined</translation>
+    </message>
+    <message>
+        <source>退出日期</source>
+        <translation>Left</translation>
+    </message>
+    <message>
+        <source>实有床位</source>
+        <translation>Actual beds</translation>
+    </message>
+    <message>
+        <source>卫生技术人员</source>
+        <translation>Health professionals</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>证件号码</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>职称</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>派出单位</source>
+        <translation>Sent from</translation>
+    </message>
+    <message>
+        <source>接收单位</source>
+        <translation>Received by</translation>
+    </message>
+    <message>
+        <source>流动方向</source>
+        <translation>Direction</translation>
+    </message>
+    <message>
+        <source>流动形式</source>
+        <translation>Form</translation>
+    </message>
+    <message>
+        <source>开始日期</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <source>结束日期</source>
+        <translation>End</translation>
+    </message>
+    <message>
+        <source>工作天数</source>
+        <translation>Working days</translation>
+    </message>
+    <message>
+        <source>门急诊人次</source>
+        <translation>Outpatient visits</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>性别</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <source>证件类型</source>
+        <translation>ID type</translation>
+    </message>
+    <message>
+        <source>专业</source>
+        <translation>Specialty</translation>
+    </message>
+    <message>
+        <source>所属机构</source>
+        <translation>Home institution</translation>
+    </message>
+    <message>
+        <source>晋升前基层服务(天)</source>
+        <translation>Pre-promotion primary-care service (days)</translation>
+    </message>
+</context>
+<context>
+    <name>ConsortiumForm</name>
+    <message>
+        <source>首次使用</source>
+        <translation>First start</translation>
+    </message>
+    <message>
+        <source>欢迎使用医联体成员数据填报。首次使用，请填写本医联体及其牵头单位的基本信息。</source>
+        <translation>Welcome to YLT Desktop. To begin, enter the basic details of your medical consortium and its lead institution.</translation>
+    </message>
+    <message>
+        <source>医联体</source>
+        <translation>Consortium</translation>
+    </message>
+    <message>
+        <source>医联体名称</source>
+        <translation>Consortium name</translation>
+    </message>
+    <message>
+        <source>如：示例县医共体</source>
+        <translation>e.g. Example County Health Community</translation>
+    </message>
+    <message>
+        <source>医联体类型</source>
+        <translation>Consortium type</translation>
+    </message>
+    <message>
+        <source>所在地区</source>
+        <translation>Region</translation>
+    </message>
+    <message>
+        <source>6位县级行政区划代码</source>
+        <translation>6-digit county division code</translation>
+    </message>
+    <message>
+        <source>成立日期</source>
+        <translation>Founded</translation>
+    </message>
+    <message>
+        <source>yyyy-MM-dd</source>
+        <translation>yyyy-MM-dd</translation>
+    </message>
+    <message>
+        <source>牵头单位</source>
+        <translation>Lead institution</translation>
+    </message>
+    <message>
+        <source>机构名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>如：示例县人民医院</source>
+        <translation>e.g. Example County People&apos;s Hospital</translation>
+    </message>
+    <message>
+        <source>统一社会信用代码</source>
+        <translation>Unified social credit code</translation>
+    </message>
+    <message>
+        <source>18位</source>
+        <translation>18 characters</translation>
+    </message>
+    <message>
+        <source>机构类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>机构等级</source>
+        <translation>Grade</translation>
+    </message>
+    <message>
+        <source>加入日期</source>
+        <translation>Joined</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorDialog</name>
+    <message>
+        <source>程序出错</source>
+        <translation>Program error</translation>
+    </message>
+    <message>
+        <source>操作未能完成，数据没有被修改。</source>
+        <translation>The operation could not be completed; no data were changed.</translation>
+    </message>
+    <message>
+        <source>复制详情</source>
+        <translation>Copy details</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunDialog</name>
+    <message>
+        <source>创建</source>
+        <translation>Create</translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <source>（不导入）</source>
+        <translation>(do not import)</translation>
+    </message>
+    <message>
+        <source>从 Excel 导入</source>
+        <translation>Import from Excel</translation>
+    </message>
+    <message>
+        <source>选择文件…</source>
+        <translation>Choose file…</translation>
+    </message>
+    <message>
+        <source>文件中的列</source>
+        <translation>Column in file</translation>
+    </message>
+    <message>
+        <source>导入为</source>
+        <translation>Import as</translation>
+    </message>
+    <message>
+        <source>试导入（检查）</source>
+        <translation>Trial import (check)</translation>
+    </message>
+    <message>
+        <source>行</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <source>列</source>
+        <translation>Column</translation>
+    </message>
+    <message>
+        <source>问题</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>全部导入</source>
+        <translation>Import all</translation>
+    </message>
+    <message>
+        <source>仅导入有效行</source>
+        <translation>Import valid rows only</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>导入内容：</source>
+        <translation>Import:</translation>
+    </message>
+    <message>
+        <source>列对应（可修改）：</source>
+        <translation>Column mapping (editable):</translation>
+    </message>
+    <message>
+        <source>选择 Excel 文件</source>
+        <translation>Choose Excel file</translation>
+    </message>
+    <message>
+        <source>Excel 工作簿 (*.xlsx);;所有文件 (*)</source>
+        <translation>Excel workbooks (*.xlsx);;All files (*)</translation>
+    </message>
+    <message>
+        <source>无法导入</source>
+        <translation>Cannot import</translation>
+    </message>
+    <message>
+        <source>导入完成</source>
+        <translation>Import done</translation>
+    </message>
+    <message>
+        <source>导入未完成</source>
+        <translation>Import not completed</translation>
+    </message>
+    <message>
+        <source>
+数据库未作任何修改。</source>
+        <translation>
+The database was not changed.</translation>
+    </message>
+</context>
+<context>
+    <name>InstitutionDialog</name>
+    <message>
+        <source>编辑成员单位</source>
+        <translation>Edit member institution</translation>
+    </message>
+    <message>
+        <source>新增成员单位</source>
+        <translation>New member institution</translation>
+    </message>
+</context>
+<context>
+    <name>InstitutionForm</name>
+    <message>
+        <source>成员单位</source>
+        <translation>Member institution</translation>
+    </message>
+    <message>
+        <source>基本信息</source>
+        <translation>Basic details</translation>
+    </message>
+    <message>
+        <source>机构名称</source>
+        <translation>Institution name</translation>
+    </message>
+    <message>
+        <source>如：示例县人民医院</source>
+        <translation>e.g. Example County People&apos;s Hospital</translation>
+    </message>
+    <message>
+        <source>统一社会信用代码</source>
+        <translation>Unified social credit code</translation>
+    </message>
+    <message>
+        <source>18位，村卫生室、社区卫生服务站可不填</source>
+        <translation>18 characters; optional for village clinics and community health stations</translation>
+    </message>
+    <message>
+        <source>执业许可证登记号</source>
+        <translation>Practice licence no.</translation>
+    </message>
+    <message>
+        <source>选填</source>
+        <translation>Optional</translation>
+    </message>
+    <message>
+        <source>行政区划代码</source>
+        <translation>Division code</translation>
+    </message>
+    <message>
+        <source>6位县级代码或9/12位乡镇/村级代码</source>
+        <translation>6-digit county or 9/12-digit township/village code</translation>
+    </message>
+    <message>
+        <source>机构类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>机构等级</source>
+        <translation>Grade</translation>
+    </message>
+    <message>
+        <source>经济类型</source>
+        <translation>Ownership</translation>
+    </message>
+    <message>
+        <source>医联体角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>加入日期</source>
+        <translation>Joined</translation>
+    </message>
+    <message>
+        <source>yyyy-MM-dd</source>
+        <translation>yyyy-MM-dd</translation>
+    </message>
+    <message>
+        <source>退出日期</source>
+        <translation>Left</translation>
+    </message>
+    <message>
+        <source>已退出</source>
+        <translation>Left</translation>
+    </message>
+    <message>
+        <source>床位与人员</source>
+        <translation>Beds and staff</translation>
+    </message>
+    <message>
+        <source>编制床位</source>
+        <translation>Approved beds</translation>
+    </message>
+    <message>
+        <source>实有床位</source>
+        <translation>Actual beds</translation>
+    </message>
+    <message>
+        <source>在岗职工</source>
+        <translation>Employees on duty</translation>
+    </message>
+    <message>
+        <source>卫生技术人员</source>
+        <translation>Health professionals</translation>
+    </message>
+    <message>
+        <source>执业(助理)医师</source>
+        <translation>(Assistant) physicians</translation>
+    </message>
+    <message>
+        <source>注册护士</source>
+        <translation>Registered nurses</translation>
+    </message>
+    <message>
+        <source>联系方式</source>
+        <translation>Contact</translation>
+    </message>
+    <message>
+        <source>地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>联系人</source>
+        <translation>Contact person</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>手机或座机，如 0792-2221234</source>
+        <translation>Mobile or landline, e.g. 0792-2221234</translation>
+    </message>
+</context>
+<context>
+    <name>InstitutionsPage</name>
+    <message>
+        <source>搜索名称、代码、类别…</source>
+        <translation>Search name, code, category…</translation>
+    </message>
+    <message>
+        <source>新增</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <source>编辑</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>删除成员单位</source>
+        <translation>Delete member institution</translation>
+    </message>
+    <message>
+        <source>确定删除“%1”吗？此操作不能撤销。</source>
+        <translation>Delete “%1”? This cannot be undone.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>成员单位</source>
+        <translation>Member institutions</translation>
+    </message>
+    <message>
+        <source>人员</source>
+        <translation>Staff</translation>
+    </message>
+    <message>
+        <source>人员流动</source>
+        <translation>Staff rotations</translation>
+    </message>
+    <message>
+        <source>资源共享协议</source>
+        <translation>Sharing agreements</translation>
+    </message>
+    <message>
+        <source>季度报表</source>
+        <translation>Quarterly return</translation>
+    </message>
+    <message>
+        <source>操作日志</source>
+        <translation>Audit log</translation>
+    </message>
+    <message>
+        <source>医联体成员数据填报</source>
+        <translation>Consortium member returns</translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <source>文件</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <source>导入…</source>
+        <translation>Import…</translation>
+    </message>
+    <message>
+        <source>数据库：</source>
+        <translation>Database: </translation>
+    </message>
+    <message>
+        <source>成员单位 %n 家</source>
+        <translation>%n member institutions</translation>
+    </message>
+</context>
+<context>
+    <name>RecordDialog</name>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>放弃修改</source>
+        <translation>Discard changes</translation>
+    </message>
+    <message>
+        <source>有尚未保存的修改，确定放弃吗？</source>
+        <translation>There are unsaved changes. Discard them?</translation>
+    </message>
+    <message>
+        <source>操作被拒绝</source>
+        <translation>Not allowed</translation>
+    </message>
+</context>
+<context>
+    <name>ReturnsPage</name>
+    <message>
+        <source>填报单位</source>
+        <translation>Reporting unit</translation>
+    </message>
+    <message>
+        <source>单位负责人</source>
+        <translation>Head of unit</translation>
+    </message>
+    <message>
+        <source>统计负责人</source>
+        <translation>Head of statistics</translation>
+    </message>
+    <message>
+        <source>填表人</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>完整证件号（仅供内部留存）</source>
+        <translation>Full ID numbers (internal copies only)</translation>
+    </message>
+    <message>
+        <source>检查</source>
+        <translation>Check</translation>
+    </message>
+    <message>
+        <source>导出 Excel</source>
+        <translation>Export Excel</translation>
+    </message>
+    <message>
+        <source>导出 PDF</source>
+        <translation>Export PDF</translation>
+    </message>
+    <message>
+        <source>导出 Excel 和 PDF</source>
+        <translation>Export Excel and PDF</translation>
+    </message>
+    <message>
+        <source>标记已报送</source>
+        <translation>Mark as submitted</translation>
+    </message>
+    <message>
+        <source>重新打开…</source>
+        <translation>Reopen…</translation>
+    </message>
+    <message>
+        <source>打印预览…</source>
+        <translation>Print preview…</translation>
+    </message>
+    <message>
+        <source>报告期</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>封面与签字栏（下次自动带出）</source>
+        <translation>Cover and signatures (remembered for next time)</translation>
+    </message>
+    <message>
+        <source>报出日期</source>
+        <translation>Submission date</translation>
+    </message>
+    <message>
+        <source>检查结果（双击跳转到记录；错误阻止导出，警告不阻止）</source>
+        <translation>Check results (double-click to open the record; errors block export, warnings do not)</translation>
+    </message>
+    <message>
+        <source>未报送</source>
+        <translation>Not submitted</translation>
+    </message>
+    <message>
+        <source>已报送：%1 由 %2 报送，数据已锁定</source>
+        <translation>Submitted on %1 by %2; data locked</translation>
+    </message>
+    <message>
+        <source>没有发现问题，可以导出。</source>
+        <translation>No problems found; ready to export.</translation>
+    </message>
+    <message>
+        <source>错误</source>
+        <translation>Error</translation>
+    </message>
+    <message>
+        <source>警告</source>
+        <translation>Warning</translation>
+    </message>
+    <message>
+        <source>选择保存报表的文件夹</source>
+        <translation>Choose a folder for the return</translation>
+    </message>
+    <message>
+        <source>正在导出报表…</source>
+        <translation>Exporting the return…</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>导出完成</source>
+        <translation>Export done</translation>
+    </message>
+    <message>
+        <source>已保存：
+</source>
+        <translation>Saved:
+</translation>
+    </message>
+    <message>
+        <source>已取消</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <source>导出已取消，没有写入任何文件。</source>
+        <translation>Export cancelled; no files were written.</translation>
+    </message>
+    <message>
+        <source>不能导出</source>
+        <translation>Cannot export</translation>
+    </message>
+    <message>
+        <source>标记%1已报送后，该季度的数据将被锁定，只有审核人可以解锁。继续吗？</source>
+        <translation>Once %1 is marked as submitted, its data are locked and only a reviewer can unlock them. Continue?</translation>
+    </message>
+    <message>
+        <source>重新打开</source>
+        <translation>Reopen</translation>
+    </message>
+    <message>
+        <source>重新打开%1的原因（将记入日志）：</source>
+        <translation>Reason for reopening %1 (written to the audit log):</translation>
+    </message>
+</context>
+<context>
+    <name>RotationDialog</name>
+    <message>
+        <source>编辑人员流动</source>
+        <translation>Edit staff rotation</translation>
+    </message>
+    <message>
+        <source>新增人员流动</source>
+        <translation>New staff rotation</translation>
+    </message>
+</context>
+<context>
+    <name>RotationForm</name>
+    <message>
+        <source>人员流动</source>
+        <translation>Staff rotation</translation>
+    </message>
+    <message>
+        <source>流动信息</source>
+        <translation>Rotation</translation>
+    </message>
+    <message>
+        <source>人员</source>
+        <translation>Staff member</translation>
+    </message>
+    <message>
+        <source>输入姓名或证件号码搜索</source>
+        <translation>Type a name or ID number to search</translation>
+    </message>
+    <message>
+        <source>派出单位</source>
+        <translation>Sent from</translation>
+    </message>
+    <message>
+        <source>接收单位</source>
+        <translation>Received by</translation>
+    </message>
+    <message>
+        <source>流动方向</source>
+        <translation>Direction</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>由派出单位与接收单位的等级推算，不需填写</source>
+        <translation>Worked out from the two institutions&apos; grades</translation>
+    </message>
+    <message>
+        <source>流动形式</source>
+        <translation>Form</translation>
+    </message>
+    <message>
+        <source>开始日期</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <source>yyyy-MM-dd</source>
+        <translation>yyyy-MM-dd</translation>
+    </message>
+    <message>
+        <source>结束日期</source>
+        <translation>End</translation>
+    </message>
+    <message>
+        <source>已结束</source>
+        <translation>Ended</translation>
+    </message>
+    <message>
+        <source>备注</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>选填</source>
+        <translation>Optional</translation>
+    </message>
+    <message>
+        <source>分季度工作天数与服务量</source>
+        <translation>Working days and services by quarter</translation>
+    </message>
+    <message>
+        <source>每个涉及的季度一行。派驻、晋升前基层服务、进修学习的工作天数默认为本季度内的日历天数；其他形式请填写实际工作天数。</source>
+        <translation>One row per quarter covered. For postings, pre-promotion primary-care service and training, working days default to the calendar days in the quarter; for other forms enter the days actually worked.</translation>
+    </message>
+</context>
+<context>
+    <name>RotationsPage</name>
+    <message>
+        <source>搜索姓名、证件号码、单位、备注…</source>
+        <translation>Search name, ID number, institution, note…</translation>
+    </message>
+    <message>
+        <source>全部季度</source>
+        <translation>All quarters</translation>
+    </message>
+    <message>
+        <source>全部方向</source>
+        <translation>All directions</translation>
+    </message>
+    <message>
+        <source>全部形式</source>
+        <translation>All forms</translation>
+    </message>
+    <message>
+        <source>全部单位</source>
+        <translation>All institutions</translation>
+    </message>
+    <message>
+        <source>新增</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <source>编辑</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>确定删除“%1”的这条流动记录（%2 → %3）吗？此操作不能撤销。</source>
+        <translation>Delete this rotation of “%1” (%2 → %3)? This cannot be undone.</translation>
+    </message>
+    <message>
+        <source>删除人员流动</source>
+        <translation>Delete staff rotation</translation>
+    </message>
+</context>
+<context>
+    <name>StaffDetail</name>
+    <message>
+        <source>人员详情</source>
+        <translation>Staff details</translation>
+    </message>
+    <message>
+        <source>请在左侧选择人员</source>
+        <translation>Choose a person on the left</translation>
+    </message>
+    <message>
+        <source>流动记录</source>
+        <translation>Rotations</translation>
+    </message>
+    <message>
+        <source>晋升前基层服务累计 %1 天</source>
+        <translation>Pre-promotion primary-care service: %1 days in total</translation>
+    </message>
+    <message>
+        <source>&#x3000;✔ 已满一年（365天）</source>
+        <translation>  ✔ one year (365 days) reached</translation>
+    </message>
+</context>
+<context>
+    <name>StaffDialog</name>
+    <message>
+        <source>编辑人员</source>
+        <translation>Edit staff member</translation>
+    </message>
+    <message>
+        <source>新增人员</source>
+        <translation>New staff member</translation>
+    </message>
+</context>
+<context>
+    <name>StaffForm</name>
+    <message>
+        <source>人员</source>
+        <translation>Staff member</translation>
+    </message>
+    <message>
+        <source>人员信息</source>
+        <translation>Staff member</translation>
+    </message>
+    <message>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>如：王建国</source>
+        <translation>e.g. Wang Jianguo</translation>
+    </message>
+    <message>
+        <source>性别</source>
+        <translation>Sex</translation>
+    </message>
+    <message>
+        <source>证件类型</source>
+        <translation>ID type</translation>
+    </message>
+    <message>
+        <source>证件号码</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>居民身份证18位，末位可为 X</source>
+        <translation>Resident ID card: 18 characters, the last may be X</translation>
+    </message>
+    <message>
+        <source>执业证书编码</source>
+        <translation>Practising certificate no.</translation>
+    </message>
+    <message>
+        <source>选填</source>
+        <translation>Optional</translation>
+    </message>
+    <message>
+        <source>职称</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>专业</source>
+        <translation>Specialty</translation>
+    </message>
+    <message>
+        <source>所属机构</source>
+        <translation>Home institution</translation>
+    </message>
+</context>
+<context>
+    <name>StaffPage</name>
+    <message>
+        <source>搜索姓名、证件号码、职称、专业、机构…</source>
+        <translation>Search name, ID number, title, specialty, institution…</translation>
+    </message>
+    <message>
+        <source>新增</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <source>编辑</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>删除人员</source>
+        <translation>Delete staff member</translation>
+    </message>
+    <message>
+        <source>确定删除“%1”吗？此操作不能撤销。</source>
+        <translation>Delete “%1”? This cannot be undone.</translation>
+    </message>
+</context>
+<context>
+    <name>TerminationDialog</name>
+    <message>
+        <source>终止协议</source>
+        <translation>Terminate agreement</translation>
+    </message>
+</context>
+</TS>
