@@ -11,6 +11,7 @@ import contextlib
 import os
 import re
 import secrets
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,22 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+STALE_AFTER = 600.0
+"""Seconds after which a temporary export file is a leftover of a crash or a power cut."""
+
+
+def remove_stale_temps(folder: Path, *, older_than: float | None = None) -> list[Path]:
+    """Delete temporary files that an export killed midway left behind in ``folder``."""
+    limit = time.time() - (STALE_AFTER if older_than is None else older_than)
+    removed = []
+    for leftover in folder.glob(f"{TEMP_PREFIX}*") if folder.is_dir() else ():
+        with contextlib.suppress(OSError):
+            if leftover.stat().st_mtime <= limit:
+                leftover.unlink()
+                removed.append(leftover)
+    return removed
+
+
 def file_stem(consortium_name: str, quarter: Quarter) -> str:
     """``示例县医共体_2026Q3_季度报表`` with characters Windows forbids in names replaced."""
     name = _UNSAFE.sub("_", consortium_name).strip(" .") or "医联体"
@@ -119,6 +136,7 @@ def export_quarter(
     if cancel is not None and cancel():
         raise Cancelled("已取消导出")
     stem = file_stem(ret.cover.consortium_name, quarter)
+    remove_stale_temps(Path(out_dir))
     jobs = _jobs(xlsx, pdf)
     targets = [Path(out_dir) / f"{stem}{suffix}" for suffix, _ in jobs]
     share = 100 // max(len(jobs), 1)
