@@ -42,6 +42,7 @@ from ylt_desktop.ui.agreement_model import (
     make_rows,
 )
 from ylt_desktop.ui.agreement_termination import TerminationDialog
+from ylt_desktop.ui.page_support import data_token
 from ylt_desktop.ui.record_dialog import run_guarded
 from ylt_desktop.ui.table_model import RecordRole
 
@@ -50,6 +51,7 @@ class AgreementsPage(QWidget):
     """The agreement list: filters, add, edit, terminate, delete, and the signed scan."""
 
     changed = Signal()
+    _token = -1
 
     def __init__(
         self, db: Database, parent: QWidget | None = None, *, today: dt.date | None = None
@@ -134,6 +136,7 @@ class AgreementsPage(QWidget):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         table.horizontalHeader().setStretchLastSection(True)
+        table.horizontalHeader().setResizeContentsPrecision(60)
         table.doubleClicked.connect(self.edit)
         table.selectionModel().selectionChanged.connect(self._show_selected)
         return table
@@ -141,6 +144,7 @@ class AgreementsPage(QWidget):
     # --- loading and filtering ---------------------------------------------------
 
     def refresh(self) -> None:
+        self._token = data_token(self.db)
         with self.db.session() as s:
             agreements = store.list_agreements(s)
             infos = attachments.attachment_infos(s)
@@ -189,7 +193,9 @@ class AgreementsPage(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         # Institutions may have changed on another page since the last look.
-        self.refresh()
+        # Reload only when something was written since (a 50,000-row list takes seconds).
+        if self._token != data_token(self.db):
+            self.refresh()
         super().showEvent(event)
 
     def selected(self) -> AgreementRow | None:

@@ -27,6 +27,7 @@ from ylt_desktop.store import institutions as institution_store
 from ylt_desktop.store import rotations as store
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.models import Rotation
+from ylt_desktop.ui.page_support import data_token
 from ylt_desktop.ui.predicate_proxy import PredicateFilterProxy
 from ylt_desktop.ui.record_dialog import run_guarded
 from ylt_desktop.ui.rotation_dialog import RotationDialog
@@ -101,6 +102,7 @@ class RotationsPage(QWidget):
     """Rotations with add, edit, delete, four filters and a free-text search."""
 
     changed = Signal()
+    _token = -1
 
     def __init__(
         self, db: Database, parent: QWidget | None = None, *, today: dt.date | None = None
@@ -170,10 +172,12 @@ class RotationsPage(QWidget):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         table.horizontalHeader().setStretchLastSection(True)
+        table.horizontalHeader().setResizeContentsPrecision(60)
         table.doubleClicked.connect(self.edit)
         return table
 
     def refresh(self) -> None:
+        self._token = data_token(self.db)
         with self.db.session() as s:
             self.rotations = store.list_rotations(s)
             institutions = institution_store.list_institutions(s)
@@ -191,7 +195,9 @@ class RotationsPage(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         # People and institutions are edited on other pages; their names show here.
-        self.refresh()
+        # Reload only when something was written since (a 50,000-row list takes seconds).
+        if self._token != data_token(self.db):
+            self.refresh()
         super().showEvent(event)
 
     def _set_rows(self) -> None:

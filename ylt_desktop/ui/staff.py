@@ -32,6 +32,7 @@ from ylt_desktop.store import rotations as rotation_store
 from ylt_desktop.store import staff as store
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.models import Rotation, Staff
+from ylt_desktop.ui.page_support import data_token
 from ylt_desktop.ui.record_dialog import RecordDialog, run_guarded
 from ylt_desktop.ui.table_model import Column, RecordFilterProxy, RecordTableModel
 
@@ -218,6 +219,7 @@ class StaffPage(QWidget):
     """The staff register with search, add, edit, delete and a detail panel."""
 
     changed = Signal()
+    _token = -1
 
     def __init__(
         self, db: Database, parent: QWidget | None = None, *, today: dt.date | None = None
@@ -264,6 +266,7 @@ class StaffPage(QWidget):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         table.horizontalHeader().setStretchLastSection(True)
+        table.horizontalHeader().setResizeContentsPrecision(60)
         table.doubleClicked.connect(self.edit)
         table.selectionModel().selectionChanged.connect(self._show_detail)
         return table
@@ -272,6 +275,7 @@ class StaffPage(QWidget):
         return self.today or dt.date.today()
 
     def refresh(self) -> None:
+        self._token = data_token(self.db)
         with self.db.session() as s:
             days = store.promotion_days_by_staff(s, today=self._today())
             rows = [StaffRow(p, days.get(p.id, 0)) for p in store.list_staff(s)]
@@ -282,7 +286,9 @@ class StaffPage(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         # Rotations are edited on another page; their days show here.
-        self.refresh()
+        # Reload only when something was written since (a 50,000-row list takes seconds).
+        if self._token != data_token(self.db):
+            self.refresh()
         super().showEvent(event)
 
     def selected(self) -> Staff | None:
