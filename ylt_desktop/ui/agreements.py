@@ -11,11 +11,9 @@ import datetime as dt
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -42,7 +40,7 @@ from ylt_desktop.ui.agreement_model import (
     make_rows,
 )
 from ylt_desktop.ui.agreement_termination import TerminationDialog
-from ylt_desktop.ui.page_support import data_token
+from ylt_desktop.ui.page_support import data_token, record_table, selected_record
 from ylt_desktop.ui.record_dialog import run_guarded
 from ylt_desktop.ui.table_model import RecordRole
 
@@ -127,17 +125,7 @@ class AgreementsPage(QWidget):
         return bar
 
     def _make_table(self) -> QTableView:
-        table = QTableView(self)
-        table.setModel(self.proxy)
-        table.setSortingEnabled(True)
-        table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        table.horizontalHeader().setStretchLastSection(True)
-        table.horizontalHeader().setResizeContentsPrecision(60)
-        table.doubleClicked.connect(self.edit)
+        table = record_table(self, self.proxy, self.edit)
         table.selectionModel().selectionChanged.connect(self._show_selected)
         return table
 
@@ -199,10 +187,7 @@ class AgreementsPage(QWidget):
         super().showEvent(event)
 
     def selected(self) -> AgreementRow | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return self.model.row_record(self.proxy.mapToSource(rows[0]).row())
+        return selected_record(self.table, self.proxy)
 
     def _show_selected(self) -> None:
         row = self.selected()

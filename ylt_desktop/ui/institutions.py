@@ -5,13 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import fields
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -28,6 +26,7 @@ from ylt_desktop.domain.problems import Problem
 from ylt_desktop.store import institutions as store
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.models import Institution
+from ylt_desktop.ui.page_support import record_table, selected_record
 from ylt_desktop.ui.record_dialog import RecordDialog, run_guarded
 from ylt_desktop.ui.table_model import Column, RecordFilterProxy, RecordTableModel
 
@@ -143,18 +142,7 @@ class InstitutionsPage(QWidget):
         self.refresh()
 
     def _make_table(self) -> QTableView:
-        table = QTableView(self)
-        table.setModel(self.proxy)
-        table.setSortingEnabled(True)
-        table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        table.horizontalHeader().setStretchLastSection(True)
-        # Size columns from the first rows only: measuring every row is slow on long lists.
-        table.horizontalHeader().setResizeContentsPrecision(60)
-        table.doubleClicked.connect(self.edit)
+        table = record_table(self, self.proxy, self.edit)
         return table
 
     def refresh(self) -> None:
@@ -164,10 +152,7 @@ class InstitutionsPage(QWidget):
         self.changed.emit()
 
     def selected(self) -> Institution | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return self.model.row_record(self.proxy.mapToSource(rows[0]).row())
+        return selected_record(self.table, self.proxy)
 
     def add(self) -> None:
         if InstitutionDialog(self.db, parent=self).exec():

@@ -5,13 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -27,7 +25,7 @@ from ylt_desktop.store import institutions as institution_store
 from ylt_desktop.store import rotations as store
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.models import Rotation
-from ylt_desktop.ui.page_support import data_token
+from ylt_desktop.ui.page_support import data_token, record_table, selected_record
 from ylt_desktop.ui.predicate_proxy import PredicateFilterProxy
 from ylt_desktop.ui.record_dialog import run_guarded
 from ylt_desktop.ui.rotation_dialog import RotationDialog
@@ -163,17 +161,7 @@ class RotationsPage(QWidget):
         return combo
 
     def _make_table(self) -> QTableView:
-        table = QTableView(self)
-        table.setModel(self.proxy)
-        table.setSortingEnabled(True)
-        table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        table.horizontalHeader().setStretchLastSection(True)
-        table.horizontalHeader().setResizeContentsPrecision(60)
-        table.doubleClicked.connect(self.edit)
+        table = record_table(self, self.proxy, self.edit)
         return table
 
     def refresh(self) -> None:
@@ -234,10 +222,8 @@ class RotationsPage(QWidget):
         )
 
     def selected(self) -> Rotation | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return self.model.row_record(self.proxy.mapToSource(rows[0]).row()).rotation
+        row = selected_record(self.table, self.proxy)
+        return None if row is None else row.rotation
 
     def add(self) -> None:
         if RotationDialog(self.db, parent=self, today=self.today).exec():

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -32,7 +31,7 @@ from ylt_desktop.store import rotations as rotation_store
 from ylt_desktop.store import staff as store
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.models import Rotation, Staff
-from ylt_desktop.ui.page_support import data_token
+from ylt_desktop.ui.page_support import data_token, record_table, selected_record
 from ylt_desktop.ui.record_dialog import RecordDialog, run_guarded
 from ylt_desktop.ui.table_model import Column, RecordFilterProxy, RecordTableModel
 
@@ -257,17 +256,7 @@ class StaffPage(QWidget):
         self.refresh()
 
     def _make_table(self) -> QTableView:
-        table = QTableView(self)
-        table.setModel(self.proxy)
-        table.setSortingEnabled(True)
-        table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        table.horizontalHeader().setStretchLastSection(True)
-        table.horizontalHeader().setResizeContentsPrecision(60)
-        table.doubleClicked.connect(self.edit)
+        table = record_table(self, self.proxy, self.edit)
         table.selectionModel().selectionChanged.connect(self._show_detail)
         return table
 
@@ -292,10 +281,8 @@ class StaffPage(QWidget):
         super().showEvent(event)
 
     def selected(self) -> Staff | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return self.model.row_record(self.proxy.mapToSource(rows[0]).row()).staff
+        row = selected_record(self.table, self.proxy)
+        return None if row is None else row.staff
 
     def _show_detail(self) -> None:
         self.detail.show_person(self.db, self.selected(), today=self._today())
