@@ -61,18 +61,52 @@ def test_only_valid_writes_the_others_in_one_transaction(tmp_path, lead_db, monk
     )
     assert code == 1  # a row was rejected; the rest were written
     assert _count(lead_db) == 1 + 39
-    assert len(begins) == 39 and all(begins)  # every command joined the one outer transaction
+    # Every command (one per run of new rows, on either side of the bad row) joined the one
+    # outer transaction.
+    assert len(begins) == 2 and all(begins)
     with lead_db.session() as s:
         users = {e.user for e in s.query(AuditEntry).filter_by(table_name="institution")}
     assert users and "" not in users
 
 
 def test_an_exception_midway_leaves_the_database_as_it_was(tmp_path, lead_db, monkeypatch):  # noqa: ANN001
+    from ylt_desktop.importing import apply
+
+    rows = [village(n) for n in range(1, 41)]
+    path = write_book(tmp_path / "ok.xlsx", [INST_HEADER, *rows])
+    before = dump(lead_db)
+    calls = []
+    real = inst_store.create_institutions
+
+    def failing(session, *, rows):  # noqa: ANN001, ANN202
+        calls.append(len(rows))
+        if len(calls) == 3:  # rows 21-30: two batches are flushed in the transaction by now
+            raise OSError("disk full")
+        return real(session, rows=rows)
+
+    monkeypatch.setattr(apply, "BATCH", 10)
+    monkeypatch.setattr(inst_store, "create_institutions", failing)
+    with pytest.raises(OSError):
+        import_file(lead_db, "institutions", path, dry_run=False)
+    assert calls == [10, 10, 10]
+    assert dump(lead_db) == before
+    assert any((lead_db.path.parent / "backups").glob("*before-import*"))
+
+
+def test_an_exception_in_a_single_create_leaves_the_database_as_it_was(
+    tmp_path, lead_db, monkeypatch
+):  # noqa: ANN001
+    """A row the bulk command refuses is written again alone; that path rolls back as well."""
+    from ylt_desktop.domain.problems import RuleViolation, error
+
     rows = [village(n) for n in range(1, 41)]
     path = write_book(tmp_path / "ok.xlsx", [INST_HEADER, *rows])
     before = dump(lead_db)
     calls = []
     real = inst_store.create_institution
+
+    def refusing(session, *, rows):  # noqa: ANN001, ANN202, ARG001
+        raise RuleViolation([error("name", "模拟：存储层拒绝")])
 
     def failing(session, *, data):  # noqa: ANN001, ANN202
         calls.append(data.name)
@@ -80,12 +114,12 @@ def test_an_exception_midway_leaves_the_database_as_it_was(tmp_path, lead_db, mo
             raise OSError("disk full")
         return real(session, data=data)
 
+    monkeypatch.setattr(inst_store, "create_institutions", refusing)
     monkeypatch.setattr(inst_store, "create_institution", failing)
     with pytest.raises(OSError):
         import_file(lead_db, "institutions", path, dry_run=False)
     assert len(calls) == 25
     assert dump(lead_db) == before
-    assert any((lead_db.path.parent / "backups").glob("*before-import*"))
 
 
 def test_rows_matching_records_update_them(tmp_path, lead_db):  # noqa: ANN001

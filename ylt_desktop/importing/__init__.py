@@ -158,11 +158,13 @@ def import_file(
             raise ImportFileError("；".join(problems))
         quarter = quarter or detect_quarter(wb, path, layout)
         report = ImportReport(kind, path, layout, quarter, dry_run=True)
+        rows: list | None = None if dry_run else []  # kept for the writing pass
         with db.session() as session:
-            run_plan(session, wb, layout, report, path, progress=progress, cancel=cancel)
+            run_plan(session, wb, layout, report, path, progress=progress, cancel=cancel,
+                     keep=rows)  # fmt: skip
         if not dry_run and (report.rejected == 0 or only_valid):
             report = apply_import(db, wb, layout, report, path, only_valid=only_valid,
-                                  progress=progress, cancel=cancel, user=user)  # fmt: skip
+                                  progress=progress, cancel=cancel, user=user, rows=rows)  # fmt: skip
         elif not dry_run:
             report.dry_run = False
     finally:

@@ -1,15 +1,18 @@
 """One import: read the sheet, plan every row, and (unless a dry run) write in ONE transaction.
 
-Writing re-reads the file and plans again inside ``all_or_nothing``, calling each row's store
-command, which checks the row once more. Any error, exception or cancel rolls the whole
-transaction back, so the database is exactly as before; a backup is taken first. "Import valid
-rows only" skips rejected rows but is still that one transaction.
+Writing plans again inside ``all_or_nothing`` (the rows read by the dry run are kept, not read
+twice) and calls the store commands, which check the rows once more. Planned rows are written
+in batches of ``BATCH``, in file order: a run of new records with a bulk store command
+(``plan.Create``) goes in one call, checked as a whole with a few queries and one flush; a row
+the store refuses there is written again alone to say why. Any error, exception or cancel rolls
+the whole transaction back, so the database is exactly as before; a backup is taken first.
+"Import valid rows only" skips rejected rows but is still that one transaction.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +21,7 @@ from sqlalchemy.orm import Session
 from ylt_desktop.domain.problems import RuleViolation
 from ylt_desktop.importing import reader
 from ylt_desktop.importing.columns import match_columns
-from ylt_desktop.importing.plan import REJECTED, Planned, RowProblem, SourceRow
+from ylt_desktop.importing.plan import REJECTED, Create, Planned, RowProblem, SourceRow
 from ylt_desktop.importing.plan_links import planner_for
 from ylt_desktop.importing.report import ImportReport, SheetLayout
 from ylt_desktop.store.audit import os_user, set_user
@@ -29,6 +32,7 @@ from ylt_desktop.store.tx import all_or_nothing
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
 TICK = 200
+BATCH = 500  # planned rows written together
 TOTAL_WORDS = ("合计", "总计", "小计")
 
 
@@ -102,18 +106,85 @@ def _cell_problems(
 def run_plan(
     session: Session, wb: Any, layout: SheetLayout, report: ImportReport, path: Path, *,
     write: bool = False, only_valid: bool = False, progress: Progress | None = None,
-    cancel: Cancel | None = None,
+    cancel: Cancel | None = None, rows: list[SourceRow] | None = None,
+    keep: list[SourceRow] | None = None,
 ) -> None:  # fmt: skip
-    """Plan every row into ``report``; with ``write``, call each row's store command."""
+    """Plan every row into ``report``; with ``write``, call the store commands.
+
+    ``rows``: the rows read before (else read from the sheet); ``keep``: a list to read into.
+    """
     planner = planner_for(layout.kind)(session, columns=layout.columns(), quarter=report.quarter)
     report.notes.extend(planner.notes)
-    for row in source_rows(wb, layout, path, cancel=cancel, progress=progress):
+    if rows is None:
+        source: Iterable[SourceRow] = source_rows(wb, layout, path, cancel=cancel,
+                                                  progress=progress)  # fmt: skip
+    else:
+        source = _ticking(rows, cancel, progress)
+    batch: list[Planned] = []
+    for row in source:
+        if keep is not None:
+            keep.append(row)
         planned = planner.plan(row)
-        if write and planned.write is not None:
-            planned = _write(session, planner, planned)
-        report.add(planned)
+        if not write:
+            report.add(planned)
+            continue
+        batch.append(planned)
+        if len(batch) >= BATCH:
+            _write_batch(session, planner, batch, report)
+            batch = []
+    if batch:
+        _write_batch(session, planner, batch, report)
     if write and report.rejected and not only_valid:
         raise _Refused
+
+
+def _ticking(rows: list[SourceRow], cancel: Cancel | None,
+             progress: Progress | None) -> Iterator[SourceRow]:  # fmt: skip
+    total = rows[-1].number if rows else 0
+    for i, row in enumerate(rows, 1):
+        if i % TICK == 0:
+            if cancel is not None and cancel():
+                raise Cancelled("已取消导入，数据库未作任何修改")
+            if progress is not None:
+                progress(row.number, total)
+        yield row
+
+
+def _write_batch(session: Session, planner: Any, batch: list[Planned],
+                 report: ImportReport) -> None:  # fmt: skip
+    """Write the batch's rows in order (a run of bulk-creatable rows in one call), then report."""
+    i = 0
+    while i < len(batch):
+        write = batch[i].write
+        if isinstance(write, Create):
+            j = i + 1
+            while j < len(batch) and _same_bulk(batch[j].write, write):
+                j += 1
+            batch[i:j] = _create_many(session, planner, batch[i:j])
+            i = j
+            continue
+        if write is not None:
+            batch[i] = _write(session, planner, batch[i])
+        i += 1
+    for planned in batch:
+        report.add(planned)
+
+
+def _same_bulk(write: Any, first: Create) -> bool:
+    return isinstance(write, Create) and write.many is first.many
+
+
+def _create_many(session: Session, planner: Any, run: list[Planned]) -> list[Planned]:
+    if len(run) == 1:
+        return [_write(session, planner, run[0])]
+    writers: list[Create] = [p.write for p in run]  # type: ignore[misc]
+    try:
+        records = writers[0].many(session, [w.data for w in writers])
+    except RuleViolation:  # nothing was written: row by row, so each refused row says why
+        return [_write(session, planner, p) for p in run]
+    for w, record in zip(writers, records, strict=True):
+        w.done(record)
+    return run
 
 
 def _write(session: Session, planner: Any, planned: Planned) -> Planned:
@@ -130,8 +201,11 @@ def _write(session: Session, planner: Any, planned: Planned) -> Planned:
 def apply_import(
     db: Any, wb: Any, layout: SheetLayout, report: ImportReport, path: Path, *,
     only_valid: bool, progress: Progress | None, cancel: Cancel | None, user: str | None,
+    rows: list[SourceRow] | None = None,
 ) -> ImportReport:  # fmt: skip
-    """Back up, then write in one transaction; returns the report of the writing pass."""
+    """Back up, then write in one transaction; returns the report of the writing pass.
+
+    ``rows``: the rows the dry run read (else the sheet is read again)."""
     report.backup = backup_before(db, "import")
     done = report.fresh()
     with db.session() as session:
@@ -139,7 +213,7 @@ def apply_import(
         try:
             with all_or_nothing(session):
                 run_plan(session, wb, layout, done, path, write=True, only_valid=only_valid,
-                         progress=progress, cancel=cancel)  # fmt: skip
+                         progress=progress, cancel=cancel, rows=rows)  # fmt: skip
         except _Refused:
             done.written = False
             return done

@@ -66,6 +66,21 @@ class Planned:
     label: str = ""
 
 
+@dataclass(eq=False)
+class Create:
+    """A writer of one new record that ``apply.py`` may write together with its neighbours:
+    ``many(session, [data, …])`` (a bulk store command, all or none) for a run of rows with the
+    same ``many``, else ``one(session, data)``; ``done(record)`` follows either."""
+
+    data: Any
+    one: Callable[[Session, Any], Any]
+    many: Callable[[Session, list], list]
+    done: Callable[[Any], Any]
+
+    def __call__(self, session: Session) -> Any:
+        return self.done(self.one(session, self.data))
+
+
 class Planner:
     """Base: cell parsing with problems, and domain problems placed on their columns."""
 
@@ -164,8 +179,8 @@ class InstitutionIndex:
         for inst in session.query(Institution).order_by(Institution.id):
             self.add(inst.id, inst_store.to_data(inst))
 
-    def add(self, inst_id: int, d: InstitutionData) -> None:
-        d = d.normalized()
+    def add(self, inst_id: int, d: InstitutionData, *, normalized: bool = False) -> None:
+        d = d if normalized else d.normalized()
         self.by_name[d.name] = inst_id
         if d.uscc:
             self.by_uscc[d.uscc] = inst_id
@@ -199,10 +214,11 @@ class InstitutionPlanner(Planner):
     def __init__(self, session: Session, **kw: Any) -> None:
         super().__init__(session, **kw)
         self.seen: dict[int, int] = {}  # institution id (or placeholder) → row
+        self.fields = [f for f in dataclasses.fields(InstitutionData) if f.name in self.present]
 
     def plan_row(self, row: SourceRow) -> tuple[str, Writer | None, str]:
         idx = self.institutions
-        names = [f for f in dataclasses.fields(InstitutionData) if f.name in self.present]
+        names = self.fields
         values = {f.name: self.value(row, f.name, _BAD) for f in names}
         name = normalize_name(_good(values, "name"))
         uscc = normalize_code(_good(values, "uscc"))
@@ -227,12 +243,12 @@ class InstitutionPlanner(Planner):
             InstitutionPlanner._placeholder -= 1
             own = InstitutionPlanner._placeholder
             self.seen[own] = row.number
-            idx.add(own, d)
+            idx.add(own, d, normalized=True)
             return NEW, _creator(idx, own, d), label
         self.seen[own] = row.number
         if old is not None and d == old:
             return UNCHANGED, None, label
-        idx.add(own, d)
+        idx.add(own, d, normalized=True)
         return CHANGED, _updater(idx, own, d), label
 
     def _unique(self, d: InstitutionData, own: int | None) -> None:
@@ -261,13 +277,20 @@ def _empty(f: dataclasses.Field) -> Any:
     return 0 if f.type == "int" else ("" if f.type == "str" else None)
 
 
+def _create_institution(session: Session, d: InstitutionData) -> Institution:
+    return inst_store.create_institution(session, data=d)
+
+
+def _create_institutions(session: Session, rows: list[InstitutionData]) -> list[Institution]:
+    return inst_store.create_institutions(session, rows=rows)
+
+
 def _creator(idx: InstitutionIndex, placeholder: int, d: InstitutionData) -> Writer:
-    def write(session: Session) -> int:
-        inst = inst_store.create_institution(session, data=d)
+    def done(inst: Institution) -> int:
         _rekey(idx, placeholder, inst.id)
         return inst.id
 
-    return write
+    return Create(d, _create_institution, _create_institutions, done)
 
 
 def _updater(idx: InstitutionIndex, inst_id: int, d: InstitutionData) -> Writer:
@@ -282,7 +305,7 @@ def _rekey(idx: InstitutionIndex, old: int, new: int) -> None:
     """A placeholder id of a planned institution becomes the stored id once written."""
     d = idx.data.pop(old, None)
     if d is not None:
-        idx.add(new, d)
+        idx.add(new, d, normalized=True)  # the index keeps its data normalized
     if idx.lead_id == old:
         idx.lead_id = new
 

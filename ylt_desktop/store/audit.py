@@ -69,10 +69,16 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
+_COLUMNS: dict[Any, list[tuple[str, str]]] = {}
+
+
 def _columns(obj: Any) -> list[tuple[str, str]]:
-    """(attribute key, column name) of every mapped column."""
+    """(attribute key, column name) of every mapped column (worked out once per mapper)."""
     mapper = inspect(obj).mapper
-    return [(attr.key, attr.columns[0].name) for attr in mapper.column_attrs]
+    found = _COLUMNS.get(mapper)
+    if found is None:
+        found = _COLUMNS[mapper] = [(a.key, a.columns[0].name) for a in mapper.column_attrs]
+    return found
 
 
 def _values(obj: Any) -> dict[str, Any]:

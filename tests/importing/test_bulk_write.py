@@ -1,0 +1,30 @@
+"""Imports write new rows in batches through the bulk store commands: every new record still gets
+exactly one audit entry, written with it in the one transaction."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from tests.importing.conftest import INST_HEADER, village, write_book
+from ylt_desktop.importing import apply, import_file
+from ylt_desktop.store.models import AuditEntry, Institution
+
+
+@pytest.mark.parametrize("batch", [7, apply.BATCH])
+def test_one_audit_entry_per_new_record(tmp_path, lead_db, monkeypatch, batch) -> None:  # noqa: ANN001
+    monkeypatch.setattr(apply, "BATCH", batch)
+    path = write_book(tmp_path / "a.xlsx", [INST_HEADER, *(village(n) for n in range(1, 31))])
+    with lead_db.session() as s:
+        before = s.scalar(select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1))
+    report = import_file(lead_db, "institutions", path, dry_run=False, user="导入员")
+    assert report.written and report.new == 30
+    with lead_db.session() as s:
+        new = s.scalars(select(AuditEntry).where(AuditEntry.id > before)).all()
+        ids = {i.id: i.name for i in s.scalars(select(Institution).where(Institution.id > 1))}
+    inserts = [e for e in new if e.table_name == "institution"]
+    assert all(e.action == "insert" and e.user == "导入员" for e in inserts)
+    assert sorted(int(e.record_id) for e in inserts) == sorted(ids)  # one each, none twice
+    assert {int(e.record_id): json.loads(e.new_values)["name"] for e in inserts} == ids

@@ -1,0 +1,88 @@
+"""Bulk create commands (used by imports): the single-record rules, all rows or none, one flush,
+and one audit entry per new record in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from sqlalchemy import event, select
+
+from ylt_desktop.domain.codes import make_uscc
+from ylt_desktop.domain.institution import InstitutionData
+from ylt_desktop.domain.problems import RuleViolation
+from ylt_desktop.store import institutions as store
+from ylt_desktop.store.models import AuditEntry, Institution
+from ylt_desktop.store.tx import all_or_nothing
+
+USCC = make_uscc("12", "360428", "12345678")
+
+
+def hospital(n: int) -> InstitutionData:
+    return village(n, uscc=USCC, category="综合医院", level="二级甲等")
+
+
+def village(n: int, **kw) -> InstitutionData:  # noqa: ANN003
+    values = dict(name=f"批量村{n}卫生室", division="360428", category="村卫生室",
+                  joined=dt.date(2024, 1, 1))  # fmt: skip
+    values.update(kw)
+    return InstitutionData(**values)
+
+
+def test_rows_are_inserted_with_one_flush_and_one_audit_entry_each(db) -> None:  # noqa: ANN001
+    flushes = []
+    event.listen(db.sessions, "after_flush", lambda s, _ctx: flushes.append(len(s.new)))
+    with db.session() as s:
+        made = store.create_institutions(s, rows=[village(n) for n in range(50)])
+        ids = [inst.id for inst in made]
+    assert flushes == [50]
+    with db.session() as s:
+        assert store.count_institutions(s) == 50
+        inserts = list(s.scalars(select(AuditEntry).where(AuditEntry.action == "insert")))
+    assert sorted(int(e.record_id) for e in inserts) == sorted(ids)
+    assert {e.table_name for e in inserts} == {"institution"}
+    names = {json.loads(e.new_values)["name"] for e in inserts}
+    assert names == {f"批量村{n}卫生室" for n in range(50)}
+
+
+@pytest.mark.parametrize(
+    ("rows", "field"),
+    [
+        ([village(1), village(2), village(1)], "name"),  # the file clashes with itself
+        ([village(2), village(0)], "name"),  # a stored name
+        ([village(5), hospital(3)], "uscc"),  # a stored code
+        ([village(4, category="")], "category"),  # a domain rule
+    ],
+)
+def test_any_bad_row_refuses_all_rows(db, rows, field) -> None:  # noqa: ANN001
+    with db.session() as s:
+        store.create_institution(s, data=village(0))
+        store.create_institution(s, data=hospital(8))
+    with db.session() as s:
+        with pytest.raises(RuleViolation) as caught:
+            store.create_institutions(s, rows=rows)
+        assert field in {p.field for p in caught.value.problems if p.is_error}
+        assert caught.value.row == len(rows) - 1
+    with db.session() as s:
+        assert store.count_institutions(s) == 2
+
+
+def test_joins_an_outer_transaction_and_rolls_back_with_it(db) -> None:  # noqa: ANN001
+    with db.session() as s, pytest.raises(OSError), all_or_nothing(s):
+        store.create_institutions(s, rows=[village(n) for n in range(5)])
+        assert s.scalar(select(Institution.id).limit(1)) is not None  # flushed, not committed
+        raise OSError("disk full")
+    with db.session() as s:
+        assert store.count_institutions(s) == 0
+        assert s.scalar(select(AuditEntry.id).limit(1)) is None
+
+
+def test_check_institutions_matches_the_single_record_check(db) -> None:  # noqa: ANN001
+    with db.session() as s:
+        store.create_institution(s, data=village(0))
+        rows = [village(0), village(1), village(1, role="牵头单位"), village(2, beds_actual=-1)]
+        bulk = store.check_institutions(s, rows)
+        for data, problems in zip(rows[:1] + rows[3:], bulk[:1] + bulk[3:], strict=True):
+            assert problems == store.check_institution(s, data)
+        assert [p.field for p in bulk[2] if p.is_error] == ["name"]  # the earlier row's name
