@@ -28,3 +28,33 @@ def test_one_audit_entry_per_new_record(tmp_path, lead_db, monkeypatch, batch) -
     assert all(e.action == "insert" and e.user == "导入员" for e in inserts)
     assert sorted(int(e.record_id) for e in inserts) == sorted(ids)  # one each, none twice
     assert {int(e.record_id): json.loads(e.new_values)["name"] for e in inserts} == ids
+
+
+def test_a_change_after_the_dry_run_is_planned_again(tmp_path, lead_db, monkeypatch) -> None:  # noqa: ANN001
+    """The dry run's plan is written only while no record changed since; else rows are planned
+    again inside the writing transaction (here: a row now matches a record made meanwhile)."""
+    from ylt_desktop.domain.institution import InstitutionData
+    from ylt_desktop.store import institutions as inst_store
+
+    real = apply.backup_before
+
+    def backup_then_someone_adds(db, reason):  # noqa: ANN001, ANN202
+        found = real(db, reason)
+        with db.session() as s:
+            inst_store.create_institution(
+                s,
+                data=InstitutionData(
+                    name="测试村1卫生室",
+                    division="360428",
+                    category="村卫生室",
+                    joined=village(1)[7],
+                ),  # fmt: skip
+            )
+        return found
+
+    monkeypatch.setattr(apply, "backup_before", backup_then_someone_adds)
+    path = write_book(tmp_path / "a.xlsx", [INST_HEADER, *(village(n) for n in range(1, 4))])
+    report = import_file(lead_db, "institutions", path, dry_run=False)
+    assert report.written and (report.new, report.rejected) == (2, 0)
+    with lead_db.session() as s:
+        assert inst_store.count_institutions(s) == 1 + 3

@@ -143,7 +143,7 @@ def import_file(
     """
     import time
 
-    from ylt_desktop.importing.apply import apply_import, run_plan
+    from ylt_desktop.importing.apply import Kept, apply_import, run_plan
     from ylt_desktop.importing.report import ImportReport
 
     start = time.perf_counter()
@@ -158,13 +158,13 @@ def import_file(
             raise ImportFileError("；".join(problems))
         quarter = quarter or detect_quarter(wb, path, layout)
         report = ImportReport(kind, path, layout, quarter, dry_run=True)
-        rows: list | None = None if dry_run else []  # kept for the writing pass
+        kept = None if dry_run else Kept()  # rows and plan, for the writing pass
         with db.session() as session:
             run_plan(session, wb, layout, report, path, progress=progress, cancel=cancel,
-                     keep=rows)  # fmt: skip
+                     keep=kept)  # fmt: skip
         if not dry_run and (report.rejected == 0 or only_valid):
             report = apply_import(db, wb, layout, report, path, only_valid=only_valid,
-                                  progress=progress, cancel=cancel, user=user, rows=rows)  # fmt: skip
+                                  progress=progress, cancel=cancel, user=user, kept=kept)  # fmt: skip
         elif not dry_run:
             report.dry_run = False
     finally:

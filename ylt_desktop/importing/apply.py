@@ -1,7 +1,9 @@
 """One import: read the sheet, plan every row, and (unless a dry run) write in ONE transaction.
 
-Writing plans again inside ``all_or_nothing`` (the rows read by the dry run are kept, not read
-twice) and calls the store commands, which check the rows once more. Planned rows are written
+Writing uses the dry run's plan (``Kept``) when no record changed since it was made (no audit
+entry since: every change of a record writes one), else plans again inside ``all_or_nothing``
+from the rows the dry run read (the file is not read twice). The store commands check the rows
+once more as they write. Planned rows are written
 in batches of ``BATCH``, in file order: a run of new records with a bulk store command
 (``plan.Create``) goes in one call, checked as a whole with a few queries and one flush; a row
 the store refuses there is written again alone to say why. Any error, exception or cancel rolls
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +27,7 @@ from ylt_desktop.importing.columns import match_columns
 from ylt_desktop.importing.plan import REJECTED, Create, Planned, RowProblem, SourceRow
 from ylt_desktop.importing.plan_links import planner_for
 from ylt_desktop.importing.report import ImportReport, SheetLayout
-from ylt_desktop.store.audit import os_user, set_user
+from ylt_desktop.store.audit import latest_entry_id, os_user, set_user
 from ylt_desktop.store.backup import backup_before
 from ylt_desktop.store.settings import set_setting
 from ylt_desktop.store.tx import all_or_nothing
@@ -42,6 +45,17 @@ class Cancelled(Exception):
 
 class _Refused(Exception):
     """Rows were refused while writing and only valid rows were not asked for: roll back."""
+
+
+@dataclass
+class Kept:
+    """What a dry run keeps for the writing pass: the rows it read, and its plan with the newest
+    audit entry at planning time (the plan holds while no later entry exists)."""
+
+    rows: list[SourceRow] = field(default_factory=list)
+    planned: list[Planned] = field(default_factory=list)
+    planner: Any = None
+    mark: int | None = None
 
 
 def source_rows(
@@ -107,14 +121,18 @@ def run_plan(
     session: Session, wb: Any, layout: SheetLayout, report: ImportReport, path: Path, *,
     write: bool = False, only_valid: bool = False, progress: Progress | None = None,
     cancel: Cancel | None = None, rows: list[SourceRow] | None = None,
-    keep: list[SourceRow] | None = None,
+    keep: Kept | None = None,
 ) -> None:  # fmt: skip
     """Plan every row into ``report``; with ``write``, call the store commands.
 
-    ``rows``: the rows read before (else read from the sheet); ``keep``: a list to read into.
+    ``rows``: the rows read before (else read from the sheet); ``keep``: rows and plan kept
+    for the writing pass.
     """
+    mark = latest_entry_id(session) if keep is not None else None
     planner = planner_for(layout.kind)(session, columns=layout.columns(), quarter=report.quarter)
     report.notes.extend(planner.notes)
+    if keep is not None:
+        keep.planner, keep.mark = planner, mark
     if rows is None:
         source: Iterable[SourceRow] = source_rows(wb, layout, path, cancel=cancel,
                                                   progress=progress)  # fmt: skip
@@ -122,9 +140,10 @@ def run_plan(
         source = _ticking(rows, cancel, progress)
     batch: list[Planned] = []
     for row in source:
-        if keep is not None:
-            keep.append(row)
         planned = planner.plan(row)
+        if keep is not None:
+            keep.rows.append(row)
+            keep.planned.append(planned)
         if not write:
             report.add(planned)
             continue
@@ -135,6 +154,24 @@ def run_plan(
     if batch:
         _write_batch(session, planner, batch, report)
     if write and report.rejected and not only_valid:
+        raise _Refused
+
+
+def write_kept(
+    session: Session, kept: Kept, report: ImportReport, *, only_valid: bool,
+    progress: Progress | None = None, cancel: Cancel | None = None,
+) -> None:  # fmt: skip
+    """Write the dry run's plan (as ``run_plan`` with ``write`` would have planned it)."""
+    report.notes.extend(kept.planner.notes)
+    planned = kept.planned
+    total = planned[-1].row if planned else 0
+    for start in range(0, len(planned), BATCH):
+        if cancel is not None and cancel():
+            raise Cancelled("已取消导入，数据库未作任何修改")
+        if progress is not None:
+            progress(planned[start].row, total)
+        _write_batch(session, kept.planner, planned[start : start + BATCH], report)
+    if report.rejected and not only_valid:
         raise _Refused
 
 
@@ -201,19 +238,24 @@ def _write(session: Session, planner: Any, planned: Planned) -> Planned:
 def apply_import(
     db: Any, wb: Any, layout: SheetLayout, report: ImportReport, path: Path, *,
     only_valid: bool, progress: Progress | None, cancel: Cancel | None, user: str | None,
-    rows: list[SourceRow] | None = None,
+    kept: Kept | None = None,
 ) -> ImportReport:  # fmt: skip
     """Back up, then write in one transaction; returns the report of the writing pass.
 
-    ``rows``: the rows the dry run read (else the sheet is read again)."""
+    ``kept``: what the dry run read and planned (else the sheet is read and planned again)."""
     report.backup = backup_before(db, "import")
     done = report.fresh()
     with db.session() as session:
         set_user(session, user or os_user())
         try:
             with all_or_nothing(session):
-                run_plan(session, wb, layout, done, path, write=True, only_valid=only_valid,
-                         progress=progress, cancel=cancel, rows=rows)  # fmt: skip
+                if kept is not None and kept.mark == latest_entry_id(session):
+                    write_kept(session, kept, done, only_valid=only_valid, progress=progress,
+                               cancel=cancel)  # fmt: skip
+                else:
+                    run_plan(session, wb, layout, done, path, write=True,
+                             only_valid=only_valid, progress=progress, cancel=cancel,
+                             rows=kept.rows if kept is not None else None)  # fmt: skip
         except _Refused:
             done.written = False
             return done

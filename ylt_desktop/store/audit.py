@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import event, func, insert, inspect, or_, select
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.attributes import instance_state
 
 from ylt_desktop.store.models import AuditEntry
 
@@ -58,8 +59,11 @@ def os_user() -> str:
         return "未知用户"
 
 
+_SIMPLE = frozenset({type(None), bool, int, float, str})
+
+
 def jsonable(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | float | str):
+    if type(value) in _SIMPLE or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
@@ -69,31 +73,40 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
-_COLUMNS: dict[Any, list[tuple[str, str]]] = {}
+_MAPPED: dict[Any, tuple[list[tuple[str, str]], str, list[str]]] = {}
+
+
+def _mapped(state: Any) -> tuple[list[tuple[str, str]], str, list[str]]:
+    """(attribute key, column name) of every mapped column, the table name and the primary key
+    attributes of an object's mapper, worked out once per mapper."""
+    mapper = state.mapper
+    found = _MAPPED.get(mapper)
+    if found is None:
+        found = _MAPPED[mapper] = (
+            [(attr.key, attr.columns[0].name) for attr in mapper.column_attrs],
+            mapper.local_table.name,
+            [mapper.get_property_by_column(col).key for col in mapper.primary_key],
+        )
+    return found
 
 
 def _columns(obj: Any) -> list[tuple[str, str]]:
-    """(attribute key, column name) of every mapped column (worked out once per mapper)."""
-    mapper = inspect(obj).mapper
-    found = _COLUMNS.get(mapper)
-    if found is None:
-        found = _COLUMNS[mapper] = [(a.key, a.columns[0].name) for a in mapper.column_attrs]
-    return found
+    """(attribute key, column name) of every mapped column."""
+    return _mapped(instance_state(obj))[0]
 
 
 def _values(obj: Any) -> dict[str, Any]:
     # Only what is loaded: reading an expired attribute here would query mid-flush.
-    loaded = inspect(obj).dict
-    return {col: jsonable(loaded[key]) for key, col in _columns(obj) if key in loaded}
+    state = instance_state(obj)
+    loaded = state.dict
+    return {col: jsonable(loaded[key]) for key, col in _mapped(state)[0] if key in loaded}
 
 
 def _record_id(obj: Any) -> str:
     # New objects get their identity key only after after_flush; their primary key is loaded.
-    state = inspect(obj)
+    state = instance_state(obj)
     loaded = state.dict
-    identity = state.identity or [
-        loaded.get(state.mapper.get_property_by_column(col).key) for col in state.mapper.primary_key
-    ]
+    identity = state.identity or [loaded.get(key) for key in _mapped(state)[2]]
     return ",".join(str(part) for part in identity)
 
 
@@ -132,7 +145,7 @@ def _entries(session: Session) -> list[dict[str, Any]]:
                 "at": at,
                 "user": user,
                 "action": action,
-                "table_name": inspect(obj).mapper.local_table.name,
+                "table_name": _mapped(instance_state(obj))[1],
                 "record_id": _record_id(obj),
                 "old_values": _dump(old),
                 "new_values": _dump(new),
@@ -161,6 +174,12 @@ def _after_flush(session: Session, _flush_context: Any) -> None:
 def install_audit(sessions: sessionmaker) -> None:
     if not event.contains(sessions, "after_flush", _after_flush):
         event.listen(sessions, "after_flush", _after_flush)
+
+
+def latest_entry_id(session: Session) -> int | None:
+    """The newest entry's id: it grows with every committed change of any record (entries are
+    never deleted), so an unchanged id means no record changed in between."""
+    return session.scalar(select(func.max(AuditEntry.id)))
 
 
 def list_entries(
