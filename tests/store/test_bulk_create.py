@@ -9,10 +9,13 @@ import json
 import pytest
 from sqlalchemy import event, select
 
+from tests.helpers.people import ric
 from ylt_desktop.domain.codes import make_uscc
 from ylt_desktop.domain.institution import InstitutionData
 from ylt_desktop.domain.problems import RuleViolation
+from ylt_desktop.domain.staff import StaffData
 from ylt_desktop.store import institutions as store
+from ylt_desktop.store import staff as staff_store
 from ylt_desktop.store.models import AuditEntry, Institution
 from ylt_desktop.store.tx import all_or_nothing
 
@@ -86,3 +89,43 @@ def test_check_institutions_matches_the_single_record_check(db) -> None:  # noqa
         for data, problems in zip(rows[:1] + rows[3:], bulk[:1] + bulk[3:], strict=True):
             assert problems == store.check_institution(s, data)
         assert [p.field for p in bulk[2] if p.is_error] == ["name"]  # the earlier row's name
+
+
+def person(n: int, home: int | None, **kw) -> StaffData:  # noqa: ANN003
+    values = dict(name=f"批量{n}", sex="女", id_number=ric(dt.date(1990, 1, 1), "女", n),
+                  title="主治医师", home_id=home)  # fmt: skip
+    values.update(kw)
+    return StaffData(**values)
+
+
+def test_staff_rows_are_inserted_with_one_flush_and_one_audit_entry_each(db) -> None:  # noqa: ANN001
+    flushes = []
+    with db.session() as s:
+        home = store.create_institution(s, data=village(0)).id
+    event.listen(db.sessions, "after_flush", lambda s, _ctx: flushes.append(len(s.new)))
+    with db.session() as s:
+        ids = [
+            p.id
+            for p in staff_store.create_many_staff(s, rows=[person(n, home) for n in range(40)])
+        ]
+    assert flushes == [40]
+    with db.session() as s:
+        inserts = s.scalars(select(AuditEntry).where(AuditEntry.table_name == "staff")).all()
+    assert sorted(int(e.record_id) for e in inserts) == sorted(ids)
+
+
+def test_any_bad_staff_row_refuses_all_rows_with_the_single_record_message(db) -> None:  # noqa: ANN001
+    with db.session() as s:
+        home = store.create_institution(s, data=village(0)).id
+        staff_store.create_staff(s, data=person(1, home))
+    with db.session() as s:
+        for rows in ([person(2, home), person(1, home, name="别人")],  # a stored number
+                     [person(2, home), person(3, home), person(3, home)],  # the rows clash
+                     [person(2, home), person(4, home + 99)]):  # no such home  # fmt: skip
+            with pytest.raises(RuleViolation) as caught:
+                staff_store.create_many_staff(s, rows=rows)
+            alone = staff_store.check_staff(s, rows[-1]) if len(rows) == 2 else None
+            if alone is not None:
+                assert caught.value.problems == alone
+            assert caught.value.row == len(rows) - 1
+        assert staff_store.count_staff(s) == 1

@@ -393,7 +393,19 @@ class StaffPlanner(Planner):
             return REJECTED, None, d.name
         self.seen[key] = (row.number, d)
         if own is None:
-            return NEW, lambda s: staff_store.create_staff(s, data=d).id, d.name
+            return NEW, Create(d, _create_staff, _create_many_staff, _staff_id), d.name
         if self.staff.data[own] == d:
             return UNCHANGED, None, d.name
         return CHANGED, lambda s: staff_store.update_staff(s, staff_id=own, data=d).id, d.name
+
+
+def _create_staff(session: Session, d: StaffData) -> Staff:
+    return staff_store.create_staff(session, data=d)
+
+
+def _create_many_staff(session: Session, rows: list[StaffData]) -> list[Staff]:
+    return staff_store.create_many_staff(session, rows=rows)
+
+
+def _staff_id(staff: Staff) -> int:
+    return staff.id
