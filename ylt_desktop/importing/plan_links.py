@@ -27,6 +27,7 @@ from ylt_desktop.importing.plan import (
     NEW,
     REJECTED,
     UNCHANGED,
+    Create,
     Planner,
     SourceRow,
     StaffIndex,
@@ -59,6 +60,7 @@ class RotationPlanner(Planner):
             self.spans.setdefault(r.staff_id, []).append(Span(r.id, r.start, r.end, r.form, ""))
         self.seen: dict[RotationKey, int] = {}
         self.new_staff: dict[int, Any] = {}  # placeholder id → written id (a one-item box)
+        self._create_one, self._create_many = self._create_rotation, self._create_rotations
         self._next = 0
         if self.quarter is None and self.present & set(_FIGURES):
             self.notes.append(
@@ -159,6 +161,8 @@ class RotationPlanner(Planner):
     def _writer(self, d: RotationData, note: str | None, own: int | None, person: Any) -> Writer:
         box = self.new_staff
         placeholder = d.staff_id
+        if own is None and person is None:  # a new rotation of someone on the register
+            return Create((d, note or ""), self._create_one, self._create_many, _rotation_id)
 
         def write(session: Session) -> int:
             if person is not None:
@@ -176,6 +180,27 @@ class RotationPlanner(Planner):
             ).id
 
         return write
+
+    def _stored(self, d: RotationData) -> RotationData:
+        """``d`` with a person written earlier in this import under their stored id."""
+        box = self.new_staff
+        return dataclasses.replace(d, staff_id=box.get(d.staff_id, d.staff_id))
+
+    def _create_rotation(self, session: Session, item: tuple[RotationData, str]) -> Rotation:
+        d, note = item
+        return rotation_store.create_rotation(
+            session, data=self._stored(d), note=note, today=self.today
+        )
+
+    def _create_rotations(
+        self, session: Session, items: list[tuple[RotationData, str]]
+    ) -> list[Rotation]:
+        rows = [(self._stored(d), note) for d, note in items]
+        return rotation_store.create_rotations(session, rows=rows, today=self.today)
+
+
+def _rotation_id(rotation: Rotation) -> int:
+    return rotation.id
 
 
 def _blank(name: str) -> Any:

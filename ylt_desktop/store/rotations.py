@@ -9,6 +9,7 @@ quarters an open or future rotation reached after it was saved.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
@@ -29,6 +30,7 @@ from ylt_desktop.store.models import Institution, Rotation, RotationQuarter, Sta
 from ylt_desktop.store.quarters import (
     REOPEN_HINT,
     lock_problems,
+    locked_quarters,
     quarter_keys_locked,
     refuse_if_locked,
 )
@@ -250,6 +252,92 @@ def create_rotation(
         session.add(rotation)
         session.flush()
     return rotation
+
+
+def _chunks(values: set) -> list[list]:  # noqa: ANN401
+    ordered = sorted(values)
+    return [ordered[i : i + 500] for i in range(0, len(ordered), 500)]
+
+
+def _check_new(
+    session: Session, rows: list[RotationData], today: dt.date
+) -> tuple[list[list[Problem]], dict[int, Institution]]:
+    """``check_rotation`` of each new row as if each were created in turn, with a few queries;
+    and the institutions the rows name (kept loaded, so ``_apply`` finds them in the session)."""
+    staff_ids = {d.staff_id for d in rows if d.staff_id is not None}
+    homes: dict[int, int | None] = {}
+    for chunk in _chunks(staff_ids):
+        found = session.execute(select(Staff.id, Staff.home_id).where(Staff.id.in_(chunk)))
+        homes.update((sid, home) for sid, home in found)
+    inst_ids = {i for d in rows for i in (d.from_id, d.to_id) if i is not None}
+    insts: dict[int, Institution] = {}
+    for chunk in _chunks(inst_ids):
+        insts.update(
+            (i.id, i) for i in session.scalars(select(Institution).where(Institution.id.in_(chunk)))
+        )
+    spans: dict[int, list[Span]] = {}
+    giver, taker = _GIVER, _TAKER
+    for chunk in _chunks(set(homes)):
+        stmt = (
+            select(Rotation.staff_id, Rotation.id, Rotation.start, Rotation.end, Rotation.form,
+                   giver.name, taker.name)
+            .join(giver, Rotation.from_id == giver.id)
+            .join(taker, Rotation.to_id == taker.id)
+            .where(Rotation.staff_id.in_(chunk))
+        )  # fmt: skip
+        for sid, rid, start, end, form, a, b in session.execute(stmt):
+            spans.setdefault(sid, []).append(Span(rid, start, end, form, f"{a} → {b}"))
+    any_locked = bool(locked_quarters(session))
+
+    def member(inst_id: int | None) -> Member | None:
+        inst = insts.get(inst_id) if inst_id is not None else None
+        return None if inst is None else (inst.joined, inst.left)
+
+    out = []
+    for d in rows:
+        problems: list[Problem] = []
+        known = d.staff_id in homes
+        if d.staff_id is not None and not known:
+            problems.append(error("staff_id", "所选人员不存在，请重新选择"))
+        problems += validate_rotation(
+            d,
+            from_member=member(d.from_id),
+            to_member=member(d.to_id),
+            others=spans.get(d.staff_id, []) if known else [],
+            today=today,
+            staff_home_id=homes.get(d.staff_id) if known else None,
+        )
+        if any_locked:
+            problems += _lock_problems(session, d, None)
+        if not has_errors(problems) and known and d.start is not None:
+            label = f"{insts[d.from_id].name} → {insts[d.to_id].name}"
+            spans.setdefault(d.staff_id, []).append(Span(None, d.start, d.end, d.form, label))
+        out.append(problems)
+    return out, insts
+
+
+def create_rotations(
+    session: Session, *, rows: Sequence[tuple[RotationData, str]], today: dt.date | None = None
+) -> list[Rotation]:
+    """``create_rotation`` for many (data, note) rows: every row checked by the same rules (as if
+    created in turn), then all inserted with one flush, in one transaction. Raises RuleViolation
+    with the first bad row's problems (its index as ``.row``), inserting nothing, when any row
+    has errors."""
+    today = today or dt.date.today()
+    with transaction(session), session.no_autoflush:
+        found, _insts = _check_new(session, [d for d, _note in rows], today)
+        for i, problems in enumerate(found):
+            if has_errors(problems):
+                exc = RuleViolation(problems)
+                exc.row = i
+                raise exc
+        made = []
+        for data, note in rows:
+            rotation = Rotation(note=note.strip(), quarters=[])
+            _apply(session, rotation, data, today)
+            made.append(rotation)
+        session.add_all(made)  # one flush as the transaction ends (or joins an outer one)
+    return made
 
 
 def update_rotation(
