@@ -262,7 +262,7 @@ class AgreementPlanner(Planner):
             return REJECTED, None, number
         self.seen[number] = row.number
         if old is None:
-            return NEW, lambda s: agreement_store.create_agreement(s, data=d).id, number
+            return NEW, Create(d, _create_agreement, _create_agreements, _agreement_id), number
         if agreement_store.to_data(old) == d:
             return UNCHANGED, None, number
         own = old.id
@@ -309,6 +309,18 @@ class AgreementPlanner(Planner):
                 self.problem("volumes", f"服务量“{part}”应写作“指标：数量”")
             elif m is not None:
                 d.volumes[(q, m.group(1).strip())] = float(m.group(2).replace(",", ""))
+
+
+def _create_agreement(session: Session, d: AgreementData) -> Agreement:
+    return agreement_store.create_agreement(session, data=d)
+
+
+def _create_agreements(session: Session, rows: list[AgreementData]) -> list[Agreement]:
+    return agreement_store.create_agreements(session, rows=rows)
+
+
+def _agreement_id(agreement: Agreement) -> int:
+    return agreement.id
 
 
 def _none_or_text(key: str) -> Any:
