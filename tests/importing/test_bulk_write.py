@@ -58,3 +58,28 @@ def test_a_change_after_the_dry_run_is_planned_again(tmp_path, lead_db, monkeypa
     assert report.written and (report.new, report.rejected) == (2, 0)
     with lead_db.session() as s:
         assert inst_store.count_institutions(s) == 1 + 3
+
+
+def test_the_collector_threshold_is_raised_only_while_importing(
+    tmp_path, lead_db, monkeypatch
+) -> None:  # noqa: ANN001
+    import gc
+
+    from ylt_desktop import importing
+
+    before = gc.get_threshold()
+    seen = []
+    real = apply.run_plan
+
+    def spying(*args, **kw):  # noqa: ANN002, ANN003, ANN202
+        seen.append(gc.get_threshold()[0])
+        return real(*args, **kw)
+
+    monkeypatch.setattr(apply, "run_plan", spying)
+    path = write_book(tmp_path / "a.xlsx", [INST_HEADER, village(1)])
+    import_file(lead_db, "institutions", path)
+    assert seen == [max(importing.GC_THRESHOLD, before[0])]
+    assert gc.get_threshold() == before
+    with pytest.raises(importing.ImportFileError):
+        import_file(lead_db, "institutions", write_book(tmp_path / "b.xlsx", [["无关", "表头"]]))
+    assert gc.get_threshold() == before

@@ -8,7 +8,11 @@ call these two functions.
 
 from __future__ import annotations
 
+import gc
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +125,38 @@ def detect_quarter(wb: Any, path: Path, layout: Any) -> Quarter | None:
     return None
 
 
+_GC_LOCK = threading.Lock()
+_gc_users = 0
+_gc_saved: tuple[int, ...] = ()
+GC_THRESHOLD = 10_000
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector less often while importing.
+
+    An import keeps tens of thousands of objects alive (rows, plan, records); at the default
+    threshold (700 allocations) the collector runs so often, re-scanning that growing heap, that
+    it took a sixth of a 10,000-row import. Imports make few cycles (~600 objects per 10,000
+    rows), so collecting after 10,000 allocations instead costs no memory. Restored when the
+    last import running ends.
+    """
+    global _gc_users, _gc_saved
+    with _GC_LOCK:
+        if _gc_users == 0:
+            _gc_saved = gc.get_threshold()
+            gc.set_threshold(max(GC_THRESHOLD, _gc_saved[0]), *_gc_saved[1:])
+        _gc_users += 1
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _gc_users -= 1
+            if _gc_users == 0:
+                gc.set_threshold(*_gc_saved)
+
+
+@fewer_collections()
 def import_file(
     db: Any,
     kind: str,
