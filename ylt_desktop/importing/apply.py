@@ -3,10 +3,10 @@
 Writing uses the dry run's plan (``Kept``) when no record changed since it was made (no audit
 entry since: every change of a record writes one), else plans again inside ``all_or_nothing``
 from the rows the dry run read (the file is not read twice). The store commands check the rows
-once more as they write. Planned rows are written
-in batches of ``BATCH``, in file order: a run of new records with a bulk store command
-(``plan.Create``) goes in one call, checked as a whole with a few queries and one flush; a row
-the store refuses there is written again alone to say why. Any error, exception or cancel rolls
+once more as they write. Planned rows are written in batches of ``BATCH``, in file order: a run
+of new records with a bulk store command (``plan.Create``) goes in one call, checked as a whole
+with a few queries and one flush; a row the store refuses there is written again alone to say
+why. Updates go through the single-record commands, one per row. Any error, exception or cancel rolls
 the whole transaction back, so the database is exactly as before; a backup is taken first.
 "Import valid rows only" skips rejected rows but is still that one transaction.
 """
