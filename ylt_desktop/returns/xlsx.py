@@ -8,6 +8,7 @@ an export starts, never at program start-up (PLATFORM.md).
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 import os
 from pathlib import Path
@@ -107,16 +108,29 @@ def _cell(ws: Any, value: Any, *, font: Any = None, align: Any = None, border: A
     if isinstance(value, str):
         # Never a formula: "=1+1" stays the text "=1+1" (DESIGN.md §4).
         cell.data_type = "s"
-    if font is not None:
-        cell.font = font
-    if align is not None:
-        cell.alignment = align
-    if border is not None:
-        cell.border = border
-    if fill is not None:
-        cell.fill = fill
-    if fmt is not None:
-        cell.number_format = fmt
+    if font is None and align is None and border is None and fill is None and fmt is None:
+        return cell
+    # Assigning style objects makes openpyxl hash them cell by cell (80 % of the export's
+    # time on 6,000 rows); the composed style of each combination is worked out once per
+    # workbook and copied, as openpyxl's own copy_worksheet does.
+    # The cache lives on the workbook: style ids index that workbook's own style tables.
+    cache = ws.parent.__dict__.setdefault("_ylt_styles", {})
+    key = (id(font), id(align), id(border), id(fill), fmt)
+    style = cache.get(key)
+    if style is None:
+        if font is not None:
+            cell.font = font
+        if align is not None:
+            cell.alignment = align
+        if border is not None:
+            cell.border = border
+        if fill is not None:
+            cell.fill = fill
+        if fmt is not None:
+            cell.number_format = fmt
+        cache[key] = copy.copy(cell._style)
+    else:
+        cell._style = copy.copy(style)
     return cell
 
 
