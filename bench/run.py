@@ -82,13 +82,18 @@ def bench_check_and_export(runs: int, db_path: Path, out: Path, quarter) -> None
             lambda: export_quarter(s, quarter, out, cover_fields=COVER, xlsx=False, check=False),
         )
     with db.session() as s:
+        t_both = median_of(
+            runs, lambda: export_quarter(s, quarter, out, cover_fields=COVER, check=False)
+        )
+    with db.session() as s:
         t_raw = median_of(runs, lambda: raw_openpyxl(s, quarter, out / "raw.xlsx"))
     print(f"check {quarter}: {t_check:.2f} s")
     print(
         f"Excel export: {t_xlsx:.2f} s; raw openpyxl write-only of the same cells "
         f"{t_raw:.2f} s; ratio {t_xlsx / t_raw:.2f} (target <= 1.5)"
     )
-    print(f"PDF export: {t_pdf:.2f} s; Excel + PDF {t_xlsx + t_pdf:.2f} s (target <= 5 s)")
+    print(f"PDF export: {t_pdf:.2f} s (each export includes assembling the rows)")
+    print(f"one quarter's Excel + PDF in one export: {t_both:.2f} s (target <= 5 s)")
     db.close()
 
 
@@ -153,9 +158,11 @@ def bench_filter(db_path: Path) -> None:
         page.search.setText(text[:i])  # filters synchronously, as a keystroke does
         page.proxy.rowCount()
         per_key.append(time.perf_counter() - started)
-    print(f"rotation page with {rows} rows: built in {opened:.2f} s; filter median "
-          f"{statistics.median(per_key) * 1000:.0f} ms per keystroke, worst "
-          f"{max(per_key) * 1000:.0f} ms (target <= 50 ms)")
+    print(
+        f"rotation page with {rows} rows: built in {opened:.2f} s; filter median "
+        f"{statistics.median(per_key) * 1000:.0f} ms per keystroke, worst "
+        f"{max(per_key) * 1000:.0f} ms (target <= 50 ms)"
+    )
     db.close()
 
 
