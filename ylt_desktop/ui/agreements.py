@@ -40,7 +40,12 @@ from ylt_desktop.ui.agreement_model import (
     make_rows,
 )
 from ylt_desktop.ui.agreement_termination import TerminationDialog
-from ylt_desktop.ui.page_support import data_token, record_table, selected_record
+from ylt_desktop.ui.page_support import (
+    data_token,
+    delete_after_asking,
+    record_table,
+    selected_record,
+)
 from ylt_desktop.ui.record_dialog import run_guarded
 from ylt_desktop.ui.table_model import RecordRole
 
@@ -248,18 +253,14 @@ class AgreementsPage(QWidget):
         if row is None:
             return
         a = row.agreement
-        answer = QMessageBox.question(
+        delete_after_asking(
             self,
             self.tr("删除协议"),
             self.tr("确定删除协议“%1 %2”及其服务量和附件吗？此操作不能撤销。")
             .replace("%1", a.number)
             .replace("%2", a.title),
+            lambda s: store.delete_agreement(s, agreement_id=a.id),
         )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        with self.db.session() as s:
-            if run_guarded(self, lambda: store.delete_agreement(s, agreement_id=a.id)):
-                self.refresh()
 
     def attach(self) -> None:
         row = self.selected()

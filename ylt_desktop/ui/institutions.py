@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -26,8 +25,8 @@ from ylt_desktop.domain.problems import Problem
 from ylt_desktop.store import institutions as store
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.models import Institution
-from ylt_desktop.ui.page_support import record_table, selected_record
-from ylt_desktop.ui.record_dialog import RecordDialog, run_guarded
+from ylt_desktop.ui.page_support import delete_after_asking, record_table, selected_record
+from ylt_desktop.ui.record_dialog import RecordDialog
 from ylt_desktop.ui.table_model import Column, RecordFilterProxy, RecordTableModel
 
 DATA_FIELDS = tuple(f.name for f in fields(InstitutionData) if f.name != "left")
@@ -167,13 +166,9 @@ class InstitutionsPage(QWidget):
         inst = self.selected()
         if inst is None:
             return
-        answer = QMessageBox.question(
+        delete_after_asking(
             self,
             self.tr("删除成员单位"),
             self.tr("确定删除“%1”吗？此操作不能撤销。").replace("%1", inst.name),
+            lambda s: store.delete_institution(s, institution_id=inst.id),
         )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        with self.db.session() as s:
-            if run_guarded(self, lambda: store.delete_institution(s, institution_id=inst.id)):
-                self.refresh()

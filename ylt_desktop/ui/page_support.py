@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from sqlalchemy.orm import Session
 
 from ylt_desktop.store.audit import change_token
 from ylt_desktop.store.db import Database
@@ -45,3 +46,23 @@ def selected_record(table: QTableView, proxy: RecordFilterProxy) -> Any:
     if not rows:
         return None
     return proxy.sourceModel().row_record(proxy.mapToSource(rows[0]).row())
+
+
+def delete_after_asking(
+    page: Any, title: str, question: str, command: Callable[[Session], object]
+) -> bool:
+    """Ask, then run the store's delete command in one transaction and reload the page.
+
+    A refusal (other records still point at it, a locked quarter) is shown as its message.
+    """
+    from PySide6.QtWidgets import QMessageBox
+
+    from ylt_desktop.ui.record_dialog import run_guarded
+
+    if QMessageBox.question(page, title, question) != QMessageBox.StandardButton.Yes:
+        return False
+    with page.db.session() as s:
+        if not run_guarded(page, lambda: command(s)):
+            return False
+    page.refresh()
+    return True

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -25,9 +24,13 @@ from ylt_desktop.store import institutions as institution_store
 from ylt_desktop.store import rotations as store
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.models import Rotation
-from ylt_desktop.ui.page_support import data_token, record_table, selected_record
+from ylt_desktop.ui.page_support import (
+    data_token,
+    delete_after_asking,
+    record_table,
+    selected_record,
+)
 from ylt_desktop.ui.predicate_proxy import PredicateFilterProxy
-from ylt_desktop.ui.record_dialog import run_guarded
 from ylt_desktop.ui.rotation_dialog import RotationDialog
 from ylt_desktop.ui.table_model import Column, RecordTableModel
 
@@ -247,9 +250,9 @@ class RotationsPage(QWidget):
             .replace("%2", rotation.from_inst.name)
             .replace("%3", rotation.to_inst.name)
         )
-        answer = QMessageBox.question(self, self.tr("删除人员流动"), text)
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        with self.db.session() as s:
-            if run_guarded(self, lambda: store.delete_rotation(s, rotation_id=rotation.id)):
-                self.refresh()
+        delete_after_asking(
+            self,
+            self.tr("删除人员流动"),
+            text,
+            lambda s: store.delete_rotation(s, rotation_id=rotation.id),
+        )

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -31,8 +30,13 @@ from ylt_desktop.store import rotations as rotation_store
 from ylt_desktop.store import staff as store
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.models import Rotation, Staff
-from ylt_desktop.ui.page_support import data_token, record_table, selected_record
-from ylt_desktop.ui.record_dialog import RecordDialog, run_guarded
+from ylt_desktop.ui.page_support import (
+    data_token,
+    delete_after_asking,
+    record_table,
+    selected_record,
+)
+from ylt_desktop.ui.record_dialog import RecordDialog
 from ylt_desktop.ui.table_model import Column, RecordFilterProxy, RecordTableModel
 
 DATA_FIELDS = (
@@ -300,13 +304,9 @@ class StaffPage(QWidget):
         person = self.selected()
         if person is None:
             return
-        answer = QMessageBox.question(
+        delete_after_asking(
             self,
             self.tr("删除人员"),
             self.tr("确定删除“%1”吗？此操作不能撤销。").replace("%1", person.name),
+            lambda s: store.delete_staff(s, staff_id=person.id),
         )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        with self.db.session() as s:
-            if run_guarded(self, lambda: store.delete_staff(s, staff_id=person.id)):
-                self.refresh()
