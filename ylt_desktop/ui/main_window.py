@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
@@ -17,15 +18,19 @@ from PySide6.QtWidgets import (
 
 from ylt_desktop.store import institutions as store
 from ylt_desktop.store.db import Database
-from ylt_desktop.ui.agreements import AgreementsPage
-from ylt_desktop.ui.audit import AuditPage
 from ylt_desktop.ui.backup import add_backup_actions
 from ylt_desktop.ui.institutions import InstitutionsPage
-from ylt_desktop.ui.returns_page import ReturnsPage
-from ylt_desktop.ui.rotations import RotationsPage
-from ylt_desktop.ui.staff import StaffPage
 
 PageFactory = Callable[[Database, QWidget], QWidget]
+
+
+def _later(module: str, name: str) -> PageFactory:
+    """A page whose module is imported when the page is first shown, not at start-up."""
+
+    def make(db: Database, parent: QWidget) -> QWidget:
+        return getattr(importlib.import_module(module), name)(db, parent)
+
+    return make
 
 
 def pages() -> list[tuple[str, PageFactory]]:
@@ -35,11 +40,20 @@ def pages() -> list[tuple[str, PageFactory]]:
     """
     return [
         (QT_TRANSLATE_NOOP("MainWindow", "成员单位"), InstitutionsPage),
-        (QT_TRANSLATE_NOOP("MainWindow", "人员"), StaffPage),
-        (QT_TRANSLATE_NOOP("MainWindow", "人员流动"), RotationsPage),
-        (QT_TRANSLATE_NOOP("MainWindow", "资源共享协议"), AgreementsPage),
-        (QT_TRANSLATE_NOOP("MainWindow", "季度报表"), ReturnsPage),
-        (QT_TRANSLATE_NOOP("MainWindow", "操作日志"), AuditPage),
+        (QT_TRANSLATE_NOOP("MainWindow", "人员"), _later("ylt_desktop.ui.staff", "StaffPage")),
+        (
+            QT_TRANSLATE_NOOP("MainWindow", "人员流动"),
+            _later("ylt_desktop.ui.rotations", "RotationsPage"),
+        ),
+        (
+            QT_TRANSLATE_NOOP("MainWindow", "资源共享协议"),
+            _later("ylt_desktop.ui.agreements", "AgreementsPage"),
+        ),
+        (
+            QT_TRANSLATE_NOOP("MainWindow", "季度报表"),
+            _later("ylt_desktop.ui.returns_page", "ReturnsPage"),
+        ),
+        (QT_TRANSLATE_NOOP("MainWindow", "操作日志"), _later("ylt_desktop.ui.audit", "AuditPage")),
     ]
 
 
