@@ -55,32 +55,66 @@ def main(argv: list[str] | None = None) -> int:
     from ylt_desktop.logs import setup_logging
 
     setup_logging()
-    from PySide6.QtWidgets import QApplication, QDialog
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
 
-    from ylt_desktop.store.db import open_database
-    from ylt_desktop.ui.errors import install_excepthook, show_error
+    from ylt_desktop.ui.errors import install_excepthook
     from ylt_desktop.ui.fonts import install_font
+    from ylt_desktop.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("YLT Desktop")
     install_font(app)
     install_translator(app, args.lang)
     install_excepthook()
+    # The window paints first; the database (SQLAlchemy, checks, migration, first run) opens
+    # right after, from the event loop, so the clerk sees the program at once.
+    window = MainWindow()
+    window.show_opening()
+    window.show()
+    if args.quit_after_paint:
+        QTimer.singleShot(0, lambda: (window.repaint(), print("painted", flush=True)))
+    QTimer.singleShot(0, lambda: _open_into(app, window, args))
+    return app.exec()
+
+
+def _open_into(app, window, args: argparse.Namespace) -> None:  # noqa: ANN001
+    """Open the database into the painted window, or leave with an exit code."""
+    db = _open(window, args)
+    if db is None:
+        app.exit(2)
+        return
+    if not _ensure_consortium(window, db, args):
+        app.exit(0)
+        return
+    window.attach(db)
+    if args.quit_after_paint:
+        print("ready", flush=True)
+        app.quit()
+
+
+def _open(window, args: argparse.Namespace):  # noqa: ANN001, ANN202
     from ylt_desktop.store.backup import DamagedDatabase
+    from ylt_desktop.store.db import open_database
+    from ylt_desktop.ui.errors import show_error
 
     try:  # checks the file first; the first start of a day also backs it up
-        db = open_database(db_path_for(args), daily=True)
+        return open_database(db_path_for(args), daily=True)
     except DamagedDatabase as exc:  # never written to; the newest good backup is offered
         log.error("damaged database: %s", exc)
         from ylt_desktop.ui.backup import offer_good_backup
 
-        db = offer_good_backup(None, exc)
-        if db is None:
-            return 2
+        return offer_good_backup(window, exc)
     except Exception as exc:  # an unreadable file: say so, never write to it
         log.exception("cannot open database")
-        show_error(None, exc)
-        return 2
+        show_error(window, exc)
+        return None
+
+
+def _ensure_consortium(window, db, args: argparse.Namespace) -> bool:  # noqa: ANN001
+    """The demo on an empty demo database, the first-run dialog on an empty one."""
+    from PySide6.QtWidgets import QDialog
+
     from ylt_desktop.store.institutions import get_consortium
 
     with db.session() as s:
@@ -92,17 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     elif empty:
         from ylt_desktop.ui.first_run import FirstRunDialog
 
-        if FirstRunDialog(db).exec() != QDialog.DialogCode.Accepted:
-            return 0
-    from ylt_desktop.ui.main_window import MainWindow
-
-    window = MainWindow(db)
-    window.show()
-    if args.quit_after_paint:
-        from PySide6.QtCore import QTimer
-
-        QTimer.singleShot(0, lambda: (window.repaint(), print("painted", flush=True), app.quit()))
-    return app.exec()
+        return FirstRunDialog(db, window).exec() == QDialog.DialogCode.Accepted
+    return True
 
 
 if __name__ == "__main__":

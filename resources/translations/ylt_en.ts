@@ -983,6 +983,10 @@ The database was not changed.</translation>
         <translation>Consortium member returns</translation>
     </message>
     <message>
+        <source>正在打开数据库…</source>
+        <translation>Opening the database…</translation>
+    </message>
+    <message>
         <source>退出</source>
         <translation>Quit</translation>
     </message>

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QAction, QKeySequence
@@ -16,12 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ylt_desktop.store import institutions as store
-from ylt_desktop.store.db import Database
-from ylt_desktop.ui.backup import add_backup_actions
-from ylt_desktop.ui.institutions import InstitutionsPage
+if TYPE_CHECKING:
+    from ylt_desktop.store.db import Database
 
-PageFactory = Callable[[Database, QWidget], QWidget]
+# Nothing here imports the store at module level: the window can paint before SQLAlchemy
+# (~0.3 s) is imported, and the database opens right after (app.py).
+
+PageFactory = Callable[..., QWidget]  # (db, parent) -> page
 
 
 def _later(module: str, name: str) -> PageFactory:
@@ -39,7 +41,10 @@ def pages() -> list[tuple[str, PageFactory]]:
     Titles are keys (``MainWindow.page``); the list shows them translated.
     """
     return [
-        (QT_TRANSLATE_NOOP("MainWindow", "成员单位"), InstitutionsPage),
+        (
+            QT_TRANSLATE_NOOP("MainWindow", "成员单位"),
+            _later("ylt_desktop.ui.institutions", "InstitutionsPage"),
+        ),
         (QT_TRANSLATE_NOOP("MainWindow", "人员"), _later("ylt_desktop.ui.staff", "StaffPage")),
         (
             QT_TRANSLATE_NOOP("MainWindow", "人员流动"),
@@ -80,13 +85,12 @@ JUMPS = {"institution": _institution_jump, "rotation": _rotation_jump, "agreemen
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database) -> None:
+    """Built without a database it paints at once; ``attach(db)`` then fills it."""
+
+    def __init__(self, db: Database | None = None) -> None:
         super().__init__()
-        self.db = db
-        with db.session() as s:
-            consortium = store.get_consortium(s)
-        name = consortium.name if consortium else ""
-        self.setWindowTitle(self.tr("医联体成员数据填报") + (f" — {name}" if name else ""))
+        self.db: Database | None = None
+        self.setWindowTitle(self.tr("医联体成员数据填报"))
         self.nav = QListWidget()
         self.nav.setFixedWidth(150)
         self.stack = QStackedWidget()
@@ -97,7 +101,6 @@ class MainWindow(QMainWindow):
             self.nav.addItem(QCoreApplication.translate("MainWindow", title))
             self.stack.addWidget(QWidget())
         self.nav.currentRowChanged.connect(self.show_page)
-        self.nav.setCurrentRow(0)
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.addWidget(self.nav)
@@ -107,8 +110,28 @@ class MainWindow(QMainWindow):
         self.count_label = QLabel()
         self.statusBar().addWidget(self.path_label, 1)
         self.statusBar().addPermanentWidget(self.count_label)
-        self._add_actions()
         self.resize(1200, 760)
+        if db is not None:
+            self.attach(db)
+
+    def show_opening(self) -> None:
+        self.statusBar().showMessage(self.tr("正在打开数据库…"))
+
+    def attach(self, db: Database) -> None:
+        """Show ``db``: title, menus, the first page and the status bar."""
+        from ylt_desktop.store import institutions as store
+
+        self.db = db
+        self.statusBar().clearMessage()
+        with db.session() as s:
+            consortium = store.get_consortium(s)
+        name = consortium.name if consortium else ""
+        self.setWindowTitle(self.tr("医联体成员数据填报") + (f" — {name}" if name else ""))
+        self._add_actions()
+        if self.nav.currentRow() == 0:
+            self.show_page(0)
+        else:
+            self.nav.setCurrentRow(0)
         self.update_status()
 
     def page(self, title: str) -> QWidget:
@@ -138,12 +161,14 @@ class MainWindow(QMainWindow):
             page.refresh()
 
     def show_page(self, row: int) -> None:
-        if row < 0:
+        if row < 0 or self.db is None:
             return
         self.page(self._factories[row][0])
         self.stack.setCurrentIndex(row)
 
     def _add_actions(self) -> None:
+        from ylt_desktop.ui.backup import add_backup_actions
+
         quit_action = QAction(self.tr("退出"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -162,6 +187,8 @@ class MainWindow(QMainWindow):
         dialog.exec()
 
     def update_status(self) -> None:
+        from ylt_desktop.store import institutions as store
+
         with self.db.session() as s:
             count = store.count_institutions(s)
         self.path_label.setText(self.tr("数据库：") + str(self.db.path))
