@@ -48,14 +48,18 @@ def _paint_window(db) -> None:  # noqa: ANN001
     from PySide6.QtWidgets import QApplication
 
     from ylt_desktop.ui.fonts import install_font
-    from ylt_desktop.ui.main_window import MainWindow
+    from ylt_desktop.ui.main_window import MainWindow, pages
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     if install_font(app) is None:
         raise AssertionError("the bundled Chinese font did not load")
     window = MainWindow(db)
     window.show()
-    app.processEvents()
+    for row, (title, _make) in enumerate(pages()):  # every page builds: nothing left unbundled
+        window.nav.setCurrentRow(row)
+        app.processEvents()
+        if window.stack.currentWidget() is not window.page(title):
+            raise AssertionError(f"page {title} did not open")
     if window.grab().isNull():
         raise AssertionError("the main window did not paint")
     window.close()
