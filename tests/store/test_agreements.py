@@ -14,8 +14,8 @@ from ylt_desktop.domain.codes import make_uscc
 from ylt_desktop.domain.institution import InstitutionData
 from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.domain.problems import RuleViolation
+from ylt_desktop.store import agreement_terms, institutions
 from ylt_desktop.store import agreements as store
-from ylt_desktop.store import institutions
 from ylt_desktop.store.models import Agreement, AgreementRecipient, AgreementVolume
 
 D = dt.date
@@ -160,20 +160,24 @@ def test_terminate_and_cancel(db, ids) -> None:  # noqa: ANN001
     with db.session() as s:
         a_id = store.create_agreement(s, data=imaging(ids)).id
         with pytest.raises(RuleViolation) as err:
-            store.terminate_agreement(s, agreement_id=a_id, on=D(2026, 7, 1), reason=" ")
+            agreement_terms.terminate_agreement(s, agreement_id=a_id, on=D(2026, 7, 1), reason=" ")
         assert error_fields(err) == ["termination_reason"]
         # Q2 already has volumes, so it cannot end before Q2 begins.
         with pytest.raises(RuleViolation) as err:
-            store.terminate_agreement(s, agreement_id=a_id, on=D(2026, 4, 1), reason="撤销")
+            agreement_terms.terminate_agreement(
+                s, agreement_id=a_id, on=D(2026, 4, 1), reason="撤销"
+            )
         assert error_fields(err) == ["terminated_on"]
         assert "2026年第2季度" in err.value.problems[0].message
-        store.terminate_agreement(s, agreement_id=a_id, on=D(2026, 7, 1), reason="设备报废")
+        agreement_terms.terminate_agreement(
+            s, agreement_id=a_id, on=D(2026, 7, 1), reason="设备报废"
+        )
     with db.session() as s:
         a = s.get(Agreement, a_id)
         assert (a.terminated_on, a.termination_reason) == (D(2026, 7, 1), "设备报废")
         assert store.status_of(a, D(2026, 7, 1)) == "终止"
         assert store.status_of(a, D(2026, 6, 30)) == "生效"
-        store.cancel_termination(s, agreement_id=a_id)
+        agreement_terms.cancel_termination(s, agreement_id=a_id)
     with db.session() as s:
         assert store.status_of(s.get(Agreement, a_id), D(2026, 7, 1)) == "生效"
 
@@ -292,11 +296,13 @@ def test_submitted_quarter_is_locked(db, ids) -> None:  # noqa: ANN001
         with pytest.raises(RuleViolation):
             store.delete_agreement(s, agreement_id=a_id)
         with pytest.raises(RuleViolation) as err:
-            store.terminate_agreement(s, agreement_id=a_id, on=D(2026, 6, 1), reason="撤销")
+            agreement_terms.terminate_agreement(
+                s, agreement_id=a_id, on=D(2026, 6, 1), reason="撤销"
+            )
         assert set(error_fields(err)) == {"terminated_on"}
         assert "2026年第2季度已报送并锁定" in str(err.value)
         # Ending it after the locked quarter leaves that quarter's return as it was.
-        store.terminate_agreement(s, agreement_id=a_id, on=D(2026, 9, 1), reason="撤销")
+        agreement_terms.terminate_agreement(s, agreement_id=a_id, on=D(2026, 9, 1), reason="撤销")
         with pytest.raises(RuleViolation) as err:
             store.create_agreement(s, data=imaging(ids, number="NEW", volumes={}))
         assert "2026年第2季度已报送并锁定" in str(err.value)

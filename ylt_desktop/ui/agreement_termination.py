@@ -7,7 +7,7 @@ import datetime as dt
 from PySide6.QtWidgets import QDateEdit, QLabel, QWidget
 
 from ylt_desktop.domain.problems import Problem
-from ylt_desktop.store import agreements as store
+from ylt_desktop.store import agreement_terms
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.models import Agreement
 from ylt_desktop.ui.record_dialog import RecordDialog
@@ -44,7 +44,7 @@ class TerminationDialog(RecordDialog):
     def problems(self) -> list[Problem]:
         v = self.binder.values()
         with self.db.session() as s:
-            return store.check_termination(
+            return agreement_terms.check_termination(
                 s,
                 agreement_id=self.agreement_id,
                 on=v["terminated_on"],
@@ -54,7 +54,7 @@ class TerminationDialog(RecordDialog):
     def commit(self) -> None:
         v = self.binder.values()
         with self.db.session() as s:
-            store.terminate_agreement(
+            agreement_terms.terminate_agreement(
                 s,
                 agreement_id=self.agreement_id,
                 on=v["terminated_on"],

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 
 from ylt_desktop.domain import lists
 from ylt_desktop.domain.periods import Quarter
+from ylt_desktop.store import agreement_terms, attachments
 from ylt_desktop.store import agreements as store
-from ylt_desktop.store import attachments
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.models import Agreement
 from ylt_desktop.ui.agreement_dialog import AgreementDialog
@@ -245,7 +245,9 @@ class AgreementsPage(QWidget):
         )
         if answer == QMessageBox.StandardButton.Yes:
             with self.db.session() as s:
-                if run_guarded(self, lambda: store.cancel_termination(s, agreement_id=a.id)):
+                if run_guarded(
+                    self, lambda: agreement_terms.cancel_termination(s, agreement_id=a.id)
+                ):
                     self.refresh()
 
     def delete(self) -> None:
