@@ -1,8 +1,9 @@
 """The quarterly return as a PDF: cover, 表1–表5, 填报说明, signature block with a seal square.
 
 reportlab platypus on A4 landscape with the shipped WenQuanYi Micro Hei embedded as a subset
-(never the unembedded CID fonts, PLATFORM.md). Long tables are cut into tables of
-``CHUNK_ROWS`` rows, each repeating the header. The footer ``第 X 页 共 Y 页`` needs the page
+(never the unembedded CID fonts, PLATFORM.md). The tables are drawn on the canvas by
+``pdf_table`` (platypus tables took most of the time) in flowables of ``CHUNK_ROWS`` rows, each
+under the header, which is repeated on every page; progress is reported per chunk. The footer ``第 X 页 共 Y 页`` needs the page
 count, so the canvas keeps every page and draws the footers when the document is saved.
 reportlab is imported when an export starts, never at program start-up.
 """
@@ -15,7 +16,6 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from ylt_desktop.paths import font_path
-from ylt_desktop.returns.layout import display_text
 from ylt_desktop.returns.model import (
     COVER_LABELS,
     SIGNATURE_FIELDS,
@@ -25,16 +25,21 @@ from ylt_desktop.returns.model import (
     Table,
     check_cancel,
 )
+from ylt_desktop.returns.pdf_table import (
+    FONT,
+    FONT_SIZE,
+    HEADER_GREY,
+    TableLayout,
+    fit_widths,
+    rows_flowable,
+)
 
-FONT = "WQYMicroHei"
+__all__ = ["CHUNK_ROWS", "FONT", "fit_widths", "register_font", "write_pdf"]
+
 CHUNK_ROWS = 500
-FONT_SIZE = 8
-ONE_LINE = FONT_SIZE * 1.2 + 4  # reportlab's leading for plain strings, plus the paddings
 MM = 72 / 25.4
 MARGIN = 12 * MM
 FOOTER_Y = 8 * MM
-HEADER_GREY = (0.85, 0.85, 0.85)
-TOTAL_GREY = (0.93, 0.93, 0.93)
 
 
 def register_font() -> str:
@@ -202,120 +207,23 @@ def _grid_style(rows: int) -> list:
 
 
 def _table_flowables(table: Table, width: float, st: _Styles) -> list:
-    """The table in chunks of ``CHUNK_ROWS`` rows, each with the header (repeated per page)."""
-    from reportlab.platypus import Table as PdfTable
-
-    widths = fit_widths(table, width)
-    height = table.header_height
-    header: list[list[Any]] = [[""] * len(widths) for _ in range(height)]
-    spans = []
-    for h in table.header:
-        header[h.row][h.col] = _paragraph(h.text, st.head)
-        if h.rowspan > 1 or h.colspan > 1:
-            spans.append(("SPAN", (h.col, h.row), (h.col + h.colspan - 1, h.row + h.rowspan - 1)))
-    numeric = [c for c, col in enumerate(table.columns) if col.kind in ("int", "float", "date")]
-    rows = [_cells(r, widths, st) for r in table.rows]
-    chunks = [rows[i : i + CHUNK_ROWS] for i in range(0, len(rows), CHUNK_ROWS)] or [[]]
+    """The table in chunks of ``CHUNK_ROWS`` rows, each under the header (repeated per page)."""
+    layout = TableLayout(table, width)
+    count = len(layout.rows)
     flowables = []
-    for n, chunk in enumerate(chunks):
-        data = header + chunk
-        last = n == len(chunks) - 1 and table.total_row is not None
-        if last:
-            data = data + [_cells(table.total_row, widths, st)]
-        # Rows of plain one-line strings get a fixed height, so reportlab measures only the
-        # header and rows with wrapping paragraphs (measuring every row cost ~2 s of 7).
-        heights = [None] * height + [
-            ONE_LINE if all(isinstance(c, str) for c in r) else None for r in data[height:]
-        ]
-        pdf_table = PdfTable(data, colWidths=widths, rowHeights=heights, repeatRows=height)
-        style = (
-            _grid_style(len(data)) + spans + [("BACKGROUND", (0, 0), (-1, height - 1), HEADER_GREY)]
-        )
-        style += [("ALIGN", (c, height), (c, -1), "RIGHT") for c in numeric]
-        if last:
-            style.append(("BACKGROUND", (0, -1), (-1, -1), TOTAL_GREY))
-        pdf_table.setStyle(style)
-        flowables += [pdf_table, _mark(len(chunk) + last)]
+    for start in range(0, max(count, 1), CHUNK_ROWS):
+        end = min(start + CHUNK_ROWS, count)
+        last = end == count and layout.has_total
+        flowables += [rows_flowable(layout, start, end, last), _mark(end - start)]
     if not table.rows:
         flowables.append(_paragraph("（本季度无数据）", st.cell))
     return flowables
-
-
-def _is_wide(text: str) -> bool:
-    return any(ord(ch) > 0x2E7F for ch in text)
-
-
-def fit_widths(table: Table, avail: float) -> list[float]:
-    """Column widths in points that fill ``avail``.
-
-    Each column asks for its longest cell on one line (at least half its header, which may
-    wrap). Chinese text columns may wrap, so when the page is too narrow only they give way;
-    codes, numbers and dates keep their natural width so they never break mid-number.
-    """
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    def w(text: str) -> float:
-        return stringWidth(text, FONT, FONT_SIZE) + 5
-
-    rows = table.rows + ([table.total_row] if table.total_row else [])
-    want, flexible, floor = [], [], []
-    for i, col in enumerate(table.columns):
-        texts = [display_text(r[i]) for r in rows]
-        # Short headers stay on one line; longer ones may take two.
-        head = w(col.header) if len(col.header) <= 4 else w(col.header) / 2 + 3
-        natural = max([w(t) for t in texts] + [head])
-        wraps = col.kind == "text" and any(_is_wide(t) for t in texts)
-        want.append(min(natural, avail / 3) if wraps else natural)
-        flexible.append(wraps)
-        # Short values (状态, a person's name) never wrap; long ones may, down to 4 characters.
-        floor.append(
-            max(head if len(col.header) < 6 else w(col.header) / 3, min(natural, w("中文中文")))
-        )
-    spare = avail - sum(want)
-    if spare >= 0:
-        return [x + spare * x / sum(want) for x in want]
-    fitted = _shrink_flexible(want, flexible, floor, avail)
-    if fitted is not None:
-        return fitted
-    # Even the rigid columns are too wide: shrink everything (cells wrap as paragraphs).
-    return [x * avail / sum(want) for x in want]
-
-
-def _shrink_flexible(
-    want: list[float], flexible: list[bool], floor: list[float], avail: float
-) -> list[float] | None:
-    """Scale the flexible columns down to fit, none below its floor; None when impossible."""
-    fixed = {i: x for i, x in enumerate(want) if not flexible[i]}
-    while True:
-        free = [i for i in range(len(want)) if i not in fixed]
-        room = avail - sum(fixed.values())
-        if not free or room <= 0:
-            return None
-        scale = room / sum(want[i] for i in free)
-        low = {i: floor[i] for i in free if want[i] * scale < floor[i]}
-        if not low:
-            return [fixed[i] if i in fixed else want[i] * scale for i in range(len(want))]
-        fixed.update(low)
 
 
 def _paragraph(text: str, style: Any) -> Any:
     from reportlab.platypus import Paragraph
 
     return Paragraph(escape(text), style)
-
-
-def _cells(row: list[Any], widths: list[float], st: _Styles) -> list:
-    """Plain strings where they fit on one line (fast); wrapping paragraphs where they do not."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    cells: list[Any] = []
-    for value, width in zip(row, widths, strict=True):
-        text = display_text(value)
-        if text and stringWidth(text, FONT, FONT_SIZE) > width - 4:
-            cells.append(_paragraph(text, st.cell))
-        else:
-            cells.append(text)
-    return cells
 
 
 class _SealBox:

@@ -1,0 +1,335 @@
+"""One table of the return drawn straight on the canvas: a platypus flowable that splits by row.
+
+platypus ``Table`` measured and styled every cell of every row, which cost most of the PDF
+time (PLATFORM.md: a canvas pass is several times faster). Here each text is measured once
+(widths cached per text), row heights are summed ahead, and a page is drawn as one text
+object, one grey fill per shaded band and one stroked path for the grid. The look copies what
+the platypus tables drew: 2 pt paddings, 0.5 pt black grid, text centred vertically, numbers
+right-aligned, headers centred and wrapped, long Chinese text wrapped inside its cell.
+"""
+
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ylt_desktop.returns.layout import display_text
+from ylt_desktop.returns.model import Table
+
+FONT = "WQYMicroHei"
+FONT_SIZE = 8
+PAD = 2
+STRING_LEADING = FONT_SIZE * 1.2  # a one-line cell, as platypus sized plain strings
+PARA_LEADING = FONT_SIZE * 1.3  # wrapped cells and headers, as the paragraphs had
+ONE_LINE = STRING_LEADING + 2 * PAD
+GRID_WIDTH = 0.5
+HEADER_GREY = (0.85, 0.85, 0.85)
+TOTAL_GREY = (0.93, 0.93, 0.93)
+NUMERIC = ("int", "float", "date")
+# A line never starts with closing punctuation nor ends with opening punctuation.
+CLOSING = set("，。、；：！？）》」』】〕,.;:!?)]}%")
+OPENING = set("（《「『【〔([{")
+
+Measure = Callable[[str], float]
+
+
+def measurer() -> Measure:
+    """``stringWidth`` in the table font, cached per text (returns repeat many texts)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    cache: dict[str, float] = {}
+
+    def measure(text: str) -> float:
+        w = cache.get(text)
+        if w is None:
+            w = cache[text] = stringWidth(text, FONT, FONT_SIZE)
+        return w
+
+    return measure
+
+
+def _is_wide_char(ch: str) -> bool:
+    return ord(ch) > 0x2E7F or unicodedata.east_asian_width(ch) in "WF"
+
+
+def _tokens(text: str) -> list[str]:
+    """Break opportunities: every CJK character, ASCII runs at spaces (spaces kept alone)."""
+    tokens: list[str] = []
+    run = ""
+    for ch in text:
+        if ch == " " or _is_wide_char(ch):
+            if run:
+                tokens.append(run)
+                run = ""
+            tokens.append(ch)
+        else:
+            run += ch
+    if run:
+        tokens.append(run)
+    glued: list[str] = []
+    for tok in tokens:
+        if glued and (tok[0] in CLOSING or glued[-1][-1] in OPENING) and tok != " ":
+            glued[-1] += tok
+        else:
+            glued.append(tok)
+    return glued
+
+
+def break_lines(text: str, width: float, measure: Measure) -> list[str]:
+    """``text`` in lines no wider than ``width`` (a lone token wider than that is cut)."""
+    lines: list[str] = []
+    line, used = "", 0.0
+    for tok in _tokens(text):
+        w = measure(tok)
+        if used + w <= width or not line.strip():
+            if w > width and not line.strip():  # one long word: cut by character
+                for ch in tok:
+                    cw = measure(ch)
+                    if used + cw > width and line:
+                        lines.append(line)
+                        line, used = "", 0.0
+                    line += ch
+                    used += cw
+                continue
+            if tok == " " and not line:
+                continue
+            line += tok
+            used += w
+            continue
+        lines.append(line.rstrip())
+        line, used = ("", 0.0) if tok == " " else (tok, w)
+    if line.strip() or not lines:
+        lines.append(line.rstrip())
+    return lines
+
+
+def fit_widths(table: Table, avail: float, texts: list[list[str]] | None = None) -> list[float]:
+    """Column widths in points that fill ``avail``.
+
+    Each column asks for its longest cell on one line (at least half its header, which may
+    wrap). Chinese text columns may wrap, so when the page is too narrow only they give way;
+    codes, numbers and dates keep their natural width so they never break mid-number.
+    """
+    measure = measurer()
+    if texts is None:
+        texts = _texts(table)
+
+    def w(text: str) -> float:
+        return measure(text) + 5
+
+    want, flexible, floor = [], [], []
+    for i, col in enumerate(table.columns):
+        column = {row[i] for row in texts}
+        # Short headers stay on one line; longer ones may take two.
+        head = w(col.header) if len(col.header) <= 4 else w(col.header) / 2 + 3
+        natural = max([w(t) for t in column] + [head])
+        wraps = col.kind == "text" and any(_is_wide(t) for t in column)
+        want.append(min(natural, avail / 3) if wraps else natural)
+        flexible.append(wraps)
+        # Short values (状态, a person's name) never wrap; long ones may, down to 4 characters.
+        floor.append(
+            max(head if len(col.header) < 6 else w(col.header) / 3, min(natural, w("中文中文")))
+        )
+    spare = avail - sum(want)
+    if spare >= 0:
+        return [x + spare * x / sum(want) for x in want]
+    fitted = _shrink_flexible(want, flexible, floor, avail)
+    if fitted is not None:
+        return fitted
+    # Even the rigid columns are too wide: shrink everything (cells wrap).
+    return [x * avail / sum(want) for x in want]
+
+
+def _is_wide(text: str) -> bool:
+    return any(ord(ch) > 0x2E7F for ch in text)
+
+
+def _texts(table: Table) -> list[list[str]]:
+    rows = table.rows + ([table.total_row] if table.total_row else [])
+    return [[display_text(v) for v in row] for row in rows]
+
+
+def _shrink_flexible(
+    want: list[float], flexible: list[bool], floor: list[float], avail: float
+) -> list[float] | None:
+    """Scale the flexible columns down to fit, none below its floor; None when impossible."""
+    fixed = {i: x for i, x in enumerate(want) if not flexible[i]}
+    while True:
+        free = [i for i in range(len(want)) if i not in fixed]
+        room = avail - sum(fixed.values())
+        if not free or room <= 0:
+            return None
+        scale = room / sum(want[i] for i in free)
+        low = {i: floor[i] for i in free if want[i] * scale < floor[i]}
+        if not low:
+            return [fixed[i] if i in fixed else want[i] * scale for i in range(len(want))]
+        fixed.update(low)
+
+
+# A drawn row: its height and its texts as (x, y above the row's bottom, text).
+Row = tuple[float, list[tuple[float, float, str]]]
+
+
+class TableLayout:
+    """Column positions, the header block and every row of one table, measured once."""
+
+    def __init__(self, table: Table, avail: float) -> None:
+        self.measure = measurer()
+        texts = _texts(table)
+        self.widths = fit_widths(table, avail, texts)
+        self.width = sum(self.widths)
+        self.x = [0.0]
+        for w in self.widths:
+            self.x.append(self.x[-1] + w)
+        self.numeric = [col.kind in NUMERIC for col in table.columns]
+        self._header(table)
+        self.rows = [self.row(t) for t in texts]
+        self.has_total = table.total_row is not None
+
+    def _header(self, table: Table) -> None:
+        """Header cells as (x0, x1, first row, last row, lines); row heights as platypus did."""
+        height = table.header_height
+        rows = [0.0] * height
+        spans: list[tuple[int, int, float]] = []
+        self.head_cells = []
+        for h in table.header:
+            x0, x1 = self.x[h.col], self.x[h.col + h.colspan]
+            lines = break_lines(h.text, x1 - x0 - 2 * PAD, self.measure)
+            need = len(lines) * PARA_LEADING + 2 * PAD
+            last = h.row + h.rowspan - 1
+            if last == h.row:
+                rows[h.row] = max(rows[h.row], need)
+            else:
+                spans.append((h.row, last, need))
+            self.head_cells.append((x0, x1, h.row, last, lines))
+        for first, last, need in sorted(spans, key=lambda s: -s[2]):
+            short = need - sum(rows[first : last + 1])
+            if short > 0:
+                for r in range(first, last + 1):
+                    rows[r] += short / (last - first + 1)
+        self.head_rows = rows
+        self.head_height = sum(rows)
+
+    def row(self, texts: Sequence[str]) -> Row:
+        measure, x, numeric = self.measure, self.x, self.numeric
+        wrapped: list[tuple[int, list[str]]] = []
+        flat: list[tuple[float, str]] = []
+        for c, text in enumerate(texts):
+            if not text:
+                continue
+            w = measure(text)
+            room = x[c + 1] - x[c] - 2 * PAD
+            if w > room:
+                wrapped.append((c, break_lines(text, room, measure)))
+            elif numeric[c]:
+                flat.append((x[c + 1] - PAD - w, text))
+            else:
+                flat.append((x[c] + PAD, text))
+        if not wrapped:
+            dy = (ONE_LINE + STRING_LEADING) / 2 - FONT_SIZE
+            return ONE_LINE, [(cx, dy, t) for cx, t in flat]
+        height = max(ONE_LINE, *(len(ls) * PARA_LEADING + 2 * PAD for _, ls in wrapped))
+        dy = (height + STRING_LEADING) / 2 - FONT_SIZE
+        items = [(cx, dy, t) for cx, t in flat]
+        for c, lines in wrapped:
+            y = (height + len(lines) * PARA_LEADING) / 2 - FONT_SIZE
+            for line in lines:
+                lx = x[c + 1] - PAD - measure(line) if numeric[c] else x[c] + PAD
+                items.append((lx, y, line))
+                y -= PARA_LEADING
+        return height, items
+
+
+_CLASS: list[type] = []
+
+
+def rows_flowable(layout: TableLayout, start: int, end: int, total_last: bool) -> Any:
+    """A flowable of rows ``start:end`` of ``layout`` (``total_last``: the last is the total)."""
+    if not _CLASS:
+        _CLASS.append(_flowable_class())
+    return _CLASS[0](layout, start, end, total_last)
+
+
+def _flowable_class() -> type:
+    from reportlab.platypus import Flowable
+
+    class RowsFlowable(Flowable):
+        """Rows ``start:end`` of a table under its header; splits at row boundaries."""
+
+        def __init__(self, layout: TableLayout, start: int, end: int, total_last: bool) -> None:
+            super().__init__()
+            self.hAlign = "CENTER"  # as platypus tables: wider than the frame less its paddings
+            self.layout, self.start, self.end, self.total_last = layout, start, end, total_last
+            tops = [0.0]
+            for h, _ in layout.rows[start:end]:
+                tops.append(tops[-1] + h)
+            self.tops = tops  # tops[i]: height of the first i rows
+
+        def wrap(self, *_: Any) -> tuple[float, float]:
+            self.width = self.layout.width
+            self.height = self.layout.head_height + self.tops[-1]
+            return self.width, self.height
+
+        def split(self, _aw: float, ah: float) -> list[Any]:
+            room = ah - self.layout.head_height + 1e-6
+            n = bisect.bisect_right(self.tops, room) - 1
+            if n <= 0 or n >= self.end - self.start:
+                return [] if n <= 0 else [self]
+            cut = self.start + n
+            return [
+                type(self)(self.layout, self.start, cut, False),
+                type(self)(self.layout, cut, self.end, self.total_last),
+            ]
+
+        def draw(self) -> None:
+            _draw(self.canv, self.layout, self.start, self.end, self.total_last, self.height)
+
+    return RowsFlowable
+
+
+def _draw(canv: Any, lay: TableLayout, start: int, end: int, total: bool, top: float) -> None:
+    rows = lay.rows[start:end]
+    head_bottom = top - lay.head_height
+    bottom = head_bottom - sum(h for h, _ in rows)
+    width = lay.width
+    canv.saveState()
+    canv.setFillColorRGB(*HEADER_GREY)
+    canv.rect(0, head_bottom, width, lay.head_height, stroke=0, fill=1)
+    if total and rows:
+        canv.setFillColorRGB(*TOTAL_GREY)
+        canv.rect(0, bottom, width, rows[-1][0], stroke=0, fill=1)
+    canv.setFillColorRGB(0, 0, 0)
+
+    text = canv.beginText()
+    text.setFont(FONT, FONT_SIZE, PARA_LEADING)
+    origin, out = text.setTextOrigin, text.textOut
+    row_tops = [top]
+    for h in lay.head_rows:
+        row_tops.append(row_tops[-1] - h)
+    segments = []
+    for x0, x1, first, last, lines in lay.head_cells:
+        y1, y0 = row_tops[first], row_tops[last + 1]
+        segments += [(x0, y0, x1, y0), (x0, y1, x1, y1), (x0, y0, x0, y1), (x1, y0, x1, y1)]
+        y = (y0 + y1 + len(lines) * PARA_LEADING) / 2 - FONT_SIZE
+        middle = (x0 + x1) / 2
+        for line in lines:
+            origin(middle - lay.measure(line) / 2, y)
+            out(line)
+            y -= PARA_LEADING
+    y = head_bottom
+    for h, items in rows:
+        y -= h
+        for x, dy, t in items:
+            origin(x, y + dy)
+            out(t)
+        segments.append((0, y, width, y))
+    canv.drawText(text)
+
+    segments += [(x, bottom, x, head_bottom) for x in lay.x]
+    canv.setLineWidth(GRID_WIDTH)
+    canv.setLineCap(2)
+    canv.setStrokeColorRGB(0, 0, 0)
+    canv.lines(segments)
+    canv.restoreState()
