@@ -30,11 +30,10 @@ from ylt_desktop.importing.plan import (
     Create,
     Planner,
     SourceRow,
-    StaffIndex,
-    StaffRows,
     Writer,
     not_member,
 )
+from ylt_desktop.importing.plan_staff import StaffIndex, StaffRows
 from ylt_desktop.store import agreements as agreement_store
 from ylt_desktop.store import rotations as rotation_store
 from ylt_desktop.store import staff as staff_store
@@ -328,7 +327,8 @@ def _none_or_text(key: str) -> Any:
 
 
 def planner_for(kind: str) -> type[Planner]:
-    from ylt_desktop.importing.plan import InstitutionPlanner, StaffPlanner
+    from ylt_desktop.importing.plan import InstitutionPlanner
+    from ylt_desktop.importing.plan_staff import StaffPlanner
 
     return {
         "institutions": InstitutionPlanner,
