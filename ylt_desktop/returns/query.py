@@ -11,7 +11,14 @@ from sqlalchemy.orm import Session, selectinload
 from ylt_desktop.domain import lists
 from ylt_desktop.domain.agreement import in_force_in
 from ylt_desktop.domain.periods import Quarter
-from ylt_desktop.store.models import Agreement, Consortium, Institution, Rotation
+from ylt_desktop.store.models import (
+    Agreement,
+    AgreementVolume,
+    Consortium,
+    Institution,
+    Rotation,
+    RotationQuarter,
+)
 
 
 def consortium(session: Session) -> Consortium | None:
@@ -38,7 +45,11 @@ def members_in_quarter(session: Session, quarter: Quarter) -> list[Institution]:
 
 
 def rotations_in_quarter(session: Session, quarter: Quarter) -> list[Rotation]:
-    """Rotations whose dates touch Q (an open end counts as ongoing), people and units loaded."""
+    """Rotations whose dates touch Q (an open end counts as ongoing), people and units loaded.
+
+    Only Q's own figures are loaded into ``rotation.quarters`` (the return needs no other):
+    use these objects for the return, not for editing.
+    """
     stmt = (
         select(Rotation)
         .where(Rotation.start <= quarter.last_day)
@@ -47,7 +58,7 @@ def rotations_in_quarter(session: Session, quarter: Quarter) -> list[Rotation]:
             selectinload(Rotation.staff),
             selectinload(Rotation.from_inst),
             selectinload(Rotation.to_inst),
-            selectinload(Rotation.quarters),
+            selectinload(Rotation.quarters.and_(RotationQuarter.quarter == str(quarter))),
         )
         .order_by(Rotation.start, Rotation.id)
     )
@@ -55,15 +66,19 @@ def rotations_in_quarter(session: Session, quarter: Quarter) -> list[Rotation]:
 
 
 def agreements_in_force(session: Session, quarter: Quarter) -> list[Agreement]:
-    """Agreements 生效 on at least one day of Q, provider, recipients and volumes loaded."""
+    """Agreements 生效 on at least one day of Q, provider, recipients and Q's volumes loaded.
+
+    Only Q's volumes are loaded into ``agreement.volumes``: use these objects for the return.
+    """
     stmt = (
         select(Agreement)
         .where(Agreement.effective_from.is_not(None))
         .where(Agreement.effective_from <= quarter.last_day)
+        .where(or_(Agreement.effective_to.is_(None), Agreement.effective_to >= quarter.first_day))
         .options(
             selectinload(Agreement.provider),
             selectinload(Agreement.recipients),
-            selectinload(Agreement.volumes),
+            selectinload(Agreement.volumes.and_(AgreementVolume.quarter == str(quarter))),
         )
         .order_by(Agreement.number, Agreement.id)
     )
