@@ -13,6 +13,8 @@ MAX_WIDTH = 50
 
 def text_width(text: str) -> int:
     """Display width in Excel character units: a CJK (wide) character counts as 2."""
+    if text.isascii():  # codes, numbers and dates: most cells, and the fast path
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
