@@ -100,3 +100,15 @@ def test_notes_sheet(workbook):  # noqa: ANN001
     wb, ret = workbook
     values = [r[0] for r in wb["填报说明"].iter_rows(values_only=True)]
     assert values[0] == "填报说明" and values[1:] == ret.notes
+
+
+def test_control_characters_are_dropped_and_text_stays_text() -> None:
+    from openpyxl import Workbook
+
+    from ylt_desktop.returns.xlsx import _cell
+
+    ws = Workbook(write_only=True).create_sheet("t")
+    assert _cell(ws, "甲\x07乙\x1f").value == "甲乙"  # Excel refuses such characters
+    assert _cell(ws, "全角\u3000空格").value == "全角\u3000空格"  # not printable, but legal
+    assert _cell(ws, "=SUM(A1)").data_type == "s"
+    assert _cell(ws, 12).data_type == "n"

@@ -99,13 +99,15 @@ def _abandon(wb: Any) -> None:
 
 def _cell(ws: Any, value: Any, *, font: Any = None, align: Any = None, border: Any = None,
           fill: Any = None, fmt: str | None = None) -> Any:  # fmt: skip
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.cell import WriteOnlyCell  # cached by Python after the first call
 
-    if isinstance(value, str):
+    is_text = isinstance(value, str)
+    if is_text and not value.isprintable():  # rare: only then look for control characters
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str):
+    if is_text:
         # Never a formula: "=1+1" stays the text "=1+1" (DESIGN.md §4).
         cell.data_type = "s"
     if font is None and align is None and border is None and fill is None and fmt is None:
