@@ -1018,6 +1018,10 @@ The database was not changed.</translation>
         <translation>Cancel</translation>
     </message>
     <message>
+        <source>还有 %n 项需要填写或更正</source>
+        <translation>%n field(s) still to fill in or correct</translation>
+    </message>
+    <message>
         <source>放弃修改</source>
         <translation>Discard changes</translation>
     </message>

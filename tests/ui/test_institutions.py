@@ -174,3 +174,18 @@ def test_delete_asks_and_is_refused_while_referenced(qtbot, db, answers) -> None
     assert kinds == ["question", "warning"]
     assert "人员（所属机构） 1 条" in answers.shown[-1][1]
     assert page.proxy.rowCount() == 1
+
+
+def test_new_form_shows_problems_only_for_fields_touched(qtbot, db) -> None:  # noqa: ANN001
+    dialog = InstitutionDialog(db)
+    qtbot.addWidget(dialog)
+    name_label = dialog.binder.problem_label("name")
+    assert name_label.isHidden()  # no wall of "required" messages on an empty form
+    assert not dialog.save_button.isEnabled()
+    assert dialog.pending.text().startswith("还有")  # but it says why Save is disabled
+    type_text(qtbot, dialog.binder.widget("uscc"), "123")
+    assert "18位" in dialog.binder.problem_label("uscc").text()
+    assert name_label.isHidden()
+    type_text(qtbot, dialog.binder.widget("name"), "x")
+    type_text(qtbot, dialog.binder.widget("name"), "")
+    assert "必填" in name_label.text() and not name_label.isHidden()

@@ -18,6 +18,7 @@ LEAD_FIELDS = ("name", "uscc", "category", "level", "joined")
 
 
 class FirstRunDialog(RecordDialog):
+    quiet_until_edited = True
     form_name = "first_run"
     fields = ("name", "kind", "division", "founded", *(f"lead.{f}" for f in LEAD_FIELDS))
 

@@ -62,6 +62,7 @@ class InstitutionDialog(RecordDialog):
         super().__init__(parent)
         self.db = db
         self.institution_id = institution_id
+        self.quiet_until_edited = institution_id is None
         b = self.binder
         b.set_choices("category", lists.CATEGORIES)
         b.set_choices("level", lists.LEVELS)

@@ -7,7 +7,15 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ylt_desktop.domain.problems import Problem, RuleViolation, has_errors
 from ylt_desktop.ui.forms import FormBinder, load_form
@@ -30,9 +38,15 @@ class RecordDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        # Says why Save is disabled while the errors are on fields not yet filled in.
+        self.pending = QLabel()
+        self.pending.setStyleSheet("color: #555;")
+        row = QHBoxLayout()
+        row.addWidget(self.pending, 1)
+        row.addWidget(self.buttons)
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
-        layout.addWidget(self.buttons)
+        layout.addLayout(row)
         self.setWindowTitle(self.form.windowTitle())
         self._pristine: dict[str, Any] = {}
         self.current_problems: list[Problem] = []
@@ -41,11 +55,26 @@ class RecordDialog(QDialog):
     def save_button(self):  # noqa: ANN201
         return self.buttons.button(QDialogButtonBox.StandardButton.Save)
 
+    # A new record's empty form would open as a wall of "required" messages: its problems show
+    # field by field once the clerk has changed that field (Save stays disabled meanwhile).
+    # An existing record's problems show at once.
+    quiet_until_edited = False
+
     def start(self) -> None:
         """Call once the initial values are set: remembers them and checks the form."""
         self._pristine = self.binder.values()
+        self._start_values = dict(self._pristine)
+        self._touched: set[str] = set()
         self.binder.changed.connect(self.recheck)
         self.recheck()
+
+    def _visible(self, problems: list[Problem]) -> list[Problem]:
+        if not self.quiet_until_edited:
+            return problems
+        now = self.binder.values()
+        # Once changed, a field stays revealed (clearing it again shows "required").
+        self._touched |= {n for n, value in now.items() if value != self._start_values.get(n)}
+        return [p for p in problems if p.field in self._touched or p.field not in now]
 
     def is_dirty(self) -> bool:
         return self.binder.values() != self._pristine
@@ -59,8 +88,13 @@ class RecordDialog(QDialog):
 
     def recheck(self) -> None:
         self.current_problems = self.problems()
-        self.binder.show_problems(self.current_problems)
+        visible = self._visible(self.current_problems)
+        self.binder.show_problems(visible)
         self.save_button.setEnabled(not has_errors(self.current_problems))
+        hidden = [p for p in self.current_problems if p.is_error and p not in visible]
+        self.pending.setText(
+            self.tr("还有 %n 项需要填写或更正").replace("%n", str(len(hidden))) if hidden else ""
+        )
 
     def save(self) -> None:
         self.recheck()
