@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from ylt_desktop.domain import lists
 from ylt_desktop.domain.agreement import in_force_in
 from ylt_desktop.domain.periods import Quarter
+from ylt_desktop.store.agreements import quarter_volumes  # noqa: F401 - the return's callers use it here
 from ylt_desktop.store.models import (
     Agreement,
     AgreementVolume,
@@ -92,9 +93,3 @@ def agreements_in_force(session: Session, quarter: Quarter) -> list[Agreement]:
             terminated_on=a.terminated_on,
         )
     ]
-
-
-def quarter_volumes(agreement: Agreement, quarter: Quarter) -> dict[str, float]:
-    """The agreement's volumes of Q by measure (only the measures entered)."""
-    key = str(quarter)
-    return {v.measure: v.value for v in agreement.volumes if v.quarter == key}

@@ -22,7 +22,7 @@ from ylt_desktop.domain.rotation import QuarterFigures, calendar_days, default_d
 from ylt_desktop.domain.staff import is_senior
 from ylt_desktop.returns import query
 from ylt_desktop.returns.model import COVER_LABELS, Cover, QuarterReturn, Table, Value
-from ylt_desktop.returns.templates import VOLUME_PREFIX, TableSpec, Template, load_template
+from ylt_desktop.returns.templates import SOURCES, VOLUME_PREFIX, TableSpec, Template, load_template
 from ylt_desktop.store.models import Agreement, Institution, Rotation
 
 Record = dict[str, Any]
@@ -120,26 +120,8 @@ def _is_lead(inst: Institution) -> bool:
 
 
 def member_records(members: Iterable[Institution]) -> list[Record]:
-    keys = [
-        "name",
-        "licence_no",
-        "division",
-        "category",
-        "level",
-        "ownership",
-        "role",
-        "joined",
-        "left",
-        "beds_authorised",
-        "beds_actual",
-        "staff_total",
-        "health_tech_staff",
-        "doctors",
-        "nurses",
-        "address",
-        "contact",
-        "phone",
-    ]
+    # The template's member keys, less the two made here.
+    keys = [k for k in SOURCES["members"] if k not in ("seq", "uscc")]
     return [
         {"seq": n, "uscc": inst.uscc or "", **{k: getattr(inst, k) for k in keys}}
         for n, inst in enumerate(members, 1)
