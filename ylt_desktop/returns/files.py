@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ylt_desktop.domain.periods import Quarter
+from ylt_desktop.durable import fsync_dir, fsync_file
 from ylt_desktop.returns.check import CheckItem, check_quarter, errors_in
 from ylt_desktop.returns.model import Cancel, Cancelled, Progress, QuarterReturn
 from ylt_desktop.returns.templates import Template
@@ -50,25 +51,13 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     temp.open("xb").close()
     try:
         yield temp
-        with open(temp, "rb+") as fh:
-            os.fsync(fh.fileno())
+        fsync_file(temp)
         os.replace(temp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             temp.unlink()
         raise
-    _fsync_dir(target.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    # Makes the rename itself durable on POSIX; Windows cannot open folders, nor needs to.
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_dir(target.parent)
 
 
 STALE_AFTER = 600.0

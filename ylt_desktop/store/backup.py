@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ylt_desktop.durable import fsync_dir, fsync_file
+
 log = logging.getLogger(__name__)
 
 BACKUP_DIR = "backups"
@@ -158,21 +160,6 @@ def verify_backup(path: str | Path) -> Health:
 # ---------------------------------------------------------------- copies
 
 
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return  # Windows cannot open a directory; NTFS journals the rename itself
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_file(path: Path) -> None:
-    with open(path, "rb+") as f:
-        os.fsync(f.fileno())
-
-
 def _remove(path: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
@@ -204,9 +191,9 @@ def copy_database(source: Path, target: Path, *, progress: Progress | None = Non
             dst.close()
     finally:
         src.close()
-    _fsync_file(tmp)
+    fsync_file(tmp)
     os.replace(tmp, target)
-    _fsync_dir(target.parent)
+    fsync_dir(target.parent)
     return target
 
 
@@ -319,7 +306,7 @@ def _set_aside_damaged(target: Path) -> Path:
         if src.exists():
             tmp = Path(f"{dest}{suffix}{_PARTIAL}")
             shutil.copyfile(src, tmp)
-            _fsync_file(tmp)
+            fsync_file(tmp)
             os.replace(tmp, f"{dest}{suffix}")
     return dest
 
@@ -381,7 +368,7 @@ def restore_database(
     for suffix in ("-wal", "-shm"):  # stale after the checkpoint; would corrupt the new file
         _remove(Path(f"{target}{suffix}"))
     os.replace(tmp, target)
-    _fsync_dir(target.parent)
+    fsync_dir(target.parent)
     say("replaced")
     log.info("restored %s from %s (safety copy %s)", target, source, safety)
     return safety
