@@ -225,6 +225,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", type=Path, help="keep the generated database in this folder")
+    parser.add_argument(
+        "--only",
+        choices=["start", "export", "memory", "filter", "import"],
+        action="append",
+        help="run only these parts (repeatable); all by default",
+    )
     args = parser.parse_args()
     print(
         f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}"
@@ -243,11 +249,17 @@ def main() -> None:
             quarter = Quarter(2026, 3)
         out = folder / "out"
         out.mkdir(exist_ok=True)
-        bench_start(args.runs, db_path)
-        bench_check_and_export(args.runs, db_path, out, quarter)
-        bench_peak_memory(db_path, out, quarter)
-        bench_filter(db_path)
-        bench_import(args.runs)
+        parts = set(args.only or ["start", "export", "memory", "filter", "import"])
+        if "start" in parts:
+            bench_start(args.runs, db_path)
+        if "export" in parts:
+            bench_check_and_export(args.runs, db_path, out, quarter)
+        if "memory" in parts:
+            bench_peak_memory(db_path, out, quarter)
+        if "filter" in parts:
+            bench_filter(db_path)
+        if "import" in parts:
+            bench_import(args.runs)
 
 
 if __name__ == "__main__":

@@ -52,9 +52,6 @@ def main(argv: list[str] | None = None) -> int:
         from ylt_desktop.selftest import run
 
         return run()
-    from ylt_desktop.logs import setup_logging
-
-    setup_logging()
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -67,8 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     install_font(app)
     install_translator(app, args.lang)
     install_excepthook()
-    # The window paints first; the database (SQLAlchemy, checks, migration, first run) opens
-    # right after, from the event loop, so the clerk sees the program at once.
+    # The window paints first; logging (logging.handlers, ~10 ms) and the database
+    # (SQLAlchemy, checks, migration, first run) are set up right after, from the event
+    # loop, so the clerk sees the program at once.
     window = MainWindow()
     window.show_opening()
     window.show()
@@ -80,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _open_into(app, window, args: argparse.Namespace) -> None:  # noqa: ANN001
     """Open the database into the painted window, or leave with an exit code."""
+    from ylt_desktop.logs import setup_logging
+
+    setup_logging()
     db = _open(window, args)
     if db is None:
         app.exit(2)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import platformdirs
+# platformdirs is imported where it is used: on Linux it pulls in tempfile, shutil and
+# random (~10 ms), which the first paint of the window does not need.
 
 APP_NAME = "YLTDesktop"
 APP_AUTHOR = "YLT"
@@ -29,10 +30,14 @@ def form_path(name: str) -> Path:
 
 
 def data_dir() -> Path:
+    import platformdirs
+
     return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
 
 
 def log_dir() -> Path:
+    import platformdirs
+
     return Path(platformdirs.user_log_dir(APP_NAME, APP_AUTHOR))
 
 
