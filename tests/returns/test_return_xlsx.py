@@ -112,3 +112,68 @@ def test_control_characters_are_dropped_and_text_stays_text() -> None:
     assert _cell(ws, "全角\u3000空格").value == "全角\u3000空格"  # not printable, but legal
     assert _cell(ws, "=SUM(A1)").data_type == "s"
     assert _cell(ws, 12).data_type == "n"
+
+
+def test_every_data_cell_has_its_value_type_and_style(workbook) -> None:  # noqa: ANN001
+    """Data rows are streamed straight into the sheet XML (returns/xlsx_rows.py): reopened,
+    every cell of every table must carry the row's value, the number format, alignment, font
+    and border the return's layout asks for."""
+    wb, ret = workbook
+    checked = 0
+    for table in ret.tables:
+        ws = wb[table.sheet_name]
+        first = 2 + table.header_height
+        rows = list(table.rows) + ([table.total_row] if table.total_row is not None else [])
+        for offset, row in enumerate(rows):
+            bold = table.total_row is not None and offset == len(rows) - 1
+            for col, value in enumerate(row, start=1):
+                cell = ws.cell(first + offset, col)
+                where = f"{table.sheet_name} {cell.coordinate}"
+                assert cell.font.name == "宋体" and cell.font.sz == 10, where
+                assert bool(cell.font.b) is bold, where
+                assert cell.border.left.style == cell.border.bottom.style == "thin", where
+                if value is None or value == "":
+                    assert cell.value is None, where
+                elif isinstance(value, dt.date):
+                    assert cell.value == dt.datetime.combine(value, dt.time()), where
+                    assert cell.number_format == "yyyy-mm-dd", where
+                    assert cell.alignment.horizontal == "center", where
+                elif isinstance(value, int | float):
+                    assert cell.value == value and cell.data_type == "n", where
+                    assert cell.alignment.horizontal == "right", where
+                    assert cell.number_format in ("0", "General"), where
+                else:
+                    assert cell.value == value and cell.data_type == "s", where
+                    assert cell.alignment.horizontal == "left", where
+                    assert cell.alignment.wrap_text, where
+                checked += 1
+        assert ws.cell(first + len(rows), 1).value is None  # nothing after the last row
+    assert checked > 400  # the sample quarter has 429 data cells
+
+
+def test_streamed_rows_keep_odd_values(tmp_path) -> None:  # noqa: ANN001
+    import decimal
+
+    from openpyxl import Workbook
+
+    from ylt_desktop.returns.xlsx_rows import StreamedRow, create_sheet
+
+    wb = Workbook(write_only=True)
+    ws = create_sheet(wb, "t")
+    ws.append(["plain row first"])
+    values = ["", "\x07", " 前后空格 ", "甲\x07乙", "=1+1", True, decimal.Decimal("2.5"), float("nan"),
+              dt.datetime(2026, 7, 1, 8, 30), 10**15, ("元组",)]  # fmt: skip
+    from openpyxl.cell import WriteOnlyCell
+
+    stamp = WriteOnlyCell(ws)
+    stamp.number_format = "yyyy-mm-dd hh:mm"
+    styles = ["0"] * len(values)
+    styles[8] = str(stamp.style_id)
+    ws.append(StreamedRow(zip(values, styles, strict=True)))
+    ws.append(["plain row last"])
+    wb.save(tmp_path / "t.xlsx")
+    got = [c.value for c in openpyxl.load_workbook(tmp_path / "t.xlsx")["t"][2]]
+    assert got == [None, None, " 前后空格 ", "甲乙", "=1+1", True, 2.5, None,
+                   dt.datetime(2026, 7, 1, 8, 30), 10**15, "('元组',)"]  # fmt: skip
+    reopened = openpyxl.load_workbook(tmp_path / "t.xlsx")["t"]
+    assert reopened["A1"].value == "plain row first" and reopened["A3"].value == "plain row last"

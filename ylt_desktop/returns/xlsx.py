@@ -172,7 +172,9 @@ def _letter(index: int) -> str:
 
 
 def _table_sheet(wb: Any, table: Table, st: _Styles, tick: Any) -> None:
-    ws = wb.create_sheet(table.sheet_name)
+    from ylt_desktop.returns.xlsx_rows import create_sheet
+
+    ws = create_sheet(wb, table.sheet_name)
     ncols = len(table.columns)
     height = table.header_height
     for i, width in enumerate(column_widths(table)):
@@ -197,29 +199,43 @@ def _table_sheet(wb: Any, table: Table, st: _Styles, tick: Any) -> None:
             ]
         )
     formats = [NUMBER_FORMATS[c.kind] for c in table.columns]
+    body = _RowStyles(ws, formats, st, st.font)
     for row in table.rows:
-        ws.append(_data_cells(ws, row, formats, st, st.font))
+        ws.append(body.streamed(row))
         tick()
     if table.total_row is not None:
-        ws.append(_data_cells(ws, table.total_row, formats, st, st.bold))
+        ws.append(_RowStyles(ws, formats, st, st.bold).streamed(table.total_row))
         tick()
 
 
-def _data_cells(ws: Any, row: list[Any], formats: list[str], st: _Styles, font: Any) -> list:
-    cells = []
-    for value, fmt in zip(row, formats, strict=True):
-        if isinstance(value, dt.date):
-            cells.append(
-                _cell(ws, value, font=font, border=st.border, fmt=DATE_FORMAT, align=st.center)
+class _RowStyles:
+    """The style id of each column's dates, numbers and text, for streamed data rows."""
+
+    def __init__(self, ws: Any, formats: list[str], st: _Styles, font: Any) -> None:
+        def sid(**style: Any) -> str:
+            return str(_cell(ws, None, font=font, border=st.border, **style).style_id)
+
+        date = sid(fmt=DATE_FORMAT, align=st.center)
+        text = sid(align=st.left)
+        numbers = {f: sid(fmt=f if f != "@" else "General", align=st.right) for f in set(formats)}
+        self.columns = [(date, numbers[f], text) for f in formats]
+
+    def streamed(self, row: list[Any]) -> Any:
+        from ylt_desktop.returns.xlsx_rows import StreamedRow
+
+        if len(row) != len(self.columns):
+            raise ValueError(f"row has {len(row)} values for {len(self.columns)} columns")
+        return StreamedRow(
+            (
+                value,
+                date
+                if isinstance(value, dt.date)
+                else number
+                if isinstance(value, int | float) and not isinstance(value, bool)
+                else text,
             )
-        elif isinstance(value, int | float) and not isinstance(value, bool):
-            number_format = fmt if fmt != "@" else "General"
-            cells.append(
-                _cell(ws, value, font=font, border=st.border, fmt=number_format, align=st.right)
-            )
-        else:
-            cells.append(_cell(ws, value, font=font, border=st.border, align=st.left))
-    return cells
+            for value, (date, number, text) in zip(row, self.columns, strict=True)
+        )
 
 
 def _notes_sheet(wb: Any, ret: QuarterReturn, st: _Styles) -> None:
