@@ -1041,6 +1041,10 @@ The database was not changed.</translation>
         <translation>Reporting unit</translation>
     </message>
     <message>
+        <source>留空即为牵头单位：%1</source>
+        <translation>Leave empty for the lead unit: %1</translation>
+    </message>
+    <message>
         <source>单位负责人</source>
         <translation>Head of unit</translation>
     </message>

@@ -31,6 +31,19 @@ def test_defaults_to_last_finished_quarter_and_checks(qtbot, demo_db) -> None:  
     assert not [i for i in items if i.is_error], [i.message for i in items if i.is_error]
 
 
+def test_empty_filler_unit_says_the_lead_unit_is_printed(qtbot, demo_db) -> None:  # noqa: ANN001
+    from ylt_desktop.returns.rows import quarter_rows
+    from ylt_desktop.store.institutions import lead_institution
+
+    page = make_page(qtbot, demo_db)
+    with demo_db.session() as s:
+        lead = lead_institution(s).name
+        printed = quarter_rows(s, LAST, cover_fields=page.cover_fields()).cover.filler_unit
+    assert page.cover["filler_unit"].text() == ""
+    assert page.cover["filler_unit"].placeholderText() == f"留空即为牵头单位：{lead}"
+    assert printed == lead
+
+
 def test_export_both_files_by_the_buttons(qtbot, demo_db, tmp_path, monkeypatch, answers) -> None:  # noqa: ANN001
     tmp_path = tmp_path / "out"
     tmp_path.mkdir()

@@ -128,10 +128,18 @@ class ReturnsPage(QWidget):
         return fields
 
     def _load_cover(self) -> None:
+        from ylt_desktop.store.institutions import lead_institution
+
         with self.db.session() as s:
             saved = get_setting(s, COVER_KEY, {})
+            lead = lead_institution(s)
+            lead_name = lead.name if lead is not None else None
         for key, edit in self.cover.items():
             edit.setText(saved.get(key, ""))
+        if lead_name:  # the return prints the lead unit when this is left empty
+            self.cover["filler_unit"].setPlaceholderText(
+                self.tr("留空即为牵头单位：%1").replace("%1", lead_name)
+            )
 
     def _save_cover(self) -> None:
         fields = {k: v for k, v in self.cover_fields().items() if k != "report_date"}
