@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -18,7 +19,12 @@ from ylt_desktop.domain import lists
 from ylt_desktop.domain.agreement import measures_for, status_on
 from ylt_desktop.domain.codes import mask_id
 from ylt_desktop.domain.periods import Quarter
-from ylt_desktop.domain.rotation import QuarterFigures, calendar_days, default_days
+from ylt_desktop.domain.rotation import (
+    QuarterFigures,
+    calendar_days,
+    default_days,
+    derive_direction,
+)
 from ylt_desktop.domain.staff import is_senior
 from ylt_desktop.returns import query
 from ylt_desktop.returns.model import COVER_LABELS, Cover, QuarterReturn, Table, Value
@@ -142,6 +148,14 @@ def rotation_figures(rotation: Rotation, quarter: Quarter) -> QuarterFigures:
     return figures
 
 
+def direction_of(rotation: Rotation) -> str:
+    """流动方向 from both units' level and category as they stand (DESIGN.md §1: derived), the
+    same facts 表1 shows. The stored ``Rotation.direction`` was derived when the rotation was
+    saved and is not updated when a unit's level or category is corrected later."""
+    a, b = rotation.from_inst, rotation.to_inst
+    return derive_direction(a.level, a.category, b.level, b.category)
+
+
 def rotation_records(
     rotations: Iterable[Rotation], quarter: Quarter, *, full_ids: bool = False
 ) -> list[Record]:
@@ -162,7 +176,7 @@ def rotation_records(
                 "home_name": person.home.name,
                 "from_name": r.from_inst.name,
                 "to_name": r.to_inst.name,
-                "direction": r.direction,
+                "direction": direction_of(r),
                 "form": r.form,
                 "start": r.start,
                 "end": r.end,
@@ -184,10 +198,11 @@ def rotation_summary(rotations: Iterable[Rotation], quarter: Quarter) -> list[Re
     down: dict[int, list[Rotation]] = defaultdict(list)
     up: dict[int, list[Rotation]] = defaultdict(list)
     for r in rotations:
-        if r.direction == lists.DIRECTION_DOWN:
+        direction = direction_of(r)
+        if direction == lists.DIRECTION_DOWN:
             down[r.to_id].append(r)
             units[r.to_id] = r.to_inst
-        elif r.direction == lists.DIRECTION_UP:
+        elif direction == lists.DIRECTION_UP:
             up[r.from_id].append(r)
             units[r.from_id] = r.from_inst
     order = sorted(units.values(), key=lambda i: (not _is_lead(i), i.id))
@@ -216,6 +231,18 @@ def rotation_summary(rotations: Iterable[Rotation], quarter: Quarter) -> list[Re
 
 def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
+
+
+def exact_sum(values: Iterable[int | float | None]) -> int | float:
+    """The sum a clerk gets on paper: each value taken as the decimal it shows (``None`` is 0).
+
+    Binary floats would print 1.1 + 2.2 as 3.3000000000000003 on the signed return.
+    """
+    total = sum(
+        (Decimal(repr(v)) if isinstance(v, float) else Decimal(v or 0) for v in values),
+        Decimal(0),
+    )
+    return int(total) if total == total.to_integral_value() else float(total)
 
 
 def agreement_measures(agreement: Agreement) -> tuple[str, ...]:
@@ -288,7 +315,7 @@ def agreement_summary(agreements: Iterable[Agreement], quarter: Quarter) -> list
         if not measures:
             measures = sorted({m for a in group for m in agreement_measures(a)}) or [""]
         for i, measure in enumerate(measures):
-            total = sum(query.quarter_volumes(a, quarter).get(measure, 0) for a in group)
+            total = exact_sum(query.quarter_volumes(a, quarter).get(measure, 0) for a in group)
             records.append(
                 {
                     "seq": n if i == 0 else None,
@@ -311,7 +338,7 @@ def make_table(spec: TableSpec, records: list[Record]) -> Table:
         total = [None] * len(spec.columns)
         for i, summed in enumerate(spec.totals):
             if summed:
-                total[i] = _number(sum(row[i] or 0 for row in rows))
+                total[i] = exact_sum(row[i] for row in rows)
         label_at = next((i for i, summed in enumerate(spec.totals) if not summed), 0)
         total[label_at] = TOTAL_LABEL
     return Table(spec.key, spec.title, spec.sheet, list(spec.columns), rows, total)
