@@ -386,3 +386,25 @@ def test_submitted_quarter_reexports_what_was_signed(db, world) -> None:  # noqa
         quarters.reopen_quarter(s, quarter=Q, by="审核员", reason="更正等级")
     _, total = _rows(_ret(db), "rotation_summary")
     assert total["down_days"] == 112 + 8  # the correction shows once reopened
+
+
+def test_submitted_quarter_reexports_although_a_later_edit_fails_the_check(
+    db, world, tmp_path
+) -> None:  # noqa: ANN001
+    """The check reads today's records; a submitted quarter exports its frozen ones."""
+    import openpyxl
+
+    from ylt_desktop.returns.files import ExportBlocked, export_quarter
+
+    with db.session() as s:
+        snapshot.submit(s, quarter=Q, by="审核员")
+        data = institutions.to_data(s.get(institutions.Institution, world["L"]))
+        data.role = "成员单位"  # no lead unit any more: an error in every open quarter
+        institutions.update_institution(s, institution_id=world["L"], data=data)
+    with db.session() as s:
+        with pytest.raises(ExportBlocked, match="没有牵头单位"):
+            export_quarter(s, Quarter(2025, 3), tmp_path, cover_fields={}, pdf=False)
+        [path] = export_quarter(s, Q, tmp_path, cover_fields={}, pdf=False)
+    cover = openpyxl.load_workbook(path)["封面"]
+    cells = {c.value for row in cover.iter_rows() for c in row}
+    assert "审计县人民医院" in cells  # the lead unit as signed

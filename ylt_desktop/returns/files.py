@@ -112,10 +112,14 @@ def export_quarter(
     Raises ``ExportBlocked`` when the check finds errors (``check=False`` skips it),
     ``Cancelled`` when ``cancel()`` turns True; in both cases no file is written or changed.
     ``progress(done, total)`` runs on the calling thread; ``total`` is 100.
+
+    A submitted quarter re-exports its frozen figures, which no later edit changes: the check,
+    which reads today's records, is skipped for it, so an edit made since cannot block them.
     """
     from ylt_desktop.returns.rows import quarter_rows
+    from ylt_desktop.store.models import QuarterSnapshot
 
-    if check:
+    if check and session.get(QuarterSnapshot, str(quarter)) is None:
         items = check_quarter(session, quarter)
         if errors_in(items):
             raise ExportBlocked(items)
