@@ -4,9 +4,10 @@ Writing uses the dry run's plan (``Kept``) when no record changed since it was m
 entry since: every change of a record writes one), else plans again inside ``all_or_nothing``
 from the rows the dry run read (the file is not read twice). The store commands check the rows
 once more as they write. Planned rows are written in batches of ``BATCH``, in file order: a run
-of new records with a bulk store command (``plan.Create``) goes in one call, checked as a whole
-with a few queries and one flush; a row the store refuses there is written again alone to say
-why. Updates go through the single-record commands, one per row. Any error, exception or cancel rolls
+of rows with the same bulk store command (``plan.Bulk``: new records of a kind, and changed
+institutions) goes in one call, checked as a whole with a few queries and one flush; a row the
+store refuses there is written again alone to say why. Other updates go through the
+single-record commands, one per row. Any error, exception or cancel rolls
 the whole transaction back, so the database is exactly as before; a backup is taken first.
 "Import valid rows only" skips rejected rows but is still that one transaction.
 """
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Session
 from ylt_desktop.domain.problems import RuleViolation
 from ylt_desktop.importing import reader
 from ylt_desktop.importing.columns import match_columns
-from ylt_desktop.importing.plan import REJECTED, Create, Planned, RowProblem, SourceRow
+from ylt_desktop.importing.plan import REJECTED, Bulk, Planned, RowProblem, SourceRow
 from ylt_desktop.importing.plan_links import planner_for
 from ylt_desktop.importing.report import ImportReport, SheetLayout
 from ylt_desktop.store.audit import latest_entry_id, os_user, set_user
@@ -193,11 +194,11 @@ def _write_batch(session: Session, planner: Any, batch: list[Planned],
     i = 0
     while i < len(batch):
         write = batch[i].write
-        if isinstance(write, Create):
+        if isinstance(write, Bulk):
             j = i + 1
             while j < len(batch) and _same_bulk(batch[j].write, write):
                 j += 1
-            batch[i:j] = _create_many(session, planner, batch[i:j])
+            batch[i:j] = _write_many(session, planner, batch[i:j])
             i = j
             continue
         if write is not None:
@@ -207,14 +208,14 @@ def _write_batch(session: Session, planner: Any, batch: list[Planned],
         report.add(planned)
 
 
-def _same_bulk(write: Any, first: Create) -> bool:
-    return isinstance(write, Create) and write.many is first.many
+def _same_bulk(write: Any, first: Bulk) -> bool:
+    return isinstance(write, Bulk) and write.many is first.many
 
 
-def _create_many(session: Session, planner: Any, run: list[Planned]) -> list[Planned]:
+def _write_many(session: Session, planner: Any, run: list[Planned]) -> list[Planned]:
     if len(run) == 1:
         return [_write(session, planner, run[0])]
-    writers: list[Create] = [p.write for p in run]  # type: ignore[misc]
+    writers: list[Bulk] = [p.write for p in run]  # type: ignore[misc]
     try:
         records = writers[0].many(session, [w.data for w in writers])
     except RuleViolation:  # nothing was written: row by row, so each refused row says why

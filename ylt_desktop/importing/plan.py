@@ -66,10 +66,10 @@ class Planned:
 
 
 @dataclass(eq=False)
-class Create:
-    """A writer of one new record that ``apply.py`` may write together with its neighbours:
-    ``many(session, [data, …])`` (a bulk store command, all or none) for a run of rows with the
-    same ``many``, else ``one(session, data)``; ``done(record)`` follows either."""
+class Bulk:
+    """A writer of one record (new or changed) that ``apply.py`` may write together with its
+    neighbours: ``many(session, [data, …])`` (a bulk store command, all or none) for a run of
+    rows with the same ``many``, else ``one(session, data)``; ``done(record)`` follows either."""
 
     data: Any
     one: Callable[[Session, Any], Any]
@@ -289,15 +289,23 @@ def _creator(idx: InstitutionIndex, placeholder: int, d: InstitutionData) -> Wri
         _rekey(idx, placeholder, inst.id)
         return inst.id
 
-    return Create(d, _create_institution, _create_institutions, done)
+    return Bulk(d, _create_institution, _create_institutions, done)
+
+
+def _update_institution(session: Session, pair: tuple[int, InstitutionData]) -> Institution:
+    return inst_store.update_institution(session, institution_id=pair[0], data=pair[1])
+
+
+def _update_institutions(session: Session, pairs: list) -> list[Institution]:
+    return inst_store.update_institutions(session, rows=pairs)
 
 
 def _updater(idx: InstitutionIndex, inst_id: int, d: InstitutionData) -> Writer:
-    def write(session: Session) -> int:
-        inst_store.update_institution(session, institution_id=inst_id, data=d)
-        return inst_id
+    return Bulk((inst_id, d), _update_institution, _update_institutions, _institution_id)
 
-    return write
+
+def _institution_id(inst: Institution) -> int:
+    return inst.id
 
 
 def _rekey(idx: InstitutionIndex, old: int, new: int) -> None:

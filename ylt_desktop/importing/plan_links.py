@@ -27,7 +27,7 @@ from ylt_desktop.importing.plan import (
     NEW,
     REJECTED,
     UNCHANGED,
-    Create,
+    Bulk,
     Planner,
     SourceRow,
     Writer,
@@ -161,7 +161,7 @@ class RotationPlanner(Planner):
         box = self.new_staff
         placeholder = d.staff_id
         if own is None and person is None:  # a new rotation of someone on the register
-            return Create((d, note or ""), self._create_one, self._create_many, _rotation_id)
+            return Bulk((d, note or ""), self._create_one, self._create_many, _rotation_id)
 
         def write(session: Session) -> int:
             if person is not None:
@@ -261,7 +261,7 @@ class AgreementPlanner(Planner):
             return REJECTED, None, number
         self.seen[number] = row.number
         if old is None:
-            return NEW, Create(d, _create_agreement, _create_agreements, _agreement_id), number
+            return NEW, Bulk(d, _create_agreement, _create_agreements, _agreement_id), number
         if agreement_store.to_data(old) == d:
             return UNCHANGED, None, number
         own = old.id

@@ -16,7 +16,7 @@ from ylt_desktop.importing.plan import (
     NEW,
     REJECTED,
     UNCHANGED,
-    Create,
+    Bulk,
     Planner,
     SourceRow,
     Writer,
@@ -106,7 +106,7 @@ class StaffPlanner(Planner):
             return REJECTED, None, d.name
         self.seen[key] = (row.number, d)
         if own is None:
-            return NEW, Create(d, _create_staff, _create_many_staff, _staff_id), d.name
+            return NEW, Bulk(d, _create_staff, _create_many_staff, _staff_id), d.name
         if self.staff.data[own] == d:
             return UNCHANGED, None, d.name
         return CHANGED, lambda s: staff_store.update_staff(s, staff_id=own, data=d).id, d.name

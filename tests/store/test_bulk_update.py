@@ -1,0 +1,146 @@
+"""update_institutions (used by imports of changed rows): the rules of update_institution,
+applied as if row by row, all rows or none, one flush, one audit entry per changed record."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import random
+
+import pytest
+from sqlalchemy import event, select
+
+from ylt_desktop.domain.codes import make_uscc
+from ylt_desktop.domain.institution import InstitutionData
+from ylt_desktop.domain.problems import RuleViolation
+from ylt_desktop.store import institutions as store
+from ylt_desktop.store.models import AuditEntry, Institution
+
+
+def uscc(n: int) -> str:
+    return make_uscc("12", "360428", f"{n:08d}")
+
+
+def village(n: int, **kw) -> InstitutionData:  # noqa: ANN003
+    values = dict(name=f"更新村{n}卫生室", division="360428", category="村卫生室",
+                  joined=dt.date(2024, 1, 1))  # fmt: skip
+    values.update(kw)
+    return InstitutionData(**values)
+
+
+def seed(db, n: int = 6) -> list[int]:  # noqa: ANN001
+    with db.session() as s:
+        lead = store.create_institution(
+            s, data=village(0, uscc=uscc(0), role="牵头单位", category="综合医院", level="二级甲等")
+        )
+        rest = store.create_institutions(s, rows=[village(i, uscc=uscc(i)) for i in range(1, n)])
+        return [lead.id] + [x.id for x in rest]
+
+
+def state(db) -> list[tuple]:  # noqa: ANN001
+    with db.session() as s:
+        rows = s.scalars(select(Institution).order_by(Institution.id))
+        return [(x.id, x.name, x.uscc, x.role, x.beds_actual) for x in rows]
+
+
+def test_changed_rows_are_written_with_one_flush_and_one_audit_entry_each(db) -> None:  # noqa: ANN001
+    ids = seed(db)
+    flushes = []
+    event.listen(db.sessions, "after_flush", lambda s, _ctx: flushes.append(len(s.dirty)))
+    pairs = [(i, village(n, uscc=uscc(n), beds_actual=n + 10)) for n, i in enumerate(ids) if n]
+    with db.session() as s:
+        store.update_institutions(s, rows=pairs)
+    assert flushes == [len(pairs)]
+    with db.session() as s:
+        updates = s.scalars(select(AuditEntry).where(AuditEntry.action == "update")).all()
+    assert sorted(int(e.record_id) for e in updates) == sorted(i for i, _ in pairs)
+    assert {json.loads(e.new_values)["beds_actual"] for e in updates} == {11, 12, 13, 14, 15}
+
+
+def test_names_and_codes_may_move_between_rows_in_turn(db) -> None:  # noqa: ANN001
+    ids = seed(db, 4)
+    # Row 1 frees 更新村1's name and code, row 2 takes them: fine in this order ...
+    pairs = [(ids[1], village(9, uscc=uscc(9))), (ids[2], village(1, uscc=uscc(1)))]
+    with db.session() as s:
+        store.update_institutions(s, rows=pairs)
+    names = {i: name for i, name, *_ in state(db)}
+    assert names[ids[1]] == "更新村9卫生室" and names[ids[2]] == "更新村1卫生室"
+    # ... but not the other way round: the first row would clash with the stored record.
+    before = state(db)
+    with db.session() as s, pytest.raises(RuleViolation) as caught:
+        store.update_institutions(s, rows=[(ids[3], village(1)), (ids[2], village(8))])
+    assert caught.value.row == 0
+    assert [p.field for p in caught.value.problems if p.is_error] == ["name"]
+    assert state(db) == before
+
+
+@pytest.mark.parametrize(
+    ("make_rows", "field", "row"),
+    [
+        (lambda ids: [(ids[1], village(21)), (ids[2], village(2, uscc=uscc(3)))], "uscc", 1),
+        (lambda ids: [(ids[1], village(1, role="牵头单位"))], "role", 0),
+        (lambda ids: [(ids[1], village(1)), (ids[2], village(2, category=""))], "category", 1),
+        (lambda ids: [(ids[1], village(1)), (ids[-1] + 99, village(50))], "name", 1),  # deleted
+        (lambda ids: [(ids[1], village(30)), (ids[2], village(30))], "name", 1),  # rows clash
+    ],
+)
+def test_any_bad_row_refuses_all_rows(db, make_rows, field, row) -> None:  # noqa: ANN001
+    ids = seed(db)
+    before = state(db)
+    with db.session() as s, pytest.raises(RuleViolation) as caught:
+        store.update_institutions(s, rows=make_rows(ids))
+    assert field in {p.field for p in caught.value.problems if p.is_error}
+    assert caught.value.row == row
+    assert state(db) == before
+
+
+def test_the_lead_may_pass_from_one_row_to_another(db) -> None:  # noqa: ANN001
+    ids = seed(db, 3)
+    lead = dict(role="牵头单位", category="综合医院", level="二级甲等")
+    pairs = [(ids[0], village(0, uscc=uscc(0))), (ids[1], village(1, uscc=uscc(1), **lead))]
+    with db.session() as s:
+        store.update_institutions(s, rows=pairs)
+    assert [role for _, _, _, role, _ in state(db)] == ["成员单位", "牵头单位", "成员单位"]
+
+
+def test_same_outcome_as_single_updates_in_turn(db, tmp_path) -> None:  # noqa: ANN001
+    """Random batches of renames, code moves and lead changes: the bulk command accepts exactly
+    when updating row by row would, and then leaves the same records."""
+    from ylt_desktop.store.db import open_database
+    from ylt_desktop.store.tx import all_or_nothing
+
+    rng = random.Random(20261127)
+    outcomes = []
+    for trial in range(40):
+        dbs = [open_database(tmp_path / f"{trial}-{side}.sqlite") for side in ("bulk", "single")]
+        ids = [seed(x, 6) for x in dbs][0]
+        pairs = []
+        for _ in range(rng.randint(1, 5)):
+            n = rng.randint(0, 24)  # names and codes 0-5 are stored, so some rows clash
+            data = village(n, uscc=uscc(rng.randint(0, 24)) if rng.random() < 0.7 else "")
+            if rng.random() < 0.1:
+                data = dataclasses.replace(
+                    data, role="牵头单位", category="综合医院", level="二级甲等"
+                )
+            pairs.append((rng.choice(ids), data))
+        with dbs[0].session() as s:
+            try:
+                store.update_institutions(s, rows=pairs)
+                bulk_ok = True
+            except RuleViolation:
+                bulk_ok = False
+        with dbs[1].session() as s:
+            try:
+                with all_or_nothing(s):
+                    for inst_id, data in pairs:
+                        store.update_institution(s, institution_id=inst_id, data=data)
+                single_ok = True
+            except RuleViolation:
+                single_ok = False
+        assert bulk_ok == single_ok, pairs
+        assert state(dbs[0]) == state(dbs[1]), pairs
+        outcomes.append(bulk_ok)
+        for x in dbs:
+            x.close()
+    assert 5 <= outcomes.count(True) <= 35  # both outcomes are exercised
