@@ -50,8 +50,8 @@ def _inst(
     return InstitutionData(**values)
 
 
-def _rot(ids, who, frm, to, form, start, end, **quarter_figures) -> int:  # noqa: ANN001, ANN003
-    data = RotationData(
+def _rot(ids, who, frm, to, form, start, end, **quarter_figures) -> RotationData:  # noqa: ANN001, ANN003, E501
+    return RotationData(
         staff_id=ids[who],
         from_id=ids[frm],
         to_id=ids[to],
@@ -60,7 +60,6 @@ def _rot(ids, who, frm, to, form, start, end, **quarter_figures) -> int:  # noqa
         end=end,
         quarters={q: QuarterFigures(**f) for q, f in quarter_figures.items()},
     )
-    return data
 
 
 def _agr(ids, n, kind, start, end=None, *, recipients=("A",), volumes=None, **kw) -> AgreementData:  # noqa: ANN001, ANN003, E501
