@@ -144,3 +144,46 @@ def test_same_outcome_as_single_updates_in_turn(db, tmp_path) -> None:  # noqa: 
         for x in dbs:
             x.close()
     assert 5 <= outcomes.count(True) <= 35  # both outcomes are exercised
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_a_units_new_level_rederives_its_rotations_direction(db, bulk) -> None:  # noqa: ANN001
+    """流动方向 is stored when a rotation is saved; correcting a unit's level or category must
+    re-derive it (the list, the command line and the return read it), audited."""
+    from tests.helpers.people import add_person, consortium
+    from ylt_desktop.domain.rotation import RotationData
+    from ylt_desktop.store import rotations as rotation_store
+    from ylt_desktop.store.models import Rotation
+
+    with db.session() as s:
+        ids = consortium(s)
+        person = add_person(s, ids["县医院"])
+        rot = rotation_store.create_rotation(
+            s,
+            data=RotationData(staff_id=person, from_id=ids["县医院"], to_id=ids["大树"],
+                              form="派驻", start=dt.date(2025, 2, 10), end=dt.date(2025, 5, 9)),
+            today=dt.date(2026, 5, 20),
+        ).id  # fmt: skip
+        other = rotation_store.create_rotation(
+            s,
+            data=RotationData(staff_id=person, from_id=ids["县医院"], to_id=ids["青山"],
+                              form="派驻", start=dt.date(2025, 8, 1), end=dt.date(2025, 8, 30)),
+            today=dt.date(2026, 5, 20),
+        ).id  # fmt: skip
+        assert s.get(Rotation, rot).direction == "下沉"
+        data = store.to_data(s.get(Institution, ids["大树"]))
+    data.category, data.level = "综合医院", "三级甲等"  # the township centre was mis-entered
+    with db.session() as s:
+        if bulk:
+            store.update_institutions(s, rows=[(ids["大树"], data)])
+        else:
+            store.update_institution(s, institution_id=ids["大树"], data=data)
+    with db.session() as s:
+        assert s.get(Rotation, rot).direction == "上派进修"
+        assert s.get(Rotation, other).direction == "下沉"  # another unit: untouched
+        audited = s.scalars(
+            select(AuditEntry).where(AuditEntry.table_name == "rotation",
+                                     AuditEntry.action == "update")
+        ).all()  # fmt: skip
+    assert [int(e.record_id) for e in audited] == [rot]
+    assert json.loads(audited[0].new_values)["direction"] == "上派进修"

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import fields
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ylt_desktop.domain import lists
@@ -16,6 +16,7 @@ from ylt_desktop.domain.institution import (
     validate_institution,
 )
 from ylt_desktop.domain.problems import RuleViolation, error, has_errors
+from ylt_desktop.domain.rotation import derive_direction
 from ylt_desktop.domain.text import normalize_code, normalize_name
 from ylt_desktop.store.models import (
     Agreement,
@@ -196,8 +197,35 @@ def update_institution(
         problems = check_institution(session, data, own_id=institution_id)
         if has_errors(problems):
             raise RuleViolation(problems)
+        ranked = (inst.level, inst.category)
         _apply(inst, data.normalized())
+        if (inst.level, inst.category) != ranked:
+            rederive_directions(session, {inst.id})
     return inst
+
+
+def rederive_directions(session: Session, inst_ids: set[int]) -> int:
+    """Re-derive 流动方向 of every rotation to or from ``inst_ids`` (whose level or category
+    changed): a rotation stores the direction derived when it was saved, and the list, the
+    command line and the return must agree with the units as they stand. Written through the
+    ORM, so the audit log records each change. Returns how many rotations changed."""
+    if not inst_ids:
+        return 0
+    ids = sorted(inst_ids)
+    changed = 0
+    for i in range(0, len(ids), 400):
+        chunk = ids[i : i + 400]
+        rotations = session.scalars(
+            select(Rotation).where(or_(Rotation.from_id.in_(chunk), Rotation.to_id.in_(chunk)))
+        ).all()
+        units = _by_id(session, {r.from_id for r in rotations} | {r.to_id for r in rotations})
+        for r in rotations:
+            a, b = units[r.from_id], units[r.to_id]
+            direction = derive_direction(a.level, a.category, b.level, b.category)
+            if r.direction != direction:
+                r.direction = direction
+                changed += 1
+    return changed
 
 
 def update_institutions(
@@ -215,6 +243,7 @@ def update_institutions(
         usccs = _holders(session, Institution.uscc, {d.uscc for _, d in rows if d.uscc})
         lead = lead_institution(session)
         lead_id, lead_name = (lead.id, lead.name) if lead is not None else (None, None)
+        reranked: set[int] = set()
         for i, (inst_id, d) in enumerate(rows):
             inst = found.get(inst_id)
             if inst is None:
@@ -239,6 +268,8 @@ def update_institutions(
                 exc.row = i
                 raise exc
             assert inst is not None
+            if (inst.level, inst.category) != (d.level, d.category):
+                reranked.add(inst_id)
             if names.get(inst.name_key) == inst_id:
                 del names[inst.name_key]
             if inst.uscc and usccs.get(inst.uscc) == inst_id:
@@ -251,6 +282,7 @@ def update_institutions(
                 lead_id, lead_name = inst_id, d.name
             elif lead_id == inst_id:
                 lead_id, lead_name = None, None
+        rederive_directions(session, reranked)
     return [found[inst_id] for inst_id, _ in rows]
 
 
