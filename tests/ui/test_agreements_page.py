@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import update
 
+from tests.helpers.problems import pending, shown_problems
 from tests.helpers.typing import type_text
 from ylt_desktop.domain.agreement import AgreementData
 from ylt_desktop.domain.codes import make_uscc
@@ -350,3 +351,53 @@ def test_attach_open_replace_and_tamper(qtbot, db, ids, tmp_path, monkeypatch, a
     assert answers.shown[-1][0] == "critical"
     assert "校验失败" in answers.shown[-1][1]
     assert len(opened) == 1  # the damaged file was not handed to the viewer
+
+
+def test_new_agreement_opens_quiet_and_shows_a_field_once_edited(qtbot, db, ids) -> None:  # noqa: ANN001
+    add_agreement(db, ids, "YLT-1")
+    dialog = open_dialog(qtbot, AgreementDialog(db, today=TODAY))
+    assert shown_problems(dialog) == {}  # no wall of "required" messages
+    assert not dialog.save_button.isEnabled()
+    # 协议编号, 协议名称, 共享类型, 提供方, and the recipients table
+    assert dialog.pending.text() == pending(5)
+    qtbot.keyClicks(dialog.binder.widget("number"), "YLT-1")
+    assert list(shown_problems(dialog)) == ["number"]
+    assert "已存在" in shown_problems(dialog)["number"]
+    assert dialog.pending.text() == pending(4)
+    # The recipients table keeps quiet until it is edited itself, then speaks at once.
+    click_recipient(qtbot, dialog, NAMES[1])
+    assert dialog.pending.text() == pending(3)
+    click_recipient(qtbot, dialog, NAMES[1])
+    assert shown_problems(dialog)["recipient_ids"] == "接收方至少选择一家成员单位"
+    assert dialog.pending.text() == pending(3)
+    assert not dialog.save_button.isEnabled()
+
+
+def test_new_agreement_grid_problems_wait_for_the_grid(qtbot, db, ids) -> None:  # noqa: ANN001
+    dialog = open_dialog(qtbot, AgreementDialog(db, today=TODAY))
+    fill_basics(qtbot, dialog, "YLT-2026-012")
+    click_recipient(qtbot, dialog, NAMES[1])
+    qtbot.waitUntil(dialog.save_button.isEnabled)
+    # A share typed for a recipient: the total is wrong, but the provider's share is still
+    # to be filled in, so its message waits while Save is held back and the line counts it.
+    dialog.recipients.item(dialog.row_of(NAMES[1]), 1).setText("60")
+    qtbot.waitUntil(lambda: not dialog.save_button.isEnabled())
+    assert shown_problems(dialog) == {}
+    assert dialog.pending.text() == pending(1)
+    assert "100%" in dialog.pending.toolTip()
+    qtbot.keyClicks(dialog.binder.widget("provider_share"), "40")
+    qtbot.waitUntil(dialog.save_button.isEnabled)
+    assert dialog.pending.text() == ""
+    type_in_cell(qtbot, dialog, 0, 0, "abc")
+    assert "不是数字" in shown_problems(dialog)["volumes"]
+    assert not dialog.save_button.isEnabled()
+
+
+def test_existing_agreement_shows_problems_at_once(qtbot, db, ids) -> None:  # noqa: ANN001
+    a_id = add_agreement(db, ids, "YLT-3")
+    with db.session() as s, s.begin():  # stored before the title was required
+        s.execute(update(Agreement).where(Agreement.id == a_id).values(title=""))
+    dialog = open_dialog(qtbot, AgreementDialog(db, a_id, today=TODAY))
+    assert shown_problems(dialog)["title"] == "协议名称为必填项"
+    assert dialog.pending.text() == ""
+    assert not dialog.save_button.isEnabled()

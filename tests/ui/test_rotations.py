@@ -7,11 +7,17 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QComboBox, QDateTimeEdit, QLineEdit, QTableWidget
+from sqlalchemy import update
 
 from tests.helpers.people import add_person, consortium
+from tests.helpers.problems import pending, shown_problems
 from tests.helpers.typing import type_text
-from ylt_desktop.domain.rotation import RotationData
+from ylt_desktop.domain.periods import Quarter
+from ylt_desktop.domain.rotation import QuarterFigures, RotationData
+from ylt_desktop.store import quarters
 from ylt_desktop.store import rotations as store
+from ylt_desktop.store.models import Institution, RotationQuarter
+from ylt_desktop.store.tx import transaction
 from ylt_desktop.ui.rotation_dialog import RotationDialog
 from ylt_desktop.ui.rotations import RotationsPage
 
@@ -235,3 +241,65 @@ def test_grid_edits_count_as_unsaved(qtbot, db, world, answers) -> None:  # noqa
     answers.push(QMessageBox.StandardButton.Discard)
     dialog.reject()
     assert not dialog.isVisible() and not dialog.is_dirty()
+
+
+def test_new_rotation_opens_quiet_and_shows_a_field_once_edited(qtbot, db, world, answers) -> None:  # noqa: ANN001
+    dialog = RotationDialog(db, today=TODAY)
+    qtbot.addWidget(dialog)
+    assert shown_problems(dialog) == {}  # no wall of "required" messages
+    assert not dialog.save_button.isEnabled()
+    assert dialog.pending.text() == pending(4)  # 人员, 派出单位, 接收单位, 流动形式
+    type_text(qtbot, dialog.binder.widget("staff_id"), "张无此人")
+    assert list(shown_problems(dialog)) == ["staff_id"]
+    assert "未找到该人员" in shown_problems(dialog)["staff_id"]
+    assert dialog.pending.text() == pending(3)
+    # The grid's problems wait for the grid, or for the form and dates that shape its rows.
+    assert "quarters" not in shown_problems(dialog)
+    w = dialog.binder.widget
+    choose(qtbot, w("form"), "坐诊/巡诊")  # part-time: each quarter wants its days
+    assert shown_problems(dialog)["quarters"] == "2026年第2季度：未填写工作天数"
+    assert dialog.pending.text() == pending(2)
+    type_date(qtbot, w("start"), dt.date(2026, 3, 2))
+    assert "2026年第1季度：未填写工作天数" in shown_problems(dialog)["quarters"]
+    assert not dialog.save_button.isEnabled()
+
+
+def test_new_rotation_prefilled_start_in_a_submitted_quarter_shows_at_once(
+    qtbot, db, world, answers
+) -> None:  # noqa: ANN001
+    with db.session() as s:
+        quarters.submit_quarter(s, quarter=Quarter.containing(TODAY), by="张审核")
+    dialog = RotationDialog(db, today=TODAY)
+    qtbot.addWidget(dialog)
+    # The start date is the form's own default, not left blank: the clerk must see why.
+    assert list(shown_problems(dialog)) == ["start"]
+    assert "2026年第2季度已报送并锁定" in shown_problems(dialog)["start"]
+    assert dialog.pending.text() == pending(4)
+    assert not dialog.save_button.isEnabled()
+
+
+def test_existing_rotation_shows_problems_at_once(qtbot, db, world, answers) -> None:  # noqa: ANN001
+    with db.session() as s:
+        rotation_id = store.create_rotation(
+            s,
+            data=RotationData(
+                staff_id=world["王"],
+                from_id=world["县医院"],
+                to_id=world["大树"],
+                form="坐诊/巡诊",
+                start=dt.date(2026, 1, 5),
+                end=dt.date(2026, 3, 31),
+                quarters={"2026Q1": QuarterFigures(days=20)},
+            ),
+            today=TODAY,
+        ).id
+        with transaction(s):  # changed behind the rules' back since
+            s.get(Institution, world["大树"]).left = dt.date(2026, 2, 28)
+            s.execute(update(RotationQuarter).values(days=120))
+    dialog = RotationDialog(db, rotation_id, today=TODAY)
+    qtbot.addWidget(dialog)
+    shown = shown_problems(dialog)
+    assert "已于 2026-02-28 退出医联体" in shown["to_id"]
+    assert "工作天数 120 超过本季度内的日历天数 86" in shown["quarters"]
+    assert dialog.pending.text() == ""
+    assert not dialog.save_button.isEnabled()

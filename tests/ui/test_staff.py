@@ -8,12 +8,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from tests.helpers.people import add_person, consortium, ric
+from tests.helpers.problems import pending, shown_problems
 from tests.helpers.typing import type_text
 from tests.ui.test_rotations import choose
 from ylt_desktop.domain.rotation import RotationData
 from ylt_desktop.store import rotations
 from ylt_desktop.store import staff as store
 from ylt_desktop.store.models import Staff
+from ylt_desktop.store.tx import transaction
 from ylt_desktop.ui.staff import StaffDialog, StaffPage
 
 GOOD_ID = ric(dt.date(1984, 7, 9), "女", 3)
@@ -142,3 +144,39 @@ def test_delete_refused_while_rotations_point_at_person(qtbot, db, answers) -> N
     assert [k for k, _ in answers.shown] == ["question", "warning"]
     assert "人员流动记录 1 条" in answers.shown[-1][1]
     assert page.proxy.rowCount() == 1
+
+
+def test_new_person_opens_quiet_and_shows_a_field_once_edited(qtbot, db, answers) -> None:  # noqa: ANN001
+    with db.session() as s:
+        consortium(s)
+    dialog = StaffDialog(db)
+    qtbot.addWidget(dialog)
+    assert shown_problems(dialog) == {}  # no wall of "required" messages
+    assert not dialog.save_button.isEnabled()
+    # 姓名, 性别, 证件号码, 职称, 所属机构 (证件类型 starts as 居民身份证)
+    assert dialog.pending.text() == pending(5)
+    type_text(qtbot, dialog.binder.widget("id_number"), "3604281984")
+    assert list(shown_problems(dialog)) == ["id_number"]
+    assert "18位" in shown_problems(dialog)["id_number"]
+    assert dialog.pending.text() == pending(4)
+    assert not dialog.save_button.isEnabled()
+    type_text(qtbot, dialog.binder.widget("name"), "李秀英")
+    assert dialog.pending.text() == pending(3)  # a right value shows nothing and counts off
+    assert list(shown_problems(dialog)) == ["id_number"]
+
+
+def test_existing_person_shows_problems_at_once(qtbot, db, answers) -> None:  # noqa: ANN001
+    with db.session() as s:
+        ids = consortium(s)
+        staff_id = add_person(s, ids["县医院"])
+        with transaction(s):  # stored before these rules were checked
+            person = s.get(Staff, staff_id)
+            person.id_number = person.id_number[:-1] + ("0" if person.id_number[-1] != "0" else "1")
+            person.title = ""
+    dialog = StaffDialog(db, staff_id)
+    qtbot.addWidget(dialog)
+    shown = shown_problems(dialog)
+    assert "校验位错误" in shown["id_number"]
+    assert shown["title"] == "职称为必填项"
+    assert dialog.pending.text() == ""
+    assert not dialog.save_button.isEnabled()

@@ -9,7 +9,7 @@ The two tables themselves are handled by ``ui/agreement_grids.py``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -55,6 +55,12 @@ class AgreementDialog(RecordDialog):
         "provider_share",
         "terms",
     )
+    # The recipients table and the volume grid keep quiet until they are edited themselves.
+    quiet_areas: ClassVar[dict[str, tuple[str, ...]]] = {
+        "recipient_ids": (),
+        "recipient_shares": (),
+        "volumes": (),
+    }
 
     def __init__(
         self,
@@ -66,6 +72,7 @@ class AgreementDialog(RecordDialog):
     ) -> None:
         super().__init__(parent)
         self.db, self.agreement_id = db, agreement_id
+        self.quiet_until_edited = agreement_id is None
         self.today = today or dt.date.today()
         self.recipients: QTableWidget = self.form.findChild(QTableWidget, "recipient_ids")
         self.grid: QTableWidget = self.form.findChild(QTableWidget, "volumes")
@@ -173,6 +180,8 @@ class AgreementDialog(RecordDialog):
             return
         if item.column() == 0:
             self._update_recipient_rows()
+        self.reveal("recipient_ids")
+        self.reveal("recipient_shares")
         self.recheck()
 
     def _update_recipient_rows(self) -> None:
@@ -214,6 +223,7 @@ class AgreementDialog(RecordDialog):
         if self.volume_grid.filling:
             return
         self.volume_grid.remember(item)
+        self.reveal("volumes")
         self.recheck()
 
     def set_cell(self, quarter: str, measure: str, text: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QCloseEvent
@@ -49,6 +49,8 @@ class RecordDialog(QDialog):
         layout.addLayout(row)
         self.setWindowTitle(self.form.windowTitle())
         self._pristine: dict[str, Any] = {}
+        self._start_values: dict[str, Any] = {}
+        self._touched: set[str] = set()
         self.current_problems: list[Problem] = []
 
     @property
@@ -56,17 +58,25 @@ class RecordDialog(QDialog):
         return self.buttons.button(QDialogButtonBox.StandardButton.Save)
 
     # A new record's empty form would open as a wall of "required" messages: its problems show
-    # field by field once the clerk has changed that field (Save stays disabled meanwhile).
-    # An existing record's problems show at once.
+    # field by field once the clerk has changed that field (Save stays disabled meanwhile, and
+    # ``pending`` counts the errors not shown yet). An existing record's problems show at once.
     quiet_until_edited = False
+    # Problem fields outside the binder (a table, a grid) that stay quiet too: each is revealed
+    # by ``reveal(field)`` when its widget is edited, or when one of the listed binder fields
+    # changes. Any other field outside the binder belongs to the whole record and always shows.
+    quiet_areas: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     def start(self) -> None:
         """Call once the initial values are set: remembers them and checks the form."""
         self._pristine = self.binder.values()
         self._start_values = dict(self._pristine)
-        self._touched: set[str] = set()
+        self._touched = set()
         self.binder.changed.connect(self.recheck)
         self.recheck()
+
+    def reveal(self, field: str) -> None:
+        """The clerk edited ``field`` outside the binder: its problems show from now on."""
+        self._touched.add(field)
 
     def _visible(self, problems: list[Problem]) -> list[Problem]:
         if not self.quiet_until_edited:
@@ -74,7 +84,19 @@ class RecordDialog(QDialog):
         now = self.binder.values()
         # Once changed, a field stays revealed (clearing it again shows "required").
         self._touched |= {n for n, value in now.items() if value != self._start_values.get(n)}
-        return [p for p in problems if p.field in self._touched or p.field not in now]
+        self._touched |= {
+            area for area, by in self.quiet_areas.items() if self._touched.intersection(by)
+        }
+        return [p for p in problems if self._shows(p.field, now)]
+
+    def _shows(self, field: str, now: dict[str, Any]) -> bool:
+        if field in self._touched:
+            return True
+        if field in now:
+            # A value the form filled in itself (a default date, a preset choice) was not left
+            # for the clerk to fill: when it is wrong, the clerk must see why at once.
+            return not _blank(self._start_values.get(field))
+        return field not in self.quiet_areas
 
     def is_dirty(self) -> bool:
         return self.binder.values() != self._pristine
@@ -95,6 +117,8 @@ class RecordDialog(QDialog):
         self.pending.setText(
             self.tr("还有 %n 项需要填写或更正").replace("%n", str(len(hidden))) if hidden else ""
         )
+        # Hovering says which ones, should the clerk not find them.
+        self.pending.setToolTip("\n".join(p.message for p in hidden))
 
     def save(self) -> None:
         self.recheck()
@@ -132,6 +156,11 @@ class RecordDialog(QDialog):
             QMessageBox.StandardButton.Cancel,
         )
         return answer == QMessageBox.StandardButton.Discard
+
+
+def _blank(value: Any) -> bool:
+    """An empty text or choice, or a number box still at 0: left for the clerk to fill."""
+    return value is None or value == "" or (type(value) is int and value == 0)
 
 
 def run_guarded(parent: QWidget, action: Callable[[], Any]) -> bool:

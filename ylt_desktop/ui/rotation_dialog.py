@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QIntValidator, QStandardItem, QStandardItemModel
@@ -220,6 +221,10 @@ def _to_form_field(problems: list[Problem]) -> list[Problem]:
 class RotationDialog(RecordDialog):
     form_name = "rotation"
     fields = ("staff_id", "from_id", "to_id", "form", "start", "has_end", "end", "note")
+    # The grid's problems wait for the grid, or for the form and dates that shape its rows.
+    quiet_areas: ClassVar[dict[str, tuple[str, ...]]] = {
+        "quarters": ("form", "start", "has_end", "end")
+    }
 
     def __init__(
         self,
@@ -232,6 +237,7 @@ class RotationDialog(RecordDialog):
         super().__init__(parent)
         self.db = db
         self.rotation_id = rotation_id
+        self.quiet_until_edited = rotation_id is None
         self.today = today or dt.date.today()
         b = self.binder
         b.set_choices("form", lists.ROTATION_FORMS)
@@ -300,6 +306,7 @@ class RotationDialog(RecordDialog):
         self.direction.setText(direction or "—")
 
     def _grid_changed(self) -> None:
+        self.reveal("quarters")
         self.recheck()
 
     def is_dirty(self) -> bool:

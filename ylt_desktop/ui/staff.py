@@ -117,6 +117,7 @@ class StaffDialog(RecordDialog):
         super().__init__(parent)
         self.db = db
         self.staff_id = staff_id
+        self.quiet_until_edited = staff_id is None
         b = self.binder
         b.set_choices("sex", lists.SEXES)
         b.set_choices("id_type", lists.ID_TYPES)
