@@ -57,3 +57,28 @@ def test_snapshot_masks_ids_unless_whole_ones_are_asked_for(demo_db) -> None:  #
 def test_dates_round_trip() -> None:
     records = {"x": [{"d": dt.date(2026, 7, 1), "n": 3, "f": 1.5, "s": "文本"}]}
     assert snapshot.loads(snapshot.dumps(records)) == records
+
+
+def drop_the_lead(db) -> None:  # noqa: ANN001
+    """An error the pre-export check reports: the quarter has no lead unit."""
+    with db.session() as s:
+        lead = store.lead_institution(s)
+        data = store.to_data(lead)
+        data.role = "成员单位"
+        store.update_institution(s, institution_id=lead.id, data=data)
+
+
+def test_submit_is_refused_while_the_check_finds_an_error(demo_db) -> None:  # noqa: ANN001
+    import pytest
+
+    from ylt_desktop.domain.problems import RuleViolation
+    from ylt_desktop.store.models import QuarterEvent, QuarterLock
+
+    drop_the_lead(demo_db)
+    with demo_db.session() as s, pytest.raises(RuleViolation) as caught:
+        snapshot.submit(s, quarter=Q, by="审核员")
+    message = str(caught.value)
+    assert f"{Q.label}的报表检查有 1 项错误" in message and "没有牵头单位" in message
+    with demo_db.session() as s:
+        assert s.get(QuarterLock, str(Q)) is None and s.get(QuarterSnapshot, str(Q)) is None
+        assert s.query(QuarterEvent).count() == 0

@@ -97,6 +97,21 @@ def test_submit_locks_and_reopen_logs(qtbot, demo_db, monkeypatch, answers) -> N
     assert actions[-1][1] == "更正床位数" and len(actions) == 2
 
 
+def test_submit_with_an_error_is_refused_and_shows_the_problems(qtbot, demo_db, answers) -> None:  # noqa: ANN001
+    from tests.returns.test_snapshot import drop_the_lead
+
+    drop_the_lead(demo_db)
+    page = make_page(qtbot, demo_db)
+    answers.push(QMessageBox.StandardButton.Yes)  # "lock the quarter?"
+    page.submit_button.click()
+    assert "没有牵头单位" in answers.shown[-1][1]  # the warning says why
+    assert page.status.text() == "未报送" and page.submit_button.isEnabled()
+    listed = [page.problems.item(i).text() for i in range(page.problems.count())]
+    assert any("没有牵头单位" in text for text in listed)
+    with demo_db.session() as s:
+        assert s.get(QuarterLock, str(LAST)) is None
+
+
 def test_print_paints_every_page_with_footer(qtbot, demo_db, tmp_path) -> None:  # noqa: ANN001
     page = make_page(qtbot, demo_db)
     ret = page.current_return()

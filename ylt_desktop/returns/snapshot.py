@@ -15,11 +15,13 @@ from sqlalchemy.orm import Session
 
 from ylt_desktop.domain.codes import mask_id
 from ylt_desktop.domain.periods import Quarter
+from ylt_desktop.domain.problems import RuleViolation, error
 from ylt_desktop.store import quarters
 from ylt_desktop.store.models import QuarterLock, QuarterSnapshot
 from ylt_desktop.store.tx import all_or_nothing
 
 Records = dict[str, Any]
+MAX_SHOWN = 10  # errors listed in a refused submit's message
 _DATE = "$date"
 
 
@@ -58,10 +60,30 @@ def masked(records: Records) -> Records:
     return out
 
 
-def submit(session: Session, *, quarter: Quarter, by: str) -> QuarterLock:
-    """Mark the quarter submitted and freeze its figures, in one transaction."""
+def submit(
+    session: Session, *, quarter: Quarter, by: str, today: dt.date | None = None
+) -> QuarterLock:
+    """Mark the quarter submitted and freeze its figures, in one transaction.
+
+    Refused (RuleViolation) while the pre-export check finds an error: the frozen figures are
+    what was signed, so they must be figures the export would have allowed."""
+    from ylt_desktop.returns.check import check_quarter
     from ylt_desktop.returns.rows import collect_records
 
+    errors = [item for item in check_quarter(session, quarter, today=today) if item.is_error]
+    if errors:
+        shown = [f"{i}. {item.message}" for i, item in enumerate(errors[:MAX_SHOWN], 1)]
+        more = f"\n……另有 {len(errors) - MAX_SHOWN} 项" if len(errors) > MAX_SHOWN else ""
+        raise RuleViolation(
+            [
+                error(
+                    "quarter",
+                    f"{quarter.label}的报表检查有 {len(errors)} 项错误，更正后才能标记已报送：\n"
+                    + "\n".join(shown)
+                    + more,
+                )
+            ]
+        )
     with all_or_nothing(session):
         lock = quarters.submit_quarter(session, quarter=quarter, by=by)
         records = collect_records(session, quarter, full_ids=True)

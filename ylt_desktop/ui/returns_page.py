@@ -32,6 +32,7 @@ from ylt_desktop.store.settings import get_setting, set_setting
 from ylt_desktop.ui.errors import show_error
 from ylt_desktop.ui.export_worker import ExportWorker
 from ylt_desktop.ui.forms import from_qdate
+from ylt_desktop.ui.record_dialog import run_guarded
 
 COVER_KEY = "return.cover"
 FOLDER_KEY = "return.folder"
@@ -266,8 +267,13 @@ class ReturnsPage(QWidget):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        with self.db.session() as s:
-            snapshot.submit(s, quarter=quarter, by=getpass.getuser())
+
+        def submit() -> None:
+            with self.db.session() as s:
+                snapshot.submit(s, quarter=quarter, by=getpass.getuser())
+
+        if not run_guarded(self, submit):  # errors stand: say which, lock nothing
+            self.run_check()
         self.show_status()
 
     def reopen(self) -> None:
