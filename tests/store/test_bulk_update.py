@@ -187,3 +187,62 @@ def test_a_units_new_level_rederives_its_rotations_direction(db, bulk) -> None: 
         ).all()  # fmt: skip
     assert [int(e.record_id) for e in audited] == [rot]
     assert json.loads(audited[0].new_values)["direction"] == "上派进修"
+
+
+def staff_state(db) -> list[tuple]:  # noqa: ANN001
+    from ylt_desktop.store.models import Staff
+
+    with db.session() as s:
+        rows = s.scalars(select(Staff).order_by(Staff.id))
+        return [(x.id, x.name, x.id_number, x.title, x.home_id) for x in rows]
+
+
+def test_staff_updates_match_single_updates_in_turn(tmp_path) -> None:  # noqa: ANN001
+    """update_many_staff accepts exactly when update_staff row by row would, leaves the same
+    register, and writes with one flush; ID numbers may move between people in turn."""
+    from tests.helpers.people import consortium, person, ric
+    from ylt_desktop.store import staff as staff_store
+    from ylt_desktop.store.db import open_database
+    from ylt_desktop.store.tx import all_or_nothing
+
+    rng = random.Random(11)
+    numbers = [ric(dt.date(1980, 1, 1), "男", n) for n in range(12)]
+    outcomes = []
+    for trial in range(30):
+        dbs = [open_database(tmp_path / f"s{trial}-{side}.sqlite") for side in ("bulk", "one")]
+        for x in dbs:
+            with x.session() as s:
+                home = consortium(s)["县医院"]
+                ids = [staff_store.create_staff(s, data=dataclasses.replace(
+                    person(home, name=f"人员{n}"), id_number=numbers[n])).id for n in range(4)]  # fmt: skip
+        pairs = []
+        for _ in range(rng.randint(1, 4)):
+            data = dataclasses.replace(
+                person(home, name=f"改名{rng.randint(0, 9)}"),
+                id_number=numbers[rng.randint(0, 11)],
+                home_id=home if rng.random() < 0.9 else home + 99,
+            )
+            pairs.append((rng.choice(ids) if rng.random() < 0.95 else ids[-1] + 50, data))
+        flushes = []
+        event.listen(dbs[0].sessions, "after_flush", lambda s, _ctx, f=flushes: f.append(1))
+        with dbs[0].session() as s:
+            try:
+                staff_store.update_many_staff(s, rows=pairs)
+                bulk = None
+            except RuleViolation as exc:
+                bulk = exc.problems
+        with dbs[1].session() as s:
+            try:
+                with all_or_nothing(s):
+                    for staff_id, data in pairs:
+                        staff_store.update_staff(s, staff_id=staff_id, data=data)
+                one = None
+            except RuleViolation as exc:
+                one = exc.problems
+        assert bulk == one, pairs  # the same refusal, with the same message
+        assert staff_state(dbs[0]) == staff_state(dbs[1]), pairs
+        assert flushes == ([1] if bulk is None else [])
+        outcomes.append(bulk is None)
+        for x in dbs:
+            x.close()
+    assert 5 <= outcomes.count(True) <= 25  # both outcomes are exercised

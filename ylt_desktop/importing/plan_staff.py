@@ -109,7 +109,7 @@ class StaffPlanner(Planner):
             return NEW, Bulk(d, _create_staff, _create_many_staff, _staff_id), d.name
         if self.staff.data[own] == d:
             return UNCHANGED, None, d.name
-        return CHANGED, lambda s: staff_store.update_staff(s, staff_id=own, data=d).id, d.name
+        return CHANGED, Bulk((own, d), _update_staff, _update_many_staff, _staff_id), d.name
 
 
 def _create_staff(session: Session, d: StaffData) -> Staff:
@@ -118,6 +118,14 @@ def _create_staff(session: Session, d: StaffData) -> Staff:
 
 def _create_many_staff(session: Session, rows: list[StaffData]) -> list[Staff]:
     return staff_store.create_many_staff(session, rows=rows)
+
+
+def _update_staff(session: Session, pair: tuple[int, StaffData]) -> Staff:
+    return staff_store.update_staff(session, staff_id=pair[0], data=pair[1])
+
+
+def _update_many_staff(session: Session, pairs: list) -> list[Staff]:
+    return staff_store.update_many_staff(session, rows=pairs)
 
 
 def _staff_id(staff: Staff) -> int:
