@@ -8,13 +8,13 @@ from ylt_desktop.ui import rotations as rotations_ui
 
 def test_rotation_page_reloads_only_after_a_write(qtbot, demo_db, monkeypatch) -> None:  # noqa: ANN001
     calls: list[int] = []
-    real = rotations_ui.store.list_rotations
+    real = rotations_ui.rotation_list.list_rotation_rows
 
-    def counting(session, **kw):  # noqa: ANN001, ANN003, ANN202
+    def counting(session):  # noqa: ANN001, ANN202
         calls.append(1)
-        return real(session, **kw)
+        return real(session)
 
-    monkeypatch.setattr(rotations_ui.store, "list_rotations", counting)
+    monkeypatch.setattr(rotations_ui.rotation_list, "list_rotation_rows", counting)
     page = rotations_ui.RotationsPage(demo_db)
     qtbot.addWidget(page)
     assert len(calls) == 1

@@ -369,16 +369,3 @@ def delete_rotation(session: Session, *, rotation_id: int) -> None:
         if rotation is not None:
             refuse_if_locked(session, rotation.start, rotation.end)
             session.delete(rotation)
-
-
-def total_days(rotation: Rotation, *, today: dt.date) -> int | None:
-    """Days over every quarter up to today's (None when a part-time quarter lacks days)."""
-    total = 0
-    for quarter, _ in split_quarters(rotation.start, rotation.end, today=today):
-        if quarter.first_day > today:
-            break
-        row = quarter_figures(rotation, quarter)
-        if row is None or row.days is None:
-            return None
-        total += row.days
-    return total

@@ -18,12 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from ylt_desktop.domain import lists
-from ylt_desktop.domain.codes import mask_id
 from ylt_desktop.domain.periods import Quarter, touches
 from ylt_desktop.store import institutions as institution_store
+from ylt_desktop.store import rotation_list
 from ylt_desktop.store import rotations as store
 from ylt_desktop.store.db import Database
-from ylt_desktop.store.models import Rotation
+from ylt_desktop.store.rotation_list import RotationListRow
 from ylt_desktop.ui.page_support import (
     data_token,
     delete_after_asking,
@@ -37,11 +37,11 @@ from ylt_desktop.ui.table_model import Column, RecordTableModel
 QUARTERS_BACK = 12
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RotationRow:
     """A rotation with the figures shown: one quarter's when a quarter is chosen, else all."""
 
-    rotation: Rotation
+    rotation: RotationListRow
     days: int | None
     outpatient: int
 
@@ -49,24 +49,22 @@ class RotationRow:
 class RotationTableModel(RecordTableModel[RotationRow]):
     columns = (
         Column(
-            QT_TRANSLATE_NOOP("Column", "姓名"), lambda r: r.rotation.staff.name, searchable=True
+            QT_TRANSLATE_NOOP("Column", "姓名"), lambda r: r.rotation.staff_name, searchable=True
         ),
         Column(
             QT_TRANSLATE_NOOP("Column", "证件号码"),
-            lambda r: mask_id(r.rotation.staff.id_number),
+            lambda r: r.rotation.id_masked,
             searchable=True,
         ),
-        Column(
-            QT_TRANSLATE_NOOP("Column", "职称"), lambda r: r.rotation.staff.title, searchable=True
-        ),
+        Column(QT_TRANSLATE_NOOP("Column", "职称"), lambda r: r.rotation.title, searchable=True),
         Column(
             QT_TRANSLATE_NOOP("Column", "派出单位"),
-            lambda r: r.rotation.from_inst.name,
+            lambda r: r.rotation.from_name,
             searchable=True,
         ),
         Column(
             QT_TRANSLATE_NOOP("Column", "接收单位"),
-            lambda r: r.rotation.to_inst.name,
+            lambda r: r.rotation.to_name,
             searchable=True,
         ),
         Column(QT_TRANSLATE_NOOP("Column", "流动方向"), lambda r: r.rotation.direction),
@@ -84,17 +82,14 @@ class RotationTableModel(RecordTableModel[RotationRow]):
 
 
 def make_rows(
-    rotations: list[Rotation], quarter: Quarter | None, *, today: dt.date
+    rotations: list[RotationListRow], quarter: Quarter | None, *, today: dt.date
 ) -> list[RotationRow]:
+    if quarter is None:
+        return [RotationRow(r, r.total_days(today=today), r.total_outpatient()) for r in rotations]
     rows = []
     for r in rotations:
-        if quarter is None:
-            days = store.total_days(r, today=today)
-            outpatient = sum(q.outpatient for q in r.quarters)
-        else:
-            figures = store.quarter_figures(r, quarter)
-            days = figures.days if figures is not None else None
-            outpatient = figures.outpatient if figures is not None else 0
+        figures = r.figures(quarter)
+        days, outpatient = figures if figures is not None else (None, 0)
         rows.append(RotationRow(r, days, outpatient))
     return rows
 
@@ -111,7 +106,7 @@ class RotationsPage(QWidget):
         super().__init__(parent)
         self.db = db
         self.today = today
-        self.rotations: list[Rotation] = []
+        self.rotations: list[RotationListRow] = []
         self.model = RotationTableModel(self)
         self.proxy = PredicateFilterProxy(self)
         self.proxy.setSourceModel(self.model)
@@ -170,7 +165,7 @@ class RotationsPage(QWidget):
     def refresh(self) -> None:
         self._token = data_token(self.db)
         with self.db.session() as s:
-            self.rotations = store.list_rotations(s)
+            self.rotations = rotation_list.list_rotation_rows(s)
             institutions = institution_store.list_institutions(s)
         chosen = self.institution.currentData()
         self.institution.blockSignals(True)
@@ -224,7 +219,7 @@ class RotationsPage(QWidget):
             None if value is None else lambda r: value in (r.rotation.from_id, r.rotation.to_id),
         )
 
-    def selected(self) -> Rotation | None:
+    def selected(self) -> RotationListRow | None:
         row = selected_record(self.table, self.proxy)
         return None if row is None else row.rotation
 
@@ -246,9 +241,9 @@ class RotationsPage(QWidget):
             return
         text = self.tr("确定删除“%1”的这条流动记录（%2 → %3）吗？此操作不能撤销。")
         text = (
-            text.replace("%1", rotation.staff.name)
-            .replace("%2", rotation.from_inst.name)
-            .replace("%3", rotation.to_inst.name)
+            text.replace("%1", rotation.staff_name)
+            .replace("%2", rotation.from_name)
+            .replace("%3", rotation.to_name)
         )
         delete_after_asking(
             self,
