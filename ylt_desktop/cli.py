@@ -19,9 +19,13 @@ from ylt_desktop.store.backup import DatabaseProblem
 
 
 def _open(args: argparse.Namespace):  # noqa: ANN202
+    """Open ``--db``; ``main`` closes it when the command ends (the last connection's close
+    checkpoints the WAL into the file, so the file is whole once ``ylt`` has returned)."""
     from ylt_desktop.store.db import open_database
 
-    return open_database(args.db)
+    db = open_database(args.db)
+    args.__dict__.setdefault("_opened", []).append(db)
+    return db
 
 
 def _print_problems(exc: RuleViolation) -> None:
@@ -373,6 +377,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # output piped into head and the like
         return 0
+    finally:
+        for db in args.__dict__.pop("_opened", []):
+            db.close()
 
 
 if __name__ == "__main__":

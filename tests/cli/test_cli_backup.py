@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from ylt_desktop.cli import main
 from ylt_desktop.store.backup import list_backups
@@ -27,6 +28,9 @@ def _init(db: str) -> None:
         ]
     )
     assert code == 0
+    # ylt closes the database when the command ends: the WAL is checkpointed into the file,
+    # so nothing is left for a later close (or the garbage collector) to write.
+    assert not (Path(db).parent / (Path(db).name + "-wal")).exists()
 
 
 def test_backup_restore_and_audit(tmp_path, capsys) -> None:  # noqa: ANN001

@@ -126,3 +126,28 @@ def test_list_entries_filters(db) -> None:  # noqa: ANN001
         assert list_entries(s, since=today + dt.timedelta(days=1)) == []
         assert list_entries(s, until=today - dt.timedelta(days=1)) == []
         assert list_entries(s)[0].table_name == "setting"  # newest first
+
+
+def test_every_new_sessionmaker_is_audited_even_at_a_freed_ones_address(db) -> None:  # noqa: ANN001
+    """A database opened after another was closed (a restore, say) must be audited too.
+    SQLAlchemy's ``event.contains`` keys by id(): a new sessionmaker at the address of a freed
+    one looked registered until the garbage collector ran, and got no audit hook."""
+    import gc
+
+    from sqlalchemy import func
+    from sqlalchemy.orm import sessionmaker
+
+    gc.disable()  # keep freed Session classes (and their stale registrations) around
+    try:
+        for n in range(30):
+            sessions = sessionmaker(db.engine, expire_on_commit=False)
+            audit.install_audit(sessions)
+            audit.install_audit(sessions)  # twice on one sessionmaker: still one hook
+            with sessions() as s:
+                s.add(Setting(key=f"k{n}", value="v"))
+                s.commit()
+                count = s.scalar(select(func.count()).select_from(AuditEntry))
+            assert count == n + 1, f"round {n}: no audit entry"
+            del sessions, s
+    finally:
+        gc.enable()

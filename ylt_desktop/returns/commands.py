@@ -26,9 +26,9 @@ def _quarter(text: str) -> Quarter:
 
 
 def _open(args: argparse.Namespace):  # noqa: ANN202
-    from ylt_desktop.store.db import open_database
+    from ylt_desktop.cli import _open  # closed by cli.main when the command ends
 
-    return open_database(args.db)
+    return _open(args)
 
 
 def _print_items(items: list) -> None:

@@ -172,8 +172,14 @@ def _after_flush(session: Session, _flush_context: Any) -> None:
 
 
 def install_audit(sessions: sessionmaker) -> None:
-    if not event.contains(sessions, "after_flush", _after_flush):
-        event.listen(sessions, "after_flush", _after_flush)
+    # Marked on the sessionmaker itself: ``event.contains`` keys its registry by id(), and a
+    # new sessionmaker may take the address of a freed one whose registration SQLAlchemy
+    # has not dropped yet (that happens when the cyclic GC frees its Session class), which
+    # would leave a new database without its audit log.
+    if getattr(sessions, "_ylt_audited", False):
+        return
+    event.listen(sessions, "after_flush", _after_flush)
+    sessions._ylt_audited = True  # type: ignore[attr-defined]
 
 
 def latest_entry_id(session: Session) -> int | None:
