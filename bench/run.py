@@ -192,13 +192,26 @@ def bench_filter(db_path: Path) -> None:
     db.close()
 
 
+def _member_sheet(path: Path, *, extra_beds: int) -> None:
+    """A 10,000-row 成员单位 sheet; ``extra_beds`` changes every row's 实有床位."""
+    import openpyxl
+
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("成员单位")
+    ws.append(["机构名称", "统一社会信用代码", "行政区划代码", "机构类别", "机构等级",
+               "经济类型", "医联体角色", "加入日期", "编制床位", "实有床位"])  # fmt: skip
+    for n in range(10_000):
+        ws.append([f"基准村{n}卫生室", "", "360428", "村卫生室", "未定级", "公立", "成员单位",
+                   "2024-01-01", n % 40, n % 40 + extra_beds])  # fmt: skip
+    wb.save(path)
+
+
 def bench_import(runs: int = 3) -> None:
     """Import a 10,000-row 成员单位 sheet (validated, written in one transaction) into a
-    fresh database with only its lead unit; the median of ``runs``, and the dry run alone."""
+    fresh database with only its lead unit; the median of ``runs``, and the dry run alone.
+    Then the same sheet with every row changed, into a database that holds the first."""
     import datetime as dt
     import shutil
-
-    import openpyxl
 
     from ylt_desktop.domain.institution import InstitutionData
     from ylt_desktop.importing import import_file
@@ -206,14 +219,7 @@ def bench_import(runs: int = 3) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        wb = openpyxl.Workbook(write_only=True)
-        ws = wb.create_sheet("成员单位")
-        ws.append(["机构名称", "统一社会信用代码", "行政区划代码", "机构类别", "机构等级",
-                   "经济类型", "医联体角色", "加入日期", "编制床位", "实有床位"])  # fmt: skip
-        for n in range(10_000):
-            ws.append([f"基准村{n}卫生室", "", "360428", "村卫生室", "未定级", "公立", "成员单位",
-                       "2024-01-01", n % 40, n % 40])  # fmt: skip
-        wb.save(folder / "rows.xlsx")
+        _member_sheet(folder / "rows.xlsx", extra_beds=0)
         template = folder / "template.sqlite"
         db = open_database(template)
         lead = InstitutionData(name="基准县人民医院", uscc="12100000400010398P",
@@ -245,14 +251,7 @@ def bench_import(runs: int = 3) -> None:
         loaded_db = open_database(loaded)
         import_file(loaded_db, "institutions", folder / "rows.xlsx", dry_run=False)
         loaded_db.close()
-        wb = openpyxl.Workbook(write_only=True)
-        ws = wb.create_sheet("成员单位")
-        ws.append(["机构名称", "统一社会信用代码", "行政区划代码", "机构类别", "机构等级",
-                   "经济类型", "医联体角色", "加入日期", "编制床位", "实有床位"])  # fmt: skip
-        for n in range(10_000):
-            ws.append([f"基准村{n}卫生室", "", "360428", "村卫生室", "未定级", "公立", "成员单位",
-                       "2024-01-01", n % 40, n % 40 + 1])  # fmt: skip
-        wb.save(folder / "changed.xlsx")
+        _member_sheet(folder / "changed.xlsx", extra_beds=1)
 
         def again() -> None:
             target = folder / f"again{next(counter)}.sqlite"

@@ -83,3 +83,11 @@ def person(
 
 def add_person(s: Session, home_id: int, **kw) -> int:  # noqa: ANN003
     return staff.create_staff(s, data=person(home_id, **kw)).id
+
+
+def small_world(s: Session) -> dict[str, int]:
+    """``consortium`` plus 王建国 (county hospital, "王") and 李秀英 (大树 centre, "李")."""
+    ids = consortium(s)
+    ids["王"] = add_person(s, ids["县医院"])
+    ids["李"] = add_person(s, ids["大树"], name="李秀英", sex="女", seq=2, title="医师")
+    return ids

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tests.helpers.people import add_person, consortium
+from tests.helpers.people import small_world
 from ylt_desktop.domain import lists
 from ylt_desktop.domain.codes import mask_id
 from ylt_desktop.domain.periods import Quarter
@@ -23,10 +23,7 @@ TODAY = D(2026, 5, 20)
 @pytest.fixture
 def world(db):  # noqa: ANN001, ANN201
     with db.session() as s:
-        ids = consortium(s)
-        ids["王"] = add_person(s, ids["县医院"])
-        ids["李"] = add_person(s, ids["大树"], name="李秀英", sex="女", seq=2, title="医师")
-    return ids
+        return small_world(s)
 
 
 def create(db, **kw) -> int:  # noqa: ANN001, ANN003

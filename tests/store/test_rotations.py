@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers.people import add_person, consortium
+from tests.helpers.people import small_world
 from ylt_desktop.domain import lists
 from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.domain.problems import RuleViolation
@@ -26,10 +26,7 @@ ONE_DB = settings(
 @pytest.fixture
 def world(db):  # noqa: ANN001, ANN201
     with db.session() as s:
-        ids = consortium(s)
-        ids["王"] = add_person(s, ids["县医院"])
-        ids["李"] = add_person(s, ids["大树"], name="李秀英", sex="女", seq=2, title="医师")
-    return ids
+        return small_world(s)
 
 
 def rotation(ids: dict, **kw) -> RotationData:  # noqa: ANN003

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from tests.helpers.people import add_person, consortium
+from tests.helpers.people import small_world
 from tests.helpers.typing import type_text
 from ylt_desktop.domain.rotation import QuarterFigures, RotationData
 from ylt_desktop.store import rotations as store
@@ -24,9 +24,7 @@ HEADERS = ["姓名", "证件号码", "职称", "派出单位", "接收单位", "
 @pytest.fixture
 def world(db):  # noqa: ANN001, ANN201
     with db.session() as s:
-        ids = consortium(s)
-        ids["王"] = add_person(s, ids["县医院"])
-        ids["李"] = add_person(s, ids["大树"], name="李秀英", sex="女", seq=2, title="医师")
+        ids = small_world(s)
         ids["numbers"] = {s.get(Staff, ids[k]).id_number: k for k in ("王", "李")}
         ids["驻点"] = store.create_rotation(
             s,

@@ -9,7 +9,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QComboBox, QDateTimeEdit, QLineEdit, QTableWidget
 from sqlalchemy import update
 
-from tests.helpers.people import add_person, consortium
+from tests.helpers.people import small_world
 from tests.helpers.problems import pending, shown_problems
 from tests.helpers.typing import type_text
 from ylt_desktop.domain.periods import Quarter
@@ -27,10 +27,7 @@ TODAY = dt.date(2026, 5, 20)
 @pytest.fixture
 def world(db):  # noqa: ANN001, ANN201
     with db.session() as s:
-        ids = consortium(s)
-        ids["王"] = add_person(s, ids["县医院"])
-        ids["李"] = add_person(s, ids["大树"], name="李秀英", sex="女", seq=2, title="医师")
-    return ids
+        return small_world(s)
 
 
 def choose(qtbot, combo: QComboBox, text: str) -> None:  # noqa: ANN001
