@@ -378,19 +378,36 @@ def test_new_agreement_grid_problems_wait_for_the_grid(qtbot, db, ids) -> None: 
     fill_basics(qtbot, dialog, "YLT-2026-012")
     click_recipient(qtbot, dialog, NAMES[1])
     qtbot.waitUntil(dialog.save_button.isEnabled)
-    # A share typed for a recipient: the total is wrong, but the provider's share is still
-    # to be filled in, so its message waits while Save is held back and the line counts it.
+    # A share typed for a recipient makes the total wrong: that edit also speaks for the
+    # provider's share, where the total's message is shown (never only a count beside Save).
     dialog.recipients.item(dialog.row_of(NAMES[1]), 1).setText("60")
     qtbot.waitUntil(lambda: not dialog.save_button.isEnabled())
-    assert shown_problems(dialog) == {}
-    assert dialog.pending.text() == pending(1)
-    assert "100%" in dialog.pending.toolTip()
+    assert list(shown_problems(dialog)) == ["provider_share"]
+    assert dialog.pending.text() == ""
     qtbot.keyClicks(dialog.binder.widget("provider_share"), "40")
     qtbot.waitUntil(dialog.save_button.isEnabled)
     assert dialog.pending.text() == ""
     type_in_cell(qtbot, dialog, 0, 0, "abc")
     assert "不是数字" in shown_problems(dialog)["volumes"]
     assert not dialog.save_button.isEnabled()
+
+
+def test_recipient_shares_reveal_the_share_total_of_a_new_agreement(qtbot, db, ids) -> None:  # noqa: ANN001
+    dialog = open_dialog(qtbot, AgreementDialog(db, today=TODAY))
+    fill_basics(qtbot, dialog, "YLT-2026-013")
+    click_recipient(qtbot, dialog, NAMES[1])
+    click_recipient(qtbot, dialog, NAMES[2])
+    assert "provider_share" not in shown_problems(dialog)  # no shares yet, nothing to say
+    dialog.recipients.item(dialog.row_of(NAMES[1]), 1).setText("30")
+    dialog.recipients.item(dialog.row_of(NAMES[2]), 1).setText("30")
+    # 提供方分配比例 is still blank: why Save is disabled is said next to it.
+    assert "100%" in shown_problems(dialog)["provider_share"]
+    assert "60%" in shown_problems(dialog)["provider_share"]
+    assert dialog.pending.text() == ""
+    assert not dialog.save_button.isEnabled()
+    qtbot.keyClicks(dialog.binder.widget("provider_share"), "40")
+    assert "provider_share" not in shown_problems(dialog)
+    assert dialog.save_button.isEnabled()
 
 
 def test_existing_agreement_shows_problems_at_once(qtbot, db, ids) -> None:  # noqa: ANN001

@@ -182,6 +182,9 @@ class AgreementDialog(RecordDialog):
             self._update_recipient_rows()
         self.reveal("recipient_ids")
         self.reveal("recipient_shares")
+        # The domain puts the shares' total on provider_share: a wrong total made in this
+        # table must show there, not disable Save beside a blank field still kept quiet.
+        self.reveal("provider_share")
         self.recheck()
 
     def _update_recipient_rows(self) -> None:
