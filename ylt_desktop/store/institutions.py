@@ -232,58 +232,78 @@ def update_institutions(
     session: Session, *, rows: Sequence[tuple[int, InstitutionData]]
 ) -> list[Institution]:
     """Update many institutions (``(id, data)`` pairs) with the rules of
-    ``update_institution``, checked as if each were updated in turn, with a few queries and one
-    flush, in one transaction. Raises RuleViolation with the first bad row's problems (its
-    index in ``rows`` as ``.row``) and changes nothing when any row has errors."""
+    ``update_institution``, checked as if each were updated in turn, with a few queries and
+    (mostly) one flush, in one transaction. Raises RuleViolation with the first bad row's
+    problems (its index in ``rows`` as ``.row``) and changes nothing, not even in the session,
+    when any row has errors: every row is checked before any is applied."""
     with transaction(session), session.no_autoflush:
         rows = [(inst_id, d.normalized()) for inst_id, d in rows]
         found = _by_id(session, {inst_id for inst_id, _ in rows})
-        # Who holds each name and USCC the rows ask for, kept current as rows are applied.
-        names = _holders(session, Institution.name_key, {d.name for _, d in rows if d.name})
-        usccs = _holders(session, Institution.uscc, {d.uscc for _, d in rows if d.uscc})
-        lead = lead_institution(session)
-        lead_id, lead_name = (lead.id, lead.name) if lead is not None else (None, None)
+        _check_updates(session, rows, found)
+        # A flush sends its UPDATEs in primary-key order and SQLite checks UNIQUE per
+        # statement: a row taking a name or code an earlier row gave up is flushed after it.
+        freed: set[tuple[str, str]] = set()
         reranked: set[int] = set()
-        for i, (inst_id, d) in enumerate(rows):
-            inst = found.get(inst_id)
-            if inst is None:
-                problems = [error("name", "该机构已被删除")]
-            else:
-                problems = validate_institution(d)
-                if d.name and names.get(d.name, inst_id) != inst_id:
-                    problems.append(
-                        error("name", f"机构名称“{d.name}”已存在，同一医联体内不得重名")
-                    )
-                if d.uscc and usccs.get(d.uscc, inst_id) != inst_id:
-                    problems.append(error("uscc", f"统一社会信用代码 {d.uscc} 已被其他机构使用"))
-                if d.role == lists.ROLE_LEAD and lead_id not in (None, inst_id):
-                    problems.append(
-                        error(
-                            "role",
-                            f"医联体只能有一个牵头单位，现为“{lead_name}”；请先将其改为成员单位",
-                        )
-                    )
-            if has_errors(problems):
-                exc = RuleViolation(problems)
-                exc.row = i
-                raise exc
-            assert inst is not None
+        for inst_id, d in rows:
+            inst = found[inst_id]
+            if ("name", d.name) in freed or ("uscc", d.uscc) in freed:
+                session.flush()
+                freed.clear()
+            if inst.name_key != d.name:
+                freed.add(("name", inst.name_key))
+            if inst.uscc and inst.uscc != d.uscc:
+                freed.add(("uscc", inst.uscc))
             if (inst.level, inst.category) != (d.level, d.category):
                 reranked.add(inst_id)
-            if names.get(inst.name_key) == inst_id:
-                del names[inst.name_key]
-            if inst.uscc and usccs.get(inst.uscc) == inst_id:
-                del usccs[inst.uscc]
             _apply(inst, d)
-            names[d.name] = inst_id
-            if d.uscc:
-                usccs[d.uscc] = inst_id
-            if d.role == lists.ROLE_LEAD:
-                lead_id, lead_name = inst_id, d.name
-            elif lead_id == inst_id:
-                lead_id, lead_name = None, None
         rederive_directions(session, reranked)
     return [found[inst_id] for inst_id, _ in rows]
+
+
+def _check_updates(
+    session: Session, rows: list[tuple[int, InstitutionData]], found: dict[int, Institution]
+) -> None:
+    """Raise for the first row ``update_institution`` would refuse after the rows before it."""
+    # Who holds each name and USCC the rows ask for, and each row's values, as the rows before
+    # it leave them.
+    names = _holders(session, Institution.name_key, {d.name for _, d in rows if d.name})
+    usccs = _holders(session, Institution.uscc, {d.uscc for _, d in rows if d.uscc})
+    now = {i: (x.name_key, x.uscc) for i, x in found.items()}
+    lead = lead_institution(session)
+    lead_id, lead_name = (lead.id, lead.name) if lead is not None else (None, None)
+    for i, (inst_id, d) in enumerate(rows):
+        if inst_id not in found:
+            problems = [error("name", "该机构已被删除")]
+        else:
+            problems = validate_institution(d)
+            if d.name and names.get(d.name, inst_id) != inst_id:
+                problems.append(error("name", f"机构名称“{d.name}”已存在，同一医联体内不得重名"))
+            if d.uscc and usccs.get(d.uscc, inst_id) != inst_id:
+                problems.append(error("uscc", f"统一社会信用代码 {d.uscc} 已被其他机构使用"))
+            if d.role == lists.ROLE_LEAD and lead_id not in (None, inst_id):
+                problems.append(
+                    error(
+                        "role",
+                        f"医联体只能有一个牵头单位，现为“{lead_name}”；请先将其改为成员单位",
+                    )
+                )
+        if has_errors(problems):
+            exc = RuleViolation(problems)
+            exc.row = i
+            raise exc
+        old_name, old_uscc = now[inst_id]
+        if names.get(old_name) == inst_id:
+            del names[old_name]
+        if old_uscc and usccs.get(old_uscc) == inst_id:
+            del usccs[old_uscc]
+        names[d.name] = inst_id
+        if d.uscc:
+            usccs[d.uscc] = inst_id
+        now[inst_id] = (d.name, d.uscc or None)
+        if d.role == lists.ROLE_LEAD:
+            lead_id, lead_name = inst_id, d.name
+        elif lead_id == inst_id:
+            lead_id, lead_name = None, None
 
 
 def _by_id(session: Session, ids: set[int]) -> dict[int, Institution]:

@@ -196,9 +196,10 @@ def home_choices(session: Session, *, keep_id: int | None = None) -> list[Instit
 
 def update_many_staff(session: Session, *, rows: Sequence[tuple[int, StaffData]]) -> list[Staff]:
     """Update many people (``(id, data)`` pairs) with the rules of ``update_staff``, checked as
-    if each were updated in turn, with a few queries and one flush, in one transaction. Raises
-    RuleViolation with the first bad row's problems (its index in ``rows`` as ``.row``) and
-    changes nothing when any row has errors."""
+    if each were updated in turn, with a few queries and (mostly) one flush, in one
+    transaction. Raises RuleViolation with the first bad row's problems (its index in ``rows``
+    as ``.row``) and changes nothing, not even in the session, when any row has errors: every
+    row is checked before any is applied."""
     with transaction(session), session.no_autoflush:
         rows = [(staff_id, normalized(d)) for staff_id, d in rows]
         found: dict[int, Staff] = {}
@@ -208,47 +209,65 @@ def update_many_staff(session: Session, *, rows: Sequence[tuple[int, StaffData]]
             found.update(
                 (s.id, s) for s in session.scalars(select(Staff).where(Staff.id.in_(chunk)))
             )
-        # Who holds each ID number the rows ask for, kept current as rows are applied.
-        holders: dict[tuple[str, str], int] = {}
-        numbers = sorted({d.id_number for _, d in rows if d.id_number and d.id_type})
-        for i in range(0, len(numbers), 500):
-            stmt = select(Staff.id_type, Staff.id_number, Staff.id).where(
-                Staff.id_number.in_(numbers[i : i + 500])
-            )
-            for id_type, id_number, staff_id in session.execute(stmt):
-                holders.setdefault((id_type, id_number), staff_id)
-        homes = sorted({d.home_id for _, d in rows if d.home_id is not None})
-        known: set[int] = set()
-        for i in range(0, len(homes), 500):
-            chunk = homes[i : i + 500]
-            known.update(session.scalars(select(Institution.id).where(Institution.id.in_(chunk))))
-        for i, (staff_id, d) in enumerate(rows):
-            staff = found.get(staff_id)
-            if staff is None:
-                problems = [error("name", "该人员已被删除")]
-            else:
-                problems = validate_staff(d, today=None)
-                key = (d.id_type, d.id_number)
-                holder = holders.get(key, staff_id) if d.id_number and d.id_type else staff_id
-                if holder != staff_id:
-                    other = found[holder].name if holder in found else _name_of(session, holder)
-                    problems.append(
-                        error("id_number", f"该{d.id_type}号码已登记在人员“{other}”名下，不得重复")
-                    )
-                if d.home_id is not None and d.home_id not in known:
-                    problems.append(error("home_id", "所属机构不存在，请重新选择"))
-            if has_errors(problems):
-                exc = RuleViolation(problems)
-                exc.row = i
-                raise exc
-            assert staff is not None
-            old = (staff.id_type, staff.id_number)
-            if holders.get(old) == staff_id:
-                del holders[old]
+        _check_updates(session, rows, found)
+        # A flush sends its UPDATEs in primary-key order and SQLite checks UNIQUE per
+        # statement: a row taking an ID number an earlier row gave up is flushed after it.
+        freed: set[tuple[str, str]] = set()
+        for staff_id, d in rows:
+            staff = found[staff_id]
+            if (d.id_type, d.id_number) in freed:
+                session.flush()
+                freed.clear()
+            if (staff.id_type, staff.id_number) != (d.id_type, d.id_number):
+                freed.add((staff.id_type, staff.id_number))
             _apply(staff, d)
-            if d.id_number and d.id_type:
-                holders[(d.id_type, d.id_number)] = staff_id
     return [found[staff_id] for staff_id, _ in rows]
+
+
+def _check_updates(
+    session: Session, rows: list[tuple[int, StaffData]], found: dict[int, Staff]
+) -> None:
+    """Raise for the first row ``update_staff`` would refuse after the rows before it."""
+    # Who holds each ID number the rows ask for, and each person's name and number, as the
+    # rows before it leave them.
+    holders: dict[tuple[str, str], int] = {}
+    numbers = sorted({d.id_number for _, d in rows if d.id_number and d.id_type})
+    for i in range(0, len(numbers), 500):
+        stmt = select(Staff.id_type, Staff.id_number, Staff.id).where(
+            Staff.id_number.in_(numbers[i : i + 500])
+        )
+        for id_type, id_number, staff_id in session.execute(stmt):
+            holders.setdefault((id_type, id_number), staff_id)
+    now = {i: (x.name, (x.id_type, x.id_number)) for i, x in found.items()}
+    homes = sorted({d.home_id for _, d in rows if d.home_id is not None})
+    known: set[int] = set()
+    for i in range(0, len(homes), 500):
+        chunk = homes[i : i + 500]
+        known.update(session.scalars(select(Institution.id).where(Institution.id.in_(chunk))))
+    for i, (staff_id, d) in enumerate(rows):
+        if staff_id not in found:
+            problems = [error("name", "该人员已被删除")]
+        else:
+            problems = validate_staff(d, today=None)
+            key = (d.id_type, d.id_number)
+            holder = holders.get(key, staff_id) if d.id_number and d.id_type else staff_id
+            if holder != staff_id:
+                other = now[holder][0] if holder in now else _name_of(session, holder)
+                problems.append(
+                    error("id_number", f"该{d.id_type}号码已登记在人员“{other}”名下，不得重复")
+                )
+            if d.home_id is not None and d.home_id not in known:
+                problems.append(error("home_id", "所属机构不存在，请重新选择"))
+        if has_errors(problems):
+            exc = RuleViolation(problems)
+            exc.row = i
+            raise exc
+        old = now[staff_id][1]
+        if holders.get(old) == staff_id:
+            del holders[old]
+        if d.id_number and d.id_type:
+            holders[(d.id_type, d.id_number)] = staff_id
+        now[staff_id] = (d.name, (d.id_type, d.id_number))
 
 
 def _name_of(session: Session, staff_id: int) -> str:
