@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from ylt_desktop import __version__
+from ylt_desktop import __version__, logs
 from ylt_desktop.paths import data_dir, default_db_path, resource_path
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         from ylt_desktop.selftest import run
 
         return run()
+    # Kept in memory until the log file opens after the first paint: a missing font or a
+    # failure in building the window is logged before that.
+    logs.buffer_early_records()
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -64,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     install_font(app)
     install_translator(app, args.lang)
     install_excepthook()
-    # The window paints first; logging (logging.handlers, ~10 ms) and the database
+    # The window paints first; the log file (logging.handlers, ~10 ms) and the database
     # (SQLAlchemy, checks, migration, first run) are set up right after, from the event
     # loop, so the clerk sees the program at once.
     window = MainWindow()
@@ -77,10 +80,34 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _open_into(app, window, args: argparse.Namespace) -> None:  # noqa: ANN001
-    """Open the database into the painted window, or leave with an exit code."""
-    from ylt_desktop.logs import setup_logging
+    """Open the database into the painted window, or leave with an exit code.
 
-    setup_logging()
+    Never leaves the window on "正在打开数据库…": an unexpected failure is logged, shown,
+    and ends the program with 2.
+    """
+    try:
+        _start_logging()
+        _open_and_attach(app, window, args)
+    except Exception as exc:
+        log.exception("cannot open the program")
+        from ylt_desktop.ui.errors import show_error
+
+        try:
+            show_error(window, exc)
+        finally:
+            app.exit(2)
+
+
+def _start_logging() -> None:
+    """The log file; when it cannot be opened the clerk still works (logged to stderr)."""
+    try:
+        logs.setup_logging()
+    except Exception:
+        logs.log_to_stderr()
+        log.exception("cannot open the log file")
+
+
+def _open_and_attach(app, window, args: argparse.Namespace) -> None:  # noqa: ANN001
     db = _open(window, args)
     if db is None:
         app.exit(2)

@@ -1,21 +1,84 @@
-"""Logging set-up: a rotating file in the per-user log folder."""
+"""Logging set-up: records kept in memory from the start, then a rotating file in the per-user
+log folder, which is opened only after the window's first paint."""
 
 from __future__ import annotations
 
 import logging
-from logging.handlers import RotatingFileHandler
+import sys
 from pathlib import Path
 
-from ylt_desktop.paths import log_dir
+# logging.handlers and platformdirs (~10 ms each) are imported in setup_logging: the first
+# paint of the window does not need them.
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class EarlyBuffer(logging.Handler):
+    """Keeps the records logged before the log file is open (a missing font, a failure in
+    building the window), so that they reach the file: a windowed build has no stderr."""
+
+    def __init__(self, capacity: int = 1000) -> None:
+        super().__init__()
+        self.capacity = capacity
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if len(self.records) < self.capacity:
+            self.records.append(record)
+
+    def hand_over(self, handler: logging.Handler) -> None:
+        """Put ``handler`` on the root logger in place of this buffer, and replay into it."""
+        root = logging.getLogger()
+        with self.lock:
+            root.addHandler(handler)
+            root.removeHandler(self)
+            records, self.records, self.capacity = self.records, [], 0
+        for record in records:
+            handler.handle(record)
+
+
+def buffer_early_records(level: int = logging.INFO) -> EarlyBuffer:
+    """The program's first step: keep ``level`` and above in memory until setup_logging."""
+    buffer = EarlyBuffer()
+    root = logging.getLogger()
+    root.addHandler(buffer)
+    root.setLevel(level)
+    return buffer
+
+
+def _early_buffers() -> list[EarlyBuffer]:
+    return [h for h in logging.getLogger().handlers if isinstance(h, EarlyBuffer)]
+
+
+def _attach(handler: logging.Handler) -> None:
+    buffers = _early_buffers()
+    if not buffers:
+        logging.getLogger().addHandler(handler)
+    for buffer in buffers:
+        buffer.hand_over(handler)
 
 
 def setup_logging(folder: Path | None = None, level: int = logging.INFO) -> Path:
+    """Open the rotating log file; the records kept since the start are written to it first."""
+    from logging.handlers import RotatingFileHandler
+
+    from ylt_desktop.paths import log_dir
+
     folder = folder or log_dir()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "ylt.log"
     handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(level)
+    handler.setFormatter(logging.Formatter(FORMAT))
+    logging.getLogger().setLevel(level)
+    _attach(handler)
     return path
+
+
+def log_to_stderr() -> None:
+    """When the log file cannot be opened: the kept records, and those to come, go to stderr.
+    Without a stderr (a windowed build) the buffer stays, so memory use stays bounded."""
+    if sys.stderr is None:
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(FORMAT))
+    _attach(handler)

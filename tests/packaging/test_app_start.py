@@ -1,13 +1,43 @@
-"""The program's start: the window paints first, then the database opens into it."""
+"""The program's start: the window paints first, then the database opens into it; a failure
+there ends the program with 2 and is logged, never a window left on "正在打开数据库…"."""
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
 
+import pytest
+from PySide6.QtCore import QTimer
+
+from tests.helpers.root_logger import kept_root_logger
+from ylt_desktop import app as app_module
+from ylt_desktop import logs, paths
 from ylt_desktop.demo import build_demo
 from ylt_desktop.store.db import open_database
+from ylt_desktop.ui import errors
+from ylt_desktop.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def shown(monkeypatch, tmp_path) -> list:  # noqa: ANN001
+    """Errors shown to the clerk (no real box); the log folder is the test's own."""
+    seen: list = []
+    monkeypatch.setattr(errors, "show_error", lambda parent, exc: seen.append(exc))
+    monkeypatch.setattr(paths, "log_dir", lambda: tmp_path / "logs")
+    with kept_root_logger():
+        logs.buffer_early_records()
+        yield seen
+
+
+@pytest.fixture
+def window(qapp) -> MainWindow:  # noqa: ANN001
+    w = MainWindow()
+    w.show_opening()
+    yield w
+    w.close()
+    w.deleteLater()
 
 
 def test_window_paints_before_the_database_opens(tmp_path) -> None:  # noqa: ANN001
@@ -39,3 +69,52 @@ def test_nothing_heavy_is_imported_before_painting() -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert done.stdout.strip() == "[]", done.stderr[-2000:]
+
+
+def test_a_failure_while_opening_ends_the_program_with_2(
+    qapp, shown, window, monkeypatch, tmp_path
+) -> None:  # noqa: ANN001, E501
+    def broken(*_args):  # noqa: ANN002, ANN202
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(app_module, "_open", broken)
+    args = app_module.parse_args(["--db", str(tmp_path / "ylt.sqlite")])
+    guard = QTimer(singleShot=True, interval=20_000)  # a regression must not hang the run
+    guard.timeout.connect(lambda: qapp.exit(99))
+    guard.start()
+    QTimer.singleShot(0, lambda: app_module._open_into(qapp, window, args))
+    code = qapp.exec()
+    guard.stop()
+    assert code == 2
+    assert [str(exc) for exc in shown] == ["boom"]
+    text = (tmp_path / "logs" / "ylt.log").read_text(encoding="utf-8")
+    assert "cannot open the program" in text
+    assert "RuntimeError: boom" in text
+
+
+def test_the_database_opens_when_the_log_file_cannot(
+    qapp, shown, window, monkeypatch, tmp_path, capsys
+) -> None:  # noqa: ANN001, E501
+    path = tmp_path / "demo.sqlite"
+    db = open_database(path)
+    build_demo(db)
+    db.close()
+    logging.getLogger("ylt_desktop.ui.fonts").error("cannot load font x")  # before the paint
+
+    def unwritable(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise PermissionError("log folder not writable")
+
+    monkeypatch.setattr(logs, "setup_logging", unwritable)
+    exits: list[int] = []
+    monkeypatch.setattr(qapp, "exit", exits.append)
+    app_module._open_into(qapp, window, app_module.parse_args(["--db", str(path)]))
+    try:
+        assert window.db is not None and window.db.path == path
+        assert exits == []
+        assert shown == []
+        err = capsys.readouterr().err
+        assert "cannot load font x" in err
+        assert "cannot open the log file" in err
+    finally:
+        if window.db is not None:
+            window.db.close()
