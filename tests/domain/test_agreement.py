@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 
 import pytest
 from hypothesis import given
@@ -268,6 +269,19 @@ def test_shares_must_not_be_negative():
     assert error_fields(problems) == ["provider_share"]
     problems = validate_agreement(agreement(provider_share=60.0, recipient_shares={2: -10, 3: 50}))
     assert error_fields(problems) == ["recipient_shares.2"]
+
+
+@pytest.mark.parametrize("odd", [math.inf, -math.inf, math.nan])
+def test_shares_and_volumes_must_be_finite(odd):
+    """float("inf") and float("nan") parse from typed or imported text; none may be stored
+    (an infinite volume made the return's exact 合计 raise)."""
+    problems = validate_agreement(agreement(provider_share=odd, recipient_shares={2: 50, 3: 50}))
+    assert "provider_share" in error_fields(problems)
+    problems = validate_agreement(agreement(provider_share=0.0, recipient_shares={2: odd, 3: 50}))
+    assert "recipient_shares.2" in error_fields(problems)
+    problems = validate_agreement(agreement(volumes={("2026Q2", "影像诊断例数"): odd}))
+    assert error_fields(problems) == ["volumes.2026Q2.影像诊断例数"]
+    assert "须为不小于 0 的数" in problems[0].message
 
 
 def test_share_for_an_institution_that_is_not_a_recipient():

@@ -162,18 +162,29 @@ def test_streamed_rows_keep_odd_values(tmp_path) -> None:  # noqa: ANN001
     ws = create_sheet(wb, "t")
     ws.append(["plain row first"])
     values = ["", "\x07", " 前后空格 ", "甲\x07乙", "=1+1", True, decimal.Decimal("2.5"), float("nan"),
+              decimal.Decimal("Infinity"), "长" * 40_000,
               dt.datetime(2026, 7, 1, 8, 30), 10**15, ("元组",)]  # fmt: skip
     from openpyxl.cell import WriteOnlyCell
 
     stamp = WriteOnlyCell(ws)
     stamp.number_format = "yyyy-mm-dd hh:mm"
     styles = ["0"] * len(values)
-    styles[8] = str(stamp.style_id)
+    styles[10] = str(stamp.style_id)
     ws.append(StreamedRow(zip(values, styles, strict=True)))
     ws.append(["plain row last"])
     wb.save(tmp_path / "t.xlsx")
     got = [c.value for c in openpyxl.load_workbook(tmp_path / "t.xlsx")["t"][2]]
-    assert got == [None, None, " 前后空格 ", "甲乙", "=1+1", True, 2.5, None,
+    assert got == [None, None, " 前后空格 ", "甲乙", "=1+1", True, 2.5, None, None, "长" * 32_767,
                    dt.datetime(2026, 7, 1, 8, 30), 10**15, "('元组',)"]  # fmt: skip
     reopened = openpyxl.load_workbook(tmp_path / "t.xlsx")["t"]
     assert reopened["A1"].value == "plain row first" and reopened["A3"].value == "plain row last"
+
+
+def test_exact_sum_is_decimal_and_never_raises() -> None:
+    import math
+
+    from ylt_desktop.returns.rows import exact_sum
+
+    assert exact_sum([1.1, 2.2, None]) == 3.3 and exact_sum([1, 2]) == 3
+    assert isinstance(exact_sum([1.5, 1.5]), int)
+    assert exact_sum([1.0, math.inf]) == math.inf  # refused as input; the export still runs

@@ -9,6 +9,7 @@ Uniqueness of the number needs the database and is checked by the store.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 from ylt_desktop.domain import lists
@@ -184,13 +185,13 @@ def _check_shares(d: AgreementData) -> list[Problem]:
     if d.provider_share is None and not d.recipient_shares:
         return []
     problems = []
-    if d.provider_share is not None and d.provider_share < 0:
-        problems.append(error("provider_share", "提供方分配比例不得为负数"))
+    if d.provider_share is not None and not 0 <= d.provider_share < math.inf:
+        problems.append(error("provider_share", "提供方分配比例须为不小于 0 的数"))
     for rid, share in d.recipient_shares.items():
         if rid not in d.recipient_ids:
             problems.append(error(f"recipient_shares.{rid}", "分配比例所列单位不是本协议的接收方"))
-        elif share < 0:
-            problems.append(error(f"recipient_shares.{rid}", "接收方分配比例不得为负数"))
+        elif not 0 <= share < math.inf:  # NaN fails this too
+            problems.append(error(f"recipient_shares.{rid}", "接收方分配比例须为不小于 0 的数"))
     total = (d.provider_share or 0.0) + sum(d.recipient_shares.values())
     if abs(total - SHARE_TOTAL) > SHARE_TOLERANCE:
         problems.append(
@@ -226,7 +227,7 @@ def _check_volumes(d: AgreementData) -> list[Problem]:
             problems.append(
                 error(name, f"“{measure}”不是“{d.kind}”协议的服务量指标（应为：{expected}）")
             )
-        if value is None or value < 0:
+        if value is None or not 0 <= value < math.inf:  # "inf" and "nan" parse as floats
             problems.append(error(name, f"{quarter.label}“{measure}”须为不小于 0 的数"))
         if dates_ok and not in_force_in(quarter, **_dates(d)):
             problems.append(

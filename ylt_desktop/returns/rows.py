@@ -8,6 +8,7 @@ columns. No layout here and no writing: ``xlsx.py`` and ``pdf.py`` do that.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
@@ -238,6 +239,9 @@ def exact_sum(values: Iterable[int | float | None]) -> int | float:
 
     Binary floats would print 1.1 + 2.2 as 3.3000000000000003 on the signed return.
     """
+    values = list(values)
+    if any(isinstance(v, float) and not math.isfinite(v) for v in values):
+        return sum(v or 0 for v in values)  # refused as input (domain rules); never raises
     total = sum(
         (Decimal(repr(v)) if isinstance(v, float) else Decimal(v or 0) for v in values),
         Decimal(0),

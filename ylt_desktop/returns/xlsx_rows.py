@@ -30,6 +30,7 @@ from openpyxl.xml.constants import XML_NS
 from openpyxl.xml.functions import Element, SubElement
 
 _PRESERVE = {f"{{{XML_NS}}}space": "preserve"}
+MAX_TEXT = 32_767  # characters in one Excel cell
 _KNOWN = (type(None), str, bool, int, float, decimal.Decimal, dt.date)  # anything else: str()
 
 
@@ -86,6 +87,7 @@ def _row_element(row: Iterable[tuple[Any, str]], row_idx: int, letters: list[str
         if value is None or value == "":  # a blank, bordered cell, as openpyxl writes it
             SubElement(el, "c", {"r": ref, "s": style, "t": "n" if value is None else "inlineStr"})
         elif isinstance(value, str):
+            value = value[:MAX_TEXT]  # as openpyxl's cells cut it: Excel repairs longer ones
             c = SubElement(el, "c", {"r": ref, "s": style, "t": "inlineStr"})
             t = SubElement(SubElement(c, "is"), "t", _PRESERVE if value != value.strip() else {})
             t.text = value  # always text: "=1+1" stays "=1+1" (DESIGN.md §4)
@@ -93,7 +95,7 @@ def _row_element(row: Iterable[tuple[Any, str]], row_idx: int, letters: list[str
             c = SubElement(el, "c", {"r": ref, "s": style, "t": "b"})
             SubElement(c, "v").text = "1" if value else "0"
         elif isinstance(value, int | float | decimal.Decimal):
-            if isinstance(value, float) and not math.isfinite(value):
+            if not math.isfinite(value):  # Decimal's NaN and Infinity too
                 SubElement(el, "c", {"r": ref, "s": style, "t": "n"})
                 continue
             c = SubElement(el, "c", {"r": ref, "s": style, "t": "n"})
