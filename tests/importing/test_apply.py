@@ -214,3 +214,17 @@ def test_agreements_by_names_with_any_separator(tmp_path, lead_db):  # noqa: ANN
                          dry_run=False, only_valid=True)  # fmt: skip
     assert report.written and (report.new, report.rejected) == (2, 1)
     assert "“不存在的医院”不是本医联体的成员单位" in str(report.problems[0])
+
+
+def test_a_rule_on_a_column_the_file_lacks_says_so(tmp_path, lead_db):  # noqa: ANN001
+    """A 表1 as the return prints it has 卫生技术人员 but no 在岗职工: imported into a database
+    without those units, the rule 卫生技术人员 ≤ 在岗职工 must say the column is missing."""
+    header = [*INST_HEADER, "卫生技术人员"]
+    book = write_book(tmp_path / "t1.xlsx", [header, [*village(1), 12], [*village(2), 0]])
+    report = import_file(lead_db, "institutions", book)
+    assert (report.new, report.rejected) == (1, 1)
+    (problem,) = report.problems
+    assert problem.column == "（在岗职工）"
+    assert problem.message == (
+        "卫生技术人员数不得超过在岗职工数（文件中没有“在岗职工”列：请在表中加上该列后再导入）"
+    )

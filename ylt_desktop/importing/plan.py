@@ -146,7 +146,10 @@ class Planner:
             key = key if key in self.labels else ""
             if key and self.column(key) in unreadable:
                 continue
-            self.problem(key, p.message, is_error=p.is_error)
+            message = p.message
+            if key and key not in self.present and p.is_error:  # the clerk cannot see why
+                message += f"（文件中没有“{self.labels[key]}”列：请在表中加上该列后再导入）"
+            self.problem(key, message, is_error=p.is_error)
 
     # --- one row ----------------------------------------------------------------------
 
