@@ -228,3 +228,77 @@ def test_a_rule_on_a_column_the_file_lacks_says_so(tmp_path, lead_db):  # noqa: 
     assert problem.message == (
         "卫生技术人员数不得超过在岗职工数（文件中没有“在岗职工”列：请在表中加上该列后再导入）"
     )
+
+
+def _new_people_rows(n: int) -> list[list]:
+    """``n`` rotations, each of a person not yet on the register."""
+    from tests.helpers.people import ric
+
+    header = ["姓名", "证件号码", "职称", "专业", "派出单位", "接收单位", "流动形式", "开始日期",
+              "结束日期"]  # fmt: skip
+    return [header] + [
+        [f"新人{i}", ric(dt.date(1980, 1, 1), "女", i), "主治医师", "内科", "示例县人民医院",
+         "测试村1卫生室", "坐诊/巡诊", dt.date(2026, 1, 5), dt.date(2026, 3, 31)]
+        for i in range(n)
+    ]  # fmt: skip
+
+
+def test_new_people_and_their_rotations_are_written_in_bulk(tmp_path, lead_db, monkeypatch):  # noqa: ANN001
+    import_file(lead_db, "institutions",
+                write_book(tmp_path / "i.xlsx", [INST_HEADER, village(1)]), dry_run=False)  # fmt: skip
+    calls = []
+    real = staff_store.create_many_staff
+    monkeypatch.setattr(staff_store, "create_many_staff",
+                        lambda s, *, rows: calls.append(len(rows)) or real(s, rows=rows))  # fmt: skip
+    report = import_file(lead_db, "rotations", write_book(tmp_path / "r.xlsx", _new_people_rows(30)),
+                         dry_run=False)  # fmt: skip
+    assert report.written and report.new == 30, [str(p) for p in report.problems]
+    assert calls == [30]  # one bulk command for the people, not one create per row
+    with lead_db.session() as s:
+        people = {p.name: p.home.name for p in staff_store.list_staff(s)}
+    assert people == {f"新人{i}": "示例县人民医院" for i in range(30)}
+
+
+def test_a_refused_bulk_of_new_people_is_written_row_by_row(tmp_path, lead_db, monkeypatch):  # noqa: ANN001
+    """When the bulk check refuses (here: made to), nothing of the batch is written, and the
+    row-by-row fallback registers each new person exactly once."""
+    from ylt_desktop.domain.problems import error
+    from ylt_desktop.store import rotations as rotation_store
+
+    import_file(lead_db, "institutions",
+                write_book(tmp_path / "i.xlsx", [INST_HEADER, village(1)]), dry_run=False)  # fmt: skip
+
+    def refuse_one(session, rows, **kw):  # noqa: ANN001, ANN003, ANN202
+        return [[error("start", "拒绝")] if i == 3 else [] for i in range(len(rows))]
+
+    monkeypatch.setattr(rotation_store, "check_new_rotations", refuse_one)
+    report = import_file(lead_db, "rotations", write_book(tmp_path / "r.xlsx", _new_people_rows(8)),
+                         dry_run=False)  # fmt: skip
+    assert report.written and report.new == 8, [str(p) for p in report.problems]
+    with lead_db.session() as s:
+        assert sorted(p.name for p in staff_store.list_staff(s)) == sorted(
+            f"新人{i}" for i in range(8)
+        )
+
+
+def test_rotations_refused_after_their_people_were_written_fail_the_import(
+    tmp_path, lead_db, monkeypatch
+):  # noqa: ANN001
+    from ylt_desktop.domain.problems import RuleViolation, error
+    from ylt_desktop.store import rotations as rotation_store
+
+    import_file(lead_db, "institutions",
+                write_book(tmp_path / "i.xlsx", [INST_HEADER, village(1)]), dry_run=False)  # fmt: skip
+    before = dump(lead_db)
+
+    def refuse(session, *, rows, today=None):  # noqa: ANN001, ANN202
+        raise RuleViolation([error("start", "拒绝")])
+
+    monkeypatch.setattr(rotation_store, "create_rotations", refuse)
+    with pytest.raises(RuntimeError, match="新登记人员已写入但流动记录被拒绝"):
+        import_file(lead_db, "rotations", write_book(tmp_path / "r.xlsx", _new_people_rows(5)),
+                    dry_run=False, only_valid=True)  # fmt: skip
+    after = dump(lead_db)
+    assert {k: v for k, v in after.items() if k != "setting"} == {
+        k: v for k, v in before.items() if k != "setting"
+    }

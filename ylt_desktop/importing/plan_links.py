@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ylt_desktop.domain.agreement import AgreementData, validate_agreement
+from ylt_desktop.domain.problems import RuleViolation, has_errors
 from ylt_desktop.domain.rotation import (
     QuarterFigures,
     RotationData,
@@ -20,7 +21,7 @@ from ylt_desktop.domain.rotation import (
     default_days,
     validate_rotation,
 )
-from ylt_desktop.domain.staff import validate_staff
+from ylt_desktop.domain.staff import StaffData, validate_staff
 from ylt_desktop.importing import parse
 from ylt_desktop.importing.plan import (
     CHANGED,
@@ -41,6 +42,7 @@ from ylt_desktop.store.models import Agreement, Rotation
 
 _FIGURES = ("days", "outpatient", "procedures", "trainees", "rounds", "lectures")
 RotationKey = tuple[int, int, int, Any]
+NewRotation = tuple[RotationData, str, Any]  # (data, note, the person when new, else None)
 
 
 class RotationPlanner(Planner):
@@ -158,44 +160,65 @@ class RotationPlanner(Planner):
         return True
 
     def _writer(self, d: RotationData, note: str | None, own: int | None, person: Any) -> Writer:
-        box = self.new_staff
-        placeholder = d.staff_id
-        if own is None and person is None:  # a new rotation of someone on the register
-            return Bulk((d, note or ""), self._create_one, self._create_many, _rotation_id)
+        if own is None:  # a new rotation, with its person when they are new too
+            return Bulk((d, note or "", person), self._create_one, self._create_many, _rotation_id)
 
         def write(session: Session) -> int:
-            if person is not None:
-                home = person.home_id or box.get(d.from_id, d.from_id)
-                box[placeholder] = staff_store.create_staff(
-                    session, data=dataclasses.replace(person, home_id=home)
-                ).id
-            data = dataclasses.replace(d, staff_id=box.get(d.staff_id, d.staff_id))
-            if own is None:
-                return rotation_store.create_rotation(
-                    session, data=data, note=note or "", today=self.today
-                ).id
             return rotation_store.update_rotation(
-                session, rotation_id=own, data=data, note=note, today=self.today
+                session, rotation_id=own, data=self._stored(d), note=note, today=self.today
             ).id
 
         return write
+
+    def _person(self, d: RotationData, person: StaffData) -> StaffData:
+        """A person first met in this import, as stored: at home in their sending unit."""
+        return dataclasses.replace(person, home_id=person.home_id or d.from_id)
 
     def _stored(self, d: RotationData) -> RotationData:
         """``d`` with a person written earlier in this import under their stored id."""
         box = self.new_staff
         return dataclasses.replace(d, staff_id=box.get(d.staff_id, d.staff_id))
 
-    def _create_rotation(self, session: Session, item: tuple[RotationData, str]) -> Rotation:
-        d, note = item
+    def _create_rotation(self, session: Session, item: NewRotation) -> Rotation:
+        d, note, person = item
+        if person is not None:
+            staff = staff_store.create_staff(session, data=self._person(d, person))
+            self.new_staff[d.staff_id] = staff.id
         return rotation_store.create_rotation(
             session, data=self._stored(d), note=note, today=self.today
         )
 
-    def _create_rotations(
-        self, session: Session, items: list[tuple[RotationData, str]]
-    ) -> list[Rotation]:
-        rows = [(self._stored(d), note) for d, note in items]
-        return rotation_store.create_rotations(session, rows=rows, today=self.today)
+    def _create_rotations(self, session: Session, items: list[NewRotation]) -> list[Rotation]:
+        """New rotations, and the new persons they name, with two bulk commands. Everything is
+        checked before anything is written, so a refusal leaves the session as it was (and
+        ``apply`` writes the rows one by one to say which row is refused and why)."""
+        people = [(d.staff_id, self._person(d, p)) for d, _note, p in items if p is not None]
+        if people:
+            for problems in staff_store.check_many_staff(session, [p for _, p in people]):
+                if has_errors(problems):
+                    raise RuleViolation(problems)
+            checked = rotation_store.check_new_rotations(
+                session,
+                [self._stored(d) for d, _note, _p in items],
+                today=self.today,
+                new_people={pid: p.home_id for pid, p in people},
+            )
+            for problems in checked:
+                if has_errors(problems):
+                    raise RuleViolation(problems)
+            made = staff_store.create_many_staff(session, rows=[p for _, p in people])
+            self.new_staff.update(
+                (pid, staff.id) for (pid, _), staff in zip(people, made, strict=True)
+            )
+        rows = [(self._stored(d), note) for d, note, _p in items]
+        try:
+            return rotation_store.create_rotations(session, rows=rows, today=self.today)
+        except RuleViolation as exc:
+            if not people:
+                raise  # nothing written: apply falls back to row by row
+            # Checked above with the same rules; the persons are written, so do not let the
+            # row-by-row fallback write them twice: fail the import (all or nothing).
+            raise RuntimeError("人员流动导入：新登记人员已写入但流动记录被拒绝") from exc
 
 
 def _rotation_id(rotation: Rotation) -> int:

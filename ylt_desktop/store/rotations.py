@@ -9,7 +9,7 @@ quarters an open or future rotation reached after it was saved.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
@@ -259,14 +259,30 @@ def _chunks(values: set) -> list[list]:  # noqa: ANN401
     return [ordered[i : i + 500] for i in range(0, len(ordered), 500)]
 
 
+def check_new_rotations(
+    session: Session,
+    rows: Sequence[RotationData],
+    *,
+    today: dt.date | None = None,
+    new_people: Mapping[int, int | None] | None = None,
+) -> list[list[Problem]]:
+    """The problems ``create_rotations`` would find in each row, writing nothing.
+    ``new_people``: persons not written yet (an import creates them in the same transaction),
+    by the stand-in staff id the rows use → their home institution."""
+    return _check_new(session, list(rows), today or dt.date.today(), new_people)[0]
+
+
 def _check_new(
-    session: Session, rows: list[RotationData], today: dt.date
+    session: Session,
+    rows: list[RotationData],
+    today: dt.date,
+    new_people: Mapping[int, int | None] | None = None,
 ) -> tuple[list[list[Problem]], dict[int, Institution]]:
     """``check_rotation`` of each new row as if each were created in turn, with a few queries;
     and the institutions the rows name (kept loaded, so ``_apply`` finds them in the session)."""
     staff_ids = {d.staff_id for d in rows if d.staff_id is not None}
-    homes: dict[int, int | None] = {}
-    for chunk in _chunks(staff_ids):
+    homes: dict[int, int | None] = dict(new_people or {})
+    for chunk in _chunks(staff_ids - set(homes)):
         found = session.execute(select(Staff.id, Staff.home_id).where(Staff.id.in_(chunk)))
         homes.update((sid, home) for sid, home in found)
     inst_ids = {i for d in rows for i in (d.from_id, d.to_id) if i is not None}
