@@ -61,7 +61,9 @@ class RotationPlanner(Planner):
             self.spans.setdefault(r.staff_id, []).append(Span(r.id, r.start, r.end, r.form, ""))
         self.seen: dict[RotationKey, int] = {}
         self.new_staff: dict[int, Any] = {}  # placeholder id → written id (a one-item box)
+        # Bound once: apply.py batches neighbouring rows whose ``many`` is the same object.
         self._create_one, self._create_many = self._create_rotation, self._create_rotations
+        self._update_one, self._update_many = self._update_rotation, self._update_rotations
         self._next = 0
         if self.quarter is None and self.present & set(_FIGURES):
             self.notes.append(
@@ -162,13 +164,19 @@ class RotationPlanner(Planner):
     def _writer(self, d: RotationData, note: str | None, own: int | None, person: Any) -> Writer:
         if own is None:  # a new rotation, with its person when they are new too
             return Bulk((d, note or "", person), self._create_one, self._create_many, _rotation_id)
+        return Bulk((own, d, note), self._update_one, self._update_many, _rotation_id)
 
-        def write(session: Session) -> int:
-            return rotation_store.update_rotation(
-                session, rotation_id=own, data=self._stored(d), note=note, today=self.today
-            ).id
+    def _update_rotation(
+        self, session: Session, item: tuple[int, RotationData, str | None]
+    ) -> Rotation:
+        own, d, note = item
+        return rotation_store.update_rotation(
+            session, rotation_id=own, data=self._stored(d), note=note, today=self.today
+        )
 
-        return write
+    def _update_rotations(self, session: Session, items: list) -> list[Rotation]:
+        rows = [(own, self._stored(d), note) for own, d, note in items]
+        return rotation_store.update_rotations(session, rows=rows, today=self.today)
 
     def _person(self, d: RotationData, person: StaffData) -> StaffData:
         """A person first met in this import, as stored: at home in their sending unit."""

@@ -9,7 +9,7 @@ quarters an open or future rotation reached after it was saved.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
@@ -376,6 +376,134 @@ def update_rotation(
         if note is not None:
             rotation.note = note.strip()
     return rotation
+
+
+def update_rotations(
+    session: Session,
+    *,
+    rows: Sequence[tuple[int, RotationData, str | None]],
+    today: dt.date | None = None,
+) -> list[Rotation]:
+    """``update_rotation`` for many ``(id, data, note)`` rows: every row checked by the same
+    rules as if updated in turn, before any is applied, then written with one flush, in one
+    transaction. Raises RuleViolation with the first bad row's problems (its index as
+    ``.row``) and changes nothing when any row has errors."""
+    today = today or dt.date.today()
+    if len({rid for rid, _d, _note in rows}) < len(rows):  # one rotation twice: in turn
+        with transaction(session):
+            return [
+                update_rotation(session, rotation_id=rid, data=d, note=note, today=today)
+                for rid, d, note in rows
+            ]
+    with transaction(session), session.no_autoflush:
+        found: dict[int, Rotation] = {}
+        for chunk in _chunks({rid for rid, _d, _note in rows}):
+            stmt = select(Rotation).options(*_LOADED).where(Rotation.id.in_(chunk))
+            found.update((r.id, r) for r in session.scalars(stmt))
+        _check_updates(session, rows, found, today)
+        for rid, d, note in rows:
+            rotation = found[rid]
+            _apply(session, rotation, d, today)
+            if note is not None:
+                rotation.note = note.strip()
+    return [found[rid] for rid, _d, _note in rows]
+
+
+def _check_updates(
+    session: Session,
+    rows: Sequence[tuple[int, RotationData, str | None]],
+    found: dict[int, Rotation],
+    today: dt.date,
+) -> None:
+    """Raise for the first row ``update_rotation`` would refuse after the rows before it,
+    with the facts (people, units, other rotations, locks) read once and kept current."""
+    staff_ids = {d.staff_id for _r, d, _n in rows if d.staff_id is not None}
+    staff_ids |= {r.staff_id for r in found.values()}
+    homes: dict[int, int | None] = {}
+    for chunk in _chunks(staff_ids):
+        stmt = select(Staff.id, Staff.home_id).where(Staff.id.in_(chunk))
+        homes.update((sid, home) for sid, home in session.execute(stmt))
+    inst_ids = {i for _r, d, _n in rows for i in (d.from_id, d.to_id) if i is not None}
+    insts: dict[int, Institution] = {}
+    for chunk in _chunks(inst_ids):
+        stmt = select(Institution).where(Institution.id.in_(chunk))
+        insts.update((i.id, i) for i in session.scalars(stmt))
+    spans: dict[int, list[Span]] = {}
+    giver, taker = _GIVER, _TAKER
+    for chunk in _chunks(set(homes)):
+        stmt = (
+            select(Rotation.staff_id, Rotation.id, Rotation.start, Rotation.end, Rotation.form,
+                   giver.name, taker.name)
+            .join(giver, Rotation.from_id == giver.id)
+            .join(taker, Rotation.to_id == taker.id)
+            .where(Rotation.staff_id.in_(chunk))
+        )  # fmt: skip
+        for sid, rid, start, end, form, a, b in session.execute(stmt):
+            spans.setdefault(sid, []).append(Span(rid, start, end, form, f"{a} → {b}"))
+    locked = set(locked_quarters(session))
+
+    def member(inst_id: int | None) -> Member | None:
+        inst = insts.get(inst_id) if inst_id is not None else None
+        return None if inst is None else (inst.joined, inst.left)
+
+    def touching(start: dt.date, end: dt.date | None) -> list[Problem]:
+        first = Quarter.containing(start)
+        last = Quarter.containing(end) if end is not None else None
+        return [
+            error("start", f"{q.label}已报送并锁定，不能修改涉及该季度的数据。{REOPEN_HINT}")
+            for q in sorted(locked)
+            if first <= q and (last is None or q <= last)
+        ]
+
+    for i, (rid, d, _note) in enumerate(rows):
+        old = found.get(rid)
+        if old is None:
+            problems = [error("staff_id", "该流动记录已被删除")]
+        else:
+            problems = []
+            known = d.staff_id in homes
+            if d.staff_id is not None and not known:
+                problems.append(error("staff_id", "所选人员不存在，请重新选择"))
+            others = [s for s in spans.get(d.staff_id, []) if s.id != rid] if known else []
+            problems += validate_rotation(
+                d,
+                from_member=member(d.from_id),
+                to_member=member(d.to_id),
+                others=others,
+                today=today,
+                staff_home_id=homes.get(d.staff_id) if known else None,
+            )
+            if locked and d.start is not None:
+                problems += _locked_by_update(old, d, locked, touching)
+        if has_errors(problems):
+            exc = RuleViolation(problems)
+            exc.row = i
+            raise exc
+        assert old is not None and d.start is not None
+        spans[old.staff_id] = [s for s in spans.get(old.staff_id, []) if s.id != rid]
+        if d.staff_id is not None:
+            a, b = insts.get(d.from_id), insts.get(d.to_id)
+            label = f"{a.name if a else ''} → {b.name if b else ''}"
+            spans.setdefault(d.staff_id, []).append(Span(rid, d.start, d.end, d.form, label))
+
+
+def _locked_by_update(
+    old: Rotation, d: RotationData, locked: set[Quarter], touching: Callable
+) -> list[Problem]:
+    """``_lock_problems`` of an update, against the locked quarters read once."""
+    fields = ("staff_id", "from_id", "to_id", "form", "start", "end")
+    if any(getattr(old, f) != getattr(d, f) for f in fields):
+        return touching(old.start, old.end) or touching(d.start, d.end)
+    before, empty = to_data(old).quarters, QuarterFigures()
+    changed = {
+        Quarter.parse(k)
+        for k in set(before) | set(d.quarters)
+        if before.get(k, empty) != d.quarters.get(k, empty)
+    }
+    return [
+        error(f"quarters.{q}", f"{q.label}已报送并锁定，不能修改该季度的数据。{REOPEN_HINT}")
+        for q in sorted(changed & locked)
+    ]
 
 
 def delete_rotation(session: Session, *, rotation_id: int) -> None:
