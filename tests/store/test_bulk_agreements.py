@@ -55,3 +55,113 @@ def test_a_bad_row_refuses_all_with_the_single_record_problems(db, ids, bad) -> 
         assert caught.value.problems == alone.value.problems
     with db.session() as s:
         assert len(s.scalars(select(Agreement)).all()) == 1
+
+
+def _seed(db) -> tuple[list[int], list[int]]:  # noqa: ANN001
+    from tests.store.test_agreements import _inst
+    from ylt_desktop.store import institutions
+
+    with db.session() as s:
+        units = [institutions.create_institution(s, data=_inst(n, b, c)).id
+                 for n, b, c in (("示例县人民医院", "11111111", "综合医院"),
+                                 ("示例县青山镇卫生院", "22222222", "乡镇卫生院"),
+                                 ("示例县大树镇卫生院", "33333333", "乡镇卫生院"))]  # fmt: skip
+        made = [store.create_agreement(s, data=imaging(units, number=f"YLT-{n}")).id
+                for n in range(4)]  # fmt: skip
+    return units, made
+
+
+def _state(db) -> list:  # noqa: ANN001
+    from ylt_desktop.store.models import AgreementVolume
+
+    with db.session() as s:
+        return (
+            [(a.id, a.number, a.title, a.provider_share, a.effective_to, a.terms)
+             for a in s.scalars(select(Agreement).order_by(Agreement.id))]
+            + sorted((r.agreement_id, r.institution_id, r.share)
+                     for r in s.scalars(select(AgreementRecipient)))
+            + sorted((v.agreement_id, v.quarter, v.measure, v.value)
+                     for v in s.scalars(select(AgreementVolume)))
+        )  # fmt: skip
+
+
+def test_updates_match_single_updates_in_turn(tmp_path) -> None:  # noqa: ANN001
+    """update_agreements on random batches (numbers moving between agreements in either id
+    order, titles, dates, shares, volumes, a locked quarter, a deleted agreement): accepted
+    exactly when update_agreement row by row would be, with the same problems, leaving the
+    same records."""
+    import dataclasses
+    import datetime as dt
+    import random
+
+    from ylt_desktop.store.db import open_database
+    from ylt_desktop.store.quarters import submit_quarter
+    from ylt_desktop.store.tx import all_or_nothing
+
+    rng = random.Random(3)
+    outcomes = []
+    for trial in range(40):
+        dbs = [open_database(tmp_path / f"{trial}-{side}.sqlite") for side in ("bulk", "one")]
+        for x in dbs:
+            units, made = _seed(x)
+            if trial % 4 == 0:
+                with x.session() as s:
+                    submit_quarter(s, quarter="2026Q1", by="审核人")
+        with dbs[0].session() as s:
+            current = {aid: store.to_data(store.get_agreement(s, aid)) for aid in made}
+        rows = []
+        for aid in rng.sample(made, rng.randint(1, 4)):
+            d = dataclasses.replace(current[aid], volumes=dict(current[aid].volumes),
+                                    recipient_shares=dict(current[aid].recipient_shares))  # fmt: skip
+            roll = rng.random()
+            if roll < 0.35:
+                d.number = f"YLT-{rng.randint(0, 6)}"
+            elif roll < 0.5:
+                d.title = f"协议{rng.randint(0, 9)}"
+            elif roll < 0.6:
+                d.effective_to = dt.date(2026, rng.randint(4, 12), 28)
+            elif roll < 0.7:
+                d.provider_share = float(rng.choice([40, 50]))
+            else:
+                d.volumes[("2026Q1", "影像诊断例数")] = rng.randint(0, 500)
+            rows.append((aid, d, rng.choice([None, "条款"])))
+        if rng.random() < 0.1:
+            rows.append((made[-1] + 50, rows[0][1], None))
+        with dbs[0].session() as s:
+            try:
+                store.update_agreements(s, rows=rows)
+                bulk = None
+            except RuleViolation as exc:
+                bulk = (exc.row, exc.problems)
+        with dbs[1].session() as s:
+            one = None
+            try:
+                with all_or_nothing(s):
+                    for i, (aid, d, terms) in enumerate(rows):
+                        try:
+                            store.update_agreement(s, agreement_id=aid, data=d, terms=terms)
+                        except RuleViolation as exc:
+                            one = (i, exc.problems)
+                            raise
+            except RuleViolation:
+                pass
+        assert bulk == one, rows
+        assert _state(dbs[0]) == _state(dbs[1]), rows
+        outcomes.append(bulk is None)
+        for x in dbs:
+            x.close()
+    assert 8 <= outcomes.count(True) <= 32, outcomes
+
+
+def test_a_number_may_move_to_a_lower_id(db) -> None:  # noqa: ANN001
+    import dataclasses
+
+    _units, made = _seed(db)
+    with db.session() as s:
+        cur = {aid: store.to_data(store.get_agreement(s, aid)) for aid in made[:2]}
+        rows = [(made[1], dataclasses.replace(cur[made[1]], number="YLT-9"), None),
+                (made[0], dataclasses.replace(cur[made[0]], number="YLT-1"), None)]  # fmt: skip
+        store.update_agreements(s, rows=rows)
+    with db.session() as s:
+        numbers = dict(s.execute(select(Agreement.id, Agreement.number)).all())
+    assert numbers[made[0]] == "YLT-1" and numbers[made[1]] == "YLT-9"

@@ -298,7 +298,7 @@ class AgreementPlanner(Planner):
         own = old.id
         return (
             CHANGED,
-            lambda s: agreement_store.update_agreement(s, agreement_id=own, data=d).id,
+            Bulk((own, d), _update_agreement, _update_agreements, _agreement_id),
             number,
         )
 
@@ -347,6 +347,15 @@ def _create_agreement(session: Session, d: AgreementData) -> Agreement:
 
 def _create_agreements(session: Session, rows: list[AgreementData]) -> list[Agreement]:
     return agreement_store.create_agreements(session, rows=rows)
+
+
+def _update_agreement(session: Session, item: tuple[int, AgreementData]) -> Agreement:
+    return agreement_store.update_agreement(session, agreement_id=item[0], data=item[1])
+
+
+def _update_agreements(session: Session, items: list) -> list[Agreement]:
+    rows = [(own, d, None) for own, d in items]
+    return agreement_store.update_agreements(session, rows=rows)
 
 
 def _agreement_id(agreement: Agreement) -> int:

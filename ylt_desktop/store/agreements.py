@@ -228,10 +228,12 @@ def lock_problems(
     after: AgreementData | None,
     *,
     field: str = "number",
+    locked: Sequence[Quarter] | None = None,
 ) -> list[Problem]:
-    """One error per submitted (locked) quarter whose return the change would alter."""
+    """One error per submitted (locked) quarter whose return the change would alter.
+    ``locked``: the locked quarters when the caller has read them already."""
     problems = []
-    for q in sorted(locks.locked_quarters(session)):
+    for q in sorted(locks.locked_quarters(session) if locked is None else locked):
         old, new = _in_return(before, q), _in_return(after, q)
         if old == new:
             continue
@@ -375,6 +377,89 @@ def update_agreement(
             a.terms = terms.strip()
         _apply(a, d)
     return a
+
+
+def update_agreements(
+    session: Session, *, rows: Sequence[tuple[int, AgreementData, str | None]]
+) -> list[Agreement]:
+    """``update_agreement`` for many ``(id, data, terms)`` rows: every row checked by the same
+    rules as if updated in turn, before any is applied, then written with (mostly) one flush,
+    in one transaction. Raises RuleViolation with the first bad row's problems (its index as
+    ``.row``) and changes nothing when any row has errors."""
+    if len({aid for aid, _d, _t in rows}) < len(rows):  # one agreement twice: in turn
+        with transaction(session):
+            return [
+                update_agreement(session, agreement_id=aid, data=d, terms=terms)
+                for aid, d, terms in rows
+            ]
+    with transaction(session), session.no_autoflush:
+        prepared = [(aid, _normalized(_copy(d)), terms) for aid, d, terms in rows]
+        found: dict[int, Agreement] = {}
+        ids = sorted({aid for aid, _d, _t in prepared})
+        for i in range(0, len(ids), 500):
+            stmt = select(Agreement).where(Agreement.id.in_(ids[i : i + 500]))
+            found.update((a.id, a) for a in session.scalars(stmt))
+        _check_updates(session, prepared, found)
+        # A flush sends its UPDATEs in primary-key order and SQLite checks UNIQUE per
+        # statement: a row taking a number an earlier row gave up is flushed after it.
+        freed: set[str] = set()
+        for aid, d, terms in prepared:
+            a = found[aid]
+            if d.number in freed:
+                session.flush()
+                freed.clear()
+            if a.number != d.number:
+                freed.add(a.number)
+            if terms is not None:
+                a.terms = terms.strip()
+            _apply(a, d)
+    return [found[aid] for aid, _d, _t in rows]
+
+
+def _check_updates(
+    session: Session,
+    rows: list[tuple[int, AgreementData, str | None]],
+    found: dict[int, Agreement],
+) -> None:
+    """Raise for the first row ``update_agreement`` would refuse after the rows before it."""
+    numbers = sorted({d.number for _a, d, _t in rows if d.number})
+    holders: dict[str, int] = {}
+    for i in range(0, len(numbers), 500):
+        stmt = select(Agreement.number, Agreement.id).where(
+            Agreement.number.in_(numbers[i : i + 500])
+        )
+        holders.update((number, aid) for number, aid in session.execute(stmt))
+    ids = sorted({i for _a, d, _t in rows for i in [d.provider_id, *d.recipient_ids] if i})
+    known: set[int] = set()
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        known.update(session.scalars(select(Institution.id).where(Institution.id.in_(chunk))))
+    locked = locks.locked_quarters(session)
+    now = {aid: a.number for aid, a in found.items()}
+    for i, (aid, d, _terms) in enumerate(rows):
+        if aid not in found:
+            problems = [error("number", "该协议已被删除")]
+        else:
+            problems = validate_agreement(d)
+            if d.number and holders.get(d.number, aid) != aid:
+                problems.append(error("number", f"协议编号“{d.number}”已存在，协议编号不得重复"))
+            if d.provider_id is not None and d.provider_id not in known:
+                problems.append(
+                    error("provider_id", "提供方不是本医联体的成员单位（可能已被删除）")
+                )
+            if any(r not in known for r in d.recipient_ids):
+                problems.append(error("recipient_ids", "所选接收方中有单位不是本医联体的成员单位"))
+            if locked:
+                problems += lock_problems(session, to_data(found[aid]), d, locked=locked)
+        if has_errors(problems):
+            exc = RuleViolation(problems)
+            exc.row = i
+            raise exc
+        if holders.get(now[aid]) == aid:
+            del holders[now[aid]]
+        if d.number:
+            holders[d.number] = aid
+        now[aid] = d.number
 
 
 def delete_agreement(session: Session, *, agreement_id: int) -> None:
