@@ -5,9 +5,9 @@ entry since: every change of a record writes one), else plans again inside ``all
 from the rows the dry run read (the file is not read twice). The store commands check the rows
 once more as they write. Planned rows are written in batches of ``BATCH``, in file order: a run
 of rows with the same bulk store command (``plan.Bulk``: new or changed records of a kind,
-rotations with their new people) goes in one call, checked as a whole with a few queries and one flush; a row the
-store refuses there is written again alone to say why. Any error, exception or cancel rolls
-the whole transaction back, so the database is exactly as before; a backup is taken first.
+rotations with their new people) goes in one call, checked as a whole with a few queries and
+one flush; a row the store refuses there is written again alone to say why. Any error,
+exception or cancel rolls the whole transaction back, so the database is exactly as before; a backup is taken first.
 "Import valid rows only" skips rejected rows but is still that one transaction.
 """
 
