@@ -259,6 +259,38 @@ def _chunks(values: set) -> list[list]:  # noqa: ANN401
     return [ordered[i : i + 500] for i in range(0, len(ordered), 500)]
 
 
+def _facts(
+    session: Session,
+    staff_ids: set[int],
+    inst_ids: set[int],
+    new_people: Mapping[int, int | None] | None = None,
+) -> tuple[dict[int, int | None], dict[int, Institution], dict[int, list[Span]]]:
+    """What the checks of many rows need, read with a few queries: each person's home (people
+    in ``new_people`` are not written yet), the institutions (kept loaded in the session, so
+    ``_apply`` finds them), and each person's rotations as plain spans."""
+    homes: dict[int, int | None] = dict(new_people or {})
+    for chunk in _chunks(staff_ids - set(homes)):
+        found = session.execute(select(Staff.id, Staff.home_id).where(Staff.id.in_(chunk)))
+        homes.update((sid, home) for sid, home in found)
+    insts: dict[int, Institution] = {}
+    for chunk in _chunks(inst_ids):
+        stmt = select(Institution).where(Institution.id.in_(chunk))
+        insts.update((i.id, i) for i in session.scalars(stmt))
+    spans: dict[int, list[Span]] = {}
+    giver, taker = _GIVER, _TAKER
+    for chunk in _chunks(set(homes)):
+        stmt = (
+            select(Rotation.staff_id, Rotation.id, Rotation.start, Rotation.end, Rotation.form,
+                   giver.name, taker.name)
+            .join(giver, Rotation.from_id == giver.id)
+            .join(taker, Rotation.to_id == taker.id)
+            .where(Rotation.staff_id.in_(chunk))
+        )  # fmt: skip
+        for sid, rid, start, end, form, a, b in session.execute(stmt):
+            spans.setdefault(sid, []).append(Span(rid, start, end, form, f"{a} → {b}"))
+    return homes, insts, spans
+
+
 def check_new_rotations(
     session: Session,
     rows: Sequence[RotationData],
@@ -280,29 +312,12 @@ def _check_new(
 ) -> tuple[list[list[Problem]], dict[int, Institution]]:
     """``check_rotation`` of each new row as if each were created in turn, with a few queries;
     and the institutions the rows name (kept loaded, so ``_apply`` finds them in the session)."""
-    staff_ids = {d.staff_id for d in rows if d.staff_id is not None}
-    homes: dict[int, int | None] = dict(new_people or {})
-    for chunk in _chunks(staff_ids - set(homes)):
-        found = session.execute(select(Staff.id, Staff.home_id).where(Staff.id.in_(chunk)))
-        homes.update((sid, home) for sid, home in found)
-    inst_ids = {i for d in rows for i in (d.from_id, d.to_id) if i is not None}
-    insts: dict[int, Institution] = {}
-    for chunk in _chunks(inst_ids):
-        insts.update(
-            (i.id, i) for i in session.scalars(select(Institution).where(Institution.id.in_(chunk)))
-        )
-    spans: dict[int, list[Span]] = {}
-    giver, taker = _GIVER, _TAKER
-    for chunk in _chunks(set(homes)):
-        stmt = (
-            select(Rotation.staff_id, Rotation.id, Rotation.start, Rotation.end, Rotation.form,
-                   giver.name, taker.name)
-            .join(giver, Rotation.from_id == giver.id)
-            .join(taker, Rotation.to_id == taker.id)
-            .where(Rotation.staff_id.in_(chunk))
-        )  # fmt: skip
-        for sid, rid, start, end, form, a, b in session.execute(stmt):
-            spans.setdefault(sid, []).append(Span(rid, start, end, form, f"{a} → {b}"))
+    homes, insts, spans = _facts(
+        session,
+        {d.staff_id for d in rows if d.staff_id is not None},
+        {i for d in rows for i in (d.from_id, d.to_id) if i is not None},
+        new_people,
+    )
     any_locked = bool(locked_quarters(session))
 
     def member(inst_id: int | None) -> Member | None:
@@ -417,29 +432,12 @@ def _check_updates(
 ) -> None:
     """Raise for the first row ``update_rotation`` would refuse after the rows before it,
     with the facts (people, units, other rotations, locks) read once and kept current."""
-    staff_ids = {d.staff_id for _r, d, _n in rows if d.staff_id is not None}
-    staff_ids |= {r.staff_id for r in found.values()}
-    homes: dict[int, int | None] = {}
-    for chunk in _chunks(staff_ids):
-        stmt = select(Staff.id, Staff.home_id).where(Staff.id.in_(chunk))
-        homes.update((sid, home) for sid, home in session.execute(stmt))
-    inst_ids = {i for _r, d, _n in rows for i in (d.from_id, d.to_id) if i is not None}
-    insts: dict[int, Institution] = {}
-    for chunk in _chunks(inst_ids):
-        stmt = select(Institution).where(Institution.id.in_(chunk))
-        insts.update((i.id, i) for i in session.scalars(stmt))
-    spans: dict[int, list[Span]] = {}
-    giver, taker = _GIVER, _TAKER
-    for chunk in _chunks(set(homes)):
-        stmt = (
-            select(Rotation.staff_id, Rotation.id, Rotation.start, Rotation.end, Rotation.form,
-                   giver.name, taker.name)
-            .join(giver, Rotation.from_id == giver.id)
-            .join(taker, Rotation.to_id == taker.id)
-            .where(Rotation.staff_id.in_(chunk))
-        )  # fmt: skip
-        for sid, rid, start, end, form, a, b in session.execute(stmt):
-            spans.setdefault(sid, []).append(Span(rid, start, end, form, f"{a} → {b}"))
+    homes, insts, spans = _facts(
+        session,
+        {d.staff_id for _r, d, _n in rows if d.staff_id is not None}
+        | {r.staff_id for r in found.values()},
+        {i for _r, d, _n in rows for i in (d.from_id, d.to_id) if i is not None},
+    )
     locked = set(locked_quarters(session))
 
     def member(inst_id: int | None) -> Member | None:
