@@ -94,9 +94,9 @@ def test_updates_match_single_updates_in_turn(tmp_path) -> None:  # noqa: ANN001
     import datetime as dt
     import random
 
+    from tests.helpers.bulk import bulk_and_in_turn
     from ylt_desktop.store.db import open_database
     from ylt_desktop.store.quarters import submit_quarter
-    from ylt_desktop.store.tx import all_or_nothing
 
     rng = random.Random(3)
     outcomes = []
@@ -127,24 +127,12 @@ def test_updates_match_single_updates_in_turn(tmp_path) -> None:  # noqa: ANN001
             rows.append((aid, d, rng.choice([None, "条款"])))
         if rng.random() < 0.1:
             rows.append((made[-1] + 50, rows[0][1], None))
-        with dbs[0].session() as s:
-            try:
-                store.update_agreements(s, rows=rows)
-                bulk = None
-            except RuleViolation as exc:
-                bulk = (exc.row, exc.problems)
-        with dbs[1].session() as s:
-            one = None
-            try:
-                with all_or_nothing(s):
-                    for i, (aid, d, terms) in enumerate(rows):
-                        try:
-                            store.update_agreement(s, agreement_id=aid, data=d, terms=terms)
-                        except RuleViolation as exc:
-                            one = (i, exc.problems)
-                            raise
-            except RuleViolation:
-                pass
+        bulk, one = bulk_and_in_turn(
+            *dbs,
+            lambda s, rows=rows: store.update_agreements(s, rows=rows),
+            [lambda s, r=r: store.update_agreement(s, agreement_id=r[0], data=r[1], terms=r[2])
+             for r in rows],
+        )  # fmt: skip
         assert bulk == one, rows
         assert _state(dbs[0]) == _state(dbs[1]), rows
         outcomes.append(bulk is None)

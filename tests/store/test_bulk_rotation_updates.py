@@ -11,6 +11,7 @@ import re
 import pytest
 from sqlalchemy import event, select
 
+from tests.helpers.bulk import bulk_and_in_turn
 from tests.helpers.people import add_person, small_world
 from ylt_desktop.domain.problems import RuleViolation
 from ylt_desktop.domain.rotation import QuarterFigures, RotationData
@@ -130,25 +131,12 @@ def test_same_outcome_as_single_updates_in_turn(tmp_path) -> None:  # noqa: ANN0
             rows.append((rid, d, rng.choice([None, "改"])))
         if rng.random() < 0.1:
             rows.append((made[-1] + 100, rows[0][1], None))  # deleted meanwhile
-        with dbs[0].session() as s:
-            try:
-                store.update_rotations(s, rows=rows, today=TODAY)
-                bulk = None
-            except RuleViolation as exc:
-                bulk = (exc.row, exc.problems)
-        with dbs[1].session() as s:
-            one = None
-            try:
-                with all_or_nothing(s):
-                    for i, (rid, d, note) in enumerate(rows):
-                        try:
-                            store.update_rotation(s, rotation_id=rid, data=d, note=note,
-                                                  today=TODAY)  # fmt: skip
-                        except RuleViolation as exc:
-                            one = (i, exc.problems)
-                            raise
-            except RuleViolation:
-                pass
+        bulk, one = bulk_and_in_turn(
+            *dbs,
+            lambda s, rows=rows: store.update_rotations(s, rows=rows, today=TODAY),
+            [lambda s, r=r: store.update_rotation(s, rotation_id=r[0], data=r[1], note=r[2],
+                                                  today=TODAY) for r in rows],
+        )  # fmt: skip
         assert bulk == one, rows
         assert state(dbs[0]) == state(dbs[1]), rows
         # The same records changed (row by row, an autoflush inside update_rotation can split
@@ -162,28 +150,22 @@ def test_same_outcome_as_single_updates_in_turn(tmp_path) -> None:  # noqa: ANN0
 
 
 def _both_ways(tmp_path, name: str, change) -> tuple:  # noqa: ANN001, ANN202
-    """Apply ``change(current) -> rows`` in bulk and row by row on twin databases; return
-    (bulk error row or None, single error row or None)."""
-    results = []
-    for side in ("bulk", "one"):
-        x = open_database(tmp_path / f"{name}-{side}.sqlite")
+    """Apply ``change(made, current) -> rows`` in bulk and row by row on twin databases; each
+    side's refused error fields, or None when it wrote."""
+    dbs = [open_database(tmp_path / f"{name}-{side}.sqlite") for side in ("bulk", "one")]
+    for x in dbs:
         _ids, made = seed(x)
-        with x.session() as s:
-            current = {rid: store.to_data(store.get_rotation(s, rid)) for rid in made}
-            rows = change(made, current)
-            try:
-                if side == "bulk":
-                    store.update_rotations(s, rows=rows, today=TODAY)
-                else:
-                    with all_or_nothing(s):
-                        for rid, d, note in rows:
-                            store.update_rotation(s, rotation_id=rid, data=d, note=note,
-                                                  today=TODAY)  # fmt: skip
-                results.append(None)
-            except RuleViolation as exc:
-                results.append([p.field for p in exc.problems if p.is_error])
+    with dbs[0].session() as s:
+        rows = change(made, {rid: store.to_data(store.get_rotation(s, rid)) for rid in made})
+    results = bulk_and_in_turn(
+        *dbs,
+        lambda s: store.update_rotations(s, rows=rows, today=TODAY),
+        [lambda s, r=r: store.update_rotation(s, rotation_id=r[0], data=r[1], note=r[2],
+                                              today=TODAY) for r in rows],
+    )  # fmt: skip
+    for x in dbs:
         x.close()
-    return tuple(results)
+    return tuple(None if r is None else [p.field for p in r[1] if p.is_error] for r in results)
 
 
 def test_a_posting_moved_earlier_in_the_batch_is_seen_by_a_later_row(tmp_path) -> None:  # noqa: ANN001
