@@ -263,7 +263,7 @@ def test_a_refused_bulk_of_new_people_is_written_row_by_row(tmp_path, lead_db, m
     """When the bulk check refuses (here: made to), nothing of the batch is written, and the
     row-by-row fallback registers each new person exactly once."""
     from ylt_desktop.domain.problems import error
-    from ylt_desktop.store import rotations as rotation_store
+    from ylt_desktop.store import rotations_bulk
 
     import_file(lead_db, "institutions",
                 write_book(tmp_path / "i.xlsx", [INST_HEADER, village(1)]), dry_run=False)  # fmt: skip
@@ -271,7 +271,7 @@ def test_a_refused_bulk_of_new_people_is_written_row_by_row(tmp_path, lead_db, m
     def refuse_one(session, rows, **kw):  # noqa: ANN001, ANN003, ANN202
         return [[error("start", "拒绝")] if i == 3 else [] for i in range(len(rows))]
 
-    monkeypatch.setattr(rotation_store, "check_new_rotations", refuse_one)
+    monkeypatch.setattr(rotations_bulk, "check_new_rotations", refuse_one)
     report = import_file(lead_db, "rotations", write_book(tmp_path / "r.xlsx", _new_people_rows(8)),
                          dry_run=False)  # fmt: skip
     assert report.written and report.new == 8, [str(p) for p in report.problems]
@@ -285,7 +285,7 @@ def test_rotations_refused_after_their_people_were_written_fail_the_import(
     tmp_path, lead_db, monkeypatch
 ):  # noqa: ANN001
     from ylt_desktop.domain.problems import RuleViolation, error
-    from ylt_desktop.store import rotations as rotation_store
+    from ylt_desktop.store import rotations_bulk
 
     import_file(lead_db, "institutions",
                 write_book(tmp_path / "i.xlsx", [INST_HEADER, village(1)]), dry_run=False)  # fmt: skip
@@ -294,7 +294,7 @@ def test_rotations_refused_after_their_people_were_written_fail_the_import(
     def refuse(session, *, rows, today=None):  # noqa: ANN001, ANN202
         raise RuleViolation([error("start", "拒绝")])
 
-    monkeypatch.setattr(rotation_store, "create_rotations", refuse)
+    monkeypatch.setattr(rotations_bulk, "create_rotations", refuse)
     with pytest.raises(RuntimeError, match="新登记人员已写入但流动记录被拒绝"):
         import_file(lead_db, "rotations", write_book(tmp_path / "r.xlsx", _new_people_rows(5)),
                     dry_run=False, only_valid=True)  # fmt: skip

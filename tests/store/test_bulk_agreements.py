@@ -9,6 +9,7 @@ from sqlalchemy import event, select
 from tests.store.test_agreements import ids, imaging  # noqa: F401 - the fixture
 from ylt_desktop.domain.problems import RuleViolation
 from ylt_desktop.store import agreements as store
+from ylt_desktop.store import agreements_bulk
 from ylt_desktop.store.models import Agreement, AgreementRecipient, AuditEntry
 
 
@@ -17,7 +18,7 @@ def test_rows_are_inserted_with_one_flush_and_audited(db, ids) -> None:  # noqa:
     flushes = []
     event.listen(db.sessions, "after_flush", lambda s, _ctx: flushes.append(len(s.new)))
     with db.session() as s:
-        made = [a.id for a in store.create_agreements(s, rows=rows)]
+        made = [a.id for a in agreements_bulk.create_agreements(s, rows=rows)]
     assert len(flushes) == 1
     with db.session() as s:
         assert sorted(s.scalars(select(Agreement.id))) == sorted(made)
@@ -47,7 +48,7 @@ def test_a_bad_row_refuses_all_with_the_single_record_problems(db, ids, bad) -> 
     row = imaging(ids, **{"number": "YLT-1", **bad})
     with db.session() as s:
         with pytest.raises(RuleViolation) as caught:
-            store.create_agreements(s, rows=[first, row])
+            agreements_bulk.create_agreements(s, rows=[first, row])
         assert caught.value.row == 1
         store.create_agreement(s, data=first)
         with pytest.raises(RuleViolation) as alone:
@@ -129,7 +130,7 @@ def test_updates_match_single_updates_in_turn(tmp_path) -> None:  # noqa: ANN001
             rows.append((made[-1] + 50, rows[0][1], None))
         bulk, one = bulk_and_in_turn(
             *dbs,
-            lambda s, rows=rows: store.update_agreements(s, rows=rows),
+            lambda s, rows=rows: agreements_bulk.update_agreements(s, rows=rows),
             [lambda s, r=r: store.update_agreement(s, agreement_id=r[0], data=r[1], terms=r[2])
              for r in rows],
         )  # fmt: skip
@@ -149,7 +150,7 @@ def test_a_number_may_move_to_a_lower_id(db) -> None:  # noqa: ANN001
         cur = {aid: store.to_data(store.get_agreement(s, aid)) for aid in made[:2]}
         rows = [(made[1], dataclasses.replace(cur[made[1]], number="YLT-9"), None),
                 (made[0], dataclasses.replace(cur[made[0]], number="YLT-1"), None)]  # fmt: skip
-        store.update_agreements(s, rows=rows)
+        agreements_bulk.update_agreements(s, rows=rows)
     with db.session() as s:
         numbers = dict(s.execute(select(Agreement.id, Agreement.number)).all())
     assert numbers[made[0]] == "YLT-1" and numbers[made[1]] == "YLT-9"

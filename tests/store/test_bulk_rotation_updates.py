@@ -16,6 +16,7 @@ from tests.helpers.people import add_person, small_world
 from ylt_desktop.domain.problems import RuleViolation
 from ylt_desktop.domain.rotation import QuarterFigures, RotationData
 from ylt_desktop.store import rotations as store
+from ylt_desktop.store import rotations_bulk
 from ylt_desktop.store.db import open_database
 from ylt_desktop.store.models import AuditEntry, Rotation, RotationQuarter
 from ylt_desktop.store.quarters import submit_quarter
@@ -74,7 +75,7 @@ def test_changed_figures_are_written_with_one_flush(db) -> None:  # noqa: ANN001
     flushes = []
     event.listen(db.sessions, "after_flush", lambda s, _ctx: flushes.append(1))
     with db.session() as s:
-        store.update_rotations(s, rows=rows, today=TODAY)
+        rotations_bulk.update_rotations(s, rows=rows, today=TODAY)
     assert flushes == [1]
     with db.session() as s:
         assert {q.outpatient for q in s.scalars(select(RotationQuarter))} == {7}
@@ -88,7 +89,7 @@ def test_a_refused_batch_changes_nothing_inside_an_outer_transaction(db) -> None
         good = dataclasses.replace(store.to_data(store.get_rotation(s, made[0])), form="带教/查房")
         bad = dataclasses.replace(store.to_data(store.get_rotation(s, made[1])), end=D(2024, 1, 1))
         with pytest.raises(RuleViolation) as caught:
-            store.update_rotations(s, rows=[(made[0], good, None), (made[1], bad, None)],
+            rotations_bulk.update_rotations(s, rows=[(made[0], good, None), (made[1], bad, None)],
                                    today=TODAY)  # fmt: skip
         assert caught.value.row == 1 and not s.dirty
     assert state(db) == before
@@ -133,7 +134,7 @@ def test_same_outcome_as_single_updates_in_turn(tmp_path) -> None:  # noqa: ANN0
             rows.append((made[-1] + 100, rows[0][1], None))  # deleted meanwhile
         bulk, one = bulk_and_in_turn(
             *dbs,
-            lambda s, rows=rows: store.update_rotations(s, rows=rows, today=TODAY),
+            lambda s, rows=rows: rotations_bulk.update_rotations(s, rows=rows, today=TODAY),
             [lambda s, r=r: store.update_rotation(s, rotation_id=r[0], data=r[1], note=r[2],
                                                   today=TODAY) for r in rows],
         )  # fmt: skip
@@ -159,7 +160,7 @@ def _both_ways(tmp_path, name: str, change) -> tuple:  # noqa: ANN001, ANN202
         rows = change(made, {rid: store.to_data(store.get_rotation(s, rid)) for rid in made})
     results = bulk_and_in_turn(
         *dbs,
-        lambda s: store.update_rotations(s, rows=rows, today=TODAY),
+        lambda s: rotations_bulk.update_rotations(s, rows=rows, today=TODAY),
         [lambda s, r=r: store.update_rotation(s, rotation_id=r[0], data=r[1], note=r[2],
                                               today=TODAY) for r in rows],
     )  # fmt: skip

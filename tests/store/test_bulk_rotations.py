@@ -11,6 +11,7 @@ from sqlalchemy import event, select
 from tests.store.test_rotations import TODAY, rotation, world  # noqa: F401 - the fixture
 from ylt_desktop.domain.problems import RuleViolation
 from ylt_desktop.store import rotations as store
+from ylt_desktop.store import rotations_bulk
 from ylt_desktop.store.models import AuditEntry, Rotation, RotationQuarter
 
 D = dt.date
@@ -29,7 +30,7 @@ def test_rows_are_inserted_with_one_flush_and_audited(db, world) -> None:  # noq
     flushes = []
     event.listen(db.sessions, "after_flush", lambda s, _ctx: flushes.append(len(s.new)))
     with db.session() as s:
-        made = store.create_rotations(s, rows=rows, today=TODAY)
+        made = rotations_bulk.create_rotations(s, rows=rows, today=TODAY)
         ids = [r.id for r in made]
     assert len(flushes) == 1
     with db.session() as s:
@@ -59,7 +60,7 @@ def test_a_bad_row_refuses_all_with_the_single_record_problems(db, world, bad) -
     row = rotation(world, **bad)
     with db.session() as s:
         with pytest.raises(RuleViolation) as caught:
-            store.create_rotations(s, rows=[(first, ""), (row, "")], today=TODAY)
+            rotations_bulk.create_rotations(s, rows=[(first, ""), (row, "")], today=TODAY)
         assert caught.value.row == 1
         store.create_rotation(s, data=first, today=TODAY)
         with pytest.raises(RuleViolation) as alone:
@@ -76,7 +77,7 @@ def test_a_locked_quarter_is_refused_as_alone(db, world) -> None:  # noqa: ANN00
         submit_quarter(s, quarter="2025Q1", by="审核人甲")
         row = rotation(world, form="坐诊/巡诊")
         with pytest.raises(RuleViolation) as caught:
-            store.create_rotations(s, rows=[(row, "")], today=TODAY)
+            rotations_bulk.create_rotations(s, rows=[(row, "")], today=TODAY)
         with pytest.raises(RuleViolation) as alone:
             store.create_rotation(s, data=row, today=TODAY)
         assert caught.value.problems == alone.value.problems

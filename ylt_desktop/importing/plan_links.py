@@ -36,6 +36,7 @@ from ylt_desktop.importing.plan import (
 )
 from ylt_desktop.importing.plan_staff import StaffIndex, StaffRows
 from ylt_desktop.store import agreements as agreement_store
+from ylt_desktop.store import agreements_bulk, rotations_bulk
 from ylt_desktop.store import rotations as rotation_store
 from ylt_desktop.store import staff as staff_store
 from ylt_desktop.store.models import Agreement, Rotation
@@ -176,7 +177,7 @@ class RotationPlanner(Planner):
 
     def _update_rotations(self, session: Session, items: list) -> list[Rotation]:
         rows = [(own, self._stored(d), note) for own, d, note in items]
-        return rotation_store.update_rotations(session, rows=rows, today=self.today)
+        return rotations_bulk.update_rotations(session, rows=rows, today=self.today)
 
     def _person(self, d: RotationData, person: StaffData) -> StaffData:
         """A person first met in this import, as stored: at home in their sending unit."""
@@ -205,7 +206,7 @@ class RotationPlanner(Planner):
             for problems in staff_store.check_many_staff(session, [p for _, p in people]):
                 if has_errors(problems):
                     raise RuleViolation(problems)
-            checked = rotation_store.check_new_rotations(
+            checked = rotations_bulk.check_new_rotations(
                 session,
                 [self._stored(d) for d, _note, _p in items],
                 today=self.today,
@@ -220,7 +221,7 @@ class RotationPlanner(Planner):
             )
         rows = [(self._stored(d), note) for d, note, _p in items]
         try:
-            return rotation_store.create_rotations(session, rows=rows, today=self.today)
+            return rotations_bulk.create_rotations(session, rows=rows, today=self.today)
         except RuleViolation as exc:
             if not people:
                 raise  # nothing written: apply falls back to row by row
@@ -346,7 +347,7 @@ def _create_agreement(session: Session, d: AgreementData) -> Agreement:
 
 
 def _create_agreements(session: Session, rows: list[AgreementData]) -> list[Agreement]:
-    return agreement_store.create_agreements(session, rows=rows)
+    return agreements_bulk.create_agreements(session, rows=rows)
 
 
 def _update_agreement(session: Session, item: tuple[int, AgreementData]) -> Agreement:
@@ -355,7 +356,7 @@ def _update_agreement(session: Session, item: tuple[int, AgreementData]) -> Agre
 
 def _update_agreements(session: Session, items: list) -> list[Agreement]:
     rows = [(own, d, None) for own, d in items]
-    return agreement_store.update_agreements(session, rows=rows)
+    return agreements_bulk.update_agreements(session, rows=rows)
 
 
 def _agreement_id(agreement: Agreement) -> int:
