@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from tests.helpers.people import small_world
 from ylt_desktop.domain import lists
@@ -340,3 +341,25 @@ def test_demo_rotations_are_valid_and_deterministic(tmp_path) -> None:  # noqa: 
     assert all(r.to_inst.category in lists.GRASSROOTS_CATEGORIES for r in down)
     assert all(r.from_inst.category in lists.GRASSROOTS_CATEGORIES for r in up)
     assert sum(r.staff.title.startswith(("主任", "副主任")) for r in down) > len(down) / 5
+
+
+def test_stored_rotations_read_as_the_orm_objects_do(demo_db) -> None:  # noqa: ANN001
+    """Imports match rows against plain records; ``to_data`` and ``quarter_figures`` must read
+    them exactly as they read the ORM rotations (every rotation of the demo, every quarter)."""
+    from ylt_desktop.store.rotations import quarter_figures, stored_rotations
+
+    with demo_db.session() as s:
+        plain = {r.id: r for r in stored_rotations(s)}
+        orm = {r.id: r for r in s.scalars(select(Rotation))}
+        assert plain.keys() == orm.keys() and len(plain) > 500
+        quarters = [Quarter(y, n) for y in (2025, 2026) for n in (1, 2, 3, 4)]
+        for rid, r in orm.items():
+            p = plain[rid]
+            assert store.to_data(p) == store.to_data(r)
+            assert (p.id, p.note) == (r.id, r.note)
+            for q in quarters:
+                a, b = quarter_figures(p, q), quarter_figures(r, q)
+                assert (a is None) == (b is None)
+                if a is not None:
+                    fields = ("quarter", "days", *store.VOLUMES)
+                    assert [getattr(a, f) for f in fields] == [getattr(b, f) for f in fields]

@@ -9,8 +9,7 @@ import dataclasses
 import re
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from ylt_desktop.domain.agreement import AgreementData, validate_agreement
 from ylt_desktop.domain.problems import RuleViolation, has_errors
@@ -54,10 +53,9 @@ class RotationPlanner(Planner):
         super().__init__(session, **kw)
         self.staff = StaffIndex(session)
         self.people = StaffRows(self, self.staff)
-        self.existing: dict[RotationKey, Rotation] = {}
+        self.existing: dict[RotationKey, rotation_store.StoredRotation] = {}
         self.spans: dict[int, list[Span]] = {}
-        stmt = select(Rotation).options(selectinload(Rotation.quarters))
-        for r in session.scalars(stmt):
+        for r in rotation_store.stored_rotations(session):
             self.existing[(r.staff_id, r.from_id, r.to_id, r.start)] = r
             self.spans.setdefault(r.staff_id, []).append(Span(r.id, r.start, r.end, r.form, ""))
         self.seen: dict[RotationKey, int] = {}
