@@ -302,3 +302,76 @@ def test_rotations_refused_after_their_people_were_written_fail_the_import(
     assert {k: v for k, v in after.items() if k != "setting"} == {
         k: v for k, v in before.items() if k != "setting"
     }
+
+
+def _rotation_rows(*rows: tuple) -> list[list]:
+    """A 表2-like sheet: (name, seq, to, form, start, end) per row, all from the lead unit."""
+    from tests.helpers.people import ric
+
+    header = ["姓名", "证件号码", "职称", "专业", "派出单位", "接收单位", "流动形式", "开始日期",
+              "结束日期"]  # fmt: skip
+    return [header] + [
+        [name, ric(dt.date(1980, 1, 1), "女", seq), "主治医师", "内科", "示例县人民医院", to,
+         form, start, end]
+        for name, seq, to, form, start, end in rows
+    ]  # fmt: skip
+
+
+def test_a_row_refused_by_the_store_registers_nobody(tmp_path, lead_db):  # noqa: ANN001
+    """The plan does not see submitted quarters; the store does. With "only valid rows", the
+    refused row's new person must not be registered while the others are written."""
+    from ylt_desktop.store.quarters import submit_quarter
+
+    import_file(lead_db, "institutions",
+                write_book(tmp_path / "i.xlsx", [INST_HEADER, village(1)]), dry_run=False)  # fmt: skip
+    with lead_db.session() as s:
+        submit_quarter(s, quarter="2026Q1", by="审核人")
+    q4, q1 = (
+        (dt.date(2025, 10, 6), dt.date(2025, 12, 19)),
+        (dt.date(2026, 1, 5), dt.date(2026, 2, 6)),
+    )
+    book = write_book(tmp_path / "r.xlsx", _rotation_rows(
+        ("新人0", 0, "测试村1卫生室", "坐诊/巡诊", *q4),
+        ("新人1", 1, "测试村1卫生室", "坐诊/巡诊", *q1),
+        ("新人2", 2, "测试村1卫生室", "坐诊/巡诊", *q4)))  # fmt: skip
+    report = import_file(lead_db, "rotations", book, dry_run=False, only_valid=True)
+    assert (report.new, report.rejected) == (2, 1), [str(p) for p in report.problems]
+    (refused,) = [p for p in report.problems if p.is_error]
+    assert refused.row == 3 and "2026年第1季度已报送并锁定" in refused.message
+    assert len({str(p) for p in report.problems}) == len(report.problems)  # none twice
+    with lead_db.session() as s:
+        assert sorted(p.name for p in staff_store.list_staff(s)) == ["新人0", "新人2"]
+
+
+def test_a_new_persons_later_row_is_written_when_their_first_was_refused(tmp_path, lead_db):  # noqa: ANN001
+    import_file(lead_db, "institutions",
+                write_book(tmp_path / "i.xlsx", [INST_HEADER, village(1)]), dry_run=False)  # fmt: skip
+    dates = (dt.date(2025, 10, 6), dt.date(2025, 12, 19))
+    book = write_book(tmp_path / "r.xlsx", _rotation_rows(
+        ("新人0", 0, "不存在的卫生院", "坐诊/巡诊", *dates),  # refused: not a member
+        ("新人0", 0, "测试村1卫生室", "坐诊/巡诊", *dates)))  # fmt: skip
+    dry = import_file(lead_db, "rotations", book)
+    report = import_file(lead_db, "rotations", book, dry_run=False, only_valid=True)
+    assert (dry.new, dry.rejected) == (report.new, report.rejected) == (1, 1)
+    with lead_db.session() as s:
+        (person,) = staff_store.list_staff(s)
+        assert person.name == "新人0"
+
+
+def test_dates_an_earlier_row_frees_may_be_taken_by_a_later_row(tmp_path, lead_db):  # noqa: ANN001
+    """Row 1 shortens 新人0's posting; row 2 posts them again on the freed dates: accepted,
+    as the two single updates in turn would be."""
+    import_file(lead_db, "institutions",
+                write_book(tmp_path / "i.xlsx", [INST_HEADER, village(1), village(2)]),
+                dry_run=False)  # fmt: skip
+    start = dt.date(2025, 1, 6)
+    first = write_book(tmp_path / "a.xlsx", _rotation_rows(
+        ("新人0", 0, "测试村1卫生室", "派驻", start, dt.date(2025, 3, 31))))  # fmt: skip
+    assert import_file(lead_db, "rotations", first, dry_run=False).new == 1
+    second = write_book(tmp_path / "b.xlsx", _rotation_rows(
+        ("新人0", 0, "测试村1卫生室", "派驻", start, dt.date(2025, 1, 20)),
+        ("新人0", 0, "测试村2卫生室", "派驻", dt.date(2025, 2, 1), dt.date(2025, 2, 28))))  # fmt: skip
+    report = import_file(lead_db, "rotations", second, dry_run=False)
+    assert (report.changed, report.new, report.rejected) == (1, 1, 0), [
+        str(p) for p in report.problems
+    ]

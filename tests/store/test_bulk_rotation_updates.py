@@ -194,3 +194,14 @@ def test_dates_freed_earlier_in_the_batch_may_be_taken_by_a_later_row(tmp_path) 
         return [(made[0], away, None), (made[1], taken, None)]
 
     assert _both_ways(tmp_path, "freed", change) == (None, None)
+
+
+def test_one_rotation_twice_in_a_batch_is_refused_before_anything_is_written(db) -> None:  # noqa: ANN001
+    _ids, made = seed(db)
+    before = state(db)
+    with db.session() as s:
+        d = store.to_data(store.get_rotation(s, made[0]))
+        with pytest.raises(ValueError, match="once in a batch"):
+            rotations_bulk.update_rotations(s, rows=[(made[0], d, "甲"), (made[0], d, "乙")],
+                                            today=TODAY)  # fmt: skip
+    assert state(db) == before

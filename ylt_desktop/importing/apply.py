@@ -230,7 +230,7 @@ def _write(session: Session, planner: Any, planned: Planned) -> Planned:
     except RuleViolation as exc:  # the store saw what the plan could not; nothing was changed
         planner._row = planned.row
         planner._problems = list(planned.problems)
-        planner.domain(exc.problems)
+        planner.domain([p for p in exc.problems if p.is_error])  # its warnings are planned
         return Planned(planned.row, REJECTED, planner._problems, None, planned.label)
     return planned
 

@@ -57,7 +57,9 @@ class RotationPlanner(Planner):
         self.spans: dict[int, list[Span]] = {}
         for r in rotation_store.stored_rotations(session):
             self.existing[(r.staff_id, r.from_id, r.to_id, r.start)] = r
-            self.spans.setdefault(r.staff_id, []).append(Span(r.id, r.start, r.end, r.form, ""))
+            span = Span(r.id, r.start, r.end, r.form, self._units(r.from_id, r.to_id))
+            self.spans.setdefault(r.staff_id, []).append(span)
+        self.new_people: dict[int, StaffData] = {}  # stand-in staff id → the person to create
         self.seen: dict[RotationKey, int] = {}
         self.new_staff: dict[int, Any] = {}  # placeholder id → written id (a one-item box)
         # Bound once: apply.py batches neighbouring rows whose ``many`` is the same object.
@@ -75,7 +77,6 @@ class RotationPlanner(Planner):
         if not person.id_number:
             self.problem("id_number", "证件号码为必填项")
             return REJECTED, None, label
-        new_person = None
         if staff_id is None and not person.name:
             self.problem("id_number", f"未找到证件号码为 {person.id_number} 的人员；请先导入人员，"
                          "或在表中填写姓名、职称以便同时登记该人员")  # fmt: skip
@@ -86,8 +87,9 @@ class RotationPlanner(Planner):
             self.domain([p for p in validate_staff(person, today=self.today)
                          if p.field != "home_id"])  # fmt: skip
             self._next -= 1
-            staff_id, new_person = self._next, person
+            staff_id = self._next
             self.staff.add(staff_id, person)
+            self.new_people[staff_id] = person
         to_id = self._institution(row, "to", "接收单位")
         start = self.value(row, "start")
         key = (staff_id, from_id, to_id, start)
@@ -118,8 +120,11 @@ class RotationPlanner(Planner):
         if any(p.is_error for p in self._problems):
             return REJECTED, None, label
         self.seen[key] = row.number
-        if d.start is not None:
-            self.spans.setdefault(staff_id, []).append(Span(None, d.start, d.end, d.form, ""))
+        if d.start is not None:  # later rows see this one's dates, as they would row by row
+            spans = self.spans.setdefault(staff_id, [])
+            own = old.id if old is not None else None
+            spans[:] = [s for s in spans if own is None or s.id != own]
+            spans.append(Span(own, d.start, d.end, d.form, self._units(from_id, to_id)))
         if old is not None:
             same = (
                 d.form == old.form and d.end == old.end and not changed_figures
@@ -128,7 +133,15 @@ class RotationPlanner(Planner):
             if same:
                 return UNCHANGED, None, label
             return CHANGED, self._writer(d, note, old.id, None), label
-        return NEW, self._writer(d, note, None, new_person), label
+        # Every row of a person new to the register carries them: the first row written creates
+        # them, even when an earlier row of theirs was refused.
+        return NEW, self._writer(d, note, None, self.new_people.get(staff_id)), label
+
+    def _units(self, from_id: int | None, to_id: int | None) -> str:
+        """ "派出单位 → 接收单位", as the store words another rotation in its messages."""
+        names = self.institutions.data
+        a, b = names.get(from_id), names.get(to_id)
+        return f"{a.name if a else ''} → {b.name if b else ''}"
 
     def _institution(self, row: SourceRow, key: str, label: str) -> int | None:
         text = self.value(row, key, "") or ""
@@ -139,7 +152,9 @@ class RotationPlanner(Planner):
             self.problem(key, not_member(label, text))
         return found
 
-    def _figures(self, row: SourceRow, d: RotationData, old: Rotation | None) -> bool:
+    def _figures(
+        self, row: SourceRow, d: RotationData, old: rotation_store.StoredRotation | None
+    ) -> bool:
         """This quarter's days and volumes from the row; True when they differ from stored."""
         q = self.quarter
         given = [f for f in _FIGURES if f in self.present]
@@ -188,9 +203,17 @@ class RotationPlanner(Planner):
 
     def _create_rotation(self, session: Session, item: NewRotation) -> Rotation:
         d, note, person = item
-        if person is not None:
-            staff = staff_store.create_staff(session, data=self._person(d, person))
-            self.new_staff[d.staff_id] = staff.id
+        if person is not None and d.staff_id not in self.new_staff:
+            # Both checked before either is written: a refused row registers nobody.
+            staff = self._person(d, person)
+            problems = staff_store.check_staff(session, staff)
+            if not has_errors(problems):
+                (problems,) = rotations_bulk.check_new_rotations(
+                    session, [d], today=self.today, new_people={d.staff_id: staff.home_id}
+                )
+            if has_errors(problems):
+                raise RuleViolation(problems)
+            self.new_staff[d.staff_id] = staff_store.create_staff(session, data=staff).id
         return rotation_store.create_rotation(
             session, data=self._stored(d), note=note, today=self.today
         )
@@ -199,24 +222,25 @@ class RotationPlanner(Planner):
         """New rotations, and the new persons they name, with two bulk commands. Everything is
         checked before anything is written, so a refusal leaves the session as it was (and
         ``apply`` writes the rows one by one to say which row is refused and why)."""
-        people = [(d.staff_id, self._person(d, p)) for d, _note, p in items if p is not None]
+        people: dict[int, StaffData] = {}  # each new person once, as their first row creates
+        for d, _note, p in items:
+            if p is not None and d.staff_id not in self.new_staff and d.staff_id not in people:
+                people[d.staff_id] = self._person(d, p)
         if people:
-            for problems in staff_store.check_many_staff(session, [p for _, p in people]):
+            for problems in staff_store.check_many_staff(session, list(people.values())):
                 if has_errors(problems):
                     raise RuleViolation(problems)
             checked = rotations_bulk.check_new_rotations(
                 session,
                 [self._stored(d) for d, _note, _p in items],
                 today=self.today,
-                new_people={pid: p.home_id for pid, p in people},
+                new_people={pid: p.home_id for pid, p in people.items()},
             )
             for problems in checked:
                 if has_errors(problems):
                     raise RuleViolation(problems)
-            made = staff_store.create_many_staff(session, rows=[p for _, p in people])
-            self.new_staff.update(
-                (pid, staff.id) for (pid, _), staff in zip(people, made, strict=True)
-            )
+            made = staff_store.create_many_staff(session, rows=list(people.values()))
+            self.new_staff.update(zip(people, (staff.id for staff in made), strict=True))
         rows = [(self._stored(d), note) for d, note, _p in items]
         try:
             return rotations_bulk.create_rotations(session, rows=rows, today=self.today)

@@ -20,7 +20,6 @@ from ylt_desktop.store.agreements import (
     _normalized,
     lock_problems,
     to_data,
-    update_agreement,
 )
 from ylt_desktop.store.models import Agreement, Institution
 from ylt_desktop.store.tx import transaction
@@ -84,12 +83,8 @@ def update_agreements(
     rules as if updated in turn, before any is applied, then written with (mostly) one flush,
     in one transaction. Raises RuleViolation with the first bad row's problems (its index as
     ``.row``) and changes nothing when any row has errors."""
-    if len({aid for aid, _d, _t in rows}) < len(rows):  # one agreement twice: in turn
-        with transaction(session):
-            return [
-                update_agreement(session, agreement_id=aid, data=d, terms=terms)
-                for aid, d, terms in rows
-            ]
+    if len({aid for aid, _d, _t in rows}) < len(rows):
+        raise ValueError("update_agreements: an agreement may appear once in a batch")
     with transaction(session), session.no_autoflush:
         prepared = [(aid, _normalized(_copy(d)), terms) for aid, d, terms in rows]
         found: dict[int, Agreement] = {}

@@ -71,7 +71,9 @@ def rotations_in_quarter(session: Session, quarter: Quarter) -> list[Rotation]:
     return list(session.scalars(stmt))
 
 
-def quarter_figures(rotation: Rotation, quarter: Quarter) -> RotationQuarter | None:
+def quarter_figures(
+    rotation: Rotation | StoredRotation, quarter: Quarter
+) -> RotationQuarter | StoredQuarter | None:
     """The quarter's stored figures, else the full-time default (a transient row), else None.
 
     A stored full-time row without days gets its default days filled in the returned row
@@ -138,7 +140,7 @@ def stored_rotations(session: Session) -> list[StoredRotation]:
     return list(found.values())
 
 
-def to_data(rotation: Rotation) -> RotationData:
+def to_data(rotation: Rotation | StoredRotation) -> RotationData:
     """The form's view of a stored rotation; full-time days equal to the default read as empty,
     so they follow the dates when those are edited."""
     quarters = {}
@@ -187,6 +189,7 @@ def _spans(session: Session, staff_id: int, own_id: int | None) -> list[Span]:
         .join(giver, Rotation.from_id == giver.id)
         .join(taker, Rotation.to_id == taker.id)
         .where(Rotation.staff_id == staff_id)
+        .order_by(Rotation.id)
     )
     if own_id is not None:
         stmt = stmt.where(Rotation.id != own_id)

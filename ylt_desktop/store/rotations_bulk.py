@@ -7,7 +7,7 @@ flush, in one transaction; a refused batch changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,9 +28,7 @@ from ylt_desktop.store.rotations import (
     _LOADED,
     _TAKER,
     _apply,
-    _lock_problems,
     to_data,
-    update_rotation,
 )
 from ylt_desktop.store.tx import transaction
 
@@ -66,6 +64,7 @@ def _facts(
             .join(giver, Rotation.from_id == giver.id)
             .join(taker, Rotation.to_id == taker.id)
             .where(Rotation.staff_id.in_(chunk))
+            .order_by(Rotation.id)
         )  # fmt: skip
         for sid, rid, start, end, form, a, b in session.execute(stmt):
             spans.setdefault(sid, []).append(Span(rid, start, end, form, f"{a} → {b}"))
@@ -99,7 +98,7 @@ def _check_new(
         {i for d in rows for i in (d.from_id, d.to_id) if i is not None},
         new_people,
     )
-    any_locked = bool(locked_quarters(session))
+    locked = set(locked_quarters(session))
 
     def member(inst_id: int | None) -> Member | None:
         inst = insts.get(inst_id) if inst_id is not None else None
@@ -119,8 +118,8 @@ def _check_new(
             today=today,
             staff_home_id=homes.get(d.staff_id) if known else None,
         )
-        if any_locked:
-            problems += _lock_problems(session, d, None)
+        if locked and d.start is not None:
+            problems += _touching(locked, d.start, d.end)
         if not has_errors(problems) and known and d.start is not None:
             label = f"{insts[d.from_id].name} → {insts[d.to_id].name}"
             spans.setdefault(d.staff_id, []).append(Span(None, d.start, d.end, d.form, label))
@@ -163,12 +162,8 @@ def update_rotations(
     transaction. Raises RuleViolation with the first bad row's problems (its index as
     ``.row``) and changes nothing when any row has errors."""
     today = today or dt.date.today()
-    if len({rid for rid, _d, _note in rows}) < len(rows):  # one rotation twice: in turn
-        with transaction(session):
-            return [
-                update_rotation(session, rotation_id=rid, data=d, note=note, today=today)
-                for rid, d, note in rows
-            ]
+    if len({rid for rid, _d, _note in rows}) < len(rows):
+        raise ValueError("update_rotations: a rotation may appear once in a batch")
     with transaction(session), session.no_autoflush:
         found: dict[int, Rotation] = {}
         for chunk in _chunks({rid for rid, _d, _note in rows}):
@@ -203,15 +198,6 @@ def _check_updates(
         inst = insts.get(inst_id) if inst_id is not None else None
         return None if inst is None else (inst.joined, inst.left)
 
-    def touching(start: dt.date, end: dt.date | None) -> list[Problem]:
-        first = Quarter.containing(start)
-        last = Quarter.containing(end) if end is not None else None
-        return [
-            error("start", f"{q.label}已报送并锁定，不能修改涉及该季度的数据。{REOPEN_HINT}")
-            for q in sorted(locked)
-            if first <= q and (last is None or q <= last)
-        ]
-
     for i, (rid, d, _note) in enumerate(rows):
         old = found.get(rid)
         if old is None:
@@ -231,7 +217,7 @@ def _check_updates(
                 staff_home_id=homes.get(d.staff_id) if known else None,
             )
             if locked and d.start is not None:
-                problems += _locked_by_update(old, d, locked, touching)
+                problems += _locked_by_update(old, d, locked)
         if has_errors(problems):
             exc = RuleViolation(problems)
             exc.row = i
@@ -241,16 +227,27 @@ def _check_updates(
         if d.staff_id is not None:
             a, b = insts.get(d.from_id), insts.get(d.to_id)
             label = f"{a.name if a else ''} → {b.name if b else ''}"
-            spans.setdefault(d.staff_id, []).append(Span(rid, d.start, d.end, d.form, label))
+            mine = spans.setdefault(d.staff_id, [])
+            mine.append(Span(rid, d.start, d.end, d.form, label))
+            mine.sort(key=lambda s: s.id)  # in id order, as the single command reads them
 
 
-def _locked_by_update(
-    old: Rotation, d: RotationData, locked: set[Quarter], touching: Callable
-) -> list[Problem]:
+def _touching(locked: set[Quarter], start: dt.date, end: dt.date | None) -> list[Problem]:
+    """``quarters.lock_problems`` against the locked quarters read once."""
+    first = Quarter.containing(start)
+    last = Quarter.containing(end) if end is not None else None
+    return [
+        error("start", f"{q.label}已报送并锁定，不能修改涉及该季度的数据。{REOPEN_HINT}")
+        for q in sorted(locked)
+        if first <= q and (last is None or q <= last)
+    ]
+
+
+def _locked_by_update(old: Rotation, d: RotationData, locked: set[Quarter]) -> list[Problem]:
     """``_lock_problems`` of an update, against the locked quarters read once."""
     fields = ("staff_id", "from_id", "to_id", "form", "start", "end")
     if any(getattr(old, f) != getattr(d, f) for f in fields):
-        return touching(old.start, old.end) or touching(d.start, d.end)
+        return _touching(locked, old.start, old.end) or _touching(locked, d.start, d.end)
     before, empty = to_data(old).quarters, QuarterFigures()
     changed = {
         Quarter.parse(k)
