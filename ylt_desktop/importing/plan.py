@@ -7,7 +7,8 @@ already planned so the file cannot contradict itself. Fields absent from the fil
 stored value, so a return table (which leaves some fields out) updates only what it shows.
 The store commands check every row again when it is written (``apply.py``).
 
-The staff planner is in ``plan_staff.py``; rotations and agreements in ``plan_links.py``.
+The staff planner is in ``plan_staff.py``, rotations in ``plan_links.py``, agreements in
+``plan_agreements.py``.
 """
 
 from __future__ import annotations
