@@ -169,7 +169,7 @@ def bench_peak_memory(db: Path, out: Path, quarter) -> None:  # noqa: ANN001
 def bench_filter(db_path: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from ylt_desktop.ui.rotations import RotationsPage
+    from ylt_desktop.ui.pages.rotations import RotationsPage
 
     app = QApplication.instance() or QApplication([])  # noqa: F841
     db = open_database(db_path)

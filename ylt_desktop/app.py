@@ -130,7 +130,7 @@ def _open(window, args: argparse.Namespace):  # noqa: ANN001, ANN202
         return open_database(db_path_for(args), daily=True)
     except DamagedDatabase as exc:  # never written to; the newest good backup is offered
         log.error("damaged database: %s", exc)
-        from ylt_desktop.ui.backup import offer_good_backup
+        from ylt_desktop.ui.dialogs.backup import offer_good_backup
 
         return offer_good_backup(window, exc)
     except Exception as exc:  # an unreadable file: say so, never write to it
@@ -152,7 +152,7 @@ def _ensure_consortium(window, db, args: argparse.Namespace) -> bool:  # noqa: A
 
         build_demo(db)
     elif empty:
-        from ylt_desktop.ui.first_run import FirstRunDialog
+        from ylt_desktop.ui.dialogs.first_run import FirstRunDialog
 
         return FirstRunDialog(db, window).exec() == QDialog.DialogCode.Accepted
     return True

@@ -30,10 +30,10 @@ from ylt_desktop.domain.institution import InstitutionData
 from ylt_desktop.store import agreements as store
 from ylt_desktop.store import attachments, institutions
 from ylt_desktop.store.models import Agreement, Attachment
-from ylt_desktop.ui.agreement_dialog import AgreementDialog
-from ylt_desktop.ui.agreement_model import AgreementTableModel, make_rows
-from ylt_desktop.ui.agreement_termination import TerminationDialog
-from ylt_desktop.ui.agreements import AgreementsPage
+from ylt_desktop.ui.dialogs.agreement import AgreementDialog
+from ylt_desktop.ui.dialogs.termination import TerminationDialog
+from ylt_desktop.ui.pages.agreements import AgreementsPage
+from ylt_desktop.ui.widgets.agreement_model import AgreementTableModel, make_rows
 
 TODAY = dt.date(2026, 5, 15)
 NAMES = ("示例县人民医院", "示例县青山镇卫生院", "示例县大树镇卫生院", "示例县南峰镇卫生院")

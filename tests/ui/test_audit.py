@@ -9,8 +9,8 @@ from ylt_desktop.domain.codes import make_uscc
 from ylt_desktop.domain.institution import InstitutionData
 from ylt_desktop.store import institutions as store
 from ylt_desktop.store.models import Setting
-from ylt_desktop.ui.audit import AuditPage
 from ylt_desktop.ui.main_window import MainWindow
+from ylt_desktop.ui.pages.audit import AuditPage
 
 
 def fill(db) -> None:  # noqa: ANN001

@@ -18,7 +18,7 @@ from ylt_desktop.store.backup import (
     verify_backup,
 )
 from ylt_desktop.store.db import open_database
-from ylt_desktop.ui.backup import offer_good_backup, restore_from_file
+from ylt_desktop.ui.dialogs.backup import offer_good_backup, restore_from_file
 from ylt_desktop.ui.main_window import MainWindow
 
 

@@ -8,7 +8,7 @@ from tests.helpers.typing import type_text
 from ylt_desktop.domain.codes import make_uscc
 from ylt_desktop.store import institutions as store
 from ylt_desktop.store.db import open_database
-from ylt_desktop.ui.first_run import FirstRunDialog
+from ylt_desktop.ui.dialogs.first_run import FirstRunDialog
 from ylt_desktop.ui.main_window import MainWindow
 
 

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFileDialog
 from tests.importing.conftest import INST_HEADER, village, write_book
 from ylt_desktop.domain.institution import InstitutionData
 from ylt_desktop.store import institutions as inst_store
-from ylt_desktop.ui.import_dialog import ImportDialog
+from ylt_desktop.ui.dialogs.importing import ImportDialog
 
 
 def _lead(db):  # noqa: ANN001, ANN202

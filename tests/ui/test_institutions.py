@@ -11,7 +11,7 @@ from tests.helpers.typing import type_text
 from ylt_desktop.domain.codes import make_uscc
 from ylt_desktop.domain.institution import InstitutionData
 from ylt_desktop.store import institutions as store
-from ylt_desktop.ui.institutions import InstitutionDialog, InstitutionsPage
+from ylt_desktop.ui.pages.institutions import InstitutionDialog, InstitutionsPage
 
 GOOD_USCC = make_uscc("12", "360428", "24681357")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ylt_desktop.store import institutions as store
-from ylt_desktop.ui import rotations as rotations_ui
+from ylt_desktop.ui.pages import rotations as rotations_ui
 
 
 def test_rotation_page_reloads_only_after_a_write(qtbot, demo_db, monkeypatch) -> None:  # noqa: ANN001

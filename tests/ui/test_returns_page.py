@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from tests.helpers.typing import type_text
 from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.store.models import QuarterEvent, QuarterLock
+from ylt_desktop.ui.pages.returns import ReturnsPage
 from ylt_desktop.ui.print_return import print_return, setup_printer
-from ylt_desktop.ui.returns_page import ReturnsPage
 
 LAST = Quarter.last_finished(dt.date.today())
 
@@ -136,8 +136,8 @@ def test_double_click_on_a_problem_opens_the_record(qtbot, demo_db, monkeypatch)
 
     from ylt_desktop.store import institutions as store
     from ylt_desktop.store.models import Institution
-    from ylt_desktop.ui import institutions as inst_ui
     from ylt_desktop.ui.main_window import MainWindow
+    from ylt_desktop.ui.pages import institutions as inst_ui
 
     with demo_db.session() as s:  # break a rule: a township health centre without its USCC
         victim = next(i for i in store.list_institutions(s) if i.category == "乡镇卫生院")

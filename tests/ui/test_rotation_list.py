@@ -13,8 +13,8 @@ from tests.helpers.typing import type_text
 from ylt_desktop.domain.rotation import QuarterFigures, RotationData
 from ylt_desktop.store import rotations as store
 from ylt_desktop.store.models import Staff
-from ylt_desktop.ui import rotations as rotations_ui
-from ylt_desktop.ui.rotations import RotationsPage
+from ylt_desktop.ui.pages import rotations as rotations_ui
+from ylt_desktop.ui.pages.rotations import RotationsPage
 
 TODAY = dt.date(2026, 5, 20)
 HEADERS = ["姓名", "证件号码", "职称", "派出单位", "接收单位", "流动方向", "流动形式",

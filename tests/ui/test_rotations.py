@@ -18,8 +18,8 @@ from ylt_desktop.store import quarters
 from ylt_desktop.store import rotations as store
 from ylt_desktop.store.models import Institution, RotationQuarter
 from ylt_desktop.store.tx import transaction
-from ylt_desktop.ui.rotation_dialog import RotationDialog
-from ylt_desktop.ui.rotations import RotationsPage
+from ylt_desktop.ui.dialogs.rotation import RotationDialog
+from ylt_desktop.ui.pages.rotations import RotationsPage
 
 TODAY = dt.date(2026, 5, 20)
 

@@ -16,7 +16,7 @@ from ylt_desktop.store import rotations
 from ylt_desktop.store import staff as store
 from ylt_desktop.store.models import Staff
 from ylt_desktop.store.tx import transaction
-from ylt_desktop.ui.staff import StaffDialog, StaffPage
+from ylt_desktop.ui.pages.staff import StaffDialog, StaffPage
 
 GOOD_ID = ric(dt.date(1984, 7, 9), "女", 3)
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 
-from ylt_desktop.ui.predicate_proxy import PredicateFilterProxy
-from ylt_desktop.ui.table_model import Column, RecordTableModel
+from ylt_desktop.ui.widgets.predicate_proxy import PredicateFilterProxy
+from ylt_desktop.ui.widgets.table_model import Column, RecordTableModel
 
 
 @dataclass

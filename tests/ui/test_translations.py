@@ -55,7 +55,7 @@ def test_every_string_is_translated() -> None:
 def test_ts_and_qm_are_current(tmp_path: Path) -> None:
     """The .ts holds what lupdate extracts now, and the .qm is compiled from that .ts."""
     fresh = tmp_path / "fresh.ts"
-    sources = [str(p) for p in sorted((ROOT / "ylt_desktop" / "ui").glob("*.py"))]
+    sources = [str(p) for p in sorted((ROOT / "ylt_desktop" / "ui").rglob("*.py"))]
     sources += [str(p) for p in sorted((ROOT / "forms").glob("*.ui"))]
     subprocess.run(
         [
@@ -114,7 +114,7 @@ def test_main_window_in_english(qtbot, english: QTranslator, demo_db: Database) 
 
 
 def test_institution_form_in_english(qtbot, english: QTranslator, demo_db: Database) -> None:  # noqa: ANN001
-    from ylt_desktop.ui.institutions import InstitutionDialog
+    from ylt_desktop.ui.pages.institutions import InstitutionDialog
 
     dialog = InstitutionDialog(demo_db)
     qtbot.addWidget(dialog)

@@ -2,7 +2,7 @@
 
 ``read_layout`` finds the sheet, its header and a column mapping (remembered per header set);
 ``import_file`` plans every row (a dry run by default) and writes all valid rows or nothing in
-one transaction. No Qt here: the UI (``ui/import_dialog.py``) and the CLI (``ylt import``)
+one transaction. No Qt here: the UI (``ui/dialogs/importing.py``) and the CLI (``ylt import``)
 call these two functions.
 """
 

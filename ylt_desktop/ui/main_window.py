@@ -43,39 +43,45 @@ def pages() -> list[tuple[str, PageFactory]]:
     return [
         (
             QT_TRANSLATE_NOOP("MainWindow", "成员单位"),
-            _later("ylt_desktop.ui.institutions", "InstitutionsPage"),
+            _later("ylt_desktop.ui.pages.institutions", "InstitutionsPage"),
         ),
-        (QT_TRANSLATE_NOOP("MainWindow", "人员"), _later("ylt_desktop.ui.staff", "StaffPage")),
+        (
+            QT_TRANSLATE_NOOP("MainWindow", "人员"),
+            _later("ylt_desktop.ui.pages.staff", "StaffPage"),
+        ),
         (
             QT_TRANSLATE_NOOP("MainWindow", "人员流动"),
-            _later("ylt_desktop.ui.rotations", "RotationsPage"),
+            _later("ylt_desktop.ui.pages.rotations", "RotationsPage"),
         ),
         (
             QT_TRANSLATE_NOOP("MainWindow", "资源共享协议"),
-            _later("ylt_desktop.ui.agreements", "AgreementsPage"),
+            _later("ylt_desktop.ui.pages.agreements", "AgreementsPage"),
         ),
         (
             QT_TRANSLATE_NOOP("MainWindow", "季度报表"),
-            _later("ylt_desktop.ui.returns_page", "ReturnsPage"),
+            _later("ylt_desktop.ui.pages.returns", "ReturnsPage"),
         ),
-        (QT_TRANSLATE_NOOP("MainWindow", "操作日志"), _later("ylt_desktop.ui.audit", "AuditPage")),
+        (
+            QT_TRANSLATE_NOOP("MainWindow", "操作日志"),
+            _later("ylt_desktop.ui.pages.audit", "AuditPage"),
+        ),
     ]
 
 
 def _institution_jump() -> tuple[str, type]:
-    from ylt_desktop.ui.institutions import InstitutionDialog
+    from ylt_desktop.ui.pages.institutions import InstitutionDialog
 
     return "成员单位", InstitutionDialog
 
 
 def _rotation_jump() -> tuple[str, type]:
-    from ylt_desktop.ui.rotation_dialog import RotationDialog
+    from ylt_desktop.ui.dialogs.rotation import RotationDialog
 
     return "人员流动", RotationDialog
 
 
 def _agreement_jump() -> tuple[str, type]:
-    from ylt_desktop.ui.agreement_dialog import AgreementDialog
+    from ylt_desktop.ui.dialogs.agreement import AgreementDialog
 
     return "资源共享协议", AgreementDialog
 
@@ -167,7 +173,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(row)
 
     def _add_actions(self) -> None:
-        from ylt_desktop.ui.backup import add_backup_actions
+        from ylt_desktop.ui.dialogs.backup import add_backup_actions
 
         quit_action = QAction(self.tr("退出"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -180,7 +186,7 @@ class MainWindow(QMainWindow):
         menu.addAction(quit_action)
 
     def open_import(self) -> None:
-        from ylt_desktop.ui.import_dialog import ImportDialog
+        from ylt_desktop.ui.dialogs.importing import ImportDialog
 
         dialog = ImportDialog(self.db, self)
         dialog.imported.connect(self.update_status)

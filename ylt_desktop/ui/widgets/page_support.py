@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ylt_desktop.store.audit import change_token
 from ylt_desktop.store.db import Database
-from ylt_desktop.ui.table_model import RecordFilterProxy
+from ylt_desktop.ui.widgets.table_model import RecordFilterProxy
 
 
 def data_token(db: Database) -> int:
@@ -57,7 +57,7 @@ def delete_after_asking(
     """
     from PySide6.QtWidgets import QMessageBox
 
-    from ylt_desktop.ui.record_dialog import run_guarded
+    from ylt_desktop.ui.dialogs.record import run_guarded
 
     if QMessageBox.question(page, title, question) != QMessageBox.StandardButton.Yes:
         return False

@@ -156,9 +156,9 @@ def build_demo(db: Database, *, seed: int = 2026, today: dt.date | None = None) 
     with db.session() as s, all_or_nothing(s):
         for data in members:
             store.create_institution(s, data=data)
-        from ylt_desktop.demo_staff import build_staff_and_rotations
+        from ylt_desktop.demo.staff import build_staff_and_rotations
 
         build_staff_and_rotations(s, seed=seed, today=today or dt.date.today())
-    from ylt_desktop.demo_agreements import build_demo_agreements
+    from ylt_desktop.demo.agreements import build_demo_agreements
 
     build_demo_agreements(db, seed=seed, today=today or dt.date.today())

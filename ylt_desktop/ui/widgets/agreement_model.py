@@ -17,7 +17,7 @@ from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.store import agreements as store
 from ylt_desktop.store import attachments
 from ylt_desktop.store.models import Agreement
-from ylt_desktop.ui.table_model import Column, RecordFilterProxy, RecordTableModel
+from ylt_desktop.ui.widgets.table_model import Column, RecordFilterProxy, RecordTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 

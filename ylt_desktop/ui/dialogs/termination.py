@@ -10,7 +10,7 @@ from ylt_desktop.domain.problems import Problem
 from ylt_desktop.store import agreement_terms
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.models import Agreement
-from ylt_desktop.ui.record_dialog import RecordDialog
+from ylt_desktop.ui.dialogs.record import RecordDialog
 
 
 class TerminationDialog(RecordDialog):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ylt_desktop.ui.table_model import RecordFilterProxy
+from ylt_desktop.ui.widgets.table_model import RecordFilterProxy
 
 Predicate = Callable[[Any], bool]
 

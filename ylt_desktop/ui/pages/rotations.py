@@ -24,15 +24,15 @@ from ylt_desktop.store import rotation_list
 from ylt_desktop.store import rotations as store
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.rotation_list import RotationListRow
-from ylt_desktop.ui.page_support import (
+from ylt_desktop.ui.dialogs.rotation import RotationDialog
+from ylt_desktop.ui.widgets.page_support import (
     data_token,
     delete_after_asking,
     record_table,
     selected_record,
 )
-from ylt_desktop.ui.predicate_proxy import PredicateFilterProxy
-from ylt_desktop.ui.rotation_dialog import RotationDialog
-from ylt_desktop.ui.table_model import Column, RecordTableModel
+from ylt_desktop.ui.widgets.predicate_proxy import PredicateFilterProxy
+from ylt_desktop.ui.widgets.table_model import Column, RecordTableModel
 
 QUARTERS_BACK = 12
 

@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
 from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.settings import get_setting, set_setting
+from ylt_desktop.ui.dialogs.record import run_guarded
 from ylt_desktop.ui.errors import show_error
 from ylt_desktop.ui.export_worker import ExportWorker
-from ylt_desktop.ui.forms import from_qdate
-from ylt_desktop.ui.record_dialog import run_guarded
+from ylt_desktop.ui.widgets.forms import from_qdate
 
 COVER_KEY = "return.cover"
 FOLDER_KEY = "return.folder"

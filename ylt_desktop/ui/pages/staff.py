@@ -30,14 +30,14 @@ from ylt_desktop.store import rotations as rotation_store
 from ylt_desktop.store import staff as store
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.models import Rotation, Staff
-from ylt_desktop.ui.page_support import (
+from ylt_desktop.ui.dialogs.record import RecordDialog
+from ylt_desktop.ui.widgets.page_support import (
     data_token,
     delete_after_asking,
     record_table,
     selected_record,
 )
-from ylt_desktop.ui.record_dialog import RecordDialog
-from ylt_desktop.ui.table_model import Column, RecordFilterProxy, RecordTableModel
+from ylt_desktop.ui.widgets.table_model import Column, RecordFilterProxy, RecordTableModel
 
 DATA_FIELDS = (
     "name",

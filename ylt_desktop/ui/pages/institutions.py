@@ -25,9 +25,9 @@ from ylt_desktop.domain.problems import Problem
 from ylt_desktop.store import institutions as store
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.models import Institution
-from ylt_desktop.ui.page_support import delete_after_asking, record_table, selected_record
-from ylt_desktop.ui.record_dialog import RecordDialog
-from ylt_desktop.ui.table_model import Column, RecordFilterProxy, RecordTableModel
+from ylt_desktop.ui.dialogs.record import RecordDialog
+from ylt_desktop.ui.widgets.page_support import delete_after_asking, record_table, selected_record
+from ylt_desktop.ui.widgets.table_model import Column, RecordFilterProxy, RecordTableModel
 
 DATA_FIELDS = tuple(f.name for f in fields(InstitutionData) if f.name != "left")
 

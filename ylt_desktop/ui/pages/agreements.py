@@ -1,7 +1,7 @@
 """资源共享协议: the agreement list page with its filters, actions and the signed scan.
 
-The table model lives in ``ui/agreement_model.py``, the dialogs in ``ui/agreement_dialog.py``
-and ``ui/agreement_termination.py``.
+The table model lives in ``ui/widgets/agreement_model.py``, the dialogs in ``ui/dialogs/agreement.py``
+and ``ui/dialogs/termination.py``.
 """
 
 from __future__ import annotations
@@ -29,8 +29,10 @@ from ylt_desktop.store import agreement_terms, attachments
 from ylt_desktop.store import agreements as store
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.models import Agreement
-from ylt_desktop.ui.agreement_dialog import AgreementDialog
-from ylt_desktop.ui.agreement_model import (
+from ylt_desktop.ui.dialogs.agreement import AgreementDialog
+from ylt_desktop.ui.dialogs.record import run_guarded
+from ylt_desktop.ui.dialogs.termination import TerminationDialog
+from ylt_desktop.ui.widgets.agreement_model import (
     ALL,
     EXPIRING_COLOUR,
     EXPIRING_DAYS,
@@ -39,15 +41,13 @@ from ylt_desktop.ui.agreement_model import (
     AgreementTableModel,
     make_rows,
 )
-from ylt_desktop.ui.agreement_termination import TerminationDialog
-from ylt_desktop.ui.page_support import (
+from ylt_desktop.ui.widgets.page_support import (
     data_token,
     delete_after_asking,
     record_table,
     selected_record,
 )
-from ylt_desktop.ui.record_dialog import run_guarded
-from ylt_desktop.ui.table_model import RecordRole
+from ylt_desktop.ui.widgets.table_model import RecordRole
 
 
 class AgreementsPage(QWidget):

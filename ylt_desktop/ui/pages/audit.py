@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from ylt_desktop.store import audit
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.models import AuditEntry
-from ylt_desktop.ui.table_model import Column, RecordFilterProxy, RecordTableModel
+from ylt_desktop.ui.widgets.table_model import Column, RecordFilterProxy, RecordTableModel
 
 LIMIT = 10_000
 

@@ -37,7 +37,7 @@ from ylt_desktop.store import institutions as institution_store
 from ylt_desktop.store import rotations as store
 from ylt_desktop.store import staff as staff_store
 from ylt_desktop.store.db import Database
-from ylt_desktop.ui.record_dialog import RecordDialog
+from ylt_desktop.ui.dialogs.record import RecordDialog
 
 GRID_FIELDS: tuple[str, ...] = ("days", *VOLUME_LABELS)
 GRID_HEADERS: tuple[str, ...] = ("工作天数", *VOLUME_LABELS.values())

@@ -1,4 +1,4 @@
-"""The return's ``ylt`` sub-commands: check, export, submit, reopen (wired in ``cli.py``).
+"""The return's ``ylt`` sub-commands: check, export, submit, reopen (wired in ``cli/__init__.py``).
 
 Exit codes as the rest of ``ylt``: 0 done, 1 the data break a rule (errors in the check, a
 refused submit), 2 bad usage.
@@ -13,22 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ylt_desktop.domain.periods import Quarter
+from ylt_desktop.cli.common import open_db as _open
+from ylt_desktop.cli.common import quarter_arg as _quarter
 
 COVER_SETTING = "return.cover"  # the cover fields the 季度报表 page remembers
-
-
-def _quarter(text: str) -> Quarter:
-    try:
-        return Quarter.parse(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from exc
-
-
-def _open(args: argparse.Namespace):  # noqa: ANN202
-    from ylt_desktop.cli import _open  # closed by cli.main when the command ends
-
-    return _open(args)
 
 
 def _print_items(items: list) -> None:

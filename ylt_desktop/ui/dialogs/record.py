@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ylt_desktop.domain.problems import Problem, RuleViolation, has_errors
-from ylt_desktop.ui.forms import FormBinder, load_form
+from ylt_desktop.ui.widgets.forms import FormBinder, load_form
 
 
 class RecordDialog(QDialog):

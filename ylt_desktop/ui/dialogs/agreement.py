@@ -3,7 +3,7 @@
 Recipients are a checkable table of member institutions (the provider is left out unless it
 is already checked, so that mistake stays visible); the volume grid has one row per quarter in
 force and one column per measure of the agreement's kind.
-The two tables themselves are handled by ``ui/agreement_grids.py``.
+The two tables themselves are handled by ``ui/widgets/agreement_grids.py``.
 """
 
 from __future__ import annotations
@@ -30,14 +30,14 @@ from ylt_desktop.store import agreements as store
 from ylt_desktop.store import institutions as inst_store
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.models import Agreement
-from ylt_desktop.ui.agreement_grids import (
+from ylt_desktop.ui.dialogs.record import RecordDialog
+from ylt_desktop.ui.widgets.agreement_grids import (
     RecipientTable,
     VolumeGrid,
     fmt,
     parse_number,
     quarters_to_offer,
 )
-from ylt_desktop.ui.record_dialog import RecordDialog
 
 DATED = ("signed", "effective_from", "effective_to")
 

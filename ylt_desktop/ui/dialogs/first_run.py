@@ -12,7 +12,7 @@ from ylt_desktop.domain.institution import InstitutionData, validate_consortium
 from ylt_desktop.domain.problems import Problem, has_errors
 from ylt_desktop.store import institutions as store
 from ylt_desktop.store.db import Database
-from ylt_desktop.ui.record_dialog import RecordDialog
+from ylt_desktop.ui.dialogs.record import RecordDialog
 
 LEAD_FIELDS = ("name", "uscc", "category", "level", "joined")
 

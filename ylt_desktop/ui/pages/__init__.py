@@ -1,0 +1,1 @@
+"""Pages of the main window: one per record kind, the returns and the audit log."""
