@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from ylt_desktop import __version__, logs
-from ylt_desktop.paths import data_dir, default_db_path, resource_path
+from ylt_desktop.paths import data_dir, default_db_path
 
 log = logging.getLogger(__name__)
 
@@ -36,14 +36,9 @@ def db_path_for(args: argparse.Namespace) -> Path:
 
 
 def install_translator(app, lang: str) -> None:  # noqa: ANN001
-    from PySide6.QtCore import QTranslator
+    from ylt_desktop.ui.translations import install_translators
 
-    if lang == "zh_CN":
-        return  # source strings are Simplified Chinese
-    translator = QTranslator(app)
-    if translator.load(str(resource_path("translations", f"ylt_{lang}.qm"))):
-        app.installTranslator(translator)
-        app._ylt_translator = translator  # keep a reference
+    install_translators(app, lang)
 
 
 def main(argv: list[str] | None = None) -> int:
