@@ -1,0 +1,169 @@
+"""Indicator formulas (DESIGN §5) on hand-made quarters, and targets as data."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ylt_desktop.domain.figures import CountyFigures, MemberFigures, Unit
+from ylt_desktop.domain.indicators import (
+    MEMBERS_BASIS,
+    QuarterInputs,
+    compute,
+    fmt,
+    quarters_needed,
+    series,
+)
+from ylt_desktop.domain.periods import Quarter
+from ylt_desktop.domain.targets import (
+    Target,
+    TargetsError,
+    load_indicators,
+    parse_indicators,
+    validate_target,
+    with_overrides,
+)
+from ylt_desktop.paths import resource_path
+
+HOSP = Unit(1, "县医院", "综合医院", "二级甲等", 300)
+TOWN = Unit(2, "镇卫生院", "乡镇卫生院", "一级", 20)
+VILL = Unit(3, "村卫生室", "村卫生室", "未定级", 0)
+UNITS = [HOSP, TOWN, VILL]
+SPECS = load_indicators(resource_path("templates", "targets.json"))
+
+
+def member(visits, down=0, contracts=None, population=None, tcm=None):  # noqa: ANN001, ANN201
+    return MemberFigures(visits=visits, tcm_visits=tcm, down_outpatient=down, down_inpatient=0,
+                         contracts=contracts, key_contracts=None if contracts is None else contracts // 2,
+                         population=population,
+                         key_population=None if population is None else population // 5)  # fmt: skip
+
+
+def quarter_inputs(q: Quarter, scale: int, county: CountyFigures | None) -> QuarterInputs:
+    return QuarterInputs(
+        q,
+        UNITS,
+        {
+            1: member(1000 * scale, down=10 * scale, tcm=100 * scale),
+            2: member(1500 * scale, contracts=300 * scale, population=1000),
+            3: member(500 * scale, contracts=100 * scale, population=500),
+        },
+        county,
+        posted_doctor_ids=frozenset({scale, 100}),
+        promotion_done=scale,
+    )
+
+
+def inputs_for(years: dict[int, int], county: bool = True) -> dict:
+    out = {}
+    for year, scale in years.items():
+        for q in range(1, 5):
+            c = CountyFigures(100_000, 4000 * scale, 90 * scale, 10 * scale) if county else None
+            out[Quarter(year, q)] = quarter_inputs(Quarter(year, q), scale, c)
+    return out
+
+
+def by_key(results) -> dict:  # noqa: ANN001
+    return {r.key: r for r in results}
+
+
+def test_every_indicator_of_a_hand_made_year() -> None:
+    inputs = inputs_for({2024: 1, 2025: 1, 2026: 2})
+    r = by_key(compute(SPECS, inputs, Quarter(2026, 2)))
+    # 基层: (1500+500)*2 / 4000*2 = 50 %, the same for the year so far and a year earlier.
+    assert r["primary_share"].quarter.value == pytest.approx(50.0)
+    assert r["primary_share"].ytd.value == pytest.approx(50.0)
+    assert r["primary_share"].yoy == pytest.approx(0.0)
+    assert r["primary_share"].met_text == "否"
+    assert r["county_rate"].ytd.value == pytest.approx(90.0) and r["county_rate"].met_text == "是"
+    # 下转 from the 二级 hospital only: 2026H1 40 vs 2025H1 20 → +100 %; 2025 vs 2024: 0 %.
+    assert r["down_growth"].ytd.value == pytest.approx(100.0)
+    assert r["down_growth"].last_year.value == pytest.approx(0.0)
+    assert r["down_growth"].yoy == pytest.approx(100.0)
+    assert r["down_growth"].met_text == "是"
+    # Contracts: stock; 2026Q2 (600+200)/(1000+500) = 53.3 %; 2025: 400/1500 = 26.7 %.
+    assert r["contract_rate"].ytd.value == pytest.approx(800 / 1500 * 100)
+    assert r["contract_rate"].last_year.value == pytest.approx(400 / 1500 * 100)
+    assert r["contract_rate"].yoy == pytest.approx((800 - 400) / 1500 * 100)
+    assert r["contract_rate"].met_text == "是"
+    assert r["key_contract_rate"].ytd.value == pytest.approx(400 / 300 * 100)
+    # Posted doctors: persons {2, 100} over the half year → 2 per 100,000 → 0.2 per 10,000.
+    assert r["posted_doctors"].ytd.value == pytest.approx(0.2)
+    assert r["posted_doctors"].met_text == "—" and r["posted_doctors"].target_text == "—"
+    assert r["tcm_share"].ytd.value == pytest.approx(200 / 6000 * 100)
+    assert r["promotion_year"].quarter.value == 2.0
+    assert r["promotion_year"].yoy == pytest.approx(100.0)  # 2 against 1 a year earlier
+
+
+def test_missing_figures_give_dash_never_zero() -> None:
+    inputs = inputs_for({2025: 1, 2026: 1})
+    inputs[Quarter(2026, 1)].figures[2].visits = None  # one township's visits missing in Q1
+    del inputs[Quarter(2025, 2)]  # the database lacks a quarter of last year
+    r = by_key(compute(SPECS, inputs, Quarter(2026, 2)))
+    assert r["primary_share"].quarter is not None  # Q2 alone is complete
+    assert r["primary_share"].ytd is None  # Q1 lacks a figure
+    assert r["primary_share"].last_year is None and r["primary_share"].yoy is None
+    assert r["primary_share"].met_text == "—" and r["primary_share"].yoy_text == "—"
+    assert fmt(r["primary_share"].ytd, "%") == "—"
+    assert r["down_growth"].ytd is None
+
+
+def test_members_basis_when_the_county_visits_are_missing() -> None:
+    inputs = inputs_for({2026: 1}, county=False)
+    r = by_key(compute(SPECS, inputs, Quarter(2026, 1)))
+    assert r["primary_share"].ytd.value == pytest.approx(2000 / 3000 * 100)
+    assert r["primary_share"].ytd.basis == MEMBERS_BASIS
+    assert r["county_rate"].ytd is None and r["posted_doctors"].ytd is None
+
+
+def test_series_and_needed_quarters() -> None:
+    inputs = inputs_for({2026: 1})
+    spec = next(s for s in SPECS if s.key == "county_rate")
+    qs = [Quarter(2025, 4), Quarter(2026, 1)]
+    assert series(spec, inputs, qs) == [None, pytest.approx(90.0)]
+    assert quarters_needed(Quarter(2026, 2))[0] == Quarter(2024, 1)
+    assert len(quarters_needed(Quarter(2026, 2))) == 6
+
+
+def test_targets_compare_and_apply_from_their_year() -> None:
+    assert Target(65, "≥").met(65.0) and not Target(65, "≥").met(64.9)
+    assert Target(10, "≤").met(9) and not Target(10, "≤").met(11)
+    assert Target(65, "左右", tolerance=2).met(63.5) and not Target(65, "左右").met(62)
+    assert Target(65, "≥").met(None) is None
+    assert Target(65, "左右").text("%") == "65%左右" and Target(90, "≥").text("%") == "≥90%"
+    inputs = inputs_for({2016: 1})
+    late = with_overrides(SPECS, {"county_rate": {"value": 80, "comparison": "≥", "year": 2020}})
+    r = by_key(compute(late, inputs, Quarter(2016, 1)))
+    assert r["county_rate"].met_text == "—"  # the target applies from 2020
+    r = by_key(compute(with_overrides(SPECS, {"primary_share": {"value": 45, "year": 2010}}),
+                       inputs, Quarter(2016, 1)))  # fmt: skip
+    assert r["primary_share"].met_text == "是" and r["primary_share"].target_text == "≥45%"
+
+
+def test_the_default_targets_are_design_s() -> None:
+    targets = {s.key: s.target for s in SPECS}
+    assert [s.key for s in SPECS][:5] == [
+        "primary_share", "county_rate", "down_growth", "contract_rate", "key_contract_rate",
+    ]  # fmt: skip
+    assert (targets["primary_share"].value, targets["county_rate"].value) == (65, 90)
+    assert (targets["down_growth"].value, targets["contract_rate"].value) == (10, 30)
+    assert targets["key_contract_rate"].value == 60
+    assert targets["posted_doctors"] is None and targets["tcm_share"] is None
+    assert all(t.source for t in targets.values() if t)
+
+
+def test_bad_targets_are_refused_with_every_problem(tmp_path) -> None:  # noqa: ANN001
+    raw = json.loads(resource_path("templates", "targets.json").read_text(encoding="utf-8"))
+    raw["indicators"][0]["target"]["comparison"] = ">"
+    raw["indicators"][1]["target"]["value"] = "九十"
+    raw["indicators"].append({"key": "nonsense", "name": "x", "unit": "%"})
+    with pytest.raises(TargetsError) as caught:
+        parse_indicators(raw)
+    text = str(caught.value)
+    assert "比较方式" in text and "目标值须为数字" in text and "nonsense" in text
+    bad = tmp_path / "t.json"
+    bad.write_text("{", encoding="utf-8")
+    with pytest.raises(TargetsError, match="不是有效的 JSON"):
+        load_indicators(bad)
+    assert [p.field for p in validate_target({"value": 5, "year": 1800})] == ["year"]
