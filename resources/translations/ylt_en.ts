@@ -1093,6 +1093,10 @@ The database was not changed.</translation>
         <translation>Print preview…</translation>
     </message>
     <message>
+        <source>打印…</source>
+        <translation>Print…</translation>
+    </message>
+    <message>
         <source>报告期</source>
         <translation>Period</translation>
     </message>
@@ -1173,6 +1177,14 @@ The database was not changed.</translation>
     <message>
         <source>重新打开%1的原因（将记入日志）：</source>
         <translation>Reason for reopening %1 (written to the audit log):</translation>
+    </message>
+    <message>
+        <source>打印预览</source>
+        <translation>Print preview</translation>
+    </message>
+    <message>
+        <source>打印报表</source>
+        <translation>Print the return</translation>
     </message>
 </context>
 <context>

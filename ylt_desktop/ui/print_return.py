@@ -213,12 +213,37 @@ def print_return(ret: QuarterReturn, printer: QPrinter, family: str) -> int:
     return len(layout.pages)
 
 
+class ReturnPreviewDialog(QPrintPreviewDialog):
+    """打印预览 of one return; ``pages_painted`` counts the pages of the last paint.
+
+    QPrintPreviewDialog keeps a plain pointer to the printer it is given and never owns it.
+    The printer used to be a local of the function that built the dialog, so Python deleted
+    it as soon as that function returned and the dialog painted onto freed memory: the
+    segmentation fault in QtPrintSupport. The dialog now holds its printer for its lifetime.
+    """
+
+    def __init__(self, ret: QuarterReturn, family: str, parent: QWidget | None = None) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        setup_printer(printer)
+        super().__init__(printer, parent)
+        self._printer = printer  # must outlive the dialog's C++ object (see above)
+        self.ret, self.family = ret, family
+        self.pages_painted = 0
+        self.setWindowTitle("打印预览")
+        self.paintRequested.connect(self._paint)
+
+    def _paint(self, printer: QPrinter) -> None:
+        self.pages_painted = print_return(self.ret, printer, self.family)
+
+
 def preview_return(
     ret: QuarterReturn, family: str, parent: QWidget | None = None
-) -> QPrintPreviewDialog:
+) -> ReturnPreviewDialog:
+    return ReturnPreviewDialog(ret, family, parent)
+
+
+def new_printer() -> QPrinter:
+    """A high-resolution printer set up for the return (A4 landscape, 12 mm margins)."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     setup_printer(printer)
-    dialog = QPrintPreviewDialog(printer, parent)
-    dialog.setWindowTitle("打印预览")
-    dialog.paintRequested.connect(lambda p: print_return(ret, p, family))
-    return dialog
+    return printer

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDialog,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -83,16 +84,21 @@ class ReturnsPage(QWidget):
         self.both_button = QPushButton(self.tr("导出 Excel 和 PDF"))
         self.submit_button = QPushButton(self.tr("标记已报送"))
         self.reopen_button = QPushButton(self.tr("重新打开…"))
-        self.print_button = QPushButton(self.tr("打印预览…"))
+        self.preview_button = QPushButton(self.tr("打印预览…"))
+        self.print_button = QPushButton(self.tr("打印…"))
         self.check_button.clicked.connect(self.run_check)
         self.xlsx_button.clicked.connect(lambda: self.export(xlsx=True, pdf=False))
         self.pdf_button.clicked.connect(lambda: self.export(xlsx=False, pdf=True))
         self.both_button.clicked.connect(lambda: self.export(xlsx=True, pdf=True))
         self.submit_button.clicked.connect(self.submit)
         self.reopen_button.clicked.connect(self.reopen)
-        self.print_button.clicked.connect(self.print_preview)
+        self.preview_button.clicked.connect(self.print_preview)
+        self.print_button.clicked.connect(self.print_direct)
         self._layout()
         self._load_cover()
+        # Saved as typed: nothing typed is lost, whatever happens before the next export.
+        for edit in self.cover.values():
+            edit.textEdited.connect(self._save_cover)
         self.show_status()
 
     def _layout(self) -> None:
@@ -109,6 +115,7 @@ class ReturnsPage(QWidget):
         buttons = QHBoxLayout()
         for b in (self.check_button, self.xlsx_button, self.pdf_button, self.both_button):
             buttons.addWidget(b)
+        buttons.addWidget(self.preview_button)
         buttons.addWidget(self.print_button)
         buttons.addStretch(1)
         buttons.addWidget(self.submit_button)
@@ -306,7 +313,33 @@ class ReturnsPage(QWidget):
             )
 
     def print_preview(self) -> None:
-        from ylt_desktop.ui.print_return import preview_return
+        from ylt_desktop.ui.print_return import ReturnPreviewDialog
 
-        dialog = preview_return(self.current_return(), self.font().family(), self)
-        dialog.exec()
+        self._save_cover()
+        dialog = ReturnPreviewDialog(self.current_return(), self.font().family(), self)
+        dialog.setWindowTitle(self.tr("打印预览"))
+        try:
+            dialog.exec()
+        finally:
+            dialog.deleteLater()  # the C++ dialog goes first, then the printer it points to
+
+    def print_direct(self) -> int:
+        """打印: the system's print dialog, then the return painted onto the chosen printer.
+
+        Returns the number of pages printed (0 when the dialog was cancelled).
+        """
+        from PySide6.QtPrintSupport import QPrintDialog
+
+        from ylt_desktop.ui.print_return import new_printer, print_return
+
+        self._save_cover()
+        ret = self.current_return()
+        printer = new_printer()
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle(self.tr("打印报表"))
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return 0
+        finally:
+            dialog.deleteLater()
+        return print_return(ret, printer, self.font().family())

@@ -1,0 +1,130 @@
+"""Printing the return from the 季度报表 page: 打印预览 and 打印, through the real dialogs.
+
+The preview used to crash the whole program (its printer was freed while the dialog still
+painted onto it); these tests open it by its button, count the pages it paints, repaint after
+a garbage collection, and close it. Printing goes through QPrintDialog to a PDF file.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable
+
+import shiboken6
+from pypdf import PdfReader
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+from tests.helpers.typing import type_text
+from ylt_desktop.ui.pages.returns import ReturnsPage
+from ylt_desktop.ui.print_return import ReturnPainter, ReturnPreviewDialog, new_printer
+
+
+def make_page(qtbot, db) -> ReturnsPage:  # noqa: ANN001
+    page = ReturnsPage(db)
+    qtbot.addWidget(page)
+    return page
+
+
+def when_modal(kind: type, act: Callable[[QWidget], None]) -> None:
+    """Run ``act`` on the modal dialog of type ``kind`` once its event loop runs."""
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, kind):
+            act(dialog)
+        else:
+            QTimer.singleShot(10, poll)
+
+    QTimer.singleShot(0, poll)
+
+
+def expected_pages(page: ReturnsPage) -> int:
+    """The page count the painter lays out for this return on an A4 landscape printer."""
+    from PySide6.QtCore import QRectF
+
+    printer = new_printer()
+    rect = printer.pageLayout().paintRectPixels(printer.resolution())
+    painter = ReturnPainter(
+        page.current_return(),
+        page.font().family(),
+        QRectF(0, 0, rect.width(), rect.height()),
+        printer,
+    )
+    return len(painter.pages)
+
+
+def test_preview_opens_paints_every_page_and_closes(qtbot, demo_db) -> None:  # noqa: ANN001
+    page = make_page(qtbot, demo_db)
+    want = expected_pages(page)
+    seen: dict = {}
+
+    def inspect(dialog: QWidget) -> None:
+        assert isinstance(dialog, ReturnPreviewDialog)
+        widget = dialog.findChild(QPrintPreviewWidget)
+        seen["visible"] = dialog.isVisible()
+        seen["first"] = (dialog.pages_painted, widget.pageCount())
+        # The crash: the printer was freed once the building function returned. Collect,
+        # then repaint; a freed printer would take the whole test run down here.
+        dialog.pages_painted = 0
+        gc.collect()
+        widget.updatePreview()
+        seen["again"] = (dialog.pages_painted, widget.pageCount())
+        seen["dialog"] = dialog
+        dialog.reject()
+
+    when_modal(ReturnPreviewDialog, inspect)
+    qtbot.mouseClick(page.preview_button, Qt.MouseButton.LeftButton)
+    assert seen["visible"]
+    assert seen["first"] == (want, want) and want >= 3  # cover, tables…, notes
+    assert seen["again"] == (want, want)
+    assert QApplication.activeModalWidget() is None
+    qtbot.waitUntil(lambda: not shiboken6.isValid(seen["dialog"]))  # deleted, printer after it
+
+
+def test_print_button_prints_to_a_pdf_through_the_print_dialog(qtbot, demo_db, tmp_path) -> None:  # noqa: ANN001
+    page = make_page(qtbot, demo_db)
+    want = expected_pages(page)
+    target = tmp_path / "printed.pdf"
+
+    def choose_pdf(dialog: QWidget) -> None:
+        assert isinstance(dialog, QPrintDialog)
+        printer = dialog.printer()
+        assert printer.pageLayout().orientation().name == "Landscape"
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(target))
+        dialog.done(QDialog.DialogCode.Accepted)
+
+    when_modal(QPrintDialog, choose_pdf)
+    qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
+    reader = PdfReader(target)
+    assert len(reader.pages) == want
+    first = " ".join(reader.pages[0].extract_text().split())
+    assert f"第 1 页 共 {want} 页" in first
+    assert "（盖章）" in reader.pages[-1].extract_text()
+    assert reader.pages[0].mediabox.width > reader.pages[0].mediabox.height
+
+
+def test_cancelled_print_dialog_prints_nothing(qtbot, demo_db, tmp_path) -> None:  # noqa: ANN001
+    page = make_page(qtbot, demo_db)
+    target = tmp_path / "never.pdf"
+
+    def cancel(dialog: QWidget) -> None:
+        dialog.printer().setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        dialog.printer().setOutputFileName(str(target))
+        dialog.reject()
+
+    when_modal(QPrintDialog, cancel)
+    assert page.print_direct() == 0
+    assert not target.exists()
+
+
+def test_cover_fields_are_saved_as_typed(qtbot, demo_db) -> None:  # noqa: ANN001
+    page = make_page(qtbot, demo_db)
+    type_text(qtbot, page.cover["unit_head"], "王建国")
+    type_text(qtbot, page.cover["phone"], "0792-1234567")
+    # No export, no print: a new page (the program started again) shows what was typed.
+    again = make_page(qtbot, demo_db)
+    assert again.cover["unit_head"].text() == "王建国"
+    assert again.cover["phone"].text() == "0792-1234567"
