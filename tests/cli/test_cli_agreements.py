@@ -73,9 +73,9 @@ def test_list_tsv_and_bad_quarter(db, capsys) -> None:  # noqa: ANN001
     _setup(db)
     assert main(["agreements", "list", "--quarter", "2026q2", "--db", str(db.path)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split("\t")[0] == "number"
+    assert lines[0].split("\t")[0] == "协议编号"
     assert [line.split("\t")[0] for line in lines[1:]] == ["A-1", "A-2"]
-    assert lines[1].endswith("上转人次=30")
+    assert lines[1].endswith("上转人次 30")
     with pytest.raises(SystemExit) as exit_:
         main(["agreements", "list", "--quarter", "2026-7", "--db", str(db.path)])
     assert exit_.value.code == 2

@@ -68,5 +68,5 @@ def test_demo_twice_is_refused(tmp_path, capsys) -> None:  # noqa: ANN001
     capsys.readouterr()
     main(["institutions", "list", "--db", db])
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("id\tname\tuscc")
+    assert lines[0].startswith("编号\t机构名称\t统一社会信用代码")
     assert len(lines) == 1 + 45

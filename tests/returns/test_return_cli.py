@@ -39,7 +39,7 @@ def test_errors_exit_1_and_block_export(sample_db, tmp_path, capsys):  # noqa: A
     capsys.readouterr()
     assert main(["check", "--quarter", "2026Q3", "--db", db]) == 1
     printed = capsys.readouterr().out
-    assert f"institution#{sample_db.ids['A']}" in printed and "错误" in printed
+    assert f"错误\t成员单位 #{sample_db.ids['A']} " in printed
     out = tmp_path / "out"
     assert main(["export", "--quarter", "2026Q3", "--db", db, "--out", str(out)]) == 1
     assert not out.exists() or not list(out.iterdir())

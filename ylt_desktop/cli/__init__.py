@@ -12,12 +12,19 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ylt_desktop.cli.audit import cmd_audit
+from ylt_desktop.cli.audit import (
+    AUDIT_ACTIONS,
+    AUDIT_TABLES,
+    audit_action_arg,
+    audit_table_arg,
+    cmd_audit,
+)
 from ylt_desktop.cli.backup import cmd_backup, cmd_restore
+from ylt_desktop.cli.chinese_argparse import ChineseArgumentParser
 from ylt_desktop.cli.common import date_arg as _date
 from ylt_desktop.cli.common import print_problems
 from ylt_desktop.cli.common import quarter_arg as _quarter
-from ylt_desktop.cli.imports import cmd_import
+from ylt_desktop.cli.imports import add_import_commands
 from ylt_desktop.cli.lists import (
     cmd_agreements_list,
     cmd_institutions_list,
@@ -32,66 +39,98 @@ from ylt_desktop.store.backup import DatabaseProblem
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ylt", description="医联体成员数据填报（命令行）")
-    sub = parser.add_subparsers(dest="command", required=True)
+    from ylt_desktop.domain import lists
+
+    parser = ChineseArgumentParser(
+        prog="ylt",
+        description="医联体成员数据填报（命令行）。每个命令的说明：ylt 命令 --help",
+        epilog="退出码：0 完成；1 数据不符合规则（问题已列出）；2 用法错误或数据库无法读取",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, title="命令", metavar="命令")
+    db_help = f"数据库文件路径（默认：{default_db_path()}）"
 
     def add(name: str, func: Any, parent: Any = sub, **kw: Any) -> argparse.ArgumentParser:
-        p = parent.add_parser(name, **kw)
-        p.add_argument("--db", type=Path, default=default_db_path(), help="数据库文件路径")
+        p = parent.add_parser(name, description=kw.get("help"), **kw)
+        p.add_argument("--db", type=Path, default=default_db_path(), metavar="文件", help=db_help)
         p.set_defaults(func=func)
         return p
 
-    p = add("init", cmd_init, help="创建医联体及其牵头单位")
-    p.add_argument("--name", required=True, help="医联体名称")
-    p.add_argument("--kind", required=True, help="医联体类型，如 县域医共体")
-    p.add_argument("--division", required=True, help="所在地区行政区划代码")
-    p.add_argument("--founded", type=_date, help="成立日期 YYYY-MM-DD")
-    p.add_argument("--lead", required=True, help="牵头单位名称")
-    p.add_argument("--lead-uscc", help="牵头单位统一社会信用代码")
-    p.add_argument("--lead-category", default="综合医院")
-    p.add_argument("--lead-level", default="二级甲等")
+    def group(name: str, help: str) -> Any:
+        p = sub.add_parser(name, help=help, description=help)
+        return p.add_subparsers(dest="action", required=True, title="操作", metavar="操作")
 
-    add("demo", cmd_demo, help="生成示例医联体")
+    def json_flag(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--json", action="store_true", help="以 JSON 输出（键名见 README）")
 
-    inst = sub.add_parser("institutions", help="成员单位").add_subparsers(
-        dest="action", required=True
+    def quarter_opt(p: argparse.ArgumentParser, help: str = "季度，如 2026Q3") -> None:
+        p.add_argument("--quarter", type=_quarter, required=True, metavar="季度", help=help)
+
+    p = add("init", cmd_init, help="创建医联体及其牵头单位（新建数据库）")
+    p.add_argument("--name", required=True, metavar="名称", help="医联体名称")
+    p.add_argument(
+        "--kind",
+        required=True,
+        metavar="类型",
+        help=f"医联体类型：{'、'.join(lists.CONSORTIUM_KINDS)}",
     )
-    p = add("list", cmd_institutions_list, parent=inst, help="列出成员单位")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出")
-
-    agr = sub.add_parser("agreements", help="资源共享协议").add_subparsers(
-        dest="action", required=True
+    p.add_argument("--division", required=True, metavar="代码", help="所在地区行政区划代码（6 位）")
+    p.add_argument(
+        "--founded", type=_date, metavar="日期", help="成立日期 YYYY-MM-DD（默认：今天）"
     )
+    p.add_argument("--lead", required=True, metavar="名称", help="牵头单位名称")
+    p.add_argument("--lead-uscc", metavar="代码", help="牵头单位统一社会信用代码（18 位）")
+    p.add_argument(
+        "--lead-category",
+        default="综合医院",
+        metavar="类别",
+        help=f"牵头单位机构类别（默认：%(default)s）：{'、'.join(lists.CATEGORIES)}",
+    )
+    p.add_argument(
+        "--lead-level",
+        default="二级甲等",
+        metavar="等级",
+        help=f"牵头单位机构等级（默认：%(default)s）：{'、'.join(lists.LEVELS)}",
+    )
+
+    add("demo", cmd_demo, help="生成示例医联体（新建数据库）")
+
+    inst = group("institutions", "成员单位")
+    json_flag(add("list", cmd_institutions_list, parent=inst, help="列出成员单位"))
+
+    agr = group("agreements", "资源共享协议")
     p = add("list", cmd_agreements_list, parent=agr, help="列出某季度有效的协议及其服务量")
-    p.add_argument("--quarter", type=_quarter, required=True, help="季度，如 2026Q3")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    quarter_opt(p)
+    json_flag(p)
 
-    staff = sub.add_parser("staff", help="人员").add_subparsers(dest="action", required=True)
-    p = add("list", cmd_staff_list, parent=staff, help="列出人员（证件号码脱敏）")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    staff = group("staff", "人员")
+    json_flag(add("list", cmd_staff_list, parent=staff, help="列出人员（证件号码脱敏）"))
 
-    rot = sub.add_parser("rotations", help="人员柔性流动").add_subparsers(
-        dest="action", required=True
-    )
+    rot = group("rotations", "人员柔性流动")
     p = add("list", cmd_rotations_list, parent=rot, help="列出某季度涉及的流动及其本季度数据")
-    p.add_argument("--quarter", type=_quarter, required=True, help="季度，如 2026Q3")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    quarter_opt(p)
+    json_flag(p)
 
     p = add("backup", cmd_backup, help="备份数据库（默认写入数据库旁的 backups 文件夹）")
-    p.add_argument("--out", type=Path, help="备份文件路径")
+    p.add_argument("--out", type=Path, metavar="文件", help="备份文件路径")
     p = add("restore", cmd_restore, help="从备份文件恢复数据库（先自动备份当前数据库）")
-    p.add_argument("file", type=Path, help="备份文件")
+    p.add_argument("file", type=Path, metavar="备份文件", help="要恢复的备份文件")
     p = add("audit", cmd_audit, help="操作日志")
-    p.add_argument("--since", type=_date, help="起始日期 YYYY-MM-DD")
-    p.add_argument("--until", type=_date, help="截止日期 YYYY-MM-DD（含当天）")
-    p.add_argument("--table", help="数据表，如 institution")
-    p.add_argument("--action", choices=["insert", "update", "delete"], help="操作类型")
-    p.add_argument("--json", action="store_true", help="以 JSON 输出")
-    p = add("import", cmd_import, help="从 Excel（.xlsx）导入成员单位、人员、人员流动或协议")
-    p.add_argument("kind", choices=["institutions", "staff", "rotations", "agreements"])
-    p.add_argument("file", type=Path, help=".xlsx 文件")
-    p.add_argument("--dry-run", action="store_true", help="试导入：只检查，不写入")
-    p.add_argument("--only-valid", action="store_true", help="有错误的行跳过，其余行导入")
+    p.add_argument("--since", type=_date, metavar="日期", help="起始日期 YYYY-MM-DD")
+    p.add_argument("--until", type=_date, metavar="日期", help="截止日期 YYYY-MM-DD（含当天）")
+    p.add_argument(
+        "--table",
+        metavar="类别",
+        type=audit_table_arg,
+        help=f"记录类别：{'、'.join(AUDIT_TABLES)}",
+    )
+    p.add_argument(
+        "--action",
+        type=audit_action_arg,
+        metavar="操作",
+        help=f"操作类型：{'、'.join(AUDIT_ACTIONS)}",
+    )
+    json_flag(p)
+    add_import_commands(add)
     add_return_commands(add)
     return parser
 

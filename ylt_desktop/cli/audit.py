@@ -1,4 +1,4 @@
-"""``ylt audit``: the audit log."""
+"""``ylt audit``: the audit log (Chinese columns; ``--json`` keeps the stored values)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,35 @@ import argparse
 import json
 
 from ylt_desktop.cli.common import emit, open_db
+from ylt_desktop.store.audit import ACTION_LABELS, TABLE_LABELS
+
+AUDIT_TABLES: tuple[str, ...] = tuple(TABLE_LABELS.values())
+AUDIT_ACTIONS: tuple[str, ...] = tuple(ACTION_LABELS.values())
+HEADINGS = {
+    "id": "编号",
+    "at": "时间",
+    "user": "操作人",
+    "action": "操作",
+    "table": "数据类别",
+    "record_id": "记录编号",
+    "change": "内容",
+}
+
+
+def _lookup(text: str, labels: dict[str, str], what: str) -> str:
+    """A Chinese label (成员单位) or the stored name (institution) → the stored name."""
+    for key, label in labels.items():
+        if text in (key, label):
+            return key
+    raise argparse.ArgumentTypeError(f"没有{what}“{text}”，可选：{'、'.join(labels.values())}")
+
+
+def audit_table_arg(text: str) -> str:
+    return _lookup(text.strip(), TABLE_LABELS, "记录类别")
+
+
+def audit_action_arg(text: str) -> str:
+    return _lookup(text.strip(), ACTION_LABELS, "操作类型")
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -13,24 +42,35 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     with db.session() as s:
-        rows = [
-            {
-                "id": e.id,
-                "at": e.at.isoformat(sep=" "),
-                "user": e.user,
-                "action": e.action,
-                "table": e.table_name,
-                "record_id": e.record_id,
-                "old": json.loads(e.old_values) if e.old_values else None,
-                "new": json.loads(e.new_values) if e.new_values else None,
-            }
-            for e in audit.list_entries(
-                s, since=args.since, until=args.until, table=args.table, action=args.action
-            )
-        ]
-    if not args.json:
-        for row in rows:
-            row["old"] = "" if row["old"] is None else json.dumps(row["old"], ensure_ascii=False)
-            row["new"] = "" if row["new"] is None else json.dumps(row["new"], ensure_ascii=False)
-    emit(rows, args.json)
+        entries = audit.list_entries(
+            s, since=args.since, until=args.until, table=args.table, action=args.action
+        )
+        if args.json:
+            rows = [
+                {
+                    "id": e.id,
+                    "at": e.at.isoformat(sep=" "),
+                    "user": e.user,
+                    "action": e.action,
+                    "table": e.table_name,
+                    "record_id": e.record_id,
+                    "old": json.loads(e.old_values) if e.old_values else None,
+                    "new": json.loads(e.new_values) if e.new_values else None,
+                }
+                for e in entries
+            ]
+        else:
+            rows = [
+                {
+                    "id": e.id,
+                    "at": f"{e.at:%Y-%m-%d %H:%M:%S}",
+                    "user": e.user,
+                    "action": ACTION_LABELS.get(e.action, e.action),
+                    "table": TABLE_LABELS.get(e.table_name, e.table_name),
+                    "record_id": e.record_id,
+                    "change": audit.describe(e),
+                }
+                for e in entries
+            ]
+    emit(rows, args.json, HEADINGS)
     return 0

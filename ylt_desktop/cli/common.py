@@ -20,19 +20,42 @@ def open_db(args: argparse.Namespace):  # noqa: ANN202
     return db
 
 
+CONSORTIUM_LABELS = {
+    "name": "医联体名称",
+    "kind": "医联体类型",
+    "division": "所在地区",
+    "founded": "成立日期",
+}
+
+
+def field_label(field: str) -> str:
+    """The Chinese name of a problem's field (``lead.uscc`` → 牵头单位 统一社会信用代码)."""
+    from ylt_desktop.importing.columns import TARGETS
+
+    institution = {t.key: t.label for t in TARGETS["institutions"]}
+    if field.startswith("lead."):
+        return f"牵头单位 {institution.get(field[5:], '')}".strip()
+    return CONSORTIUM_LABELS.get(field) or institution.get(field) or ""
+
+
 def print_problems(exc: RuleViolation) -> None:
     for p in exc.problems:
         level = "错误" if p.is_error else "警告"
-        print(f"{level}\t{p.field}\t{p.message}", file=sys.stderr)
+        label = field_label(p.field)
+        print(
+            f"{level}\t{label}\t{p.message}" if label else f"{level}\t{p.message}", file=sys.stderr
+        )
 
 
-def emit(rows: list[dict[str, Any]], as_json: bool) -> None:
+def emit(rows: list[dict[str, Any]], as_json: bool, headings: dict[str, str] | None = None) -> None:
+    """Rows as JSON (English keys, documented in the README) or as tab-separated lines under
+    Chinese column names (``headings``: key → name)."""
     if as_json:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=1, default=str)
         print()
         return
     if rows:
-        print("\t".join(rows[0]))
+        print("\t".join((headings or {}).get(k, k) for k in rows[0]))
     for row in rows:
         print("\t".join("" if v is None else str(v) for v in row.values()))
 
@@ -49,4 +72,9 @@ def quarter_arg(text: str):  # noqa: ANN202
 def date_arg(text: str):  # noqa: ANN202
     import datetime as dt
 
-    return dt.date.fromisoformat(text)
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"日期“{text}”无效，应写作 YYYY-MM-DD，如 2026-07-01"
+        ) from None

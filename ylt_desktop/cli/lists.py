@@ -5,6 +5,59 @@ from __future__ import annotations
 import argparse
 
 from ylt_desktop.cli.common import emit, open_db
+from ylt_desktop.domain.rotation import VOLUME_LABELS
+
+# Column names of the tab-separated output; ``--json`` keeps the keys (listed in the README).
+INSTITUTION_HEADINGS = {
+    "id": "编号",
+    "name": "机构名称",
+    "uscc": "统一社会信用代码",
+    "division": "行政区划代码",
+    "category": "机构类别",
+    "level": "机构等级",
+    "role": "医联体角色",
+    "joined": "加入日期",
+    "left": "退出日期",
+    "beds_actual": "实有床位",
+    "health_tech_staff": "卫生技术人员",
+}
+AGREEMENT_HEADINGS = {
+    "number": "协议编号",
+    "title": "协议名称",
+    "kind": "共享类型",
+    "provider": "提供方",
+    "recipients": "接收方",
+    "effective_from": "生效日期",
+    "effective_to": "协议期限至",
+    "terminated_on": "实际终止日期",
+    "status": "状态",
+    "quarter": "季度",
+    "volumes": "本季度服务量",
+}
+STAFF_HEADINGS = {
+    "id": "编号",
+    "name": "姓名",
+    "sex": "性别",
+    "id_type": "证件类型",
+    "id_number": "证件号码",
+    "title": "职称",
+    "specialty": "专业",
+    "home": "所属机构",
+}
+ROTATION_HEADINGS = {
+    "id": "编号",
+    "name": "姓名",
+    "id_number": "证件号码",
+    "title": "职称",
+    "from": "派出单位",
+    "to": "接收单位",
+    "direction": "流动方向",
+    "form": "流动形式",
+    "start": "开始日期",
+    "end": "结束日期",
+    "quarter": "季度",
+    "days": "本季度工作天数",
+}
 
 
 def cmd_institutions_list(args: argparse.Namespace) -> int:
@@ -28,7 +81,7 @@ def cmd_institutions_list(args: argparse.Namespace) -> int:
             }
             for i in store.list_institutions(s)
         ]
-    emit(rows, args.json)
+    emit(rows, args.json, INSTITUTION_HEADINGS)
     return 0
 
 
@@ -62,8 +115,9 @@ def cmd_agreements_list(args: argparse.Namespace) -> int:
     if not args.json:
         for row in rows:
             row["recipients"] = "、".join(row["recipients"])
-            row["volumes"] = "；".join(f"{m}={v:g}" for m, v in row["volumes"].items())
-    emit(rows, args.json)
+            row["volumes"] = "；".join(f"{m} {v:g}" for m, v in row["volumes"].items())
+            row["quarter"] = quarter.label
+    emit(rows, args.json, AGREEMENT_HEADINGS)
     return 0
 
 
@@ -87,7 +141,7 @@ def cmd_staff_list(args: argparse.Namespace) -> int:
             }
             for p in store.list_staff(s)
         ]
-    emit(rows, args.json)
+    emit(rows, args.json, STAFF_HEADINGS)
     return 0
 
 
@@ -120,5 +174,8 @@ def cmd_rotations_list(args: argparse.Namespace) -> int:
                 **{v: getattr(figures, v) if figures else 0 for v in store.VOLUMES},
             }
         )
-    emit(rows, args.json)
+    if not args.json:
+        for row in rows:
+            row["quarter"] = quarter.label
+    emit(rows, args.json, {**ROTATION_HEADINGS, **VOLUME_LABELS})
     return 0

@@ -19,11 +19,41 @@ from ylt_desktop.cli.common import quarter_arg as _quarter
 COVER_SETTING = "return.cover"  # the cover fields the 季度报表 page remembers
 
 
-def _print_items(items: list) -> None:
+PLACES = {
+    "consortium": "医联体",
+    "quarter": "季度",
+    "institution": "成员单位",
+    "staff": "人员",
+    "rotation": "人员流动",
+    "agreement": "资源共享协议",
+}
+
+
+def place_of(session: Any, item: Any) -> str:
+    """Where a check item points, in Chinese: 人员流动 #21 张三, 成员单位 #3 某某卫生院."""
+    from sqlalchemy import select
+
+    from ylt_desktop.store.models import Agreement, Institution, Rotation, Staff
+
+    where = PLACES.get(item.kind, "其他")
+    if item.record_id is None:
+        return where
+    name_of = {
+        "institution": select(Institution.name).where(Institution.id == item.record_id),
+        "staff": select(Staff.name).where(Staff.id == item.record_id),
+        "rotation": select(Staff.name)
+        .join(Rotation, Rotation.staff_id == Staff.id)
+        .where(Rotation.id == item.record_id),
+        "agreement": select(Agreement.number).where(Agreement.id == item.record_id),
+    }.get(item.kind)
+    name = session.scalar(name_of) if name_of is not None else None
+    return f"{where} #{item.record_id} {name or ''}".rstrip()
+
+
+def _print_items(session: Any, items: list) -> None:
     for item in items:
         level = "错误" if item.is_error else "警告"
-        where = f"{item.kind}#{item.record_id}" if item.record_id is not None else item.kind
-        print(f"{level}\t{where}\t{item.message}")
+        print(f"{level}\t{place_of(session, item)}\t{item.message}")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -32,7 +62,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     db = _open(args)
     with db.session() as s:
         items = check_quarter(s, args.quarter)
-    _print_items(items)
+        _print_items(s, items)
     errors = len(errors_in(items))
     print(f"{args.quarter.label}：{errors} 个错误，{len(items) - errors} 个警告", file=sys.stderr)
     return 1 if errors else 0
@@ -68,7 +98,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                 pdf=not args.xlsx_only,
             )
         except ExportBlocked as exc:
-            _print_items(exc.items)
+            _print_items(s, exc.items)
             print(f"{args.quarter.label}的报表有错误，未导出（先运行 ylt check）", file=sys.stderr)
             return 1
         except Cancelled:
@@ -101,11 +131,15 @@ def cmd_reopen(args: argparse.Namespace) -> int:
 def add_return_commands(add: Callable[..., argparse.ArgumentParser]) -> None:
     """Register the commands with ``cli.build_parser``'s ``add(name, func, help=…)``."""
     p = add("check", cmd_check, help="检查季度报表数据（有错误时退出码为 1）")
-    p.add_argument("--quarter", type=_quarter, required=True, help="季度，如 2026Q3")
+    p.add_argument(
+        "--quarter", type=_quarter, required=True, metavar="季度", help="季度，如 2026Q3"
+    )
 
     p = add("export", cmd_export, help="导出季度报表（Excel 与 PDF）")
-    p.add_argument("--quarter", type=_quarter, required=True, help="季度，如 2026Q3")
-    p.add_argument("--out", type=Path, required=True, help="输出文件夹")
+    p.add_argument(
+        "--quarter", type=_quarter, required=True, metavar="季度", help="季度，如 2026Q3"
+    )
+    p.add_argument("--out", type=Path, required=True, metavar="文件夹", help="输出文件夹")
     only = p.add_mutually_exclusive_group()
     only.add_argument("--xlsx-only", action="store_true", help="只导出 Excel")
     only.add_argument("--pdf-only", action="store_true", help="只导出 PDF")
@@ -118,13 +152,20 @@ def add_return_commands(add: Callable[..., argparse.ArgumentParser]) -> None:
         ("phone", "联系电话"),
         ("report_date", "报出日期"),
     ):
-        p.add_argument(f"--{key.replace('_', '-')}", dest=key, help=f"封面：{label}")
+        metavar = "日期" if key == "report_date" else "文字"
+        p.add_argument(
+            f"--{key.replace('_', '-')}", dest=key, metavar=metavar, help=f"封面：{label}"
+        )
 
     p = add("submit", cmd_submit, help="标记季度已报送（锁定该季度数据）")
-    p.add_argument("--quarter", type=_quarter, required=True, help="季度，如 2026Q3")
-    p.add_argument("--by", required=True, help="报送人")
+    p.add_argument(
+        "--quarter", type=_quarter, required=True, metavar="季度", help="季度，如 2026Q3"
+    )
+    p.add_argument("--by", required=True, metavar="姓名", help="报送人")
 
     p = add("reopen", cmd_reopen, help="重新打开已报送的季度（审核人，记入日志）")
-    p.add_argument("--quarter", type=_quarter, required=True, help="季度，如 2026Q3")
-    p.add_argument("--by", required=True, help="审核人")
-    p.add_argument("--reason", required=True, help="重新打开的原因")
+    p.add_argument(
+        "--quarter", type=_quarter, required=True, metavar="季度", help="季度，如 2026Q3"
+    )
+    p.add_argument("--by", required=True, metavar="姓名", help="审核人")
+    p.add_argument("--reason", required=True, metavar="原因", help="重新打开的原因")
