@@ -38,6 +38,8 @@ TABLE_LABELS = {
     "quarter_lock": "季度报送",
     "quarter_event": "季度报送记录",
     "setting": "设置",
+    "member_figures": "运行指标",
+    "county_figures": "县域运行指标",
 }
 
 

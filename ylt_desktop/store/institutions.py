@@ -23,6 +23,7 @@ from ylt_desktop.store.models import (
     AgreementRecipient,
     Consortium,
     Institution,
+    MemberQuarterFigures,
     Rotation,
     Staff,
 )
@@ -340,6 +341,9 @@ def references_to(session: Session, institution_id: int) -> dict[str, int]:
         ),
         "资源共享协议（接收方）": select(func.count()).where(
             AgreementRecipient.institution_id == institution_id
+        ),
+        "运行指标": select(func.count()).where(
+            MemberQuarterFigures.institution_id == institution_id
         ),
     }
     found = {label: session.scalar(stmt) or 0 for label, stmt in counts.items()}

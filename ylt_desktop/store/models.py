@@ -278,3 +278,42 @@ class AuditEntry(Base):
     record_id: Mapped[str] = mapped_column(String(100), default="")
     old_values: Mapped[str | None] = mapped_column(Text)
     new_values: Mapped[str | None] = mapped_column(Text)
+
+
+class MemberQuarterFigures(Stamped, Base):
+    """One member's operating figures (运行指标) for one quarter; NULL = not entered."""
+
+    __tablename__ = "member_figures"
+    __table_args__ = (UniqueConstraint("institution_id", "quarter"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(
+        ForeignKey("institution.id", ondelete="RESTRICT"), index=True
+    )
+    quarter: Mapped[str] = mapped_column(String(6), index=True)
+    visits: Mapped[int | None] = mapped_column(Integer)
+    tcm_visits: Mapped[int | None] = mapped_column(Integer)
+    discharges: Mapped[int | None] = mapped_column(Integer)
+    up_outpatient: Mapped[int | None] = mapped_column(Integer)
+    up_inpatient: Mapped[int | None] = mapped_column(Integer)
+    down_outpatient: Mapped[int | None] = mapped_column(Integer)
+    down_inpatient: Mapped[int | None] = mapped_column(Integer)
+    received_up: Mapped[int | None] = mapped_column(Integer)
+    received_down: Mapped[int | None] = mapped_column(Integer)
+    contracts: Mapped[int | None] = mapped_column(Integer)
+    key_contracts: Mapped[int | None] = mapped_column(Integer)
+    population: Mapped[int | None] = mapped_column(Integer)
+    key_population: Mapped[int | None] = mapped_column(Integer)
+
+
+class CountyQuarterFigures(Stamped, Base):
+    """The county's (or city grid's) operating figures (县域运行指标) for one quarter."""
+
+    __tablename__ = "county_figures"
+
+    quarter: Mapped[str] = mapped_column(String(6), primary_key=True)
+    resident_population: Mapped[int | None] = mapped_column(Integer)
+    county_visits: Mapped[int | None] = mapped_column(Integer)
+    inpatients_in: Mapped[int | None] = mapped_column(Integer)
+    inpatients_out: Mapped[int | None] = mapped_column(Integer)
+    key_population: Mapped[int | None] = mapped_column(Integer)

@@ -1,0 +1,129 @@
+"""Operating figures in the store: one transaction, the quarter lock, members only, audit,
+cross-member warnings, targets overridden per consortium, and the indicator inputs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.helpers.people import consortium, person
+from ylt_desktop.domain.figures import CountyFigures, MemberFigures
+from ylt_desktop.domain.periods import Quarter
+from ylt_desktop.domain.problems import RuleViolation
+from ylt_desktop.domain.rotation import RotationData
+from ylt_desktop.store import figures as store
+from ylt_desktop.store import institutions, rotations, staff
+from ylt_desktop.store.audit import list_entries
+from ylt_desktop.store.indicator_inputs import indicator_inputs
+from ylt_desktop.store.models import MemberQuarterFigures
+from ylt_desktop.store.quarters import submit_quarter
+from ylt_desktop.store.targets import indicator_specs, set_target
+
+Q = Quarter(2026, 2)
+D = dt.date
+
+
+@pytest.fixture
+def ids(db):  # noqa: ANN001, ANN201
+    with db.session() as s:
+        return consortium(s)
+
+
+def row(visits: int, **kw) -> MemberFigures:  # noqa: ANN003
+    return MemberFigures(visits=visits, **kw)
+
+
+def test_save_then_read_back_and_replace(db, ids) -> None:  # noqa: ANN001
+    with db.session() as s:
+        store.save_figures(s, quarter=Q, members={ids["县医院"]: row(1000, discharges=50)},
+                           county=CountyFigures(resident_population=300_000))  # fmt: skip
+    with db.session() as s:
+        assert store.member_figures(s, Q) == {ids["县医院"]: row(1000, discharges=50)}
+        assert store.county_figures(s, Q).resident_population == 300_000
+        store.save_figures(s, quarter=Q, members={ids["县医院"]: row(1200)})
+        assert store.member_figures(s, Q)[ids["县医院"]].discharges is None  # replaced whole
+        store.save_figures(s, quarter=Q, members={ids["县医院"]: MemberFigures()})
+        assert store.member_figures(s, Q) == {}  # an empty row is removed
+        assert store.county_figures(s, Q) is not None  # the county was not given: kept
+
+
+def test_one_bad_cell_writes_nothing(db, ids) -> None:  # noqa: ANN001
+    with db.session() as s:
+        with pytest.raises(RuleViolation) as caught:
+            store.save_figures(s, quarter=Q, members={
+                ids["县医院"]: row(1000), ids["大树"]: row(10, tcm_visits=11)})  # fmt: skip
+        fields = [p.field for p in caught.value.problems if p.is_error]
+        assert fields == [f"members.{ids['大树']}.tcm_visits"]
+        assert "示例县大树镇卫生院" in caught.value.problems[0].message
+        assert s.scalar(select(func.count()).select_from(MemberQuarterFigures)) == 0
+
+
+def test_only_members_of_the_quarter(db, ids) -> None:  # noqa: ANN001
+    with db.session() as s, pytest.raises(RuleViolation, match="不是医联体成员单位"):
+        # 青山 joined on 2024-07-01
+        store.save_figures(s, quarter=Quarter(2024, 1), members={ids["青山"]: row(5)})
+
+
+def test_a_locked_quarter_refuses_and_says_how_to_reopen(db, ids) -> None:  # noqa: ANN001
+    with db.session() as s:
+        submit_quarter(s, quarter=Q, by="审核人甲")
+        with pytest.raises(RuleViolation, match="已报送并锁定.*重新打开"):
+            store.save_figures(s, quarter=Q, county=CountyFigures(resident_population=1))
+        store.save_figures(s, quarter=Q.next(), county=CountyFigures(resident_population=1))
+
+
+def test_warnings_are_returned_and_saved(db, ids) -> None:  # noqa: ANN001
+    sent = dict(up_outpatient=100, up_inpatient=0, down_outpatient=0, down_inpatient=0)
+    with db.session() as s:
+        warnings = store.save_figures(s, quarter=Q, members={
+            ids["大树"]: row(10, received_up=0, received_down=0, **sent),
+            ids["县医院"]: row(10, received_up=50, received_down=0, up_outpatient=0,
+                               up_inpatient=0, down_outpatient=0, down_inpatient=0)})  # fmt: skip
+        assert [p.field for p in warnings] == ["consortium.received_up"]
+        assert "100" in warnings[0].message and "50" in warnings[0].message
+        assert len(store.member_figures(s, Q)) == 2
+
+
+def test_changes_are_in_the_audit_log_and_block_deleting_the_unit(db, ids) -> None:  # noqa: ANN001
+    with db.session() as s:
+        store.save_figures(s, quarter=Q, members={ids["大树"]: row(10)})
+        store.save_figures(s, quarter=Q, members={ids["大树"]: row(12)})
+        entries = [e for e in list_entries(s) if e.table_name == "member_figures"]
+        assert [e.action for e in entries][-2:] in (["insert", "update"], ["update", "insert"])
+        with pytest.raises(RuleViolation, match="运行指标"):
+            institutions.delete_institution(s, institution_id=ids["大树"])
+
+
+def test_targets_are_overridden_per_consortium_and_reset(db) -> None:  # noqa: ANN001
+    with db.session() as s:
+        assert next(x for x in indicator_specs(s) if x.key == "primary_share").target.value == 65
+        set_target(s, key="primary_share", target={"value": 55, "comparison": "≥", "year": 2025,
+                                                    "place": "示例县", "source": "县卫健局"})  # fmt: skip
+        spec = next(x for x in indicator_specs(s) if x.key == "primary_share")
+        assert (spec.target.value, spec.target.place) == (55, "示例县")
+        with pytest.raises(RuleViolation, match="比较方式"):
+            set_target(s, key="primary_share", target={"value": 55, "comparison": "大于"})
+        set_target(s, key="primary_share", target=None)
+        assert next(x for x in indicator_specs(s) if x.key == "primary_share").target.value == 65
+        assert any(e.table_name == "setting" for e in list_entries(s))
+
+
+def test_indicator_inputs_posted_doctors_and_promotion(db, ids) -> None:  # noqa: ANN001
+    with db.session() as s:
+        doc = staff.create_staff(s, data=person(ids["县医院"], title="主治医师")).id
+        nurse = staff.create_staff(s, data=person(ids["县医院"], name="李芳", sex="女", seq=2,
+                                                  title="主管护师")).id  # fmt: skip
+        for who in (doc, nurse):
+            rotations.create_rotation(s, data=RotationData(
+                staff_id=who, from_id=ids["县医院"], to_id=ids["大树"], form="晋升前基层服务",
+                start=D(2025, 4, 1), end=D(2026, 5, 31)), today=D(2026, 11, 1))  # fmt: skip
+        store.save_figures(s, quarter=Q, members={ids["大树"]: row(10)})
+        inputs = indicator_inputs(s, [Quarter(2025, 4), Q, Quarter(2026, 3)])
+    assert inputs[Q].posted_doctor_ids == {doc}  # the nurse is not a doctor
+    assert inputs[Quarter(2026, 3)].posted_doctor_ids == frozenset()
+    assert inputs[Quarter(2025, 4)].promotion_done == 0
+    assert inputs[Q].promotion_done == 2  # 2025-04-01 … 2026-03-31 is 365 days
+    assert inputs[Q].figures == {ids["大树"]: row(10)}
+    assert [u.id for u in inputs[Q].units] == sorted(ids.values())

@@ -1,0 +1,216 @@
+"""Operating figures (运行指标 per member, 县域运行指标 per quarter): queries and one command.
+
+Rules live in ``domain/figures.py``; this module adds what needs the database: the quarter
+lock (a submitted quarter's figures cannot change), that each row's unit was a member during
+the quarter, and the cross-member warnings over what is stored plus what is being saved.
+Problem fields are ``members.<institution id>.<figure>`` and ``county.<figure>``, so a grid
+can place each message on its cell.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from ylt_desktop.domain import lists
+from ylt_desktop.domain.figures import (
+    COUNTY_FIELDS,
+    MEMBER_FIELDS,
+    CountyFigures,
+    MemberFigures,
+    Unit,
+    consortium_problems,
+    validate_county_figures,
+    validate_member_figures,
+)
+from ylt_desktop.domain.periods import Quarter
+from ylt_desktop.domain.problems import Problem, RuleViolation, error
+from ylt_desktop.store.models import CountyQuarterFigures, Institution, MemberQuarterFigures
+from ylt_desktop.store.quarters import REOPEN_HINT, is_locked
+from ylt_desktop.store.tx import transaction
+
+MEMBER_KEYS = tuple(f.key for f in MEMBER_FIELDS)
+COUNTY_KEYS = tuple(f.key for f in COUNTY_FIELDS)
+
+
+# --- queries ---------------------------------------------------------------------------
+
+
+def unit_of(inst: Institution) -> Unit:
+    return Unit(inst.id, inst.name, inst.category, inst.level, inst.beds_actual or 0)
+
+
+def members_in(session: Session, quarter: Quarter) -> list[Institution]:
+    """Members on any day of Q, the lead first, then in the order they were entered."""
+    stmt = (
+        select(Institution)
+        .where(Institution.joined <= quarter.last_day)
+        .where(or_(Institution.left.is_(None), Institution.left >= quarter.first_day))
+        .order_by(Institution.id)
+    )
+    return sorted(session.scalars(stmt), key=lambda i: i.role != lists.ROLE_LEAD)
+
+
+def units_in(session: Session, quarter: Quarter) -> list[Unit]:
+    return [unit_of(i) for i in members_in(session, quarter)]
+
+
+def _member(row: MemberQuarterFigures) -> MemberFigures:
+    return MemberFigures(**{k: getattr(row, k) for k in MEMBER_KEYS})
+
+
+def _county(row: CountyQuarterFigures) -> CountyFigures:
+    return CountyFigures(**{k: getattr(row, k) for k in COUNTY_KEYS})
+
+
+def member_figures(session: Session, quarter: Quarter) -> dict[int, MemberFigures]:
+    """Institution id → the figures stored for ``quarter`` (members without a row are absent)."""
+    stmt = select(MemberQuarterFigures).where(MemberQuarterFigures.quarter == str(quarter))
+    return {row.institution_id: _member(row) for row in session.scalars(stmt)}
+
+
+def county_figures(session: Session, quarter: Quarter) -> CountyFigures | None:
+    row = session.get(CountyQuarterFigures, str(quarter))
+    return None if row is None else _county(row)
+
+
+def figures_by_quarter(
+    session: Session, quarters: list[Quarter]
+) -> tuple[dict[str, dict[int, MemberFigures]], dict[str, CountyFigures]]:
+    """Stored member and county figures of many quarters, read in two queries."""
+    keys = [str(q) for q in quarters]
+    members: dict[str, dict[int, MemberFigures]] = {k: {} for k in keys}
+    stmt = select(MemberQuarterFigures).where(MemberQuarterFigures.quarter.in_(keys))
+    for row in session.scalars(stmt):
+        members[row.quarter][row.institution_id] = _member(row)
+    stmt2 = select(CountyQuarterFigures).where(CountyQuarterFigures.quarter.in_(keys))
+    county = {row.quarter: _county(row) for row in session.scalars(stmt2)}
+    return members, county
+
+
+def quarters_with_figures(session: Session) -> list[Quarter]:
+    found = set(session.scalars(select(MemberQuarterFigures.quarter).distinct()))
+    found |= set(session.scalars(select(CountyQuarterFigures.quarter)))
+    return sorted(Quarter.parse(k) for k in found)
+
+
+# --- checks ----------------------------------------------------------------------------
+
+
+def lock_problem(session: Session, quarter: Quarter) -> list[Problem]:
+    if not is_locked(session, quarter):
+        return []
+    return [
+        error("quarter", f"{quarter.label}已报送并锁定，不能修改该季度的运行指标。{REOPEN_HINT}")
+    ]
+
+
+def check_figures(
+    session: Session,
+    quarter: Quarter,
+    *,
+    members: dict[int, MemberFigures] | None = None,
+    county: CountyFigures | None = None,
+) -> list[Problem]:
+    """Every problem of the quarter's figures with ``members``/``county`` replacing the stored.
+
+    Member problems carry ``members.<id>.<figure>``; the county's ``county.<figure>``; rules
+    across members name the sums (their field is ``consortium.<figure>``).
+    """
+    units = {u.id: u for u in units_in(session, quarter)}
+    merged = member_figures(session, quarter)
+    merged.update(members or {})
+    problems: list[Problem] = []
+    for inst_id, figures in (members or {}).items():
+        unit = units.get(inst_id)
+        if unit is None:
+            inst = session.get(Institution, inst_id)
+            name = inst.name if inst is not None else f"编号 {inst_id}"
+            problems.append(
+                error(
+                    f"members.{inst_id}.visits",
+                    f"“{name}”在{quarter.label}不是医联体成员单位，不能填写运行指标",
+                )
+            )
+            continue
+        for p in validate_member_figures(figures, unit):
+            problems.append(
+                Problem(f"members.{inst_id}.{p.field}", p.level, f"{unit.name}：{p.message}")
+            )
+    whole_county = county if county is not None else county_figures(session, quarter)
+    if county is not None:
+        for p in validate_county_figures(county):
+            problems.append(Problem(f"county.{p.field}", p.level, f"县域运行指标：{p.message}"))
+    rows = [(units[i], f) for i, f in merged.items() if i in units]
+    for p in consortium_problems(rows, whole_county):
+        problems.append(Problem(f"consortium.{p.field}", p.level, p.message))
+    return problems
+
+
+# --- the command -----------------------------------------------------------------------
+
+
+def save_figures(
+    session: Session,
+    *,
+    quarter: Quarter,
+    members: dict[int, MemberFigures] | None = None,
+    county: CountyFigures | None = None,
+) -> list[Problem]:
+    """Replace the figures of the given members (and of the county, when given) for Q.
+
+    One transaction; refused (``RuleViolation``) when Q is locked or any error stands. A
+    member whose figures are all empty loses its row. Returns the warnings that stand.
+    """
+    with transaction(session):
+        problems = lock_problem(session, quarter)
+        if problems:
+            raise RuleViolation(problems)
+        problems = check_figures(session, quarter, members=members, county=county)
+        if any(p.is_error for p in problems):
+            raise RuleViolation(problems)
+        key = str(quarter)
+        if members:
+            stmt = select(MemberQuarterFigures).where(
+                MemberQuarterFigures.quarter == key,
+                MemberQuarterFigures.institution_id.in_(list(members)),
+            )
+            stored = {row.institution_id: row for row in session.scalars(stmt)}
+            for inst_id, figures in members.items():
+                _put_member(session, stored.get(inst_id), inst_id, key, figures)
+        if county is not None:
+            _put_county(session, key, county)
+        return [p for p in problems if not p.is_error]
+
+
+def _put_member(
+    session: Session,
+    row: MemberQuarterFigures | None,
+    inst_id: int,
+    key: str,
+    figures: MemberFigures,
+) -> None:
+    if figures.is_empty:
+        if row is not None:
+            session.delete(row)
+        return
+    if row is None:
+        row = MemberQuarterFigures(institution_id=inst_id, quarter=key)
+        session.add(row)
+    for name, value in figures.values().items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+
+
+def _put_county(session: Session, key: str, county: CountyFigures) -> None:
+    row = session.get(CountyQuarterFigures, key)
+    if county.is_empty:
+        if row is not None:
+            session.delete(row)
+        return
+    if row is None:
+        row = CountyQuarterFigures(quarter=key)
+        session.add(row)
+    for name, value in county.values().items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)

@@ -1,0 +1,105 @@
+"""What the indicators of 表7 rest on, read from the database for many quarters at once.
+
+``indicator_inputs(session, quarters)`` gives one ``QuarterInputs`` per quarter in which the
+consortium had members: the members as units, their stored figures, the county's figures,
+the 派驻 doctors of 中级及以上 title sent down in that quarter (person ids) and how many
+persons had served a year before promotion by its last day. The arithmetic is in
+``domain/indicators.py``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from ylt_desktop.domain import lists
+from ylt_desktop.domain.indicators import Inputs, QuarterInputs, last_quarters, quarters_needed
+from ylt_desktop.domain.periods import Quarter, touches
+from ylt_desktop.domain.rotation import (
+    PROMOTION_FORM,
+    PROMOTION_SERVICE_TARGET,
+    derive_direction,
+    promotion_service_days,
+)
+from ylt_desktop.store.figures import figures_by_quarter, unit_of
+from ylt_desktop.store.models import Institution, Rotation, Staff
+
+POSTED_FORMS = frozenset({"派驻", PROMOTION_FORM})
+MID_DOCTOR_TITLES = frozenset({"主治医师", "副主任医师", "主任医师"})
+
+
+def _members(institutions: list[Institution], quarter: Quarter) -> list[Institution]:
+    found = [
+        i
+        for i in institutions
+        if i.joined <= quarter.last_day and (i.left is None or i.left >= quarter.first_day)
+    ]
+    return sorted(found, key=lambda i: (i.role != lists.ROLE_LEAD, i.id))
+
+
+def indicator_inputs(session: Session, quarters: list[Quarter]) -> Inputs:
+    if not quarters:
+        return {}
+    quarters = sorted(set(quarters))
+    institutions = list(session.scalars(select(Institution).order_by(Institution.id)))
+    by_id = {i.id: i for i in institutions}
+    members, county = figures_by_quarter(session, quarters)
+    first, last = quarters[0].first_day, quarters[-1].last_day
+    stmt = (
+        select(
+            Rotation.staff_id,
+            Rotation.from_id,
+            Rotation.to_id,
+            Rotation.form,
+            Rotation.start,
+            Rotation.end,
+            Staff.title,
+        )  # fmt: skip
+        .join(Staff, Staff.id == Rotation.staff_id)
+        .where(Rotation.start <= last)
+        .where(or_(Rotation.end.is_(None), Rotation.end >= first))
+        .where(Rotation.form.in_(POSTED_FORMS))
+    )
+    posted = []
+    for staff_id, from_id, to_id, form, start, end, title in session.execute(stmt):
+        if title not in MID_DOCTOR_TITLES or form not in POSTED_FORMS:
+            continue
+        a, b = by_id[from_id], by_id[to_id]
+        if derive_direction(a.level, a.category, b.level, b.category) == lists.DIRECTION_DOWN:
+            posted.append((staff_id, start, end))
+    promotion: dict[int, list] = defaultdict(list)
+    stmt2 = select(Rotation.staff_id, Rotation.form, Rotation.start, Rotation.end).where(
+        Rotation.form == PROMOTION_FORM, Rotation.start <= last
+    )
+    for staff_id, form, start, end in session.execute(stmt2):
+        promotion[staff_id].append((form, start, end))
+    inputs: Inputs = {}
+    for q in quarters:
+        units = _members(institutions, q)
+        if not units:
+            continue
+        done = sum(
+            1
+            for spans in promotion.values()
+            if promotion_service_days(spans, today=q.last_day) >= PROMOTION_SERVICE_TARGET
+        )
+        inputs[q] = QuarterInputs(
+            quarter=q,
+            units=[unit_of(i) for i in units],
+            figures=members.get(str(q), {}),
+            county=county.get(str(q)),
+            posted_doctor_ids=frozenset(s for s, start, end in posted if touches(start, end, q)),
+            promotion_done=done,
+        )
+    return inputs
+
+
+def inputs_for_quarter(session: Session, quarter: Quarter, *, chart_quarters: int = 0) -> Inputs:
+    """The inputs 表7 of ``quarter`` needs, and those of charts of its last ``chart_quarters``
+    quarters (four more: a quarter's 下转 growth compares it with a year earlier)."""
+    wanted = set(quarters_needed(quarter))
+    if chart_quarters:
+        wanted |= set(last_quarters(quarter, chart_quarters + 4))
+    return indicator_inputs(session, sorted(wanted))

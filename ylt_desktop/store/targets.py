@@ -1,0 +1,77 @@
+"""The indicators' targets: the template's defaults, overridden per consortium by an 管理员.
+
+Overrides are kept in the setting table (one key per indicator, audited like every table),
+so a county that sets its own 基层诊疗量占比 target (e.g. 55%) keeps it across versions of the
+template. ``set_target(..., target=None)`` returns an indicator to the template's default.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ylt_desktop.domain.problems import RuleViolation, error
+from ylt_desktop.domain.targets import (
+    KEYS,
+    IndicatorSpec,
+    load_indicators,
+    validate_target,
+    with_overrides,
+)
+from ylt_desktop.paths import resource_path
+from ylt_desktop.store.models import Setting
+from ylt_desktop.store.tx import transaction
+
+PREFIX = "indicator_target."
+
+
+@lru_cache(maxsize=1)
+def default_indicators() -> tuple[IndicatorSpec, ...]:
+    return tuple(load_indicators(resource_path("templates", "targets.json")))
+
+
+def target_overrides(session: Session) -> dict[str, dict[str, Any]]:
+    stmt = select(Setting).where(Setting.key.startswith(PREFIX))
+    found = {}
+    for row in session.scalars(stmt):
+        try:
+            found[row.key.removeprefix(PREFIX)] = json.loads(row.value)
+        except ValueError:
+            continue
+    return found
+
+
+def indicator_specs(session: Session) -> list[IndicatorSpec]:
+    """The indicators of 表7 with this consortium's targets."""
+    return with_overrides(list(default_indicators()), target_overrides(session))
+
+
+def require_target_editor(session: Session) -> None:
+    """Hook: only an 管理员 may change targets (DESIGN §6). Users and roles are not in the
+    program yet (issue 14); once they are, this calls its permission check."""
+    return None
+
+
+def set_target(session: Session, *, key: str, target: dict[str, Any] | None) -> None:
+    """Set (or with ``None`` reset to the template's) the consortium's target of ``key``."""
+    with transaction(session):
+        require_target_editor(session)
+        if key not in KEYS:
+            raise RuleViolation([error("key", f"未知的指标“{key}”")])
+        problems = [] if target is None else validate_target(target)
+        if problems:
+            raise RuleViolation(problems)
+        row = session.get(Setting, PREFIX + key)
+        if target is None:
+            if row is not None:
+                session.delete(row)
+            return
+        text = json.dumps(target, ensure_ascii=False, sort_keys=True)
+        if row is None:
+            session.add(Setting(key=PREFIX + key, value=text))
+        elif row.value != text:
+            row.value = text
