@@ -151,6 +151,8 @@ def test_restore_of_an_older_schema_is_upgraded_on_open(filled) -> None:  # noqa
     conn = sqlite3.connect(old)
     conn.execute("DROP TABLE audit_entry")  # back to the schema of revision 0001
     conn.execute("DROP TABLE quarter_snapshot")
+    conn.execute("DROP TABLE member_figures")  # 0005
+    conn.execute("DROP TABLE county_figures")
     conn.execute("UPDATE alembic_version SET version_num='0001'")
     conn.commit()
     conn.close()
