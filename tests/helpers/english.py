@@ -36,6 +36,8 @@ ALLOWED = frozenset(
         "submit",
         "reopen",
         "list",
+        "figures",
+        "indicators",
     }
 )
 _REMOVE = [

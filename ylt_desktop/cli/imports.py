@@ -18,6 +18,7 @@ KIND_HELP = "记录类别：" + "、".join(
         ("staff", "人员"),
         ("rotations", "人员流动"),
         ("agreements", "资源共享协议"),
+        ("figures", "运行指标"),
     )
 )
 
@@ -68,14 +69,14 @@ def cmd_import_template(args: argparse.Namespace) -> int:
 
 def add_import_commands(add: Callable[..., argparse.ArgumentParser]) -> None:
     """Register the commands with ``cli.build_parser``'s ``add(name, func, help=…)``."""
-    p = add("import", cmd_import, help="从 Excel（.xlsx）导入成员单位、人员、人员流动或协议")
+    p = add("import", cmd_import, help="从 Excel（.xlsx）导入成员单位、人员、人员流动、协议或运行指标")
     p.add_argument("kind", type=kind_arg, metavar="类别", help=KIND_HELP)
     p.add_argument("file", type=Path, metavar="文件", help="要导入的 .xlsx 文件")
     p.add_argument(
         "--quarter",
         type=_quarter,
         metavar="季度",
-        help="工作天数、服务量所属的季度，如 2026Q3（默认：从文件名或表头中的季度识别）",
+        help="工作天数、服务量、运行指标所属的季度，如 2026Q3（默认：从文件名或表头中的季度识别）",
     )
     p.add_argument("--dry-run", action="store_true", help="试导入：只检查，不写入")
     p.add_argument("--only-valid", action="store_true", help="有错误的行跳过，其余行导入")

@@ -33,6 +33,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "staff": ("id_number",),
     "rotations": ("id_number", "from", "to", "start"),
     "agreements": ("number",),
+    "figures": ("name",),
 }
 _QUARTER_RE = re.compile(r"(\d{4})\s*[Qq]([1-4])")
 _QUARTER_CN_RE = re.compile(r"(\d{4})\s*年\s*第\s*([1-4一二三四])\s*季度")
@@ -193,6 +194,11 @@ def import_file(
         if problems:
             raise ImportFileError("；".join(problems))
         quarter = quarter or detect_quarter(wb, path, layout)
+        if kind == "figures" and quarter is None:
+            raise ImportFileError(
+                "未能确定运行指标所属的季度：请指定季度（命令行 --quarter 2026Q3），"
+                "或在文件名中写明季度（如 运行指标_2026Q3.xlsx）"
+            )
         report = ImportReport(kind, path, layout, quarter, dry_run=True)
         kept = None if dry_run else Kept()  # rows and plan, for the writing pass
         with db.session() as session:

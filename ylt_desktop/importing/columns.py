@@ -15,6 +15,7 @@ KINDS: dict[str, str] = {
     "staff": "人员",
     "rotations": "人员流动",
     "agreements": "资源共享协议",
+    "figures": "运行指标",
 }
 
 
@@ -118,6 +119,29 @@ TARGETS: dict[str, tuple[Target, ...]] = {
         _t("effective_to", "终止日期", "date", "到期日期", "截止日期", "结束日期"),
         _t("share", "利益分配比例", "text", "分配比例", "利益分配"),
         _t("volumes", "本季度服务量", "text", "服务量"),
+    ),
+    "figures": (
+        _t("name", "机构名称", "text", *_NAME_SYNONYMS),
+        _t("visits", "诊疗人次", "int", "总诊疗人次", "诊疗量"),
+        _t(
+            "tcm_visits",
+            "其中中医类诊疗人次",
+            "int",
+            "中医类诊疗人次",
+            "其中中医类",
+            "中医诊疗人次",
+        ),
+        _t("discharges", "出院人次", "int", "出院人数"),
+        _t("up_outpatient", "上转人次(门诊)", "int", "门诊上转人次", "上转门诊"),
+        _t("up_inpatient", "上转人次(住院)", "int", "住院上转人次", "上转住院"),
+        _t("down_outpatient", "下转人次(门诊)", "int", "门诊下转人次", "下转门诊"),
+        _t("down_inpatient", "下转人次(住院)", "int", "住院下转人次", "下转住院"),
+        _t("received_up", "接收上转人次", "int", "接收上转"),
+        _t("received_down", "接收下转人次", "int", "接收下转"),
+        _t("contracts", "家庭医生签约人数", "int", "签约人数", "家庭医生签约"),
+        _t("key_contracts", "其中重点人群签约人数", "int", "重点人群签约人数"),
+        _t("population", "服务常住人口", "int", "常住人口", "服务人口"),
+        _t("key_population", "其中重点人群人数", "int", "重点人群人数"),
     ),
 }
 # Columns of the return that are derived on export and ignored on import.

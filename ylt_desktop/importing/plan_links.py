@@ -259,6 +259,7 @@ def _blank(name: str) -> Any:
 def planner_for(kind: str) -> type[Planner]:
     from ylt_desktop.importing.plan import InstitutionPlanner
     from ylt_desktop.importing.plan_agreements import AgreementPlanner
+    from ylt_desktop.importing.plan_figures import FiguresPlanner
     from ylt_desktop.importing.plan_staff import StaffPlanner
 
     return {
@@ -266,6 +267,7 @@ def planner_for(kind: str) -> type[Planner]:
         "staff": StaffPlanner,
         "rotations": RotationPlanner,
         "agreements": AgreementPlanner,
+        "figures": FiguresPlanner,
     }[kind]
 
 
