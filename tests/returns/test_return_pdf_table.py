@@ -39,7 +39,7 @@ def test_break_lines_cjk_anywhere_ascii_at_spaces():
 def test_long_chinese_name_wraps_inside_its_cell(sample_db, tmp_path):  # noqa: ANN001
     ret, members = _members(sample_db)
     members.rows[0] = [members.rows[0][0], LONG_NAME, *members.rows[0][2:]]
-    layout = TableLayout(members, 297 * MM - 2 * MARGIN)  # the frame of write_pdf
+    layout = TableLayout(members, 297 * MM - 2 * MARGIN, ret.header_breaks)  # as write_pdf
     height, items = layout.rows[0]
     assert height > ONE_LINE  # the row grows to hold the lines
     name_lines = [t for _, _, t in items if t in LONG_NAME]

@@ -128,3 +128,38 @@ def test_cover_fields_are_saved_as_typed(qtbot, demo_db) -> None:  # noqa: ANN00
     again = make_page(qtbot, demo_db)
     assert again.cover["unit_head"].text() == "王建国"
     assert again.cover["phone"].text() == "0792-1234567"
+
+
+def test_printed_pages_hold_the_same_rows_as_the_pdf(qtbot, demo_db, tmp_path) -> None:  # noqa: ANN001
+    import re
+
+    from ylt_desktop.returns.pdf import write_pdf
+    from ylt_desktop.ui.print_return import print_return
+
+    page = make_page(qtbot, demo_db)
+    ret = page.current_return()
+    write_pdf(ret, tmp_path / "exported.pdf")
+    printer = new_printer()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    print_return(ret, printer, page.font().family())
+
+    def pages(name: str) -> list[str]:
+        return [re.sub(r"\s+", "", p.extract_text()) for p in PdfReader(tmp_path / name).pages]
+
+    exported, printed = pages("exported.pdf"), pages("printed.pdf")
+    rotations = next(t for t in ret.tables if t.key == "rotations")
+    names = {n for n in rotations.column_values("staff_name") if len(n) >= 2}
+    assert len(printed) == len(exported)
+    continued = 0
+    for a, b in zip(exported[1:-1], printed[1:-1], strict=True):
+        title = next(
+            re.sub(r"\s+", "", t.title) for t in ret.tables if t.title.replace(" ", "") in a
+        )
+        assert title in b and ("（续）" in a) == ("（续）" in b)
+        continued += "（续）" in b
+        assert "填报单位：" in b and "计量单位：" in b
+        assert {n for n in names if n in a} == {n for n in names if n in b}  # same rows
+    assert continued >= 1  # the demo's 表2 runs over several pages
+    for label in ("表号", "制定机关", "批准机关", "批准文号", "有效期至"):
+        assert label in printed[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from ylt_desktop.returns.model import Table
@@ -28,14 +29,65 @@ def display_text(value: Any) -> str:
     return str(value)
 
 
-def column_widths(table: Table, *, max_width: float = MAX_WIDTH) -> list[float]:
+def column_widths(
+    table: Table,
+    *,
+    max_width: float = MAX_WIDTH,
+    breaks: dict[str, tuple[str, ...]] | None = None,
+) -> list[float]:
     """The template width, widened to the longest text (CJK = 2), at most ``max_width``.
 
-    Headers may wrap, so they only ask for half their width (a two-line header).
+    Headers wrap only between their pieces (``header_pieces``), so a column is at least as
+    wide as its widest piece.
     """
     widths = []
     for i, col in enumerate(table.columns):
         longest = max((text_width(display_text(r[i])) for r in table.rows), default=0)
-        header = text_width(col.header)
-        widths.append(min(max_width, max(col.width, longest + 2, header / 2 + 2)))
+        piece = max(text_width(p) for p in header_pieces(col.header, breaks))
+        widths.append(min(max_width, max(col.width, longest + 2, piece + 2)))
     return widths
+
+
+# A header may break after these and before those, besides the template's declared points.
+_WORD_END = set("：:/、）)]")
+_WORD_START = set("（([")
+
+
+def header_pieces(text: str, breaks: dict[str, tuple[str, ...]] | None = None) -> list[str]:
+    """The pieces a header never breaks inside: the template's (``本季度|工作天数``), else words.
+
+    Without a declaration a header breaks only at spaces and around punctuation (after ``：``,
+    ``/``, ``）``; before ``（``), never between two Chinese characters: "工作天/数" cannot happen.
+    """
+    declared = (breaks or {}).get(text)
+    if declared:
+        return list(declared)
+    pieces: list[str] = []
+    current = ""
+    for ch in text:
+        if (ch in _WORD_START or (ch != " " and current.endswith(" "))) and current.strip():
+            pieces.append(current)
+            current = ""
+        current += ch
+        if ch in _WORD_END:
+            pieces.append(current)
+            current = ""
+    if current:
+        pieces.append(current)
+    return pieces or [text]
+
+
+def header_lines(pieces: list[str], width: float, measure: Callable[[str], float]) -> list[str]:
+    """``pieces`` joined into as few lines as fit ``width``, breaking only between pieces."""
+    lines: list[str] = []
+    line, used = "", 0.0
+    for piece in pieces:
+        w = measure(piece)
+        if line and used + w > width:
+            lines.append(line.rstrip())
+            line, used = piece.lstrip(), measure(piece.lstrip())
+            continue
+        line += piece
+        used += w
+    lines.append(line.rstrip())
+    return lines

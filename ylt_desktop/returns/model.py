@@ -90,6 +90,7 @@ class Table:
     rows: list[list[Value]]
     total_row: list[Value] | None = None
     note: str = ""
+    unit: str = ""  # 计量单位, printed over the table
 
     @property
     def header_height(self) -> int:
@@ -153,9 +154,18 @@ class QuarterReturn:
     notes: list[str] = field(default_factory=list)
     notes_title: str = "填报说明"
     cover_sheet_name: str = "封面"
+    marks: list[tuple[str, str]] = field(default_factory=list)  # 表号, 制定机关, …
+    header_breaks: dict[str, tuple[str, ...]] = field(default_factory=dict)
     generated_at: dt.datetime = field(
         default_factory=lambda: dt.datetime.now().replace(microsecond=0)
     )
+
+    def info_line(self, table: Table) -> str:
+        """The line over every table: 填报单位：…　　报告期：…　　计量单位：…"""
+        parts = [f"填报单位：{self.cover.filler_unit}", f"报告期：{self.cover.period}"]
+        if table.unit:
+            parts.append(f"计量单位：{table.unit}")
+        return "\u3000\u3000".join(parts)
 
     @property
     def row_count(self) -> int:

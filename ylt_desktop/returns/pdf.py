@@ -29,16 +29,18 @@ from ylt_desktop.returns.pdf_table import (
     FONT,
     FONT_SIZE,
     HEADER_GREY,
+    MARGIN,
+    MM,
+    Caption,
     TableLayout,
     fit_widths,
+    paginate,
     rows_flowable,
 )
 
 __all__ = ["CHUNK_ROWS", "FONT", "fit_widths", "register_font", "write_pdf"]
 
-CHUNK_ROWS = 500
-MM = 72 / 25.4
-MARGIN = 12 * MM
+CHUNK_ROWS = 500  # kept for callers; progress is now reported per page of a table
 FOOTER_Y = 8 * MM
 
 
@@ -111,6 +113,7 @@ class _Styles:
         self.cover_sub = style("sub", 16, TA_CENTER, spaceAfter=24)
         self.cover_cell = style("covercell", 12)
         self.note = style("note", 10, spaceAfter=6)
+        self.mark = style("mark", 9)
 
 
 def write_pdf(
@@ -143,13 +146,21 @@ def write_pdf(
         bottomMargin=MARGIN + 4 * MM,
         title=f"{ret.cover.report_name}（{ret.cover.period}）",
         author=ret.cover.filler_unit,
-        creator="YLT Desktop",
+        subject=f"{ret.cover.consortium_name} {ret.cover.period}",
+        creator=program_name(),
+        producer=program_name(),
     )
     doc.afterFlowable = lambda f: (
         advance(getattr(f, "ylt_units", 0)) if getattr(f, "ylt_units", 0) else None
     )
     story = _story(ret, doc.width, _Styles(), cancel)
     doc.build(story, canvasmaker=_canvas_class(ret.generated_at, cancel))
+
+
+def program_name() -> str:
+    from ylt_desktop import __version__
+
+    return f"YLT Desktop {__version__}"
 
 
 def _mark(units: int) -> Any:
@@ -167,8 +178,7 @@ def _story(ret: QuarterReturn, width: float, st: _Styles, cancel: Cancel | None)
     story = _cover(ret, width, st) + [_mark(1), PageBreak()]
     for table in ret.tables:
         check_cancel(cancel)
-        story.append(Paragraph(escape(table.title), st.title))
-        story += _table_flowables(table, width, st)
+        story += _table_flowables(ret, table, width, st)
         story.append(PageBreak())
     story.append(Paragraph(escape(ret.notes_title), st.title))
     story += [Paragraph(escape(n), st.note) for n in ret.notes]
@@ -187,11 +197,36 @@ def _cover(ret: QuarterReturn, width: float, st: _Styles) -> list:
     table = PdfTable(rows, colWidths=[45 * MM, 130 * MM])
     table.setStyle(_grid_style(len(rows)) + [("BACKGROUND", (0, 0), (0, -1), HEADER_GREY)])
     return [
-        Spacer(0, 18 * MM),
+        _marks_block(ret, st),
+        Spacer(0, 4 * MM),
         Paragraph(escape(ret.cover.report_name), st.cover_title),
         Paragraph(escape(ret.cover.period), st.cover_sub),
         table,
     ]
+
+
+def _marks_block(ret: QuarterReturn, st: _Styles) -> Any:
+    """表号, 制定机关, 批准机关, 批准文号, 有效期至: the form's marks, top right (统计法 §17)."""
+    from reportlab.platypus import Spacer
+    from reportlab.platypus import Table as PdfTable
+
+    if not ret.marks:
+        return Spacer(0, 14 * MM)
+    rows = [
+        [_paragraph(f"{label}：", st.mark), _paragraph(value, st.mark)]
+        for label, value in ret.marks
+    ]
+    block = PdfTable(rows, colWidths=[20 * MM, 62 * MM], hAlign="RIGHT")
+    block.setStyle(
+        [
+            ("FONT", (0, 0), (-1, -1), FONT, 9),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("TOPPADDING", (0, 0), (-1, -1), 1),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ]
+    )
+    return block
 
 
 def _grid_style(rows: int) -> list:
@@ -206,15 +241,22 @@ def _grid_style(rows: int) -> list:
     ]
 
 
-def _table_flowables(table: Table, width: float, st: _Styles) -> list:
-    """The table in chunks of ``CHUNK_ROWS`` rows, each under the header (repeated per page)."""
-    layout = TableLayout(table, width)
+def _table_flowables(ret: QuarterReturn, table: Table, width: float, st: _Styles) -> list:
+    """The table page by page (``pdf_table.paginate``, as the in-program print lays it out):
+    each page under the caption (title, （续） after the first page, 填报单位/报告期/计量单位)
+    and the header."""
+    from reportlab.platypus import PageBreak
+
+    layout = TableLayout(table, width, ret.header_breaks)
     count = len(layout.rows)
-    flowables = []
-    for start in range(0, max(count, 1), CHUNK_ROWS):
-        end = min(start + CHUNK_ROWS, count)
-        last = end == count and layout.has_total
-        flowables += [rows_flowable(layout, start, end, last), _mark(end - start)]
+    caption = Caption(table.title, ret.info_line(table))
+    flowables: list = []
+    for page in paginate(layout):
+        if flowables:
+            flowables.append(PageBreak())
+            caption = caption.next()
+        last = page.stop == count and layout.has_total
+        flowables += [rows_flowable(layout, page.start, page.stop, last, caption), _mark(len(page))]
     if not table.rows:
         flowables.append(_paragraph("（本季度无数据）", st.cell))
     return flowables

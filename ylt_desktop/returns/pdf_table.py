@@ -13,10 +13,13 @@ from __future__ import annotations
 import bisect
 import unicodedata
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from ylt_desktop.returns.layout import display_text
+from ylt_desktop.returns.layout import display_text, header_lines, header_pieces
 from ylt_desktop.returns.model import Table
+
+Breaks = dict[str, tuple[str, ...]]
 
 FONT = "WQYMicroHei"
 FONT_SIZE = 8
@@ -28,6 +31,17 @@ GRID_WIDTH = 0.5
 HEADER_GREY = (0.85, 0.85, 0.85)
 TOTAL_GREY = (0.93, 0.93, 0.93)
 NUMERIC = ("int", "float", "date")
+# The page both the PDF and the in-program print lay tables on (points, A4 landscape).
+MM = 72 / 25.4
+PAGE_SIZE = (841.8897637795277, 595.2755905511812)
+MARGIN = 12 * MM
+FRAME_PADDING = 6  # platypus frames keep 6 pt inside each edge
+FRAME_WIDTH = PAGE_SIZE[0] - 2 * MARGIN - 2 * FRAME_PADDING
+FRAME_HEIGHT = PAGE_SIZE[1] - 2 * MARGIN - 4 * MM - 2 * FRAME_PADDING  # room for the footer
+TITLE_SIZE, INFO_SIZE = 14, 9
+TITLE_HEIGHT, INFO_HEIGHT = 22.0, 16.0  # the table's title and its 填报单位/报告期 line
+CAPTION_HEIGHT = TITLE_HEIGHT + INFO_HEIGHT
+CONTINUED = "（续）"
 # A line never starts with closing punctuation nor ends with opening punctuation.
 CLOSING = set("，。、；：！？）》」』】〕,.;:!?)]}%")
 OPENING = set("（《「『【〔([{")
@@ -105,12 +119,18 @@ def break_lines(text: str, width: float, measure: Measure) -> list[str]:
     return lines
 
 
-def fit_widths(table: Table, avail: float, texts: list[list[str]] | None = None) -> list[float]:
+def fit_widths(
+    table: Table,
+    avail: float,
+    texts: list[list[str]] | None = None,
+    breaks: Breaks | None = None,
+) -> list[float]:
     """Column widths in points that fill ``avail``.
 
-    Each column asks for its longest cell on one line (at least half its header, which may
-    wrap). Chinese text columns may wrap, so when the page is too narrow only they give way;
-    codes, numbers and dates keep their natural width so they never break mid-number.
+    Each column asks for its longest cell on one line and at least its header's widest piece
+    (headers break only between pieces, ``layout.header_pieces``). Chinese text columns may
+    wrap, so when the page is too narrow only they give way; codes, numbers and dates keep
+    their natural width so they never break mid-number.
     """
     measure = measurer()
     if texts is None:
@@ -122,16 +142,15 @@ def fit_widths(table: Table, avail: float, texts: list[list[str]] | None = None)
     want, flexible, floor = [], [], []
     for i, col in enumerate(table.columns):
         column = {row[i] for row in texts}
-        # Short headers stay on one line; longer ones may take two.
-        head = w(col.header) if len(col.header) <= 4 else w(col.header) / 2 + 3
+        head = max(w(p) for p in header_pieces(col.header, breaks))
         natural = max([w(t) for t in column] + [head])
         wraps = col.kind == "text" and any(_is_wide(t) for t in column)
         want.append(min(natural, avail / 3) if wraps else natural)
         flexible.append(wraps)
-        # Short values (状态, a person's name) never wrap; long ones may, down to 4 characters.
-        floor.append(
-            max(head if len(col.header) < 6 else w(col.header) / 3, min(natural, w("中文中文")))
-        )
+        # Short values (状态, 乡镇卫生院, a person's name) never wrap; long ones may, down to
+        # 4 characters.
+        short = natural <= w("中文中文中文")
+        floor.append(natural if short else max(head, w("中文中文")))
     spare = avail - sum(want)
     if spare >= 0:
         return [x + spare * x / sum(want) for x in want]
@@ -175,10 +194,11 @@ Row = tuple[float, list[tuple[float, float, str]]]
 class TableLayout:
     """Column positions, the header block and every row of one table, measured once."""
 
-    def __init__(self, table: Table, avail: float) -> None:
+    def __init__(self, table: Table, avail: float, breaks: Breaks | None = None) -> None:
         self.measure = measurer()
+        self.breaks = breaks or {}
         texts = _texts(table)
-        self.widths = fit_widths(table, avail, texts)
+        self.widths = _group_room(table, fit_widths(table, avail, texts, self.breaks), self)
         self.width = sum(self.widths)
         self.x = [0.0]
         for w in self.widths:
@@ -196,7 +216,8 @@ class TableLayout:
         self.head_cells = []
         for h in table.header:
             x0, x1 = self.x[h.col], self.x[h.col + h.colspan]
-            lines = break_lines(h.text, x1 - x0 - 2 * PAD, self.measure)
+            pieces = header_pieces(h.text, self.breaks)
+            lines = header_lines(pieces, x1 - x0 - 2 * PAD, self.measure)
             need = len(lines) * PARA_LEADING + 2 * PAD
             last = h.row + h.rowspan - 1
             if last == h.row:
@@ -242,26 +263,87 @@ class TableLayout:
         return height, items
 
 
+def _group_room(table: Table, widths: list[float], lay: TableLayout) -> list[float]:
+    """Widen the columns under a group header whose widest piece is wider than they are."""
+    widths = list(widths)
+    for h in table.header:
+        if h.colspan < 2:
+            continue
+        need = max(lay.measure(p) for p in header_pieces(h.text, lay.breaks)) + 2 * PAD + 1
+        have = sum(widths[h.col : h.col + h.colspan])
+        if have < need:
+            for c in range(h.col, h.col + h.colspan):
+                widths[c] *= need / have
+    return widths
+
+
+def paginate(layout: TableLayout, room: float = FRAME_HEIGHT - CAPTION_HEIGHT) -> list[range]:
+    """The rows of each page under the caption and header: at least one row per page."""
+    pages: list[range] = []
+    start, used = 0, layout.head_height
+    for i, (h, _) in enumerate(layout.rows):
+        if used + h > room and i > start:
+            pages.append(range(start, i))
+            start, used = i, layout.head_height
+        used += h
+    pages.append(range(start, len(layout.rows)))
+    return pages
+
+
+def caption_title(title: str, continued: bool) -> str:
+    return title + CONTINUED if continued else title
+
+
 _CLASS: list[type] = []
 
 
-def rows_flowable(layout: TableLayout, start: int, end: int, total_last: bool) -> Any:
-    """A flowable of rows ``start:end`` of ``layout`` (``total_last``: the last is the total)."""
+@dataclass(frozen=True)
+class Caption:
+    """What stands over a table on each of its pages: its title (（续） after the first page)
+    and the line 填报单位：…　　报告期：…　　计量单位：…"""
+
+    title: str
+    info: str
+    continued: bool = False
+
+    def next(self) -> Caption:
+        return Caption(self.title, self.info, True)
+
+    @property
+    def shown_title(self) -> str:
+        return caption_title(self.title, self.continued)
+
+
+def rows_flowable(
+    layout: TableLayout, start: int, end: int, total_last: bool, caption: Caption | None = None
+) -> Any:
+    """A flowable of rows ``start:end`` of ``layout`` (``total_last``: the last is the total),
+    under ``caption`` when given."""
     if not _CLASS:
         _CLASS.append(_flowable_class())
-    return _CLASS[0](layout, start, end, total_last)
+    return _CLASS[0](layout, start, end, total_last, caption)
 
 
 def _flowable_class() -> type:
     from reportlab.platypus import Flowable
 
     class RowsFlowable(Flowable):
-        """Rows ``start:end`` of a table under its header; splits at row boundaries."""
+        """Rows ``start:end`` of a table under its caption and header; splits at row boundaries
+        (the part on the next page repeats the caption as （续） and the header)."""
 
-        def __init__(self, layout: TableLayout, start: int, end: int, total_last: bool) -> None:
+        def __init__(
+            self,
+            layout: TableLayout,
+            start: int,
+            end: int,
+            total_last: bool,
+            caption: Caption | None = None,
+        ) -> None:
             super().__init__()
             self.hAlign = "CENTER"  # as platypus tables: wider than the frame less its paddings
             self.layout, self.start, self.end, self.total_last = layout, start, end, total_last
+            self.caption = caption
+            self.caption_height = CAPTION_HEIGHT if caption is not None else 0.0
             tops = [0.0]
             for h, _ in layout.rows[start:end]:
                 tops.append(tops[-1] + h)
@@ -269,24 +351,39 @@ def _flowable_class() -> type:
 
         def wrap(self, *_: Any) -> tuple[float, float]:
             self.width = self.layout.width
-            self.height = self.layout.head_height + self.tops[-1]
+            self.height = self.caption_height + self.layout.head_height + self.tops[-1]
             return self.width, self.height
 
         def split(self, _aw: float, ah: float) -> list[Any]:
-            room = ah - self.layout.head_height + 1e-6
+            room = ah - self.caption_height - self.layout.head_height + 1e-6
             n = bisect.bisect_right(self.tops, room) - 1
             if n <= 0 or n >= self.end - self.start:
                 return [] if n <= 0 else [self]
             cut = self.start + n
+            rest = self.caption.next() if self.caption is not None else None
             return [
-                type(self)(self.layout, self.start, cut, False),
-                type(self)(self.layout, cut, self.end, self.total_last),
+                type(self)(self.layout, self.start, cut, False, self.caption),
+                type(self)(self.layout, cut, self.end, self.total_last, rest),
             ]
 
         def draw(self) -> None:
-            _draw(self.canv, self.layout, self.start, self.end, self.total_last, self.height)
+            top = self.height
+            if self.caption is not None:
+                _draw_caption(self.canv, self.caption, self.layout.width, top)
+                top -= self.caption_height
+            _draw(self.canv, self.layout, self.start, self.end, self.total_last, top)
 
     return RowsFlowable
+
+
+def _draw_caption(canv: Any, caption: Caption, width: float, top: float) -> None:
+    canv.saveState()
+    canv.setFillColorRGB(0, 0, 0)
+    canv.setFont(FONT, TITLE_SIZE)
+    canv.drawCentredString(width / 2, top - TITLE_SIZE - 2, caption.shown_title)
+    canv.setFont(FONT, INFO_SIZE)
+    canv.drawString(0, top - TITLE_HEIGHT - INFO_SIZE - 2, caption.info)
+    canv.restoreState()
 
 
 def _draw(canv: Any, lay: TableLayout, start: int, end: int, total: bool, top: float) -> None:

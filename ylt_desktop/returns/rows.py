@@ -67,6 +67,8 @@ def quarter_rows(
         notes=notes,
         notes_title=template.notes_sheet,
         cover_sheet_name=template.cover_sheet,
+        marks=list(template.marks.items()),
+        header_breaks=dict(template.header_breaks),
     )
 
 
@@ -345,4 +347,4 @@ def make_table(spec: TableSpec, records: list[Record]) -> Table:
                 total[i] = exact_sum(row[i] for row in rows)
         label_at = next((i for i, summed in enumerate(spec.totals) if not summed), 0)
         total[label_at] = TOTAL_LABEL
-    return Table(spec.key, spec.title, spec.sheet, list(spec.columns), rows, total)
+    return Table(spec.key, spec.title, spec.sheet, list(spec.columns), rows, total, unit=spec.unit)

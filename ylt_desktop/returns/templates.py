@@ -114,6 +114,7 @@ class TableSpec:
     columns: list[Column]
     totals: list[bool]  # per column: whether the 合计 row sums it
     total: bool = False
+    unit: str = ""  # 计量单位 printed over the table
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,14 @@ class Template:
     notes: list[str] = field(default_factory=list)
     id_note_masked: str = ""
     id_note_full: str = ""
+    # The statistical form's marks (表号, 制定机关, …) in the cover's top-right block.
+    marks: dict[str, str] = field(default_factory=dict)
+    # Header text -> its pieces: a header breaks only between them (see layout.header_pieces).
+    header_breaks: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+MARK_LABELS = ("表号", "制定机关", "批准机关", "批准文号", "有效期至")
+BREAK_MARK = "|"
 
 
 def default_template_path() -> Path:
@@ -170,6 +179,8 @@ def parse_template(raw: Any, *, origin: str = "模板") -> Template:
     if not isinstance(id_notes, dict):
         problems.append("id_notes：须为对象（masked、full）")
         id_notes = {}
+    marks = _marks(raw.get("marks", {}), problems)
+    breaks = _header_breaks(raw.get("header_breaks", []), problems)
     if problems:
         raise TemplateError(f"报表模板 {origin} 有误：\n" + "\n".join(problems))
     return Template(
@@ -181,7 +192,38 @@ def parse_template(raw: Any, *, origin: str = "模板") -> Template:
         notes=list(notes),
         id_note_masked=str(id_notes.get("masked", "")),
         id_note_full=str(id_notes.get("full", "")),
+        marks=marks,
+        header_breaks=breaks,
     )
+
+
+def _marks(raw: Any, problems: list[str]) -> dict[str, str]:
+    """表号, 制定机关, 批准机关, 批准文号, 有效期至 (all five; a province may add more)."""
+    if not isinstance(raw, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in raw.items()
+    ):
+        problems.append("marks：须为对象（标志名称：内容，均为文字）")
+        return {}
+    if raw:
+        missing = [m for m in MARK_LABELS if m not in raw]
+        if missing:
+            problems.append(f"marks：缺少{'、'.join(missing)}（封面右上角须列出）")
+    return {k.strip(): v.strip() for k, v in raw.items()}
+
+
+def _header_breaks(raw: Any, problems: list[str]) -> dict[str, tuple[str, ...]]:
+    """Headers written with ``|`` where they may break: ``"本季度|工作天数"``."""
+    if not isinstance(raw, list) or not all(isinstance(t, str) for t in raw):
+        problems.append("header_breaks：须为文字列表，如“本季度|工作天数”")
+        return {}
+    out: dict[str, tuple[str, ...]] = {}
+    for text in raw:
+        pieces = tuple(p for p in text.split(BREAK_MARK) if p)
+        if len(pieces) < 2 or any(p != p.strip() for p in pieces):
+            problems.append(f"header_breaks：“{text}”须用“|”分成至少两段，两侧不留空格")
+            continue
+        out["".join(pieces)] = pieces
+    return out
 
 
 def _text(raw: dict, key: str, where: str, problems: list[str]) -> str:
@@ -205,6 +247,10 @@ def _table(raw: Any, where: str, problems: list[str]) -> TableSpec | None:
     total = raw.get("total", False)
     if not isinstance(total, bool):
         problems.append(f"{where}.total：须为 true 或 false")
+    unit = raw.get("unit", "")
+    if not isinstance(unit, str):
+        problems.append(f"{where}.unit：须为文字（计量单位，如“人、天、人次”）")
+        unit = ""
     cols = raw.get("columns")
     if not isinstance(cols, list) or not cols:
         problems.append(f"{where}.columns：须为非空列表")
@@ -214,7 +260,8 @@ def _table(raw: Any, where: str, problems: list[str]) -> TableSpec | None:
         return None
     columns = [p[0] for p in parsed if p]
     _check_groups(columns, where, problems)
-    return TableSpec(key, sheet, title, columns, [p[1] for p in parsed if p], total is True)
+    totals = [p[1] for p in parsed if p]
+    return TableSpec(key, sheet, title, columns, totals, total is True, unit.strip())
 
 
 def _column(raw: Any, table: str, where: str, problems: list[str]) -> tuple[Column, bool] | None:

@@ -1,204 +1,234 @@
 """Printing a return from the program: the same QuarterReturn the PDF is made of, painted
 with QPainter onto a QPrinter, so a clerk with a printer and no PDF reader can still print.
 
-Laid out like the PDF: cover first, each table with its header repeated on every page,
+Laid out by the PDF's own table layout (``returns.pdf_table``: the same column widths, header
+lines, row heights and page breaks, in points), so the printed pages hold the same rows as
+the PDF's: cover with the form's marks first, each table under its title (（续） on the pages
+after its first), the 填报单位/报告期/计量单位 line and its header on every page,
 ``第 X 页 共 Y 页`` in the footer, the signature block and a seal square on the last page.
 QtPdf (PySide6-Addons, +400 MB) would only show the PDF file; painting needs nothing more.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import QMarginsF, QRectF, Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QPageLayout, QPageSize, QPaintDevice, QPainter
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPageLayout,
+    QPageSize,
+    QPaintDevice,
+    QPainter,
+    QPen,
+)
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
 
+from ylt_desktop.returns import pdf_table as pt
 from ylt_desktop.returns.model import COVER_LABELS, SIGNATURE_FIELDS, QuarterReturn, Table
 
-WRAP = Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignCenter
-PAD = 3.0
+LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+CENTER = Qt.AlignmentFlag.AlignCenter
+TABLE_WIDTH = pt.PAGE_SIZE[0] - 2 * pt.MARGIN  # as write_pdf's frame
 
 
 @dataclass
 class Page:
     kind: str  # cover / table / notes
     table: Table | None = None
-    rows: tuple[int, int] = (0, 0)  # row slice [start, stop) incl. the total row at len(rows)
-    signature: bool = False
+    layout: pt.TableLayout | None = None
+    rows: range = range(0)
+    continued: bool = False
 
 
 def setup_printer(printer: QPrinter) -> None:
+    margin = pt.MARGIN * 25.4 / 72
     printer.setPageLayout(
         QPageLayout(
             QPageSize(QPageSize.PageSizeId.A4),
             QPageLayout.Orientation.Landscape,
-            QMarginsF(12, 12, 12, 12),
+            QMarginsF(margin, margin, margin, margin),
             QPageLayout.Unit.Millimeter,
         )
     )
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
 class ReturnPainter:
-    """Lays out pages for one paint device, then paints them."""
+    """Lays out the pages of one return (in points), then paints them onto a device."""
 
     def __init__(self, ret: QuarterReturn, family: str, page: QRectF, device: QPaintDevice) -> None:
-        self.ret, self.family, self.page, self.device = ret, family, page, device
-        self.font = QFont(family, 8)
-        self.fm = QFontMetricsF(self.font, device)
-        self.line = self.fm.height() + 2 * PAD
-        self.footer_h = self.line * 1.5
+        from ylt_desktop.returns.pdf import register_font
+
+        register_font()  # the table layout measures with reportlab's metrics of the same font
+        self.ret, self.family, self.device = ret, family, device
+        self.k = page.width() / TABLE_WIDTH  # device pixels per point
+        self.width = TABLE_WIDTH
+        self.height = page.height() / self.k
         self.pages = self._layout()
 
-    def widths(self, table: Table) -> list[float]:
-        total = sum(c.width for c in table.columns)
-        return [self.page.width() * c.width / total for c in table.columns]
+    # -- geometry helpers: everything below is in points, converted here ------------------
+    def rect(self, x: float, y: float, w: float, h: float) -> QRectF:
+        return QRectF(x * self.k, y * self.k, w * self.k, h * self.k)
 
-    def row_height(self, table: Table, row: list) -> float:
-        widths = self.widths(table)
-        h = self.line
-        for value, w in zip(row, widths, strict=False):
-            rect = self.fm.boundingRect(QRectF(0, 0, w - 2 * PAD, 10_000), WRAP, _text(value))
-            h = max(h, rect.height() + 2 * PAD)
-        return h
+    def point(self, x: float, y: float) -> QPointF:
+        return QPointF(x * self.k, y * self.k)
 
-    def header_height(self, table: Table) -> float:
-        return self.line * 1.6 * table.header_height
+    def font(self, size: float) -> QFont:
+        font = QFont(self.family)
+        font.setPointSizeF(size * self.k * 72 / self.device.logicalDpiY())
+        return font
+
+    def text_width(self, font: QFont, text: str) -> float:
+        return QFontMetricsF(font, self.device).horizontalAdvance(text) / self.k
 
     def _layout(self) -> list[Page]:
         pages = [Page("cover")]
-        body = self.page.height() - self.footer_h
         for table in self.ret.tables:
-            rows = [*table.rows, *([table.total_row] if table.total_row else [])]
-            start, used = 0, self.line * 1.8 + self.header_height(table)
-            for i, row in enumerate(rows):
-                h = self.row_height(table, row)
-                if used + h > body and i > start:
-                    pages.append(Page("table", table, (start, i)))
-                    start, used = i, self.line * 1.8 + self.header_height(table)
-                used += h
-            pages.append(Page("table", table, (start, len(rows))))
-        pages.append(Page("notes", signature=True))
+            layout = pt.TableLayout(table, TABLE_WIDTH, self.ret.header_breaks)
+            for n, rows in enumerate(pt.paginate(layout)):
+                pages.append(Page("table", table, layout, rows, continued=n > 0))
+        pages.append(Page("notes"))
         return pages
 
     def paint(self, painter: QPainter, printer: QPrinter | None = None) -> None:
+        painter.setPen(QPen(QColor(0, 0, 0), pt.GRID_WIDTH * self.k))
         for n, page in enumerate(self.pages, start=1):
             if n > 1 and printer is not None:
                 printer.newPage()
-            painter.setFont(self.font)
             getattr(self, f"_paint_{page.kind}")(painter, page)
             self._footer(painter, n)
 
     def _footer(self, painter: QPainter, n: int) -> None:
-        rect = QRectF(
-            self.page.left(), self.page.bottom() - self.line, self.page.width(), self.line
-        )
+        painter.setFont(self.font(8))
         stamp = self.ret.generated_at.strftime("%Y-%m-%d %H:%M")
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"第 {n} 页 共 {len(self.pages)} 页")
-        painter.drawText(rect, Qt.AlignmentFlag.AlignRight, f"生成时间 {stamp}")
+        rect = self.rect(0, self.height - 12, self.width, 12)
+        painter.drawText(rect, CENTER, f"第 {n} 页 共 {len(self.pages)} 页    生成时间：{stamp}")
 
-    def _title(self, painter: QPainter, text: str, top: float, size: int = 14) -> float:
-        painter.setFont(QFont(self.family, size, QFont.Weight.Bold))
-        h = QFontMetricsF(painter.font(), self.device).height() * 1.6
-        painter.drawText(
-            QRectF(self.page.left(), top, self.page.width(), h), Qt.AlignmentFlag.AlignCenter, text
-        )
-        painter.setFont(self.font)
+    def _centred(self, painter: QPainter, text: str, top: float, size: float) -> float:
+        painter.setFont(self.font(size))
+        h = size * 1.6
+        painter.drawText(self.rect(0, top, self.width, h), CENTER, text)
         return top + h
 
+    # -- cover -------------------------------------------------------------------------
     def _paint_cover(self, painter: QPainter, _page: Page) -> None:
-        top = self._title(
-            painter, self.ret.cover.report_name, self.page.top() + self.page.height() * 0.12, 22
-        )
-        painter.setFont(QFont(self.family, 12))
-        step = QFontMetricsF(painter.font(), self.device).height() * 2
-        left = self.page.left() + self.page.width() * 0.3
-        for label, value in self.ret.cover.items()[1:]:
-            top += step
-            painter.drawText(
-                QRectF(left, top, self.page.width() * 0.4, step),
-                Qt.AlignmentFlag.AlignLeft,
-                f"{label}：{value}",
-            )
-        painter.setFont(self.font)
-
-    def _paint_table(self, painter: QPainter, page: Page) -> None:
-        table = page.table
-        assert table is not None
-        top = self._title(painter, table.title, self.page.top(), 12)
-        widths = self.widths(table)
-        lefts = [self.page.left() + sum(widths[:i]) for i in range(len(widths))]
-        unit = self.header_height(table) / table.header_height
-        for cell in table.header:
-            rect = QRectF(
-                lefts[cell.col],
-                top + cell.row * unit,
-                sum(widths[cell.col : cell.col + cell.colspan]),
-                unit * cell.rowspan,
-            )
-            painter.drawRect(rect)
-            painter.drawText(rect.adjusted(PAD, PAD, -PAD, -PAD), WRAP, cell.text)
-        top += self.header_height(table)
-        rows = [*table.rows, *([table.total_row] if table.total_row else [])]
-        for row in rows[page.rows[0] : page.rows[1]]:
-            h = self.row_height(table, row)
-            for value, left, w, kind in zip(row, lefts, widths, table.kinds, strict=False):
-                rect = QRectF(left, top, w, h)
-                painter.drawRect(rect)
-                align = (
-                    Qt.AlignmentFlag.AlignRight
-                    if kind in ("int", "float")
-                    else Qt.AlignmentFlag.AlignLeft
-                )
-                painter.drawText(
-                    rect.adjusted(PAD, PAD, -PAD, -PAD),
-                    Qt.TextFlag.TextWordWrap | align | Qt.AlignmentFlag.AlignVCenter,
-                    _text(value),
-                )
+        top = self._marks(painter)
+        top = self._centred(painter, self.ret.cover.report_name, top + 10, 26)
+        top = self._centred(painter, self.ret.cover.period, top + 4, 16) + 16
+        painter.setFont(self.font(12))
+        left, label_w, value_w, h = (self.width - 175 * pt.MM) / 2, 45 * pt.MM, 130 * pt.MM, 20
+        for label, value in self.ret.cover.items():
+            label_rect = self.rect(left, top, label_w, h)
+            painter.fillRect(label_rect, QColor.fromRgbF(*pt.HEADER_GREY))
+            painter.drawRect(label_rect)
+            painter.drawRect(self.rect(left + label_w, top, value_w, h))
+            painter.drawText(self.rect(left + 3, top, label_w - 6, h), LEFT, label)
+            painter.drawText(self.rect(left + label_w + 3, top, value_w - 6, h), LEFT, value)
             top += h
 
-    def _paint_notes(self, painter: QPainter, _page: Page) -> None:
-        top = self._title(painter, self.ret.notes_title, self.page.top(), 12)
-        for note in self.ret.notes:
-            rect = self.fm.boundingRect(
-                QRectF(0, 0, self.page.width(), 10_000), Qt.TextFlag.TextWordWrap, note
-            )
-            painter.drawText(
-                QRectF(self.page.left(), top, self.page.width(), rect.height()),
-                Qt.TextFlag.TextWordWrap,
-                note,
-            )
-            top += rect.height() + PAD
-        self._signature(
-            painter, max(top + self.line, self.page.bottom() - self.footer_h - self.line * 5)
+    def _marks(self, painter: QPainter) -> float:
+        """表号, 制定机关, 批准机关, 批准文号, 有效期至 in the top-right block."""
+        if not self.ret.marks:
+            return 14 * pt.MM
+        painter.setFont(self.font(9))
+        left, top = self.width - 82 * pt.MM, pt.FRAME_PADDING
+        for label, value in self.ret.marks:
+            painter.drawText(self.rect(left, top, 20 * pt.MM, 13), LEFT, f"{label}：")
+            painter.drawText(self.rect(left + 20 * pt.MM, top, 62 * pt.MM, 13), LEFT, value)
+            top += 13
+        return top + 4 * pt.MM
+
+    # -- tables ------------------------------------------------------------------------
+    def _paint_table(self, painter: QPainter, page: Page) -> None:
+        lay, table = page.layout, page.table
+        assert lay is not None and table is not None
+        x0 = pt.FRAME_PADDING + (pt.FRAME_WIDTH - lay.width) / 2
+        top = pt.FRAME_PADDING
+        painter.setFont(self.font(pt.TITLE_SIZE))
+        title = pt.caption_title(table.title, page.continued)
+        painter.drawText(
+            self.point(x0 + (lay.width - self.text_width(painter.font(), title)) / 2,
+                       top + pt.TITLE_SIZE + 2),
+            title,
+        )  # fmt: skip
+        painter.setFont(self.font(pt.INFO_SIZE))
+        info = self.ret.info_line(table)
+        painter.drawText(self.point(x0, top + pt.TITLE_HEIGHT + pt.INFO_SIZE + 2), info)
+        top += pt.CAPTION_HEIGHT
+        painter.setFont(self.font(pt.FONT_SIZE))
+        bottom = self._header(painter, lay, x0, top)
+        last = page.rows.stop == len(lay.rows) and lay.has_total
+        for i in page.rows:
+            h, items = lay.rows[i]
+            if last and i == page.rows.stop - 1:
+                painter.fillRect(
+                    self.rect(x0, bottom, lay.width, h), QColor.fromRgbF(*pt.TOTAL_GREY)
+                )
+            for x, dy, text in items:
+                painter.drawText(self.point(x0 + x, bottom + h - dy), text)
+            bottom += h
+            painter.drawLine(self.point(x0, bottom), self.point(x0 + lay.width, bottom))
+        head_bottom = top + lay.head_height
+        for x in lay.x:
+            painter.drawLine(self.point(x0 + x, head_bottom), self.point(x0 + x, bottom))
+        if not table.rows:
+            painter.drawText(self.point(x0, bottom + 14), "（本季度无数据）")
+
+    def _header(self, painter: QPainter, lay: pt.TableLayout, x0: float, top: float) -> float:
+        painter.fillRect(
+            self.rect(x0, top, lay.width, lay.head_height), QColor.fromRgbF(*pt.HEADER_GREY)
         )
+        row_tops = [top]
+        for h in lay.head_rows:
+            row_tops.append(row_tops[-1] + h)
+        for cx0, cx1, first, last, lines in lay.head_cells:
+            y0, y1 = row_tops[first], row_tops[last + 1]
+            painter.drawRect(self.rect(x0 + cx0, y0, cx1 - cx0, y1 - y0))
+            y = (y0 + y1 - len(lines) * pt.PARA_LEADING) / 2 + pt.FONT_SIZE
+            for line in lines:
+                x = x0 + (cx0 + cx1 - lay.measure(line)) / 2
+                painter.drawText(self.point(x, y), line)
+                y += pt.PARA_LEADING
+        return top + lay.head_height
+
+    # -- notes and signature -----------------------------------------------------------
+    def _paint_notes(self, painter: QPainter, _page: Page) -> None:
+        top = self._centred(painter, self.ret.notes_title, pt.FRAME_PADDING, 14)
+        font = self.font(10)
+        painter.setFont(font)
+        metrics = QFontMetricsF(font, self.device)
+        for note in self.ret.notes:
+            need = (
+                metrics.boundingRect(
+                    self.rect(0, 0, self.width, 1000), Qt.TextFlag.TextWordWrap, note
+                ).height()
+                / self.k
+            )
+            painter.drawText(self.rect(0, top, self.width, need), Qt.TextFlag.TextWordWrap, note)
+            top += need + 6
+        self._signature(painter, max(top + 10 * pt.MM, self.height - 12 - 9 * 5 * pt.MM - 8))
 
     def _signature(self, painter: QPainter, top: float) -> None:
-        cell = self.page.width() * 0.8 / len(SIGNATURE_FIELDS)
+        painter.setFont(self.font(12))
+        line_h = 9 * pt.MM
         for i, key in enumerate(SIGNATURE_FIELDS):
-            rect = QRectF(self.page.left() + i * cell, top, cell, self.line * 2)
+            y = top + i * line_h
+            painter.drawText(self.rect(0, y, 32 * pt.MM, line_h), LEFT, f"{COVER_LABELS[key]}：")
             painter.drawText(
-                rect,
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                f"{COVER_LABELS[key]}：{getattr(self.ret.cover, key)}",
+                self.rect(32 * pt.MM, y, 70 * pt.MM, line_h), LEFT, getattr(self.ret.cover, key)
             )
-        seal = QRectF(
-            self.page.right() - self.line * 5, top - self.line * 2, self.line * 5, self.line * 5
-        )
-        painter.drawRect(seal)
-        painter.drawText(seal, Qt.AlignmentFlag.AlignCenter, "（盖章）")
+            painter.drawLine(
+                self.point(32 * pt.MM, y + line_h - 4), self.point(102 * pt.MM, y + line_h - 4)
+            )
+        size = 40 * pt.MM
+        seal_left = self.width - 60 * pt.MM + 10 * pt.MM
+        seal_top = top + (len(SIGNATURE_FIELDS) * line_h - size) / 2
+        painter.setFont(self.font(10))
+        painter.drawText(self.rect(seal_left, seal_top - 16, size, 14), CENTER, "（盖章）")
+        painter.drawRect(self.rect(seal_left, seal_top, size, size))
 
 
 def print_return(ret: QuarterReturn, printer: QPrinter, family: str) -> int:
