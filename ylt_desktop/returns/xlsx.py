@@ -14,8 +14,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ylt_desktop.returns.layout import column_widths
+from ylt_desktop.returns.layout import column_widths, header_lines, header_pieces, text_width
 from ylt_desktop.returns.model import (
+    COVER_LABELS,
+    SIGNATURE_FIELDS,
     Cancel,
     Progress,
     QuarterReturn,
@@ -46,6 +48,9 @@ class _Styles:
         self.left = Alignment(horizontal="left", vertical="center", wrap_text=True)
         self.right = Alignment(horizontal="right", vertical="center")
         self.top_left = Alignment(horizontal="left", vertical="top", wrap_text=True)
+        self.small = Font(name=FONT_NAME, size=9)
+        self.right_plain = Alignment(horizontal="right", vertical="center")
+        self.underline = Border(bottom=thin)
 
 
 def write_xlsx(
@@ -71,16 +76,80 @@ def write_xlsx(
                 progress(done[0], total)
 
     try:
+        _properties(wb, ret)
         _cover_sheet(wb, ret, st)
         tick()
         for table in ret.tables:
-            _table_sheet(wb, table, st, tick)
+            _table_sheet(wb, ret, table, st, tick)
         _notes_sheet(wb, ret, st)
         tick()
         check_cancel(cancel)
-        wb.save(str(path))
+        _save(wb, ret, path)
     except BaseException:
         _abandon(wb)
+        raise
+
+
+def program_name() -> str:
+    from ylt_desktop import __version__
+
+    return f"YLT Desktop {__version__}"
+
+
+def _properties(wb: Any, ret: QuarterReturn) -> None:
+    """docProps/core.xml: the program and the consortium, not the library (DESIGN.md §4)."""
+    props = wb.properties
+    cover = ret.cover
+    props.creator = props.lastModifiedBy = program_name()
+    props.title = f"{cover.report_name}（{cover.period}）"
+    props.subject = f"{cover.consortium_name} {cover.period}"
+    props.description = (
+        f"{cover.consortium_name}（填报单位：{cover.filler_unit}），由 {program_name()} 生成"
+    )
+    props.keywords = f"医联体 季度报表 {ret.quarter}"
+    props.category = "统计报表"
+    props.created = props.modified = ret.generated_at
+
+
+def _save(wb: Any, ret: QuarterReturn, path: str | Path) -> None:
+    """``Workbook.save`` with docProps/app.xml naming YLT Desktop and the consortium.
+
+    openpyxl writes app.xml from a fresh ``ExtendedProperties`` that names itself as the
+    application; the archive below hands the writer our own instead.
+    """
+    from xml.sax.saxutils import escape
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    from openpyxl.writer.excel import ExcelWriter
+    from openpyxl.xml.constants import ARC_APP
+
+    from ylt_desktop import __version__
+
+    company = ret.cover.consortium_name
+    app_xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties xmlns='
+        '"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+        "<Application>YLT Desktop</Application>"
+        f"<AppVersion>{'.'.join(__version__.split('.')[:2])}</AppVersion>"
+        + (f"<Company>{escape(company)}</Company>" if company else "")
+        + "</Properties>"
+    ).encode()
+
+    class Archive:
+        def __init__(self, zf: ZipFile) -> None:
+            self.zf = zf
+
+        def writestr(self, name: Any, data: Any, *args: Any, **kwargs: Any) -> None:
+            self.zf.writestr(name, app_xml if name == ARC_APP else data, *args, **kwargs)
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.zf, name)
+
+    archive = ZipFile(str(path), "w", ZIP_DEFLATED, allowZip64=True)
+    try:
+        ExcelWriter(wb, Archive(archive)).save()  # closes the archive when done
+    except BaseException:
+        archive.close()
         raise
 
 
@@ -149,11 +218,24 @@ def _print_setup(ws: Any, title_rows: str | None) -> None:
 
 
 def _cover_sheet(wb: Any, ret: QuarterReturn, st: _Styles) -> None:
+    """The marks top right, the cover fields, then the signature block with the seal square."""
     ws = wb.create_sheet(ret.cover_sheet_name)
     ws.column_dimensions["A"].width = 22
     ws.column_dimensions["B"].width = 60
+    ws.column_dimensions["C"].width = 4
+    ws.column_dimensions["D"].width = 12
+    ws.column_dimensions["E"].width = 30
     _print_setup(ws, None)
-    ws.merged_cells.add("A1:B1")
+    for label, value in ret.marks:  # 表号, 制定机关, 批准机关, 批准文号, 有效期至
+        ws.append(
+            [None, None, None]
+            + [_cell(ws, f"{label}：", font=st.small, align=st.right_plain)]
+            + [_cell(ws, value, font=st.small)]
+        )
+    ws.append([])
+    row = len(ret.marks) + 2
+    ws.merged_cells.add(f"A{row}:E{row}")
+    ws.row_dimensions[row].height = 30
     ws.append([_cell(ws, ret.cover.report_name, font=st.title_font, align=st.center)])
     ws.append([])
     for label, value in ret.cover.items():
@@ -163,6 +245,27 @@ def _cover_sheet(wb: Any, ret: QuarterReturn, st: _Styles) -> None:
                 _cell(ws, value, font=st.font, align=st.left, border=st.border),
             ]
         )
+    _signature_block(ws, ret, st, row + len(ret.cover.items()) + 3)
+
+
+def _signature_block(ws: Any, ret: QuarterReturn, st: _Styles, first: int) -> None:
+    """单位负责人, 统计负责人, 填表人, 联系电话, 报出日期 on signature lines, and 盖章."""
+    ws.append([])
+    seal_rows = len(SIGNATURE_FIELDS)
+    ws.merged_cells.add(f"D{first + 1}:E{first + seal_rows}")
+    for i, key in enumerate(SIGNATURE_FIELDS):
+        ws.row_dimensions[first + i].height = 24
+        line = [
+            _cell(ws, f"{COVER_LABELS[key]}：", font=st.bold, align=st.right_plain),
+            _cell(ws, getattr(ret.cover, key), font=st.font, align=st.left, border=st.underline),
+        ]
+        if i == 0:
+            line += [None, _cell(ws, "盖章", font=st.bold, align=st.center)]
+        else:
+            line += [None] + [_cell(ws, None, border=st.border)] * 2
+        ws.append(line)
+    ws.append([None, None, None] + [_cell(ws, None, border=st.border)] * 2)
+    ws.row_dimensions[first + seal_rows].height = 24
 
 
 def _letter(index: int) -> str:
@@ -171,22 +274,32 @@ def _letter(index: int) -> str:
     return get_column_letter(index + 1)
 
 
-def _table_sheet(wb: Any, table: Table, st: _Styles, tick: Any) -> None:
+def _table_sheet(wb: Any, ret: QuarterReturn, table: Table, st: _Styles, tick: Any) -> None:
     from ylt_desktop.returns.xlsx_rows import create_sheet
 
     ws = create_sheet(wb, table.sheet_name)
     ncols = len(table.columns)
     height = table.header_height
-    for i, width in enumerate(column_widths(table)):
+    widths = column_widths(table, breaks=ret.header_breaks)
+    for i, width in enumerate(widths):
         ws.column_dimensions[_letter(i)].width = width
     _print_setup(ws, f"1:{1 + height}")
+    # 填报单位/报告期/计量单位 over the table on every printed page (no row is added, so the
+    # sheet reads back as before).
+    ws.oddHeader.left.text = f"填报单位：{ret.cover.filler_unit}"
+    ws.oddHeader.center.text = f"报告期：{ret.cover.period}"
+    if table.unit:
+        ws.oddHeader.right.text = f"计量单位：{table.unit}"
     ws.freeze_panes = f"A{2 + height}"
     ws.merged_cells.add(f"A1:{_letter(ncols - 1)}1")
     ws.row_dimensions[1].height = 28
     ws.append([_cell(ws, table.title, font=st.title_font, align=st.center)])
     grid: list[list[Any]] = [[None] * ncols for _ in range(height)]
     for h in table.header:
-        grid[h.row][h.col] = h.text
+        room = sum(widths[h.col : h.col + h.colspan]) - 2
+        pieces = header_pieces(h.text, ret.header_breaks)
+        # Excel wraps Chinese anywhere; a line break between pieces keeps words whole.
+        grid[h.row][h.col] = "\n".join(header_lines(pieces, room, text_width))
         if h.rowspan > 1 or h.colspan > 1:
             first = f"{_letter(h.col)}{2 + h.row}"
             last = f"{_letter(h.col + h.colspan - 1)}{2 + h.row + h.rowspan - 1}"
