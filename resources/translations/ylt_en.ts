@@ -700,6 +700,45 @@ Restore from it? The damaged file is kept in the backups folder, not deleted. Da
     </message>
 </context>
 <context>
+    <name>FiguresPage</name>
+    <message>
+        <source>县域</source>
+        <translation>County</translation>
+    </message>
+    <message>
+        <source>季度：</source>
+        <translation>Quarter:</translation>
+    </message>
+    <message>
+        <source>成员单位运行指标（人次、人）：直接输入，或从 Excel 复制一块后选中起始单元格按 Ctrl+V 粘贴；无错误的行立即保存。</source>
+        <translation>Operating figures of the members (visits, persons): type them, or copy a block in Excel, select the first cell and press Ctrl+V; rows without errors are saved at once.</translation>
+    </message>
+    <message>
+        <source>县域运行指标（常住人口、县域总诊疗人次、住院人次来自统计和医保）</source>
+        <translation>County figures (resident population, all visits in the county and inpatient stays, from statistics and insurance)</translation>
+    </message>
+    <message>
+        <source>本季度已报送并锁定，只能查看（如需修改，请由审核人重新打开该季度）</source>
+        <translation>This quarter is submitted and locked, read only (a reviewer can reopen it to make changes)</translation>
+    </message>
+    <message>
+        <source>有错误，未保存：</source>
+        <translation>Errors, not saved: </translation>
+    </message>
+    <message>
+        <source>县域运行指标有错误，未保存</source>
+        <translation>The county figures have errors and were not saved</translation>
+    </message>
+    <message>
+        <source>未保存：</source>
+        <translation>Not saved: </translation>
+    </message>
+    <message>
+        <source>已保存</source>
+        <translation>Saved</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunDialog</name>
     <message>
         <source>创建</source>
@@ -953,7 +992,18 @@ The database was not changed.</translation>
     </message>
 </context>
 <context>
+    <name>LineChart</name>
+    <message>
+        <source>—（数据不全）</source>
+        <translation>— (data incomplete)</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
+    <message>
+        <source>概览</source>
+        <translation>Overview</translation>
+    </message>
     <message>
         <source>成员单位</source>
         <translation>Member institutions</translation>
@@ -969,6 +1019,10 @@ The database was not changed.</translation>
     <message>
         <source>资源共享协议</source>
         <translation>Sharing agreements</translation>
+    </message>
+    <message>
+        <source>运行指标</source>
+        <translation>Operating figures</translation>
     </message>
     <message>
         <source>季度报表</source>
@@ -1005,6 +1059,69 @@ The database was not changed.</translation>
     <message>
         <source>成员单位 %n 家</source>
         <translation>%n member institutions</translation>
+    </message>
+</context>
+<context>
+    <name>OverviewPage</name>
+    <message>
+        <source>指标</source>
+        <translation>Indicator</translation>
+    </message>
+    <message>
+        <source>本季度</source>
+        <translation>This quarter</translation>
+    </message>
+    <message>
+        <source>本年累计</source>
+        <translation>Year to date</translation>
+    </message>
+    <message>
+        <source>同比</source>
+        <translation>Year on year</translation>
+    </message>
+    <message>
+        <source>目标</source>
+        <translation>Target</translation>
+    </message>
+    <message>
+        <source>达标</source>
+        <translation>Met</translation>
+    </message>
+    <message>
+        <source>概览&#x3000;季度：</source>
+        <translation>Overview  Quarter:</translation>
+    </message>
+    <message>
+        <source>正在读取…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <source>已报送（已锁定）</source>
+        <translation>Submitted (locked)</translation>
+    </message>
+    <message>
+        <source>未报送</source>
+        <translation>Not submitted</translation>
+    </message>
+    <message>
+        <source>报表检查：%1 个错误，%2 个警告</source>
+        <translation>Return check: %1 errors, %2 warnings</translation>
+    </message>
+    <message>
+        <source>等</source>
+        <translation> and more</translation>
+    </message>
+    <message>
+        <source>运行指标未填全：%1 家成员单位：</source>
+        <translation>Operating figures incomplete at %1 members: </translation>
+    </message>
+    <message>
+        <source>各成员单位运行指标已填全</source>
+        <translation>Every member has entered its operating figures</translation>
+    </message>
+    <message>
+        <source>县域运行指标未填：</source>
+        <translation>County figures missing: </translation>
     </message>
 </context>
 <context>

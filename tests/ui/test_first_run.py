@@ -45,7 +45,8 @@ def test_main_window_navigation_lists_every_kind(qtbot, demo_db) -> None:  # noq
     window = MainWindow(demo_db)
     qtbot.addWidget(window)
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert titles == ["成员单位", "人员", "人员流动", "资源共享协议", "季度报表", "操作日志"]
+    assert titles == ["概览", "成员单位", "人员", "人员流动", "资源共享协议", "运行指标",
+                      "季度报表", "操作日志"]  # fmt: skip
     assert "45" in window.count_label.text()
     window.nav.setCurrentRow(4)
     assert window.stack.currentIndex() == 4
@@ -54,9 +55,9 @@ def test_main_window_navigation_lists_every_kind(qtbot, demo_db) -> None:  # noq
 def test_pages_are_built_on_first_visit(qtbot, demo_db) -> None:  # noqa: ANN001
     window = MainWindow(demo_db)
     qtbot.addWidget(window)
-    assert list(window.pages) == ["成员单位"]
-    window.nav.setCurrentRow(1)
-    assert list(window.pages) == ["成员单位", "人员"]
+    assert list(window.pages) == ["概览"]
+    window.nav.setCurrentRow(2)
+    assert list(window.pages) == ["概览", "人员"]
     assert window.stack.currentWidget() is window.pages["人员"]
-    window.nav.setCurrentRow(0)
+    window.nav.setCurrentRow(1)
     assert window.stack.currentWidget() is window.pages["成员单位"]

@@ -149,7 +149,7 @@ def test_double_click_on_a_problem_opens_the_record(qtbot, demo_db, monkeypatch)
     )
     window = MainWindow(demo_db)
     qtbot.addWidget(window)
-    window.nav.setCurrentRow(4)
+    window.nav.setCurrentRow(window.titles().index("季度报表"))
     page = window.pages["季度报表"]
     items = page.run_check()
     row = next(

@@ -102,7 +102,7 @@ def test_main_window_in_english(qtbot, english: QTranslator, demo_db: Database) 
     window = MainWindow(demo_db)
     qtbot.addWidget(window)
     titles = [window.nav.item(row).text() for row in range(window.nav.count())]
-    assert titles[:3] == ["Member institutions", "Staff", "Staff rotations"]
+    assert titles[:4] == ["Overview", "Member institutions", "Staff", "Staff rotations"]
     assert "Quarterly return" in titles
     assert not any(HAN.search(t) for t in titles)
     assert window.windowTitle().startswith("Consortium member returns")

@@ -42,6 +42,10 @@ def pages() -> list[tuple[str, PageFactory]]:
     """
     return [
         (
+            QT_TRANSLATE_NOOP("MainWindow", "概览"),
+            _later("ylt_desktop.ui.pages.overview", "OverviewPage"),
+        ),
+        (
             QT_TRANSLATE_NOOP("MainWindow", "成员单位"),
             _later("ylt_desktop.ui.pages.institutions", "InstitutionsPage"),
         ),
@@ -56,6 +60,10 @@ def pages() -> list[tuple[str, PageFactory]]:
         (
             QT_TRANSLATE_NOOP("MainWindow", "资源共享协议"),
             _later("ylt_desktop.ui.pages.agreements", "AgreementsPage"),
+        ),
+        (
+            QT_TRANSLATE_NOOP("MainWindow", "运行指标"),
+            _later("ylt_desktop.ui.pages.figures", "FiguresPage"),
         ),
         (
             QT_TRANSLATE_NOOP("MainWindow", "季度报表"),
@@ -155,6 +163,10 @@ class MainWindow(QMainWindow):
             if hasattr(page, "open_record"):
                 page.open_record.connect(self.open_record)
         return self.pages[title]
+
+    def titles(self) -> list[str]:
+        """The pages' title keys in navigation order."""
+        return [t for t, _ in self._factories]
 
     def open_record(self, kind: str, record_id: int) -> None:
         """Jump from a problem of the pre-export check to its record's page and dialog."""

@@ -1,0 +1,140 @@
+"""The 运行指标 grid and the 概览 page: typed and pasted figures are checked cell by cell,
+saved, and the overview's indicators follow."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QLineEdit
+
+from tests.helpers.people import consortium
+from ylt_desktop.domain.figures import CountyFigures
+from ylt_desktop.domain.periods import Quarter
+from ylt_desktop.store import figures as store
+from ylt_desktop.store.quarters import submit_quarter
+from ylt_desktop.ui.main_window import MainWindow
+from ylt_desktop.ui.pages.figures import FiguresPage
+from ylt_desktop.ui.widgets.chart import LineChart, nice_max
+from ylt_desktop.ui.widgets.figure_grid import parse_block, parse_cell
+
+Q = Quarter.last_finished(dt.date.today())
+
+
+@pytest.fixture
+def ids(db):  # noqa: ANN001, ANN201
+    with db.session() as s:
+        found = consortium(s)
+        store.save_figures(s, quarter=Q, county=CountyFigures(county_visits=20000))
+    return found
+
+
+def cell(page: FiguresPage, unit_id: int, key: str):  # noqa: ANN201
+    row = [u.id for u in page.units].index(unit_id)
+    col = [f.key for f in page.members.fields].index(key)
+    return page.members.index(row, col)
+
+
+def type_into(qtbot, view, index, text: str) -> None:  # noqa: ANN001
+    view.setFocus()
+    view.setCurrentIndex(index)
+    qtbot.keyClicks(view, text[0])  # the first key opens the editor, as in a spreadsheet
+    editor = view.findChild(QLineEdit)
+    assert editor is not None and editor.text() == text[0]
+    qtbot.keyClicks(editor, text[1:])
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # the delegate commits from the event loop
+    qtbot.waitUntil(lambda: view.model().data(index) == text)
+
+
+def test_type_paste_and_the_overview_follows(qtbot, db, ids) -> None:  # noqa: ANN001
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.show()
+    titles = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert titles[0] == "概览" and "运行指标" in titles
+    overview = window.pages["概览"]  # the first page
+    qtbot.waitUntil(lambda: overview.data is not None)
+    assert overview.indicator_text("primary_share") == "—"  # no member figures yet
+    window.nav.setCurrentRow(titles.index("运行指标"))
+    page = window.pages["运行指标"]
+    assert page.quarter == Q
+    type_into(qtbot, page.member_view, cell(page, ids["大树"], "visits"), "9000")
+    with db.session() as s:
+        assert store.member_figures(s, Q)[ids["大树"]].visits == 9000
+    # A block copied from Excel: 青山's 诊疗人次, 其中中医类 (empty), 出院人次.
+    QGuiApplication.clipboard().setText("3000\t\t10\r\n")
+    page.member_view.setCurrentIndex(cell(page, ids["青山"], "visits"))
+    qtbot.keyClick(page.member_view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    with db.session() as s:
+        got = store.member_figures(s, Q)[ids["青山"]]
+    assert (got.visits, got.tcm_visits, got.discharges) == (3000, None, 10)
+    window.nav.setCurrentRow(0)
+    # (9000 + 3000) ÷ 20000 = 60.0 %
+    qtbot.waitUntil(lambda: overview.indicator_text("primary_share") == "60.0%")
+    # The year so far lacks the earlier quarters' figures: 本年累计 and 达标 stay "—".
+    assert overview.indicator_text("primary_share", "ytd") == "—"
+    assert overview.indicator_text("primary_share", "met") == "—"
+    assert "60.0%" in [overview.table.item(r, 1).text() for r in range(overview.table.rowCount())]
+    chart = next(c for c in overview.charts if c.title == "基层诊疗量占比")
+    assert chart.values[-1] == pytest.approx(60.0) and chart.target == 65
+
+
+def test_a_bad_cell_is_red_with_its_rule_and_not_saved(qtbot, db, ids) -> None:  # noqa: ANN001
+    page = FiguresPage(db)
+    qtbot.addWidget(page)
+    page.show()
+    QGuiApplication.clipboard().setText("100\t200")  # 中医类 > 诊疗人次
+    page.member_view.setCurrentIndex(cell(page, ids["县医院"], "visits"))
+    page.member_view.paste(QGuiApplication.clipboard().text())
+    index = cell(page, ids["县医院"], "tcm_visits")
+    assert "不能大于诊疗人次 100" in page.members.data(index, Qt.ItemDataRole.ToolTipRole)
+    assert page.members.data(index, Qt.ItemDataRole.BackgroundRole) is not None
+    assert "有错误，未保存" in page.status.text()
+    with db.session() as s:
+        assert ids["县医院"] not in store.member_figures(s, Q)
+    type_into(qtbot, page.member_view, index, "50")  # fixed: saved
+    with db.session() as s:
+        assert store.member_figures(s, Q)[ids["县医院"]].tcm_visits == 50
+    page.member_view.setCurrentIndex(cell(page, ids["县医院"], "discharges"))
+    page.member_view.paste("十二")
+    tip = page.members.data(cell(page, ids["县医院"], "discharges"), Qt.ItemDataRole.ToolTipRole)
+    assert "出院人次须为整数" in tip
+
+
+def test_a_locked_quarter_is_read_only(qtbot, db, ids) -> None:  # noqa: ANN001
+    with db.session() as s:
+        submit_quarter(s, quarter=Q, by="审核人")
+    page = FiguresPage(db)
+    qtbot.addWidget(page)
+    assert "已报送并锁定" in page.lock_label.text()
+    index = cell(page, ids["大树"], "visits")
+    assert not page.members.flags(index) & Qt.ItemFlag.ItemIsEditable
+    assert page.member_view.paste("5") == []
+
+
+def test_cells_blocks_and_chart_scale() -> None:
+    assert [parse_cell(t) for t in ("", " 12,000 ", "１２", "7.0", "x")] == [
+        None,
+        12000,
+        12,
+        7,
+        "x",
+    ]
+    assert parse_block("1\t2\r\n3\t4\r\n") == [["1", "2"], ["3", "4"]]
+    assert [nice_max(v) for v in (0, 0.7, 66, 99, 101)] == [1, 1, 100, 100, 200]
+
+
+def test_chart_leaves_a_gap_for_a_missing_value(qtbot) -> None:  # noqa: ANN001
+    chart = LineChart("基层诊疗量占比", "%")
+    qtbot.addWidget(chart)
+    chart.resize(400, 220)
+    chart.set_data(
+        ["25Q1", "25Q2", "25Q3"], [50.0, None, 70.0], target=65, target_label="目标 ≥65%"
+    )
+    from PySide6.QtCore import QRectF
+
+    pts = chart.points(QRectF(0, 0, 300, 100))
+    assert pts[1] is None and pts[0].y() > pts[2].y()  # 50 lower than 70
+    assert not chart.grab().isNull()

@@ -1,0 +1,205 @@
+"""运行指标 page: one grid per quarter (members × figures) and the county's figures.
+
+Typed like a spreadsheet: each cell is checked as it changes (DESIGN §5's rules), a block
+copied from Excel pastes with Ctrl+V, and every row without errors is saved at once (one
+transaction per edit or paste), so nothing typed is lost by leaving the page. A row with an
+error stays on screen, red, until it is fixed. A submitted quarter is shown read-only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ylt_desktop.domain.figures import (
+    COUNTY_FIELDS,
+    MEMBER_FIELDS,
+    CountyFigures,
+    MemberFigures,
+    Unit,
+    validate_county_figures,
+    validate_member_figures,
+)
+from ylt_desktop.domain.periods import Quarter
+from ylt_desktop.domain.problems import Problem, RuleViolation
+from ylt_desktop.store import figures as store
+from ylt_desktop.store.db import Database
+from ylt_desktop.store.quarters import is_locked
+from ylt_desktop.ui.widgets.figure_grid import FigureGridModel, FigureGridView
+
+
+def offered_quarters(today: dt.date, count: int = 12) -> list[Quarter]:
+    """Today's quarter and the ``count - 1`` before it, latest first."""
+    out = [Quarter.containing(today)]
+    while len(out) < count:
+        out.append(out[-1].prev())
+    return out
+
+
+class QuarterBox(QComboBox):
+    """The quarters a page offers, the last finished one chosen."""
+
+    def __init__(self, parent: QWidget | None = None, today: dt.date | None = None) -> None:
+        super().__init__(parent)
+        today = today or dt.date.today()
+        for q in offered_quarters(today):
+            self.addItem(q.label, str(q))
+        self.set_quarter(Quarter.last_finished(today))
+
+    def quarter(self) -> Quarter:
+        return Quarter.parse(self.currentData())
+
+    def set_quarter(self, quarter: Quarter) -> None:
+        i = self.findData(str(quarter))
+        if i < 0:
+            self.addItem(quarter.label, str(quarter))
+            i = self.count() - 1
+        self.setCurrentIndex(i)
+
+
+def _fit(view: FigureGridView) -> None:
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+
+
+class FiguresPage(QWidget):
+    changed = Signal()
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.units: list[Unit] = []
+        self.quarter_box = QuarterBox(self)
+        self.lock_label = QLabel()
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.members = FigureGridModel(MEMBER_FIELDS, [], self._check_member, self)
+        self.county = FigureGridModel(COUNTY_FIELDS, [self.tr("县域")], self._check_county, self)
+        self.member_view = FigureGridView(self)
+        self.member_view.setModel(self.members)
+        self.county_view = FigureGridView(self)
+        self.county_view.setModel(self.county)
+        self.county_view.setMaximumHeight(90)
+        _fit(self.member_view)
+        _fit(self.county_view)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("季度：")))
+        top.addWidget(self.quarter_box)
+        top.addWidget(self.lock_label, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        hint = self.tr(
+            "成员单位运行指标（人次、人）：直接输入，或从 Excel 复制一块后选中起始单元格按 Ctrl+V 粘贴；"
+            "无错误的行立即保存。"
+        )
+        layout.addWidget(QLabel(hint))
+        layout.addWidget(self.member_view, 1)
+        layout.addWidget(
+            QLabel(self.tr("县域运行指标（常住人口、县域总诊疗人次、住院人次来自统计和医保）"))
+        )
+        layout.addWidget(self.county_view)
+        layout.addWidget(self.status)
+        self.members.edited.connect(self._members_edited)
+        self.county.edited.connect(self._county_edited)
+        self.quarter_box.currentIndexChanged.connect(self.refresh)
+        self.refresh()
+
+    @property
+    def quarter(self) -> Quarter:
+        return self.quarter_box.quarter()
+
+    def set_quarter(self, quarter: Quarter) -> None:
+        self.quarter_box.set_quarter(quarter)
+
+    # --- loading ---------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        q = self.quarter
+        with self.db.session() as s:
+            self.units = store.units_in(s, q)
+            stored = store.member_figures(s, q)
+            county = store.county_figures(s, q)
+            locked = is_locked(s, q)
+        self.members.read_only = self.county.read_only = locked
+        self.members.set_rows(
+            [u.name for u in self.units],
+            [(stored.get(u.id) or MemberFigures()).values() for u in self.units],
+        )
+        self.county.set_rows([self.tr("县域")], [(county or CountyFigures()).values()])
+        self.lock_label.setText(
+            self.tr("本季度已报送并锁定，只能查看（如需修改，请由审核人重新打开该季度）")
+            if locked
+            else ""
+        )
+        self.status.setText("")
+
+    # --- checking --------------------------------------------------------------------
+
+    def _check_member(self, row: int, values: dict[str, Any]) -> list[Problem]:
+        if row >= len(self.units):
+            return []
+        return validate_member_figures(MemberFigures(**values), self.units[row])
+
+    def _check_county(self, _row: int, values: dict[str, Any]) -> list[Problem]:
+        return validate_county_figures(CountyFigures(**values))
+
+    # --- saving ----------------------------------------------------------------------
+
+    def _members_edited(self, rows: list[int]) -> None:
+        ready = {
+            self.units[r].id: MemberFigures(**self.members.row_values(r))
+            for r in rows
+            if not self.members.row_has_errors(r)
+        }
+        waiting = [r for r in rows if self.members.row_has_errors(r)]
+        if ready:
+            self._save(members=ready)
+        if waiting:
+            names = "、".join(self.units[r].name for r in waiting)
+            self.status.setText(self.tr("有错误，未保存：") + names)
+
+    def _county_edited(self, _rows: list[int]) -> None:
+        if self.county.row_has_errors(0):
+            self.status.setText(self.tr("县域运行指标有错误，未保存"))
+            return
+        self._save(county=CountyFigures(**self.county.row_values(0)))
+
+    def _save(self, **figures: Any) -> None:
+        with self.db.session() as s:
+            try:
+                warnings = store.save_figures(s, quarter=self.quarter, **figures)
+            except RuleViolation as exc:
+                self._place(exc.problems)
+                self.status.setText(self.tr("未保存：") + "；".join(
+                    p.message for p in exc.problems if p.is_error))  # fmt: skip
+                return
+        self._place(warnings, saved=figures)
+        overall = [p.message for p in warnings if p.field.startswith("consortium.")]
+        self.status.setText(self.tr("已保存") + ("。" + "；".join(overall) if overall else ""))
+        self.changed.emit()
+
+    def _place(self, problems: list[Problem], saved: dict[str, Any] | None = None) -> None:
+        """Problems of the store (``members.<id>.<figure>``) on their rows."""
+        rows = {u.id: i for i, u in enumerate(self.units)}
+        by_row: dict[int, list[Problem]] = {}
+        for p in problems:
+            parts = p.field.split(".")
+            if parts[0] == "members" and len(parts) == 3 and int(parts[1]) in rows:
+                by_row.setdefault(rows[int(parts[1])], []).append(
+                    Problem(parts[2], p.level, p.message)
+                )
+        for inst_id in (saved or {}).get("members", {}):
+            by_row.setdefault(rows[inst_id], [])
+        for row, found in by_row.items():
+            self.members.set_problems(row, found)
