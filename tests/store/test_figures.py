@@ -127,3 +127,22 @@ def test_indicator_inputs_posted_doctors_and_promotion(db, ids) -> None:  # noqa
     assert inputs[Q].promotion_done == 2  # 2025-04-01 … 2026-03-31 is 365 days
     assert inputs[Q].figures == {ids["大树"]: row(10)}
     assert [u.id for u in inputs[Q].units] == sorted(ids.values())
+
+
+def test_the_demo_has_eight_quarters_of_figures_without_problems(demo_db) -> None:  # noqa: ANN001
+    from ylt_desktop.domain.indicators import last_quarters
+    from ylt_desktop.returns.indicators import quarter_indicators
+
+    last = Quarter.last_finished(dt.date.today())
+    with demo_db.session() as s:
+        assert store.quarters_with_figures(s) == last_quarters(last, 8)
+        for q in last_quarters(last, 8):
+            assert len(store.member_figures(s, q)) == len(store.units_in(s, q))
+            assert store.check_figures(s, q) == []
+        data = quarter_indicators(s, last, chart_quarters=8)
+    assert data.missing() == [] and data.county_missing() == []
+    by_key = {r.key: r for r in data.results}
+    assert by_key["primary_share"].ytd is not None and by_key["primary_share"].yoy is not None
+    assert by_key["county_rate"].met in (True, False)
+    chart = next(c for c in data.charts if c.spec.key == "primary_share")
+    assert None not in chart.values

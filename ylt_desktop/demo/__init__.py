@@ -159,6 +159,9 @@ def build_demo(db: Database, *, seed: int = 2026, today: dt.date | None = None) 
         from ylt_desktop.demo.staff import build_staff_and_rotations
 
         build_staff_and_rotations(s, seed=seed, today=today or dt.date.today())
+        from ylt_desktop.demo.figures import build_demo_figures
+
+        build_demo_figures(s, seed=seed, today=today or dt.date.today())
     from ylt_desktop.demo.agreements import build_demo_agreements
 
     build_demo_agreements(db, seed=seed, today=today or dt.date.today())
