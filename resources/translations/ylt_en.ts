@@ -760,6 +760,26 @@ Restore from it? The damaged file is kept in the backups folder, not deleted. Da
         <translation>Choose file…</translation>
     </message>
     <message>
+        <source>下载导入模板…</source>
+        <translation>Download import template…</translation>
+    </message>
+    <message>
+        <source>保存所选内容的 Excel 模板：列名、一行示例和填写说明</source>
+        <translation>Save an Excel template for the selected kind: column names, one example row and instructions</translation>
+    </message>
+    <message>
+        <source>按文件名识别</source>
+        <translation>From the file name</translation>
+    </message>
+    <message>
+        <source>工作天数、服务量属于哪个季度</source>
+        <translation>The quarter the working days and volumes belong to</translation>
+    </message>
+    <message>
+        <source>季度：</source>
+        <translation>Quarter:</translation>
+    </message>
+    <message>
         <source>文件中的列</source>
         <translation>Column in file</translation>
     </message>
@@ -810,6 +830,36 @@ Restore from it? The damaged file is kept in the backups folder, not deleted. Da
     <message>
         <source>Excel 工作簿 (*.xlsx);;所有文件 (*)</source>
         <translation>Excel workbooks (*.xlsx);;All files (*)</translation>
+    </message>
+    <message>
+        <source>保存导入模板</source>
+        <translation>Save import template</translation>
+    </message>
+    <message>
+        <source>Excel 工作簿 (*.xlsx)</source>
+        <translation>Excel workbook (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>未能保存模板</source>
+        <translation>Template not saved</translation>
+    </message>
+    <message>
+        <source>无法写入 %1：%2</source>
+        <translation>Cannot write %1: %2</translation>
+    </message>
+    <message>
+        <source>已保存导入模板</source>
+        <translation>Import template saved</translation>
+    </message>
+    <message>
+        <source>模板已保存到：
+%1
+
+在 Excel 中填好后，用“选择文件…”导入。</source>
+        <translation>The template was saved to:
+%1
+
+Fill it in with Excel, then import it with “Choose file…”.</translation>
     </message>
     <message>
         <source>无法导入</source>

@@ -55,3 +55,103 @@ def test_a_bad_file_gives_a_message_not_a_crash(qtbot, db, tmp_path, monkeypatch
     dialog.browse.click()
     assert answers.shown[-1][0] == "warning" and "不是 Excel 工作簿" in answers.shown[-1][1]
     assert not dialog.check.isEnabled()
+
+
+def test_template_button_saves_a_template_the_dialog_reads(
+    qtbot, db, tmp_path, monkeypatch, answers
+):  # noqa: ANN001, E501
+    import openpyxl
+
+    _lead(db)
+    target = tmp_path / "模板"
+    offered: list = []
+
+    def save_name(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        offered.append(args[2])
+        return str(target), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_name)
+    dialog = ImportDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("institutions"))
+    dialog.template.click()
+    assert offered[0].endswith("导入模板_成员单位.xlsx")
+    saved = tmp_path / "模板.xlsx"
+    assert answers.shown[-1][0] == "information" and str(saved) in answers.shown[-1][1]
+    wb = openpyxl.load_workbook(saved)
+    ws = wb["成员单位"]
+    header = [c.value for c in ws[1]]
+    ws.cell(2, header.index("机构名称") + 1, "测试村9卫生室")
+    ws.cell(2, header.index("统一社会信用代码") + 1, None)
+    ws.cell(2, header.index("机构类别") + 1, "村卫生室")
+    ws.cell(2, header.index("机构等级") + 1, "未定级")
+    wb.save(saved)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(saved), ""))
+    dialog.browse.click()
+    assert all(dialog.combo(r).currentData() for r in range(dialog.mapping.rowCount()))
+    dialog.check.click()
+    qtbot.waitUntil(lambda: dialog.report is not None and dialog.worker is None)
+    assert "新增 1 行" in dialog.counts.text() and dialog.import_all.isEnabled()
+
+
+def test_template_into_an_unwritable_place_says_so(qtbot, db, tmp_path, monkeypatch, answers):  # noqa: ANN001
+    target = tmp_path / "没有的文件夹" / "模板.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    dialog = ImportDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.template.click()
+    assert answers.shown[-1][0] == "warning" and "无法写入" in answers.shown[-1][1]
+
+
+def _agreements_book(path):  # noqa: ANN001, ANN202
+    header = ["协议编号", "协议名称", "共享类型", "提供方", "接收方", "生效日期", "终止日期",
+              "本季度服务量"]  # fmt: skip
+    row = ["A-9", "影像协议", "区域医学影像中心", "示例县人民医院", "示例县人民医院",
+           dt.date(2026, 1, 1), dt.date(2027, 12, 31), "影像诊断例数：88"]  # fmt: skip
+    return write_book(path, [header, row])
+
+
+def test_quarter_selector_for_quarterly_kinds(qtbot, db, tmp_path, monkeypatch, answers):  # noqa: ANN001
+    from ylt_desktop.domain.periods import Quarter
+
+    _lead(db)
+    dialog = ImportDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.kind.setCurrentIndex(dialog.kind.findData("institutions"))
+    assert not dialog.quarter.isVisible()
+    dialog.kind.setCurrentIndex(dialog.kind.findData("agreements"))
+    assert dialog.quarter.isVisible() and dialog.quarter.currentData() is None
+    # A quarter in the file name, in Chinese, is shown as chosen.
+    named = _agreements_book(tmp_path / "2026年第三季度协议.xlsx")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(named), ""))
+    dialog.browse.click()
+    assert dialog.quarter.currentData() == Quarter(2026, 3)
+    # No quarter in the name: the clerk chooses one, and the dry run uses it.
+    plain = _agreements_book(tmp_path / "协议.xlsx")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(plain), ""))
+    dialog.browse.click()
+    dialog.select_quarter(Quarter(2025, 2))  # older than the offered quarters: added
+    assert dialog.quarter.currentText() == "2025年第2季度"
+    dialog.check.click()
+    qtbot.waitUntil(lambda: dialog.report is not None and dialog.worker is None)
+    assert dialog.report.quarter == Quarter(2025, 2)
+    dialog.quarter.setCurrentIndex(0)  # back to 按文件名识别: the check must run again
+    assert dialog.report is None and not dialog.import_all.isEnabled()
+    dialog.check.click()
+    qtbot.waitUntil(lambda: dialog.report is not None and dialog.worker is None)
+    assert dialog.report.quarter is None and "未能确定报表季度" in dialog.counts.text()
+
+
+def test_headers_only_file_is_refused(qtbot, db, tmp_path, monkeypatch, answers):  # noqa: ANN001
+    _lead(db)
+    path = write_book(tmp_path / "空.xlsx", [INST_HEADER])
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    dialog = ImportDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("institutions"))
+    dialog.browse.click()
+    dialog.check.click()
+    qtbot.waitUntil(lambda: dialog.worker is None and bool(answers.shown))
+    assert answers.shown[-1][0] == "warning" and "文件中没有数据行" in answers.shown[-1][1]
+    assert not dialog.import_all.isEnabled() and not dialog.import_valid.isEnabled()

@@ -66,7 +66,12 @@ def quarter_arg(text: str):  # noqa: ANN202
     try:
         return Quarter.parse(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from exc
+        from ylt_desktop.importing import quarter_in_text
+
+        written = quarter_in_text(text.strip(), whole=True)  # 2026年第3季度, 2026年三季度
+        if written is None:
+            raise argparse.ArgumentTypeError(f"{exc}（或 2026年第3季度）") from exc
+        return written
 
 
 def date_arg(text: str):  # noqa: ANN202

@@ -60,9 +60,17 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_import_template(args: argparse.Namespace) -> int:
     """Write the import template of one kind: headers, one example row, a 说明 sheet."""
-    from ylt_desktop.importing.template import write_template
+    from ylt_desktop.importing.template import template_name, write_template
 
-    path = write_template(args.kind, args.out)
+    out = args.out or Path(template_name(args.kind))
+    if out.is_dir():
+        out = out / template_name(args.kind)
+    try:
+        path = write_template(args.kind, out)
+    except OSError as exc:
+        reason = "文件夹不存在" if isinstance(exc, FileNotFoundError) else "没有写入权限或磁盘已满"
+        print(f"错误\t无法保存导入模板：{out}（{reason}）", file=sys.stderr)
+        return 2
     print(f"已生成导入模板：{path}")
     return 0
 
@@ -80,3 +88,16 @@ def add_import_commands(add: Callable[..., argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--dry-run", action="store_true", help="试导入：只检查，不写入")
     p.add_argument("--only-valid", action="store_true", help="有错误的行跳过，其余行导入")
+
+    p = add(
+        "import-template",
+        cmd_import_template,
+        help="生成导入模板（.xlsx：列名、一行示例、说明页）",
+    )
+    p.add_argument("kind", type=kind_arg, metavar="类别", help=KIND_HELP)
+    p.add_argument(
+        "--out",
+        type=Path,
+        metavar="文件",
+        help="模板保存为（默认：当前文件夹下的 导入模板_类别.xlsx）",
+    )

@@ -27,6 +27,7 @@ from ylt_desktop.importing.columns import (
     targets,
 )
 from ylt_desktop.importing.reader import ImportFileError
+from ylt_desktop.importing.template import NOTES_SHEET
 
 REQUIRED: dict[str, tuple[str, ...]] = {
     "institutions": ("name",),
@@ -36,10 +37,18 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "figures": ("name",),
 }
 _QUARTER_RE = re.compile(r"(\d{4})\s*[Qq]([1-4])")
-_QUARTER_CN_RE = re.compile(r"(\d{4})\s*年\s*第\s*([1-4一二三四])\s*季度")
+# 2026年第3季度, 2026年第三季度, 2026年三季度, 2026年度第3季度, 2026年3季度
+_QUARTER_CN_RE = re.compile(r"(\d{4})\s*年度?\s*第?\s*([1-4一二三四])\s*季度")
 _CN_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4"}
 
-__all__ = ["KINDS", "ImportFileError", "import_file", "read_layout", "targets"]
+__all__ = [
+    "KINDS",
+    "ImportFileError",
+    "import_file",
+    "quarter_in_text",
+    "read_layout",
+    "targets",
+]
 
 
 def _first_rows(wb: Any, name: str) -> list[tuple[int, tuple]]:
@@ -112,15 +121,31 @@ def _remembered(db: Any, key: str, width: int) -> list | None:
     return None
 
 
-def detect_quarter(wb: Any, path: Path, layout: Any) -> Quarter | None:
-    """The return's quarter: from the file name (…_2026Q3_…), else a title or 报告期 cell."""
-    m = _QUARTER_RE.search(path.stem)
+def quarter_in_text(text: str, *, whole: bool = False) -> Quarter | None:
+    """The quarter written in ``text`` (``whole``: ``text`` is nothing else): 2026Q3, 2026q3,
+    2026年第3季度, 2026年第三季度, 2026年三季度."""
+    find = "fullmatch" if whole else "search"
+    m = getattr(_QUARTER_RE, find)(text)
     if m:
         return Quarter.parse(f"{m.group(1)}Q{m.group(2)}")
+    m = getattr(_QUARTER_CN_RE, find)(text)
+    if m:
+        return Quarter.parse(f"{m.group(1)}Q{_CN_DIGITS.get(m.group(2), m.group(2))}")
+    return None
+
+
+def detect_quarter(wb: Any, path: Path, layout: Any) -> Quarter | None:
+    """The return's quarter: from the file name (…_2026Q3_…, 2026年第三季度…), else a title or
+    报告期 cell."""
+    found = quarter_in_text(path.stem)
+    if found is not None:
+        return found
     for name in [layout.sheet, *wb.sheetnames[:3]]:
+        if name == NOTES_SHEET:  # the template's notes give examples of quarters
+            continue
         for _n, row in _first_rows(wb, name):
             for value in row:
-                m = _QUARTER_CN_RE.search(str(value)) if isinstance(value, str) else None
+                m = _QUARTER_CN_RE.search(value) if isinstance(value, str) else None
                 if m:
                     return Quarter.parse(f"{m.group(1)}Q{_CN_DIGITS.get(m.group(2), m.group(2))}")
     return None
@@ -204,6 +229,11 @@ def import_file(
         with db.session() as session:
             run_plan(session, wb, layout, report, path, progress=progress, cancel=cancel,
                      keep=kept)  # fmt: skip
+        if report.rows == 0:
+            raise ImportFileError(
+                f"文件中没有数据行：工作表“{layout.sheet}”的列名（第{layout.header.last_row}行）"
+                "下面没有要导入的记录，未导入任何数据"
+            )
         if not dry_run and (report.rejected == 0 or only_valid):
             report = apply_import(db, wb, layout, report, path, only_valid=only_valid,
                                   progress=progress, cancel=cancel, user=user, kept=kept)  # fmt: skip

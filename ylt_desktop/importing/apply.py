@@ -27,6 +27,7 @@ from ylt_desktop.importing.columns import match_columns
 from ylt_desktop.importing.plan import REJECTED, Bulk, Planned, RowProblem, SourceRow
 from ylt_desktop.importing.plan_links import planner_for
 from ylt_desktop.importing.report import ImportReport, SheetLayout
+from ylt_desktop.importing.template import is_example_row
 from ylt_desktop.store.audit import latest_entry_id, os_user, set_user
 from ylt_desktop.store.backup import backup_before
 from ylt_desktop.store.settings import set_setting
@@ -77,6 +78,8 @@ def source_rows(
         if number <= layout.header.last_row or _skip(row):
             continue
         values = {key: row[i] if i < len(row) else None for i, key in mapped}
+        if number == layout.header.last_row + 1 and is_example_row(layout.kind, values):
+            continue  # the import template's example row, left as it was
         problems = _cell_problems(number, row, mapped, merged, formulas, layout)
         yield SourceRow(number, values, problems)
 

@@ -46,7 +46,7 @@ class AgreementPlanner(Planner):
         self.seen: dict[str, int] = {}
         if self.quarter is None and "volumes" in self.present:
             self.notes.append(
-                "未能确定报表季度，本季度服务量未导入（可在文件名中写明季度，如 2026Q3）"
+                "未能确定报表季度，本季度服务量未导入（请在导入时选择季度，或在文件名中写明，如 2026Q3）"
             )
 
     def plan_row(self, row: SourceRow) -> tuple[str, Writer | None, str]:

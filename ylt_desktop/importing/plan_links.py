@@ -64,7 +64,7 @@ class RotationPlanner(Planner):
         self._next = 0
         if self.quarter is None and self.present & set(_FIGURES):
             self.notes.append(
-                "未能确定报表季度，本季度工作天数和服务量未导入（可在文件名中写明季度，如 2026Q3）"
+                "未能确定报表季度，本季度工作天数和服务量未导入（请在导入时选择季度，或在文件名中写明，如 2026Q3）"
             )
 
     def plan_row(self, row: SourceRow) -> tuple[str, Writer | None, str]:

@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QThread, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QStandardPaths, QThread, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -28,10 +28,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ylt_desktop.importing import KINDS, ImportFileError, import_file, read_layout, targets
+from ylt_desktop.domain.periods import Quarter
+from ylt_desktop.importing import (
+    KINDS,
+    ImportFileError,
+    import_file,
+    quarter_in_text,
+    read_layout,
+    targets,
+)
 from ylt_desktop.store.db import Database
 
 NOT_IMPORTED = QT_TRANSLATE_NOOP("ImportDialog", "（不导入）")
+QUARTERLY_KINDS = frozenset({"rotations", "agreements"})  # rows carry one quarter's figures
+QUARTERS_OFFERED = 8
+
+
+def offered_quarters(today: Any = None) -> list[Quarter]:
+    """The current quarter and the ones before it, newest first."""
+    import datetime as dt
+
+    quarter = Quarter.containing(today or dt.date.today())
+    found = []
+    for _ in range(QUARTERS_OFFERED):
+        found.append(quarter)
+        quarter = quarter.prev()
+    return found
 
 
 class ImportWorker(QObject):
@@ -84,7 +106,18 @@ class ImportDialog(QDialog):
         self.path.setReadOnly(True)
         self.browse = QPushButton(self.tr("选择文件…"))
         self.browse.clicked.connect(self.choose_file)
+        self.template = QPushButton(self.tr("下载导入模板…"))
+        self.template.setToolTip(self.tr("保存所选内容的 Excel 模板：列名、一行示例和填写说明"))
+        self.template.clicked.connect(self.save_template)
+        self.quarter = QComboBox()
+        self.quarter.addItem(self.tr("按文件名识别"), None)
+        for quarter in offered_quarters():
+            self.quarter.addItem(quarter.label, quarter)
+        self.quarter.setToolTip(self.tr("工作天数、服务量属于哪个季度"))
+        self.quarter_label = QLabel(self.tr("季度："))
+        self.quarter.currentIndexChanged.connect(self.mapping_changed)
         self.kind.currentIndexChanged.connect(self.load_columns)
+        self.kind.currentIndexChanged.connect(self._show_quarter)
         self.mapping = QTableWidget(0, 2)
         self.mapping.setHorizontalHeaderLabels([self.tr("文件中的列"), self.tr("导入为")])
         self.mapping.horizontalHeader().setStretchLastSection(True)
@@ -104,6 +137,7 @@ class ImportDialog(QDialog):
         self.import_valid.clicked.connect(self.write_valid)
         self.cancel.clicked.connect(self.cancel_or_close)
         self._layout()
+        self._show_quarter()
         self._set_ready(False)
         self.resize(900, 640)
 
@@ -113,6 +147,9 @@ class ImportDialog(QDialog):
         top.addWidget(self.kind)
         top.addWidget(self.path, 1)
         top.addWidget(self.browse)
+        top.addWidget(self.quarter_label)
+        top.addWidget(self.quarter)
+        top.addWidget(self.template)
         buttons = QHBoxLayout()
         buttons.addWidget(self.bar, 1)
         for b in (self.import_all, self.import_valid, self.cancel):
@@ -141,10 +178,64 @@ class ImportDialog(QDialog):
         )
         if name:
             self.path.setText(name)
+            found = quarter_in_text(Path(name).stem)
+            if found is not None:
+                self.select_quarter(found)
             self.load_columns()
 
     def current_kind(self) -> str:
         return self.kind.currentData()
+
+    def _show_quarter(self) -> None:
+        quarterly = self.current_kind() in QUARTERLY_KINDS
+        self.quarter.setVisible(quarterly)
+        self.quarter_label.setVisible(quarterly)
+
+    def selected_quarter(self) -> Quarter | None:
+        if self.current_kind() not in QUARTERLY_KINDS:
+            return None
+        return self.quarter.currentData()
+
+    def select_quarter(self, quarter: Quarter | None) -> None:
+        """Show ``quarter`` as chosen (added to the list when it is older than the offered)."""
+        if quarter is None:
+            self.quarter.setCurrentIndex(0)
+            return
+        index = self.quarter.findText(quarter.label)
+        if index < 0:
+            self.quarter.addItem(quarter.label, quarter)
+            index = self.quarter.count() - 1
+        self.quarter.setCurrentIndex(index)
+
+    def save_template(self) -> None:
+        from ylt_desktop.importing.template import template_name, write_template
+
+        kind = self.current_kind()
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        name, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("保存导入模板"),
+            str(Path(folder or Path.home()) / template_name(kind)),
+            self.tr("Excel 工作簿 (*.xlsx)"),
+        )
+        if not name:
+            return
+        try:
+            path = write_template(kind, name)
+        except OSError as exc:
+            QMessageBox.warning(
+                self,
+                self.tr("未能保存模板"),
+                self.tr("无法写入 %1：%2").replace("%1", name).replace("%2", exc.strerror or ""),
+            )
+            return
+        QMessageBox.information(
+            self,
+            self.tr("已保存导入模板"),
+            self.tr("模板已保存到：\n%1\n\n在 Excel 中填好后，用“选择文件…”导入。").replace(
+                "%1", str(path)
+            ),
+        )
 
     def load_columns(self) -> None:
         self.report = None
@@ -197,7 +288,8 @@ class ImportDialog(QDialog):
 
     def _run(self, **options: Any) -> None:
         self.worker = ImportWorker(self.db, self.current_kind(), Path(self.path.text()),
-                                   mapping=self.current_mapping(), **options)  # fmt: skip
+                                   mapping=self.current_mapping(),
+                                   quarter=self.selected_quarter(), **options)  # fmt: skip
         self.worker.progress.connect(self.on_progress)
         self.worker.done.connect(self.on_done)
         self.worker.failed.connect(self.on_failed)
