@@ -81,6 +81,22 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         "share": "示例县人民医院60%；示例县青山镇卫生院20%；示例县大树镇卫生院20%",
         "volumes": "影像诊断例数：1350",
     },
+    "figures": {
+        "name": "示例县青山镇卫生院",
+        "visits": 12500,
+        "tcm_visits": 1800,
+        "discharges": 320,
+        "up_outpatient": 45,
+        "up_inpatient": 12,
+        "down_outpatient": 0,
+        "down_inpatient": 0,
+        "received_up": 0,
+        "received_down": 30,
+        "contracts": 6200,
+        "key_contracts": 2800,
+        "population": 21000,
+        "key_population": 4300,
+    },
 }
 
 _CHOICES: dict[str, tuple[str, ...]] = {
@@ -115,7 +131,7 @@ _NOTES: dict[str, str] = {
     "note": "可不填",
 }
 _TYPE_NOTES = {"date": "日期，如 2026-07-01", "int": "整数，不小于 0", "float": "数字"}
-_QUARTERLY = {"rotations", "agreements"}
+_QUARTERLY = {"rotations", "agreements", "figures"}
 
 
 def template_name(kind: str) -> str:
@@ -155,9 +171,10 @@ def _general_notes(kind: str) -> list[str]:
         "导入时先“试导入（检查）”，所有行都没有错误才会写入；任何一行有错都不写入。",
     ]
     if kind in _QUARTERLY:
+        what = "运行指标" if kind == "figures" else "工作天数、服务量"
         notes.append(
-            "工作天数、服务量是某一季度的数据：导入时在“季度”中选择，或在文件名中写明，"
-            "如“人员流动_2026Q3.xlsx”“2026年第三季度人员流动.xlsx”。"
+            f"{what}是某一季度的数据：导入时在“季度”中选择，或在文件名中写明，"
+            f"如“{KINDS[kind]}_2026Q3.xlsx”“2026年第三季度{KINDS[kind]}.xlsx”。"
         )
     return notes
 

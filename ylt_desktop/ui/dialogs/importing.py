@@ -40,7 +40,9 @@ from ylt_desktop.importing import (
 from ylt_desktop.store.db import Database
 
 NOT_IMPORTED = QT_TRANSLATE_NOOP("ImportDialog", "（不导入）")
-QUARTERLY_KINDS = frozenset({"rotations", "agreements"})  # rows carry one quarter's figures
+QUARTERLY_KINDS = frozenset(
+    {"rotations", "agreements", "figures"}
+)  # rows carry one quarter's figures
 QUARTERS_OFFERED = 8
 
 
