@@ -12,6 +12,10 @@
         <translation>New resource-sharing agreement</translation>
     </message>
     <message>
+        <source>协议的编号、名称、类型、单位、分配比例和日期不能修改，已锁定季度的服务量也不能修改；其他季度的服务量和协议条款仍可填写。</source>
+        <translation>The agreement&apos;s number, title, type, institutions, shares and dates cannot be changed, nor the volumes of locked quarters; other quarters&apos; volumes and the terms can still be entered.</translation>
+    </message>
+    <message>
         <source>成员单位</source>
         <translation>Member institution</translation>
     </message>
@@ -245,6 +249,14 @@
         <translation>Signed scan: not uploaded yet</translation>
     </message>
     <message>
+        <source>资源共享协议 %1 份</source>
+        <translation>%1 sharing agreements</translation>
+    </message>
+    <message>
+        <source>资源共享协议 %1 份，显示 %2 份</source>
+        <translation>%1 sharing agreements, %2 shown</translation>
+    </message>
+    <message>
         <source>撤销“%1”的终止？撤销后状态按生效、终止日期确定。</source>
         <translation>Undo the termination of “%1”? Its status will follow its effective and end dates.</translation>
     </message>
@@ -310,6 +322,10 @@
     <message>
         <source>到</source>
         <translation>To</translation>
+    </message>
+    <message>
+        <source>操作日志：</source>
+        <translation>Audit log: </translation>
     </message>
     <message>
         <source>共 %n 条</source>
@@ -746,6 +762,44 @@ Restore from it? The damaged file is kept in the backups folder, not deleted. Da
     </message>
 </context>
 <context>
+    <name>Forms</name>
+    <message>
+        <source>输入名称中的几个字查找</source>
+        <translation>Type part of the name to search</translation>
+    </message>
+</context>
+<context>
+    <name>Help</name>
+    <message>
+        <source>帮助</source>
+        <translation>Help</translation>
+    </message>
+    <message>
+        <source>使用说明</source>
+        <translation>User guide</translation>
+    </message>
+    <message>
+        <source>关于</source>
+        <translation>About</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>字体许可</source>
+        <translation>Font licence</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;医联体成员数据填报&lt;/h3&gt;&lt;p&gt;版本 %1&lt;/p&gt;&lt;p&gt;本程序在本机保存医联体成员数据，并生成季度报表（Excel 和 PDF）。&lt;/p&gt;&lt;p&gt;界面和报表使用随程序提供的字体“文泉驿微米黑”（WenQuanYi Micro Hei），其许可为 Apache License 2.0，或 GNU GPL 第 3 版及以后版本（附字体例外），可任选其一。&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Consortium member returns&lt;/h3&gt;&lt;p&gt;Version %1&lt;/p&gt;&lt;p&gt;Keeps the consortium&apos;s member data on this computer and makes the quarterly return (Excel and PDF).&lt;/p&gt;&lt;p&gt;The screens and returns use the bundled font WenQuanYi Micro Hei, licensed under the Apache License 2.0 or, at your choice, the GNU GPL version 3 or later with the font exception.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>查看字体许可…</source>
+        <translation>Font licence…</translation>
+    </message>
+</context>
+<context>
     <name>ImportDialog</name>
     <message>
         <source>（不导入）</source>
@@ -1033,6 +1087,14 @@ The database was not changed.</translation>
         <translation>Delete</translation>
     </message>
     <message>
+        <source>成员单位 %1 家</source>
+        <translation>%1 member institutions</translation>
+    </message>
+    <message>
+        <source>成员单位 %1 家，显示 %2 家</source>
+        <translation>%1 member institutions, %2 shown</translation>
+    </message>
+    <message>
         <source>删除成员单位</source>
         <translation>Delete member institution</translation>
     </message>
@@ -1103,12 +1165,24 @@ The database was not changed.</translation>
         <translation>Import…</translation>
     </message>
     <message>
-        <source>数据库：</source>
-        <translation>Database: </translation>
+        <source>编辑</source>
+        <translation>Edit</translation>
     </message>
     <message>
-        <source>成员单位 %n 家</source>
-        <translation>%n member institutions</translation>
+        <source>新增…</source>
+        <translation>New…</translation>
+    </message>
+    <message>
+        <source>删除…</source>
+        <translation>Delete…</translation>
+    </message>
+    <message>
+        <source>查找</source>
+        <translation>Find</translation>
+    </message>
+    <message>
+        <source>数据库：</source>
+        <translation>Database: </translation>
     </message>
 </context>
 <context>
@@ -1185,6 +1259,10 @@ The database was not changed.</translation>
         <translation>Cancel</translation>
     </message>
     <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+    <message>
         <source>还有 %n 项需要填写或更正</source>
         <translation>%n field(s) still to fill in or correct</translation>
     </message>
@@ -1197,8 +1275,20 @@ The database was not changed.</translation>
         <translation>There are unsaved changes. Discard them?</translation>
     </message>
     <message>
+        <source>%1已报送并锁定：%2</source>
+        <translation>%1 submitted and locked: %2</translation>
+    </message>
+    <message>
+        <source>如需修改，请审核人在“季度报表”页选择该季度，点“重新打开…”并填写原因（会记入日志），改好后再报送。</source>
+        <translation>To change it, a reviewer chooses the quarter on the Quarterly return page, clicks Reopen… and gives a reason (logged); submit it again once corrected.</translation>
+    </message>
+    <message>
         <source>操作被拒绝</source>
         <translation>Not allowed</translation>
+    </message>
+    <message>
+        <source>不能删除</source>
+        <translation>Cannot delete</translation>
     </message>
 </context>
 <context>
@@ -1364,6 +1454,14 @@ The database was not changed.</translation>
         <source>新增人员流动</source>
         <translation>New staff rotation</translation>
     </message>
+    <message>
+        <source>这条流动记录只能查看，不能修改。</source>
+        <translation>this rotation can be viewed but not changed. </translation>
+    </message>
+    <message>
+        <source>人员、单位、形式和日期不能修改，已锁定季度的数字也不能修改；其他季度的数字和备注仍可填写。</source>
+        <translation>the person, institutions, form and dates cannot be changed, nor the figures of locked quarters; other quarters&apos; figures and the note can still be entered. </translation>
+    </message>
 </context>
 <context>
     <name>RotationForm</name>
@@ -1473,6 +1571,14 @@ The database was not changed.</translation>
     <message>
         <source>删除</source>
         <translation>Delete</translation>
+    </message>
+    <message>
+        <source>人员流动 %1 条</source>
+        <translation>%1 rotations</translation>
+    </message>
+    <message>
+        <source>人员流动 %1 条，显示 %2 条</source>
+        <translation>%1 rotations, %2 shown</translation>
     </message>
     <message>
         <source>确定删除“%1”的这条流动记录（%2 → %3）吗？此操作不能撤销。</source>
@@ -1589,6 +1695,14 @@ The database was not changed.</translation>
     <message>
         <source>删除</source>
         <translation>Delete</translation>
+    </message>
+    <message>
+        <source>人员 %1 人</source>
+        <translation>%1 staff</translation>
+    </message>
+    <message>
+        <source>人员 %1 人，显示 %2 人</source>
+        <translation>%1 staff, %2 shown</translation>
     </message>
     <message>
         <source>删除人员</source>

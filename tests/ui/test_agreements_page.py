@@ -363,13 +363,13 @@ def test_new_agreement_opens_quiet_and_shows_a_field_once_edited(qtbot, db, ids)
     qtbot.keyClicks(dialog.binder.widget("number"), "YLT-1")
     assert list(shown_problems(dialog)) == ["number"]
     assert "已存在" in shown_problems(dialog)["number"]
-    assert dialog.pending.text() == pending(4)
+    assert dialog.pending.text() == pending(5)  # a wrong value counts as much as a blank
     # The recipients table keeps quiet until it is edited itself, then speaks at once.
     click_recipient(qtbot, dialog, NAMES[1])
-    assert dialog.pending.text() == pending(3)
+    assert dialog.pending.text() == pending(4)
     click_recipient(qtbot, dialog, NAMES[1])
     assert shown_problems(dialog)["recipient_ids"] == "接收方至少选择一家成员单位"
-    assert dialog.pending.text() == pending(3)
+    assert dialog.pending.text() == pending(5)
     assert not dialog.save_button.isEnabled()
 
 
@@ -383,7 +383,7 @@ def test_new_agreement_grid_problems_wait_for_the_grid(qtbot, db, ids) -> None: 
     dialog.recipients.item(dialog.row_of(NAMES[1]), 1).setText("60")
     qtbot.waitUntil(lambda: not dialog.save_button.isEnabled())
     assert list(shown_problems(dialog)) == ["provider_share"]
-    assert dialog.pending.text() == ""
+    assert dialog.pending.text() == pending(1)
     qtbot.keyClicks(dialog.binder.widget("provider_share"), "40")
     qtbot.waitUntil(dialog.save_button.isEnabled)
     assert dialog.pending.text() == ""
@@ -403,7 +403,7 @@ def test_recipient_shares_reveal_the_share_total_of_a_new_agreement(qtbot, db, i
     # 提供方分配比例 is still blank: why Save is disabled is said next to it.
     assert "100%" in shown_problems(dialog)["provider_share"]
     assert "60%" in shown_problems(dialog)["provider_share"]
-    assert dialog.pending.text() == ""
+    assert dialog.pending.text() == pending(1)
     assert not dialog.save_button.isEnabled()
     qtbot.keyClicks(dialog.binder.widget("provider_share"), "40")
     assert "provider_share" not in shown_problems(dialog)
@@ -416,5 +416,35 @@ def test_existing_agreement_shows_problems_at_once(qtbot, db, ids) -> None:  # n
         s.execute(update(Agreement).where(Agreement.id == a_id).values(title=""))
     dialog = open_dialog(qtbot, AgreementDialog(db, a_id, today=TODAY))
     assert shown_problems(dialog)["title"] == "协议名称为必填项"
-    assert dialog.pending.text() == ""
+    assert dialog.pending.text() == pending(1)
     assert not dialog.save_button.isEnabled()
+
+
+def test_agreement_in_a_submitted_quarter_says_so_first(qtbot, db, ids) -> None:  # noqa: ANN001
+    from ylt_desktop.store import quarters
+
+    a_id = add_agreement(db, ids, "YLT-9", effective_from=dt.date(2026, 1, 1))
+    with db.session() as s:
+        quarters.submit_quarter(s, quarter="2026Q1", by="张审核")
+    dialog = open_dialog(qtbot, AgreementDialog(db, a_id, today=TODAY))
+    banner = dialog.banner.text()
+    assert not dialog.banner.isHidden() and banner.startswith("2026年第1季度已报送并锁定")
+    assert "审核人" in banner and "ylt" not in banner
+    assert not dialog.binder.widget("number").isEnabled()
+    assert not dialog.recipients.isEnabled()
+    assert dialog.binder.widget("terms").isEnabled()
+    editable = Qt.ItemFlag.ItemIsEditable
+    rows = {dialog.grid.verticalHeaderItem(r).text(): r for r in range(dialog.grid.rowCount())}
+    assert not dialog.grid.item(rows["2026年第1季度"], 0).flags() & editable  # submitted
+    assert dialog.grid.item(rows["2026年第2季度"], 0).flags() & editable  # open
+
+
+def test_agreement_outside_submitted_quarters_has_no_banner(qtbot, db, ids) -> None:  # noqa: ANN001
+    from ylt_desktop.store import quarters
+
+    a_id = add_agreement(db, ids, "YLT-10", effective_from=dt.date(2026, 4, 1))
+    with db.session() as s:
+        quarters.submit_quarter(s, quarter="2026Q1", by="张审核")
+    dialog = open_dialog(qtbot, AgreementDialog(db, a_id, today=TODAY))
+    assert dialog.banner.isHidden()
+    assert dialog.binder.widget("number").isEnabled()

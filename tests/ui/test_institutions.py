@@ -140,7 +140,7 @@ def test_untouched_dialog_closes_without_prompt(qtbot, db, answers) -> None:  # 
     assert not dialog.isVisible()
 
 
-def test_delete_asks_and_is_refused_while_referenced(qtbot, db, answers) -> None:  # noqa: ANN001
+def test_delete_is_refused_before_asking_while_referenced(qtbot, db, answers) -> None:  # noqa: ANN001
     from ylt_desktop.store.models import Staff
     from ylt_desktop.store.tx import transaction
 
@@ -171,7 +171,7 @@ def test_delete_asks_and_is_refused_while_referenced(qtbot, db, answers) -> None
     answers.push(QMessageBox.StandardButton.Yes)
     page.delete()
     kinds = [k for k, _ in answers.shown]
-    assert kinds == ["question", "warning"]
+    assert kinds == ["warning"]  # refused first: never "确定删除？" for what cannot go
     assert "人员（所属机构） 1 条" in answers.shown[-1][1]
     assert page.proxy.rowCount() == 1
 

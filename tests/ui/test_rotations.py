@@ -51,8 +51,10 @@ def type_cell(qtbot, table: QTableWidget, row: int, column: int, text: str) -> N
     table.setFocus()
     table.setCurrentCell(row, column)
     qtbot.keyClick(table, Qt.Key.Key_F2)  # opens the cell's editor
-    editor = table.viewport().findChild(QLineEdit)
-    assert editor is not None
+    # The editor just opened; an earlier cell's closed editor may await its deleteLater.
+    editors = [e for e in table.viewport().findChildren(QLineEdit) if e.isVisible()]
+    assert len(editors) == 1
+    editor = editors[0]
     editor.selectAll()
     qtbot.keyClicks(editor, text)
     qtbot.keyClick(editor, Qt.Key.Key_Return)
@@ -132,7 +134,26 @@ def test_person_found_by_whole_id_number(qtbot, db, world, answers) -> None:  # 
     assert dialog.binder.problem_label("staff_id").isHidden()
     type_text(qtbot, dialog.binder.widget("staff_id"), "张无此人")
     assert dialog.picker.staff_id() is None
-    assert "未找到该人员" in dialog.binder.problem_label("staff_id").text()
+    label = dialog.binder.problem_label("staff_id")
+    assert label.isHidden()  # not while the clerk is still typing
+    assert not dialog.save_button.isEnabled()
+    qtbot.waitUntil(lambda: "未找到该人员" in label.text() and not label.isHidden())
+
+
+def test_person_not_found_waits_for_a_pause_in_typing(qtbot, db, world, answers) -> None:  # noqa: ANN001
+    dialog = RotationDialog(db, today=TODAY)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    line = dialog.binder.widget("staff_id")
+    label = dialog.binder.problem_label("staff_id")
+    type_text(qtbot, line, "zz")
+    assert dialog.typing.isActive() and label.isHidden()
+    qtbot.keyClicks(line, "q")  # another key starts the wait again
+    assert dialog.typing.remainingTime() > dialog.typing.interval() - 200
+    assert label.isHidden()
+    with qtbot.waitSignal(dialog.typing.timeout):
+        pass
+    assert "未找到该人员" in label.text() and not label.isHidden()
 
 
 def test_full_time_default_days_follow_dates(qtbot, db, world, answers) -> None:  # noqa: ANN001
@@ -247,15 +268,15 @@ def test_new_rotation_opens_quiet_and_shows_a_field_once_edited(qtbot, db, world
     assert not dialog.save_button.isEnabled()
     assert dialog.pending.text() == pending(4)  # 人员, 派出单位, 接收单位, 流动形式
     type_text(qtbot, dialog.binder.widget("staff_id"), "张无此人")
-    assert list(shown_problems(dialog)) == ["staff_id"]
+    qtbot.waitUntil(lambda: list(shown_problems(dialog)) == ["staff_id"])
     assert "未找到该人员" in shown_problems(dialog)["staff_id"]
-    assert dialog.pending.text() == pending(3)
+    assert dialog.pending.text() == pending(4)  # shown or not, every error counts
     # The grid's problems wait for the grid, or for the form and dates that shape its rows.
     assert "quarters" not in shown_problems(dialog)
     w = dialog.binder.widget
     choose(qtbot, w("form"), "坐诊/巡诊")  # part-time: each quarter wants its days
     assert shown_problems(dialog)["quarters"] == "2026年第2季度：未填写工作天数"
-    assert dialog.pending.text() == pending(2)
+    assert dialog.pending.text() == pending(3)  # a warning needs no correcting
     type_date(qtbot, w("start"), dt.date(2026, 3, 2))
     assert "2026年第1季度：未填写工作天数" in shown_problems(dialog)["quarters"]
     assert not dialog.save_button.isEnabled()
@@ -271,7 +292,7 @@ def test_new_rotation_prefilled_start_in_a_submitted_quarter_shows_at_once(
     # The start date is the form's own default, not left blank: the clerk must see why.
     assert list(shown_problems(dialog)) == ["start"]
     assert "2026年第2季度已报送并锁定" in shown_problems(dialog)["start"]
-    assert dialog.pending.text() == pending(4)
+    assert dialog.pending.text() == pending(5)  # the four left to fill, and the lock
     assert not dialog.save_button.isEnabled()
 
 
@@ -298,5 +319,73 @@ def test_existing_rotation_shows_problems_at_once(qtbot, db, world, answers) -> 
     shown = shown_problems(dialog)
     assert "已于 2026-02-28 退出医联体" in shown["to_id"]
     assert "工作天数 120 超过本季度内的日历天数 86" in shown["quarters"]
-    assert dialog.pending.text() == ""
+    assert dialog.pending.text() == pending(2)  # the errors shown count too
     assert not dialog.save_button.isEnabled()
+
+
+def _rotation(db, world, start: dt.date, end: dt.date | None) -> int:  # noqa: ANN001
+    with db.session() as s:
+        return store.create_rotation(
+            s,
+            data=RotationData(
+                staff_id=world["王"],
+                from_id=world["县医院"],
+                to_id=world["大树"],
+                form="坐诊/巡诊",
+                start=start,
+                end=end,
+                quarters={str(Quarter.containing(start)): QuarterFigures(days=10)},
+            ),
+            today=TODAY,
+        ).id
+
+
+def test_rotation_wholly_in_a_submitted_quarter_opens_read_only(qtbot, db, world, answers) -> None:  # noqa: ANN001
+    rotation_id = _rotation(db, world, dt.date(2026, 1, 5), dt.date(2026, 2, 20))
+    with db.session() as s:
+        quarters.submit_quarter(s, quarter="2026Q1", by="张审核")
+    dialog = RotationDialog(db, rotation_id, today=TODAY)
+    qtbot.addWidget(dialog)
+    banner = dialog.banner.text()
+    assert not dialog.banner.isHidden()
+    assert banner.startswith("2026年第1季度已报送并锁定")
+    assert "审核人" in banner and "重新打开" in banner and "ylt" not in banner
+    assert all(not w.isEnabled() for w in dialog.binder.widgets.values())
+    assert dialog.save_button.isHidden()
+    assert dialog.grid.table.editTriggers() == dialog.grid.table.EditTrigger.NoEditTriggers
+    dialog.reject()  # nothing to discard: closes without asking
+    assert answers.shown == []
+
+
+def test_rotation_partly_in_a_submitted_quarter_keeps_the_rest_open(
+    qtbot, db, world, answers
+) -> None:  # noqa: ANN001
+    rotation_id = _rotation(db, world, dt.date(2026, 3, 2), dt.date(2026, 4, 30))
+    with db.session() as s:
+        quarters.submit_quarter(s, quarter="2026Q1", by="张审核")
+    dialog = RotationDialog(db, rotation_id, today=TODAY)
+    qtbot.addWidget(dialog)
+    assert "2026年第1季度已报送并锁定" in dialog.banner.text()
+    assert not dialog.binder.widget("start").isEnabled()
+    assert not dialog.binder.widget("staff_id").isEnabled()
+    assert dialog.binder.widget("note").isEnabled()
+    assert not dialog.save_button.isHidden()
+    editable = Qt.ItemFlag.ItemIsEditable
+    table = dialog.grid.table
+    assert not table.item(0, 0).flags() & editable  # 2026Q1, submitted
+    assert table.item(1, 0).flags() & editable  # 2026Q2, open
+    table.item(1, 0).setText("12")
+    type_text(qtbot, dialog.binder.widget("note"), "补录")
+    qtbot.waitUntil(dialog.save_button.isEnabled)
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+
+
+def test_an_open_rotation_has_no_banner(qtbot, db, world, answers) -> None:  # noqa: ANN001
+    rotation_id = _rotation(db, world, dt.date(2026, 4, 2), dt.date(2026, 4, 30))
+    with db.session() as s:
+        quarters.submit_quarter(s, quarter="2026Q1", by="张审核")
+    dialog = RotationDialog(db, rotation_id, today=TODAY)
+    qtbot.addWidget(dialog)
+    assert dialog.banner.isHidden()
+    assert all(w.isEnabled() for n, w in dialog.binder.widgets.items() if n != "end")

@@ -287,7 +287,10 @@ def check_phone(
     phone = "".join(to_half_width(value or "").split())
     if not phone or _MOBILE_RE.fullmatch(phone) or _LANDLINE_RE.fullmatch(phone):
         return []
-    message = f"{label}格式不正确：手机应为11位（1[3-9]开头），座机如 0791-88888888"
+    message = (
+        f"{label}格式不正确：手机号为11位数字，以13至19开头；"
+        "座机号以0开头，写成“区号-号码”，如 0791-88888888"
+    )
     return [error(field, message)]
 
 

@@ -247,6 +247,11 @@ def lock_problems(
     return problems
 
 
+def quarters_locked_for(session: Session, d: AgreementData) -> list[Quarter]:
+    """The submitted (locked) quarters whose return shows the agreement ``d``."""
+    return [q for q in sorted(locks.locked_quarters(session)) if _in_return(d, q) is not None]
+
+
 def _copy(d: AgreementData) -> AgreementData:
     return dataclasses.replace(
         d,

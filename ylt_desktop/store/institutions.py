@@ -15,7 +15,7 @@ from ylt_desktop.domain.institution import (
     validate_consortium,
     validate_institution,
 )
-from ylt_desktop.domain.problems import RuleViolation, error, has_errors
+from ylt_desktop.domain.problems import Problem, RuleViolation, error, has_errors
 from ylt_desktop.domain.rotation import derive_direction
 from ylt_desktop.domain.text import normalize_code, normalize_name
 from ylt_desktop.store.models import (
@@ -350,13 +350,21 @@ def references_to(session: Session, institution_id: int) -> dict[str, int]:
     return {label: n for label, n in found.items() if n}
 
 
+def delete_problems(session: Session, institution_id: int) -> list[Problem]:
+    """Why the institution cannot be deleted (other records point at it); [] when it can."""
+    refs = references_to(session, institution_id)
+    if not refs:
+        return []
+    detail = "、".join(f"{label} {n} 条" for label, n in refs.items())
+    return [error("name", f"不能删除：仍有记录引用该机构（{detail}）")]
+
+
 def delete_institution(session: Session, *, institution_id: int) -> None:
     """Delete in one transaction; refused with a reason while other records point at it."""
     with transaction(session):
-        refs = references_to(session, institution_id)
-        if refs:
-            detail = "、".join(f"{label} {n} 条" for label, n in refs.items())
-            raise RuleViolation([error("name", f"不能删除：仍有记录引用该机构（{detail}）")])
+        problems = delete_problems(session, institution_id)
+        if problems:
+            raise RuleViolation(problems)
         inst = session.get(Institution, institution_id)
         if inst is not None:
             session.delete(inst)

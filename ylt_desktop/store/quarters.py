@@ -20,9 +20,9 @@ from ylt_desktop.store.tx import transaction
 
 SUBMIT = "submit"
 REOPEN = "reopen"
-REOPEN_HINT = (
-    "如需修改，请由审核人在“季度报表”页（或命令 ylt reopen）重新打开该季度，重新打开会记入日志"
-)
+# Says who may reopen (the 审核人) and where, in the clerk's words; the CLI's `ylt reopen`
+# is in its own help.
+REOPEN_HINT = "如需修改，请由审核人在“季度报表”页点“重新打开…”重新打开该季度，重新打开会记入日志"
 
 
 def _key(quarter: Quarter | str) -> str:

@@ -164,14 +164,20 @@ def rotation_count(session: Session, staff_id: int) -> int:
     return session.scalar(stmt) or 0
 
 
+def delete_problems(session: Session, staff_id: int) -> list[Problem]:
+    """Why the person cannot be deleted (rotations point at them); [] when they can."""
+    n = rotation_count(session, staff_id)
+    if not n:
+        return []
+    return [error("name", f"不能删除：该人员仍有人员流动记录 {n} 条，请先删除这些记录")]
+
+
 def delete_staff(session: Session, *, staff_id: int) -> None:
     """Delete in one transaction; refused while rotations point at the person."""
     with transaction(session):
-        n = rotation_count(session, staff_id)
-        if n:
-            raise RuleViolation(
-                [error("name", f"不能删除：该人员仍有人员流动记录 {n} 条，请先删除这些记录")]
-            )
+        problems = delete_problems(session, staff_id)
+        if problems:
+            raise RuleViolation(problems)
         staff = session.get(Staff, staff_id)
         if staff is not None:
             session.delete(staff)

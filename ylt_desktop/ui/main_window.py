@@ -6,7 +6,7 @@ import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRect, QSize
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ylt_desktop.ui.widgets.screen import fit_window
+
 if TYPE_CHECKING:
     from ylt_desktop.store.db import Database
 
@@ -24,6 +26,8 @@ if TYPE_CHECKING:
 # (~0.3 s) is imported, and the database opens right after (app.py).
 
 PageFactory = Callable[..., QWidget]  # (db, parent) -> page
+# The size the window opens at when the screen has room (fit_to_screen bounds it).
+WANTED_SIZE = QSize(1200, 760)
 
 
 def _later(module: str, name: str) -> PageFactory:
@@ -124,9 +128,13 @@ class MainWindow(QMainWindow):
         self.count_label = QLabel()
         self.statusBar().addWidget(self.path_label, 1)
         self.statusBar().addPermanentWidget(self.count_label)
-        self.resize(1200, 760)
+        self.fit_to_screen()
         if db is not None:
             self.attach(db)
+
+    def fit_to_screen(self, available: QRect | None = None) -> QSize:
+        """Open at ``WANTED_SIZE`` where the screen has room, centred; smaller where not."""
+        return fit_window(self, WANTED_SIZE, available, centre=True)
 
     def show_opening(self) -> None:
         self.statusBar().showMessage(self.tr("正在打开数据库…"))
@@ -160,6 +168,10 @@ class MainWindow(QMainWindow):
             self.pages[title] = page
             if hasattr(page, "changed"):
                 page.changed.connect(self.update_status)
+            proxy = getattr(page, "proxy", None)
+            if proxy is not None:  # the status bar counts what a search or filter leaves
+                for signal in (proxy.modelReset, proxy.rowsInserted, proxy.rowsRemoved):
+                    signal.connect(self.update_status)
             if hasattr(page, "open_record"):
                 page.open_record.connect(self.open_record)
         return self.pages[title]
@@ -183,9 +195,12 @@ class MainWindow(QMainWindow):
             return
         self.page(self._factories[row][0])
         self.stack.setCurrentIndex(row)
+        self._enable_page_actions()
+        self.update_status()
 
     def _add_actions(self) -> None:
         from ylt_desktop.ui.dialogs.backup import add_backup_actions
+        from ylt_desktop.ui.dialogs.help import add_help_menu
 
         quit_action = QAction(self.tr("退出"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -196,6 +211,39 @@ class MainWindow(QMainWindow):
         menu.addAction(import_action)
         add_backup_actions(self, menu)
         menu.addAction(quit_action)
+        self._add_edit_menu()
+        add_help_menu(self)
+
+    def _add_edit_menu(self) -> None:
+        """新增 Ctrl+N, 删除 Del, 查找 Ctrl+F: each acts on the page shown, if it can."""
+        menu = self.menuBar().addMenu(self.tr("编辑"))
+        self.page_actions: dict[str, QAction] = {}
+        for method, text, keys in (
+            ("add", self.tr("新增…"), QKeySequence.StandardKey.New),
+            ("delete", self.tr("删除…"), QKeySequence.StandardKey.Delete),
+            ("find", self.tr("查找"), QKeySequence.StandardKey.Find),
+        ):
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(keys))
+            action.triggered.connect(lambda _checked=False, m=method: self._on_page(m))
+            menu.addAction(action)
+            self.page_actions[method] = action
+        self._enable_page_actions()
+
+    def _on_page(self, method: str) -> None:
+        page = self.stack.currentWidget()
+        if method == "find":
+            search = getattr(page, "search", None)
+            if search is not None:
+                search.setFocus()
+                search.selectAll()
+        elif hasattr(page, method):
+            getattr(page, method)()
+
+    def _enable_page_actions(self) -> None:
+        page = self.stack.currentWidget()
+        for method, action in getattr(self, "page_actions", {}).items():
+            action.setEnabled(hasattr(page, "search" if method == "find" else method))
 
     def open_import(self) -> None:
         from ylt_desktop.ui.dialogs.importing import ImportDialog
@@ -205,9 +253,10 @@ class MainWindow(QMainWindow):
         dialog.exec()
 
     def update_status(self) -> None:
-        from ylt_desktop.store import institutions as store
-
-        with self.db.session() as s:
-            count = store.count_institutions(s)
+        """The database path, and what the page shown says of itself (人员 150 人, …)."""
+        if self.db is None:
+            return
         self.path_label.setText(self.tr("数据库：") + str(self.db.path))
-        self.count_label.setText(self.tr("成员单位 %n 家").replace("%n", str(count)))
+        page = self.stack.currentWidget()
+        status = getattr(page, "status_text", None)
+        self.count_label.setText(status() if status is not None else "")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,7 +31,7 @@ from ylt_desktop.store import agreements as store
 from ylt_desktop.store import institutions as inst_store
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.models import Agreement
-from ylt_desktop.ui.dialogs.record import RecordDialog
+from ylt_desktop.ui.dialogs.record import RecordDialog, lock_text
 from ylt_desktop.ui.widgets.agreement_grids import (
     RecipientTable,
     VolumeGrid,
@@ -38,12 +39,14 @@ from ylt_desktop.ui.widgets.agreement_grids import (
     parse_number,
     quarters_to_offer,
 )
+from ylt_desktop.ui.widgets.forms import make_searchable
 
 DATED = ("signed", "effective_from", "effective_to")
 
 
 class AgreementDialog(RecordDialog):
     form_name = "agreement"
+    wanted_size = QSize(1100, 720)
     fields = (
         "number",
         "title",
@@ -85,7 +88,27 @@ class AgreementDialog(RecordDialog):
         )
         self.binder.changed.connect(self._form_changed)
         self.start()
-        self.resize(1100, 720)
+        self._show_lock()
+
+    def _show_lock(self) -> None:
+        """An agreement shown in a submitted quarter's return: say so first; keep open only
+        what does not change that return (the terms, other quarters' volumes)."""
+        if self.agreement_id is None:
+            return
+        with self.db.session() as s:
+            locked = store.quarters_locked_for(s, self._kept)
+        if not locked:
+            return
+        self.volume_grid.locked = {str(q) for q in locked}
+        self.volume_grid.shape = None  # rebuilt with the locked rows read-only
+        self._sync_grid()
+        self.recipients.setEnabled(False)
+        self.form.findChild(QLineEdit, "recipient_filter").setEnabled(False)
+        what = self.tr(
+            "协议的编号、名称、类型、单位、分配比例和日期不能修改，已锁定季度的服务量也不能修改；"
+            "其他季度的服务量和协议条款仍可填写。"
+        )
+        self.show_lock(lock_text([q.label for q in locked], what), editable=("terms",))
 
     # --- set-up -------------------------------------------------------------------
 
@@ -97,6 +120,7 @@ class AgreementDialog(RecordDialog):
         self.name_to_id = {name: iid for iid, name, _ in self.institutions}
         self.id_to_name = {iid: name for iid, name, _ in self.institutions}
         b.set_choices("provider_id", [name for _, name, _ in self.institutions])
+        make_searchable(b.widget("provider_id"))
         for name in DATED:
             check: QCheckBox = b.widget(f"has_{name}")
             check.toggled.connect(b.widget(name).setEnabled)

@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QStandardPaths, QThread, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QSize, QStandardPaths, QThread, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -38,6 +38,7 @@ from ylt_desktop.importing import (
     targets,
 )
 from ylt_desktop.store.db import Database
+from ylt_desktop.ui.widgets.screen import fit_window
 
 NOT_IMPORTED = QT_TRANSLATE_NOOP("ImportDialog", "（不导入）")
 QUARTERLY_KINDS = frozenset(
@@ -141,7 +142,7 @@ class ImportDialog(QDialog):
         self._layout()
         self._show_quarter()
         self._set_ready(False)
-        self.resize(900, 640)
+        fit_window(self, QSize(900, 640))
 
     def _layout(self) -> None:
         top = QHBoxLayout()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QCoreApplication, QRect, QSize
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -19,6 +19,9 @@ from PySide6.QtWidgets import (
 
 from ylt_desktop.domain.problems import Problem, RuleViolation, has_errors
 from ylt_desktop.ui.widgets.forms import FormBinder, load_form
+from ylt_desktop.ui.widgets.screen import FormScrollArea, fit_window
+
+BANNER_STYLE = "background: #fff3cd; color: #664d03; border: 1px solid #ffe69c; padding: 6px 8px;"
 
 
 class RecordDialog(QDialog):
@@ -26,6 +29,9 @@ class RecordDialog(QDialog):
 
     form_name = ""
     fields: tuple[str, ...] = ()
+    # The size a dialog would like (more than its form's own size hint); ``fit_to_screen``
+    # bounds it by the screen, the form scrolling inside while the buttons stay in view.
+    wanted_size: QSize | None = None
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -38,15 +44,25 @@ class RecordDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
-        # Says why Save is disabled while the errors are on fields not yet filled in.
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self._save_by_key)
+        # Says why Save is disabled: how many problems still stand, shown or not yet shown.
         self.pending = QLabel()
         self.pending.setStyleSheet("color: #555;")
+        self.pending.setWordWrap(True)
+        # Says first why a record cannot be changed (a submitted quarter), and who may reopen.
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(BANNER_STYLE)
+        self.banner.setVisible(False)
+        self.scroll = FormScrollArea(self.form)
         row = QHBoxLayout()
         row.addWidget(self.pending, 1)
         row.addWidget(self.buttons)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.form)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.scroll, 1)
         layout.addLayout(row)
+        self._fitted = False
         self.setWindowTitle(self.form.windowTitle())
         self._pristine: dict[str, Any] = {}
         self._start_values: dict[str, Any] = {}
@@ -101,6 +117,34 @@ class RecordDialog(QDialog):
     def is_dirty(self) -> bool:
         return self.binder.values() != self._pristine
 
+    def fit_to_screen(self, available: QRect | None = None) -> QSize:
+        """Take the wanted size, bounded by ``available`` (the screen's, by default)."""
+        wanted = self.sizeHint()
+        if self.wanted_size is not None:
+            wanted = wanted.expandedTo(self.wanted_size)
+        self._fitted = True
+        return fit_window(self, wanted, available)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        if not self._fitted:
+            self.fit_to_screen()
+        super().showEvent(event)
+
+    def show_lock(self, text: str, *, editable: tuple[str, ...] = ()) -> None:
+        """Say first why the record cannot be changed; only ``editable`` fields stay open.
+
+        With nothing editable the dialog only shows the record: no Save, and 关闭.
+        """
+        self.banner.setText(text)
+        self.banner.setVisible(True)
+        for name, widget in self.binder.widgets.items():
+            if name not in editable:
+                widget.setEnabled(False)
+        if not editable:
+            self.save_button.setVisible(False)
+            cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+            cancel.setText(self.tr("关闭"))
+
     def problems(self) -> list[Problem]:
         raise NotImplementedError
 
@@ -113,12 +157,12 @@ class RecordDialog(QDialog):
         visible = self._visible(self.current_problems)
         self.binder.show_problems(visible)
         self.save_button.setEnabled(not has_errors(self.current_problems))
-        hidden = [p for p in self.current_problems if p.is_error and p not in visible]
+        errors = [p for p in self.current_problems if p.is_error]
         self.pending.setText(
-            self.tr("还有 %n 项需要填写或更正").replace("%n", str(len(hidden))) if hidden else ""
+            self.tr("还有 %n 项需要填写或更正").replace("%n", str(len(errors))) if errors else ""
         )
         # Hovering says which ones, should the clerk not find them.
-        self.pending.setToolTip("\n".join(p.message for p in hidden))
+        self.pending.setToolTip("\n".join(p.message for p in errors))
 
     def save(self) -> None:
         self.recheck()
@@ -133,6 +177,11 @@ class RecordDialog(QDialog):
             return
         self._pristine = self.binder.values()
         self.accept()
+
+    def _save_by_key(self) -> None:
+        """Ctrl+S does what the Save button would, and nothing while it is off or hidden."""
+        if self.save_button.isEnabled() and not self.save_button.isHidden():
+            self.save()
 
     def reject(self) -> None:
         if self.is_dirty() and not self._confirm_discard():
@@ -156,6 +205,17 @@ class RecordDialog(QDialog):
             QMessageBox.StandardButton.Cancel,
         )
         return answer == QMessageBox.StandardButton.Discard
+
+
+def lock_text(labels: list[str], what: str) -> str:
+    """The banner of a record in submitted quarters: why it is locked and who may reopen."""
+    return QCoreApplication.translate("RecordDialog", "%1已报送并锁定：%2").replace(
+        "%1", "、".join(labels)
+    ).replace("%2", what) + QCoreApplication.translate(
+        "RecordDialog",
+        "如需修改，请审核人在“季度报表”页选择该季度，点“重新打开…”并填写原因"
+        "（会记入日志），改好后再报送。",
+    )
 
 
 def _blank(value: Any) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
-from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QObject, QSize, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QIntValidator, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,15 +34,21 @@ from ylt_desktop.domain.rotation import (
     split_quarters,
 )
 from ylt_desktop.store import institutions as institution_store
+from ylt_desktop.store import quarters
 from ylt_desktop.store import rotations as store
 from ylt_desktop.store import staff as staff_store
 from ylt_desktop.store.db import Database
-from ylt_desktop.ui.dialogs.record import RecordDialog
+from ylt_desktop.ui.dialogs.record import RecordDialog, lock_text
+from ylt_desktop.ui.widgets.forms import combo_choice, make_searchable
 
 GRID_FIELDS: tuple[str, ...] = ("days", *VOLUME_LABELS)
 GRID_HEADERS: tuple[str, ...] = ("工作天数", *VOLUME_LABELS.values())
+# "未找到该人员" waits until the clerk has stopped typing for this long.
+TYPING_PAUSE_MS = 700
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 20
 LABEL_ROLE = Qt.ItemDataRole.UserRole + 21
+STAFF_NOT_FOUND = "未找到该人员：请从下拉列表中选择，或输入完整的证件号码"
+UNIT_NOT_FOUND = "没有这个成员单位：请输入名称中的几个字，再从下拉列表中选择"
 DEFAULT_BRUSH = QBrush(QColor("#777777"))
 ERROR_BRUSH = QBrush(QColor("#f8d7da"))
 
@@ -130,6 +136,7 @@ class QuarterGrid(QObject):
         )
         table.itemChanged.connect(self._item_changed)
         self.entered: dict[str, dict[str, int]] = {}
+        self.locked: set[str] = set()  # quarters submitted: their cells cannot be edited
         self.rows: list[tuple[Quarter, int]] = []
         self.form = ""
         self.start: dt.date | None = None
@@ -173,6 +180,8 @@ class QuarterGrid(QObject):
                     item.setToolTip("默认：本季度内的日历天数")
                 elif value is not None:
                     item.setText(str(value))
+                if str(quarter) in self.locked:
+                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.table.setItem(r, c, item)
         self.table.blockSignals(False)
 
@@ -220,6 +229,7 @@ def _to_form_field(problems: list[Problem]) -> list[Problem]:
 
 class RotationDialog(RecordDialog):
     form_name = "rotation"
+    wanted_size = QSize(900, 620)
     fields = ("staff_id", "from_id", "to_id", "form", "start", "has_end", "end", "note")
     # The grid's problems wait for the grid, or for the form and dates that shape its rows.
     quiet_areas: ClassVar[dict[str, tuple[str, ...]]] = {
@@ -245,6 +255,12 @@ class RotationDialog(RecordDialog):
         self.grid = QuarterGrid(self.form.findChild(QTableWidget, "quarters"))
         self.grid.changed.connect(self._grid_changed)
         self.picker = self._load()
+        # While the clerk is still typing a name, "未找到该人员" would only interrupt.
+        self.typing = QTimer(self)
+        self.typing.setSingleShot(True)
+        self.typing.setInterval(TYPING_PAUSE_MS)
+        self.typing.timeout.connect(self.recheck)
+        b.widget("staff_id").textEdited.connect(lambda _text: self.typing.start())
         has_end: QCheckBox = b.widget("has_end")
         end: QDateEdit = b.widget("end")
         has_end.toggled.connect(end.setEnabled)
@@ -252,21 +268,50 @@ class RotationDialog(RecordDialog):
         b.changed.connect(self._sync)
         self._sync()
         self.setWindowTitle(self.tr("编辑人员流动") if rotation_id else self.tr("新增人员流动"))
-        self.resize(900, 620)
         self.start()
         self._pristine_grid = self.grid.figures()
+        self._show_lock()
+
+    def _show_lock(self) -> None:
+        """A rotation in a submitted quarter: say so first; only what is free stays open."""
+        if self.rotation_id is None:
+            return
+        v = self.binder.values()
+        end = v["end"] if v["has_end"] else None
+        with self.db.session() as s:
+            locked = quarters.locked_quarters_touching(s, v["start"], end)
+        if not locked:
+            return
+        touched = quarters.quarters_of(v["start"], end, today=self.today)
+        self.grid.locked = {str(q) for q in locked}
+        self.grid.set_span(v["form"], v["start"], end, self.today)
+        labels = [q.label for q in locked]
+        if set(touched) <= set(locked):
+            self.show_lock(lock_text(labels, self.tr("这条流动记录只能查看，不能修改。")))
+            self.grid.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            return
+        self.show_lock(
+            lock_text(
+                labels,
+                self.tr(
+                    "人员、单位、形式和日期不能修改，已锁定季度的数字也不能修改；"
+                    "其他季度的数字和备注仍可填写。"
+                ),
+            ),
+            editable=("note",),
+        )
 
     def _load(self) -> StaffPicker:
         with self.db.session() as s:
-            people = [
-                (p.id, p.name, p.id_number, f"{p.title}　{p.home.name}")
-                for p in staff_store.list_staff(s)
-            ]
+            everyone = staff_store.list_staff(s)
+            people = [(p.id, p.name, p.id_number, f"{p.title}　{p.home.name}") for p in everyone]
+            self.homes = {p.id: p.home_id for p in everyone}
             institutions = institution_store.list_institutions(s)
             rotation = store.get_rotation(s, self.rotation_id) if self.rotation_id else None
         picker = StaffPicker(self.binder.widget("staff_id"), people)
         for name in ("from_id", "to_id"):
             combo: QComboBox = self.binder.widget(name)
+            make_searchable(combo)
             for inst in institutions:
                 combo.addItem(inst.name, inst.id)
             combo.setCurrentIndex(-1)
@@ -294,16 +339,42 @@ class RotationDialog(RecordDialog):
 
     def _sync(self) -> None:
         """Follow the dates, form and institutions: grid rows and the derived direction."""
+        self._default_from()
         v = self.binder.values()
         end = v["end"] if v["has_end"] else None
         self.grid.set_span(v["form"], v["start"], end, self.today)
         with self.db.session() as s:
             direction = store.direction_between(
                 s,
-                self.binder.widget("from_id").currentData(),
-                self.binder.widget("to_id").currentData(),
+                combo_choice(self.binder.widget("from_id")),
+                combo_choice(self.binder.widget("to_id")),
             )
         self.direction.setText(direction or "—")
+
+    _defaulted_for: int | None = None
+    _default_text = ""
+
+    def _default_from(self) -> None:
+        """A new rotation's 派出单位 starts as the person's 所属机构 (most go out from home).
+
+        Only while the clerk has not chosen another unit there."""
+        if self.rotation_id is not None:
+            return
+        staff_id = self.picker.staff_id() if hasattr(self, "picker") else None
+        if staff_id is None or staff_id == self._defaulted_for:
+            return
+        self._defaulted_for = staff_id
+        combo: QComboBox = self.binder.widget("from_id")
+        if combo.currentText().strip() not in ("", self._default_text):
+            return
+        combo.setCurrentIndex(combo.findData(self.homes.get(staff_id)))
+        self._default_text = combo.currentText()
+
+    def _visible(self, problems: list[Problem]) -> list[Problem]:
+        shown = super()._visible(problems)
+        if self.typing.isActive():
+            return [p for p in shown if p.field != "staff_id" or p.message != STAFF_NOT_FOUND]
+        return shown
 
     def _grid_changed(self) -> None:
         self.reveal("quarters")
@@ -322,8 +393,8 @@ class RotationDialog(RecordDialog):
         v = self.binder.values()
         return RotationData(
             staff_id=self.picker.staff_id(),
-            from_id=self.binder.widget("from_id").currentData(),
-            to_id=self.binder.widget("to_id").currentData(),
+            from_id=combo_choice(self.binder.widget("from_id")),
+            to_id=combo_choice(self.binder.widget("to_id")),
             form=v["form"],
             start=v["start"],
             end=v["end"] if v["has_end"] else None,
@@ -336,9 +407,11 @@ class RotationDialog(RecordDialog):
             problems = store.check_rotation(s, data, own_id=self.rotation_id, today=self.today)
         if data.staff_id is None and self.binder.value("staff_id").strip():
             problems = [p for p in problems if p.field != "staff_id"]
-            problems.append(
-                error("staff_id", "未找到该人员：请从下拉列表中选择，或输入完整的证件号码")
-            )
+            problems.append(error("staff_id", STAFF_NOT_FOUND))
+        for name in ("from_id", "to_id"):
+            if getattr(data, name) is None and self.binder.value(name).strip():
+                problems = [p for p in problems if p.field != name]
+                problems.append(error(name, UNIT_NOT_FOUND))
         self.grid.mark(problems)
         return _to_form_field(problems)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QDateEdit, QLabel, QWidget
 
 from ylt_desktop.domain.problems import Problem
@@ -17,6 +18,7 @@ class TerminationDialog(RecordDialog):
     """End an agreement by hand: a date and a reason."""
 
     form_name = "agreement_termination"
+    wanted_size = QSize(480, 320)
     fields = ("terminated_on", "termination_reason")
 
     def __init__(
@@ -39,7 +41,6 @@ class TerminationDialog(RecordDialog):
         self.save_button.setText(self.tr("终止协议"))
         self.setWindowTitle(self.tr("终止协议"))
         self.start()
-        self.resize(480, 320)
 
     def problems(self) -> list[Problem]:
         v = self.binder.values()

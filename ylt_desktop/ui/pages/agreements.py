@@ -42,6 +42,7 @@ from ylt_desktop.ui.widgets.agreement_model import (
     make_rows,
 )
 from ylt_desktop.ui.widgets.page_support import (
+    count_status,
     data_token,
     delete_after_asking,
     record_table,
@@ -217,9 +218,16 @@ class AgreementsPage(QWidget):
 
     # --- actions -------------------------------------------------------------------
 
+    def status_text(self) -> str:
+        return count_status(
+            self.proxy, self.tr("资源共享协议 %1 份"), self.tr("资源共享协议 %1 份，显示 %2 份")
+        )
+
     def add(self) -> None:
-        if AgreementDialog(self.db, parent=self, today=self.today).exec():
+        dialog = AgreementDialog(self.db, parent=self, today=self.today)
+        if dialog.exec():
             self.refresh()
+            self.select(dialog.agreement_id)
 
     def edit(self) -> None:
         row = self.selected()
@@ -228,6 +236,7 @@ class AgreementsPage(QWidget):
             and AgreementDialog(self.db, row.agreement.id, parent=self, today=self.today).exec()
         ):
             self.refresh()
+            self.select(row.agreement.id)
 
     def terminate(self) -> None:
         row = self.selected()
@@ -262,6 +271,7 @@ class AgreementsPage(QWidget):
             .replace("%1", a.number)
             .replace("%2", a.title),
             lambda s: store.delete_agreement(s, agreement_id=a.id),
+            lambda s: store.lock_problems(s, store.to_data(s.get(Agreement, a.id)), None),
         )
 
     def attach(self) -> None:

@@ -144,13 +144,19 @@ class AuditPage(QWidget):
         self.table.resizeColumnsToContents()
         self._show_count()
 
+    def status_text(self) -> str:
+        return self.tr("操作日志：") + self._count_text()
+
     def _search(self, text: str) -> None:
         self.proxy.set_search(text)
         self._show_count()
 
     def _show_count(self) -> None:
+        self.count_label.setText(self._count_text())
+
+    def _count_text(self) -> str:
         shown, loaded = self.proxy.rowCount(), self.model.total_count()
         text = self.tr("共 %n 条").replace("%n", str(shown))
         if loaded >= LIMIT:
             text += self.tr("（只显示最新的 %n 条，请缩小日期范围）").replace("%n", str(LIMIT))
-        self.count_label.setText(text)
+        return text

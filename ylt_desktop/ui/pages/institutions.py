@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import fields
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
@@ -26,7 +26,13 @@ from ylt_desktop.store import institutions as store
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.models import Institution
 from ylt_desktop.ui.dialogs.record import RecordDialog
-from ylt_desktop.ui.widgets.page_support import delete_after_asking, record_table, selected_record
+from ylt_desktop.ui.widgets.page_support import (
+    count_status,
+    delete_after_asking,
+    record_table,
+    select_where,
+    selected_record,
+)
 from ylt_desktop.ui.widgets.table_model import Column, RecordFilterProxy, RecordTableModel
 
 DATA_FIELDS = tuple(f.name for f in fields(InstitutionData) if f.name != "left")
@@ -54,6 +60,7 @@ class InstitutionTableModel(RecordTableModel[Institution]):
 
 class InstitutionDialog(RecordDialog):
     form_name = "institution"
+    wanted_size = QSize(860, 0)
     fields = (*DATA_FIELDS, "left", "has_left")
 
     def __init__(
@@ -154,14 +161,25 @@ class InstitutionsPage(QWidget):
     def selected(self) -> Institution | None:
         return selected_record(self.table, self.proxy)
 
+    def select(self, institution_id: int | None) -> bool:
+        return select_where(self.table, self.proxy, lambda r: r.id == institution_id)
+
+    def status_text(self) -> str:
+        return count_status(
+            self.proxy, self.tr("成员单位 %1 家"), self.tr("成员单位 %1 家，显示 %2 家")
+        )
+
     def add(self) -> None:
-        if InstitutionDialog(self.db, parent=self).exec():
+        dialog = InstitutionDialog(self.db, parent=self)
+        if dialog.exec():
             self.refresh()
+            self.select(dialog.institution_id)
 
     def edit(self) -> None:
         inst = self.selected()
         if inst is not None and InstitutionDialog(self.db, inst.id, parent=self).exec():
             self.refresh()
+            self.select(inst.id)
 
     def delete(self) -> None:
         inst = self.selected()
@@ -172,4 +190,5 @@ class InstitutionsPage(QWidget):
             self.tr("删除成员单位"),
             self.tr("确定删除“%1”吗？此操作不能撤销。").replace("%1", inst.name),
             lambda s: store.delete_institution(s, institution_id=inst.id),
+            lambda s: store.delete_problems(s, inst.id),
         )

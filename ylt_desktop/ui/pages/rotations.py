@@ -23,12 +23,15 @@ from ylt_desktop.store import institutions as institution_store
 from ylt_desktop.store import rotation_list
 from ylt_desktop.store import rotations as store
 from ylt_desktop.store.db import Database
+from ylt_desktop.store.quarters import lock_problems
 from ylt_desktop.store.rotation_list import RotationListRow
 from ylt_desktop.ui.dialogs.rotation import RotationDialog
 from ylt_desktop.ui.widgets.page_support import (
+    count_status,
     data_token,
     delete_after_asking,
     record_table,
+    select_where,
     selected_record,
 )
 from ylt_desktop.ui.widgets.predicate_proxy import PredicateFilterProxy
@@ -128,14 +131,19 @@ class RotationsPage(QWidget):
         self.edit_button.clicked.connect(self.edit)
         self.delete_button.clicked.connect(self.delete)
         self.table = self._make_table()
+        # The search and the buttons on one row, the four filters on a second: on a narrow
+        # screen the filters' long names would leave the search box a few pixels wide.
         bar = QHBoxLayout()
-        for widget in (self.quarter, self.direction, self.form, self.institution):
-            bar.addWidget(widget)
         bar.addWidget(self.search, 1)
         for button in (self.add_button, self.edit_button, self.delete_button):
             bar.addWidget(button)
+        filters = QHBoxLayout()
+        for widget in (self.quarter, self.direction, self.form, self.institution):
+            filters.addWidget(widget)
+        filters.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addLayout(filters)
         layout.addWidget(self.table)
         self.refresh()
 
@@ -223,9 +231,19 @@ class RotationsPage(QWidget):
         row = selected_record(self.table, self.proxy)
         return None if row is None else row.rotation
 
+    def select(self, rotation_id: int | None) -> bool:
+        return select_where(self.table, self.proxy, lambda r: r.rotation.id == rotation_id)
+
+    def status_text(self) -> str:
+        return count_status(
+            self.proxy, self.tr("人员流动 %1 条"), self.tr("人员流动 %1 条，显示 %2 条")
+        )
+
     def add(self) -> None:
-        if RotationDialog(self.db, parent=self, today=self.today).exec():
+        dialog = RotationDialog(self.db, parent=self, today=self.today)
+        if dialog.exec():
             self.refresh()
+            self.select(dialog.rotation_id)
 
     def edit(self) -> None:
         rotation = self.selected()
@@ -234,6 +252,7 @@ class RotationsPage(QWidget):
             and RotationDialog(self.db, rotation.id, parent=self, today=self.today).exec()
         ):
             self.refresh()
+            self.select(rotation.id)
 
     def delete(self) -> None:
         rotation = self.selected()
@@ -250,4 +269,5 @@ class RotationsPage(QWidget):
             self.tr("删除人员流动"),
             text,
             lambda s: store.delete_rotation(s, rotation_id=rotation.id),
+            lambda s: lock_problems(s, rotation.start, rotation.end),
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,10 +31,13 @@ from ylt_desktop.store import staff as store
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.models import Rotation, Staff
 from ylt_desktop.ui.dialogs.record import RecordDialog
+from ylt_desktop.ui.widgets.forms import combo_choice, make_searchable
 from ylt_desktop.ui.widgets.page_support import (
+    count_status,
     data_token,
     delete_after_asking,
     record_table,
+    select_where,
     selected_record,
 )
 from ylt_desktop.ui.widgets.table_model import Column, RecordFilterProxy, RecordTableModel
@@ -109,6 +112,7 @@ class PersonRotationTableModel(RecordTableModel[Rotation]):
 
 class StaffDialog(RecordDialog):
     form_name = "staff"
+    wanted_size = QSize(560, 0)
     fields = DATA_FIELDS
 
     def __init__(
@@ -124,11 +128,11 @@ class StaffDialog(RecordDialog):
         b.set_choices("title", lists.TITLES)
         b.set_choices("specialty", lists.SPECIALTIES)
         self.home: QComboBox = b.widget("home_id")
+        make_searchable(self.home)
         self.id_info: QLabel = self.form.findChild(QLabel, "id_number_info")
         b.widget("id_number").textChanged.connect(self._show_id_info)
         self._load()
         self.setWindowTitle(self.tr("编辑人员") if staff_id else self.tr("新增人员"))
-        self.setMinimumWidth(520)
         self.start()
 
     def _load(self) -> None:
@@ -160,7 +164,7 @@ class StaffDialog(RecordDialog):
     def data(self) -> StaffData:
         v = self.binder.values()
         values = {name: v[name] for name in DATA_FIELDS}
-        values["home_id"] = self.home.currentData()
+        values["home_id"] = combo_choice(self.home)
         return StaffData(**values)
 
     def problems(self) -> list[Problem]:
@@ -292,14 +296,23 @@ class StaffPage(QWidget):
     def _show_detail(self) -> None:
         self.detail.show_person(self.db, self.selected(), today=self._today())
 
+    def select(self, staff_id: int | None) -> bool:
+        return select_where(self.table, self.proxy, lambda r: r.staff.id == staff_id)
+
+    def status_text(self) -> str:
+        return count_status(self.proxy, self.tr("人员 %1 人"), self.tr("人员 %1 人，显示 %2 人"))
+
     def add(self) -> None:
-        if StaffDialog(self.db, parent=self).exec():
+        dialog = StaffDialog(self.db, parent=self)
+        if dialog.exec():
             self.refresh()
+            self.select(dialog.staff_id)
 
     def edit(self) -> None:
         person = self.selected()
         if person is not None and StaffDialog(self.db, person.id, parent=self).exec():
             self.refresh()
+            self.select(person.id)
 
     def delete(self) -> None:
         person = self.selected()
@@ -310,4 +323,5 @@ class StaffPage(QWidget):
             self.tr("删除人员"),
             self.tr("确定删除“%1”吗？此操作不能撤销。").replace("%1", person.name),
             lambda s: store.delete_staff(s, staff_id=person.id),
+            lambda s: store.delete_problems(s, person.id),
         )

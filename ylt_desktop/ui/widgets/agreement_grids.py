@@ -158,6 +158,7 @@ class VolumeGrid:
         self.table, self.filling = table, False
         self.cells: dict[tuple[str, str], str] = {}
         self.shape: Shape | None = None
+        self.locked: set[str] = set()  # quarters submitted: their cells cannot be edited
         table.verticalHeader().setDefaultAlignment(
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
         )
@@ -179,6 +180,8 @@ class VolumeGrid:
             for c, m in enumerate(measures):
                 item = QTableWidgetItem(self.cells.get((str(q), m), ""))
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if str(q) in self.locked:
+                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 g.setItem(r, c, item)
         g.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.filling = False

@@ -10,11 +10,12 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QDate, QFile, QIODevice, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QFile, QIODevice, QObject, Qt, Signal
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QCompleter,
     QDateEdit,
     QLabel,
     QLineEdit,
@@ -54,6 +55,17 @@ def from_qdate(value: QDate) -> dt.date:
     return dt.date(value.year(), value.month(), value.day())
 
 
+def reserve_line(label: QLabel) -> None:
+    """A problem label keeps one line of room while hidden: messages appearing and going
+    do not make the form jump; a longer message wraps onto more lines instead of being cut."""
+    label.setWordWrap(True)
+    label.setMinimumHeight(label.fontMetrics().lineSpacing())
+    policy = label.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    policy.setHeightForWidth(True)
+    label.setSizePolicy(policy)
+
+
 class FormBinder(QObject):
     """Moves values between a loaded form and a dict of field values; shows problems."""
 
@@ -69,6 +81,8 @@ class FormBinder(QObject):
                 raise LookupError(f"form {form.objectName()} has no widget {name}")
             self.widgets[name] = widget
             self._connect(widget)
+        for label in self.problem_labels():
+            reserve_line(label)
 
     def _connect(self, widget: QWidget) -> None:
         if isinstance(widget, QLineEdit):
@@ -136,14 +150,19 @@ class FormBinder(QObject):
     def problem_label(self, field: str) -> QLabel | None:
         return self.form.findChild(QLabel, f"{field}_problem")
 
+    def problem_labels(self) -> list[QLabel]:
+        return [
+            label
+            for label in self.form.findChildren(QLabel)
+            if label.objectName().endswith("_problem")
+        ]
+
     def show_problems(self, problems: list[Problem]) -> None:
         """Put each problem next to its field; errors red, warnings amber; clear the rest."""
         by_field: dict[str, list[Problem]] = {}
         for p in problems:
             by_field.setdefault(p.field, []).append(p)
-        for label in self.form.findChildren(QLabel):
-            if not label.objectName().endswith("_problem"):
-                continue
+        for label in self.problem_labels():
             field = label.objectName().removesuffix("_problem")
             found = by_field.get(field, [])
             label.setVisible(bool(found))
@@ -153,3 +172,27 @@ class FormBinder(QObject):
             widget = self.widgets.get(field)
             if widget is not None and isinstance(widget, QLineEdit):
                 widget.setStyleSheet(ERROR_FIELD_STYLE if is_error else "")
+
+
+def make_searchable(combo: QComboBox) -> None:
+    """A long list of units the clerk can type into: "石门" offers 澄湖县石门镇卫生院.
+
+    The combo becomes editable (nothing typed is added to it); its completer pops up every
+    item containing the typed text. Read the choice with ``combo_choice``.
+    """
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    completer = combo.completer()
+    completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setMaxVisibleItems(12)
+    combo.lineEdit().setPlaceholderText(
+        QCoreApplication.translate("Forms", "输入名称中的几个字查找")
+    )
+
+
+def combo_choice(combo: QComboBox) -> Any:
+    """The data of the item whose text is shown, or None (text typed that names no item)."""
+    index = combo.findText(combo.currentText().strip(), Qt.MatchFlag.MatchExactly)
+    return combo.itemData(index) if index >= 0 else None

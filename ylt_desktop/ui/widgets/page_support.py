@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 from sqlalchemy.orm import Session
 
+from ylt_desktop.domain.problems import Problem
 from ylt_desktop.store.audit import change_token
 from ylt_desktop.store.db import Database
 from ylt_desktop.ui.widgets.table_model import RecordFilterProxy
@@ -48,17 +49,52 @@ def selected_record(table: QTableView, proxy: RecordFilterProxy) -> Any:
     return proxy.sourceModel().row_record(proxy.mapToSource(rows[0]).row())
 
 
+def select_where(table: QTableView, proxy: RecordFilterProxy, match: Callable[[Any], bool]) -> bool:
+    """Select and show the row whose record ``match``es (a record just saved); True if found."""
+    model = proxy.sourceModel()
+    for row in range(proxy.rowCount()):
+        if match(model.row_record(proxy.mapToSource(proxy.index(row, 0)).row())):
+            table.selectRow(row)
+            table.scrollTo(proxy.index(row, 0))
+            return True
+    return False
+
+
+def count_status(proxy: RecordFilterProxy, every: str, some: str) -> str:
+    """The status bar's words for a list: ``every`` with %1 = all records, or, while a search
+    or filter hides some, ``some`` with %1 = all and %2 = shown."""
+    total, shown = proxy.sourceModel().total_count(), proxy.rowCount()
+    text = every if shown == total else some
+    return text.replace("%1", str(total)).replace("%2", str(shown))
+
+
 def delete_after_asking(
-    page: Any, title: str, question: str, command: Callable[[Session], object]
+    page: Any,
+    title: str,
+    question: str,
+    command: Callable[[Session], object],
+    refusal: Callable[[Session], list[Problem]] | None = None,
 ) -> bool:
     """Ask, then run the store's delete command in one transaction and reload the page.
 
-    A refusal (other records still point at it, a locked quarter) is shown as its message.
+    What ``refusal`` finds (other records still point at it, a locked quarter) is said first,
+    without asking "确定删除？" at all; a refusal the command still raises is shown too.
     """
+    from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QMessageBox
 
     from ylt_desktop.ui.dialogs.record import run_guarded
 
+    if refusal is not None:
+        with page.db.session() as s:
+            errors = [p for p in refusal(s) if p.is_error]
+        if errors:
+            QMessageBox.warning(
+                page,
+                QCoreApplication.translate("RecordDialog", "不能删除"),
+                "\n".join(p.message for p in errors),
+            )
+            return False
     if QMessageBox.question(page, title, question) != QMessageBox.StandardButton.Yes:
         return False
     with page.db.session() as s:
