@@ -1184,6 +1184,10 @@ The database was not changed.</translation>
         <source>数据库：</source>
         <translation>Database: </translation>
     </message>
+    <message>
+        <source>成员单位 %n 家</source>
+        <translation>%n member institutions</translation>
+    </message>
 </context>
 <context>
     <name>OverviewPage</name>

@@ -259,4 +259,12 @@ class MainWindow(QMainWindow):
         self.path_label.setText(self.tr("数据库：") + str(self.db.path))
         page = self.stack.currentWidget()
         status = getattr(page, "status_text", None)
-        self.count_label.setText(status() if status is not None else "")
+        self.count_label.setText(status() if status is not None else self._consortium_status())
+
+    def _consortium_status(self) -> str:
+        """What a page that counts no list of its own shows: the consortium's size."""
+        from ylt_desktop.store import institutions as store
+
+        with self.db.session() as s:
+            count = store.count_institutions(s)
+        return self.tr("成员单位 %n 家").replace("%n", str(count))
