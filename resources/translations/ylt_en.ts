@@ -1382,6 +1382,10 @@ The database was not changed.</translation>
         <translation>Submitted on %1 by %2; data locked</translation>
     </message>
     <message>
+        <source>%1 个错误，%2 个警告</source>
+        <translation>%1 error(s), %2 warning(s)</translation>
+    </message>
+    <message>
         <source>没有发现问题，可以导出。</source>
         <translation>No problems found; ready to export.</translation>
     </message>

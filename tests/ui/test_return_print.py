@@ -163,3 +163,22 @@ def test_printed_pages_hold_the_same_rows_as_the_pdf(qtbot, demo_db, tmp_path) -
     assert continued >= 1  # the demo's 表2 runs over several pages
     for label in ("表号", "制定机关", "批准机关", "批准文号", "有效期至"):
         assert label in printed[0]
+
+
+def test_check_list_opens_with_the_summary_then_the_quarter_and_cover(qtbot, demo_db) -> None:  # noqa: ANN001
+    import datetime as dt
+
+    from ylt_desktop.domain.periods import Quarter
+
+    page = make_page(qtbot, demo_db)
+    current = Quarter.containing(dt.date.today())  # not yet over
+    page.quarter.setCurrentIndex(page.quarter.findData(str(current)))
+    type_text(qtbot, page.cover["unit_head"], "王建国")
+    page.cover["preparer"].clear()
+    items = page.run_check()
+    texts = [page.problems.item(i).text() for i in range(page.problems.count())]
+    errors = sum(i.is_error for i in items)
+    assert texts[0] == f"{errors} 个错误，{len(items) - errors} 个警告"
+    assert "尚未结束" in texts[1] and "填表人" in texts[2] and "未填写" in texts[2]
+    assert not any("单位负责人" in t and "未填写" in t for t in texts)
+    assert [i.kind for i in items[:2]] == ["quarter", "cover"]

@@ -27,7 +27,7 @@ def test_defaults_to_last_finished_quarter_and_checks(qtbot, demo_db) -> None:  
     page = make_page(qtbot, demo_db)
     assert page.selected_quarter() == LAST
     items = page.run_check()
-    assert page.problems.count() == max(len(items), 1)
+    assert page.problems.count() == 1 + max(len(items), 1)  # the summary line first
     assert not [i for i in items if i.is_error], [i.message for i in items if i.is_error]
 
 
@@ -157,7 +157,7 @@ def test_double_click_on_a_problem_opens_the_record(qtbot, demo_db, monkeypatch)
         for i in range(page.problems.count())
         if "统一社会信用代码" in page.problems.item(i).text()
     )
-    assert items[row].is_error and items[row].record_id == victim.id
+    assert items[row - 1].is_error and items[row - 1].record_id == victim.id  # under the summary
     page.problems.itemDoubleClicked.emit(page.problems.item(row))
     assert opened == [victim.id]
     assert window.stack.currentWidget() is window.pages["成员单位"]

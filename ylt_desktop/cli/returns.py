@@ -22,6 +22,7 @@ COVER_SETTING = "return.cover"  # the cover fields the 季度报表 page remembe
 PLACES = {
     "consortium": "医联体",
     "quarter": "季度",
+    "cover": "封面",
     "institution": "成员单位",
     "staff": "人员",
     "rotation": "人员流动",
@@ -57,15 +58,16 @@ def _print_items(session: Any, items: list) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from ylt_desktop.returns.check import check_quarter, errors_in
+    """The summary line first, then the quarter's and the cover's warnings, then each record's
+    problems (the cover as the 季度报表 page last saved it)."""
+    from ylt_desktop.returns.check import check_quarter, errors_in, summary
 
     db = _open(args)
     with db.session() as s:
-        items = check_quarter(s, args.quarter)
+        items = check_quarter(s, args.quarter, cover_fields=_cover_fields(s, args))
+        print(f"{args.quarter.label}：{summary(items)}")
         _print_items(s, items)
-    errors = len(errors_in(items))
-    print(f"{args.quarter.label}：{errors} 个错误，{len(items) - errors} 个警告", file=sys.stderr)
-    return 1 if errors else 0
+    return 1 if errors_in(items) else 0
 
 
 def _cover_fields(session: Any, args: argparse.Namespace) -> dict[str, Any]:

@@ -1,8 +1,10 @@
 """The pre-export check of one quarter (DESIGN.md §4): every problem, with a record to jump to.
 
 Errors block the export, warnings do not. Each item names the record kind and id so the UI
-can open that record (``kind`` is ``consortium``, ``institution``, ``rotation`` or
-``agreement``; ``record_id`` is None when no single record is at fault).
+can open that record (``kind`` is ``consortium``, ``quarter``, ``cover``, ``institution``,
+``rotation`` or ``agreement``; ``record_id`` is None when no single record is at fault).
+Shown as: ``summary(items)`` (N 个错误，M 个警告) first, then the items in the order
+``check_quarter`` gives them: the quarter itself and the cover, then the records' problems.
 """
 
 from __future__ import annotations
@@ -44,22 +46,42 @@ def errors_in(items: list[CheckItem]) -> list[CheckItem]:
     return [i for i in items if i.is_error]
 
 
+def summary(items: list[CheckItem]) -> str:
+    """The line the list opens with: "2 个错误，3 个警告"."""
+    errors = len(errors_in(items))
+    return f"{errors} 个错误，{len(items) - errors} 个警告"
+
+
+# The cover fields a signed return must name (DESIGN.md §4): empty is a warning.
+SIGNERS = (("unit_head", "单位负责人"), ("preparer", "填表人"))
+
+
 def check_quarter(
-    session: Session, quarter: Quarter, *, today: dt.date | None = None
+    session: Session,
+    quarter: Quarter,
+    *,
+    today: dt.date | None = None,
+    cover_fields: dict | None = None,
 ) -> list[CheckItem]:
-    """Every problem of the quarter's return, errors first, then in record order."""
+    """Every problem of the quarter's return: the quarter itself first (not yet over), then
+    the cover (when ``cover_fields`` is given), then the records' errors and warnings."""
     today = today or dt.date.today()
-    items: list[CheckItem] = []
-    if query.consortium(session) is None:
-        items.append(CheckItem(ERROR, "尚未创建医联体（名称、类型）", "consortium"))
+    first: list[CheckItem] = []
     if quarter.last_day >= today:
-        items.append(
+        first.append(
             CheckItem(
                 WARNING,
                 f"{quarter.label}尚未结束（至 {quarter.last_day}），数据可能不全",
                 "quarter",
             )
         )
+    for key, label in SIGNERS if cover_fields is not None else ():
+        if not str(cover_fields.get(key) or "").strip():
+            message = f"封面“{label}”未填写：报表须由{label}签字"
+            first.append(CheckItem(WARNING, message, "cover", None, key))
+    items: list[CheckItem] = []
+    if query.consortium(session) is None:
+        items.append(CheckItem(ERROR, "尚未创建医联体（名称、类型）", "consortium"))
     members = query.members_in_quarter(session, quarter)
     items += _check_members(members, quarter)
     member_ids = {m.id for m in members}
@@ -67,7 +89,7 @@ def check_quarter(
         items += _check_rotation(rotation, quarter, member_ids)
     for agreement in query.agreements_in_force(session, quarter):
         items += _check_agreement(agreement, quarter)
-    return sorted(items, key=lambda i: not i.is_error)
+    return first + sorted(items, key=lambda i: not i.is_error)
 
 
 def _check_members(members: list[Institution], quarter: Quarter) -> list[CheckItem]:

@@ -175,12 +175,23 @@ class ReturnsPage(QWidget):
         from ylt_desktop.returns.check import check_quarter
 
         with self.db.session() as s:
-            items = check_quarter(s, self.selected_quarter())
+            items = check_quarter(s, self.selected_quarter(), cover_fields=self.cover_fields())
         self.show_problems(items)
         return items
 
     def show_problems(self, items: list) -> None:
+        """The summary line first, then the items as ``check_quarter`` orders them."""
         self.problems.clear()
+        errors = sum(1 for i in items if i.is_error)
+        head = QListWidgetItem(
+            self.tr("%1 个错误，%2 个警告")
+            .replace("%1", str(errors))
+            .replace("%2", str(len(items) - errors))
+        )
+        font = head.font()
+        font.setBold(True)
+        head.setFont(font)
+        self.problems.addItem(head)
         if not items:
             self.problems.addItem(self.tr("没有发现问题，可以导出。"))
         for item in items:

@@ -1,0 +1,50 @@
+"""The pre-export check's order and its cover warnings (DESIGN.md §4): summary, the quarter
+itself, the cover's signers, then the records' errors and warnings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.returns.sample import Q3
+from ylt_desktop.cli import main
+from ylt_desktop.returns.check import check_quarter, errors_in, summary
+from ylt_desktop.store.models import Institution
+from ylt_desktop.store.settings import set_setting
+
+SIGNED = {"unit_head": "刘院长", "preparer": "陈填表"}
+
+
+def test_empty_unit_head_or_preparer_is_a_warning(sample_db) -> None:  # noqa: ANN001
+    after = dt.date(2026, 11, 1)
+    with sample_db.session() as s:
+        assert check_quarter(s, Q3, today=after, cover_fields=SIGNED) == []
+        items = check_quarter(s, Q3, today=after, cover_fields={"unit_head": " ", "phone": "1"})
+    assert [(i.kind, i.field, i.is_error) for i in items] == [
+        ("cover", "unit_head", False),
+        ("cover", "preparer", False),
+    ]
+    assert "单位负责人" in items[0].message and "填表人" in items[1].message
+    assert summary(items) == "0 个错误，2 个警告"
+
+
+def test_quarter_and_cover_warnings_come_before_record_errors(sample_db) -> None:  # noqa: ANN001
+    with sample_db.session() as s, s.begin():
+        s.get(Institution, sample_db.ids["A"]).uscc = None
+    with sample_db.session() as s:
+        items = check_quarter(s, Q3, today=dt.date(2026, 9, 1), cover_fields={})
+    kinds = [i.kind for i in items]
+    assert kinds[:3] == ["quarter", "cover", "cover"]
+    assert items[3].is_error and items[3].kind == "institution"
+    errors = len(errors_in(items))
+    assert errors >= 1 and summary(items) == f"{errors} 个错误，{len(items) - errors} 个警告"
+
+
+def test_ylt_check_prints_the_summary_first(sample_db, capsys) -> None:  # noqa: ANN001
+    db = str(sample_db.path)
+    with sample_db.session() as s:
+        set_setting(s, key="return.cover", value={"unit_head": "刘院长"})
+    assert main(["check", "--quarter", "2026Q3", "--db", db]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("2026年第3季度：0 个错误，")
+    assert any(line.startswith("警告\t封面\t") and "填表人" in line for line in lines[1:])
+    assert not any("单位负责人" in line for line in lines[1:])
