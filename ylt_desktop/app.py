@@ -107,7 +107,8 @@ def _open_and_attach(app, window, args: argparse.Namespace) -> None:  # noqa: AN
     if db is None:
         app.exit(2)
         return
-    if not _ensure_consortium(window, db, args):
+    db = _ensure_consortium(window, db, args)
+    if db is None:
         app.exit(0)
         return
     window.attach(db)
@@ -134,8 +135,9 @@ def _open(window, args: argparse.Namespace):  # noqa: ANN001, ANN202
         return None
 
 
-def _ensure_consortium(window, db, args: argparse.Namespace) -> bool:  # noqa: ANN001
-    """The demo on an empty demo database, the first-run dialog on an empty one."""
+def _ensure_consortium(window, db, args: argparse.Namespace):  # noqa: ANN001, ANN202
+    """The demo on an empty demo database, the first-run dialog on an empty one; returns the
+    database to show (reopened when the first run restored a backup), or None to leave."""
     from PySide6.QtWidgets import QDialog
 
     from ylt_desktop.store.institutions import get_consortium
@@ -149,8 +151,11 @@ def _ensure_consortium(window, db, args: argparse.Namespace) -> bool:  # noqa: A
     elif empty:
         from ylt_desktop.ui.dialogs.first_run import FirstRunDialog
 
-        return FirstRunDialog(db, window).exec() == QDialog.DialogCode.Accepted
-    return True
+        dialog = FirstRunDialog(db, window)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.db
+    return db
 
 
 if __name__ == "__main__":

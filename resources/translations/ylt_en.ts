@@ -701,6 +701,25 @@ Restore from it? The damaged file is kept in the backups folder, not deleted. Da
     </message>
 </context>
 <context>
+    <name>DivisionPicker</name>
+    <message>
+        <source>（省）</source>
+        <translation>(Province)</translation>
+    </message>
+    <message>
+        <source>（市）</source>
+        <translation>(City)</translation>
+    </message>
+    <message>
+        <source>（县、区）</source>
+        <translation>(County/District)</translation>
+    </message>
+    <message>
+        <source>或直接输入代码</source>
+        <translation>or type the code</translation>
+    </message>
+</context>
+<context>
     <name>ErrorDialog</name>
     <message>
         <source>程序出错</source>
@@ -759,6 +778,38 @@ Restore from it? The damaged file is kept in the backups folder, not deleted. Da
     <message>
         <source>创建</source>
         <translation>Create</translation>
+    </message>
+    <message>
+        <source>从备份恢复…</source>
+        <translation>Restore from backup…</translation>
+    </message>
+    <message>
+        <source>已有本程序的备份文件（如换了电脑）：从备份恢复全部数据</source>
+        <translation>You have a backup of this program (e.g. on a new computer): restore all data from it</translation>
+    </message>
+    <message>
+        <source>从备份恢复</source>
+        <translation>Restore from backup</translation>
+    </message>
+    <message>
+        <source>不能恢复</source>
+        <translation>Cannot restore</translation>
+    </message>
+    <message>
+        <source>备份中没有医联体</source>
+        <translation>No consortium in the backup</translation>
+    </message>
+    <message>
+        <source>该备份中还没有创建医联体，请继续填写本页。</source>
+        <translation>This backup has no consortium yet; please fill in this page.</translation>
+    </message>
+    <message>
+        <source>恢复完成</source>
+        <translation>Restore done</translation>
+    </message>
+    <message>
+        <source>已从备份恢复“%1”的数据。</source>
+        <translation>The data of “%1” were restored from the backup.</translation>
     </message>
 </context>
 <context>
@@ -1181,6 +1232,10 @@ The database was not changed.</translation>
         <translation>Find</translation>
     </message>
     <message>
+        <source>设置…</source>
+        <translation>Settings…</translation>
+    </message>
+    <message>
         <source>数据库：</source>
         <translation>Database: </translation>
     </message>
@@ -1595,6 +1650,45 @@ The database was not changed.</translation>
     <message>
         <source>删除人员流动</source>
         <translation>Delete staff rotation</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsForm</name>
+    <message>
+        <source>设置</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>医联体的基本信息和牵头单位。更换牵头单位后，原牵头单位成为成员单位；每项修改都记入操作日志。</source>
+        <translation>The consortium&apos;s details and its lead institution. When the lead changes, the former lead becomes a member; every change is recorded in the audit log.</translation>
+    </message>
+    <message>
+        <source>医联体</source>
+        <translation>Consortium</translation>
+    </message>
+    <message>
+        <source>医联体名称</source>
+        <translation>Consortium name</translation>
+    </message>
+    <message>
+        <source>医联体类型</source>
+        <translation>Consortium type</translation>
+    </message>
+    <message>
+        <source>所在地区</source>
+        <translation>Region</translation>
+    </message>
+    <message>
+        <source>成立日期</source>
+        <translation>Founded</translation>
+    </message>
+    <message>
+        <source>yyyy-MM-dd</source>
+        <translation>yyyy-MM-dd</translation>
+    </message>
+    <message>
+        <source>牵头单位</source>
+        <translation>Lead institution</translation>
     </message>
 </context>
 <context>

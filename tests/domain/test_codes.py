@@ -397,3 +397,18 @@ def test_phone_field_and_label() -> None:
     [problem] = check_phone("02-1234", field="contact_phone", label="联系人电话")
     assert problem.field == "contact_phone"
     assert problem.message.startswith("联系人电话格式不正确")
+
+
+def test_divisions_under_walks_province_city_county() -> None:
+    from ylt_desktop.domain.codes import divisions_under
+
+    provinces = dict(divisions_under(None))
+    assert provinces["360000"] == "江西省" and len(provinces) == 34
+    cities = dict(divisions_under("360000"))
+    assert cities["360400"] == "九江市" and "360000" not in cities
+    counties = dict(divisions_under("360400"))
+    assert counties["360428"] == "都昌县"
+    assert "360421" not in counties  # 九江县, retired in 2017
+    assert "360401" not in counties  # 市辖区 rows are left out
+    assert dict(divisions_under("110100"))["110105"] == "朝阳区"  # a province-level city
+    assert divisions_under("810000") == []  # 香港: no lower level in the table

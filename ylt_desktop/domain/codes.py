@@ -277,6 +277,48 @@ def division_name(value: str | None) -> str | None:
     return f"{region.province} {region.name}"
 
 
+@cache
+def _current_divisions() -> tuple[tuple[str, str], ...]:
+    """(six-digit code, current name) of every code of the table still in use, in code order."""
+    found = []
+    for _len, low, high, props, children in numdb.get("cn/loc").prefixes:
+        if low != high or low not in PROVINCE_CODES:
+            continue
+        for _l, rest, rest_high, info, _c in children:
+            if rest != rest_high or "county" not in info:
+                continue
+            periods = _periods(info["county"])
+            if all(end is None for _s, end, _n in periods[-1:]):
+                found.append((low + rest, periods[-1][2]))
+        if not any(code == low + "0000" for code, _name in found):
+            found.append((low + "0000", props.get("province", low)))
+    return tuple(sorted(found))
+
+
+def divisions_under(parent: str | None = None) -> list[tuple[str, str]]:
+    """(code, name) one level under ``parent`` from the GB/T 2260 table, for a picker:
+    the provinces (``None``), a province's cities (``360000``), a city's counties (``360400``).
+
+    市辖区 rows are left out; a province-level city's districts sit under its ``XX0100`` or
+    ``XX0200`` row, as in the table.
+    """
+    table = _current_divisions()
+    if parent is None:
+        return [(c, n) for c, n in table if c.endswith("0000")]
+    parent = normalize_code(parent)
+    if parent.endswith("0000"):
+        prefix = parent[:2]
+        return [
+            (c, n)
+            for c, n in table
+            if c.startswith(prefix) and c.endswith("00") and not c.endswith("0000")
+        ]
+    prefix = parent[:4]
+    return [
+        (c, n) for c, n in table if c.startswith(prefix) and not c.endswith("00") and n != "市辖区"
+    ]
+
+
 # --- 联系电话 --------------------------------------------------------------------
 
 

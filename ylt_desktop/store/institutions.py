@@ -62,6 +62,68 @@ def initialize(
     return consortium
 
 
+def check_consortium(
+    session: Session,
+    *,
+    name: str,
+    kind: str,
+    division: str,
+    founded: dt.date | None,
+    lead_id: int | None,
+    today: dt.date | None = None,
+) -> list:
+    """Problems of the 设置 page's values: the consortium's rules, and a lead unit that exists
+    and is still a member."""
+    today = today or dt.date.today()
+    problems = validate_consortium(name=name, kind=kind, division=division)
+    if get_consortium(session) is None:
+        problems.append(error("name", "尚未创建医联体：请先完成首次使用设置"))
+    if founded is not None and founded > today:
+        problems.append(error("founded", f"成立日期 {founded} 晚于今天"))
+    if lead_id is None:
+        problems.append(error("lead_id", "请选择牵头单位"))
+        return problems
+    inst = session.get(Institution, lead_id)
+    if inst is None:
+        problems.append(error("lead_id", "所选的牵头单位已被删除，请重新选择"))
+    elif inst.left is not None and inst.left <= today:
+        problems.append(
+            error("lead_id", f"“{inst.name}”已于 {inst.left} 退出医联体，不能作为牵头单位")
+        )
+    return problems
+
+
+def update_consortium(
+    session: Session,
+    *,
+    name: str,
+    kind: str,
+    division: str,
+    founded: dt.date | None,
+    lead_id: int | None,
+    today: dt.date | None = None,
+) -> Consortium:
+    """Correct the consortium (name, kind, division, founded) and choose its lead unit, in one
+    transaction: the former lead becomes a 成员单位. Audited like every change."""
+    with transaction(session):
+        problems = check_consortium(
+            session, name=name, kind=kind, division=division, founded=founded,
+            lead_id=lead_id, today=today,
+        )  # fmt: skip
+        if has_errors(problems):
+            raise RuleViolation(problems)
+        consortium = get_consortium(session)
+        consortium.name = normalize_name(name)
+        consortium.kind = kind
+        consortium.division = normalize_code(division)
+        consortium.founded = founded
+        for inst in session.scalars(select(Institution).where(Institution.role == lists.ROLE_LEAD)):
+            if inst.id != lead_id:
+                inst.role = lists.ROLE_MEMBER
+        session.get(Institution, lead_id).role = lists.ROLE_LEAD
+    return consortium
+
+
 def list_institutions(session: Session) -> list[Institution]:
     return list(session.scalars(select(Institution).order_by(Institution.id)))
 

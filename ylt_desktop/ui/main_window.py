@@ -209,6 +209,9 @@ class MainWindow(QMainWindow):
         import_action = QAction(self.tr("导入…"), self)
         import_action.triggered.connect(self.open_import)
         menu.addAction(import_action)
+        settings_action = QAction(self.tr("设置…"), self)
+        settings_action.triggered.connect(self.open_settings)
+        menu.addAction(settings_action)
         add_backup_actions(self, menu)
         menu.addAction(quit_action)
         self._add_edit_menu()
@@ -251,6 +254,23 @@ class MainWindow(QMainWindow):
         dialog = ImportDialog(self.db, self)
         dialog.imported.connect(self.update_status)
         dialog.exec()
+
+    def open_settings(self) -> bool:
+        """设置: the consortium and its lead unit; the title and the built pages follow."""
+        from ylt_desktop.ui.dialogs.settings import SettingsDialog
+
+        if not SettingsDialog(self.db, self).exec():
+            return False
+        with self.db.session() as s:
+            from ylt_desktop.store.institutions import get_consortium
+
+            name = get_consortium(s).name
+        self.setWindowTitle(self.tr("医联体成员数据填报") + f" — {name}")
+        for page in self.pages.values():
+            if hasattr(page, "refresh"):
+                page.refresh()
+        self.update_status()
+        return True
 
     def update_status(self) -> None:
         """The database path, and what the page shown says of itself (人员 150 人, …)."""
