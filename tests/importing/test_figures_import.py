@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.cli.conftest import no_english_printed  # noqa: F401 - every line ylt prints is Chinese
 from tests.helpers.people import consortium
 from tests.importing.conftest import dump, write_book
 from ylt_desktop.cli import main

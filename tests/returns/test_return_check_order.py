@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from tests.cli.conftest import no_english_printed  # noqa: F401 - every line ylt prints is Chinese
 from tests.returns.sample import Q3
 from ylt_desktop.cli import main
 from ylt_desktop.returns.check import check_quarter, errors_in, summary

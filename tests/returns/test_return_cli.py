@@ -6,6 +6,7 @@ import stat
 
 from pypdf import PdfReader
 
+from tests.cli.conftest import no_english_printed  # noqa: F401 - every line ylt prints is Chinese
 from ylt_desktop.cli import main
 from ylt_desktop.store import quarters
 from ylt_desktop.store.models import Institution

@@ -117,3 +117,32 @@ def test_first_run_refuses_a_file_that_is_not_a_backup(
     with dialog.db.session() as s:
         assert store.get_consortium(s) is None  # the empty database is untouched and usable
     fresh.close()
+
+
+def test_the_program_opens_the_database_the_first_run_restored(
+    qtbot, tmp_path, demo_db, monkeypatch, answers
+) -> None:  # noqa: ANN001, E501
+    import argparse
+
+    from ylt_desktop import app
+
+    backup = tmp_path / "备份.sqlite"
+    copy_database(demo_db.path, backup)
+    fresh = open_database(tmp_path / "new" / "ylt.sqlite")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(backup), ""))
+
+    def restore(dialog) -> int:  # noqa: ANN001
+        qtbot.addWidget(dialog)
+        dialog.restore_button.click()
+        return dialog.result()
+
+    monkeypatch.setattr(FirstRunDialog, "exec", restore)
+    shown = app._ensure_consortium(None, fresh, argparse.Namespace(demo=False))
+    assert shown is not None and shown is not fresh and shown.path == fresh.path
+    with shown.session() as s:
+        assert store.count_institutions(s) == 45
+    shown.close()
+    monkeypatch.setattr(FirstRunDialog, "exec", lambda dialog: dialog.DialogCode.Rejected)
+    empty = open_database(tmp_path / "other.sqlite")
+    assert app._ensure_consortium(None, empty, argparse.Namespace(demo=False)) is None
+    empty.close()
