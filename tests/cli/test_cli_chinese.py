@@ -146,3 +146,13 @@ def test_the_english_detector_sees_argparse_english() -> None:
     assert {"usage", "options", "show"} <= set(english_words(text))
     assert english_words("错误\trotation#21\tconsortium") == ["rotation", "consortium"]
     assert not english_words("ylt check --quarter 2026Q3 --db /tmp/a b.sqlite 12360428MB1234562A")
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_help_fits_the_terminal(width: int) -> None:
+    from ylt_desktop.cli.chinese_argparse import ChineseHelpFormatter
+
+    for argv, parser in COMMANDS:
+        parser.formatter_class = lambda prog, w=width: ChineseHelpFormatter(prog, width=w)
+        for line in parser.format_help().splitlines():
+            assert display_width(line) <= width, (argv, line)

@@ -119,7 +119,11 @@ def wrap(text: str, width: int) -> list[str]:
     an ASCII word (an option, a path) only at its ends."""
     lines: list[str] = []
     line, used = "", 0
+    tokens = []
     for token in _TOKEN_RE.findall(" ".join(text.split())):
+        # A word wider than a whole line (a long path) is cut into line-sized pieces.
+        tokens += [token[i : i + width] for i in range(0, len(token), max(width, 1))]
+    for token in tokens:
         w = display_width(token)
         if used + w > width and line.strip():
             lines.append(line.rstrip())
@@ -146,6 +150,19 @@ class ChineseHelpFormatter(argparse.HelpFormatter):
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
         return "\n".join(indent + line for line in wrap(text, width))
+
+    def _format_usage(self, usage: Any, actions: Any, groups: Any, prefix: Any) -> str:
+        # argparse wraps the usage by len(); narrow its width until the display width fits.
+        width = self._width
+        try:
+            while True:
+                text = super()._format_usage(usage, actions, groups, prefix)
+                lines = text.splitlines()
+                if self._width <= 20 or all(display_width(x) <= width for x in lines):
+                    return text
+                self._width -= 4
+        finally:
+            self._width = width
 
     def add_argument(self, action: argparse.Action) -> None:
         if action.help is argparse.SUPPRESS:
