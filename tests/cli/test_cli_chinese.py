@@ -144,7 +144,7 @@ def test_lists_have_chinese_headings_and_json_keeps_keys(demo_db, capsys) -> Non
 def test_the_english_detector_sees_argparse_english() -> None:
     text = argparse.ArgumentParser(prog="ylt").format_help()
     assert {"usage", "options", "show"} <= set(english_words(text))
-    assert english_words("错误\trotation#21\tconsortium") == ["rotation", "consortium"]
+    assert english_words("错误\trotation#21\tinstitution") == ["rotation", "institution"]
     assert not english_words("ylt check --quarter 2026Q3 --db /tmp/a b.sqlite 12360428MB1234562A")
 
 

@@ -22,6 +22,7 @@ ALLOWED = frozenset(
         # commands and their actions: typed, not read
         "init",
         "demo",
+        "consortium",
         "institutions",
         "agreements",
         "staff",

@@ -24,6 +24,7 @@ from ylt_desktop.cli.chinese_argparse import ChineseArgumentParser
 from ylt_desktop.cli.common import date_arg as _date
 from ylt_desktop.cli.common import print_problems
 from ylt_desktop.cli.common import quarter_arg as _quarter
+from ylt_desktop.cli.consortium import add_consortium_command
 from ylt_desktop.cli.imports import add_import_commands
 from ylt_desktop.cli.lists import (
     cmd_agreements_list,
@@ -93,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     add("demo", cmd_demo, help="生成示例医联体（新建数据库）")
+    add_consortium_command(add)
 
     inst = group("institutions", "成员单位")
     json_flag(add("list", cmd_institutions_list, parent=inst, help="列出成员单位"))
