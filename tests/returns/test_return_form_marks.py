@@ -144,3 +144,14 @@ def test_bad_marks_breaks_and_units_are_refused(change, message) -> None:  # noq
     change(raw)
     with pytest.raises(TemplateError, match=re.escape(message)):
         parse_template(raw)
+
+
+def test_pdf_properties_name_the_program_and_the_consortium(ret, tmp_path) -> None:  # noqa: ANN001
+    from ylt_desktop import __version__
+
+    path = tmp_path / "r.pdf"
+    write_pdf(ret, path)
+    meta = PdfReader(path).metadata
+    assert meta.creator == f"YLT Desktop {__version__}"
+    assert ret.cover.consortium_name and ret.cover.consortium_name in meta.subject
+    assert meta.title == f"{ret.cover.report_name}（{ret.cover.period}）"
