@@ -49,3 +49,16 @@ def test_ylt_check_prints_the_summary_first(sample_db, capsys) -> None:  # noqa:
     assert lines[0].startswith("2026年第3季度：0 个错误，")
     assert any(line.startswith("警告\t封面\t") and "填表人" in line for line in lines[1:])
     assert not any("单位负责人" in line for line in lines[1:])
+
+
+def test_ylt_export_prints_an_iso_report_date_as_on_paper(sample_db, tmp_path) -> None:  # noqa: ANN001
+    import re
+
+    from pypdf import PdfReader
+
+    out = tmp_path / "out"
+    args = ["export", "--quarter", "2026Q3", "--db", str(sample_db.path), "--out", str(out)]
+    assert main([*args, "--pdf-only", "--report-date", "2026-10-12"]) == 0
+    (pdf,) = out.iterdir()
+    cover = re.sub(r"\s+", "", PdfReader(pdf).pages[0].extract_text())
+    assert "报出日期2026年10月12日" in cover

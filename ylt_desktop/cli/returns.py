@@ -7,6 +7,7 @@ refused submit), 2 bad usage.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import sys
 from collections.abc import Callable
@@ -81,6 +82,9 @@ def _cover_fields(session: Any, args: argparse.Namespace) -> dict[str, Any]:
         if value:
             fields[key] = value
     fields.setdefault("report_date", dt.date.today())
+    if isinstance(fields["report_date"], str):  # printed as 2026年10月12日, as the page does
+        with contextlib.suppress(ValueError):  # any other wording is printed as typed
+            fields["report_date"] = dt.date.fromisoformat(fields["report_date"].strip())
     return fields
 
 
