@@ -1506,6 +1506,10 @@ The database was not changed.</translation>
         <source>打印报表</source>
         <translation>Print the return</translation>
     </message>
+    <message>
+        <source>打印失败</source>
+        <translation>Printing failed</translation>
+    </message>
 </context>
 <context>
     <name>RotationDialog</name>

@@ -182,3 +182,18 @@ def test_check_list_opens_with_the_summary_then_the_quarter_and_cover(qtbot, dem
     assert "尚未结束" in texts[1] and "填表人" in texts[2] and "未填写" in texts[2]
     assert not any("单位负责人" in t and "未填写" in t for t in texts)
     assert [i.kind for i in items[:2]] == ["quarter", "cover"]
+
+
+def test_a_printer_that_cannot_start_says_so(qtbot, demo_db, tmp_path, answers) -> None:  # noqa: ANN001
+    page = make_page(qtbot, demo_db)
+    target = tmp_path / "no such folder" / "x.pdf"
+
+    def choose_unwritable(dialog: QWidget) -> None:
+        dialog.printer().setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        dialog.printer().setOutputFileName(str(target))
+        dialog.done(QDialog.DialogCode.Accepted)
+
+    when_modal(QPrintDialog, choose_unwritable)
+    assert page.print_direct() == 0
+    assert answers.shown[-1][0] == "warning" and "无法开始打印" in answers.shown[-1][1]
+    assert not target.exists()

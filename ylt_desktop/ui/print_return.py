@@ -232,8 +232,14 @@ class ReturnPainter:
 
 
 def print_return(ret: QuarterReturn, printer: QPrinter, family: str) -> int:
-    """Paint the whole return onto ``printer``; returns the number of pages."""
+    """Paint the whole return onto ``printer``; returns the number of pages.
+
+    Raises ``PrintFailed`` when the printer cannot start (offline, a file that cannot be
+    written), instead of silently printing nothing.
+    """
     painter = QPainter(printer)
+    if not painter.isActive():
+        raise PrintFailed("无法开始打印：打印机不可用，或输出文件无法写入。请检查打印机后重试。")
     try:
         rect = printer.pageLayout().paintRectPixels(printer.resolution())
         layout = ReturnPainter(ret, family, QRectF(0, 0, rect.width(), rect.height()), printer)
@@ -241,6 +247,10 @@ def print_return(ret: QuarterReturn, printer: QPrinter, family: str) -> int:
     finally:
         painter.end()
     return len(layout.pages)
+
+
+class PrintFailed(OSError):
+    """The printer refused to start; the message says so in Chinese."""
 
 
 class ReturnPreviewDialog(QPrintPreviewDialog):

@@ -341,7 +341,7 @@ class ReturnsPage(QWidget):
         """
         from PySide6.QtPrintSupport import QPrintDialog
 
-        from ylt_desktop.ui.print_return import new_printer, print_return
+        from ylt_desktop.ui.print_return import PrintFailed, new_printer, print_return
 
         self._save_cover()
         ret = self.current_return()
@@ -353,4 +353,8 @@ class ReturnsPage(QWidget):
                 return 0
         finally:
             dialog.deleteLater()
-        return print_return(ret, printer, self.font().family())
+        try:
+            return print_return(ret, printer, self.font().family())
+        except PrintFailed as exc:
+            QMessageBox.warning(self, self.tr("打印失败"), str(exc))
+            return 0
