@@ -20,7 +20,7 @@ def test_synonyms_and_full_width_headers():
         "编制床位数",
     ]
     assert match_columns(texts, "institutions") == [
-        "name", "uscc", None, None, None, "beds_authorised",
+        "name", "uscc", "uscc", None, None, "beds_authorised",
     ]  # fmt: skip
     assert match_columns(["证件号码", "姓 名", "专业技术职称"], "staff") == [
         "id_number",

@@ -82,7 +82,7 @@ def build(db: Database) -> dict[str, int]:
             "D": _inst(5, "北炎镇卫生院（次季加入）", "乡镇卫生院", "一级", joined=D(2026, 10, 1)),
             "E": _inst(6, "春桥镇卫生院（上季退出）", "乡镇卫生院", "一级", left=D(2026, 6, 30)),
             "F": _inst(7, "市第一人民医院", "综合医院", "三级甲等"),
-            "V": _inst(8, '=HYPERLINK("x")村卫生室', "村卫生室", "未定级", contact="=1+1"),
+            "V": _inst(8, '=A1&"x"村卫生室', "村卫生室", "未定级", contact="=1+1"),
         }
         ids = {"L": store.lead_institution(s).id}
         for key, data in specs.items():

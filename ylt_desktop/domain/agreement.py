@@ -19,6 +19,10 @@ from ylt_desktop.domain.problems import Problem, error
 OTHER_KIND = "其他"
 SHARE_TOTAL = 100.0
 SHARE_TOLERANCE = 0.01
+# Upper bounds of one agreement's quarterly volume: far above any county (a county's drugs
+# for a quarter cost well under ten billion yuan), low enough that every figure stays exact.
+MONEY_MAX = 100_000_000_000.0  # 配送金额(元)
+VOLUME_MAX = 100_000_000.0  # 人次, 例数, 台次 …
 
 DRAFT = "草拟"
 PENDING = "待生效"
@@ -185,13 +189,15 @@ def _check_shares(d: AgreementData) -> list[Problem]:
     if d.provider_share is None and not d.recipient_shares:
         return []
     problems = []
-    if d.provider_share is not None and not 0 <= d.provider_share < math.inf:
-        problems.append(error("provider_share", "提供方分配比例须为不小于 0 的数"))
+    if d.provider_share is not None and not 0 <= d.provider_share <= SHARE_TOTAL:
+        problems.append(error("provider_share", "提供方分配比例须为 0 到 100 之间的数"))
     for rid, share in d.recipient_shares.items():
         if rid not in d.recipient_ids:
             problems.append(error(f"recipient_shares.{rid}", "分配比例所列单位不是本协议的接收方"))
-        elif not 0 <= share < math.inf:  # NaN fails this too
-            problems.append(error(f"recipient_shares.{rid}", "接收方分配比例须为不小于 0 的数"))
+        elif not 0 <= share <= SHARE_TOTAL:  # NaN and inf fail this too
+            problems.append(
+                error(f"recipient_shares.{rid}", "接收方分配比例须为 0 到 100 之间的数")
+            )
     total = (d.provider_share or 0.0) + sum(d.recipient_shares.values())
     if abs(total - SHARE_TOTAL) > SHARE_TOLERANCE:
         problems.append(
@@ -229,6 +235,8 @@ def _check_volumes(d: AgreementData) -> list[Problem]:
             )
         if value is None or not 0 <= value < math.inf:  # "inf" and "nan" parse as floats
             problems.append(error(name, f"{quarter.label}“{measure}”须为不小于 0 的数"))
+        elif value > (top := MONEY_MAX if "金额" in measure else VOLUME_MAX):
+            problems.append(error(name, f"{quarter.label}“{measure}”超过上限：不得大于{top:,.0f}"))
         if dates_ok and not in_force_in(quarter, **_dates(d)):
             problems.append(
                 error(

@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 from ylt_desktop.domain import lists
 from ylt_desktop.domain.codes import check_division, check_phone, check_uscc
 from ylt_desktop.domain.problems import Problem, error, warning
-from ylt_desktop.domain.text import normalize_code, normalize_name
+from ylt_desktop.domain.text import clean, normalize_code, normalize_name
 
 COUNT_FIELDS: tuple[tuple[str, str], ...] = (
     ("beds_authorised", "编制床位"),
@@ -18,6 +18,9 @@ COUNT_FIELDS: tuple[tuple[str, str], ...] = (
     ("doctors", "执业(助理)医师"),
     ("nurses", "注册护士"),
 )
+# No hospital has this many beds or staff (the largest in China have about 10,000 beds and
+# 20,000 staff); a larger figure is a typing slip, and past 2^63 SQLite cannot even store it.
+COUNT_MAX = 100_000
 
 
 @dataclass
@@ -51,9 +54,9 @@ class InstitutionData:
         values["uscc"] = normalize_code(self.uscc)
         values["licence_no"] = normalize_code(self.licence_no)
         values["division"] = normalize_code(self.division)
-        values["phone"] = "".join(self.phone.split()) if self.phone else ""
-        values["address"] = self.address.strip()
-        values["contact"] = self.contact.strip()
+        values["phone"] = "".join(clean(self.phone).split())
+        values["address"] = clean(self.address).strip()
+        values["contact"] = clean(self.contact).strip()
         return InstitutionData(**values)
 
 
@@ -95,6 +98,8 @@ def _check_counts(d: InstitutionData) -> list[Problem]:
         value = getattr(d, field)
         if not isinstance(value, int) or value < 0:
             problems.append(error(field, f"{label}应为不小于0的整数"))
+        elif value > COUNT_MAX:
+            problems.append(error(field, f"{label}超过上限：不得大于{COUNT_MAX:,}，请核对"))
     if problems:
         return problems
     if d.beds_authorised and d.beds_actual > 1.5 * d.beds_authorised:

@@ -311,6 +311,12 @@ def _check_one_quarter(
             problems.append(
                 error(f"{prefix}.{attr}", f"{quarter.label}：{label}须为不小于 0 的整数")
             )
+        elif value > VOLUME_MAX:
+            problems.append(
+                error(
+                    f"{prefix}.{attr}", f"{quarter.label}：{label}超过上限：不得大于{VOLUME_MAX:,}"
+                )
+            )
     return problems
 
 
@@ -325,6 +331,10 @@ def _check_days(form: str, quarter: Quarter, days: int | None, cal: int) -> list
     if days > cal:
         return [error(field_name, f"{quarter.label}：工作天数 {days} 超过本季度内的日历天数 {cal}")]
     return []
+
+
+# One person's work in one quarter: 100 visits a day for 92 days is under 10,000.
+VOLUME_MAX = 100_000
 
 
 def _is_count(value: object) -> bool:

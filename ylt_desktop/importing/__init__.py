@@ -212,7 +212,8 @@ def import_file(
     path = Path(path)
     wb, layout = read_layout(db, kind, path, mapping=mapping, sheet=sheet)
     try:
-        problems = check_mapping(layout.mapping, kind)
+        names = [layout.column_name(i) for i in range(len(layout.mapping))]
+        problems = check_mapping(layout.mapping, kind, names)
         missing = layout.missing(REQUIRED[kind])
         if missing:
             problems.append(f"缺少必需的列：{'、'.join(missing)}（可在“列对应”中指定哪一列是它）")

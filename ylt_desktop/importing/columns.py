@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from ylt_desktop.domain.text import clean
 
 KINDS: dict[str, str] = {
     "institutions": "成员单位",
@@ -151,8 +152,9 @@ _PUNCT = re.compile(r"[\s\-_/\\()（）【】\[\]<>《》「」:：,，.。;；�
 
 
 def normalise(text: str) -> str:
-    """NFKC (full-width → half-width), lower-case, without spaces or punctuation."""
-    return _PUNCT.sub("", unicodedata.normalize("NFKC", text or "")).lower()
+    """NFKC (full-width → half-width), no invisible characters, lower-case, without spaces or
+    punctuation."""
+    return _PUNCT.sub("", clean(text)).lower()
 
 
 def targets(kind: str) -> tuple[Target, ...]:
@@ -196,17 +198,11 @@ def match_one(text: str, kind: str, group: str = "") -> str | None:
 
 
 def match_columns(texts: list[str], kind: str, groups: list[str] | None = None) -> list[str | None]:
-    """One field (or None) per column; a field goes to the first column that names it."""
+    """One field (or None) per column. Two columns naming one field (two 机构名称 columns, or a
+    header and its synonym) both get it, so ``check_mapping`` refuses the file naming both
+    rather than silently importing one and dropping the other."""
     groups = groups or [""] * len(texts)
-    out: list[str | None] = []
-    taken: set[str] = set()
-    for text, group in zip(texts, groups, strict=False):
-        key = match_one(text, kind, group)
-        if key in taken:
-            key = None
-        if key is not None:
-            taken.add(key)
-        out.append(key)
+    out = [match_one(text, kind, group) for text, group in zip(texts, groups, strict=False)]
     return out + [None] * (len(texts) - len(out))
 
 
@@ -222,17 +218,27 @@ def mapping_key(kind: str, texts: list[str]) -> str:
     return f"import.mapping.{kind}.{digest}"
 
 
-def check_mapping(mapping: list[str | None], kind: str) -> list[str]:
-    """Messages for a mapping that cannot work: unknown fields, a field given twice."""
+def check_mapping(
+    mapping: list[str | None], kind: str, names: list[str] | None = None
+) -> list[str]:
+    """Messages for a mapping that cannot work: unknown fields, a field given to two or more
+    columns (named from ``names``, one per column, such as ``B列（机构名称）``)."""
     known = target_labels(kind)
     messages = []
-    seen: set[str] = set()
-    for key in mapping:
+    columns: dict[str, list[int]] = {}
+    for i, key in enumerate(mapping):
         if key is None:
             continue
         if key not in known:
             messages.append(f"未知的字段“{key}”")
-        elif key in seen:
-            messages.append(f"“{known[key]}”对应了多个列，每个字段只能对应一列")
-        seen.add(key)
+        else:
+            columns.setdefault(key, []).append(i)
+    for key, found in columns.items():
+        if len(found) < 2:
+            continue
+        listed = "、".join(names[i] if names and i < len(names) else f"第{i + 1}列" for i in found)
+        messages.append(
+            f"“{known[key]}”对应了多个列：{listed}；每个字段只能对应一列。请删除或改名多余的列"
+            "（或在“列对应”中把不用的列设为“不导入”）后再导入"
+        )
     return messages

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from typing import Any
+
+from ylt_desktop.domain.text import clean
 
 MAX_CELL = 500  # characters; no field of any record is longer
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -26,7 +27,8 @@ class CellError(ValueError):
 
 
 def _nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip()
+    """Invisible characters (zero-width, bidi, BOM) dropped, NFKC, trimmed."""
+    return clean(text).strip()
 
 
 def check_length(value: Any) -> None:
@@ -48,7 +50,7 @@ def to_text(value: Any) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value).strip()
+    return _nfkc(str(value))
 
 
 def to_code(value: Any, label: str) -> str:

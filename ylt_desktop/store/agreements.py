@@ -27,6 +27,7 @@ from ylt_desktop.domain.agreement import (
 )
 from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.domain.problems import Problem, RuleViolation, error, has_errors
+from ylt_desktop.domain.text import clean
 from ylt_desktop.store import quarters as locks
 from ylt_desktop.store.models import (
     Agreement,
@@ -138,10 +139,11 @@ def to_data(a: Agreement) -> AgreementData:
 
 
 def _normalized(d: AgreementData) -> AgreementData:
-    d.number = (d.number or "").strip()
-    d.title = (d.title or "").strip()
-    d.other_measure = (d.other_measure or "").strip() if d.kind == "其他" else ""
-    d.termination_reason = (d.termination_reason or "").strip()
+    """Invisible characters dropped and NFKC (``domain.text.clean``), then trimmed."""
+    d.number = clean(d.number).strip()
+    d.title = clean(d.title).strip()
+    d.other_measure = clean(d.other_measure).strip() if d.kind == "其他" else ""
+    d.termination_reason = clean(d.termination_reason).strip()
     return d
 
 
