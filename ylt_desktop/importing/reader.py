@@ -5,6 +5,12 @@ the sheet XML (bounded memory for 100,000 rows) and formulas give their cached v
 read-only mode does not tell (merged ranges, formulas without a cached value) comes from one
 byte scan of the sheet XML; formula cells are looked up a second time only when the scan finds
 any. openpyxl is imported when an import starts, never at program start-up.
+
+Before openpyxl opens anything, ``check_archive`` reads the zip directory and refuses a file
+whose parts would inflate past ``Limits`` (a 2 MB file can declare 2 GB of sheet XML), then
+counts the shared strings (openpyxl keeps them all in memory); ``check_rows`` counts the chosen
+sheet's rows in one streaming pass. Python's zipfile never inflates a member past the size the
+directory declares (it stops there and fails the CRC), so the declared sizes bound what is read.
 """
 
 from __future__ import annotations
@@ -28,6 +34,129 @@ _CHUNK = 1 << 20
 
 class ImportFileError(Exception):
     """A file that cannot be imported at all; ``str(exc)`` is a Chinese message for the user."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The most an import reads. A real consortium file stays far below each: the bench's whole
+    database (300 units, 5,000 staff, 50,000 rotations over two years) fits one sheet of 50,000
+    rows, and a 100,000-row sheet imports within 300 MB (tests/importing/test_parse_and_size.py).
+    A 1,000,000-row sheet took 9.5 minutes and 2.6 GB, 32 million shared strings 2.8 GB and more
+    than 400 s, one 2 GB sheet 4.3 GB: a clerk's PC has 4-8 GB, so those are refused at once.
+    """
+
+    rows: int = 200_000  # rows in the sheet read (4 x the bench's whole database)
+    sheet_bytes: int = 256 << 20  # one worksheet's XML; 200,000 rows x 25 cells is ~200 MB
+    part_bytes: int = 64 << 20  # any other part (parsed whole); 1,000,000 strings ~40 MB
+    total_bytes: int = 512 << 20  # all parts together
+    shared_strings: int = 1_000_000  # distinct texts, all held in memory (~100 MB)
+    members: int = 10_000  # parts in the archive; a workbook has a few dozen
+
+
+LIMITS = Limits()
+_SHEET_TYPE = "spreadsheetml.worksheet+xml"
+_STRINGS_TYPE = "spreadsheetml.sharedStrings+xml"
+_OVERRIDE_RE = re.compile(
+    r"<(?:\w+:)?Override\b[^>]*?PartName=\"/?([^\"]+)\"[^>]*?ContentType=\"([^\"]+)\""
+)
+_SI_RE = re.compile(rb"<(?:\w+:)?si[\s>/]")
+_ROW_RE = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def _size(n: int) -> str:
+    return f"{n / (1 << 30):.1f} GB" if n >= 1 << 30 else f"{max(1, round(n / (1 << 20)))} MB"
+
+
+def _too_big(path: Path, what: str) -> ImportFileError:
+    return ImportFileError(
+        f"文件过大：{what}。“{path.name}”不像是本程序要导入的表格（可能已损坏或被特意构造），已停止读取，"
+        "数据库未作任何修改。请在 Excel 中打开，只保留要导入的工作表和数据，"
+        "另存为 .xlsx 后再导入；数据确实很多时，请分成几个文件分别导入"
+    )
+
+
+def check_archive(path: Path, limits: Limits | None = None) -> None:
+    """Refuse a workbook whose parts inflate, or whose shared strings count, past ``limits``:
+    from the zip directory alone, then one streaming pass over the shared strings."""
+    limits = limits or LIMITS
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            if len(infos) > limits.members:
+                raise _too_big(path, f"含有 {len(infos):,} 个部件，超过上限 {limits.members:,} 个")
+            types = _content_types(zf, path, limits)
+            total = 0
+            for info in infos:
+                total += info.file_size
+                is_sheet = _SHEET_TYPE in types.get(info.filename, "")
+                cap = limits.sheet_bytes if is_sheet else limits.part_bytes
+                if info.file_size > cap:
+                    what = "其中一个工作表" if is_sheet else f"其中的部件“{info.filename[:60]}”"
+                    raise _too_big(
+                        path, f"{what}解压后约 {_size(info.file_size)}，超过上限 {_size(cap)}"
+                    )
+            if total > limits.total_bytes:
+                raise _too_big(
+                    path, f"解压后约 {_size(total)}，超过上限 {_size(limits.total_bytes)}"
+                )
+            for name, kind in types.items():
+                if _STRINGS_TYPE in kind:
+                    _count_strings(zf, name, path, limits)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError,
+            EOFError, ValueError) as exc:  # fmt: skip
+        raise ImportFileError(
+            f"文件“{path.name}”已损坏或不是有效的 Excel 工作簿，无法读取。"
+            "请在 Excel 中打开并另存为 .xlsx 后再导入"
+        ) from exc
+
+
+def _content_types(zf: zipfile.ZipFile, path: Path, limits: Limits) -> dict[str, str]:
+    """Part name → declared content type (the Override entries of [Content_Types].xml)."""
+    try:
+        info = zf.getinfo("[Content_Types].xml")
+    except KeyError:
+        return {}
+    if info.file_size > limits.part_bytes:
+        raise _too_big(path, f"其中的“[Content_Types].xml”解压后约 {_size(info.file_size)}")
+    text = zf.read(info).decode("utf-8", "replace")
+    return {m.group(1): m.group(2) for m in _OVERRIDE_RE.finditer(text)}
+
+
+def _count_strings(zf: zipfile.ZipFile, name: str, path: Path, limits: Limits) -> None:
+    if name not in zf.NameToInfo:
+        return
+    found = _count(zf, name, _SI_RE, limits.shared_strings)
+    if found > limits.shared_strings:
+        raise _too_big(
+            path,
+            f"含有超过 {limits.shared_strings:,} 个不同的文字内容（上限 {limits.shared_strings:,} 个）",
+        )
+
+
+def _count(zf: zipfile.ZipFile, name: str, pattern: re.Pattern, stop: int) -> int:
+    """Matches of ``pattern`` in one part, read in chunks; stops once past ``stop``."""
+    found = 0
+    tail = b""
+    with zf.open(name) as src:
+        while chunk := src.read(_CHUNK):
+            buf = tail + chunk
+            cut = max(len(buf) - 16, 0)  # a tag cut between chunks is matched in the next one
+            found += len(pattern.findall(buf, 0, cut))
+            tail = buf[cut:]
+            if found > stop:
+                return found
+    return found + len(pattern.findall(tail))
+
+
+def check_rows(wb: Any, name: str, path: Path, limits: Limits | None = None) -> None:
+    """Refuse a sheet of more than ``limits.rows`` rows, counted in one streaming pass."""
+    limits = limits or LIMITS
+    part = getattr(wb[name], "_worksheet_path", "")
+    if not part:
+        return
+    found = _count(wb._archive, part, _ROW_RE, limits.rows)
+    if found > limits.rows:
+        raise _too_big(path, f"工作表“{name}”有超过 {limits.rows:,} 行（上限 {limits.rows:,} 行）")
 
 
 @dataclass
@@ -103,9 +232,10 @@ def _is_encrypted(path: Path) -> bool:
     return "EncryptedPackage".encode("utf-16-le") in data or b"EncryptedPackage" in data
 
 
-def open_workbook(path: str | Path) -> Any:
+def open_workbook(path: str | Path, limits: Limits | None = None) -> Any:
     path = Path(path)
     check_file(path)
+    check_archive(path, limits)
     import openpyxl
 
     try:

@@ -1,4 +1,4 @@
-"""Migration 0005 brings stored institution names and keys to the cleaned form (issue #11)."""
+"""Migration 0006 brings stored institution names and keys to the cleaned form (issue #11)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def test_stored_names_are_cleaned_and_a_clash_is_left_alone(tmp_path) -> None:  
             conn.exec_driver_sql(
                 "UPDATE institution SET name = ?, name_key = ? WHERE id = ?", (name, name, inst_id)
             )
-    command.downgrade(alembic_config(engine), "0004")
+    command.downgrade(alembic_config(engine), "0005")
     engine.dispose()
 
     db = open_database(path)  # upgrades to head, after a backup

@@ -1,7 +1,7 @@
 """clean institution names: invisible characters dropped, NFKC
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-29 23:00:00
 
 Names are now stored as ``domain.text.normalize_name`` gives them: zero-width, bidi-control and
@@ -19,8 +19,8 @@ from alembic import op
 
 from ylt_desktop.domain.text import normalize_name
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
