@@ -58,3 +58,34 @@ def test_import_dialog_shows_both_columns_of_one_field(qtbot, db, tmp_path, monk
     dialog.check.click()
     qtbot.waitUntil(lambda: dialog.report is not None and dialog.worker is None)
     assert dialog.report.rejected == 0 and dialog.import_all.isEnabled()
+
+
+def test_attaching_a_folder_or_a_pipe_shows_a_message(qtbot, db, tmp_path, monkeypatch,
+                                                      answers) -> None:  # noqa: ANN001  # fmt: skip
+    """Case 16 on the agreements page: a warning naming the rule, nothing stored, no hang."""
+    import os
+
+    from PySide6.QtCore import Qt
+
+    from tests.ui.test_agreements_page import TODAY, add_agreement
+    from tests.ui.test_agreements_page import ids as make_ids
+    from ylt_desktop.ui.pages.agreements import AgreementsPage
+
+    add_agreement(db, make_ids.__wrapped__(db), "S-1")
+    (tmp_path / "x.pdf").mkdir()
+    picked = [str(tmp_path / "x.pdf")]
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / ".pdf")
+        picked.append(str(tmp_path / ".pdf"))
+    before = dump(db)
+    page = AgreementsPage(db, today=TODAY)
+    qtbot.addWidget(page)
+    page.table.selectRow(0)
+    for path in picked:
+        monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, p=path, **k: (p, ""))
+        qtbot.mouseClick(page.buttons["attach"], Qt.MouseButton.LeftButton)
+        kind, text = answers.shown[-1]
+        assert kind == "warning" and text.startswith("无法上传“")
+        assert "文件夹" in text or "不是普通文件" in text
+    assert dump(db) == before
+    assert not page.buttons["open"].isEnabled()

@@ -2,13 +2,18 @@
 
 Only PDF, JPG and PNG files up to 20 MB are taken; the type is judged by the first bytes of
 the file and must agree with its extension. The hash is checked every time the file is read
-back, and a mismatch is refused with a message, never passed over.
+back, and a mismatch is refused with a message, never passed over. What is not a regular
+readable file (a folder named x.pdf, a dangling link, a pipe or device) is refused before it is
+opened, so nothing blocks; a scan is viewed through a name short enough for any file system.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import re
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,17 +112,62 @@ def attach(
 
 
 def attach_file(session: Session, *, agreement_id: int, path: str | Path) -> AttachmentInfo:
-    """Read ``path`` and attach it; the size and type are checked before reading it whole."""
+    """Read ``path`` and attach it; the kind, size and type are checked before reading it whole."""
     path = Path(path)
-    size = path.stat().st_size
-    with path.open("rb") as f:
-        head = f.read(16)
-    problems = check_file(path.name, size, head)
+    return attach(session, agreement_id=agreement_id, file_name=path.name, content=read_scan(path))
+
+
+def _shown(path: Path) -> str:
+    name = path.name or str(path)
+    return name if len(name) <= 60 else name[:57] + "…"
+
+
+def _refuse(path: Path, why: str) -> RuleViolation:
+    return RuleViolation([error(FIELD, f"无法上传“{_shown(path)}”：{why}")])
+
+
+_OS_REASONS = {
+    errno.ENOENT: "文件不存在（或是指向已不存在文件的链接/快捷方式）",
+    errno.EACCES: "没有读取该文件的权限",
+    errno.EPERM: "没有读取该文件的权限",
+    errno.EISDIR: "所选的是文件夹，不是文件",
+    errno.ENAMETOOLONG: "文件路径过长",
+    errno.ELOOP: "链接指向自身（循环链接）",
+}
+
+
+def _os_reason(exc: OSError) -> str:
+    return _OS_REASONS.get(exc.errno, "文件无法读取（可能在网络盘或移动盘上已断开）")
+
+
+def read_scan(path: Path) -> bytes:
+    """The bytes of a scan the clerk chose, refused with a Chinese message unless it is a
+    regular readable PDF/JPG/PNG file of at most 20 MB. The kind is judged by ``os.stat``
+    before opening (opening a pipe would block), and again on the open file."""
+    try:
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise _refuse(path, "所选的是文件夹，不是文件")
+        if not stat.S_ISREG(info.st_mode):
+            raise _refuse(path, "不是普通文件（可能是管道或设备），不能作为签署扫描件")
+        # Extension, size and emptiness first (a head of the expected type), the content later.
+        suffix = path.suffix.lower()
+        head = _TYPES[suffix][1][0] if suffix in _TYPES else b""
+        problems = check_file(path.name, info.st_size, head)
+        if problems:
+            raise RuleViolation(problems)
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        fd = os.open(path, flags)
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # swapped since the stat
+                raise _refuse(path, "不是普通文件（可能是管道或设备），不能作为签署扫描件")
+            content = f.read(MAX_SIZE + 1)
+    except OSError as exc:
+        raise _refuse(path, _os_reason(exc)) from None
+    problems = check_file(path.name, len(content), content[:16])
     if problems:
         raise RuleViolation(problems)
-    return attach(
-        session, agreement_id=agreement_id, file_name=path.name, content=path.read_bytes()
-    )
+    return content
 
 
 def attachment_info(session: Session, agreement_id: int) -> AttachmentInfo | None:
@@ -161,11 +211,28 @@ def safe_file_name(name: str) -> str:
     return cleaned or "附件"
 
 
+VIEW_NAME_BYTES = 100  # file systems allow 255 bytes a name; Windows 260 characters a path
+
+
+def viewing_name(name: str) -> str:
+    """``safe_file_name``, its stem shortened so the name stays under ``VIEW_NAME_BYTES``
+    bytes (a 300-character name could be attached but never written out to be viewed)."""
+    cleaned = safe_file_name(name)
+    if len(cleaned.encode()) <= VIEW_NAME_BYTES:
+        return cleaned
+    suffix = Path(cleaned).suffix.lower()
+    suffix = suffix if suffix in _TYPES else ""
+    stem = cleaned[: len(cleaned) - len(suffix)] if suffix else cleaned
+    while len((stem + "…" + suffix).encode()) > VIEW_NAME_BYTES:
+        stem = stem[:-1]
+    return stem.rstrip(" .") + "…" + suffix
+
+
 def write_for_viewing(session: Session, *, agreement_id: int, folder: Path | None = None) -> Path:
-    """Check the hash, then write the file under its original name into a fresh temp folder."""
+    """Check the hash, then write the file under its (shortened) name into a fresh temp folder."""
     info, content = read_attachment(session, agreement_id=agreement_id)
     folder = Path(tempfile.mkdtemp(prefix="ylt-attachment-", dir=folder))
-    target = folder / safe_file_name(info.file_name)
+    target = folder / viewing_name(info.file_name)
     target.write_bytes(content)
     return target
 
