@@ -26,6 +26,7 @@ from ylt_desktop.cli.common import print_problems
 from ylt_desktop.cli.common import quarter_arg as _quarter
 from ylt_desktop.cli.consortium import add_consortium_command
 from ylt_desktop.cli.imports import add_import_commands
+from ylt_desktop.cli.indicators import add_indicator_commands
 from ylt_desktop.cli.lists import (
     cmd_agreements_list,
     cmd_institutions_list,
@@ -134,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     json_flag(p)
     add_import_commands(add)
     add_return_commands(add)
+    add_indicator_commands(add)
     return parser
 
 

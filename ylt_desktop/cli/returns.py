@@ -28,6 +28,7 @@ PLACES = {
     "staff": "人员",
     "rotation": "人员流动",
     "agreement": "资源共享协议",
+    "figures": "运行指标",
 }
 
 
@@ -47,6 +48,7 @@ def place_of(session: Any, item: Any) -> str:
         .join(Rotation, Rotation.staff_id == Staff.id)
         .where(Rotation.id == item.record_id),
         "agreement": select(Agreement.number).where(Agreement.id == item.record_id),
+        "figures": select(Institution.name).where(Institution.id == item.record_id),
     }.get(item.kind)
     name = session.scalar(name_of) if name_of is not None else None
     return f"{where} #{item.record_id} {name or ''}".rstrip()

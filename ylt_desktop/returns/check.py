@@ -21,6 +21,7 @@ from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.domain.problems import Level
 from ylt_desktop.domain.rotation import calendar_days
 from ylt_desktop.returns import query
+from ylt_desktop.returns.check_figures import figure_items
 from ylt_desktop.returns.rows import rotation_figures
 from ylt_desktop.store.institutions import to_data
 from ylt_desktop.store.models import Agreement, Institution, Rotation
@@ -89,6 +90,7 @@ def check_quarter(
         items += _check_rotation(rotation, quarter, member_ids)
     for agreement in query.agreements_in_force(session, quarter):
         items += _check_agreement(agreement, quarter)
+    items += figure_items(session, quarter)
     return first + sorted(items, key=lambda i: not i.is_error)
 
 

@@ -147,6 +147,18 @@ class Cover:
 
 
 @dataclass
+class ChartData:
+    """One indicator over the last quarters, for the return's chart page (表7's charts)."""
+
+    title: str
+    unit: str
+    labels: list[str]
+    values: list[float | None]
+    target: float | None = None
+    target_label: str = ""
+
+
+@dataclass
 class QuarterReturn:
     quarter: Quarter
     cover: Cover
@@ -156,6 +168,7 @@ class QuarterReturn:
     cover_sheet_name: str = "封面"
     marks: list[tuple[str, str]] = field(default_factory=list)  # 表号, 制定机关, …
     header_breaks: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    charts: list[ChartData] = field(default_factory=list)  # the chart page of 表7
     generated_at: dt.datetime = field(
         default_factory=lambda: dt.datetime.now().replace(microsecond=0)
     )

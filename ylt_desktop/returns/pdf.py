@@ -180,6 +180,11 @@ def _story(ret: QuarterReturn, width: float, st: _Styles, cancel: Cancel | None)
         check_cancel(cancel)
         story += _table_flowables(ret, table, width, st)
         story.append(PageBreak())
+    if ret.charts:  # 表7's indicators over the last quarters (reportlab's own graphics)
+        from ylt_desktop.returns.pdf_charts import chart_flowables
+
+        story += chart_flowables(ret, width, st)
+        story.append(PageBreak())
     story.append(Paragraph(escape(ret.notes_title), st.title))
     story += [Paragraph(escape(n), st.note) for n in ret.notes]
     story += [Spacer(0, 10 * MM), _signature(ret, width, st), _mark(1)]

@@ -28,7 +28,16 @@ from ylt_desktop.domain.rotation import (
 )
 from ylt_desktop.domain.staff import is_senior
 from ylt_desktop.returns import query
-from ylt_desktop.returns.model import COVER_LABELS, Cover, QuarterReturn, Table, Value
+from ylt_desktop.returns.model import (
+    COVER_LABELS,
+    ChartData,
+    Cover,
+    QuarterReturn,
+    Table,
+    Value,
+)
+from ylt_desktop.returns.rows_figures import KEYS as figure_keys
+from ylt_desktop.returns.rows_figures import figure_parts
 from ylt_desktop.returns.templates import SOURCES, VOLUME_PREFIX, TableSpec, Template, load_template
 from ylt_desktop.store.models import Agreement, Institution, Rotation
 
@@ -54,11 +63,14 @@ def quarter_rows(
         records = collect_records(session, quarter, full_ids=full_ids)
     else:  # a submitted quarter: exactly the figures that were signed
         records = frozen if full_ids else snapshot.masked(frozen)
+        if any(key not in records for key in figure_keys):  # submitted before 表6/表7 existed
+            records = {**figure_parts(session, quarter), **records}
     tables = [make_table(spec, records[spec.key]) for spec in template.tables]
     notes = list(template.notes)
     id_note = template.id_note_full if full_ids else template.id_note_masked
     if id_note:
         notes.append(id_note)
+    notes += records["indicator_notes"]
     cover = make_cover(session, quarter, template, cover_fields, facts=records["cover"])
     return QuarterReturn(
         quarter=quarter,
@@ -69,6 +81,7 @@ def quarter_rows(
         cover_sheet_name=template.cover_sheet,
         marks=list(template.marks.items()),
         header_breaks=dict(template.header_breaks),
+        charts=[ChartData(**c) for c in records["charts"]],
     )
 
 
@@ -91,6 +104,7 @@ def collect_records(session: Session, quarter: Quarter, *, full_ids: bool) -> di
         "rotation_summary": rotation_summary(rotations, quarter),
         "agreements": agreement_records(agreements, quarter, institutions),
         "agreement_summary": agreement_summary(agreements, quarter),
+        **figure_parts(session, quarter),
     }
 
 

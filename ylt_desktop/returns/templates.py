@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ylt_desktop.domain.figures import COUNTY_FIELDS, MEMBER_FIELDS
 from ylt_desktop.paths import resource_path
 from ylt_desktop.returns.model import KINDS, Column
 
@@ -96,6 +97,21 @@ SOURCES: dict[str, list[str]] = {
         "volumes_text",
     ],
     "agreement_summary": ["seq", "kind", "count", "measure", "value"],
+    # 表6 and 表7 (returns/rows_figures.py)
+    "figures": ["seq", "name", "category", *(f.key for f in MEMBER_FIELDS)],
+    "county_figures": ["label", *(f.key for f in COUNTY_FIELDS)],
+    "indicators": [
+        "seq",
+        "name",
+        "unit",
+        "quarter",
+        "ytd",
+        "last_year",
+        "yoy",
+        "target",
+        "met",
+        "basis",
+    ],  # fmt: skip
 }
 VOLUME_PREFIX = "volume:"
 NUMERIC = ("int", "float")

@@ -1,0 +1,81 @@
+"""表6 运行指标 and 表7 主要监测指标 of the return, and the data of its chart page.
+
+Records keyed by the template's source keys (``templates.SOURCES["figures"]`` …), like the
+other tables in ``rows.py``; the charts as plain dicts (they go into a submitted quarter's
+snapshot with the rest). A missing figure is an empty cell in 表6; a missing indicator is
+"—" in 表7, never 0 %.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ylt_desktop.domain.figures import COUNTY_FIELDS, MEMBER_FIELDS
+from ylt_desktop.domain.periods import Quarter
+from ylt_desktop.returns.indicators import CHART_QUARTERS, QuarterIndicators, quarter_indicators
+from ylt_desktop.returns.indicators import result_rows as _result_rows
+
+Record = dict[str, Any]
+KEYS = ("figures", "county_figures", "indicators", "charts", "indicator_notes")
+COUNTY_LABEL = "县域"
+
+
+def figure_parts(session: Session, quarter: Quarter) -> dict[str, Any]:
+    """Every record of 表6 and 表7 and the charts, from one read of the database."""
+    data = quarter_indicators(session, quarter, chart_quarters=CHART_QUARTERS)
+    return {
+        "figures": figure_records(data),
+        "county_figures": county_records(data),
+        "indicators": indicator_records(data),
+        "charts": chart_records(data),
+        "indicator_notes": indicator_notes(data),
+    }
+
+
+def figure_records(data: QuarterIndicators) -> list[Record]:
+    records = []
+    for n, unit in enumerate(data.units, 1):
+        values = data.figures.get(unit.id)
+        row: Record = {"seq": n, "name": unit.name, "category": unit.category}
+        for f in MEMBER_FIELDS:
+            row[f.key] = getattr(values, f.key) if values is not None else None
+        records.append(row)
+    return records
+
+
+def county_records(data: QuarterIndicators) -> list[Record]:
+    values = data.county.values() if data.county is not None else {}
+    return [{"label": COUNTY_LABEL, **{f.key: values.get(f.key) for f in COUNTY_FIELDS}}]
+
+
+def indicator_records(data: QuarterIndicators) -> list[Record]:
+    return [{"seq": n, **row} for n, row in enumerate(_result_rows(data.results), 1)]
+
+
+def chart_records(data: QuarterIndicators) -> list[Record]:
+    return [
+        {
+            "title": c.spec.name,
+            "unit": c.spec.unit,
+            "labels": c.labels,
+            "values": c.values,
+            "target": c.target,
+            "target_label": c.target_label,
+        }
+        for c in data.charts
+    ]
+
+
+def indicator_notes(data: QuarterIndicators) -> list[str]:
+    """The 填报说明's lines on 表7: each indicator's definition, target and its source."""
+    lines = ["表7 主要监测指标的定义与目标（缺数据的指标显示“—”，不按 0 计）："]
+    for r in data.results:
+        spec, target = r.spec, r.spec.target
+        aim = "无数值目标，不判断达标"
+        if target is not None:
+            where = f"{target.place}，" if target.place else ""
+            aim = f"目标 {target.text(spec.unit)}（{where}{target.year}年起；{target.source}）"
+        lines.append(f"{spec.name}：{spec.definition} {aim}")
+    return lines
