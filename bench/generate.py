@@ -190,6 +190,52 @@ def _agreements(rng, n, insts, quarters):  # noqa: ANN001, ANN202
     return agreements, recipients, volumes
 
 
+_GRASS = ("乡镇卫生院", "社区卫生服务中心", "社区卫生服务站", "村卫生室")
+
+
+def _figures(rng, insts, quarters):  # noqa: ANN001, ANN202
+    """Operating figures of every institution and the county, every quarter (运行指标)."""
+    members, counties = [], []
+    for step, q in enumerate(quarters):
+        total = 0
+        for i, inst in enumerate(insts, 1):
+            grass = inst["category"] in _GRASS
+            village = inst["category"] == "村卫生室"
+            visits = rng.randint(1_500, 4_000) if village else rng.randint(20_000, 160_000)
+            total += visits
+            population = int(visits * 1.1) if grass else None
+            contracts = int(population * (0.33 + 0.01 * step)) if grass else None
+            members.append(
+                dict(
+                    institution_id=i,
+                    quarter=str(q),
+                    visits=visits,
+                    tcm_visits=visits // 10,
+                    discharges=0 if village else inst["beds_actual"] * 10,
+                    up_outpatient=rng.randint(5, 100) if grass else 5,
+                    up_inpatient=0 if village else rng.randint(2, 40),
+                    down_outpatient=0 if grass else rng.randint(50, 400),
+                    down_inpatient=0 if grass else rng.randint(10, 100),
+                    received_up=0 if grass else rng.randint(100, 900),
+                    received_down=rng.randint(5, 60) if grass and not village else 0,
+                    contracts=contracts,
+                    key_contracts=contracts // 3 if contracts else None,
+                    population=population,
+                    key_population=population // 5 if population else None,
+                )
+            )
+        counties.append(
+            dict(
+                quarter=str(q),
+                resident_population=2_000_000,
+                county_visits=int(total * 1.4),
+                inpatients_in=60_000 + 500 * step,
+                inpatients_out=7_000,
+            )  # fmt: skip
+        )
+    return members, counties
+
+
 def generate(
     db: Database,
     *,
@@ -210,6 +256,7 @@ def generate(
     people = _staff(rng, staff, institutions)
     rots, figures = _rotations(rng, people, insts, quarters, max(1, rotations // staff))
     agrs, recips, vols = _agreements(rng, agreements, insts, quarters)
+    members, counties = _figures(rng, insts, quarters)
     with db.engine.begin() as conn:
         conn.execute(
             insert(m.Consortium),
@@ -223,6 +270,8 @@ def generate(
             (m.Agreement, agrs),
             (m.AgreementRecipient, recips),
             (m.AgreementVolume, vols),
+            (m.MemberQuarterFigures, members),
+            (m.CountyQuarterFigures, counties),
         ):
             conn.execute(insert(model), rows)
     return end

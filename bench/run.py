@@ -350,13 +350,37 @@ def bench_reimport(db_path: Path, quarter) -> None:  # noqa: ANN001
         shutil.rmtree(folder / "backups", ignore_errors=True)
 
 
+def _folder_bytes(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
+
+def bench_size(dist: Path) -> None:
+    """The installer's size: the one-folder bundle (scripts/build) and the Windows setup
+    (packaging/windows), when they were built; the charts need no Qt add-on (QtCharts would
+    bring PySide6-Addons, about 400 MB installed)."""
+    import importlib.util
+
+    bundle = dist / "ylt-desktop"
+    if bundle.is_dir():
+        print(f"bundle {bundle}: {_folder_bytes(bundle) / 1e6:.0f} MB")
+    else:
+        print(f"bundle: not built here ({bundle} missing; scripts/build makes it)")
+    for setup in sorted(dist.glob("ylt-desktop-*-setup.exe")):
+        print(f"installer {setup.name}: {setup.stat().st_size / 1e6:.0f} MB")
+    charts = importlib.util.find_spec("PySide6.QtCharts") is not None
+    print(
+        "charts: drawn with QPainter and reportlab.graphics; PySide6-Addons (QtCharts) "
+        + ("installed in this environment but not used" if charts else "not installed, not needed")
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", type=Path, help="keep the generated database in this folder")
     parser.add_argument(
         "--only",
-        choices=["start", "export", "memory", "filter", "import", "reimport"],
+        choices=["start", "export", "memory", "filter", "import", "reimport", "size"],
         action="append",
         help="run only these parts (repeatable); all by default",
     )
@@ -378,7 +402,9 @@ def main() -> None:
             quarter = Quarter(2026, 3)
         out = folder / "out"
         out.mkdir(exist_ok=True)
-        parts = set(args.only or ["start", "export", "memory", "filter", "import", "reimport"])
+        parts = set(
+            args.only or ["start", "export", "memory", "filter", "import", "reimport", "size"]
+        )
         if "start" in parts:
             bench_start(args.runs, db_path)
         if "export" in parts:
@@ -391,6 +417,8 @@ def main() -> None:
             bench_import(args.runs)
         if "reimport" in parts:
             bench_reimport(db_path, quarter)
+        if "size" in parts:
+            bench_size(Path(__file__).resolve().parent.parent / "dist")
 
 
 if __name__ == "__main__":

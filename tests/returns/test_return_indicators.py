@@ -171,7 +171,7 @@ def test_table_6_rows_total_and_county(db, world) -> None:  # noqa: ANN001
     county = next(t for t in ret.tables if t.key == "county_figures")
     assert county.rows[0][:3] == ["县域", 250000, 30000]
     assert [c.title for c in ret.charts][0] == "基层诊疗量占比" and len(ret.charts) == 8
-    assert any("基层诊疗量占比：" in n for n in ret.notes)
+    assert any("基层诊疗量占比≥65%（广东省，2017年起）" in n for n in ret.notes)
 
 
 def test_the_check_lists_missing_figures_and_consistency_warnings(db, world) -> None:  # noqa: ANN001

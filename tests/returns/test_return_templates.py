@@ -19,6 +19,7 @@ def test_default_loads():
     t = load_template()
     assert [s.key for s in t.tables] == [
         "members", "rotations", "rotation_summary", "agreements", "agreement_summary",
+        "figures", "county_figures", "indicators",
     ]  # fmt: skip
     assert t.tables[0].title == "表1 成员单位基本情况表" and t.notes
 

@@ -25,6 +25,13 @@ def figure_items(session: Session, quarter: Quarter) -> list:
     stored = store.member_figures(session, quarter)
     county = store.county_figures(session, quarter)
     items = []
+    if units and not stored:  # nobody has reported: one line, not one per member
+        message = (
+            f"{quarter.label}尚未填写运行指标（{len(units)} 家成员单位）："
+            "表6 将为空白，表7 的指标显示“—”"
+        )
+        items.append(CheckItem(Level.WARNING, message, KIND, None, "figures"))
+        units = []
     for unit in units:
         gaps = missing_fields(unit, stored.get(unit.id))
         if gaps:

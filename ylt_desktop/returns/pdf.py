@@ -40,6 +40,7 @@ from ylt_desktop.returns.pdf_table import (
 
 __all__ = ["CHUNK_ROWS", "FONT", "fit_widths", "register_font", "write_pdf"]
 
+CHARTS_AFTER = "indicators"  # the chart page follows 表7
 CHUNK_ROWS = 500  # kept for callers; progress is now reported per page of a table
 FOOTER_Y = 8 * MM
 
@@ -180,11 +181,11 @@ def _story(ret: QuarterReturn, width: float, st: _Styles, cancel: Cancel | None)
         check_cancel(cancel)
         story += _table_flowables(ret, table, width, st)
         story.append(PageBreak())
-    if ret.charts:  # 表7's indicators over the last quarters (reportlab's own graphics)
-        from ylt_desktop.returns.pdf_charts import chart_flowables
+        if table.key == CHARTS_AFTER and ret.charts:  # 表7 over the quarters, on its own page
+            from ylt_desktop.returns.pdf_charts import chart_flowables
 
-        story += chart_flowables(ret, width, st)
-        story.append(PageBreak())
+            story += chart_flowables(ret, width, st)
+            story.append(PageBreak())
     story.append(Paragraph(escape(ret.notes_title), st.title))
     story += [Paragraph(escape(n), st.note) for n in ret.notes]
     story += [Spacer(0, 10 * MM), _signature(ret, width, st), _mark(1)]

@@ -107,6 +107,7 @@ def chart_page(charts: list[ChartData], width: float, height: float, font: str) 
     rows = -(-len(charts) // COLUMNS)
     cell_w, cell_h = width / COLUMNS, min(height / max(rows, 1), 70 * MM)
     page = Drawing(width, cell_h * rows)
+    page.initialFontName = font  # else reportlab sets Helvetica (not embedded) first
     for i, chart in enumerate(charts):
         d = chart_drawing(chart, cell_w - 4 * MM, cell_h - 4 * MM, font)
         col, row = i % COLUMNS, i // COLUMNS
@@ -117,6 +118,19 @@ def chart_page(charts: list[ChartData], width: float, height: float, font: str) 
 
 
 CHART_TITLE = "表7 主要监测指标趋势（近八个季度，虚线为目标）"
+CHART_UNIT = "%、人/万人、人"
+
+
+def chart_info_line(ret: QuarterReturn) -> str:
+    return "\u3000\u3000".join(
+        (
+            f"填报单位：{ret.cover.filler_unit}",
+            f"报告期：{ret.cover.period}",
+            f"计量单位：{CHART_UNIT}",
+        )
+    )
+
+
 PAGE_HEIGHT = 140 * MM  # what is left of an A4 landscape page under the title lines
 
 
@@ -128,7 +142,7 @@ def chart_flowables(ret: QuarterReturn, width: float, st: Any) -> list:
 
     from ylt_desktop.returns.pdf_table import FONT
 
-    info = f"填报单位：{ret.cover.filler_unit}\u3000\u3000报告期：{ret.cover.period}"
+    info = chart_info_line(ret)
     return [
         Paragraph(escape(CHART_TITLE), st.title),
         Paragraph(escape(info), st.mark),

@@ -69,13 +69,11 @@ def chart_records(data: QuarterIndicators) -> list[Record]:
 
 
 def indicator_notes(data: QuarterIndicators) -> list[str]:
-    """The 填报说明's lines on 表7: each indicator's definition, target and its source."""
-    lines = ["表7 主要监测指标的定义与目标（缺数据的指标显示“—”，不按 0 计）："]
+    """The 填报说明's line on 表7's targets (the formulas are in the template's notes)."""
+    parts = []
     for r in data.results:
-        spec, target = r.spec, r.spec.target
-        aim = "无数值目标，不判断达标"
+        target = r.spec.target
         if target is not None:
             where = f"{target.place}，" if target.place else ""
-            aim = f"目标 {target.text(spec.unit)}（{where}{target.year}年起；{target.source}）"
-        lines.append(f"{spec.name}：{spec.definition} {aim}")
-    return lines
+            parts.append(f"{r.spec.name}{target.text(r.spec.unit)}（{where}{target.year}年起）")
+    return ["十一、表7 目标：" + "；".join(parts) + "；其余指标无数值目标，不判断达标。"]

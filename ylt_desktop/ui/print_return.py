@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtCore import QMarginsF, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -33,6 +33,7 @@ from ylt_desktop.returns.model import COVER_LABELS, SIGNATURE_FIELDS, QuarterRet
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 CENTER = Qt.AlignmentFlag.AlignCenter
 TABLE_WIDTH = pt.PAGE_SIZE[0] - 2 * pt.MARGIN  # as write_pdf's frame
+CHARTS_AFTER = "indicators"  # as write_pdf: the chart page follows 表7
 
 
 @dataclass
@@ -90,6 +91,8 @@ class ReturnPainter:
             layout = pt.TableLayout(table, TABLE_WIDTH, self.ret.header_breaks)
             for n, rows in enumerate(pt.paginate(layout)):
                 pages.append(Page("table", table, layout, rows, continued=n > 0))
+            if table.key == CHARTS_AFTER and self.ret.charts:  # as the PDF: 表7's chart page
+                pages.append(Page("charts"))
         pages.append(Page("notes"))
         return pages
 
@@ -193,6 +196,32 @@ class ReturnPainter:
                 painter.drawText(self.point(x, y), line)
                 y += pt.PARA_LEADING
         return top + lay.head_height
+
+    # -- the chart page (ui/widgets/chart.py, the overview's charts) ------------------------
+    def _paint_charts(self, painter: QPainter, _page: Page) -> None:
+        from ylt_desktop.returns.pdf_charts import CHART_TITLE, COLUMNS, chart_info_line
+        from ylt_desktop.ui.widgets.chart import LineChart
+
+        top = self._centred(painter, CHART_TITLE, pt.FRAME_PADDING, 14)
+        painter.setFont(self.font(pt.INFO_SIZE))
+        painter.drawText(self.point(0, top + pt.INFO_SIZE), chart_info_line(self.ret))
+        top += pt.INFO_SIZE + 8
+        charts = self.ret.charts
+        rows = -(-len(charts) // COLUMNS)
+        cell_w = self.width / COLUMNS
+        cell_h = min((self.height - top - 20) / max(rows, 1), 70 * pt.MM)
+        for i, data in enumerate(charts):
+            chart = LineChart(data.title, data.unit)
+            chart.set_data(data.labels, data.values, target=data.target,
+                           target_label=data.target_label)  # fmt: skip
+            chart.setFixedSize(340, 210)  # drawn at screen size, scaled into its cell
+            painter.save()
+            x, y = (i % COLUMNS) * cell_w, top + (i // COLUMNS) * cell_h
+            painter.translate(self.point(x, y))
+            painter.scale((cell_w - 6) * self.k / 340, (cell_h - 6) * self.k / 210)
+            chart.render(painter, QPoint())
+            painter.restore()
+            chart.deleteLater()
 
     # -- notes and signature -----------------------------------------------------------
     def _paint_notes(self, painter: QPainter, _page: Page) -> None:
