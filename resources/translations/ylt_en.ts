@@ -1275,6 +1275,10 @@ The database was not changed.</translation>
         <translation>Overview  Quarter:</translation>
     </message>
     <message>
+        <source>设置目标…</source>
+        <translation>Set targets…</translation>
+    </message>
+    <message>
         <source>正在读取…</source>
         <translation>Loading…</translation>
     </message>
@@ -1817,6 +1821,49 @@ The database was not changed.</translation>
     <message>
         <source>确定删除“%1”吗？此操作不能撤销。</source>
         <translation>Delete “%1”? This cannot be undone.</translation>
+    </message>
+</context>
+<context>
+    <name>TargetsDialog</name>
+    <message>
+        <source>监测指标目标</source>
+        <translation>Indicator targets</translation>
+    </message>
+    <message>
+        <source>指标</source>
+        <translation>Indicator</translation>
+    </message>
+    <message>
+        <source>目标值</source>
+        <translation>Target value</translation>
+    </message>
+    <message>
+        <source>比较</source>
+        <translation>Comparison</translation>
+    </message>
+    <message>
+        <source>起始年份</source>
+        <translation>From year</translation>
+    </message>
+    <message>
+        <source>地区</source>
+        <translation>Place</translation>
+    </message>
+    <message>
+        <source>来源</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <source>选中行恢复默认</source>
+        <translation>Reset selected rows to the default</translation>
+    </message>
+    <message>
+        <source>本医联体的目标值（由管理员设置；未改动的行沿用模板的默认目标）</source>
+        <translation>This consortium&apos;s targets (set by an administrator; rows left unchanged keep the template&apos;s default)</translation>
+    </message>
+    <message>
+        <source>目标未保存</source>
+        <translation>Targets not saved</translation>
     </message>
 </context>
 <context>

@@ -138,3 +138,47 @@ def test_chart_leaves_a_gap_for_a_missing_value(qtbot) -> None:  # noqa: ANN001
     pts = chart.points(QRectF(0, 0, 300, 100))
     assert pts[1] is None and pts[0].y() > pts[2].y()  # 50 lower than 70
     assert not chart.grab().isNull()
+
+
+def test_an_admin_sets_the_consortium_s_target(qtbot, db, ids, monkeypatch) -> None:  # noqa: ANN001
+    from ylt_desktop.ui.dialogs.targets import TargetsDialog
+    from ylt_desktop.ui.pages.overview import OverviewPage
+
+    overview = OverviewPage(db)
+    qtbot.addWidget(overview)
+    overview.refresh()
+    assert overview.indicator_text("primary_share", "target") == "≥65%"
+    dialogs: list[TargetsDialog] = []
+
+    def run(dialog: TargetsDialog) -> int:
+        dialogs.append(dialog)
+        row = [s.key for s in dialog.specs].index("primary_share")
+        dialog.table.item(row, 1).setText("55")
+        dialog.table.item(row, 4).setText("示例县")
+        dialog.save()
+        return dialog.result()
+
+    monkeypatch.setattr(TargetsDialog, "exec", run)
+    overview.targets_button.click()
+    assert overview.indicator_text("primary_share", "target") == "≥55%"
+    assert overview.charts[0].target == 55
+    # A bad value is refused with the indicator named, and nothing changes.
+    shown: list[str] = []
+    monkeypatch.setattr("PySide6.QtWidgets.QMessageBox.warning", lambda *a: shown.append(a[2]))
+
+    def bad(dialog: TargetsDialog) -> int:
+        dialog.table.item(0, 1).setText("六十五")
+        dialog.save()
+        return dialog.result()
+
+    monkeypatch.setattr(TargetsDialog, "exec", bad)
+    overview.targets_button.click()
+    assert shown and "目标值须为数字" in shown[0] and "：" in shown[0]
+    assert overview.indicator_text("primary_share", "target") == "≥55%"
+
+
+def test_a_figures_problem_of_the_check_opens_the_grid(qtbot, db, ids) -> None:  # noqa: ANN001
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.open_record("figures", ids["大树"])
+    assert window.stack.currentWidget() is window.pages["运行指标"]

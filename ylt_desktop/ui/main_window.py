@@ -182,6 +182,9 @@ class MainWindow(QMainWindow):
 
     def open_record(self, kind: str, record_id: int) -> None:
         """Jump from a problem of the pre-export check to its record's page and dialog."""
+        if kind == "figures":  # operating figures: their grid, no dialog
+            self.nav.setCurrentRow(self.titles().index("运行指标"))
+            return
         if kind not in JUMPS:
             return
         title, dialog_class = JUMPS[kind]()

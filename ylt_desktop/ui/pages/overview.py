@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QScrollArea,
     QTableWidget,
     QTableWidgetItem,
@@ -72,11 +73,21 @@ class OverviewPage(QWidget):
         top.addWidget(QLabel(self.tr("概览　季度：")))
         top.addWidget(self.quarter_box)
         top.addStretch(1)
+        self.targets_button = QPushButton(self.tr("设置目标…"))
+        self.targets_button.clicked.connect(self.edit_targets)
+        top.addWidget(self.targets_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(scroll, 1)
         self.state.setText(self.tr("正在读取…"))
         self.quarter_box.currentIndexChanged.connect(self.refresh)
+
+    def edit_targets(self) -> None:
+        from ylt_desktop.ui.dialogs.targets import TargetsDialog
+
+        if TargetsDialog(self.db, self).exec():
+            self.refresh()
+            self.changed.emit()
 
     def showEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt's name
         super().showEvent(event)
