@@ -58,3 +58,17 @@ def test_quarter_option_accepts_chinese_forms() -> None:
     assert quarter_arg("2026年第三季度") == Quarter(2026, 3)
     assert quarter_arg("2026年3季度") == Quarter(2026, 3)
     assert quarter_arg("2026q4") == Quarter(2026, 4)
+
+
+def test_quarter_option_refuses_impossible_quarters_in_chinese() -> None:
+    import argparse
+
+    import pytest
+
+    from ylt_desktop.cli.common import quarter_arg
+
+    assert quarter_arg("２０２６年第三季度") == Quarter(2026, 3)  # full-width digits
+    for text, words in (("0000Q1", "年份 0 超出范围"), ("2026Q5", "格式不正确"),
+                        ("2026年第五季度", "格式不正确")):  # fmt: skip
+        with pytest.raises(argparse.ArgumentTypeError, match=words):
+            quarter_arg(text)

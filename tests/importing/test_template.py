@@ -168,10 +168,30 @@ def test_headers_without_rows_are_refused(db, tmp_path) -> None:  # noqa: ANN001
         ("2026年3月人员流动", None),
         ("2026年第五季度", None),
         ("人员流动", None),
+        # Typed with the input method's full-width digits and letters.
+        ("２０２６年第３季度人员流动", Quarter(2026, 3)),
+        ("人员流动_２０２６Ｑ４", Quarter(2026, 4)),
+        # As ``ylt --quarter`` and Quarter.parse accept it.
+        ("人员流动_2026-Q3", Quarter(2026, 3)),
+        # A year no calendar has is no quarter (it used to raise ValueError).
+        ("0000Q1", None),
+        ("0000年第一季度", None),
     ],
 )
 def test_quarter_in_file_name(name: str, expected: Quarter | None) -> None:
     assert quarter_in_text(name) == expected
+
+
+def test_impossible_year_in_the_name_or_a_title_is_no_quarter(demo_db, tmp_path) -> None:  # noqa: ANN001
+    template = write_template("rotations", tmp_path / "模板.xlsx")
+    filled = _fill(template, "rotations", tmp_path / "0000Q1人员流动.xlsx")
+    wb = openpyxl.load_workbook(filled)
+    wb["人员流动"].insert_rows(1)
+    wb["人员流动"].cell(1, 1, "0000年第一季度人员柔性流动情况")
+    wb.save(filled)
+    report = import_file(demo_db, "rotations", filled, dry_run=True)
+    assert report.quarter is None and report.rejected == 0
+    assert any("未能确定报表季度" in n for n in report.notes)
 
 
 def test_write_template_refuses_unknown_kind(tmp_path) -> None:  # noqa: ANN001

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ylt_desktop.domain.periods import Quarter
+from ylt_desktop.domain.text import to_half_width
 from ylt_desktop.importing import reader
 from ylt_desktop.importing.columns import (
     KINDS,
@@ -36,7 +37,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "agreements": ("number",),
     "figures": ("name",),
 }
-_QUARTER_RE = re.compile(r"(\d{4})\s*[Qq]([1-4])")
+_QUARTER_RE = re.compile(r"(\d{4})\s*[-_]?\s*[Qq]([1-4])")  # 2026Q3, 2026-Q3, 2026_q3
 # 2026年第3季度, 2026年第三季度, 2026年三季度, 2026年度第3季度, 2026年3季度
 _QUARTER_CN_RE = re.compile(r"(\d{4})\s*年度?\s*第?\s*([1-4一二三四])\s*季度")
 _CN_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4"}
@@ -129,14 +130,21 @@ def _remembered(db: Any, key: str, width: int) -> list | None:
 def quarter_in_text(text: str, *, whole: bool = False) -> Quarter | None:
     """The quarter written in ``text`` (``whole``: ``text`` is nothing else): 2026Q3, 2026q3,
     2026年第3季度, 2026年第三季度, 2026年三季度."""
+    text = to_half_width(text)  # ２０２６年第３季度, ２０２６Ｑ３ typed in full-width
     find = "fullmatch" if whole else "search"
     m = getattr(_QUARTER_RE, find)(text)
     if m:
-        return Quarter.parse(f"{m.group(1)}Q{m.group(2)}")
+        return _quarter(m)
     m = getattr(_QUARTER_CN_RE, find)(text)
-    if m:
-        return Quarter.parse(f"{m.group(1)}Q{_CN_DIGITS.get(m.group(2), m.group(2))}")
-    return None
+    return _quarter(m) if m else None
+
+
+def _quarter(m: re.Match) -> Quarter | None:
+    """The quarter a match of either pattern names; None for a year no calendar has (0000)."""
+    try:
+        return Quarter(int(m.group(1)), int(_CN_DIGITS.get(m.group(2), m.group(2))))
+    except ValueError:
+        return None
 
 
 def detect_quarter(wb: Any, path: Path, layout: Any) -> Quarter | None:
@@ -150,9 +158,9 @@ def detect_quarter(wb: Any, path: Path, layout: Any) -> Quarter | None:
             continue
         for _n, row in _first_rows(wb, name):
             for value in row:
-                m = _QUARTER_CN_RE.search(value) if isinstance(value, str) else None
-                if m:
-                    return Quarter.parse(f"{m.group(1)}Q{_CN_DIGITS.get(m.group(2), m.group(2))}")
+                m = _QUARTER_CN_RE.search(to_half_width(value)) if isinstance(value, str) else None
+                if m and _quarter(m) is not None:
+                    return _quarter(m)
     return None
 
 
