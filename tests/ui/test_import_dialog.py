@@ -155,3 +155,37 @@ def test_headers_only_file_is_refused(qtbot, db, tmp_path, monkeypatch, answers)
     qtbot.waitUntil(lambda: dialog.worker is None and bool(answers.shown))
     assert answers.shown[-1][0] == "warning" and "文件中没有数据行" in answers.shown[-1][1]
     assert not dialog.import_all.isEnabled() and not dialog.import_valid.isEnabled()
+
+
+def test_next_file_without_a_quarter_does_not_keep_the_last_files(
+    qtbot, db, tmp_path, monkeypatch, answers
+):  # noqa: ANN001, E501
+    """The quarter read from one file's name is that file's: choosing another file without a
+    quarter in its name goes back to 按文件名识别, so its days are not put into the first file's
+    quarter. A quarter the clerk chose is kept."""
+    from ylt_desktop.domain.periods import Quarter
+
+    _lead(db)
+    dialog = ImportDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("agreements"))
+    named = _agreements_book(tmp_path / "2025年第二季度协议.xlsx")
+    plain = _agreements_book(tmp_path / "协议.xlsx")
+    chosen = iter([named, plain, named, plain])
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(next(chosen)), ""))
+    dialog.browse.click()
+    assert dialog.quarter.currentData() == Quarter(2025, 2)
+    dialog.browse.click()
+    assert dialog.quarter.currentIndex() == 0 and dialog.selected_quarter() is None
+    dialog.check.click()
+    qtbot.waitUntil(lambda: dialog.report is not None and dialog.worker is None)
+    assert dialog.report.quarter is None
+    # The clerk picks a quarter by hand (as a click does): another file keeps it.
+    dialog.browse.click()
+    index = dialog.quarter.findData(Quarter(2025, 2))
+    other = 2 if index != 2 else 3
+    dialog.quarter.setCurrentIndex(other)
+    dialog.quarter.activated.emit(other)
+    picked = dialog.quarter.currentData()
+    dialog.browse.click()
+    assert dialog.quarter.currentData() == picked

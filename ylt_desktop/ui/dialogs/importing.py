@@ -119,6 +119,9 @@ class ImportDialog(QDialog):
         self.quarter.setToolTip(self.tr("工作天数、服务量属于哪个季度"))
         self.quarter_label = QLabel(self.tr("季度："))
         self.quarter.currentIndexChanged.connect(self.mapping_changed)
+        # The quarter read from the last file's name (None once the clerk picks one by hand).
+        self._named_quarter: Quarter | None = None
+        self.quarter.activated.connect(self._quarter_picked)
         self.kind.currentIndexChanged.connect(self.load_columns)
         self.kind.currentIndexChanged.connect(self._show_quarter)
         self.mapping = QTableWidget(0, 2)
@@ -188,6 +191,9 @@ class ImportDialog(QDialog):
             found = quarter_in_text(Path(name).stem)
             if found is not None:
                 self.select_quarter(found)
+            elif self._named_quarter is not None:  # the last file's quarter is not this one's
+                self.select_quarter(None)
+            self._named_quarter = found
             self.load_columns()
 
     def current_kind(self) -> str:
@@ -197,6 +203,9 @@ class ImportDialog(QDialog):
         quarterly = self.current_kind() in QUARTERLY_KINDS
         self.quarter.setVisible(quarterly)
         self.quarter_label.setVisible(quarterly)
+
+    def _quarter_picked(self, _index: int) -> None:
+        self._named_quarter = None  # chosen by the clerk: kept for the next file
 
     def selected_quarter(self) -> Quarter | None:
         if self.current_kind() not in QUARTERLY_KINDS:
