@@ -585,6 +585,10 @@ Restore from it? The damaged file is kept in the backups folder, not deleted. Da
         <translation>Form</translation>
     </message>
     <message>
+        <source>流动性质</source>
+        <translation>Purpose</translation>
+    </message>
+    <message>
         <source>开始日期</source>
         <translation>Start</translation>
     </message>

@@ -45,6 +45,7 @@ def test_backup_restore_and_audit(tmp_path, capsys) -> None:  # noqa: ANN001
     assert {(r["table"], r["action"]) for r in rows} == {
         ("consortium", "insert"),
         ("institution", "insert"),
+        ("institution_level", "insert"),  # the lead unit's first 等级变更记录 entry
     }
     assert main(["restore", str(tmp_path / "copy.sqlite"), "--db", str(db)]) == 0
     assert "已从" in capsys.readouterr().out

@@ -25,7 +25,6 @@ from ylt_desktop.domain.rotation import (
     find_overlaps,
     promotion_service_days,
     quarter_days,
-    rank,
     split_quarters,
     validate_rotation,
 )
@@ -40,36 +39,7 @@ def _days(start: dt.date, end: dt.date) -> list[dt.date]:
     return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
 
 
-# --- direction ------------------------------------------------------------------
-
-# (level, category, tier by DESIGN §1: 三级 > 二级 > 一级/未定级 > grassroots)
-INSTITUTIONS = [
-    ("三级甲等", "综合医院", "三级"),
-    ("三级乙等", "中医医院", "三级"),
-    ("三级", "专科医院", "三级"),
-    ("二级甲等", "综合医院", "二级"),
-    ("二级乙等", "妇幼保健院", "二级"),
-    ("二级", "中西医结合医院", "二级"),
-    ("一级", "综合医院", "一级"),
-    ("未定级", "护理院", "一级"),
-    ("一级", "乡镇卫生院", "基层"),
-    ("二级", "乡镇卫生院", "基层"),  # a township centre rated 二级 is still grassroots
-    ("未定级", "社区卫生服务中心", "基层"),
-    ("一级", "社区卫生服务站", "基层"),
-    ("未定级", "村卫生室", "基层"),
-]
-TIER_ORDER = ["基层", "一级", "二级", "三级"]
-
-
-def _expected_direction(from_tier: str, to_tier: str) -> str:
-    a, b = TIER_ORDER.index(from_tier), TIER_ORDER.index(to_tier)
-    return "下沉" if a > b else "上派进修" if a < b else "平级交流"
-
-
-@pytest.mark.parametrize(("giver", "taker"), list(itertools.product(INSTITUTIONS, repeat=2)))
-def test_direction_for_every_pair(giver, taker):
-    got = derive_direction(giver[0], giver[1], taker[0], taker[1])
-    assert got == _expected_direction(giver[2], taker[2])
+# --- direction (the tiers themselves are tested in test_tiers.py) ----------------
 
 
 @pytest.mark.parametrize(
@@ -78,9 +48,9 @@ def test_direction_for_every_pair(giver, taker):
         (("三级甲等", "综合医院", "二级甲等", "综合医院"), "下沉"),
         (("二级甲等", "综合医院", "一级", "乡镇卫生院"), "下沉"),
         (("一级", "综合医院", "未定级", "村卫生室"), "下沉"),
-        (("一级", "乡镇卫生院", "三级甲等", "综合医院"), "上派进修"),
+        (("一级", "乡镇卫生院", "三级甲等", "综合医院"), "上派"),
         (("三级甲等", "综合医院", "三级乙等", "中医医院"), "平级交流"),
-        (("一级", "乡镇卫生院", "未定级", "村卫生室"), "平级交流"),
+        (("一级", "乡镇卫生院", "未定级", "村卫生室"), "下沉"),  # 乡管村用
         (("未定级", "其他", "一级", "综合医院"), "平级交流"),
     ],
 )
@@ -88,19 +58,19 @@ def test_direction_examples(pair, expected):
     assert derive_direction(*pair) == expected
 
 
-@pytest.mark.parametrize(
-    ("level", "category", "expected"),
-    [
-        ("三级甲等", "综合医院", 3),
-        ("二级", "专科医院", 2),
-        ("一级", "综合医院", 1),
-        ("未定级", "其他", 1),
-        ("", "", 1),
-        ("三级甲等", "社区卫生服务中心", 0),
-    ],
-)
-def test_rank_values(level, category, expected):
-    assert rank(level, category) == expected
+def test_training_that_does_not_go_up_is_a_warning():
+    data = RotationData(
+        staff_id=1, from_id=1, to_id=2, form="进修学习", start=D(2026, 1, 5), end=D(2026, 2, 5)
+    )
+    kw = dict(from_member=MEMBER, to_member=MEMBER, others=[], today=TODAY)
+    for direction in ("下沉", "平级交流"):
+        found = validate_rotation(data, direction=direction, **kw)
+        assert [(p.field, p.level) for p in found] == [("form", Level.WARNING)], direction
+        assert "进修一般到上级单位" in found[0].message
+    assert validate_rotation(data, direction="上派", **kw) == []
+    assert validate_rotation(data, **kw) == []  # direction unknown: no warning
+    clinic = dataclasses.replace(data, form="坐诊/巡诊", quarters={"2026Q1": QuarterFigures(3)})
+    assert validate_rotation(clinic, direction="上派", **kw) == []
 
 
 # --- days per quarter ------------------------------------------------------------

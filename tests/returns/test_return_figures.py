@@ -133,7 +133,7 @@ def world(db: Database) -> dict[str, int]:
                        **{"2025Q3": dict(outpatient=999)}),
             # 上派进修, open end started before Q: the whole quarter
             "r6": _rot(ids, "p4", "A", "L", "进修学习", D(2025, 6, 1), None),
-            # 上派进修 in a part-time form (the direction decides, not the form)
+            # 上派 in a part-time form: 上派（其他）, neither 下沉 nor 进修 (DESIGN.md §1)
             "r7": _rot(ids, "p5", "A", "L", "坐诊/巡诊", D(2025, 11, 10), D(2025, 11, 20),
                        **{"2025Q4": dict(days=5, outpatient=30)}),
             # 平级交流: in 表2, not in 表3
@@ -226,14 +226,14 @@ def test_rotation_rows_days_and_volumes(db, world) -> None:  # noqa: ANN001
         (r["staff_name"], r["start"], r["direction"], r["days"], r["outpatient"]) for r in rows
     ]
     assert by_start == [
-        ("赵医师", D(2025, 6, 1), "上派进修", 92, 0),  # r6
+        ("赵医师", D(2025, 6, 1), "上派", 92, 0),  # r6
         ("张主任", D(2025, 8, 1), "下沉", 92, 500),  # r1
         ("王副主任", D(2025, 9, 1), "下沉", 1, 0),  # r3
         ("张主任", D(2025, 10, 1), "下沉", 12, 80),  # r2
         ("李主治", D(2025, 10, 8), "下沉", 6, 40),  # r9
         ("孙主治", D(2025, 10, 15), "平级交流", 8, 11),  # r8
-        ("王副主任", D(2025, 11, 1), "上派进修", 30, 0),  # r11
-        ("钱医师", D(2025, 11, 10), "上派进修", 5, 30),  # r7
+        ("王副主任", D(2025, 11, 1), "上派", 30, 0),  # r11
+        ("钱医师", D(2025, 11, 10), "上派", 5, 30),  # r7
         ("李主治", D(2025, 12, 31), "下沉", 1, 7),  # r4
     ]  # fmt: skip
     assert [r["seq"] for r in rows] == list(range(1, 10))
@@ -288,12 +288,12 @@ def test_rotation_summary_by_hand(db, world) -> None:  # noqa: ANN001
         # sends p2 to F for 进修 (r11, 30 days); receives no 下沉
         "审计县人民医院": (0, 0, 0, 0, 0, 0, 1, 30),
         # receives p1 twice (r1 92 d, r2 12 d) and p3 (r9 6 d): 2 persons, 1 senior;
-        # sends p4 (r6, 92 d) and p5 (r7, 5 d) up
-        "大树镇卫生院": (2, 1, 92 + 12 + 6, 500 + 80 + 40, 10, 30, 2, 92 + 5),
+        # sends p4 up to study (r6, 92 d); p5's clinics at L (r7) are 上派（其他）
+        "大树镇卫生院": (2, 1, 92 + 12 + 6, 500 + 80 + 40, 10, 30, 1, 92),
         "青山镇卫生院": (1, 0, 1, 7, 0, 0, 0, 0),  # p3 (主治医师), r4
         "南峰镇卫生院": (1, 1, 1, 0, 0, 15, 0, 0),  # p2 (副主任护师), r3 on Q's first day
     }  # fmt: skip
-    assert tuple(total[k] for k in SUMMARY_KEYS) == (4, 2, 112, 627, 10, 45, 3, 127)
+    assert tuple(total[k] for k in SUMMARY_KEYS) == (4, 2, 112, 627, 10, 45, 2, 122)
 
 
 def test_direction_follows_a_corrected_institution_level(db, world) -> None:  # noqa: ANN001

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from tests.returns.sample import Q3
 from ylt_desktop.domain.agreement import in_force_in
 from ylt_desktop.domain.periods import Quarter
+from ylt_desktop.domain.tiers import purpose
 from ylt_desktop.returns.model import Table
 from ylt_desktop.returns.rows import TOTAL_LABEL, quarter_rows, rotation_figures
 from ylt_desktop.store.models import Agreement, Rotation, Staff
@@ -107,13 +108,14 @@ def test_summary_of_rotations_matches_raw(sample_db):  # noqa: ANN001
     sums: dict[str, dict] = defaultdict(lambda: defaultdict(int))
     for r in touching:
         f = rotation_figures(r, Q3)
-        if r.direction == "下沉":
+        kind = purpose(r.direction, r.form)
+        if kind == "下沉":
             expected[r.to_inst.name]["persons"].add(r.staff_id)
             if r.staff.title.startswith(("主任", "副主任")):
                 expected[r.to_inst.name]["senior"].add(r.staff_id)
             sums[r.to_inst.name]["days"] += f.days
             sums[r.to_inst.name]["outpatient"] += f.outpatient
-        elif r.direction == "上派进修":
+        elif kind == "上派进修":
             expected[r.from_inst.name]["up"].add(r.staff_id)
             sums[r.from_inst.name]["up_days"] += f.days
     table = _table(_ret(sample_db), "rotation_summary")

@@ -39,10 +39,13 @@ def test_rows_are_inserted_with_one_flush_and_one_audit_entry_each(db) -> None: 
     with db.session() as s:
         made = store.create_institutions(s, rows=[village(n) for n in range(50)])
         ids = [inst.id for inst in made]
-    assert flushes == [50]
+    assert flushes == [50 + 50]  # the units and their first 等级变更记录 entries
     with db.session() as s:
         assert store.count_institutions(s) == 50
         inserts = list(s.scalars(select(AuditEntry).where(AuditEntry.action == "insert")))
+    levels = [e for e in inserts if e.table_name == "institution_level"]
+    assert sorted(json.loads(e.new_values)["institution_id"] for e in levels) == sorted(ids)
+    inserts = [e for e in inserts if e.table_name != "institution_level"]
     assert sorted(int(e.record_id) for e in inserts) == sorted(ids)
     assert {e.table_name for e in inserts} == {"institution"}
     names = {json.loads(e.new_values)["name"] for e in inserts}

@@ -179,14 +179,14 @@ def test_a_units_new_level_rederives_its_rotations_direction(db, bulk) -> None: 
         else:
             store.update_institution(s, institution_id=ids["大树"], data=data)
     with db.session() as s:
-        assert s.get(Rotation, rot).direction == "上派进修"
+        assert s.get(Rotation, rot).direction == "上派"
         assert s.get(Rotation, other).direction == "下沉"  # another unit: untouched
         audited = s.scalars(
             select(AuditEntry).where(AuditEntry.table_name == "rotation",
                                      AuditEntry.action == "update")
         ).all()  # fmt: skip
     assert [int(e.record_id) for e in audited] == [rot]
-    assert json.loads(audited[0].new_values)["direction"] == "上派进修"
+    assert json.loads(audited[0].new_values)["direction"] == "上派"
 
 
 def staff_state(db) -> list[tuple]:  # noqa: ANN001

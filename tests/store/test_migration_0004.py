@@ -48,6 +48,6 @@ def test_a_stale_direction_is_rederived_on_upgrade(tmp_path) -> None:  # noqa: A
         got = {
             rid: direction for rid, direction in s.execute(select(Rotation.id, Rotation.direction))
         }
-    assert got == {down: "上派进修", level: "平级交流"}
+    assert got == {down: "上派", level: "平级交流"}  # 0007 names upward moves 上派
     assert list((tmp_path / "backups").glob("old-*.sqlite"))
     db.close()

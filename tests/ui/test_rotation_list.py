@@ -18,7 +18,7 @@ from ylt_desktop.ui.pages.rotations import RotationsPage
 
 TODAY = dt.date(2026, 5, 20)
 HEADERS = ["姓名", "证件号码", "职称", "派出单位", "接收单位", "流动方向", "流动形式",
-           "开始日期", "结束日期", "工作天数", "门急诊人次", "备注"]  # fmt: skip
+           "流动性质", "开始日期", "结束日期", "工作天数", "门急诊人次", "备注"]  # fmt: skip
 
 
 @pytest.fixture
@@ -63,19 +63,19 @@ def masked(world: dict, who: str) -> str:
 def test_rows_show_the_same_texts(qtbot, db, world) -> None:  # noqa: ANN001
     page = RotationsPage(db, today=TODAY)
     qtbot.addWidget(page)
-    assert [page.model.headerData(c, Qt.Orientation.Horizontal) for c in range(12)] == HEADERS
+    assert [page.model.headerData(c, Qt.Orientation.Horizontal) for c in range(13)] == HEADERS
     # Newest start first; the open part-time rotation lacks days, so its total is empty.
     assert texts(page) == [
         ["李秀英", masked(world, "李"), "医师", "示例县大树镇卫生院", "示例县人民医院",
-         "上派进修", "坐诊/巡诊", "2026-03-02", "进行中", "", "0", ""],
+         "上派", "坐诊/巡诊", "上派（其他）", "2026-03-02", "进行中", "", "0", ""],
         ["王建国", masked(world, "王"), "主治医师", "示例县人民医院", "示例县大树镇卫生院",
-         "下沉", "派驻", "2026-02-10", "2026-04-09", "59", "120", "驻点帮扶"],
+         "下沉", "派驻", "下沉", "2026-02-10", "2026-04-09", "59", "120", "驻点帮扶"],
     ]  # fmt: skip
     page.quarter.setCurrentIndex(2)
     assert page.quarter.currentText() == "2026年第1季度"
-    assert [row[9:11] for row in texts(page)] == [["", "0"], ["50", "120"]]
+    assert [row[10:12] for row in texts(page)] == [["", "0"], ["50", "120"]]
     page.quarter.setCurrentIndex(1)  # 2026Q2: both touch it, the 派驻 one for 9 days
-    assert [row[9:11] for row in texts(page)] == [["", "0"], ["9", "0"]]
+    assert [row[10:12] for row in texts(page)] == [["", "0"], ["9", "0"]]
 
 
 def test_search_matches_shown_texts_only(qtbot, db, world) -> None:  # noqa: ANN001
@@ -148,4 +148,4 @@ def test_shown_again_after_a_write_shows_the_new_texts(qtbot, db, world) -> None
         )
     page.show()
     row = texts(page)[0]
-    assert (row[4], row[5], row[11]) == ("示例县中医医院", "上派进修", "改去中医院")
+    assert (row[4], row[5], row[12]) == ("示例县中医医院", "上派", "改去中医院")

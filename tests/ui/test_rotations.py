@@ -217,9 +217,10 @@ def test_filters_and_sorting(qtbot, demo_db) -> None:  # noqa: ANN001
         c = headers.index(name)
         return [page.proxy.index(r, c).data() for r in range(page.proxy.rowCount())]
 
-    choose(qtbot, page.direction, "上派进修")
+    choose(qtbot, page.direction, "上派")
     assert 0 < page.proxy.rowCount() < total
-    assert set(column("流动方向")) == {"上派进修"}
+    assert set(column("流动方向")) == {"上派"}
+    assert set(column("流动性质")) <= {"上派进修", "上派（其他）"}
     choose(qtbot, page.form, "进修学习")
     assert set(column("流动形式")) == {"进修学习"}
     choose(qtbot, page.institution, "示例县人民医院")

@@ -148,6 +148,7 @@ def cmd_staff_list(args: argparse.Namespace) -> int:
 def cmd_rotations_list(args: argparse.Namespace) -> int:
     """Rotations touching the quarter with that quarter's days and volumes."""
     from ylt_desktop.domain.codes import mask_id
+    from ylt_desktop.domain.tiers import purpose
     from ylt_desktop.store import rotations as store
 
     quarter = args.quarter
@@ -166,6 +167,7 @@ def cmd_rotations_list(args: argparse.Namespace) -> int:
                 "from": r.from_inst.name,
                 "to": r.to_inst.name,
                 "direction": r.direction,
+                "purpose": purpose(r.direction, r.form),
                 "form": r.form,
                 "start": r.start.isoformat(),
                 "end": r.end.isoformat() if r.end else None,

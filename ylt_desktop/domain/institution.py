@@ -39,7 +39,7 @@ class InstitutionData:
     left: dt.date | None = None
     beds_authorised: int = 0
     beds_actual: int = 0
-    staff_total: int = 0
+    staff_total: int | None = None  # 在岗职工: None while not known (not 0)
     health_tech_staff: int = 0
     doctors: int = 0
     nurses: int = 0
@@ -96,6 +96,8 @@ def _check_counts(d: InstitutionData) -> list[Problem]:
     problems = []
     for field, label in COUNT_FIELDS:
         value = getattr(d, field)
+        if value is None and field == "staff_total":
+            continue
         if not isinstance(value, int) or value < 0:
             problems.append(error(field, f"{label}应为不小于0的整数"))
         elif value > COUNT_MAX:
@@ -110,7 +112,7 @@ def _check_counts(d: InstitutionData) -> list[Problem]:
         problems.append(
             error("health_tech_staff", "执业(助理)医师与注册护士之和不得超过卫生技术人员数")
         )
-    if d.health_tech_staff > d.staff_total:
+    if d.staff_total is not None and d.health_tech_staff > d.staff_total:
         problems.append(error("staff_total", "卫生技术人员数不得超过在岗职工数"))
     return problems
 

@@ -22,10 +22,17 @@ CATEGORIES: tuple[str, ...] = (
 )
 # Categories that may leave the USCC empty.
 USCC_OPTIONAL_CATEGORIES: frozenset[str] = frozenset({"村卫生室", "社区卫生服务站"})
-# Grassroots categories rank below every graded hospital when deriving a rotation's direction.
+# Grassroots (基层) categories: township, community and village units (demo data, 表7 shares).
 GRASSROOTS_CATEGORIES: frozenset[str] = frozenset(
     {"乡镇卫生院", "社区卫生服务中心", "社区卫生服务站", "村卫生室"}
 )
+# Tiers of DESIGN.md §1 that a category fixes whatever the level: village-level units (4) and
+# county- or township-level units (3); other categories take their tier from the level.
+VILLAGE_CATEGORIES: frozenset[str] = frozenset({"村卫生室", "社区卫生服务站"})
+TOWNSHIP_CATEGORIES: frozenset[str] = frozenset(
+    {"乡镇卫生院", "社区卫生服务中心", "专业公共卫生机构"}
+)
+TIER_NAMES: dict[int, str] = {1: "三级", 2: "二级", 3: "县乡级", 4: "村级"}
 
 LEVELS: tuple[str, ...] = (
     "三级甲等",
@@ -98,10 +105,18 @@ ROTATION_FORMS: tuple[str, ...] = (
 )
 FULL_TIME_FORMS: frozenset[str] = frozenset({"派驻", "晋升前基层服务", "进修学习"})
 
+# 流动方向, from the units' tiers on the rotation's start date (stored on the rotation).
 DIRECTION_DOWN = "下沉"
-DIRECTION_UP = "上派进修"
+DIRECTION_UP = "上派"
 DIRECTION_LEVEL = "平级交流"
 DIRECTIONS: tuple[str, ...] = (DIRECTION_DOWN, DIRECTION_UP, DIRECTION_LEVEL)
+# 流动性质, from the direction and the form: what the return counts.
+PURPOSE_DOWN = "下沉"
+PURPOSE_TRAINING = "上派进修"
+PURPOSE_LEVEL = "平级交流"
+PURPOSE_UP_OTHER = "上派（其他）"
+PURPOSES: tuple[str, ...] = (PURPOSE_DOWN, PURPOSE_TRAINING, PURPOSE_LEVEL, PURPOSE_UP_OTHER)
+TRAINING_FORM = "进修学习"
 
 AGREEMENT_STATUSES: tuple[str, ...] = ("草拟", "待生效", "生效", "到期", "终止")
 

@@ -1,15 +1,7 @@
-"""Staff rotation (人员柔性流动 / 下沉) rules of DESIGN.md §1: direction, days, overlaps.
+"""Staff rotation (人员柔性流动 / 下沉) rules of DESIGN.md §1: days, overlaps, membership.
 
-Ranking used for the direction, highest first (one number per institution)::
-
-    3  三级甲等, 三级乙等, 三级          (any level starting with 三级)
-    2  二级甲等, 二级乙等, 二级          (any level starting with 二级)
-    1  一级, 未定级, or no level
-    0  grassroots categories: 乡镇卫生院, 社区卫生服务中心, 社区卫生服务站, 村卫生室
-
-The category wins over the level: a 乡镇卫生院 rated 二级 is still grassroots, so a county
-hospital posting a doctor there is 下沉, as the county consortium (县域医共体) policy means it.
-Grades inside a level (甲等/乙等) do not matter: 三甲 → 三乙 is 平级交流.
+Direction and purpose (流动方向, 流动性质) live in ``tiers.py``; ``derive_direction`` is
+re-exported here for callers that know it from this module.
 
 Missing working days: full-time forms (派驻, 晋升前基层服务, 进修学习) fall back to the
 calendar days of the rotation inside the quarter, so they never lack days. For the other
@@ -26,36 +18,16 @@ from dataclasses import dataclass, field
 from ylt_desktop.domain import lists
 from ylt_desktop.domain.periods import Quarter, overlap_days, quarters_between
 from ylt_desktop.domain.problems import Problem, error, warning
+from ylt_desktop.domain.tiers import (
+    derive_direction,  # noqa: F401 - re-exported
+    purpose_problems,
+)
 
 PROMOTION_FORM = "晋升前基层服务"
 PROMOTION_SERVICE_TARGET = 365
 
 Member = tuple[dt.date | None, dt.date | None]
 """(joined, left) of an institution; ``left=None`` while it is still a member."""
-
-
-def rank(level: str | None, category: str | None) -> int:
-    """3 for 三级, 2 for 二级, 1 for 一级/未定级, 0 for grassroots categories (see module doc)."""
-    if category in lists.GRASSROOTS_CATEGORIES:
-        return 0
-    level = level or ""
-    if level.startswith("三级"):
-        return 3
-    if level.startswith("二级"):
-        return 2
-    return 1
-
-
-def derive_direction(
-    from_level: str | None, from_category: str | None, to_level: str | None, to_category: str | None
-) -> str:
-    """下沉 when ``from`` ranks higher than ``to``, 上派进修 when lower, else 平级交流."""
-    giver, taker = rank(from_level, from_category), rank(to_level, to_category)
-    if giver > taker:
-        return lists.DIRECTION_DOWN
-    if giver < taker:
-        return lists.DIRECTION_UP
-    return lists.DIRECTION_LEVEL
 
 
 @dataclass
@@ -186,15 +158,18 @@ def validate_rotation(
     others: Iterable[Span],
     today: dt.date,
     staff_home_id: int | None = None,
+    direction: str | None = None,
 ) -> list[Problem]:
     """Every rule one rotation breaks.
 
     ``from_member``/``to_member`` are the (joined, left) dates of the chosen institutions,
     ``None`` when the institution is not a member at all. ``others`` are the person's other
     rotations (exclude this one, or give it its id). ``staff_home_id``, when known, adds a
-    warning if the rotation does not start from the person's own institution.
+    warning if the rotation does not start from the person's own institution. ``direction``,
+    when known (the units' tiers on the start date), adds the warning of a 进修学习 that does
+    not go up.
     """
-    problems = _check_parties(d, staff_home_id)
+    problems = _check_parties(d, staff_home_id) + purpose_problems(direction, d.form)
     date_problems = _check_dates(d)
     if date_problems or d.start is None:
         return problems + date_problems

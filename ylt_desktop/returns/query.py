@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session, selectinload
 from ylt_desktop.domain import lists
 from ylt_desktop.domain.agreement import in_force_in
 from ylt_desktop.domain.periods import Quarter
+from ylt_desktop.domain.tiers import LevelHistory
 from ylt_desktop.store.agreements import quarter_volumes  # noqa: F401 - the return's callers use it here
+from ylt_desktop.store.levels import histories
 from ylt_desktop.store.models import (
     Agreement,
     AgreementVolume,
@@ -28,6 +30,11 @@ def consortium(session: Session) -> Consortium | None:
 
 def all_institutions(session: Session) -> dict[int, Institution]:
     return {i.id: i for i in session.scalars(select(Institution).order_by(Institution.id))}
+
+
+def level_histories(session: Session) -> dict[int, LevelHistory]:
+    """Every unit's 等级变更记录 (a rotation's direction follows them on its start date)."""
+    return histories(session)
 
 
 def members_in_quarter(session: Session, quarter: Quarter) -> list[Institution]:

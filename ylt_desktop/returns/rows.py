@@ -24,9 +24,9 @@ from ylt_desktop.domain.rotation import (
     QuarterFigures,
     calendar_days,
     default_days,
-    derive_direction,
 )
 from ylt_desktop.domain.staff import is_senior
+from ylt_desktop.domain.tiers import LevelHistory, direction_on, purpose
 from ylt_desktop.returns import query
 from ylt_desktop.returns.model import (
     COVER_LABELS,
@@ -90,6 +90,8 @@ def collect_records(session: Session, quarter: Quarter, *, full_ids: bool) -> di
     institutions = query.all_institutions(session)
     members = query.members_in_quarter(session, quarter)
     rotations = query.rotations_in_quarter(session, quarter)
+    histories = query.level_histories(session)
+    kinds = {r.id: kind_of(r, histories) for r in rotations}
     agreements = query.agreements_in_force(session, quarter)
     consortium = query.consortium(session)
     lead = next((i for i in members if _is_lead(i)), None)
@@ -100,8 +102,8 @@ def collect_records(session: Session, quarter: Quarter, *, full_ids: bool) -> di
             "lead_unit": lead.name if lead else "",
         },
         "members": member_records(members),
-        "rotations": rotation_records(rotations, quarter, full_ids=full_ids),
-        "rotation_summary": rotation_summary(rotations, quarter),
+        "rotations": rotation_records(rotations, quarter, kinds, full_ids=full_ids),
+        "rotation_summary": rotation_summary(rotations, quarter, kinds),
         "agreements": agreement_records(agreements, quarter, institutions),
         "agreement_summary": agreement_summary(agreements, quarter),
         **figure_parts(session, quarter),
@@ -165,16 +167,23 @@ def rotation_figures(rotation: Rotation, quarter: Quarter) -> QuarterFigures:
     return figures
 
 
-def direction_of(rotation: Rotation) -> str:
-    """流动方向 from both units' level and category as they stand (DESIGN.md §1: derived), the
-    same facts 表1 shows. The stored ``Rotation.direction`` was derived when the rotation was
-    saved and is not updated when a unit's level or category is corrected later."""
-    a, b = rotation.from_inst, rotation.to_inst
-    return derive_direction(a.level, a.category, b.level, b.category)
+Kind = tuple[str, str]
+"""A rotation's (流动方向, 流动性质)."""
+
+
+def kind_of(rotation: Rotation, histories: dict[int, LevelHistory]) -> Kind:
+    """流动方向 from both units' tiers on the rotation's start date (their 等级变更记录, so a
+    later upgrade does not change it), and 流动性质 from that and the form (DESIGN.md §1)."""
+    direction = direction_on(histories[rotation.from_id], histories[rotation.to_id], rotation.start)
+    return direction, purpose(direction, rotation.form)
 
 
 def rotation_records(
-    rotations: Iterable[Rotation], quarter: Quarter, *, full_ids: bool = False
+    rotations: Iterable[Rotation],
+    quarter: Quarter,
+    kinds: dict[int, Kind],
+    *,
+    full_ids: bool = False,
 ) -> list[Record]:
     records = []
     for n, r in enumerate(rotations, 1):
@@ -193,7 +202,8 @@ def rotation_records(
                 "home_name": person.home.name,
                 "from_name": r.from_inst.name,
                 "to_name": r.to_inst.name,
-                "direction": direction_of(r),
+                "direction": kinds[r.id][0],
+                "purpose": kinds[r.id][1],
                 "form": r.form,
                 "start": r.start,
                 "end": r.end,
@@ -209,17 +219,19 @@ def rotation_records(
 # --- 表3 ---------------------------------------------------------------------------
 
 
-def rotation_summary(rotations: Iterable[Rotation], quarter: Quarter) -> list[Record]:
+def rotation_summary(
+    rotations: Iterable[Rotation], quarter: Quarter, kinds: dict[int, Kind]
+) -> list[Record]:
     """Per receiving unit over 下沉, then per sending unit over 上派进修 (one row per unit)."""
     units: dict[int, Institution] = {}
     down: dict[int, list[Rotation]] = defaultdict(list)
     up: dict[int, list[Rotation]] = defaultdict(list)
     for r in rotations:
-        direction = direction_of(r)
-        if direction == lists.DIRECTION_DOWN:
+        kind = kinds[r.id][1]
+        if kind == lists.PURPOSE_DOWN:
             down[r.to_id].append(r)
             units[r.to_id] = r.to_inst
-        elif direction == lists.DIRECTION_UP:
+        elif kind == lists.PURPOSE_TRAINING:
             up[r.from_id].append(r)
             units[r.from_id] = r.from_inst
     order = sorted(units.values(), key=lambda i: (not _is_lead(i), i.id))

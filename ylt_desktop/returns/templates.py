@@ -55,6 +55,7 @@ SOURCES: dict[str, list[str]] = {
         "from_name",
         "to_name",
         "direction",
+        "purpose",
         "form",
         "start",
         "end",

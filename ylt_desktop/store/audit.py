@@ -28,6 +28,7 @@ ACTION_LABELS = {INSERT: "新增", UPDATE: "修改", DELETE: "删除"}
 TABLE_LABELS = {
     "consortium": "医联体",
     "institution": "成员单位",
+    "institution_level": "等级变更记录",
     "staff": "人员",
     "rotation": "人员流动",
     "rotation_quarter": "人员流动季度数据",

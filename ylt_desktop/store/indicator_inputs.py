@@ -20,10 +20,11 @@ from ylt_desktop.domain.periods import Quarter, touches
 from ylt_desktop.domain.rotation import (
     PROMOTION_FORM,
     PROMOTION_SERVICE_TARGET,
-    derive_direction,
     promotion_service_days,
 )
+from ylt_desktop.domain.tiers import direction_on
 from ylt_desktop.store.figures import figures_by_quarter, unit_of
+from ylt_desktop.store.levels import histories
 from ylt_desktop.store.models import Institution, Rotation, Staff
 
 POSTED_FORMS = frozenset({"派驻", PROMOTION_FORM})
@@ -44,7 +45,6 @@ def indicator_inputs(session: Session, quarters: list[Quarter]) -> Inputs:
         return {}
     quarters = sorted(set(quarters))
     institutions = list(session.scalars(select(Institution).order_by(Institution.id)))
-    by_id = {i.id: i for i in institutions}
     members, county = figures_by_quarter(session, quarters)
     first, last = quarters[0].first_day, quarters[-1].last_day
     stmt = (
@@ -63,11 +63,11 @@ def indicator_inputs(session: Session, quarters: list[Quarter]) -> Inputs:
         .where(Rotation.form.in_(POSTED_FORMS))
     )
     posted = []
+    levels = histories(session)  # directions as of each rotation's start date (表3's rule)
     for staff_id, from_id, to_id, form, start, end, title in session.execute(stmt):
         if title not in MID_DOCTOR_TITLES or form not in POSTED_FORMS:
             continue
-        a, b = by_id[from_id], by_id[to_id]
-        if derive_direction(a.level, a.category, b.level, b.category) == lists.DIRECTION_DOWN:
+        if direction_on(levels[from_id], levels[to_id], start) == lists.DIRECTION_DOWN:
             posted.append((staff_id, start, end))
     promotion: dict[int, list] = defaultdict(list)
     stmt2 = select(Rotation.staff_id, Rotation.form, Rotation.start, Rotation.end).where(

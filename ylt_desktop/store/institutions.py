@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import fields
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ylt_desktop.domain import lists
@@ -16,8 +16,10 @@ from ylt_desktop.domain.institution import (
     validate_institution,
 )
 from ylt_desktop.domain.problems import Problem, RuleViolation, error, has_errors
-from ylt_desktop.domain.rotation import derive_direction
 from ylt_desktop.domain.text import normalize_code, normalize_name
+from ylt_desktop.domain.tiers import LevelEntry, check_level_change
+from ylt_desktop.store import levels
+from ylt_desktop.store.levels import rederive_directions  # noqa: F401 - known here too
 from ylt_desktop.store.models import (
     Agreement,
     AgreementRecipient,
@@ -173,11 +175,34 @@ def _apply(inst: Institution, d: InstitutionData) -> None:
 
 
 def check_institution(
-    session: Session, data: InstitutionData, *, own_id: int | None = None
+    session: Session,
+    data: InstitutionData,
+    *,
+    own_id: int | None = None,
+    level_since: dt.date | None = None,
+    today: dt.date | None = None,
 ) -> list:
-    """All problems of ``data`` as the form shows them: domain rules plus store rules."""
+    """All problems of ``data`` as the form shows them: domain rules plus store rules.
+    ``level_since``: the date a change of level or category took effect (see ``levels``)."""
     d = data.normalized()
-    return validate_institution(d) + _store_checks(session, d, own_id)
+    problems = validate_institution(d) + _store_checks(session, d, own_id)
+    if own_id is not None and level_since is not None:
+        problems += _level_change_problems(session, own_id, d, level_since, today)
+    return problems
+
+
+def _level_change_problems(
+    session: Session, inst_id: int, d: InstitutionData, since: dt.date, today: dt.date | None
+) -> list:
+    inst = session.get(Institution, inst_id)
+    if inst is None or (inst.level, inst.category) == (d.level, d.category):
+        return []
+    if since > (today or dt.date.today()):
+        return [error("level_since", "等级变更日期不得晚于今天")]
+    entries = [
+        LevelEntry(e.since, e.level, e.category) for e in levels.entries_of(session, inst_id)
+    ]
+    return check_level_change(entries, since, joined=d.joined)
 
 
 def create_institution(session: Session, *, data: InstitutionData) -> Institution:
@@ -238,6 +263,7 @@ def create_institutions(session: Session, *, rows: Sequence[InstitutionData]) ->
             inst = Institution()
             _apply(inst, d)
             made.append(inst)
+            levels.add_first_entry(session, inst)
         session.add_all(made)  # one flush as the transaction ends (or joins an outer one)
     return made
 
@@ -246,49 +272,36 @@ def _insert(session: Session, data: InstitutionData) -> Institution:
     inst = Institution()
     _apply(inst, data.normalized())
     session.add(inst)
+    levels.add_first_entry(session, inst)
     session.flush()
     return inst
 
 
 def update_institution(
-    session: Session, *, institution_id: int, data: InstitutionData
+    session: Session,
+    *,
+    institution_id: int,
+    data: InstitutionData,
+    level_since: dt.date | None = None,
+    today: dt.date | None = None,
 ) -> Institution:
+    """Validate and update in one transaction. A changed level or category is a dated change
+    from ``level_since`` on, or a correction of the entry in force when it is None (see
+    ``store/levels.py``); the unit's rotations' directions follow either way."""
     with transaction(session):
         inst = session.get(Institution, institution_id)
         if inst is None:
             raise RuleViolation([error("name", "该机构已被删除")])
-        problems = check_institution(session, data, own_id=institution_id)
+        problems = check_institution(
+            session, data, own_id=institution_id, level_since=level_since, today=today
+        )
         if has_errors(problems):
             raise RuleViolation(problems)
         ranked = (inst.level, inst.category)
         _apply(inst, data.normalized())
         if (inst.level, inst.category) != ranked:
-            rederive_directions(session, {inst.id})
+            levels.record_change(session, inst, since=level_since, before=ranked)
     return inst
-
-
-def rederive_directions(session: Session, inst_ids: set[int]) -> int:
-    """Re-derive 流动方向 of every rotation to or from ``inst_ids`` (whose level or category
-    changed): a rotation stores the direction derived when it was saved, and the list, the
-    command line and the return must agree with the units as they stand. Written through the
-    ORM, so the audit log records each change. Returns how many rotations changed."""
-    if not inst_ids:
-        return 0
-    ids = sorted(inst_ids)
-    changed = 0
-    for i in range(0, len(ids), 400):
-        chunk = ids[i : i + 400]
-        rotations = session.scalars(
-            select(Rotation).where(or_(Rotation.from_id.in_(chunk), Rotation.to_id.in_(chunk)))
-        ).all()
-        units = _by_id(session, {r.from_id for r in rotations} | {r.to_id for r in rotations})
-        for r in rotations:
-            a, b = units[r.from_id], units[r.to_id]
-            direction = derive_direction(a.level, a.category, b.level, b.category)
-            if r.direction != direction:
-                r.direction = direction
-                changed += 1
-    return changed
 
 
 def update_institutions(
@@ -307,6 +320,7 @@ def update_institutions(
         # statement: a row taking a name or code an earlier row gave up is flushed after it.
         freed: set[tuple[str, str]] = set()
         reranked: set[int] = set()
+        before: dict[int, tuple[str, str]] = {}
         for inst_id, d in rows:
             inst = found[inst_id]
             if ("name", d.name) in freed or ("uscc", d.uscc) in freed:
@@ -318,8 +332,11 @@ def update_institutions(
                 freed.add(("uscc", inst.uscc))
             if (inst.level, inst.category) != (d.level, d.category):
                 reranked.add(inst_id)
+                before[inst_id] = (inst.level, inst.category)
             _apply(inst, d)
-        rederive_directions(session, reranked)
+        session.flush()
+        for inst_id in sorted(reranked):  # corrections: an import row carries no change date
+            levels.record_change(session, found[inst_id], since=None, before=before[inst_id])
     return [found[inst_id] for inst_id, _ in rows]
 
 

@@ -69,13 +69,34 @@ class Institution(Stamped, Base):
     left: Mapped[dt.date | None] = mapped_column(Date)
     beds_authorised: Mapped[int] = mapped_column(Integer, default=0)
     beds_actual: Mapped[int] = mapped_column(Integer, default=0)
-    staff_total: Mapped[int] = mapped_column(Integer, default=0)
+    staff_total: Mapped[int | None] = mapped_column(Integer)  # None: not known (在岗职工 empty)
     health_tech_staff: Mapped[int] = mapped_column(Integer, default=0)
     doctors: Mapped[int] = mapped_column(Integer, default=0)
     nurses: Mapped[int] = mapped_column(Integer, default=0)
     address: Mapped[str] = mapped_column(String(200), default="")
     contact: Mapped[str] = mapped_column(String(30), default="")
     phone: Mapped[str] = mapped_column(String(30), default="")
+
+
+class InstitutionLevel(Base):
+    """等级变更记录: a unit's level and category from ``since`` on (``since`` None: from the
+    start, the entry made when the unit was entered). ``Institution.level``/``category`` hold
+    the latest entry's values; a rotation's direction follows the entries on its start date."""
+
+    __tablename__ = "institution_level"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(
+        ForeignKey("institution.id", ondelete="CASCADE"), index=True
+    )
+    since: Mapped[dt.date | None] = mapped_column(Date)
+    level: Mapped[str] = mapped_column(String(10))
+    category: Mapped[str] = mapped_column(String(20))
+    recorded_at: Mapped[dt.datetime] = mapped_column(
+        DateTime, server_default=func.current_timestamp()
+    )
+
+    institution: Mapped[Institution] = relationship(lazy="raise")
 
 
 class Staff(Stamped, Base):

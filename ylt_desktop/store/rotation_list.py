@@ -22,6 +22,7 @@ from ylt_desktop.domain.codes import mask_id
 from ylt_desktop.domain.lists import FULL_TIME_FORMS
 from ylt_desktop.domain.periods import Quarter, overlap_days, quarters_between, touches
 from ylt_desktop.domain.rotation import calendar_days
+from ylt_desktop.domain.tiers import purpose
 from ylt_desktop.store.models import Institution, Rotation, RotationQuarter, Staff
 
 Figures = tuple[int | None, int]
@@ -49,6 +50,11 @@ class RotationListRow:
     note: str
     quarters: Mapping[str, Figures]
     """Stored figures by quarter key (``"2026Q1"``)."""
+
+    @property
+    def purpose(self) -> str:
+        """流动性质, from the stored direction and the form."""
+        return purpose(self.direction, self.form)
 
     def figures(self, quarter: Quarter) -> Figures | None:
         """The quarter's (days, outpatient): stored, else the full-time default with no visits,

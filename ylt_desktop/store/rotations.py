@@ -22,10 +22,11 @@ from ylt_desktop.domain.rotation import (
     RotationData,
     Span,
     default_days,
-    derive_direction,
     split_quarters,
     validate_rotation,
 )
+from ylt_desktop.domain.tiers import LevelHistory
+from ylt_desktop.store import levels
 from ylt_desktop.store.models import Institution, Rotation, RotationQuarter, Staff
 from ylt_desktop.store.quarters import (
     REOPEN_HINT,
@@ -163,13 +164,12 @@ def to_data(rotation: Rotation | StoredRotation) -> RotationData:
     )
 
 
-def direction_between(session: Session, from_id: int | None, to_id: int | None) -> str | None:
-    """The derived 流动方向 of two institutions, or None while one is missing."""
-    a = session.get(Institution, from_id) if from_id is not None else None
-    b = session.get(Institution, to_id) if to_id is not None else None
-    if a is None or b is None:
-        return None
-    return derive_direction(a.level, a.category, b.level, b.category)
+def direction_between(
+    session: Session, from_id: int | None, to_id: int | None, on: dt.date | None = None
+) -> str | None:
+    """The derived 流动方向 of a rotation between two institutions starting ``on`` (their
+    levels and categories on that day), or None while one is missing."""
+    return levels.direction_between(session, from_id, to_id, on)
 
 
 def _member(session: Session, inst_id: int | None) -> Member | None:
@@ -213,6 +213,9 @@ def check_rotation(
     if data.staff_id is not None and staff is None:
         problems.append(error("staff_id", "所选人员不存在，请重新选择"))
     others = _spans(session, data.staff_id, own_id) if staff is not None else []
+    direction = None
+    if data.start is not None and data.from_id != data.to_id:
+        direction = levels.direction_between(session, data.from_id, data.to_id, data.start)
     problems += validate_rotation(
         data,
         from_member=_member(session, data.from_id),
@@ -220,6 +223,7 @@ def check_rotation(
         others=others,
         today=today,
         staff_home_id=staff.home_id if staff is not None else None,
+        direction=direction,
     )
     return problems + _lock_problems(session, data, own_id)
 
@@ -248,7 +252,14 @@ def _lock_problems(session: Session, data: RotationData, own_id: int | None) -> 
     ]
 
 
-def _apply(session: Session, rotation: Rotation, data: RotationData, today: dt.date) -> None:
+def _apply(
+    session: Session,
+    rotation: Rotation,
+    data: RotationData,
+    today: dt.date,
+    known: dict[int, LevelHistory] | None = None,
+) -> None:
+    """Write ``data`` onto ``rotation``; ``known``: the units' histories already read."""
     rotation.staff_id = data.staff_id
     rotation.from_id = data.from_id
     rotation.to_id = data.to_id
@@ -256,7 +267,9 @@ def _apply(session: Session, rotation: Rotation, data: RotationData, today: dt.d
     assert data.start is not None
     rotation.start = data.start
     rotation.end = data.end
-    rotation.direction = direction_between(session, data.from_id, data.to_id) or ""
+    rotation.direction = (
+        levels.direction_between(session, data.from_id, data.to_id, data.start, known) or ""
+    )
     _apply_quarters(rotation, data, today)
 
 

@@ -21,6 +21,8 @@ from ylt_desktop.domain.rotation import (
     Span,
     validate_rotation,
 )
+from ylt_desktop.domain.tiers import LevelHistory, direction_on
+from ylt_desktop.store import levels
 from ylt_desktop.store.models import Institution, Rotation, Staff
 from ylt_desktop.store.quarters import REOPEN_HINT, locked_quarters
 from ylt_desktop.store.rotations import (
@@ -84,14 +86,22 @@ def check_new_rotations(
     return _check_new(session, list(rows), today or dt.date.today(), new_people)[0]
 
 
+def _direction(known: dict[int, LevelHistory], d: RotationData) -> str | None:
+    """The direction ``validate_rotation`` warns by, from histories read once."""
+    if d.start is None or d.from_id == d.to_id or d.from_id not in known or d.to_id not in known:
+        return None
+    return direction_on(known[d.from_id], known[d.to_id], d.start)
+
+
 def _check_new(
     session: Session,
     rows: list[RotationData],
     today: dt.date,
     new_people: Mapping[int, int | None] | None = None,
-) -> tuple[list[list[Problem]], dict[int, Institution]]:
+) -> tuple[list[list[Problem]], dict[int, Institution], dict[int, LevelHistory]]:
     """``check_rotation`` of each new row as if each were created in turn, with a few queries;
-    and the institutions the rows name (kept loaded, so ``_apply`` finds them in the session)."""
+    the institutions the rows name (kept loaded, so ``_apply`` finds them in the session) and
+    their level histories."""
     homes, insts, spans = _facts(
         session,
         {d.staff_id for d in rows if d.staff_id is not None},
@@ -99,6 +109,7 @@ def _check_new(
         new_people,
     )
     locked = set(locked_quarters(session))
+    histories = levels.histories(session, set(insts))
 
     def member(inst_id: int | None) -> Member | None:
         inst = insts.get(inst_id) if inst_id is not None else None
@@ -117,6 +128,7 @@ def _check_new(
             others=spans.get(d.staff_id, []) if known else [],
             today=today,
             staff_home_id=homes.get(d.staff_id) if known else None,
+            direction=_direction(histories, d),
         )
         if locked and d.start is not None:
             problems += _touching(locked, d.start, d.end)
@@ -124,7 +136,7 @@ def _check_new(
             label = f"{insts[d.from_id].name} → {insts[d.to_id].name}"
             spans.setdefault(d.staff_id, []).append(Span(None, d.start, d.end, d.form, label))
         out.append(problems)
-    return out, insts
+    return out, insts, histories
 
 
 def create_rotations(
@@ -136,7 +148,7 @@ def create_rotations(
     has errors."""
     today = today or dt.date.today()
     with transaction(session), session.no_autoflush:
-        found, _insts = _check_new(session, [d for d, _note in rows], today)
+        found, _insts, histories = _check_new(session, [d for d, _note in rows], today)
         for i, problems in enumerate(found):
             if has_errors(problems):
                 exc = RuleViolation(problems)
@@ -145,7 +157,7 @@ def create_rotations(
         made = []
         for data, note in rows:
             rotation = Rotation(note=note.strip(), quarters=[])
-            _apply(session, rotation, data, today)
+            _apply(session, rotation, data, today, histories)
             made.append(rotation)
         session.add_all(made)  # one flush as the transaction ends (or joins an outer one)
     return made
@@ -169,10 +181,10 @@ def update_rotations(
         for chunk in _chunks({rid for rid, _d, _note in rows}):
             stmt = select(Rotation).options(*_LOADED).where(Rotation.id.in_(chunk))
             found.update((r.id, r) for r in session.scalars(stmt))
-        _check_updates(session, rows, found, today)
+        histories = _check_updates(session, rows, found, today)
         for rid, d, note in rows:
             rotation = found[rid]
-            _apply(session, rotation, d, today)
+            _apply(session, rotation, d, today, histories)
             if note is not None:
                 rotation.note = note.strip()
     return [found[rid] for rid, _d, _note in rows]
@@ -183,9 +195,10 @@ def _check_updates(
     rows: Sequence[tuple[int, RotationData, str | None]],
     found: dict[int, Rotation],
     today: dt.date,
-) -> None:
+) -> dict[int, LevelHistory]:
     """Raise for the first row ``update_rotation`` would refuse after the rows before it,
-    with the facts (people, units, other rotations, locks) read once and kept current."""
+    with the facts (people, units, other rotations, locks) read once and kept current; return
+    the units' level histories."""
     homes, insts, spans = _facts(
         session,
         {d.staff_id for _r, d, _n in rows if d.staff_id is not None}
@@ -193,6 +206,7 @@ def _check_updates(
         {i for _r, d, _n in rows for i in (d.from_id, d.to_id) if i is not None},
     )
     locked = set(locked_quarters(session))
+    histories = levels.histories(session, set(insts))
 
     def member(inst_id: int | None) -> Member | None:
         inst = insts.get(inst_id) if inst_id is not None else None
@@ -215,6 +229,7 @@ def _check_updates(
                 others=others,
                 today=today,
                 staff_home_id=homes.get(d.staff_id) if known else None,
+                direction=_direction(histories, d),
             )
             if locked and d.start is not None:
                 problems += _locked_by_update(old, d, locked)
@@ -230,6 +245,7 @@ def _check_updates(
             mine = spans.setdefault(d.staff_id, [])
             mine.append(Span(rid, d.start, d.end, d.form, label))
             mine.sort(key=lambda s: s.id)  # in id order, as the single command reads them
+    return histories
 
 
 def _touching(locked: set[Quarter], start: dt.date, end: dt.date | None) -> list[Problem]:

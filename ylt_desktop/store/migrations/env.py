@@ -1,4 +1,9 @@
-"""Alembic environment: runs on the engine handed over by ``store.db``, batch mode for SQLite."""
+"""Alembic environment: runs on the engine handed over by ``store.db``, batch mode for SQLite.
+
+Foreign keys are off while migrating: batch mode rebuilds a table by copying it, dropping the
+old one and renaming the copy, and with foreign keys on SQLite would refuse (or cascade) that
+drop of a table other tables point at. The keys are checked once the migration is done.
+"""
 
 from alembic import context
 
@@ -6,12 +11,25 @@ from ylt_desktop.store.models import Base
 
 config = context.config
 engine = config.attributes["engine"]
+sqlite = engine.dialect.name == "sqlite"
 
-with engine.begin() as connection:
-    context.configure(
-        connection=connection,
-        target_metadata=Base.metadata,
-        render_as_batch=True,
-        compare_type=True,
-    )
-    context.run_migrations()
+with engine.connect() as connection:
+    if sqlite:
+        # Outside a transaction (the driver only opens one before data changes), so it holds.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
+    with connection.begin():
+        context.configure(
+            connection=connection,
+            target_metadata=Base.metadata,
+            render_as_batch=True,
+            compare_type=True,
+        )
+        context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"migration left {len(broken)} broken references: {broken[:5]}")
+    if sqlite:
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()

@@ -33,6 +33,7 @@ from ylt_desktop.domain.rotation import (
     default_days,
     split_quarters,
 )
+from ylt_desktop.domain.tiers import purpose
 from ylt_desktop.store import institutions as institution_store
 from ylt_desktop.store import quarters
 from ylt_desktop.store import rotations as store
@@ -348,8 +349,11 @@ class RotationDialog(RecordDialog):
                 s,
                 combo_choice(self.binder.widget("from_id")),
                 combo_choice(self.binder.widget("to_id")),
+                v["start"],
             )
-        self.direction.setText(direction or "—")
+        kind = purpose(direction, v["form"]) if direction else ""
+        shown = f"{direction}（{kind}）" if direction and kind != direction else direction
+        self.direction.setText(shown or "—")
 
     _defaulted_for: int | None = None
     _default_text = ""

@@ -72,6 +72,7 @@ class RotationTableModel(RecordTableModel[RotationRow]):
         ),
         Column(QT_TRANSLATE_NOOP("Column", "流动方向"), lambda r: r.rotation.direction),
         Column(QT_TRANSLATE_NOOP("Column", "流动形式"), lambda r: r.rotation.form),
+        Column(QT_TRANSLATE_NOOP("Column", "流动性质"), lambda r: r.rotation.purpose),
         Column(QT_TRANSLATE_NOOP("Column", "开始日期"), lambda r: r.rotation.start),
         Column(
             QT_TRANSLATE_NOOP("Column", "结束日期"),
