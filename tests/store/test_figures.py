@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from tests.helpers.people import consortium, person
@@ -146,3 +148,27 @@ def test_the_demo_has_eight_quarters_of_figures_without_problems(demo_db) -> Non
     assert by_key["county_rate"].met in (True, False)
     chart = next(c for c in data.charts if c.spec.key == "primary_share")
     assert None not in chart.values
+
+
+@settings(deadline=None, max_examples=80)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 900), st.one_of(st.none(), st.integers(0, 500))),
+        min_size=1,
+        max_size=4,
+    ),
+    st.integers(0, 1500),
+)
+def test_the_day_a_year_is_reached_agrees_with_the_days_served(spans, day) -> None:  # noqa: ANN001
+    from ylt_desktop.domain.rotation import promotion_service_days
+    from ylt_desktop.store.indicator_inputs import year_reached_on
+
+    base = D(2024, 1, 1)
+    ranges = [
+        (base + dt.timedelta(a), None if n is None else base + dt.timedelta(a + n))
+        for a, n in spans
+    ]
+    today = base + dt.timedelta(day)
+    served = promotion_service_days([("晋升前基层服务", s, e) for s, e in ranges], today=today)
+    reached = year_reached_on(ranges)
+    assert (reached is not None and reached <= today) == (served >= 365)

@@ -80,9 +80,11 @@ def figures_by_quarter(
     """Stored member and county figures of many quarters, read in two queries."""
     keys = [str(q) for q in quarters]
     members: dict[str, dict[int, MemberFigures]] = {k: {} for k in keys}
-    stmt = select(MemberQuarterFigures).where(MemberQuarterFigures.quarter.in_(keys))
-    for row in session.scalars(stmt):
-        members[row.quarter][row.institution_id] = _member(row)
+    table = MemberQuarterFigures
+    columns = [table.quarter, table.institution_id, *(getattr(table, k) for k in MEMBER_KEYS)]
+    stmt = select(*columns).where(table.quarter.in_(keys))  # plain rows: many quarters
+    for quarter, inst_id, *values in session.execute(stmt):
+        members[quarter][inst_id] = MemberFigures(*values)
     stmt2 = select(CountyQuarterFigures).where(CountyQuarterFigures.quarter.in_(keys))
     county = {row.quarter: _county(row) for row in session.scalars(stmt2)}
     return members, county

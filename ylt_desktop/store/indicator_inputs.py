@@ -9,6 +9,8 @@ persons had served a year before promotion by its last day. The arithmetic is in
 
 from __future__ import annotations
 
+import datetime as dt
+from bisect import bisect_right
 from collections import defaultdict
 
 from sqlalchemy import or_, select
@@ -20,7 +22,6 @@ from ylt_desktop.domain.periods import Quarter, touches
 from ylt_desktop.domain.rotation import (
     PROMOTION_FORM,
     PROMOTION_SERVICE_TARGET,
-    promotion_service_days,
 )
 from ylt_desktop.domain.tiers import direction_on
 from ylt_desktop.store.figures import figures_by_quarter, unit_of
@@ -38,6 +39,24 @@ def _members(institutions: list[Institution], quarter: Quarter) -> list[Institut
         if i.joined <= quarter.last_day and (i.left is None or i.left >= quarter.first_day)
     ]
     return sorted(found, key=lambda i: (i.role != lists.ROLE_LEAD, i.id))
+
+
+def year_reached_on(spans: list[tuple[dt.date, dt.date | None]]) -> dt.date | None:
+    """The day a person's 晋升前基层服务 adds up to 365 days (overlapping dates count once, as
+    ``domain.rotation.promotion_service_days``), or None when it never does."""
+    total, covered_to = 0, None
+    for start, end in sorted(spans, key=lambda r: r[0]):
+        if covered_to is not None and start <= covered_to:
+            start = covered_to + dt.timedelta(days=1)
+        stop = end if end is not None else dt.date.max
+        if stop < start:
+            continue
+        need = PROMOTION_SERVICE_TARGET - total
+        if (stop - start).days + 1 >= need:
+            return start + dt.timedelta(days=need - 1)
+        total += (stop - start).days + 1
+        covered_to = stop
+    return None
 
 
 def indicator_inputs(session: Session, quarters: list[Quarter]) -> Inputs:
@@ -70,21 +89,18 @@ def indicator_inputs(session: Session, quarters: list[Quarter]) -> Inputs:
         if direction_on(levels[from_id], levels[to_id], start) == lists.DIRECTION_DOWN:
             posted.append((staff_id, start, end))
     promotion: dict[int, list] = defaultdict(list)
-    stmt2 = select(Rotation.staff_id, Rotation.form, Rotation.start, Rotation.end).where(
+    stmt2 = select(Rotation.staff_id, Rotation.start, Rotation.end).where(
         Rotation.form == PROMOTION_FORM, Rotation.start <= last
     )
-    for staff_id, form, start, end in session.execute(stmt2):
-        promotion[staff_id].append((form, start, end))
+    for staff_id, start, end in session.execute(stmt2):
+        promotion[staff_id].append((start, end))
+    reached = sorted(d for spans in promotion.values() if (d := year_reached_on(spans)))
     inputs: Inputs = {}
     for q in quarters:
         units = _members(institutions, q)
         if not units:
             continue
-        done = sum(
-            1
-            for spans in promotion.values()
-            if promotion_service_days(spans, today=q.last_day) >= PROMOTION_SERVICE_TARGET
-        )
+        done = bisect_right(reached, q.last_day)
         inputs[q] = QuarterInputs(
             quarter=q,
             units=[unit_of(i) for i in units],
