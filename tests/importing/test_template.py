@@ -208,3 +208,21 @@ def test_dates_in_template_are_dates(tmp_path) -> None:  # noqa: ANN001
     assert start.value.date() == dt.date(2026, 7, 1) and start.number_format == "yyyy-mm-dd"
     code = ws.cell(2, header.index("证件号码") + 1)
     assert code.number_format == "@" and isinstance(code.value, str)
+
+
+@pytest.mark.parametrize("kind", ["rotations", "agreements", "figures"])
+def test_dry_run_says_which_quarter_the_figures_go_into(demo_db, tmp_path, kind) -> None:  # noqa: ANN001
+    """A quarter read from the name or a title cell is shown before anything is written."""
+    template = write_template(kind, tmp_path / "模板.xlsx")
+    filled = _fill(template, kind, tmp_path / f"2025年度第四季度{KINDS[kind]}.xlsx")
+    report = import_file(demo_db, kind, filled, dry_run=True)
+    assert report.quarter == Quarter(2025, 4)
+    assert "记入2025年第4季度" in report.summary()
+
+
+def test_the_written_report_names_the_quarter_once(demo_db, tmp_path) -> None:  # noqa: ANN001
+    template = write_template("rotations", tmp_path / "模板.xlsx")
+    filled = _fill(template, "rotations", tmp_path / "2026年第三季度人员流动.xlsx")
+    report = import_file(demo_db, "rotations", filled, dry_run=False)
+    assert report.written
+    assert report.summary().count("本季度工作天数和服务量记入2026年第3季度") == 1

@@ -48,6 +48,8 @@ class AgreementPlanner(Planner):
             self.notes.append(
                 "未能确定报表季度，本季度服务量未导入（请在导入时选择季度，或在文件名中写明，如 2026Q3）"
             )
+        elif "volumes" in self.present:  # shown before writing: a wrong quarter is seen
+            self.notes.append(f"本季度服务量记入{self.quarter.label}")
 
     def plan_row(self, row: SourceRow) -> tuple[str, Writer | None, str]:
         number = (self.value(row, "number", "") or "").strip()

@@ -36,6 +36,7 @@ class FiguresPlanner(Planner):
         super().__init__(session, **kw)
         if self.quarter is None:  # import_file refuses the file before planning
             raise ValueError("运行指标导入须指定季度")
+        self.notes.append(f"运行指标记入{self.quarter.label}")
         self.units = {u.id: u for u in figure_store.units_in(session, self.quarter)}
         self.stored = figure_store.member_figures(session, self.quarter)
         self.locked = figure_store.lock_problem(session, self.quarter)
