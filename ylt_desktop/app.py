@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from ylt_desktop.ui.errors import install_excepthook
+    from ylt_desktop.ui.errors import install_excepthook, install_wait_notice
     from ylt_desktop.ui.fonts import install_font
     from ylt_desktop.ui.main_window import MainWindow
 
@@ -62,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     install_font(app)
     install_translator(app, args.lang)
     install_excepthook()
+    install_wait_notice()
     # The window paints first; the log file (logging.handlers, ~10 ms) and the database
     # (SQLAlchemy, checks, migration, first run) are set up right after, from the event
     # loop, so the clerk sees the program at once.

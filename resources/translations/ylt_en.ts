@@ -726,6 +726,10 @@ Restore from it? The damaged file is kept in the backups folder, not deleted. Da
 <context>
     <name>ErrorDialog</name>
     <message>
+        <source>操作未完成</source>
+        <translation>Not done</translation>
+    </message>
+    <message>
         <source>程序出错</source>
         <translation>Program error</translation>
     </message>
@@ -736,6 +740,10 @@ Restore from it? The damaged file is kept in the backups folder, not deleted. Da
     <message>
         <source>复制详情</source>
         <translation>Copy details</translation>
+    </message>
+    <message>
+        <source>数据库正被其他程序使用，正在等待……</source>
+        <translation>The database is in use by another program; waiting…</translation>
     </message>
 </context>
 <context>

@@ -66,4 +66,4 @@ def test_restore_of_a_garbage_file_is_refused(tmp_path, capsys) -> None:  # noqa
 
 def test_backup_of_a_missing_database_is_refused(tmp_path, capsys) -> None:  # noqa: ANN001
     assert main(["backup", "--db", str(tmp_path / "none.sqlite")]) == 2
-    assert "不存在" in capsys.readouterr().err
+    assert "找不到数据库文件" in capsys.readouterr().err

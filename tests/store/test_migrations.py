@@ -26,20 +26,26 @@ def test_fresh_database_is_at_head_without_backup(tmp_path) -> None:  # noqa: AN
 
 
 def test_older_database_is_backed_up_then_upgraded(tmp_path) -> None:  # noqa: ANN001
+    from alembic import command
+
+    from ylt_desktop.store.db import alembic_config
+
     path = tmp_path / "old.sqlite"
     engine = make_engine(path)
-    with engine.begin() as conn:  # a database from before any migration, holding user data
-        conn.exec_driver_sql("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT)")
-        conn.exec_driver_sql("INSERT INTO note (body) VALUES ('数据')")
+    command.upgrade(alembic_config(engine), "0001")  # a database of the first release
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO setting (key, value) VALUES ('note', '\"数据\"')")
     engine.dispose()
     db = open_database(path)
     backups = list((tmp_path / "backups").glob("old-*.sqlite"))
     assert len(backups) == 1
     check = make_engine(backups[0])
     with check.connect() as conn:
-        assert conn.exec_driver_sql("SELECT body FROM note").scalar() == "数据"
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0001"
+        assert conn.exec_driver_sql("SELECT value FROM setting WHERE key='note'").scalar()
     with db.engine.connect() as conn:
         assert MigrationContext.configure(conn).get_current_revision() == head_revision()
+        assert conn.exec_driver_sql("SELECT value FROM setting WHERE key='note'").scalar()
 
 
 def test_pragmas_are_set(db) -> None:  # noqa: ANN001

@@ -139,12 +139,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _say_waiting(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if getattr(args, "founded", 0) is None:
         import datetime as dt
 
         args.founded = dt.date.today()
+    from ylt_desktop.store import access
+
+    access.on_wait(_say_waiting)  # a database held by another program: say we wait
     try:
         return args.func(args)
     except RuleViolation as exc:
@@ -155,7 +162,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # output piped into head and the like
         return 0
+    except Exception as exc:  # a full disk, a read-only folder, a lock held too long
+        message = access.explain(exc)
+        if message is None:
+            raise
+        print(f"错误\t{message}", file=sys.stderr)
+        return 2
     finally:
+        access.on_wait(None)
         for db in args.__dict__.pop("_opened", []):
             db.close()
 

@@ -5,23 +5,27 @@ from __future__ import annotations
 import argparse
 
 from ylt_desktop.cli.common import open_db
+from ylt_desktop.store.backup import DatabaseProblem
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from ylt_desktop.store.backup import (
-        DamagedDatabase,
-        Health,
-        backup_copy,
-        check_database,
-        copy_database,
-    )
+    from ylt_desktop.cli.returns import check_out_folder
+    from ylt_desktop.store.access import NotOurDatabase, check_access
+    from ylt_desktop.store.backup import DamagedDatabase, backup_copy, check_database, copy_database
 
     path = args.db.expanduser().resolve()
-    health = check_database(path) if path.exists() else Health(ok=False, message="文件不存在")
-    if not health.ok or health.empty:
+    check_access(path, create=False)  # missing, a folder, read-only, empty: said as such
+    health = check_database(path)
+    if not health.ok:
         raise DamagedDatabase(path, health)
+    if not health.is_ylt:
+        raise NotOurDatabase(f"不是本程序的数据库（其中没有医联体数据表）：{path}")
     if args.out:
-        out = copy_database(path, args.out.expanduser().resolve())
+        out = args.out.expanduser().resolve()
+        if out.is_dir():
+            raise DatabaseProblem(f"--out 应是备份文件的路径，不是文件夹：{out}")
+        check_out_folder(out.parent)
+        out = copy_database(path, out)
     else:
         out = backup_copy(path, reason="manual")
     print(f"已备份：{out}")

@@ -10,12 +10,14 @@ from typing import Any
 from ylt_desktop.domain.problems import RuleViolation
 
 
-def open_db(args: argparse.Namespace):  # noqa: ANN202
+def open_db(args: argparse.Namespace, *, create: bool = False):  # noqa: ANN202
     """Open ``--db``; ``main`` closes it when the command ends (the last connection's close
-    checkpoints the WAL into the file, so the file is whole once ``ylt`` has returned)."""
+    checkpoints the WAL into the file, so the file is whole once ``ylt`` has returned).
+
+    Only ``ylt init`` and ``ylt demo`` pass ``create``: a mistyped path is refused elsewhere."""
     from ylt_desktop.store.db import open_database
 
-    db = open_database(args.db)
+    db = open_database(args.db, create=create)
     args.__dict__.setdefault("_opened", []).append(db)
     return db
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -94,12 +95,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     from ylt_desktop.returns.files import Cancelled, ExportBlocked, export_quarter
 
     db = _open(args)
+    out = check_out_folder(args.out)
     with db.session() as s:
         try:
             paths = export_quarter(
                 s,
                 args.quarter,
-                args.out,
+                out,
                 cover_fields=_cover_fields(s, args),
                 full_ids=args.full_ids,
                 xlsx=not args.pdf_only,
@@ -114,6 +116,26 @@ def cmd_export(args: argparse.Namespace) -> int:
     for path in paths:
         print(path)
     return 0
+
+
+def check_out_folder(out: Path) -> Path:
+    """The --out folder: refused with the reason when it cannot be written into; only its last
+    level is created (a mistyped parent is not), and that is said."""
+    from ylt_desktop.store.backup import DatabaseProblem
+
+    out = out.expanduser().resolve()
+    if out.exists() and not out.is_dir():
+        raise DatabaseProblem(f"输出路径不是文件夹：{out}")
+    if not out.exists():
+        if not out.parent.is_dir():
+            raise DatabaseProblem(f"输出文件夹不存在：{out.parent}；请检查 --out 的路径")
+        if not os.access(out.parent, os.W_OK | os.X_OK):
+            raise DatabaseProblem(f"文件夹只读或无写入权限，不能在其中创建输出文件夹：{out.parent}")
+        out.mkdir()
+        print(f"已创建输出文件夹：{out}", file=sys.stderr)
+    elif not os.access(out, os.W_OK | os.X_OK):
+        raise DatabaseProblem(f"输出文件夹只读或无写入权限：{out}")
+    return out
 
 
 def cmd_submit(args: argparse.Namespace) -> int:

@@ -20,7 +20,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         level=args.lead_level,
         joined=args.founded,
     )
-    db = open_db(args)
+    db = open_db(args, create=True)
     with db.session() as s:
         store.initialize(
             s,
@@ -38,7 +38,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from ylt_desktop.demo import build_demo
     from ylt_desktop.store.institutions import get_consortium
 
-    db = open_db(args)
+    db = open_db(args, create=True)
     with db.session() as s:
         if get_consortium(s) is not None:
             print(f"数据库已有医联体，未写入示例数据：{db.path}", file=sys.stderr)

@@ -3,14 +3,23 @@
 A file is written to a temporary name in the target folder, flushed to disk, then moved over
 the target with ``os.replace`` (atomic on one volume). On an exception or a cancel the
 temporary file is removed and an older file of that name stays as it was.
+
+Temporary files (ours and openpyxl's sheet files) are hidden ``.ylt-tmp-<pid>-…`` files in
+the output folder, readable by their owner only: an export removes those a killed one left
+(its process is gone) before it writes. A full disk raises ``DiskFull``; a target another
+program holds open (Excel on Windows) raises ``FileInUse`` and the new file stays beside it
+under a visible name.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import errno
 import os
 import re
 import secrets
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,8 +32,17 @@ from ylt_desktop.durable import fsync_dir, fsync_file
 from ylt_desktop.returns.check import CheckItem, check_quarter, errors_in
 from ylt_desktop.returns.model import Cancel, Cancelled, Progress, QuarterReturn
 from ylt_desktop.returns.templates import Template
+from ylt_desktop.store.access import DiskFull
+from ylt_desktop.store.backup import DatabaseProblem
 
-__all__ = ["Cancelled", "ExportBlocked", "atomic_path", "export_quarter", "file_stem"]
+__all__ = [
+    "Cancelled",
+    "ExportBlocked",
+    "FileInUse",
+    "atomic_path",
+    "export_quarter",
+    "file_stem",
+]
 
 TEMP_PREFIX = ".ylt-tmp-"
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
@@ -41,18 +59,82 @@ class ExportBlocked(Exception):
         )
 
 
+class FileInUse(DatabaseProblem):
+    """The target could not be replaced (open in Excel or a PDF reader on Windows)."""
+
+    def __init__(self, target: Path, kept: Path) -> None:
+        super().__init__(
+            f"文件正被其他程序（如 Excel）打开，请关闭后重试：{target}；"
+            f"新导出的文件已另存为：{kept}"
+        )
+        self.target = target
+        self.kept = kept
+
+
+_temp_folder: contextvars.ContextVar[Path | None] = contextvars.ContextVar(
+    "ylt_temp_folder", default=None
+)
+
+
+def _temp_name(folder: Path, suffix: str) -> Path:
+    return folder / f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(6)}{suffix}"
+
+
+def _usual_mode() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _visible_name(target: Path) -> Path:
+    for n in range(1, 100):
+        mark = "（新）" if n == 1 else f"（新{n}）"
+        candidate = target.with_name(f"{target.stem}{mark}{target.suffix}")
+        if not candidate.exists():
+            return candidate
+    return target.with_name(f"{target.stem}（新{secrets.token_hex(3)}）{target.suffix}")
+
+
+def _keep_beside(temp: Path, target: Path) -> Path:
+    kept = _visible_name(target)
+    os.replace(temp, kept)
+    return kept
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; on success it replaces ``target``."""
+    """Yield a temporary path beside ``target``; on success it replaces ``target``.
+
+    The temporary file is owner-only until it is complete; the finished file gets the usual
+    permissions. openpyxl's own temporary files go to the same folder while it is written.
+    """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    # Not mkstemp: its files are private (0600); this one gets the usual permissions.
-    temp = target.parent / f"{TEMP_PREFIX}{secrets.token_hex(6)}{target.suffix}"
-    temp.open("xb").close()
+    temp = _temp_name(target.parent, target.suffix)
+    os.close(os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    token = _temp_folder.set(target.parent)
     try:
-        yield temp
+        try:
+            yield temp
+        finally:
+            _temp_folder.reset(token)
         fsync_file(temp)
-        os.replace(temp, target)
+        os.chmod(temp, _usual_mode())
+        try:
+            os.replace(temp, target)
+        except PermissionError:
+            if not target.exists():
+                raise
+            # Windows: Excel or a PDF reader holds the old file; the new one stays visible.
+            raise FileInUse(target, _keep_beside(temp, target)) from None
+    except OSError as exc:
+        size = 0
+        with contextlib.suppress(OSError):
+            size = temp.stat().st_size
+            temp.unlink()
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise DiskFull(size + 4 * 1024 * 1024, target.parent) from None
+        raise
     except BaseException:
         with contextlib.suppress(OSError):
             temp.unlink()
@@ -60,20 +142,74 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     fsync_dir(target.parent)
 
 
+def _openpyxl_temp_file(suffix: str = "") -> str:
+    """openpyxl's ``create_temporary_file``, writing into the export's folder (owner-only)."""
+    import tempfile
+
+    from openpyxl.worksheet import _writer
+
+    folder = _temp_folder.get()
+    prefix = f"{TEMP_PREFIX}{os.getpid()}-openpyxl-" if folder else "openpyxl."
+    fd, name = tempfile.mkstemp(suffix=suffix, prefix=prefix, dir=folder)
+    os.close(fd)
+    _writer.ALL_TEMP_FILES.append(name)
+    return name
+
+
+def _redirect_openpyxl_temp_files() -> None:
+    from openpyxl.worksheet import _writer
+
+    _writer.create_temporary_file = _openpyxl_temp_file
+
+
 STALE_AFTER = 600.0
-"""Seconds after which a temporary export file is a leftover of a crash or a power cut."""
+"""Seconds after which a temporary export file of a process that cannot be asked is a leftover."""
+
+_OWNER = re.compile(rf"^{re.escape(TEMP_PREFIX)}(\d+)-")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process: it exists
+    return True
+
+
+def _stale(entry: Path, limit: float) -> bool:
+    owner = _OWNER.match(entry.name)
+    if owner and os.name == "posix":
+        return not _alive(int(owner[1]))
+    return entry.stat().st_mtime <= limit
 
 
 def remove_stale_temps(folder: Path, *, older_than: float | None = None) -> list[Path]:
-    """Delete temporary files that an export killed midway left behind in ``folder``."""
+    """Delete temporary files that an export killed midway left behind in ``folder``.
+
+    A file whose process is gone goes at once; one of unknown owner after ``older_than``
+    seconds (default ``STALE_AFTER``).
+    """
     limit = time.time() - (STALE_AFTER if older_than is None else older_than)
     removed = []
     for leftover in folder.glob(f"{TEMP_PREFIX}*") if folder.is_dir() else ():
         with contextlib.suppress(OSError):
-            if leftover.stat().st_mtime <= limit:
-                leftover.unlink()
+            if _stale(leftover, limit):
+                if leftover.is_dir():
+                    shutil.rmtree(leftover)
+                else:
+                    leftover.unlink()
                 removed.append(leftover)
     return removed
+
+
+def _remove_own_temps(folder: Path) -> None:
+    for leftover in folder.glob(f"{TEMP_PREFIX}{os.getpid()}-openpyxl-*"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
 
 
 def file_stem(consortium_name: str, quarter: Quarter) -> str:
@@ -135,10 +271,14 @@ def export_quarter(
     share = 100 // max(len(jobs), 1)
     # All files are written to temporary names first and replace their targets only when
     # every one succeeded: a cancel during the PDF leaves the old workbook too.
-    with contextlib.ExitStack() as stack:
-        temps = [stack.enter_context(atomic_path(t)) for t in targets]
-        for n, ((_, writer), temp) in enumerate(zip(jobs, temps, strict=True)):
-            writer(ret, temp, progress=_scaled(progress, n * share, share, 100), cancel=cancel)
+    try:
+        with contextlib.ExitStack() as stack:
+            temps = [stack.enter_context(atomic_path(t)) for t in targets]
+            for n, ((_, writer), temp) in enumerate(zip(jobs, temps, strict=True)):
+                writer(ret, temp, progress=_scaled(progress, n * share, share, 100), cancel=cancel)
+    except BaseException:
+        _remove_own_temps(Path(out_dir))  # openpyxl's sheet files of this failed export
+        raise
     if progress is not None:
         progress(100, 100)
     return targets
@@ -148,6 +288,8 @@ def _jobs(xlsx: bool, pdf: bool) -> list[tuple[str, Callable[..., None]]]:
     jobs: list[tuple[str, Callable[..., None]]] = []
     if xlsx:
         from ylt_desktop.returns.xlsx import write_xlsx
+
+        _redirect_openpyxl_temp_files()
 
         jobs.append((".xlsx", write_xlsx))
     if pdf:

@@ -103,11 +103,13 @@ def known_revisions() -> set[str]:
     return found
 
 
-def check_database(path: str | Path, *, full: bool = True) -> Health:
-    """``PRAGMA integrity_check`` (``quick_check`` when not ``full``) on a read-only connection.
+def check_database(path: str | Path, *, full: bool = True, integrity: bool = True) -> Health:
+    """``PRAGMA integrity_check`` (``quick_check`` when not ``full``; none unless ``integrity``)
+    on a read-only connection.
 
     A missing or empty file is healthy (a new database). Measured on a 50 MB database:
-    integrity_check 0.7 s, quick_check 0.12 s (warm cache).
+    integrity_check 0.7 s, quick_check 0.12 s (warm cache). A database another program holds
+    locked raises ``DatabaseBusy`` (it is not damaged).
     """
     path = Path(path)
     if not path.exists() or path.stat().st_size == 0:
@@ -116,7 +118,11 @@ def check_database(path: str | Path, *, full: bool = True) -> Health:
         conn = _ro_connect(path)
         try:
             pragma = "integrity_check" if full else "quick_check"
-            rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}(20)").fetchall()]
+            rows = (
+                [r[0] for r in conn.execute(f"PRAGMA {pragma}(20)").fetchall()]
+                if integrity
+                else ["ok"]
+            )
             if rows != ["ok"]:
                 detail = "；".join(str(r) for r in rows[:3])
                 return Health(ok=False, message=f"完整性检查未通过（{detail}）")
@@ -127,14 +133,31 @@ def check_database(path: str | Path, *, full: bool = True) -> Health:
                 revision = revision[0] if revision else None
         finally:
             conn.close()
+    except sqlite3.OperationalError as exc:
+        _raise_access_problem(path, exc)
+        return Health(ok=False, message=f"不是有效的数据库文件，或文件已损坏（{exc}）")
     except sqlite3.DatabaseError as exc:
         return Health(ok=False, message=f"不是有效的数据库文件，或文件已损坏（{exc}）")
     return Health(ok=True, revision=revision, is_ylt=tables >= _YLT_TABLES)
 
 
+def _raise_access_problem(path: Path, exc: sqlite3.OperationalError) -> None:
+    """A locked or unopenable file is not a damaged one: say what it is."""
+    from ylt_desktop.store import access
+
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        raise access.DatabaseBusy(access.busy_refusal(path)) from None
+    if "unable to open" in text or "readonly" in text:
+        access.check_access(path, create=False)  # names the permission that is missing
+        raise access.DatabaseReadOnly(f"无法打开数据库文件（无权限或所在文件夹不可写）：{path}")
+
+
 def verify_backup(path: str | Path) -> Health:
     """A file fit to restore: intact, a YLT database, and a schema version this program knows."""
     path = Path(path)
+    if path.is_dir():
+        return Health(ok=False, message=f"所选的是一个文件夹，不是备份文件：{path}")
     if not path.is_file() or path.stat().st_size == 0:
         return Health(ok=False, message=f"文件不存在或为空：{path}")
     health = check_database(path, full=True)
@@ -169,32 +192,52 @@ def copy_database(source: Path, target: Path, *, progress: Progress | None = Non
     """Copy ``source`` into a self-contained file ``target`` (no -wal), atomically.
 
     The copy is written as ``.<target>.partial``, made a rollback-journal database, synced to disk,
-    then renamed over ``target``.
+    then renamed over ``target``. A disk without room for it is refused before (``DiskFull``,
+    with the size needed); whatever fails midway, the partial file is removed.
     """
+    from ylt_desktop.store.access import DiskFull, database_size, ensure_free_space
+
+    needed = database_size(Path(source))
+    ensure_free_space(target.parent, needed)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}{_PARTIAL}")
     _remove(tmp)
-    src = sqlite3.connect(source)
     try:
-        dst = sqlite3.connect(tmp)
+        src = sqlite3.connect(source)
         try:
-            dst.execute("PRAGMA journal_mode=DELETE")
+            dst = sqlite3.connect(tmp)
+            try:
+                dst.execute("PRAGMA journal_mode=DELETE")
 
-            def step(_status: int, remaining: int, total: int) -> None:
-                if progress is not None:
-                    progress(f"copy {total - remaining}/{total}")
+                def step(_status: int, remaining: int, total: int) -> None:
+                    if progress is not None:
+                        progress(f"copy {total - remaining}/{total}")
 
-            src.backup(dst, pages=256, progress=step)
-            # The copied header says WAL when the source is; make the copy one single file.
-            dst.execute("PRAGMA journal_mode=DELETE")
+                src.backup(dst, pages=256, progress=step)
+                # The copied header says WAL when the source is; make the copy one single file.
+                dst.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    finally:
-        src.close()
-    fsync_file(tmp)
-    os.replace(tmp, target)
+            src.close()
+        fsync_file(tmp)
+        os.replace(tmp, target)
+    except BaseException as exc:
+        _remove(tmp)
+        _remove(Path(f"{tmp}-journal"))
+        if _disk_full(exc):
+            raise DiskFull(needed, target.parent) from None
+        raise
     fsync_dir(target.parent)
     return target
+
+
+def _disk_full(exc: BaseException) -> bool:
+    import errno
+
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    return isinstance(exc, sqlite3.Error) and "full" in str(exc).lower()
 
 
 def backup_folder(db_path: Path) -> Path:
@@ -332,14 +375,19 @@ def remove_stale_partials(folder: Path, *, older_than: float = 0.0) -> None:
 def restore_database(
     source: str | Path, target: str | Path, *, progress: Progress | None = None
 ) -> Path | None:
-    """Replace the database ``target`` by the backup ``source``; returns the safety copy.
+    """Replace the data of the database ``target`` by those of the backup ``source``; returns
+    the safety copy.
 
-    The caller closes its engine first and reopens (``open_database``) afterwards, which also
-    upgrades an older schema. Nothing is replaced unless ``source`` passes ``verify_backup``; the
-    current file is backed up first (a damaged one is copied raw, as ``damaged``). The new file
-    is copied beside ``target`` and renamed over it, so a crash leaves the old or the new
-    database, never a mix.
+    Nothing is replaced unless ``source`` passes ``verify_backup``. A healthy ``target`` keeps
+    its file: under its write lock (waiting for a running import or save to end) it is copied to
+    ``backups/`` and then every table is replaced by the backup's rows (brought to the current
+    schema first) in ONE transaction. Other programs using the database see the restored data at
+    their next read, and what they write after it goes into it; two restores at once take turns.
+    A damaged or missing ``target`` is replaced as a file (a damaged one copied raw first, as
+    ``damaged``); nobody can be working on it.
     """
+    from ylt_desktop.store.access import check_access, database_size, ensure_free_space
+
     source, target = Path(source).resolve(), Path(target).resolve()
     say = progress or (lambda _text: None)
     health = verify_backup(source)
@@ -347,28 +395,111 @@ def restore_database(
         raise RestoreRefused(health.message)
     if source == target:
         raise RestoreRefused("所选文件就是当前数据库，无需恢复")
+    live = target.exists() and target.stat().st_size > 0
+    check_access(target, create=not live)
     say("verified")
-    remove_stale_partials(target.parent)
     if backup_folder(target).is_dir():
         remove_stale_partials(backup_folder(target), older_than=3600)
-    safety = None
-    if target.exists() and target.stat().st_size > 0:
-        if check_database(target, full=False).ok:
-            _checkpoint(target)  # the -wal's committed pages go into the file before it moves
-            safety = backup_copy(target, reason="before-restore")
-        else:
-            safety = _set_aside_damaged(target)
+    remove_stale_partials(target.parent, older_than=3600)
+    ensure_free_space(target.parent, 2 * source.stat().st_size + database_size(target))
+    if live and check_database(target, full=False).ok:
+        return _restore_live(source, target, say, progress)
+    safety = _set_aside_damaged(target) if live else None
     say("backed-up")
     tmp = target.with_name(f".{target.name}.restore-{os.getpid()}{_PARTIAL}")
-    copy_database(source, tmp, progress=progress)
-    if not check_database(tmp, full=False).ok:
+    try:
+        copy_database(source, tmp, progress=progress)
+        if not check_database(tmp, full=False).ok:
+            raise RestoreRefused("复制备份文件时出错，当前数据库未被替换")
+        say("copied")
+        for suffix in ("-wal", "-shm"):  # of the damaged file: would corrupt the new one
+            _remove(Path(f"{target}{suffix}"))
+        os.replace(tmp, target)
+    finally:
         _remove(tmp)
-        raise RestoreRefused("复制备份文件时出错，当前数据库未被替换")
-    say("copied")
-    for suffix in ("-wal", "-shm"):  # stale after the checkpoint; would corrupt the new file
-        _remove(Path(f"{target}{suffix}"))
-    os.replace(tmp, target)
+        _remove(Path(f"{tmp}-journal"))
     fsync_dir(target.parent)
     say("replaced")
     log.info("restored %s from %s (safety copy %s)", target, source, safety)
     return safety
+
+
+def _restore_live(source: Path, target: Path, say: Progress, progress: Progress | None) -> Path:
+    from ylt_desktop.store import access
+    from ylt_desktop.store import db as store_db
+
+    # Both at the current schema: the live file (upgraded after its own backup), and a private
+    # copy of the backup (upgraded without one: the backup itself is that).
+    if check_database(target, full=False, integrity=False).revision != store_db.head_revision():
+        store_db.open_database(target, create=False).close()
+    tmp = target.with_name(f".{target.name}.restore-{os.getpid()}-{time.time_ns()}{_PARTIAL}")
+    try:
+        copy_database(source, tmp, progress=progress)
+        engine = store_db.make_engine(tmp)
+        try:
+            store_db.upgrade(engine, tmp, backup=False)
+        finally:
+            engine.dispose()
+        say("copied")
+        conn = sqlite3.connect(target, isolation_level=None, timeout=access.BUSY_TIMEOUT_MS / 1000)
+        try:
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("ATTACH DATABASE ? AS restored", (str(tmp),))
+            access.begin_immediate(conn, target)
+            try:
+                # Under the write lock: everything committed so far is in the safety copy,
+                # nothing can be committed between it and the restore.
+                safety = backup_copy(target, reason="before-restore")
+                say("backed-up")
+                _copy_tables(conn)
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("DETACH DATABASE restored")
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            conn.close()
+    finally:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            _remove(Path(f"{tmp}{suffix}"))
+    say("replaced")
+    log.info("restored %s from %s in place (safety copy %s)", target, source, safety)
+    return safety
+
+
+def _columns(conn: sqlite3.Connection, schema: str, table: str) -> list[str]:
+    return [r[1] for r in conn.execute(f'PRAGMA {schema}.table_info("{table}")')]
+
+
+def _copy_tables(conn: sqlite3.Connection) -> None:
+    """Every table of ``main`` gets the rows of the attached ``restored`` (same schema)."""
+    tables = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM main.sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    theirs = {
+        r[0] for r in conn.execute("SELECT name FROM restored.sqlite_master WHERE type='table'")
+    }
+    # Foreign keys are off on this connection (SQLite's default): children may come first.
+    for table in tables:
+        conn.execute(f'DELETE FROM main."{table}"')
+        if table not in theirs:
+            continue
+        mine = _columns(conn, "main", table)
+        shared = [c for c in _columns(conn, "restored", table) if c in mine]
+        cols = ", ".join(f'"{c}"' for c in shared)
+        conn.execute(f'INSERT INTO main."{table}" ({cols}) SELECT {cols} FROM restored."{table}"')
+    if "sqlite_sequence" in {
+        r[0] for r in conn.execute("SELECT name FROM main.sqlite_master WHERE type='table'")
+    }:
+        conn.execute("DELETE FROM main.sqlite_sequence")
+        if "sqlite_sequence" in theirs:
+            conn.execute("INSERT INTO main.sqlite_sequence SELECT * FROM restored.sqlite_sequence")
+    problems = conn.execute("PRAGMA main.foreign_key_check").fetchall()
+    if problems:
+        raise RestoreRefused("备份文件中的数据互相引用不一致，不能恢复；当前数据库没有被改动")

@@ -52,12 +52,15 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=FULL")
-    cur.execute("PRAGMA busy_timeout=5000")
+    from ylt_desktop.store.access import BUSY_TIMEOUT_MS
+
+    cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_MS)}")
     cur.close()
 
 
 def make_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}")
+    # hide_parameters: an error's text and the log never carry a row's values (ID numbers).
+    engine = create_engine(f"sqlite:///{path}", hide_parameters=True)
     event.listen(engine, "connect", _on_connect)
     return engine
 
@@ -102,15 +105,15 @@ def current_revision(engine: Engine) -> str | None:
         return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
-def upgrade(engine: Engine, path: Path) -> None:
-    """Bring the schema to head; an existing older database is backed up first."""
+def upgrade(engine: Engine, path: Path, *, backup: bool = True) -> None:
+    """Bring the schema to head; an existing older database is backed up first (``backup``)."""
     current = current_revision(engine)
     head = head_revision()
     if current == head:
         return
     from alembic import command  # ~0.13 s: only when there is something to upgrade
 
-    if current is not None or _has_tables(engine):
+    if backup and (current is not None or _has_tables(engine)):
         backup_copy(path, reason=f"before-migration-{current or 'none'}")
     log.info("migrating %s from %s to %s", path, current, head)
     command.upgrade(alembic_config(engine), "head")
@@ -128,22 +131,29 @@ def open_database(
     check: bool = True,
     daily: bool = False,
     today: dt.date | None = None,
+    create: bool = True,
 ) -> Database:
-    """Open (creating if needed) the database at ``path`` and migrate it to head.
+    """Open the database at ``path`` (creating it when missing and ``create``), migrate it to head.
 
+    Before SQLite touches anything, ``store/access.py: check_access`` refuses a folder, a
+    missing file (unless ``create``), a read-only file or folder and an empty file; a file that
+    is an SQLite database but not a YLT one is refused unwritten (``NotOurDatabase``).
     An existing file is checked first (``quick_check``; the full ``integrity_check`` on the first
     start of a day when ``daily``) and a damaged one raises ``DamagedDatabase`` before anything
     writes to it. ``daily`` also makes the day's backup (see ``store/backup.py``).
     Every session records its changes in the audit log (``store/audit.py``).
     """
+    from ylt_desktop.store.access import check_access
     from ylt_desktop.store.audit import install_audit
 
     path = Path(path).expanduser().resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    existed = path.exists() and path.stat().st_size > 0
+    check_access(path, create=create)
+    existed = path.exists()
+    if not existed:
+        path.parent.mkdir(parents=True, exist_ok=True)
     daily = daily and existed and daily_backup_due(path, today=today)
-    if existed and check:
-        _refuse_unusable(path, full=daily)
+    if existed:
+        _refuse_unusable(path, full=daily, check=check)
     engine = make_engine(path)
     upgrade(engine, path)
     if daily:
@@ -153,12 +163,18 @@ def open_database(
     return Database(path=path, engine=engine, sessions=sessions)
 
 
-def _refuse_unusable(path: Path, *, full: bool) -> None:
+def _refuse_unusable(path: Path, *, full: bool, check: bool = True) -> None:
+    from ylt_desktop.store.access import NotOurDatabase
     from ylt_desktop.store.backup import known_revisions
 
-    health = check_database(path, full=full)
+    health = check_database(path, full=full, integrity=check)
     if not health.ok:
         raise DamagedDatabase(path, health)
+    if not health.is_ylt:
+        raise NotOurDatabase(
+            f"不是本程序的数据库（其中没有医联体数据表）：{path}；程序没有改动它。"
+            "请检查所选的文件，新建数据库请用 ylt init"
+        )
     if health.revision is not None and health.revision not in known_revisions():
         raise DatabaseProblem(
             f"数据库的数据结构版本（{health.revision}）比本程序新，请使用新版本的程序打开：{path}"

@@ -12,7 +12,23 @@ from contextlib import contextmanager
 
 from sqlalchemy.orm import Session
 
+from ylt_desktop.store import access
+
 _OUTER = "ylt_outer_transaction"
+
+
+def lock_for_writing(session: Session) -> None:
+    """Take the database's write lock now (``BEGIN IMMEDIATE``), not at the first write.
+
+    Reads inside the transaction then see what the writes go into: another program that
+    committed meanwhile (an import, a restore) is waited for, never overwritten or hit by a
+    stale snapshot. A lock held too long: ``access.begin_immediate`` tells the user, then
+    raises ``DatabaseBusy``.
+    """
+    dbapi = session.connection().connection.dbapi_connection
+    if dbapi is None or dbapi.in_transaction:
+        return
+    access.begin_immediate(dbapi)
 
 
 def _end_read_transaction(session: Session) -> None:
@@ -29,6 +45,7 @@ def transaction(session: Session) -> Iterator[Session]:
         return
     _end_read_transaction(session)
     with session.begin():
+        lock_for_writing(session)
         yield session
 
 
@@ -36,6 +53,7 @@ def transaction(session: Session) -> Iterator[Session]:
 def all_or_nothing(session: Session) -> Iterator[Session]:
     _end_read_transaction(session)
     with session.begin():
+        lock_for_writing(session)
         session.info[_OUTER] = True
         try:
             yield session

@@ -13,15 +13,33 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 log = logging.getLogger(__name__)
 
 
+def _details(exc: BaseException) -> str:
+    """The traceback, without an SQL statement or its values (only the driver's own error)."""
+    orig = getattr(exc, "orig", None)
+    if isinstance(orig, BaseException) and hasattr(exc, "statement"):
+        head = f"{type(exc).__module__}.{type(exc).__name__}: {type(orig).__name__}: {orig}\n"
+        frames = traceback.extract_tb(exc.__traceback__)  # places only: no source lines
+        return head + "".join(f"  {f.filename}:{f.lineno} in {f.name}\n" for f in frames)
+    return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+
+
 def show_error(parent: QWidget | None, exc: BaseException) -> None:
-    details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    from ylt_desktop.store.access import explain
+
+    message = explain(exc)
+    if message is not None:  # a full disk, a lock, a read-only file: what to do, no details
+        QMessageBox.warning(
+            parent, QCoreApplication.translate("ErrorDialog", "操作未完成"), message
+        )
+        return
+    details = _details(exc)
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
     box.setWindowTitle(QCoreApplication.translate("ErrorDialog", "程序出错"))
     box.setText(
         QCoreApplication.translate("ErrorDialog", "操作未能完成，数据没有被修改。")
         + "\n"
-        + str(exc)
+        + (str(exc).split("\n[SQL:")[0] if hasattr(exc, "statement") else str(exc))
     )
     box.setDetailedText(details)
     copy = box.addButton(
@@ -41,3 +59,21 @@ def excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType 
 
 def install_excepthook() -> None:
     sys.excepthook = excepthook
+
+
+def install_wait_notice() -> None:
+    """Another program holds the database: the status bar says we wait (``store/access.py``)."""
+    from PySide6.QtWidgets import QMainWindow
+
+    from ylt_desktop.store import access
+
+    def show(_text: str) -> None:
+        window = getattr(QApplication.instance(), "_ylt_main_window", None)
+        window = window or QApplication.activeWindow()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(
+                QCoreApplication.translate("ErrorDialog", "数据库正被其他程序使用，正在等待……")
+            )
+            window.statusBar().repaint()
+
+    access.on_wait(show)

@@ -1,0 +1,153 @@
+"""A second program on the same database, for the tests of two programs at once.
+
+``ylt(...)`` runs the real command line in its own process. ``Second`` starts this module as
+a process that does one thing and stops where told, reporting on stdout and waiting for a line
+on stdin before it goes on (no sleeps: each side waits for the other's line):
+
+- ``hold-open DB``: opens the database like the program; on ``add NAME`` saves a new unit and
+  prints the units it then sees; on ``count`` prints the units it sees.
+- ``hold-lock DB``: takes the write lock (``BEGIN IMMEDIATE``), prints ``locked``, releases it
+  on any line.
+- ``import-paused DB KIND FILE``: an import that stops at its first progress report while
+  checking (prints ``checking``) and goes on at the next line; prints the summary.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SETPRIV = (
+    "setpriv",
+    "--bounding-set",
+    "-dac_override,-dac_read_search,-fowner",
+    "--inh-caps",
+    "-dac_override,-dac_read_search,-fowner",
+)
+
+
+def _env() -> dict[str, str]:  # also used by tests of other areas
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def ylt(
+    *args: str, prefix: tuple[str, ...] = (), timeout: float = 120
+) -> subprocess.CompletedProcess:
+    """``ylt ARGS`` in a process of its own (``prefix``: e.g. ``SETPRIV``)."""
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "ylt_desktop.cli", *args],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=timeout,
+        cwd=ROOT,
+    )
+
+
+def start_ylt(*args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "ylt_desktop.cli", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(),
+        cwd=ROOT,
+    )
+
+
+class Second:
+    """This module run as another process; ``expect`` reads its next line."""
+
+    def __init__(self, *args: str) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.helpers.programs", *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=_env(),
+            cwd=ROOT,
+        )
+
+    def expect(self, start: str) -> str:
+        line = self.proc.stdout.readline().rstrip("\n")
+        if not line.startswith(start):
+            rest = self.proc.stderr.read() if self.proc.poll() is not None else ""
+            raise AssertionError(f"expected {start!r}, got {line!r}\n{rest}")
+        return line
+
+    def send(self, line: str = "go") -> None:
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+
+    def finish(self, timeout: float = 120) -> tuple[str, str, int]:
+        out, err = self.proc.communicate(timeout=timeout)
+        return out, err, self.proc.returncode
+
+
+def _count(db) -> int:  # noqa: ANN001
+    from ylt_desktop.store import institutions
+
+    with db.session() as s:
+        return institutions.count_institutions(s)
+
+
+def _hold_open(path: str) -> None:
+    import datetime as dt
+
+    from ylt_desktop.domain.institution import InstitutionData
+    from ylt_desktop.store import institutions
+    from ylt_desktop.store.db import open_database
+
+    db = open_database(path, create=False)
+    print("open", _count(db), flush=True)
+    for line in sys.stdin:
+        command, _, arg = line.strip().partition(" ")
+        if command == "add":
+            data = InstitutionData(
+                name=arg, division="360428", category="村卫生室", joined=dt.date(2024, 1, 1)
+            )
+            with db.session() as s:
+                institutions.create_institution(s, data=data)
+        print("count", _count(db), flush=True)
+    db.close()
+
+
+def _hold_lock(path: str) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN IMMEDIATE")
+    print("locked", flush=True)
+    sys.stdin.readline()
+    conn.execute("ROLLBACK")
+    conn.close()
+
+
+def _import_paused(path: str, kind: str, file: str) -> None:
+    from ylt_desktop.importing import import_file
+    from ylt_desktop.store.db import open_database
+
+    db = open_database(path, create=False)
+    paused = []
+
+    def progress(_done: int, _total: int) -> None:
+        if not paused:
+            paused.append(True)
+            print("checking", flush=True)
+            sys.stdin.readline()
+
+    report = import_file(db, kind, file, dry_run=False, progress=progress)
+    print("done", report.summary().replace("\n", " | "), flush=True)
+    db.close()
+
+
+if __name__ == "__main__":
+    what, *rest = sys.argv[1:]
+    {"hold-open": _hold_open, "hold-lock": _hold_lock, "import-paused": _import_paused}[what](*rest)
