@@ -82,7 +82,7 @@ def test_too_many_shared_strings(tmp_path, lead_db, capsys):  # noqa: ANN001
 def test_a_sheet_over_the_row_limit(tmp_path, lead_db, capsys):  # noqa: ANN001
     """The real limit: 200,001 data rows under the header (bare <row/>s, 1.2 MB of XML)."""
     path = write_xlsx(tmp_path / "rows.xlsx", sheet=sheet_xml(["<row/>"] * 200_001))
-    assert "工作表“成员单位”有超过 200,000 行（上限 200,000 行）" in refused(lead_db, path, capsys)
+    assert "其中一个工作表有超过 200,000 行（上限 200,000 行）" in refused(lead_db, path, capsys)
 
 
 def test_a_sheet_at_the_row_limit_is_read(tmp_path, lead_db, monkeypatch):  # noqa: ANN001

@@ -90,12 +90,7 @@ def read_layout(
 
     targets(kind)  # an unknown kind fails here, with its message
     wb = reader.open_workbook(path)
-    try:
-        name, rows = _choose_sheet(wb, kind, sheet)
-        reader.check_rows(wb, name, Path(path))
-    except ImportFileError:
-        wb.close()
-        raise
+    name, rows = _choose_sheet(wb, kind, sheet)
     header = reader.detect_header(rows, kind)
     if header is None:
         wb.close()

@@ -8,8 +8,9 @@ any. openpyxl is imported when an import starts, never at program start-up.
 
 Before openpyxl opens anything, ``check_archive`` reads the zip directory and refuses a file
 whose parts would inflate past ``Limits`` (a 2 MB file can declare 2 GB of sheet XML), then
-counts the shared strings (openpyxl keeps them all in memory); ``check_rows`` counts the chosen
-sheet's rows in one streaming pass. Python's zipfile never inflates a member past the size the
+counts the shared strings (openpyxl keeps them all in memory) and the rows of every sheet
+(openpyxl parses a sheet without a <dimension> whole while opening it), each in one streaming
+pass that stops at the limit. Python's zipfile never inflates a member past the size the
 directory declares (it stops there and fails the CRC), so the declared sizes bound what is read.
 """
 
@@ -99,9 +100,12 @@ def check_archive(path: Path, limits: Limits | None = None) -> None:
                 raise _too_big(
                     path, f"解压后约 {_size(total)}，超过上限 {_size(limits.total_bytes)}"
                 )
-            for name, kind in types.items():
+            for info in infos:
+                kind = types.get(info.filename, "")
                 if _STRINGS_TYPE in kind:
-                    _count_strings(zf, name, path, limits)
+                    _count_strings(zf, info.filename, path, limits)
+                elif info.filename.lower().endswith(".xml"):
+                    _count_rows(zf, info.filename, path, limits)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError,
             EOFError, ValueError) as exc:  # fmt: skip
         raise ImportFileError(
@@ -133,6 +137,14 @@ def _count_strings(zf: zipfile.ZipFile, name: str, path: Path, limits: Limits) -
         )
 
 
+def _count_rows(zf: zipfile.ZipFile, name: str, path: Path, limits: Limits) -> None:
+    """Rows of any part that may be a sheet: openpyxl parses a sheet without a <dimension>
+    whole as it opens the workbook, so this is counted before it does (any XML part, since
+    openpyxl finds sheets through the workbook's relationships, not the declared types)."""
+    if _count(zf, name, _ROW_RE, limits.rows) > limits.rows:
+        raise _too_big(path, f"其中一个工作表有超过 {limits.rows:,} 行（上限 {limits.rows:,} 行）")
+
+
 def _count(zf: zipfile.ZipFile, name: str, pattern: re.Pattern, stop: int) -> int:
     """Matches of ``pattern`` in one part, read in chunks; stops once past ``stop``."""
     found = 0
@@ -146,17 +158,6 @@ def _count(zf: zipfile.ZipFile, name: str, pattern: re.Pattern, stop: int) -> in
             if found > stop:
                 return found
     return found + len(pattern.findall(tail))
-
-
-def check_rows(wb: Any, name: str, path: Path, limits: Limits | None = None) -> None:
-    """Refuse a sheet of more than ``limits.rows`` rows, counted in one streaming pass."""
-    limits = limits or LIMITS
-    part = getattr(wb[name], "_worksheet_path", "")
-    if not part:
-        return
-    found = _count(wb._archive, part, _ROW_RE, limits.rows)
-    if found > limits.rows:
-        raise _too_big(path, f"工作表“{name}”有超过 {limits.rows:,} 行（上限 {limits.rows:,} 行）")
 
 
 @dataclass
