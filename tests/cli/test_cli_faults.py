@@ -278,10 +278,11 @@ def test_import_on_a_full_disk(small_disk, tmp_path, capsys, monkeypatch) -> Non
     book = write_book(tmp_path / "units.xlsx", [INST_HEADER] + [village(n) for n in range(3000)])
     # The backup before the import fits; the import's own writes do not (SQLite says "full").
     monkeypatch.setattr(access, "SPACE_MARGIN", 0)
-    _fill(small_disk, db.stat().st_size + 64 * 1024)
+    _fill(small_disk, db.stat().st_size + 2 * book.stat().st_size + 256 * 1024)
     code, err = _run(capsys, "import", "institutions", str(book), "--db", str(db))
     assert code == 2
-    _one_error_line(err, "磁盘空间不足")
+    _one_error_line(err, "磁盘空间不足（需要约")
+    assert len(list((small_disk / "backups").iterdir())) == 1  # the backup fitted
     assert _count(db) == 1
     assert _leftovers(small_disk) == []
     # Too little room even for the backup: refused before a byte is written, with the size.

@@ -28,6 +28,7 @@ from ylt_desktop.importing.plan import REJECTED, Bulk, Planned, RowProblem, Sour
 from ylt_desktop.importing.plan_links import planner_for
 from ylt_desktop.importing.report import ImportReport, SheetLayout
 from ylt_desktop.importing.template import is_example_row
+from ylt_desktop.store import access
 from ylt_desktop.store.audit import latest_entry_id, os_user, set_user
 from ylt_desktop.store.backup import backup_before
 from ylt_desktop.store.settings import set_setting
@@ -238,6 +239,17 @@ def _write(session: Session, planner: Any, planned: Planned) -> Planned:
     return planned
 
 
+@contextlib.contextmanager
+def _disk_full_as(needed: int, folder: Path) -> Iterator[None]:
+    """SQLite's "disk is full" (the transaction rolled back) said with the room needed."""
+    try:
+        yield
+    except Exception as exc:
+        if access.is_disk_full(exc):
+            raise access.DiskFull(needed, folder) from None
+        raise
+
+
 def apply_import(
     db: Any, wb: Any, layout: SheetLayout, report: ImportReport, path: Path, *,
     only_valid: bool, progress: Progress | None, cancel: Cancel | None, user: str | None,
@@ -246,12 +258,15 @@ def apply_import(
     """Back up, then write in one transaction; returns the report of the writing pass.
 
     ``kept``: what the dry run read and planned (else the sheet is read and planned again)."""
+    folder = Path(db.path).parent
+    needed = access.database_size(Path(db.path)) + 2 * path.stat().st_size  # backup, then rows
+    access.ensure_free_space(folder, needed)
     report.backup = backup_before(db, "import")
     done = report.fresh()
     with db.session() as session:
         set_user(session, user or os_user())
         try:
-            with all_or_nothing(session):
+            with _disk_full_as(needed, folder), all_or_nothing(session):
                 if kept is not None and kept.mark == latest_entry_id(session):
                     write_kept(session, kept, done, only_valid=only_valid, progress=progress,
                                cancel=cancel)  # fmt: skip

@@ -132,6 +132,16 @@ def _chain(exc: BaseException) -> list[BaseException]:
     return seen
 
 
+def is_disk_full(exc: BaseException) -> bool:
+    """ENOSPC from the OS, or SQLite's "database or disk is full", anywhere in the chain."""
+    for link in _chain(exc):
+        if isinstance(link, OSError) and link.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if isinstance(link, sqlite3.Error) and "full" in str(link).lower():
+            return True
+    return False
+
+
 def _os_message(exc: OSError) -> str | None:
     where = f"：{exc.filename}" if exc.filename else ""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
