@@ -226,3 +226,32 @@ def test_the_written_report_names_the_quarter_once(demo_db, tmp_path) -> None:  
     report = import_file(demo_db, "rotations", filled, dry_run=False)
     assert report.written
     assert report.summary().count("本季度工作天数和服务量记入2026年第3季度") == 1
+
+
+def _rotations_with(tmp_path, *, title: str | None = None, note: str | None = None) -> Path:  # noqa: ANN001
+    template = write_template("rotations", tmp_path / "模板.xlsx")
+    filled = _fill(template, "rotations", tmp_path / "人员流动.xlsx")
+    wb = openpyxl.load_workbook(filled)
+    ws = wb["人员流动"]
+    header = [c.value for c in ws[1]]
+    if note is not None:
+        ws.cell(2, header.index("备注") + 1, note)
+    if title is not None:
+        ws.insert_rows(1)
+        ws.cell(1, 1, title)
+    wb.save(filled)
+    return filled
+
+
+def test_quarter_from_a_title_above_the_header(demo_db, tmp_path) -> None:  # noqa: ANN001
+    path = _rotations_with(tmp_path, title="2026年第三季度人员柔性流动情况表")
+    report = import_file(demo_db, "rotations", path, dry_run=True)
+    assert report.quarter == Quarter(2026, 3)
+
+
+def test_a_quarter_in_a_data_cell_is_not_the_files_quarter(demo_db, tmp_path) -> None:  # noqa: ANN001
+    """备注 "自2025年第四季度起…" of one rotation says nothing of the quarter the file reports."""
+    path = _rotations_with(tmp_path, note="自2025年第四季度起每周二坐诊")
+    report = import_file(demo_db, "rotations", path, dry_run=True)
+    assert report.quarter is None
+    assert any("未能确定报表季度" in n for n in report.notes)

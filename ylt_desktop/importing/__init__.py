@@ -144,14 +144,17 @@ def _quarter(m: re.Match) -> Quarter | None:
 
 def detect_quarter(wb: Any, path: Path, layout: Any) -> Quarter | None:
     """The return's quarter: from the file name (…_2026Q3_…, 2026年第三季度…), else a title or
-    报告期 cell."""
+    报告期 cell: on the data sheet only above and in its header (a 备注 "自2025年第四季度起…"
+    of one row is no title), on the other first sheets (a cover) in their first rows."""
     found = quarter_in_text(path.stem)
     if found is not None:
         return found
     for name in [layout.sheet, *wb.sheetnames[:3]]:
         if name == NOTES_SHEET:  # the template's notes give examples of quarters
             continue
-        for _n, row in _first_rows(wb, name):
+        for n, row in _first_rows(wb, name):
+            if name == layout.sheet and n > layout.header.last_row:
+                break
             for value in row:
                 m = _QUARTER_CN_RE.search(to_half_width(value)) if isinstance(value, str) else None
                 if m and _quarter(m) is not None:
