@@ -52,6 +52,7 @@ ROTATION_HEADINGS = {
     "from": "派出单位",
     "to": "接收单位",
     "direction": "流动方向",
+    "purpose": "流动性质",
     "form": "流动形式",
     "start": "开始日期",
     "end": "结束日期",
