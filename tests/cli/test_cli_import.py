@@ -72,3 +72,14 @@ def test_quarter_option_refuses_impossible_quarters_in_chinese() -> None:
                         ("2026年第五季度", "格式不正确")):  # fmt: skip
         with pytest.raises(argparse.ArgumentTypeError, match=words):
             quarter_arg(text)
+
+
+def test_template_under_a_file_says_the_folder_is_not_one(tmp_path, capsys) -> None:  # noqa: ANN001
+    """--out 报表.xlsx/模板.xlsx: the "folder" is a file, not a full disk or a permission."""
+    (tmp_path / "报表.xlsx").write_bytes(b"x")
+    assert (
+        main(["import-template", "staff", "--out", str(tmp_path / "报表.xlsx" / "模板.xlsx")]) == 2
+    )
+    err = capsys.readouterr().err
+    assert err.startswith("错误\t无法保存导入模板") and "文件夹不存在" in err
+    assert "磁盘已满" not in err

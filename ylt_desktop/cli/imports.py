@@ -68,7 +68,8 @@ def cmd_import_template(args: argparse.Namespace) -> int:
     try:
         path = write_template(args.kind, out)
     except OSError as exc:
-        reason = "文件夹不存在" if isinstance(exc, FileNotFoundError) else "没有写入权限或磁盘已满"
+        missing = isinstance(exc, FileNotFoundError | NotADirectoryError)  # or a file on the way
+        reason = "文件夹不存在" if missing else "没有写入权限或磁盘已满"
         print(f"错误\t无法保存导入模板：{out}（{reason}）", file=sys.stderr)
         return 2
     print(f"已生成导入模板：{path}")
@@ -77,7 +78,9 @@ def cmd_import_template(args: argparse.Namespace) -> int:
 
 def add_import_commands(add: Callable[..., argparse.ArgumentParser]) -> None:
     """Register the commands with ``cli.build_parser``'s ``add(name, func, help=…)``."""
-    p = add("import", cmd_import, help="从 Excel（.xlsx）导入成员单位、人员、人员流动、协议或运行指标")
+    p = add(
+        "import", cmd_import, help="从 Excel（.xlsx）导入成员单位、人员、人员流动、协议或运行指标"
+    )
     p.add_argument("kind", type=kind_arg, metavar="类别", help=KIND_HELP)
     p.add_argument("file", type=Path, metavar="文件", help="要导入的 .xlsx 文件")
     p.add_argument(
