@@ -1291,8 +1291,12 @@ The database was not changed.</translation>
         <translation>Set targets…</translation>
     </message>
     <message>
-        <source>正在读取…</source>
-        <translation>Loading…</translation>
+        <source>正在计算…</source>
+        <translation>Computing…</translation>
+    </message>
+    <message>
+        <source>概览计算失败，详情已写入日志。</source>
+        <translation>The overview could not be computed; the details are in the log.</translation>
     </message>
     <message>
         <source>已报送（已锁定）</source>

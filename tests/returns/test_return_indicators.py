@@ -15,6 +15,8 @@ from ylt_desktop.domain.figures import CountyFigures, MemberFigures
 from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.domain.rotation import RotationData
 from ylt_desktop.returns.check import check_quarter
+from ylt_desktop.returns.layout import display_text
+from ylt_desktop.returns.model import Shown
 from ylt_desktop.returns.rows import quarter_rows
 from ylt_desktop.store import figures as store
 from ylt_desktop.store import rotations, staff
@@ -84,7 +86,11 @@ def table7(db, quarter: Quarter = Q) -> dict[str, dict]:  # noqa: ANN001
         ret = quarter_rows(s, quarter, cover_fields=COVER)
     table = next(t for t in ret.tables if t.key == "indicators")
     keys = [c.source for c in table.columns]
-    return {row[keys.index("name")]: dict(zip(keys, row, strict=True)) for row in table.rows}
+    # As printed (the PDF): a ``Shown`` number prints its text.
+    return {
+        row[keys.index("name")]: {k: display_text(v) for k, v in zip(keys, row, strict=True)}
+        for row in table.rows
+    }
 
 
 def pct(value: float) -> str:
@@ -203,11 +209,63 @@ def test_export_has_the_sheets_and_the_pdf_chart_page(db, world, tmp_path) -> No
     wb = openpyxl.load_workbook(xlsx)
     assert {"表6 运行指标", "表6 县域运行指标", "表7 主要监测指标"} <= set(wb.sheetnames)
     cells = [c.value for row in wb["表7 主要监测指标"].iter_rows() for c in row]
-    assert "基层诊疗量占比" in cells and "24.2%" in cells
+    assert "基层诊疗量占比" in cells and 0.242 in cells
     pdf = next(p for p in paths if p.suffix == ".pdf")
     texts = [page.extract_text() for page in PdfReader(pdf).pages]
+    table_page = next(t for t in texts if "表7 主要监测指标" in t and "本年累计" in t)
+    assert "24.2%" in table_page and "+5.2个百分点" in table_page and "-20.0%" in table_page
     chart_page = next(t for t in texts if "主要监测指标趋势" in t)
     assert "基层诊疗量占比" in chart_page and "26Q2" in chart_page and "目标" in chart_page
+
+
+def test_table_7_in_excel_stores_numbers_with_formats(db, world, tmp_path) -> None:  # noqa: ANN001
+    """DESIGN §4: numbers are numbers. A percentage is its fraction formatted 0.0%, 同比 of a
+    percentage is a number of 个百分点, other 同比 a fraction; "—" only where a value is missing."""
+    import openpyxl
+
+    from ylt_desktop.returns.files import export_quarter
+
+    with db.session() as s:
+        paths = export_quarter(s, Q, tmp_path, cover_fields=COVER, check=False, pdf=False)
+    ws = openpyxl.load_workbook(paths[0])["表7 主要监测指标"]
+    rows = {r[1].value: r for r in ws.iter_rows() if isinstance(r[0].value, int)}
+    header = next(r for r in ws.iter_rows(values_only=True) if "本季度" in r)
+    assert header[2:8] == ("本季度", "本年累计", "上年同期", "同比", "目标", "达标")
+
+    def cell(name: str, col: int) -> tuple:  # noqa: ANN202
+        c = rows[name][col]
+        return c.value, c.data_type, c.number_format
+
+    primary = "基层诊疗量占比"
+    assert cell(primary, 2) == (0.233, "n", "0.0%")
+    assert cell(primary, 3) == (0.242, "n", "0.0%")
+    assert cell(primary, 4) == (0.19, "n", "0.0%")
+    assert cell(primary, 5) == (5.2, "n", '+0.0"个百分点";-0.0"个百分点";+0.0"个百分点"')
+    assert cell(primary, 6)[:2] == ("≥65%", "s") and cell(primary, 7)[:2] == ("否", "s")
+    down = "下转人次同比增长"
+    assert cell(down, 2) == (0.4, "n", "0.0%")
+    assert cell(down, 4)[:2] == ("—", "s") and cell(down, 5)[:2] == ("—", "s")  # no 2024 data
+    posted = "每万常住人口派驻中级及以上职称医师数"
+    assert cell(posted, 2) == (0.04, "n", "0.00")
+    assert cell(posted, 5) == (-0.2, "n", "+0.0%;-0.0%;+0.0%")
+    assert cell(posted, 6)[:2] == ("—", "s")  # no numeric target
+    promotion = "晋升前基层服务满一年人数"
+    assert cell(promotion, 2) == (0, "n", "0") and cell(promotion, 5)[:2] == ("—", "s")
+    # No figure of 表7 is left as text that looks like a number.
+    for row in rows.values():
+        for c in row[2:6]:
+            assert c.data_type == "n" or c.value == "—", (row[1].value, c.value)
+
+
+def test_table_7_numbers_survive_a_submitted_snapshot(db, world) -> None:  # noqa: ANN001
+    from ylt_desktop.returns import snapshot
+    from ylt_desktop.returns.rows_figures import figure_parts
+
+    with db.session() as s:
+        records = figure_parts(s, Q)
+    again = snapshot.loads(snapshot.dumps(records))
+    assert again["indicators"] == records["indicators"]
+    assert any(isinstance(v, Shown) for row in again["indicators"] for v in row.values())
 
 
 def test_cli_indicators(db, world, capsys) -> None:  # noqa: ANN001

@@ -146,7 +146,8 @@ def test_an_admin_sets_the_consortium_s_target(qtbot, db, ids, monkeypatch) -> N
 
     overview = OverviewPage(db)
     qtbot.addWidget(overview)
-    overview.refresh()
+    with qtbot.waitSignal(overview.computed):
+        overview.refresh()
     assert overview.indicator_text("primary_share", "target") == "≥65%"
     dialogs: list[TargetsDialog] = []
 
@@ -159,7 +160,8 @@ def test_an_admin_sets_the_consortium_s_target(qtbot, db, ids, monkeypatch) -> N
         return dialog.result()
 
     monkeypatch.setattr(TargetsDialog, "exec", run)
-    overview.targets_button.click()
+    with qtbot.waitSignal(overview.computed):
+        overview.targets_button.click()
     assert overview.indicator_text("primary_share", "target") == "≥55%"
     assert overview.charts[0].target == 55
     # A bad value is refused with the indicator named, and nothing changes.

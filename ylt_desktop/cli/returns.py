@@ -18,9 +18,6 @@ from typing import Any
 from ylt_desktop.cli.common import open_db as _open
 from ylt_desktop.cli.common import quarter_arg as _quarter
 
-COVER_SETTING = "return.cover"  # the cover fields the 季度报表 page remembers
-
-
 PLACES = {
     "consortium": "医联体",
     "quarter": "季度",
@@ -75,11 +72,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cover_fields(session: Any, args: argparse.Namespace) -> dict[str, Any]:
+    from ylt_desktop.returns.check import saved_cover_fields
     from ylt_desktop.returns.model import TYPED_COVER_FIELDS
-    from ylt_desktop.store.settings import get_setting
 
-    saved = get_setting(session, COVER_SETTING, {}) or {}
-    fields = {k: v for k, v in saved.items() if k in TYPED_COVER_FIELDS}
+    fields = saved_cover_fields(session)
     for key in TYPED_COVER_FIELDS:
         value = getattr(args, key, None)
         if value:

@@ -22,12 +22,24 @@ from ylt_desktop.domain.problems import Level
 from ylt_desktop.domain.rotation import calendar_days
 from ylt_desktop.returns import query
 from ylt_desktop.returns.check_figures import figure_items
+from ylt_desktop.returns.model import TYPED_COVER_FIELDS, Cancel, check_cancel
 from ylt_desktop.returns.rows import rotation_figures
 from ylt_desktop.store.institutions import to_data
 from ylt_desktop.store.models import Agreement, Institution, Rotation
 
 ERROR = Level.ERROR
 WARNING = Level.WARNING
+TICK = 200  # records between cancel checks
+COVER_SETTING = "return.cover"  # the cover fields the 季度报表 page remembers
+
+
+def saved_cover_fields(session: Session) -> dict:
+    """The typed cover fields as the 季度报表 page last saved them (what ``ylt check`` uses
+    when no field is given on its command line)."""
+    from ylt_desktop.store.settings import get_setting
+
+    saved = get_setting(session, COVER_SETTING, {}) or {}
+    return {k: v for k, v in saved.items() if k in TYPED_COVER_FIELDS}
 
 
 @dataclass(frozen=True)
@@ -63,9 +75,12 @@ def check_quarter(
     *,
     today: dt.date | None = None,
     cover_fields: dict | None = None,
+    cancel: Cancel | None = None,
 ) -> list[CheckItem]:
     """Every problem of the quarter's return: the quarter itself first (not yet over), then
-    the cover (when ``cover_fields`` is given), then the records' errors and warnings."""
+    the cover (when ``cover_fields`` is given), then the records' errors and warnings.
+
+    ``cancel`` is asked between steps and every ``TICK`` records; ``Cancelled`` when True."""
     today = today or dt.date.today()
     first: list[CheckItem] = []
     if quarter.last_day >= today:
@@ -86,10 +101,17 @@ def check_quarter(
     members = query.members_in_quarter(session, quarter)
     items += _check_members(members, quarter)
     member_ids = {m.id for m in members}
-    for rotation in query.rotations_in_quarter(session, quarter):
+    check_cancel(cancel)
+    for n, rotation in enumerate(query.rotations_in_quarter(session, quarter)):
+        if n % TICK == 0:
+            check_cancel(cancel)
         items += _check_rotation(rotation, quarter, member_ids)
-    for agreement in query.agreements_in_force(session, quarter):
+    check_cancel(cancel)
+    for n, agreement in enumerate(query.agreements_in_force(session, quarter)):
+        if n % TICK == 0:
+            check_cancel(cancel)
         items += _check_agreement(agreement, quarter)
+    check_cancel(cancel)
     items += figure_items(session, quarter)
     return first + sorted(items, key=lambda i: not i.is_error)
 

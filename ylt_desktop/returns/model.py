@@ -15,7 +15,22 @@ from ylt_desktop.domain.periods import Quarter
 
 KINDS = ("text", "int", "float", "date")
 
-Value = str | int | float | dt.date | None
+
+@dataclass(frozen=True)
+class Shown:
+    """A number the Excel return stores as a number with its own number format and the PDF
+    prints as ``text``: 表7's 59.0 % is the number 0.59 formatted ``0.0%`` (DESIGN.md §4:
+    numbers are stored as numbers). ``value`` is exactly what ``text`` shows."""
+
+    value: float
+    number_format: str
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+Value = str | int | float | dt.date | Shown | None
 Progress = Callable[[int, int], None]
 """Called with (units done, units in all); a unit is one table row or one cover/notes page."""
 Cancel = Callable[[], bool]

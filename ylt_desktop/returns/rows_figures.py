@@ -16,6 +16,7 @@ from ylt_desktop.domain.figures import COUNTY_FIELDS, MEMBER_FIELDS
 from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.returns.indicators import CHART_QUARTERS, QuarterIndicators, quarter_indicators
 from ylt_desktop.returns.indicators import result_rows as _result_rows
+from ylt_desktop.returns.model import Shown
 
 Record = dict[str, Any]
 KEYS = ("figures", "county_figures", "indicators", "charts", "indicator_notes")
@@ -50,8 +51,41 @@ def county_records(data: QuarterIndicators) -> list[Record]:
     return [{"label": COUNTY_LABEL, **{f.key: values.get(f.key) for f in COUNTY_FIELDS}}]
 
 
+# Excel number formats of 表7 that show what ``domain.indicators.fmt`` and ``yoy_text`` print.
+PERCENT = "0.0%"
+BY_UNIT = {"人": "0"}
+OTHER = "0.00"
+POINTS = '+0.0"个百分点";-0.0"个百分点";+0.0"个百分点"'
+GROWTH = "+0.0%;-0.0%;+0.0%"
+
+
 def indicator_records(data: QuarterIndicators) -> list[Record]:
-    return [{"seq": n, **row} for n, row in enumerate(_result_rows(data.results), 1)]
+    """表7: the figures as ``Shown`` numbers (text in the PDF, numbers in Excel), "—" where a
+    value is missing; the target, 达标 and 口径 as text."""
+    records = []
+    for n, (r, row) in enumerate(zip(data.results, _result_rows(data.results), strict=True), 1):
+        unit = r.spec.unit
+        record = {"seq": n, **row}
+        for key, measure in (("quarter", r.quarter), ("ytd", r.ytd), ("last_year", r.last_year)):
+            if measure is not None:
+                record[key] = _measure(measure.value, unit, row[key])
+        if r.yoy is not None:
+            yoy = round(r.yoy, 1)
+            record["yoy"] = (
+                Shown(yoy, POINTS, row["yoy"])
+                if unit == "%"
+                else Shown(yoy / 100, GROWTH, row["yoy"])
+            )
+        records.append(record)
+    return records
+
+
+def _measure(value: float, unit: str, text: str) -> Shown:
+    if unit == "%":
+        return Shown(round(value, 1) / 100, PERCENT, text)
+    if unit in BY_UNIT:
+        return Shown(float(round(value)), BY_UNIT[unit], text)
+    return Shown(round(value, 2), OTHER, text)
 
 
 def chart_records(data: QuarterIndicators) -> list[Record]:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from ylt_desktop.domain.codes import mask_id
 from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.domain.problems import RuleViolation, error
+from ylt_desktop.returns.model import Shown
 from ylt_desktop.store import quarters
 from ylt_desktop.store.models import QuarterLock, QuarterSnapshot
 from ylt_desktop.store.tx import all_or_nothing
@@ -23,17 +24,22 @@ from ylt_desktop.store.tx import all_or_nothing
 Records = dict[str, Any]
 MAX_SHOWN = 10  # errors listed in a refused submit's message
 _DATE = "$date"
+_SHOWN = "$shown"
 
 
 def _encode(value: Any) -> Any:
     if isinstance(value, dt.date):
         return {_DATE: value.isoformat()}
+    if isinstance(value, Shown):
+        return {_SHOWN: [value.value, value.number_format, value.text]}
     raise TypeError(f"cannot store {type(value).__name__} in a snapshot")
 
 
 def _decode(obj: dict) -> Any:
     if set(obj) == {_DATE}:
         return dt.date.fromisoformat(obj[_DATE])
+    if set(obj) == {_SHOWN}:
+        return Shown(*obj[_SHOWN])
     return obj
 
 

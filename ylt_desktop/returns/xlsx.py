@@ -21,6 +21,7 @@ from ylt_desktop.returns.model import (
     Cancel,
     Progress,
     QuarterReturn,
+    Shown,
     Table,
     check_cancel,
 )
@@ -322,7 +323,8 @@ def _table_sheet(wb: Any, ret: QuarterReturn, table: Table, st: _Styles, tick: A
 
 
 class _RowStyles:
-    """The style id of each column's dates, numbers and text, for streamed data rows."""
+    """The style id of each column's dates, numbers and text, for streamed data rows; a
+    ``Shown`` value is written as its number with its own number format."""
 
     def __init__(self, ws: Any, formats: list[str], st: _Styles, font: Any) -> None:
         def sid(**style: Any) -> str:
@@ -332,6 +334,14 @@ class _RowStyles:
         text = sid(align=st.left)
         numbers = {f: sid(fmt=f if f != "@" else "General", align=st.right) for f in set(formats)}
         self.columns = [(date, numbers[f], text) for f in formats]
+        self._sid, self._right = sid, st.right
+        self._shown: dict[str, str] = {}  # number format -> style id
+
+    def _shown_id(self, number_format: str) -> str:
+        found = self._shown.get(number_format)
+        if found is None:
+            found = self._shown[number_format] = self._sid(fmt=number_format, align=self._right)
+        return found
 
     def streamed(self, row: list[Any]) -> Any:
         from ylt_desktop.returns.xlsx_rows import StreamedRow
@@ -339,7 +349,9 @@ class _RowStyles:
         if len(row) != len(self.columns):
             raise ValueError(f"row has {len(row)} values for {len(self.columns)} columns")
         return StreamedRow(
-            (
+            (value.value, self._shown_id(value.number_format))
+            if isinstance(value, Shown)
+            else (
                 value,
                 date
                 if isinstance(value, dt.date)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRect, QSize
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -175,6 +175,15 @@ class MainWindow(QMainWindow):
             if hasattr(page, "open_record"):
                 page.open_record.connect(self.open_record)
         return self.pages[title]
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        """Stop the pages' background work first: a thread left running when the program
+        ends would crash it."""
+        for page in self.pages.values():
+            stop = getattr(page, "stop_work", None)
+            if stop is not None:
+                stop()
+        super().closeEvent(event)
 
     def titles(self) -> list[str]:
         """The pages' title keys in navigation order."""

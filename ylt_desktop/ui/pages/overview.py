@@ -3,14 +3,23 @@
 The state: whether the quarter is submitted (locked), which members' operating figures are
 still missing, the pre-export check's count of errors and warnings. Then 表7 (本季度,
 本年累计, 目标, 达标) and one chart per indicator over the last eight quarters against its
-target line (``widgets/chart.py``, drawn with QPainter). Its data are loaded after the page is
-shown (the first paint of the window never waits for them) and again whenever it is shown
-after a change elsewhere.
+target line (``widgets/chart.py``, drawn with QPainter). Its data are computed by an
+``OverviewWorker`` on its own thread with its own database session (the indicators and the
+whole pre-export check take seconds on a large database and must not freeze the window),
+after the page is shown and again whenever it is shown after a change elsewhere. Only the
+newest computation's result is shown; an older one still running when the quarter changes
+or the page reloads is told to stop and its result is dropped.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+import atexit
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -25,21 +34,106 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.store.db import Database
 from ylt_desktop.ui.pages.figures import QuarterBox
 from ylt_desktop.ui.widgets.chart import LineChart
 
 MAX_LISTED = 6
+log = logging.getLogger(__name__)
+# Every worker whose thread may still run, whatever became of its page: a QThread destroyed
+# while running aborts the program. Pruned at each start; waited for at exit.
+_RUNNING: set[OverviewWorker] = set()
+
+
+def _prune() -> None:
+    for worker in [w for w in _RUNNING if w.thread.isFinished()]:
+        worker.thread.wait()
+        _RUNNING.discard(worker)
+
+
+@atexit.register
+def _stop_all() -> None:
+    for worker in list(_RUNNING):
+        worker.cancel()
+    for worker in list(_RUNNING):
+        worker.thread.wait()
+    _RUNNING.clear()
+
+
+@dataclass
+class OverviewState:
+    """What one computation found: the quarter's indicators, lock state and check items."""
+
+    generation: int
+    quarter: Quarter
+    data: Any  # returns.indicators.QuarterIndicators
+    locked: bool
+    items: list  # returns.check.CheckItem
+
+
+class OverviewWorker(QObject):
+    """Computes an ``OverviewState`` on its own thread; emits ``done`` or ``failed`` (with the
+    generation it was started for), or nothing when cancelled."""
+
+    done = Signal(object)
+    failed = Signal(int, object)
+
+    def __init__(self, db: Database, quarter: Quarter, generation: int) -> None:
+        super().__init__()
+        self.db, self.quarter, self.generation = db, quarter, generation
+        self._cancel = threading.Event()
+        self.thread = QThread()
+        self.moveToThread(self.thread)
+        self.thread.started.connect(self.run)
+
+    def start(self) -> None:
+        _prune()
+        _RUNNING.add(self)
+        self.thread.start()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @Slot()
+    def run(self) -> None:
+        from ylt_desktop.returns.check import check_quarter, saved_cover_fields
+        from ylt_desktop.returns.indicators import CHART_QUARTERS, quarter_indicators
+        from ylt_desktop.returns.model import Cancelled, check_cancel
+        from ylt_desktop.store.quarters import is_locked
+
+        cancel = self._cancel.is_set
+        try:
+            # A session of this thread: SQLite connections never cross threads.
+            with self.db.session() as s:
+                data = quarter_indicators(s, self.quarter, chart_quarters=CHART_QUARTERS)
+                check_cancel(cancel)
+                locked = is_locked(s, self.quarter)
+                items = check_quarter(
+                    s, self.quarter, cover_fields=saved_cover_fields(s), cancel=cancel
+                )
+        except Cancelled:
+            pass
+        except Exception as exc:  # shown on the page's state line, logged with its traceback
+            self.failed.emit(self.generation, exc)
+        else:
+            self.done.emit(OverviewState(self.generation, self.quarter, data, locked, items))
+        finally:
+            self.thread.quit()
 
 
 class OverviewPage(QWidget):
     changed = Signal()
+    computed = Signal()  # a computation's result is shown (tests wait for it)
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
         self._token: object = None
         self.data = None
+        self._generation = 0
+        self._answered = 0  # the generation whose result (or failure) was shown last
+        self._workers: list[OverviewWorker] = []
         self.quarter_box = QuarterBox(self)
         self.state = QLabel()
         self.state.setWordWrap(True)
@@ -79,8 +173,14 @@ class OverviewPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(scroll, 1)
-        self.state.setText(self.tr("正在读取…"))
+        self.body = body
+        self.state.setText(self.tr("正在计算…"))
         self.quarter_box.currentIndexChanged.connect(self.refresh)
+
+    @property
+    def busy(self) -> bool:
+        """Whether the newest computation is still running."""
+        return self._answered != self._generation
 
     def edit_targets(self) -> None:
         from ylt_desktop.ui.dialogs.targets import TargetsDialog
@@ -101,21 +201,64 @@ class OverviewPage(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        from ylt_desktop.returns.check import check_quarter
-        from ylt_desktop.returns.indicators import CHART_QUARTERS, quarter_indicators
-        from ylt_desktop.store.quarters import is_locked
+        """Start computing the selected quarter's state; an older computation is dropped."""
         from ylt_desktop.ui.widgets.page_support import data_token
 
         q = self.quarter_box.quarter()
-        with self.db.session() as s:
-            self._token = (data_token(self.db), str(q))
-            data = quarter_indicators(s, q, chart_quarters=CHART_QUARTERS)
-            locked = is_locked(s, q)
-            items = check_quarter(s, q)
-        self.data = data
-        self._show_state(q, locked, items, data)
-        self._show_table(data)
-        self._show_charts(data)
+        self._token = (data_token(self.db), str(q))
+        self._generation += 1
+        for worker in self._workers:
+            worker.cancel()
+        worker = OverviewWorker(self.db, q, self._generation)
+        # Bound slots of this page: the calls are queued onto the GUI thread.
+        worker.done.connect(self._computed)
+        worker.failed.connect(self._failed)
+        worker.thread.finished.connect(self._reap)
+        self._workers.append(worker)
+        self.state.setText(f"<b>{q.label}</b>　" + self.tr("正在计算…"))
+        self.body.setEnabled(False)
+        worker.start()
+
+    def _computed(self, state: OverviewState) -> None:
+        if state.generation != self._generation:  # the quarter changed or the page reloaded
+            return
+        self._answered = state.generation
+        self.data = state.data
+        self._show_state(state.quarter, state.locked, state.items, state.data)
+        self._show_table(state.data)
+        self._show_charts(state.data)
+        self.body.setEnabled(True)
+        self.computed.emit()
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        log.error("overview computation failed", exc_info=exc)
+        if generation != self._generation:
+            return
+        self._answered = generation
+        self._token = None  # try again when shown next
+        self.state.setText(self.tr("概览计算失败，详情已写入日志。"))
+        self.body.setEnabled(True)
+
+    def _reap(self) -> None:
+        """Forget the workers whose thread has ended."""
+        for worker in [w for w in self._workers if w.thread.isFinished()]:
+            worker.thread.wait()
+            self._workers.remove(worker)
+            _RUNNING.discard(worker)
+
+    def stop_work(self) -> None:
+        """Cancel every running computation and wait for its thread (the window is closing)."""
+        self._generation += 1  # nothing still queued is shown
+        for worker in self._workers:
+            worker.cancel()
+        for worker in self._workers:
+            worker.thread.wait()
+            _RUNNING.discard(worker)
+        self._workers.clear()
+
+    def closeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt's name
+        self.stop_work()
+        super().closeEvent(event)
 
     def _show_state(self, q, locked: bool, items: list, data) -> None:  # noqa: ANN001
         errors = sum(1 for i in items if i.is_error)
