@@ -9,6 +9,7 @@ import pytest
 
 from tests.returns.sample import Q3
 from ylt_desktop.returns.layout import text_width
+from ylt_desktop.returns.model import Shown
 from ylt_desktop.returns.rows import quarter_rows
 from ylt_desktop.returns.xlsx import FOOTER, write_xlsx
 
@@ -143,6 +144,10 @@ def test_every_data_cell_has_its_value_type_and_style(workbook) -> None:  # noqa
                     assert cell.value == value and cell.data_type == "n", where
                     assert cell.alignment.horizontal == "right", where
                     assert cell.number_format in ("0", "General"), where
+                elif isinstance(value, Shown):  # 表7: a number with its own format
+                    assert cell.value == value.value and cell.data_type == "n", where
+                    assert cell.alignment.horizontal == "right", where
+                    assert cell.number_format == value.number_format, where
                 else:
                     assert cell.value == value and cell.data_type == "s", where
                     assert cell.alignment.horizontal == "left", where
