@@ -28,7 +28,7 @@ def test_show_then_change_the_lead(demo_db, capsys) -> None:  # noqa: ANN001
 def test_refusals_change_nothing(demo_db, capsys) -> None:  # noqa: ANN001
     db = str(demo_db.path)
     assert main(["consortium", "--db", db, "--lead", "没有这家医院"]) == 1
-    assert "没有名为“没有这家医院”的成员单位" in capsys.readouterr().err
+    assert "错误\t牵头单位\t没有名为“没有这家医院”的成员单位" in capsys.readouterr().err
     assert main(["consortium", "--db", db, "--kind", "医联体", "--name", "新名"]) == 1
     assert "医联体类型" in capsys.readouterr().err
     with demo_db.session() as s:

@@ -27,6 +27,7 @@ CONSORTIUM_LABELS = {
     "kind": "医联体类型",
     "division": "所在地区",
     "founded": "成立日期",
+    "lead_id": "牵头单位",  # ylt consortium --lead
 }
 
 
