@@ -730,6 +730,10 @@ Restore from it? The damaged file is kept in the backups folder, not deleted. Da
         <translation>Not done</translation>
     </message>
     <message>
+        <source>系统错误（代码 %1）</source>
+        <translation>System error (code %1)</translation>
+    </message>
+    <message>
         <source>程序出错</source>
         <translation>Program error</translation>
     </message>
@@ -744,6 +748,45 @@ Restore from it? The damaged file is kept in the backups folder, not deleted. Da
     <message>
         <source>数据库正被其他程序使用，正在等待……</source>
         <translation>The database is in use by another program; waiting…</translation>
+    </message>
+</context>
+<context>
+    <name>Exported</name>
+    <message>
+        <source>无法打开</source>
+        <translation>Cannot open</translation>
+    </message>
+    <message>
+        <source>系统没有可打开它的程序。文件保存在：
+%1</source>
+        <translation>No program on this computer opens it. The file is at:
+%1</translation>
+    </message>
+    <message>
+        <source>导出完成</source>
+        <translation>Export done</translation>
+    </message>
+    <message>
+        <source>已保存：
+%1
+
+文件夹：%2</source>
+        <translation>Saved:
+%1
+
+Folder: %2</translation>
+    </message>
+    <message>
+        <source>打开文件夹</source>
+        <translation>Open folder</translation>
+    </message>
+    <message>
+        <source>打开 %1 文件</source>
+        <translation>Open %1 file</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
     </message>
 </context>
 <context>
@@ -1483,16 +1526,6 @@ The database was not changed.</translation>
     <message>
         <source>取消</source>
         <translation>Cancel</translation>
-    </message>
-    <message>
-        <source>导出完成</source>
-        <translation>Export done</translation>
-    </message>
-    <message>
-        <source>已保存：
-</source>
-        <translation>Saved:
-</translation>
     </message>
     <message>
         <source>已取消</source>

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from pypdf import PdfReader
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
@@ -49,14 +51,18 @@ def test_export_both_files_by_the_buttons(qtbot, demo_db, tmp_path, monkeypatch,
     tmp_path.mkdir()
     page = make_page(qtbot, demo_db)
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
     type_text(qtbot, page.cover["unit_head"], "王建国")
     type_text(qtbot, page.cover["preparer"], "张敏")
+    answers.click("打开文件夹")
     page.both_button.click()
     qtbot.waitUntil(lambda: bool(page.last_paths), timeout=60_000)
     qtbot.waitUntil(page.worker.thread.isFinished, timeout=10_000)
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == [f"示例县医共体_{LAST}_季度报表.pdf", f"示例县医共体_{LAST}_季度报表.xlsx"]
-    assert answers.shown[-1][0] == "information"
+    assert sorted(p.name for p in page.last_paths) == names
+    assert answers.shown[-1][0] == "box" and str(tmp_path) in answers.shown[-1][1]
+    assert opened == [QUrl.fromLocalFile(str(tmp_path))]
     text = PdfReader(tmp_path / names[0]).pages[0].extract_text()
     assert "王建国" in text and "张敏" in text
     # The cover is remembered for the next quarter.
@@ -161,3 +167,51 @@ def test_double_click_on_a_problem_opens_the_record(qtbot, demo_db, monkeypatch)
     page.problems.itemDoubleClicked.emit(page.problems.item(row))
     assert opened == [victim.id]
     assert window.stack.currentWidget() is window.pages["成员单位"]
+
+
+def test_after_export_a_file_opens_by_its_button(qtbot, tmp_path, monkeypatch, answers) -> None:  # noqa: ANN001
+    from ylt_desktop.ui.dialogs.exported import show_exported
+
+    paths = [tmp_path / "表.xlsx", tmp_path / "表.pdf"]
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    answers.click("打开 PDF 文件")
+    show_exported(None, paths)
+    assert opened == [QUrl.fromLocalFile(str(paths[1]))]
+    answers.click("关闭")
+    show_exported(None, paths)
+    assert len(opened) == 1  # 关闭 opens nothing
+
+
+def test_no_program_to_open_it_says_where_the_file_is(
+    qtbot, tmp_path, monkeypatch, answers
+) -> None:  # noqa: ANN001
+    from ylt_desktop.ui.dialogs.exported import show_exported
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: False)
+    answers.click("打开 Excel 文件")
+    show_exported(None, [tmp_path / "表.xlsx"])
+    assert answers.shown[-1] == (
+        "warning",
+        f"系统没有可打开它的程序。文件保存在：\n{tmp_path / '表.xlsx'}",
+    )
+
+
+def test_folder_dialog_starts_in_documents_then_remembers(
+    qtbot, demo_db, tmp_path, monkeypatch
+) -> None:  # noqa: ANN001
+    from PySide6.QtCore import QStandardPaths
+
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    started = []
+
+    def pick(_parent, _title, start):  # noqa: ANN001, ANN202
+        started.append(start)
+        return str(tmp_path)
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", pick)
+    page = make_page(qtbot, demo_db)
+    assert page.choose_folder() == tmp_path
+    assert page.choose_folder() == tmp_path
+    assert started == [documents, str(tmp_path)]
+    assert documents and documents != str(tmp_path)

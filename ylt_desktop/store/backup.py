@@ -124,8 +124,9 @@ def check_database(path: str | Path, *, full: bool = True, integrity: bool = Tru
                 else ["ok"]
             )
             if rows != ["ok"]:
-                detail = "；".join(str(r) for r in rows[:3])
-                return Health(ok=False, message=f"完整性检查未通过（{detail}）")
+                # SQLite's own words are English: the log keeps them, the clerk reads Chinese.
+                log.warning("integrity check of %s: %s", path.name, "; ".join(rows[:3]))
+                return Health(ok=False, message="完整性检查未通过：文件内容已损坏")
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
             revision = None
             if "alembic_version" in tables:
@@ -137,7 +138,8 @@ def check_database(path: str | Path, *, full: bool = True, integrity: bool = Tru
         _raise_access_problem(path, exc)
         return Health(ok=False, message=f"不是有效的数据库文件，或文件已损坏（{exc}）")
     except sqlite3.DatabaseError as exc:
-        return Health(ok=False, message=f"不是有效的数据库文件，或文件已损坏（{exc}）")
+        log.warning("cannot read %s as a database: %s", path.name, exc)
+        return Health(ok=False, message="不是有效的数据库文件，或文件已损坏")
     return Health(ok=True, revision=revision, is_ylt=tables >= _YLT_TABLES)
 
 

@@ -38,6 +38,7 @@ from ylt_desktop.importing import (
     targets,
 )
 from ylt_desktop.store.db import Database
+from ylt_desktop.ui.errors import os_error_text
 from ylt_desktop.ui.widgets.screen import fit_window
 
 NOT_IMPORTED = QT_TRANSLATE_NOOP("ImportDialog", "（不导入）")
@@ -242,7 +243,7 @@ class ImportDialog(QDialog):
             QMessageBox.warning(
                 self,
                 self.tr("未能保存模板"),
-                self.tr("无法写入 %1：%2").replace("%1", name).replace("%2", exc.strerror or ""),
+                self.tr("无法写入 %1：%2").replace("%1", name).replace("%2", os_error_text(exc)),
             )
             return
         QMessageBox.information(

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.settings import get_setting, set_setting
+from ylt_desktop.ui.dialogs.exported import documents_folder, show_exported
 from ylt_desktop.ui.dialogs.record import run_guarded
 from ylt_desktop.ui.errors import show_error
 from ylt_desktop.ui.export_worker import ExportWorker
@@ -210,7 +211,7 @@ class ReturnsPage(QWidget):
 
     def choose_folder(self) -> Path | None:
         with self.db.session() as s:
-            start = get_setting(s, FOLDER_KEY, str(Path.home()))
+            start = get_setting(s, FOLDER_KEY, None) or documents_folder()
         folder = QFileDialog.getExistingDirectory(self, self.tr("选择保存报表的文件夹"), start)
         if not folder:
             return None
@@ -255,10 +256,7 @@ class ReturnsPage(QWidget):
 
     def _exported(self, paths: list) -> None:
         self.last_paths = paths
-        names = "\n".join(p.name for p in paths)
-        QMessageBox.information(
-            self, self.tr("导出完成"), self.tr("已保存：\n") + names + f"\n{paths[0].parent}"
-        )
+        show_exported(self, paths)
 
     def _cancelled(self) -> None:
         QMessageBox.information(self, self.tr("已取消"), self.tr("导出已取消，没有写入任何文件。"))
