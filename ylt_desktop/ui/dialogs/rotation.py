@@ -50,6 +50,7 @@ SEARCH_ROLE = Qt.ItemDataRole.UserRole + 20
 LABEL_ROLE = Qt.ItemDataRole.UserRole + 21
 STAFF_NOT_FOUND = "未找到该人员：请从下拉列表中选择，或输入完整的证件号码"
 UNIT_NOT_FOUND = "没有这个成员单位：请输入名称中的几个字，再从下拉列表中选择"
+LOCKED_BRUSH = QBrush(QColor("#8a8a8a"))
 DEFAULT_BRUSH = QBrush(QColor("#777777"))
 ERROR_BRUSH = QBrush(QColor("#f8d7da"))
 
@@ -183,6 +184,8 @@ class QuarterGrid(QObject):
                     item.setText(str(value))
                 if str(quarter) in self.locked:
                     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                    item.setForeground(LOCKED_BRUSH)
+                    item.setToolTip("该季度已报送并锁定")
                 self.table.setItem(r, c, item)
         self.table.blockSignals(False)
 

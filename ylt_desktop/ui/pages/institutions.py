@@ -60,7 +60,7 @@ class InstitutionTableModel(RecordTableModel[Institution]):
 
 class InstitutionDialog(RecordDialog):
     form_name = "institution"
-    wanted_size = QSize(860, 0)
+    wanted_size = QSize(860, 680)
     fields = (*DATA_FIELDS, "left", "has_left")
 
     def __init__(

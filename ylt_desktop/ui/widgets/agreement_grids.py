@@ -182,6 +182,8 @@ class VolumeGrid:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if str(q) in self.locked:
                     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                    item.setForeground(QColor("#8a8a8a"))
+                    item.setToolTip("该季度已报送并锁定")
                 g.setItem(r, c, item)
         g.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.filling = False
