@@ -287,3 +287,34 @@ def test_no_english_in_menus_or_context_menus(qtbot, window, chinese) -> None:  
     assert "撤消(&U)" in texts and "全选" in texts
     english = {t: english_words(t.replace("&", "")) for t in texts}
     assert not {t: w for t, w in english.items() if w}
+
+
+def test_messages_neither_move_the_form_nor_get_cut(qtbot, demo_db: Database, answers) -> None:  # noqa: ANN001
+    from tests.helpers.typing import type_text
+    from ylt_desktop.ui.pages.institutions import InstitutionDialog
+
+    dialog = InstitutionDialog(demo_db, _first_id(demo_db, Institution))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    below = dialog.binder.widget("uscc")
+
+    def top() -> int:
+        return below.mapTo(dialog.form, QPoint(0, 0)).y()
+
+    before = top()
+    name = dialog.binder.widget("name")
+    type_text(qtbot, name, "")  # 机构名称为必填项 appears under the name
+    label = dialog.binder.problem_label("name")
+    qtbot.waitUntil(lambda: not label.isHidden())
+    assert top() == before
+    type_text(qtbot, name, "示例县人民医院")
+    qtbot.waitUntil(label.isHidden)
+    assert top() == before
+    phone = dialog.binder.widget("phone")
+    type_text(qtbot, phone, "12345")  # a message of two lines
+    label = dialog.binder.problem_label("phone")
+    qtbot.waitUntil(lambda: not label.isHidden())
+    assert "以13至19开头" in label.text()
+    qtbot.waitUntil(lambda: label.height() >= label.heightForWidth(label.width()))
+    assert label.heightForWidth(label.width()) > label.fontMetrics().lineSpacing()  # wraps

@@ -390,3 +390,59 @@ def test_an_open_rotation_has_no_banner(qtbot, db, world, answers) -> None:  # n
     qtbot.addWidget(dialog)
     assert dialog.banner.isHidden()
     assert all(w.isEnabled() for n, w in dialog.binder.widgets.items() if n != "end")
+
+
+def test_unit_picker_finds_a_unit_by_part_of_its_name(qtbot, db, world, answers) -> None:  # noqa: ANN001
+    from tests.helpers.people import institution
+    from ylt_desktop.ui.widgets.forms import combo_choice
+
+    with db.session() as s:
+        shimen = institution(s, "澄湖县石门镇卫生院", category="乡镇卫生院", level="一级")
+    dialog = RotationDialog(db, today=TODAY)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    combo = dialog.binder.widget("to_id")
+    type_text(qtbot, combo.lineEdit(), "石门")
+    popup = combo.completer().popup()
+    qtbot.waitUntil(popup.isVisible)
+    found = combo.completer().completionModel()
+    assert [found.index(r, 0).data() for r in range(found.rowCount())] == ["澄湖县石门镇卫生院"]
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: combo_choice(combo) == shimen)
+    type_text(qtbot, combo.lineEdit(), "石门乡")  # names no unit: said so, not "必填"
+    qtbot.waitUntil(lambda: "没有这个成员单位" in shown_problems(dialog).get("to_id", ""))
+
+
+def test_sending_unit_defaults_to_the_persons_home(qtbot, db, world, answers) -> None:  # noqa: ANN001
+    from ylt_desktop.ui.widgets.forms import combo_choice
+
+    dialog = RotationDialog(db, today=TODAY)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    sending = dialog.binder.widget("from_id")
+    pick_person(qtbot, dialog, "李秀")
+    assert combo_choice(sending) == world["大树"]  # 李秀英's 所属机构
+    pick_person(qtbot, dialog, "王建")
+    assert combo_choice(sending) == world["县医院"]  # follows while not chosen by hand
+    choose(qtbot, sending, "示例县中医医院")
+    pick_person(qtbot, dialog, "李秀")
+    assert combo_choice(sending) == world["中医院"]  # the clerk's choice stays
+
+
+def test_a_saved_rotation_is_selected_in_the_list(qtbot, db, world, answers, monkeypatch) -> None:  # noqa: ANN001
+    made = []
+
+    def save_one(dialog) -> int:  # noqa: ANN001
+        dialog.rotation_id = _rotation(db, world, dt.date(2026, 4, 1), dt.date(2026, 4, 20))
+        made.append(dialog.rotation_id)
+        return 1
+
+    _rotation(db, world, dt.date(2026, 1, 5), dt.date(2026, 1, 20))
+    page = RotationsPage(db, today=TODAY)
+    qtbot.addWidget(page)
+    monkeypatch.setattr(RotationDialog, "exec", save_one)
+    page.add()
+    assert page.selected() is not None and page.selected().id == made[0]
