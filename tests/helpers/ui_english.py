@@ -15,7 +15,12 @@ _FILE = re.compile(r"\S+\.(?:xlsx|pdf|sqlite|png|jpe?g|csv|txt|html)\b", re.IGNO
 _WORD = re.compile(r"(?<![A-Za-z0-9_.])[A-Za-z]{2,}(?![A-Za-z0-9_])")
 
 
+# A command the message tells the clerk to type (新建请用 ylt init) is typed, not read.
+_COMMAND = re.compile(r"\bylt(?: [a-z-]+)?")
+
+
 def english_words(text: str) -> list[str]:
-    """The English words in ``text`` (paths, file names and ALLOWED words left out)."""
-    text = _FILE.sub(" ", _PATH.sub(" ", text))
+    """The English words in ``text`` (paths, file names, ylt commands and ALLOWED words left
+    out)."""
+    text = _COMMAND.sub(" ", _FILE.sub(" ", _PATH.sub(" ", text)))
     return [w for w in _WORD.findall(text) if w.lower() not in ALLOWED]

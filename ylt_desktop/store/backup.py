@@ -136,7 +136,8 @@ def check_database(path: str | Path, *, full: bool = True, integrity: bool = Tru
             conn.close()
     except sqlite3.OperationalError as exc:
         _raise_access_problem(path, exc)
-        return Health(ok=False, message=f"不是有效的数据库文件，或文件已损坏（{exc}）")
+        log.warning("cannot read %s as a database: %s", path.name, exc)
+        return Health(ok=False, message="不是有效的数据库文件，或文件已损坏")
     except sqlite3.DatabaseError as exc:
         log.warning("cannot read %s as a database: %s", path.name, exc)
         return Health(ok=False, message="不是有效的数据库文件，或文件已损坏")
