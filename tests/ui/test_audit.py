@@ -38,7 +38,7 @@ def test_audit_page_lists_and_filters(qtbot, db) -> None:  # noqa: ANN001
     fill(db)
     page = AuditPage(db)
     qtbot.addWidget(page)
-    assert page.model.rowCount() == 3
+    assert page.model.rowCount() == 4  # with the new unit's first 等级变更记录
     assert page.proxy.index(0, 0).data() is not None
     select(page.action_filter, "update")
     assert page.model.rowCount() == 1
@@ -52,7 +52,7 @@ def test_audit_page_lists_and_filters(qtbot, db) -> None:  # noqa: ANN001
     assert page.proxy.rowCount() == 1
     assert page.count_label.text() == "共 1 条"
     page.search.clear()
-    assert page.proxy.rowCount() == 3
+    assert page.proxy.rowCount() == 4
     last_year = dt.date.today() - dt.timedelta(days=365)
     page.set_range(last_year, last_year + dt.timedelta(days=10))
     assert page.model.rowCount() == 0
