@@ -237,10 +237,21 @@ def test_rotation_rows_days_and_volumes(db, world) -> None:  # noqa: ANN001
         ("李主治", D(2025, 12, 31), "下沉", 1, 7),  # r4
     ]  # fmt: skip
     assert [r["seq"] for r in rows] == list(range(1, 10))
-    assert total["days"] == 92 + 92 + 1 + 12 + 6 + 8 + 30 + 5 + 1
-    assert total["outpatient"] == 500 + 80 + 40 + 11 + 30 + 7
-    assert total["procedures"] == 10
-    assert total["trainees"] == 30 + 15
+    assert [r["purpose"] for r in rows] == [
+        "上派进修", "下沉", "下沉", "下沉", "下沉", "平级交流", "上派进修", "上派（其他）", "下沉",
+    ]  # fmt: skip
+    # two 合计 rows: only the 下沉 rotations' work (r1, r3, r2, r9, r4), then only 上派进修's
+    # (r6, r11); r8 (平级交流) and r7 (上派（其他）) are in neither
+    table = next(t for t in _ret(db).tables if t.key == "rotations")
+    sources = [c.source for c in table.columns]
+    down, training = (dict(zip(sources, row, strict=True)) for row in table.total_rows)
+    assert (down["seq"], training["seq"]) == ("合计（下沉）", "合计（上派进修）")
+    assert total == down
+    assert down["days"] == 92 + 1 + 12 + 6 + 1
+    assert down["outpatient"] == 500 + 80 + 40 + 7
+    assert (down["procedures"], down["trainees"], down["rounds"]) == (10, 30 + 15, 0)
+    assert training["days"] == 92 + 30
+    assert (training["outpatient"], training["trainees"]) == (0, 0)
     assert rows[3]["end"] == D(2025, 12, 31) and rows[-1]["end"] is None
 
 
@@ -265,11 +276,16 @@ def test_identity_numbers_masked_first_six_last_four(db, world) -> None:  # noqa
 
 SUMMARY_KEYS = (
     "down_persons",
-    "down_senior",
+    "down_posted",
+    "down_mid_doctors",
+    "down_senior_doctors",
+    "down_senior_nurses",
+    "down_senior_techs",
     "down_days",
     "down_outpatient",
     "down_procedures",
     "down_trainees",
+    "down_rounds",
     "up_persons",
     "up_days",
 )
@@ -286,18 +302,73 @@ def test_rotation_summary_by_hand(db, world) -> None:  # noqa: ANN001
     ]
     assert got == {
         # sends p2 to F for 进修 (r11, 30 days); receives no 下沉
-        "审计县人民医院": (0, 0, 0, 0, 0, 0, 1, 30),
-        # receives p1 twice (r1 92 d, r2 12 d) and p3 (r9 6 d): 2 persons, 1 senior;
-        # sends p4 up to study (r6, 92 d); p5's clinics at L (r7) are 上派（其他）
-        "大树镇卫生院": (2, 1, 92 + 12 + 6, 500 + 80 + 40, 10, 30, 1, 92),
-        "青山镇卫生院": (1, 0, 1, 7, 0, 0, 0, 0),  # p3 (主治医师), r4
-        "南峰镇卫生院": (1, 1, 1, 0, 0, 15, 0, 0),  # p2 (副主任护师), r3 on Q's first day
+        "审计县人民医院": (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 30),
+        # receives p1 (主任医师) twice: r1 派驻 92 d + r2 12 d = 104 d, capped at Q's 92 days;
+        # and p3 (主治医师, r9 6 d, not posted there). Sends p4 up to study (r6, 92 d); p5's
+        # clinics at L (r7) are 上派（其他）, counted nowhere
+        "大树镇卫生院": (2, 1, 1, 1, 0, 0, 92 + 6, 500 + 80 + 40, 10, 30, 0, 1, 92),
+        # p3 (主治医师) posted (r4 派驻): one 中级及以上职称医师
+        "青山镇卫生院": (1, 1, 1, 0, 0, 0, 1, 7, 0, 0, 0, 0, 0),
+        # p2 (副主任护师), r3 带教/查房 on Q's first day: a senior nurse, not posted
+        "南峰镇卫生院": (1, 0, 0, 0, 1, 0, 1, 0, 0, 15, 0, 0, 0),
     }  # fmt: skip
-    assert tuple(total[k] for k in SUMMARY_KEYS) == (4, 2, 112, 627, 10, 45, 2, 122)
+    # persons counted once over the consortium: p3 went to 大树 and 青山 (rows add up to 4)
+    assert tuple(total[k] for k in SUMMARY_KEYS) == (
+        3, 2, 2, 1, 1, 0, 98 + 1 + 1, 627, 10, 45, 0, 2, 122,
+    )  # fmt: skip
+
+
+def test_village_clinics_are_a_tier_below_townships(db, world) -> None:  # noqa: ANN001
+    """乡→村 is 下沉 (县管乡用、乡管村用): p5 of 大树 (tier 3) visits its village clinic (tier 4)."""
+    with db.session() as s:
+        village = institutions.create_institution(
+            s, data=_inst(9, "大树村卫生室", "村卫生室", "未定级", (0, 0, 3, 1, 1), uscc="")
+        ).id
+        rotations.create_rotation(
+            s,
+            data=RotationData(staff_id=world["p5"], from_id=world["A"], to_id=village,
+                              form="坐诊/巡诊", start=D(2025, 12, 1), end=D(2025, 12, 20),
+                              quarters={"2025Q4": QuarterFigures(4, outpatient=20, rounds=3)}),
+            today=TODAY,
+        )  # fmt: skip
+    rows, total = _rows(_ret(db), "rotation_summary")
+    row = next(r for r in rows if r["name"] == "大树村卫生室")
+    assert tuple(row[k] for k in SUMMARY_KEYS) == (1, 0, 0, 0, 0, 0, 4, 20, 0, 0, 3, 0, 0)
+    assert (total["down_persons"], total["down_days"], total["down_rounds"]) == (4, 104, 3)
+
+
+def test_training_downwards_counts_as_level_and_is_warned(db, world) -> None:  # noqa: ANN001
+    from ylt_desktop.returns.check import check_quarter
+
+    with db.session() as s:
+        rotations.create_rotation(
+            s,
+            data=RotationData(staff_id=world["p6"], from_id=world["L"], to_id=world["A"],
+                              form="进修学习", start=D(2025, 12, 1), end=D(2025, 12, 10)),
+            today=TODAY,
+        )  # fmt: skip
+        warned = [i for i in check_quarter(s, Q, today=TODAY) if "进修一般到上级单位" in i.message]
+    assert len(warned) == 1 and not warned[0].is_error
+    rows, _ = _rows(_ret(db), "rotations")
+    mine = [r for r in rows if r["staff_name"] == "孙主治" and r["form"] == "进修学习"]
+    assert [(r["direction"], r["purpose"]) for r in mine] == [("下沉", "平级交流")]
+    _, total = _rows(_ret(db), "rotation_summary")
+    assert (total["down_persons"], total["down_days"]) == (3, 100)  # unchanged
+
+
+def test_the_day_cap_is_a_warning_in_the_check(db, world) -> None:  # noqa: ANN001
+    from ylt_desktop.returns.check import check_quarter
+
+    with db.session() as s:
+        items = check_quarter(s, Q, today=TODAY)
+    capped = [i for i in items if "超过本季度日历天数" in i.message]
+    assert [(i.is_error, i.kind) for i in capped] == [(False, "rotation")]
+    assert "张主任" in capped[0].message and "104 天" in capped[0].message
+    assert "按 92 天计" in capped[0].message
 
 
 def test_direction_follows_a_corrected_institution_level(db, world) -> None:  # noqa: ANN001
-    """表3 counts by direction (下沉 = from a higher level to a lower one, DESIGN.md §1). When the
+    """表3 counts by direction (下沉 = from a higher tier to a lower one, DESIGN.md §1). When the
     clerk corrects an institution's level, the rotations it takes part in follow."""
     with db.session() as s:
         data = institutions.to_data(s.get(institutions.Institution, world["M"]))
@@ -308,8 +379,33 @@ def test_direction_follows_a_corrected_institution_level(db, world) -> None:  # 
     assert [r["direction"] for r in rows if r["staff_name"] == "孙主治"] == ["下沉"]
     summary, total = _rows(ret, "rotation_summary")
     m = next(r for r in summary if r["name"] == "审计县中医医院")
-    assert tuple(m[k] for k in SUMMARY_KEYS) == (1, 0, 8, 11, 0, 0, 0, 0)
-    assert total["down_days"] == 112 + 8
+    assert tuple(m[k] for k in SUMMARY_KEYS) == (1, 0, 0, 0, 0, 0, 8, 11, 0, 0, 0, 0, 0)
+    assert (total["down_days"], total["down_persons"]) == (100 + 8, 4)
+
+
+def test_an_upgrade_after_the_quarter_keeps_its_figures(db, world) -> None:  # noqa: ANN001
+    """M was 一级 when r8 started (2025-10-15) and became 二级甲等 on 2026-01-01 (等级变更记录):
+    2025Q4 still counts r8 as 下沉; a correction instead (no date) rewrites the past."""
+    with db.session() as s:
+        data = institutions.to_data(s.get(institutions.Institution, world["M"]))
+        data.level = "一级"  # a correction: M was entered wrong
+        institutions.update_institution(s, institution_id=world["M"], data=data)
+        data.level = "二级甲等"  # then upgraded from 2026-01-01
+        institutions.update_institution(
+            s, institution_id=world["M"], data=data, level_since=D(2026, 1, 1), today=TODAY
+        )
+    summary, total = _rows(_ret(db), "rotation_summary")
+    m = next(r for r in summary if r["name"] == "审计县中医医院")
+    assert (m["down_persons"], m["down_days"], m["down_outpatient"]) == (1, 8, 11)
+    assert total["down_days"] == 100 + 8
+    with db.session() as s:
+        data = institutions.to_data(s.get(institutions.Institution, world["M"]))
+        data.level = "三级乙等"  # a correction of the entry in force (from 2026-01-01) only
+        institutions.update_institution(s, institution_id=world["M"], data=data)
+    _, total = _rows(_ret(db), "rotation_summary")
+    assert total["down_days"] == 100 + 8
+    with db.session() as s:  # the stored direction (list, CLI) agrees
+        assert s.get(rotations.Rotation, world["r8"]).direction == "下沉"
 
 
 # --- 表4 and 表5 -----------------------------------------------------------------------
@@ -334,6 +430,24 @@ def test_agreements_in_force_and_their_status(db, world) -> None:  # noqa: ANN00
     assert two["recipients"] == "大树镇卫生院、南峰镇卫生院"
     assert two["share"] == "提供方50%；大树镇卫生院30%；南峰镇卫生院20%"
     assert (two["effective_from"], two["effective_to"]) == (D(2025, 12, 31), None)
+    # 实际终止日期 only for the one terminated by the quarter's end; 协议期限至 as agreed
+    ended = {r["number"]: (r["effective_to"], r["terminated_on"]) for r in rows}
+    assert ended["XY-04"] == (None, D(2025, 10, 2))
+    assert ended["XY-01"] == (D(2025, 10, 1), None)  # 到期, not terminated
+    assert {n for n, (_, t) in ended.items() if t is not None} == {"XY-04"}
+
+
+def test_a_termination_after_the_quarter_is_not_shown(db, world) -> None:  # noqa: ANN001
+    from ylt_desktop.store.agreement_terms import terminate_agreement
+
+    with db.session() as s:
+        terminate_agreement(s, agreement_id=world["XY-08"], on=D(2026, 2, 1), reason="合并")
+    rows, _ = _rows(_ret(db), "agreements")
+    mine = next(r for r in rows if r["number"] == "XY-08")
+    assert (mine["status"], mine["terminated_on"]) == ("生效", None)
+    rows, _ = _rows(_ret(db, Quarter(2026, 1)), "agreements")
+    mine = next(r for r in rows if r["number"] == "XY-08")
+    assert (mine["status"], mine["terminated_on"]) == ("终止", D(2026, 2, 1))
 
 
 def test_agreement_summary_by_hand(db, world) -> None:  # noqa: ANN001
@@ -384,7 +498,7 @@ def test_submitted_quarter_reexports_what_was_signed(db, world) -> None:  # noqa
     with db.session() as s:
         quarters.reopen_quarter(s, quarter=Q, by="审核员", reason="更正等级")
     _, total = _rows(_ret(db), "rotation_summary")
-    assert total["down_days"] == 112 + 8  # the correction shows once reopened
+    assert total["down_days"] == 100 + 8  # the correction shows once reopened
 
 
 def test_submitted_quarter_reexports_although_a_later_edit_fails_the_check(

@@ -28,37 +28,38 @@ def test_sheets_and_headers(workbook):  # noqa: ANN001
     assert wb.sheetnames == ["封面"] + [t.sheet_name for t in ret.tables] + ["填报说明"]
     ws = wb["表1 成员单位"]
     assert ws["A1"].value == "表1 成员单位基本情况表"
-    assert [ws.cell(2, c).value for c in (1, 2, 10, 12)] == [
+    assert [ws.cell(2, c).value for c in (1, 2, 11, 13)] == [
         "序号",
         "机构名称",
         "床位（张）",
         "人员（人）",
     ]
     # A header too wide for its column breaks between its pieces (template header_breaks).
-    assert [ws.cell(3, c).value.replace("\n", "") for c in (10, 11, 12, 13, 14)] == [
+    assert [ws.cell(3, c).value.replace("\n", "") for c in (11, 12, 13, 14, 15, 16)] == [
         "编制床位",
         "实有床位",
+        "在岗职工",
         "卫生技术人员",
         "执业(助理)医师",
         "注册护士",
     ]
     merged = {str(r) for r in ws.merged_cells.ranges}
-    assert {"A1:P1", "J2:K2", "L2:N2", "A2:A3", "B2:B3"} <= merged
-    assert "J3:J3" not in merged and "J2:J3" not in merged
+    assert {"A1:R1", "K2:L2", "M2:P2", "A2:A3", "B2:B3"} <= merged
+    assert "K3:K3" not in merged and "K2:K3" not in merged
 
 
 def test_types_and_formats(workbook):  # noqa: ANN001
     wb, ret = workbook
     ws = wb["表1 成员单位"]
     first = 4
-    assert isinstance(ws.cell(first, 10).value, int) and ws.cell(first, 10).number_format == "0"
+    assert isinstance(ws.cell(first, 11).value, int) and ws.cell(first, 11).number_format == "0"
     joined = ws.cell(first, 9)
     assert isinstance(joined.value, dt.datetime) and joined.number_format == "yyyy-mm-dd"
     assert joined.value.date() == dt.date(2020, 1, 1)
     last = first + len(ret.tables[0].rows)
     assert ws.cell(last, 1).value == "合计"
-    beds = [ws.cell(r, 10).value for r in range(first, last)]
-    assert ws.cell(last, 10).value == sum(beds)
+    beds = [ws.cell(r, 11).value for r in range(first, last)]
+    assert ws.cell(last, 11).value == sum(beds)
     float_cell = [c for c in wb["表5 资源共享服务量"]["E"] if c.value == 12345.5]
     assert len(float_cell) == 1
 
@@ -125,9 +126,9 @@ def test_every_data_cell_has_its_value_type_and_style(workbook) -> None:  # noqa
     for table in ret.tables:
         ws = wb[table.sheet_name]
         first = 2 + table.header_height
-        rows = list(table.rows) + ([table.total_row] if table.total_row is not None else [])
+        rows = list(table.rows) + list(table.total_rows)
         for offset, row in enumerate(rows):
-            bold = table.total_row is not None and offset == len(rows) - 1
+            bold = offset >= len(table.rows)  # the 合计 rows
             for col, value in enumerate(row, start=1):
                 cell = ws.cell(first + offset, col)
                 where = f"{table.sheet_name} {cell.coordinate}"

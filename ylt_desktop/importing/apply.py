@@ -89,7 +89,7 @@ def _skip(row: tuple) -> bool:
     if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
         return True
     first = [str(v).replace(" ", "").replace("\u3000", "") for v in row[:3] if v is not None]
-    return any(t in TOTAL_WORDS for t in first)
+    return any(t.startswith(TOTAL_WORDS) for t in first)  # 合计, 合计（下沉）, …
 
 
 def _cell_problems(

@@ -117,7 +117,7 @@ TARGETS: dict[str, tuple[Target, ...]] = {
         _t("recipients", "接收方", "text", "接收单位", "乙方"),
         _t("signed", "签订日期", "date", "签署日期", "签约日期"),
         _t("effective_from", "生效日期", "date", "开始日期", "起始日期"),
-        _t("effective_to", "终止日期", "date", "到期日期", "截止日期", "结束日期"),
+        _t("effective_to", "终止日期", "date", "协议期限至", "到期日期", "截止日期", "结束日期"),
         _t("share", "利益分配比例", "text", "分配比例", "利益分配"),
         _t("volumes", "本季度服务量", "text", "服务量"),
     ),
@@ -146,7 +146,7 @@ TARGETS: dict[str, tuple[Target, ...]] = {
     ),
 }
 # Columns of the return that are derived on export and ignored on import.
-IGNORED: frozenset[str] = frozenset({"序号", "流动方向", "状态"})
+IGNORED: frozenset[str] = frozenset({"序号", "流动方向", "流动性质", "状态", "实际终止日期"})
 _BRACKETS = re.compile(r"[(（【\[][^)）】\]]*[)）】\]]")
 _PUNCT = re.compile(r"[\s\-_/\\()（）【】\[\]<>《》「」:：,，.。;；、·*＊\"'“”‘’!！?？]+")
 

@@ -20,10 +20,16 @@ from ylt_desktop.domain.institution import validate_institution
 from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.domain.problems import Level
 from ylt_desktop.domain.rotation import calendar_days
+from ylt_desktop.domain.tiers import purpose_problems
 from ylt_desktop.returns import query
 from ylt_desktop.returns.check_figures import figure_items
 from ylt_desktop.returns.model import TYPED_COVER_FIELDS, Cancel, check_cancel
-from ylt_desktop.returns.rows import rotation_figures
+from ylt_desktop.returns.rows import (
+    capped_days,
+    kind_of,
+    rotation_figures,
+    summary_groups,
+)
 from ylt_desktop.store.institutions import to_data
 from ylt_desktop.store.models import Agreement, Institution, Rotation
 
@@ -102,10 +108,19 @@ def check_quarter(
     items += _check_members(members, quarter)
     member_ids = {m.id for m in members}
     check_cancel(cancel)
-    for n, rotation in enumerate(query.rotations_in_quarter(session, quarter)):
+    rotations = query.rotations_in_quarter(session, quarter)
+    histories = query.level_histories(session)
+    kinds = {r.id: kind_of(r, histories) for r in rotations}
+    for n, rotation in enumerate(rotations):
         if n % TICK == 0:
             check_cancel(cancel)
         items += _check_rotation(rotation, quarter, member_ids)
+        items += [
+            CheckItem(p.level, f"人员流动 {_rotation_label(rotation)}：{p.message}", "rotation",
+                      rotation.id, p.field)
+            for p in purpose_problems(kinds[rotation.id][0], rotation.form)
+        ]  # fmt: skip
+    items += _check_day_caps(rotations, quarter, kinds)
     check_cancel(cancel)
     for n, agreement in enumerate(query.agreements_in_force(session, quarter)):
         if n % TICK == 0:
@@ -114,6 +129,25 @@ def check_quarter(
     check_cancel(cancel)
     items += figure_items(session, quarter)
     return first + sorted(items, key=lambda i: not i.is_error)
+
+
+def _check_day_caps(rotations: list[Rotation], quarter: Quarter, kinds: dict) -> list[CheckItem]:
+    """A person whose 下沉 days at one unit add up to more than the quarter's calendar days:
+    表3 counts the calendar days (DESIGN.md §4); the clerk should look at the figures."""
+    down, _up, units = summary_groups(rotations, kinds)
+    items = []
+    for unit_id, went in down.items():
+        _total, over = capped_days(went, quarter)
+        for staff_id, days in sorted(over.items()):
+            mine = [r for r in went if r.staff_id == staff_id]
+            message = (
+                f"人员 {mine[0].staff.name} 在{quarter.label}到“{units[unit_id].name}”的下沉天数"
+                f"合计 {days} 天，超过本季度日历天数 {quarter.days} 天；表3 按 {quarter.days} 天计，"
+                "请核对各条流动的工作天数"
+            )
+            field = f"quarters.{quarter}.days"
+            items.append(CheckItem(WARNING, message, "rotation", mine[0].id, field))
+    return items
 
 
 def _check_members(members: list[Institution], quarter: Quarter) -> list[CheckItem]:
@@ -125,6 +159,9 @@ def _check_members(members: list[Institution], quarter: Quarter) -> list[CheckIt
             )
         )
     for inst in members:
+        if inst.staff_total is None:
+            message = f"成员单位“{inst.name}”：未填写在岗职工（表1 该格为空，合计不含该单位）"
+            items.append(CheckItem(WARNING, message, "institution", inst.id, "staff_total"))
         for p in validate_institution(to_data(inst)):
             items.append(
                 CheckItem(

@@ -103,7 +103,8 @@ class Table:
     sheet_name: str
     columns: list[Column]
     rows: list[list[Value]]
-    total_row: list[Value] | None = None
+    total_rows: list[list[Value]] = field(default_factory=list)
+    """The 合计 rows under the data (表2 has two: 下沉 and 上派进修)."""
     note: str = ""
     unit: str = ""  # 计量单位, printed over the table
 
@@ -118,6 +119,15 @@ class Table:
     @property
     def kinds(self) -> list[str]:
         return [c.kind for c in self.columns]
+
+    @property
+    def total_row(self) -> list[Value] | None:
+        """The first 合计 row, or None (most tables have one)."""
+        return self.total_rows[0] if self.total_rows else None
+
+    @total_row.setter
+    def total_row(self, row: list[Value] | None) -> None:
+        self.total_rows = [] if row is None else [row]
 
     def column_values(self, source: str) -> list[Any]:
         index = [c.source for c in self.columns].index(source)
@@ -197,4 +207,4 @@ class QuarterReturn:
 
     @property
     def row_count(self) -> int:
-        return sum(len(t.rows) + (t.total_row is not None) for t in self.tables)
+        return sum(len(t.rows) + len(t.total_rows) for t in self.tables)

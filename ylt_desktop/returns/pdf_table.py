@@ -166,7 +166,7 @@ def _is_wide(text: str) -> bool:
 
 
 def _texts(table: Table) -> list[list[str]]:
-    rows = table.rows + ([table.total_row] if table.total_row else [])
+    rows = table.rows + table.total_rows
     return [[display_text(v) for v in row] for row in rows]
 
 
@@ -206,7 +206,8 @@ class TableLayout:
         self.numeric = [col.kind in NUMERIC for col in table.columns]
         self._header(table)
         self.rows = [self.row(t) for t in texts]
-        self.has_total = table.total_row is not None
+        self.has_total = bool(table.total_rows)
+        self.total_count = len(table.total_rows)  # the last rows are 合计 rows
 
     def _header(self, table: Table) -> None:
         """Header cells as (x0, x1, first row, last row, lines); row heights as platypus did."""
@@ -394,9 +395,14 @@ def _draw(canv: Any, lay: TableLayout, start: int, end: int, total: bool, top: f
     canv.saveState()
     canv.setFillColorRGB(*HEADER_GREY)
     canv.rect(0, head_bottom, width, lay.head_height, stroke=0, fill=1)
-    if total and rows:
+    first_total = len(lay.rows) - lay.total_count
+    if lay.total_count and start + len(rows) > first_total:
         canv.setFillColorRGB(*TOTAL_GREY)
-        canv.rect(0, bottom, width, rows[-1][0], stroke=0, fill=1)
+        y = head_bottom
+        for i, (h, _) in enumerate(rows, start):
+            y -= h
+            if i >= first_total:
+                canv.rect(0, y, width, h, stroke=0, fill=1)
     canv.setFillColorRGB(0, 0, 0)
 
     text = canv.beginText()

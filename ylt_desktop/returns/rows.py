@@ -65,7 +65,10 @@ def quarter_rows(
         records = frozen if full_ids else snapshot.masked(frozen)
         if any(key not in records for key in figure_keys):  # submitted before 表6/表7 existed
             records = {**figure_parts(session, quarter), **records}
-    tables = [make_table(spec, records[spec.key]) for spec in template.tables]
+    tables = [
+        make_table(spec, records[spec.key], records.get(f"{spec.key}_total"))
+        for spec in template.tables
+    ]
     notes = list(template.notes)
     id_note = template.id_note_full if full_ids else template.id_note_masked
     if id_note:
@@ -103,7 +106,13 @@ def collect_records(session: Session, quarter: Quarter, *, full_ids: bool) -> di
         },
         "members": member_records(members),
         "rotations": rotation_records(rotations, quarter, kinds, full_ids=full_ids),
-        "rotation_summary": rotation_summary(rotations, quarter, kinds),
+        **dict(
+            zip(
+                ("rotation_summary", "rotation_summary_total"),
+                rotation_summary(rotations, quarter, kinds),
+                strict=True,
+            )
+        ),
         "agreements": agreement_records(agreements, quarter, institutions),
         "agreement_summary": agreement_summary(agreements, quarter),
         **figure_parts(session, quarter),
@@ -219,10 +228,45 @@ def rotation_records(
 # --- 表3 ---------------------------------------------------------------------------
 
 
-def rotation_summary(
-    rotations: Iterable[Rotation], quarter: Quarter, kinds: dict[int, Kind]
-) -> list[Record]:
-    """Per receiving unit over 下沉, then per sending unit over 上派进修 (one row per unit)."""
+POSTED_FORMS = frozenset({"派驻", "晋升前基层服务"})
+MID_DOCTOR_TITLES = frozenset({"主治医师", "副主任医师", "主任医师"})
+SENIOR_SPLIT = (("down_senior_doctors", "医师"), ("down_senior_nurses", "护师"),
+                ("down_senior_techs", "技师"))  # fmt: skip
+PERSON_KEYS = ("down_persons", "down_posted", "down_mid_doctors", "down_senior",
+               *(k for k, _ in SENIOR_SPLIT), "up_persons")  # fmt: skip
+"""The 表3 columns that count persons: their 合计 counts each person once (DESIGN.md §4)."""
+
+
+def _persons(went: list[Rotation]) -> dict[str, set[int]]:
+    """The persons behind each person column of 表3, for some 下沉 rotations."""
+    titles = {r.staff_id: r.staff.title or "" for r in went}
+    posted = {r.staff_id for r in went if r.form in POSTED_FORMS}
+    senior = {s for s, t in titles.items() if is_senior(t)}
+    found = {
+        "down_persons": set(titles),
+        "down_posted": posted,
+        "down_mid_doctors": {s for s in posted if titles[s] in MID_DOCTOR_TITLES},
+        "down_senior": senior,
+    }
+    for key, ending in SENIOR_SPLIT:
+        found[key] = {s for s in senior if titles[s].endswith(ending)}
+    return found
+
+
+def capped_days(went: list[Rotation], quarter: Quarter) -> tuple[int, dict[int, int]]:
+    """下沉总天数 at one unit: each person's days there summed, capped at the quarter's calendar
+    days; and the raw sums above the cap, by person (the pre-export check warns of them)."""
+    raw: dict[int, int] = defaultdict(int)
+    for r in went:
+        raw[r.staff_id] += rotation_figures(r, quarter).days or 0
+    cap = quarter.days
+    return sum(min(d, cap) for d in raw.values()), {s: d for s, d in raw.items() if d > cap}
+
+
+def summary_groups(
+    rotations: Iterable[Rotation], kinds: dict[int, Kind]
+) -> tuple[dict[int, list[Rotation]], dict[int, list[Rotation]], dict[int, Institution]]:
+    """The 下沉 rotations by receiving unit, the 上派进修 rotations by sending unit, the units."""
     units: dict[int, Institution] = {}
     down: dict[int, list[Rotation]] = defaultdict(list)
     up: dict[int, list[Rotation]] = defaultdict(list)
@@ -234,25 +278,39 @@ def rotation_summary(
         elif kind == lists.PURPOSE_TRAINING:
             up[r.from_id].append(r)
             units[r.from_id] = r.from_inst
+    return down, up, units
+
+
+def rotation_summary(
+    rotations: Iterable[Rotation], quarter: Quarter, kinds: dict[int, Kind]
+) -> tuple[list[Record], Record]:
+    """表3: per receiving unit over 下沉, then per sending unit over 上派进修 (one row per unit);
+    and its 合计, where the person columns count distinct persons over the whole consortium."""
+    down, up, units = summary_groups(rotations, kinds)
     order = sorted(units.values(), key=lambda i: (not _is_lead(i), i.id))
     records = []
+    everyone: dict[str, set[int]] = defaultdict(set)
+    total: Record = defaultdict(int)
     for n, inst in enumerate(order, 1):
         went = down.get(inst.id, [])
+        sent = up.get(inst.id, [])
+        persons = _persons(went)
+        persons["up_persons"] = {r.staff_id for r in sent}
+        record: Record = {"seq": n, "name": inst.name}
+        for key, found in persons.items():
+            record[key] = len(found)
+            everyone[key] |= found
+        record["down_days"] = capped_days(went, quarter)[0]
         figures = [rotation_figures(r, quarter) for r in went]
-        record: Record = {
-            "seq": n,
-            "name": inst.name,
-            "down_persons": len({r.staff_id for r in went}),
-            "down_senior": len({r.staff_id for r in went if is_senior(r.staff.title)}),
-            "down_days": sum(f.days or 0 for f in figures),
-        }
         for attr in _VOLUME_ATTRS:
             record[f"down_{attr}"] = sum(getattr(f, attr) for f in figures)
-        sent = up.get(inst.id, [])
-        record["up_persons"] = len({r.staff_id for r in sent})
         record["up_days"] = sum(rotation_figures(r, quarter).days or 0 for r in sent)
+        for key, value in record.items():
+            if key not in ("seq", "name") and key not in persons:
+                total[key] += value
         records.append(record)
-    return records
+    total.update({key: len(everyone[key]) for key in PERSON_KEYS})
+    return records, dict(total)
 
 
 # --- 表4 ---------------------------------------------------------------------------
@@ -305,6 +363,12 @@ def agreement_records(
     records = []
     for n, a in enumerate(agreements, 1):
         volumes = query.quarter_volumes(a, quarter)
+        status = status_on(
+            quarter.last_day,
+            effective_from=a.effective_from,
+            effective_to=a.effective_to,
+            terminated_on=a.terminated_on,
+        )
         record: Record = {
             "seq": n,
             "number": a.number,
@@ -317,13 +381,9 @@ def agreement_records(
             "signed": a.signed,
             "effective_from": a.effective_from,
             "effective_to": a.effective_to,
-            "terminated_on": a.terminated_on,
-            "status": status_on(
-                quarter.last_day,
-                effective_from=a.effective_from,
-                effective_to=a.effective_to,
-                terminated_on=a.terminated_on,
-            ),
+            "status": status,
+            # 实际终止日期: only for an agreement terminated by the quarter's end
+            "terminated_on": a.terminated_on if status == "终止" else None,
             "share": share_text(a, institutions),
             "volumes_text": volumes_text(a, quarter),
         }
@@ -363,14 +423,39 @@ def agreement_summary(agreements: Iterable[Agreement], quarter: Quarter) -> list
 # --- template → Table ------------------------------------------------------------------
 
 
-def make_table(spec: TableSpec, records: list[Record]) -> Table:
+def make_table(spec: TableSpec, records: list[Record], fixed: Record | None = None) -> Table:
+    """The template's columns of ``records``, with its 合计 rows: one over every record, or
+    one per ``spec.total_rows`` group. ``fixed``: 合计 values worked out with the records
+    (表3's distinct persons) instead of summing the column."""
     rows: list[list[Value]] = [[rec.get(c.source) for c in spec.columns] for rec in records]
-    total = None
+    totals = []
     if spec.total:
-        total = [None] * len(spec.columns)
-        for i, summed in enumerate(spec.totals):
-            if summed:
-                total[i] = exact_sum(row[i] for row in rows)
         label_at = next((i for i, summed in enumerate(spec.totals) if not summed), 0)
-        total[label_at] = TOTAL_LABEL
-    return Table(spec.key, spec.title, spec.sheet, list(spec.columns), rows, total, unit=spec.unit)
+        groups = spec.total_rows or (None,)
+        for group in groups:
+            if group is None:
+                chosen = rows
+            else:
+                chosen = [
+                    row for row, rec in zip(rows, records, strict=True)
+                    if rec.get(group.source) == group.value
+                ]  # fmt: skip
+            total = _total(spec, chosen, fixed if group is None else None)
+            total[label_at] = TOTAL_LABEL if group is None else group.label
+            totals.append(total)
+    return Table(spec.key, spec.title, spec.sheet, list(spec.columns), rows, totals, unit=spec.unit)
+
+
+def _total(spec: TableSpec, rows: list[list[Value]], fixed: Record | None) -> list[Value]:
+    """Each summed column's sum (empty when every row leaves it empty: a frozen quarter of an
+    older layout lacks the column), or its ``fixed`` value."""
+    total: list[Value] = [None] * len(spec.columns)
+    for i, summed in enumerate(spec.totals):
+        if not summed:
+            continue
+        source = spec.columns[i].source
+        if fixed is not None and source in fixed:
+            total[i] = fixed[source]
+        elif not rows or any(row[i] is not None for row in rows):
+            total[i] = exact_sum(row[i] for row in rows)
+    return total

@@ -13,9 +13,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ylt_desktop.domain import lists
 from ylt_desktop.domain.codes import mask_id
 from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.domain.problems import RuleViolation, error
+from ylt_desktop.domain.tiers import purpose
 from ylt_desktop.returns.model import Shown
 from ylt_desktop.store import quarters
 from ylt_desktop.store.models import QuarterLock, QuarterSnapshot
@@ -54,7 +56,23 @@ def loads(text: str) -> Records:
 def load(session: Session, quarter: Quarter) -> Records | None:
     """The frozen records of a submitted quarter, or None when it is open."""
     row = session.get(QuarterSnapshot, str(quarter))
-    return loads(row.records) if row is not None else None
+    return upgrade(loads(row.records)) if row is not None else None
+
+
+def upgrade(records: Records) -> Records:
+    """A snapshot frozen before 流动性质 existed (layout 1) as the current writers read it: each
+    表2 record gets its 流动性质 from its frozen direction and form (an upward move was then
+    called 上派进修, whatever its form). The frozen figures are kept as they were signed; 表3
+    columns added since stay empty, and its 合计 is the sum of its rows, as it was signed."""
+    rotations = records.get("rotations", [])
+    if all("purpose" in r for r in rotations):
+        return records
+    upgraded = []
+    for r in rotations:
+        direction = r.get("direction") or ""
+        direction = lists.DIRECTION_UP if direction == "上派进修" else direction
+        upgraded.append({**r, "purpose": purpose(direction, r.get("form") or "")})
+    return {**records, "rotations": upgraded}
 
 
 def masked(records: Records) -> Records:

@@ -72,7 +72,12 @@ SOURCES: dict[str, list[str]] = {
         "seq",
         "name",
         "down_persons",
+        "down_posted",
+        "down_mid_doctors",
         "down_senior",
+        "down_senior_doctors",
+        "down_senior_nurses",
+        "down_senior_techs",
         "down_days",
         "down_outpatient",
         "down_procedures",
@@ -132,6 +137,16 @@ class TableSpec:
     totals: list[bool]  # per column: whether the 合计 row sums it
     total: bool = False
     unit: str = ""  # 计量单位 printed over the table
+    total_rows: tuple[TotalRowSpec, ...] = ()  # several 合计 rows, each over some records
+
+
+@dataclass(frozen=True)
+class TotalRowSpec:
+    """A 合计 row over the records whose ``source`` equals ``value`` (表2: per 流动性质)."""
+
+    label: str
+    source: str
+    value: str
 
 
 @dataclass(frozen=True)
@@ -278,7 +293,28 @@ def _table(raw: Any, where: str, problems: list[str]) -> TableSpec | None:
     columns = [p[0] for p in parsed if p]
     _check_groups(columns, where, problems)
     totals = [p[1] for p in parsed if p]
-    return TableSpec(key, sheet, title, columns, totals, total is True, unit.strip())
+    groups = _total_rows(raw.get("total_rows", []), key, where, problems)
+    return TableSpec(key, sheet, title, columns, totals, total is True, unit.strip(), groups)
+
+
+def _total_rows(raw: Any, table: str, where: str, problems: list[str]) -> tuple[TotalRowSpec, ...]:
+    """``total_rows``: [{"label": "合计（下沉）", "source": "purpose", "value": "下沉"}, …]."""
+    if not isinstance(raw, list):
+        problems.append(f"{where}.total_rows：须为列表")
+        return ()
+    found = []
+    for i, item in enumerate(raw):
+        here = f"{where}.total_rows[{i}]"
+        if not isinstance(item, dict) or not all(
+            isinstance(item.get(k), str) and item.get(k) for k in ("label", "source", "value")
+        ):
+            problems.append(f"{here}：须为对象，含非空文字 label、source、value")
+            continue
+        if item["source"] not in SOURCES[table]:
+            problems.append(f"{here}.source：“{item['source']}”不是表 {table} 的数据项")
+            continue
+        found.append(TotalRowSpec(item["label"], item["source"], item["value"]))
+    return tuple(found)
 
 
 def _column(raw: Any, table: str, where: str, problems: list[str]) -> tuple[Column, bool] | None:

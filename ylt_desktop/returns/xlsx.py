@@ -317,8 +317,8 @@ def _table_sheet(wb: Any, ret: QuarterReturn, table: Table, st: _Styles, tick: A
     for row in table.rows:
         ws.append(body.streamed(row))
         tick()
-    if table.total_row is not None:
-        ws.append(_RowStyles(ws, formats, st, st.bold).streamed(table.total_row))
+    for total in table.total_rows:
+        ws.append(_RowStyles(ws, formats, st, st.bold).streamed(total))
         tick()
 
 

@@ -163,10 +163,10 @@ class ReturnPainter:
         top += pt.CAPTION_HEIGHT
         painter.setFont(self.font(pt.FONT_SIZE))
         bottom = self._header(painter, lay, x0, top)
-        last = page.rows.stop == len(lay.rows) and lay.has_total
+        first_total = len(lay.rows) - lay.total_count
         for i in page.rows:
             h, items = lay.rows[i]
-            if last and i == page.rows.stop - 1:
+            if i >= first_total:
                 painter.fillRect(
                     self.rect(x0, bottom, lay.width, h), QColor.fromRgbF(*pt.TOTAL_GREY)
                 )
