@@ -47,6 +47,7 @@ def _first_id(db: Database, model: type) -> int:
 
 def _dialogs(db: Database) -> dict[str, Callable[[], QDialog]]:
     from ylt_desktop.ui.dialogs.agreement import AgreementDialog
+    from ylt_desktop.ui.dialogs.first_run import FirstRunDialog
     from ylt_desktop.ui.dialogs.help import AboutDialog, TextDialog
     from ylt_desktop.ui.dialogs.importing import ImportDialog
     from ylt_desktop.ui.dialogs.rotation import RotationDialog
@@ -64,6 +65,7 @@ def _dialogs(db: Database) -> dict[str, Callable[[], QDialog]]:
         "new agreement": lambda: AgreementDialog(db),
         "termination": lambda: TerminationDialog(db, _first_id(db, Agreement)),
         "import": lambda: ImportDialog(db),
+        "first run": lambda: FirstRunDialog(db),
         "usage": lambda: TextDialog.usage(),
         "about": lambda: AboutDialog(),
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QCoreApplication, QRect, QSize
+from PySide6.QtCore import QCoreApplication, QRect, QSize, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -123,12 +123,23 @@ class RecordDialog(QDialog):
         if self.wanted_size is not None:
             wanted = wanted.expandedTo(self.wanted_size)
         self._fitted = True
+        self._available = available
         return fit_window(self, wanted, available)
+
+    _available: QRect | None = None
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         if not self._fitted:
             self.fit_to_screen()
         super().showEvent(event)
+        # Widgets sized only once shown (a picker added to a row) may want more width than
+        # the form said: widen rather than scroll sideways, while the screen has room.
+        QTimer.singleShot(0, self._widen)
+
+    def _widen(self) -> None:
+        extra = self.scroll.horizontalScrollBar().maximum()
+        if extra > 0:
+            fit_window(self, QSize(self.width() + extra, self.height()), self._available)
 
     def show_lock(self, text: str, *, editable: tuple[str, ...] = ()) -> None:
         """Say first why the record cannot be changed; only ``editable`` fields stay open.
