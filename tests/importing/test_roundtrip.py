@@ -46,3 +46,23 @@ def test_writing_the_round_trip_changes_nothing(demo):  # noqa: ANN001
     assert report.written and report.unchanged == report.rows
     after = dump(demo_db)
     assert after == before
+
+
+def test_return_imports_into_a_fresh_database(demo, tmp_path):  # noqa: ANN001
+    """表1, 表2 (new people with their rotations) and 表4 of the return fill an empty database
+    with no rejection; a second import then changes nothing (issue 13: 在岗职工 may be
+    empty)."""
+    from ylt_desktop.store.db import open_database
+
+    _demo_db, exported = demo
+    fresh = open_database(tmp_path / "fresh.sqlite")
+    try:
+        for kind in ("institutions", "rotations", "agreements"):
+            report = import_file(fresh, kind, exported, dry_run=False)
+            assert report.written and report.rejected == 0, (kind, report.problems[:5])
+            assert report.new == report.rows > 0, kind
+        for kind in ("institutions", "rotations", "agreements"):
+            report = import_file(fresh, kind, exported)
+            assert (report.new, report.changed, report.rejected) == (0, 0, 0), kind
+    finally:
+        fresh.close()
