@@ -111,8 +111,13 @@ def test_check_names_places_in_chinese(demo_db, capsys) -> None:  # noqa: ANN001
     from ylt_desktop.store.models import Rotation, RotationQuarter, Staff
 
     with demo_db.session() as s, s.begin():
+        # A periodic form: its days are typed, so an empty one is an error (a full-time
+        # form's empty days default to the calendar days).
         figures = s.scalars(
-            select(RotationQuarter).where(RotationQuarter.quarter == "2026Q2").limit(1)
+            select(RotationQuarter)
+            .join(Rotation)
+            .where(RotationQuarter.quarter == "2026Q2", Rotation.form == "坐诊/巡诊")
+            .limit(1)
         ).one()
         figures.days = None
         rotation_id = figures.rotation_id
