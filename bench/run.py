@@ -130,11 +130,13 @@ def raw_openpyxl(session, quarter, path: Path) -> None:  # noqa: ANN001
 def raw_write(ret, path: Path) -> None:  # noqa: ANN001
     from openpyxl import Workbook
 
+    from ylt_desktop.returns.model import Shown
+
     wb = Workbook(write_only=True)
     for table in ret.tables:
         ws = wb.create_sheet(table.title[:31])
         for row in table.rows:
-            ws.append(list(row))
+            ws.append([v.value if isinstance(v, Shown) else v for v in row])
     wb.save(path)
 
 
