@@ -20,9 +20,14 @@ from sqlalchemy import insert
 from ylt_desktop.domain import lists
 from ylt_desktop.domain.codes import make_uscc, ric_check_char
 from ylt_desktop.domain.periods import Quarter
+from ylt_desktop.domain.roles import ADMIN
 from ylt_desktop.domain.rotation import calendar_days, derive_direction
 from ylt_desktop.store import models as m
+from ylt_desktop.store import users
 from ylt_desktop.store.db import Database, open_database
+
+# The bench databases have no users; the bench acts as a 管理员 (a script, not the program).
+users.DEFAULT_ACTOR = users.Actor("bench", ADMIN)
 
 COUNTY = "360428"
 JOINED = dt.date(2018, 1, 1)

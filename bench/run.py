@@ -286,7 +286,7 @@ def bench_reimport(db_path: Path, quarter) -> None:  # noqa: ANN001
         db = open_database(db_path)
         with db.session() as s:
             (book,) = export_quarter(s, quarter, folder, cover_fields=COVER, pdf=False,
-                                     check=False, full_ids=True)  # fmt: skip
+                                     check=False, full_ids=True, id_reason="bench")  # fmt: skip
         db.close()
 
         def copy(name: str, empty: tuple[str, ...] = ()) -> Path:

@@ -192,7 +192,7 @@ def rule_cases() -> None:
         "rotation_unknown_person.xlsx",
         "rotations",
         "row",
-        "未找到证件号码为 11010519491231002X 的人员",
+        "未找到证件号码为 110105********002X 的人员",  # masked: never a whole ID
     )
     book("rotation_end_before_start.xlsx", [ROT, ["王芳", RIC, "医师", LEAD, "测试村1卫生室", "派驻",
                                                   "2026-03-05", "2026-02-05"]])  # fmt: skip

@@ -42,6 +42,9 @@ def install_translator(app, lang: str) -> None:  # noqa: ANN001
 
 
 def main(argv: list[str] | None = None) -> int:
+    from ylt_desktop.private import private_umask
+
+    private_umask()  # the database, backups, exports and the log: owner-only
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.self_test:
         from ylt_desktop.selftest import run
@@ -113,9 +116,31 @@ def _open_and_attach(app, window, args: argparse.Namespace) -> None:  # noqa: AN
         app.exit(0)
         return
     window.attach(db)
+    if db.daily_checked:
+        _verify_audit_log(window, db)
     if args.quit_after_paint:
         print("ready", flush=True)
         app.quit()
+
+
+def _verify_audit_log(window, db) -> None:  # noqa: ANN001
+    """The day's first start also checks the audit log's hash chain and the stored scans; the
+    first entry altered or removed outside the program is named (nothing is changed)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from ylt_desktop.store.audit_verify import verify_chain
+
+    with db.session() as s:
+        report = verify_chain(s)
+    if report.ok:
+        return
+    log.warning("audit log check failed at entry %s", report.first_bad_id)
+    QMessageBox.warning(
+        window,
+        "操作日志校验未通过",
+        "\n".join(report.problems)
+        + "\n\n数据库可能在本程序之外被改动。请联系管理员核查，必要时从备份恢复。",
+    )
 
 
 def _open(window, args: argparse.Namespace):  # noqa: ANN001, ANN202
@@ -136,6 +161,45 @@ def _open(window, args: argparse.Namespace):  # noqa: ANN001, ANN202
         return None
 
 
+def _sign_in(window, db, args: argparse.Namespace) -> bool:  # noqa: ANN001
+    """Who works: the demo's 填表人 with ``--demo``; ``YLT_USER``/``YLT_PASSWORD`` when both are
+    set (scripts, tests); else the sign-in dialog, or the 管理员 to create when none exists."""
+    import os
+
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QDialog
+
+    from ylt_desktop.store import users
+
+    with db.session() as s:
+        has_users = users.has_users(s)
+    if args.demo:
+        from ylt_desktop.demo.users import create_demo_users, demo_actor
+
+        if not has_users:
+            create_demo_users(db)
+        db.sign_in(demo_actor(db))
+        return True
+    if not has_users and (getattr(args, "quit_after_paint", False) or db.user is not None):
+        return True  # bench/run.py times the start; a script or test set DEFAULT_ACTOR
+    if not has_users:
+        from ylt_desktop.ui.dialogs.sign_in import CreateAdminDialog
+
+        return CreateAdminDialog(db, window).exec() == QDialog.DialogCode.Accepted
+    name, password = os.environ.get("YLT_USER"), os.environ.get("YLT_PASSWORD")
+    if name and password:
+        try:
+            with db.session() as s:
+                db.sign_in(users.authenticate(s, name=name, password=password))
+            return True
+        except users.SignInRefused as exc:
+            log.warning("sign-in from YLT_USER refused: %s", exc)
+    from ylt_desktop.ui.dialogs.sign_in import SignInDialog
+
+    dialog = SignInDialog(db, window, settings=QSettings("YLT", "YLTDesktop"))
+    return dialog.exec() == QDialog.DialogCode.Accepted
+
+
 def _ensure_consortium(window, db, args: argparse.Namespace):  # noqa: ANN001, ANN202
     """The demo on an empty demo database, the first-run dialog on an empty one; returns the
     database to show (reopened when the first run restored a backup), or None to leave."""
@@ -149,12 +213,16 @@ def _ensure_consortium(window, db, args: argparse.Namespace):  # noqa: ANN001, A
         from ylt_desktop.demo import build_demo
 
         build_demo(db)
-    elif empty:
+    if not _sign_in(window, db, args):
+        return None
+    if empty and not args.demo:
         from ylt_desktop.ui.dialogs.first_run import FirstRunDialog
 
         dialog = FirstRunDialog(db, window)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
+        if dialog.db is not db and not _sign_in(window, dialog.db, args):
+            return None  # restored from a backup: its own users sign in
         return dialog.db
     return db
 

@@ -4,6 +4,7 @@ log folder, which is opened only after the window's first paint."""
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from pathlib import Path
 
@@ -11,6 +12,21 @@ from pathlib import Path
 # paint of the window does not need them.
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+# An 18-character identity number (17 digits and a digit or X) anywhere in a log line, also in
+# a traceback: kept as its first 6 and last 4 characters (DESIGN.md §1).
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+
+
+def mask_ids(text: str) -> str:
+    return _ID_NUMBER.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text)
+
+
+class MaskingFormatter(logging.Formatter):
+    """Formats as usual, then masks every identity number in the line and its traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_ids(super().format(record))
 
 
 class EarlyBuffer(logging.Handler):
@@ -63,12 +79,14 @@ def setup_logging(folder: Path | None = None, level: int = logging.INFO) -> Path
     from logging.handlers import RotatingFileHandler
 
     from ylt_desktop.paths import log_dir
+    from ylt_desktop.private import owner_only
 
     folder = folder or log_dir()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "ylt.log"
     handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
-    handler.setFormatter(logging.Formatter(FORMAT))
+    owner_only(path)
+    handler.setFormatter(MaskingFormatter(FORMAT))
     logging.getLogger().setLevel(level)
     _attach(handler)
     return path
@@ -80,5 +98,5 @@ def log_to_stderr() -> None:
     if sys.stderr is None:
         return
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter(FORMAT))
+    handler.setFormatter(MaskingFormatter(FORMAT))
     _attach(handler)

@@ -324,6 +324,14 @@
         <translation>To</translation>
     </message>
     <message>
+        <source>双击一条记录查看全部内容</source>
+        <translation>Double-click an entry to see all of it</translation>
+    </message>
+    <message>
+        <source>操作日志详情</source>
+        <translation>Audit log entry</translation>
+    </message>
+    <message>
         <source>操作日志：</source>
         <translation>Audit log: </translation>
     </message>
@@ -705,6 +713,37 @@ Restore from it? The damaged file is kept in the backups folder, not deleted. Da
     </message>
 </context>
 <context>
+    <name>CreateAdminDialog</name>
+    <message>
+        <source>创建管理员</source>
+        <translation>Create administrator</translation>
+    </message>
+    <message>
+        <source>本数据库还没有用户。请创建管理员：管理员可以添加填表人和审核人、备份与恢复数据库。密码至少 %n 个字符，请牢记。</source>
+        <translation>This database has no users yet. Create the administrator: the administrator adds clerks and reviewers and backs up and restores the database. The password needs at least %n characters; keep it safe.</translation>
+    </message>
+    <message>
+        <source>管理员用户名</source>
+        <translation>Administrator user name</translation>
+    </message>
+    <message>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>再输入一次</source>
+        <translation>Repeat</translation>
+    </message>
+    <message>
+        <source>创建</source>
+        <translation>Create</translation>
+    </message>
+    <message>
+        <source>两次输入的密码不一致</source>
+        <translation>The two passwords differ</translation>
+    </message>
+</context>
+<context>
     <name>DivisionPicker</name>
     <message>
         <source>（省）</source>
@@ -903,6 +942,17 @@ Folder: %2</translation>
     <message>
         <source>查看字体许可…</source>
         <translation>Font licence…</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryDialog</name>
+    <message>
+        <source>历史</source>
+        <translation>History</translation>
+    </message>
+    <message>
+        <source>没有记录</source>
+        <translation>No entries</translation>
     </message>
 </context>
 <context>
@@ -1295,6 +1345,10 @@ The database was not changed.</translation>
         <translation>Database: </translation>
     </message>
     <message>
+        <source>&#x3000;当前用户：%1（%2）</source>
+        <translation>   Signed in: %1 (%2)</translation>
+    </message>
+    <message>
         <source>成员单位 %n 家</source>
         <translation>%n member institutions</translation>
     </message>
@@ -1371,6 +1425,13 @@ The database was not changed.</translation>
     </message>
 </context>
 <context>
+    <name>Permissions</name>
+    <message>
+        <source>请先登录</source>
+        <translation>Please sign in first</translation>
+    </message>
+</context>
+<context>
     <name>RecordDialog</name>
     <message>
         <source>保存</source>
@@ -1379,6 +1440,10 @@ The database was not changed.</translation>
     <message>
         <source>取消</source>
         <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>历史…</source>
+        <translation>History…</translation>
     </message>
     <message>
         <source>关闭</source>
@@ -1518,6 +1583,14 @@ The database was not changed.</translation>
     <message>
         <source>选择保存报表的文件夹</source>
         <translation>Choose a folder for the return</translation>
+    </message>
+    <message>
+        <source>完整证件号</source>
+        <translation>Whole ID numbers</translation>
+    </message>
+    <message>
+        <source>导出完整证件号码的用途（将记入日志）：</source>
+        <translation>Purpose of exporting whole ID numbers (logged):</translation>
     </message>
     <message>
         <source>正在导出报表…</source>
@@ -1749,6 +1822,21 @@ The database was not changed.</translation>
     </message>
 </context>
 <context>
+    <name>SignInDialog</name>
+    <message>
+        <source>登录</source>
+        <translation>Sign in</translation>
+    </message>
+    <message>
+        <source>用户名</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+</context>
+<context>
     <name>StaffDetail</name>
     <message>
         <source>人员详情</source>
@@ -1920,6 +2008,85 @@ The database was not changed.</translation>
     <message>
         <source>终止协议</source>
         <translation>Terminate agreement</translation>
+    </message>
+</context>
+<context>
+    <name>UsersDialog</name>
+    <message>
+        <source>用户管理…</source>
+        <translation>Users…</translation>
+    </message>
+    <message>
+        <source>用户管理</source>
+        <translation>Users</translation>
+    </message>
+    <message>
+        <source>用户名</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <source>角色</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>添加…</source>
+        <translation>Add…</translation>
+    </message>
+    <message>
+        <source>修改角色…</source>
+        <translation>Change role…</translation>
+    </message>
+    <message>
+        <source>重设密码…</source>
+        <translation>Reset password…</translation>
+    </message>
+    <message>
+        <source>停用/启用</source>
+        <translation>Disable/enable</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>启用</source>
+        <translation>Enabled</translation>
+    </message>
+    <message>
+        <source>停用</source>
+        <translation>Disabled</translation>
+    </message>
+    <message>
+        <source>角色：</source>
+        <translation>Role:</translation>
+    </message>
+    <message>
+        <source>密码</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>“%1”的新密码：</source>
+        <translation>New password for “%1”:</translation>
+    </message>
+    <message>
+        <source>再输入一次：</source>
+        <translation>Repeat:</translation>
+    </message>
+    <message>
+        <source>两次输入的密码不一致</source>
+        <translation>The two passwords differ</translation>
+    </message>
+    <message>
+        <source>添加用户</source>
+        <translation>Add user</translation>
+    </message>
+    <message>
+        <source>用户名：</source>
+        <translation>User name:</translation>
     </message>
 </context>
 </TS>

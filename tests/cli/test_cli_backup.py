@@ -43,6 +43,7 @@ def test_backup_restore_and_audit(tmp_path, capsys) -> None:  # noqa: ANN001
     assert main(["audit", "--db", str(db), "--since", "2020-01-01", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert {(r["table"], r["action"]) for r in rows} == {
+        ("app_user", "insert"),  # ylt init made the 管理员
         ("consortium", "insert"),
         ("institution", "insert"),
         ("institution_level", "insert"),  # the lead unit's first 等级变更记录 entry

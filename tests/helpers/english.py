@@ -39,6 +39,21 @@ ALLOWED = frozenset(
         "list",
         "figures",
         "indicators",
+        "users",
+        "add",
+        "admin",
+        "role",
+        "reset",
+        "password",
+        "disable",
+        "enable",
+        "delete",
+        "verify",
+        # environment variable names (YLT_USER, YLT_PASSWORD, YLT_NEW_PASSWORD): typed
+        "YLT",
+        "USER",
+        "PASSWORD",
+        "NEW",
     }
 )
 _REMOVE = [

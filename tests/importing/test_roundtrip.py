@@ -24,7 +24,14 @@ def demo(tmp_path_factory):  # noqa: ANN001, ANN201
     quarter = Quarter.last_finished(dt.date.today())
     with db.session() as s:
         (path,) = export_quarter(
-            s, quarter, folder / "out", cover_fields={}, full_ids=True, pdf=False, check=False
+            s,
+            quarter,
+            folder / "out",
+            cover_fields={},
+            full_ids=True,
+            id_reason="往返测试",
+            pdf=False,
+            check=False,
         )
     yield db, path
     db.close()

@@ -20,7 +20,7 @@ def test_check_export_submit(sample_db, tmp_path, capsys):  # noqa: ANN001
                  "--unit-head", "刘院长"]) == 0  # fmt: skip
     (pdf,) = out.iterdir()
     assert pdf.name == "测试县医共体_2026Q3_季度报表.pdf"
-    assert stat.S_IMODE(pdf.stat().st_mode) & 0o044  # readable by others, as any saved file
+    assert stat.S_IMODE(pdf.stat().st_mode) == 0o600  # owner-only: a return holds personal data
     assert "刘院长" in PdfReader(str(pdf)).pages[0].extract_text()
     assert main(["submit", "--quarter", "2026Q3", "--by", "审核员", "--db", db]) == 0
     assert main(["submit", "--quarter", "2026Q3", "--by", "审核员", "--db", db]) == 1

@@ -69,7 +69,9 @@ def test_insert_update_delete_are_recorded_with_values(db) -> None:  # noqa: ANN
 
 
 def test_user_falls_back_to_the_os_user_and_can_be_set_for_a_database(db, monkeypatch) -> None:  # noqa: ANN001
+    # Only on a database without users and with nobody signed in (a new or older database).
     monkeypatch.setattr(audit.getpass, "getuser", lambda: "clerk1")
+    db.sign_in(None)
     with db.session() as s:
         s.add(Setting(key="a", value="1"))
         s.commit()

@@ -154,6 +154,7 @@ def test_restore_of_an_older_schema_is_upgraded_on_open(filled) -> None:  # noqa
     conn.execute("DROP TABLE member_figures")  # 0005
     conn.execute("DROP TABLE county_figures")
     conn.execute("DROP TABLE institution_level")
+    conn.execute("DROP TABLE app_user")  # 0008
     conn.execute("UPDATE alembic_version SET version_num='0001'")
     conn.commit()
     conn.close()

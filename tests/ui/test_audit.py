@@ -42,7 +42,7 @@ def test_audit_page_lists_and_filters(qtbot, db) -> None:  # noqa: ANN001
     assert page.proxy.index(0, 0).data() is not None
     select(page.action_filter, "update")
     assert page.model.rowCount() == 1
-    assert "beds_actual: 0 → 88" in page.model.index(0, 5).data()
+    assert "实有床位：0 → 88" in page.model.index(0, 5).data()
     assert page.model.index(0, 2).data() == "修改"
     page.action_filter.setCurrentIndex(0)
     select(page.table_filter, "setting")
@@ -64,3 +64,50 @@ def test_main_window_has_the_audit_page_after_the_quarterly_return(qtbot, db) ->
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert titles.index("操作日志") == titles.index("季度报表") + 1
     assert isinstance(window.page("操作日志"), AuditPage)
+
+
+def test_a_clerk_reads_an_entry_in_chinese_with_ids_masked(qtbot, demo_db) -> None:  # noqa: ANN001
+    from ylt_desktop.store.models import Staff
+
+    with demo_db.session() as s:
+        person = s.query(Staff).first()
+        whole = person.id_number
+        person.title = "主治医师" if person.title != "主治医师" else "医师"
+        s.commit()
+    page = AuditPage(demo_db)
+    qtbot.addWidget(page)
+    page.set_range(dt.date(2000, 1, 1), dt.date.today())
+    select(page.table_filter, "staff")
+    texts = [page.proxy.index(r, 5).data() for r in range(page.proxy.rowCount())]
+    assert any(t.startswith("职称：") and " → " in t for t in texts)
+    inserted = [t for t in texts if "证件号码：" in t]
+    assert inserted and not any(whole in t for t in texts)
+    assert f"证件号码：{whole[:6]}********{whole[-4:]}" in "".join(texts)
+    assert {page.proxy.index(r, 1).data() for r in range(page.proxy.rowCount())} >= {"admin"}
+    row = texts.index(inserted[0])
+    page.show_details(page.proxy.index(row, 0))
+    shown = page.detail_dialog.findChild(__import__("PySide6.QtWidgets").QtWidgets.QPlainTextEdit)
+    lines = shown.toPlainText().splitlines()
+    assert "新增" in lines[0] and "人员" in lines[0]
+    assert any(line.startswith("姓名：") for line in lines) and whole not in shown.toPlainText()
+    page.detail_dialog.close()
+
+
+def test_every_record_dialog_has_its_history(qtbot, demo_db) -> None:  # noqa: ANN001
+    from ylt_desktop.store.models import Staff
+    from ylt_desktop.ui.pages.institutions import InstitutionDialog
+    from ylt_desktop.ui.pages.staff import StaffDialog
+
+    with demo_db.session() as s:
+        person = s.query(Staff).first()
+        whole, person_id = person.id_number, person.id
+    dialog = StaffDialog(demo_db, person_id)
+    qtbot.addWidget(dialog)
+    dialog.history_button.click()
+    text = dialog.history_dialog.text.toPlainText()
+    assert "新增" in text and "admin" in text and "姓名：" in text
+    assert whole not in text and f"{whole[:6]}********" in text
+    dialog.history_dialog.close()
+    fresh = InstitutionDialog(demo_db, None)
+    qtbot.addWidget(fresh)
+    assert not hasattr(fresh, "history_button")  # a new record has no history yet

@@ -54,7 +54,7 @@ def menu_titles(w: MainWindow) -> list[str]:
 
 
 def test_file_menu_has_backup_and_restore(window) -> None:  # noqa: ANN001
-    assert menu_titles(window) == ["导入…", "设置…", "备份数据库…", "恢复数据库…", "", "退出"]
+    assert menu_titles(window) == ["导入…", "设置…", "备份数据库…", "恢复数据库…", "", "用户管理…", "退出"]
 
 
 def test_backup_writes_a_verified_copy(window, tmp_path, monkeypatch, answers) -> None:  # noqa: ANN001

@@ -3,11 +3,15 @@
 One module per command group; each command is a function taking the parsed arguments and
 returning an exit code. Exit 0 on success, 1 when the data break a rule, 2 on bad usage or an
 unreadable database. No other floor imports this package.
+
+Every command on a database signs a user in: ``--user`` (or ``YLT_USER``) with the password
+from ``YLT_PASSWORD`` or a hidden prompt; the store refuses what that user's role may not do.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -35,6 +39,7 @@ from ylt_desktop.cli.lists import (
 )
 from ylt_desktop.cli.returns import add_return_commands
 from ylt_desktop.cli.setup import cmd_demo, cmd_init
+from ylt_desktop.cli.users import add_user_commands
 from ylt_desktop.domain.problems import RuleViolation
 from ylt_desktop.paths import default_db_path
 from ylt_desktop.store.backup import DatabaseProblem
@@ -54,6 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
     def add(name: str, func: Any, parent: Any = sub, **kw: Any) -> argparse.ArgumentParser:
         p = parent.add_parser(name, description=kw.get("help"), **kw)
         p.add_argument("--db", type=Path, default=default_db_path(), metavar="文件", help=db_help)
+        p.add_argument(
+            "--user",
+            metavar="用户名",
+            help="登录的用户名（默认取环境变量 YLT_USER；密码取自 YLT_PASSWORD 或提示输入）",
+        )
         p.set_defaults(func=func)
         return p
 
@@ -93,6 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="等级",
         help=f"牵头单位机构等级（默认：%(default)s）：{'、'.join(lists.LEVELS)}",
     )
+    p.add_argument(
+        "--admin",
+        default=os.environ.get("YLT_USER"),
+        metavar="用户名",
+        help="管理员用户名（默认取 YLT_USER；密码取自 YLT_PASSWORD 或提示输入两次）",
+    )
 
     add("demo", cmd_demo, help="生成示例医联体（新建数据库）")
     add_consortium_command(add)
@@ -117,7 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, metavar="文件", help="备份文件路径")
     p = add("restore", cmd_restore, help="从备份文件恢复数据库（先自动备份当前数据库）")
     p.add_argument("file", type=Path, metavar="备份文件", help="要恢复的备份文件")
-    p = add("audit", cmd_audit, help="操作日志")
+    p = add("audit", cmd_audit, help="操作日志（ylt audit verify：检查日志是否在程序外被改动）")
+    p.add_argument("check", nargs="?", choices=["verify"], help="verify：核对操作日志的哈希链")
     p.add_argument("--since", type=_date, metavar="日期", help="起始日期 YYYY-MM-DD")
     p.add_argument("--until", type=_date, metavar="日期", help="截止日期 YYYY-MM-DD（含当天）")
     p.add_argument(
@@ -136,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_import_commands(add)
     add_return_commands(add)
     add_indicator_commands(add)
+    add_user_commands(sub, add)
     return parser
 
 
@@ -144,6 +162,9 @@ def _say_waiting(text: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from ylt_desktop.private import private_umask
+
+    private_umask()  # the database, backups, exports: owner-only
     args = build_parser().parse_args(argv)
     if getattr(args, "founded", 0) is None:
         import datetime as dt

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from ylt_desktop.cli.common import emit, open_db
 from ylt_desktop.store.audit import ACTION_LABELS, TABLE_LABELS
+from ylt_desktop.store.audit_text import masked_values
 
 AUDIT_TABLES: tuple[str, ...] = tuple(TABLE_LABELS.values())
 AUDIT_ACTIONS: tuple[str, ...] = tuple(ACTION_LABELS.values())
@@ -37,9 +37,28 @@ def audit_action_arg(text: str) -> str:
     return _lookup(text.strip(), ACTION_LABELS, "操作类型")
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    """``ylt audit verify``: 0 when the chain holds, 1 naming the first entry that does not."""
+    import sys
+
+    from ylt_desktop.store.audit_verify import verify_chain
+
+    db = open_db(args)
+    with db.session() as s:
+        report = verify_chain(s)
+    for problem in report.problems:
+        print(f"错误\t{problem}", file=sys.stderr)
+    if report.ok:
+        print(f"操作日志完整：{report.entries} 条记录的哈希链无误，协议附件与日志一致")
+        return 0
+    return 1
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     from ylt_desktop.store import audit
 
+    if getattr(args, "check", None) == "verify":
+        return cmd_verify(args)
     db = open_db(args)
     with db.session() as s:
         entries = audit.list_entries(
@@ -54,8 +73,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
                     "action": e.action,
                     "table": e.table_name,
                     "record_id": e.record_id,
-                    "old": json.loads(e.old_values) if e.old_values else None,
-                    "new": json.loads(e.new_values) if e.new_values else None,
+                    "old": masked_values(e.old_values),
+                    "new": masked_values(e.new_values),
                 }
                 for e in entries
             ]

@@ -8,6 +8,17 @@ from ylt_desktop.cli.common import open_db
 from ylt_desktop.store.backup import DatabaseProblem
 
 
+def _admin(args: argparse.Namespace, permission_name: str):  # noqa: ANN202
+    """Sign in on the database and check the role (管理员); returns the actor."""
+    from ylt_desktop.domain.roles import Permission
+    from ylt_desktop.store import users
+
+    db = open_db(args)
+    actor = users.require_actor(db.user, Permission[permission_name])
+    db.close()
+    return actor
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from ylt_desktop.cli.returns import check_out_folder
     from ylt_desktop.store.access import NotOurDatabase, check_access
@@ -20,6 +31,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
         raise DamagedDatabase(path, health)
     if not health.is_ylt:
         raise NotOurDatabase(f"不是本程序的数据库（其中没有医联体数据表）：{path}")
+    _admin(args, "BACKUP")
     if args.out:
         out = args.out.expanduser().resolve()
         if out.is_dir():
@@ -33,10 +45,14 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from ylt_desktop.store.backup import restore_database
+    from ylt_desktop.store.backup import check_database, has_users, restore_database
 
-    safety = restore_database(args.file, args.db)
-    open_db(args).close()  # an older backup is upgraded here, after its own backup
+    target = args.db.expanduser().resolve()
+    actor = None
+    if target.exists() and check_database(target, full=False).ok and has_users(target):
+        actor = _admin(args, "RESTORE")  # a damaged or user-less database: nobody to sign in
+    safety = restore_database(args.file, args.db, actor=actor)
+    open_db(args, sign_in=False).close()  # an older backup is upgraded here, after its own backup
     if safety:
         print(f"原数据库已另存：{safety}")
     print(f"已从 {args.file} 恢复：{args.db}")

@@ -7,18 +7,21 @@ import json
 import sys
 from typing import Any
 
-from ylt_desktop.domain.problems import RuleViolation
+from ylt_desktop.domain.problems import RuleViolation, error
 
 
-def open_db(args: argparse.Namespace, *, create: bool = False):  # noqa: ANN202
-    """Open ``--db``; ``main`` closes it when the command ends (the last connection's close
-    checkpoints the WAL into the file, so the file is whole once ``ylt`` has returned).
+def open_db(args: argparse.Namespace, *, create: bool = False, sign_in: bool = True):  # noqa: ANN202
+    """Open ``--db`` and sign the user in; ``main`` closes it when the command ends (the last
+    connection's close checkpoints the WAL into the file, so the file is whole once ``ylt`` has
+    returned).
 
     Only ``ylt init`` and ``ylt demo`` pass ``create``: a mistyped path is refused elsewhere."""
     from ylt_desktop.store.db import open_database
 
     db = open_database(args.db, create=create)
     args.__dict__.setdefault("_opened", []).append(db)
+    if sign_in:
+        sign_in_user(db, args)
     return db
 
 
@@ -39,6 +42,47 @@ def field_label(field: str) -> str:
     if field.startswith("lead."):
         return f"牵头单位 {institution.get(field[5:], '')}".strip()
     return CONSORTIUM_LABELS.get(field) or institution.get(field) or ""
+
+
+def password_from_env_or_prompt(
+    name: str, *, env: str = "YLT_PASSWORD", twice: bool = False
+) -> str:
+    """The password from ``env`` (for scripts; documented in the README) or a hidden prompt.
+    Never from an argument: it would show in the process list and the shell history."""
+    import getpass
+    import os
+
+    password = os.environ.get(env)
+    if password:
+        return password
+    password = getpass.getpass(f"“{name}”的密码：")
+    if twice and getpass.getpass("再输入一次：") != password:
+        raise RuleViolation([error("password", "两次输入的密码不一致")])
+    return password
+
+
+def sign_in_user(db, args: argparse.Namespace) -> None:  # noqa: ANN001
+    """Sign in ``--user`` (or ``YLT_USER``) with ``YLT_PASSWORD`` or a prompt. A database
+    without users cannot be used until it has a 管理员 (``ylt users add-admin``)."""
+    import os
+
+    from ylt_desktop.store import users
+    from ylt_desktop.store.backup import DatabaseProblem
+
+    with db.session() as s:
+        if not users.has_users(s):
+            if db.user is not None:  # a script or test that set store.users.DEFAULT_ACTOR
+                return
+            raise DatabaseProblem(
+                "本数据库还没有用户。请先创建管理员："
+                f"ylt users add-admin --name 用户名 --db {db.path}"
+            )
+    name = getattr(args, "user", None) or os.environ.get("YLT_USER")
+    if not name:
+        raise DatabaseProblem("请用 --user 或环境变量 YLT_USER 指定登录的用户")
+    password = password_from_env_or_prompt(name)
+    with db.session() as s:
+        db.sign_in(users.authenticate(s, name=name, password=password))
 
 
 def print_problems(exc: RuleViolation) -> None:

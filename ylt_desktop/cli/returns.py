@@ -100,6 +100,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                 out,
                 cover_fields=_cover_fields(s, args),
                 full_ids=args.full_ids,
+                id_reason=args.id_reason or "",
                 xlsx=not args.pdf_only,
                 pdf=not args.xlsx_only,
             )
@@ -169,7 +170,12 @@ def add_return_commands(add: Callable[..., argparse.ArgumentParser]) -> None:
     only = p.add_mutually_exclusive_group()
     only.add_argument("--xlsx-only", action="store_true", help="只导出 Excel")
     only.add_argument("--pdf-only", action="store_true", help="只导出 PDF")
-    p.add_argument("--full-ids", action="store_true", help="证件号码完整显示（审核人）")
+    p.add_argument(
+        "--full-ids",
+        action="store_true",
+        help="证件号码完整显示（审核人或管理员，须填 --id-reason）",
+    )
+    p.add_argument("--id-reason", metavar="用途", help="导出完整证件号码的用途（记入日志）")
     for key, label in (
         ("filler_unit", "填报单位"),
         ("unit_head", "单位负责人"),
@@ -183,15 +189,15 @@ def add_return_commands(add: Callable[..., argparse.ArgumentParser]) -> None:
             f"--{key.replace('_', '-')}", dest=key, metavar=metavar, help=f"封面：{label}"
         )
 
-    p = add("submit", cmd_submit, help="标记季度已报送（锁定该季度数据）")
+    p = add("submit", cmd_submit, help="标记季度已报送（锁定该季度数据；审核人或管理员）")
     p.add_argument(
         "--quarter", type=_quarter, required=True, metavar="季度", help="季度，如 2026Q3"
     )
-    p.add_argument("--by", required=True, metavar="姓名", help="报送人")
+    p.add_argument("--by", help=argparse.SUPPRESS)  # earlier versions; the signed-in user counts
 
-    p = add("reopen", cmd_reopen, help="重新打开已报送的季度（审核人，记入日志）")
+    p = add("reopen", cmd_reopen, help="重新打开已报送的季度（审核人或管理员，记入日志）")
     p.add_argument(
         "--quarter", type=_quarter, required=True, metavar="季度", help="季度，如 2026Q3"
     )
-    p.add_argument("--by", required=True, metavar="姓名", help="审核人")
+    p.add_argument("--by", help=argparse.SUPPRESS)  # earlier versions; the signed-in user counts
     p.add_argument("--reason", required=True, metavar="原因", help="重新打开的原因")

@@ -141,7 +141,19 @@ def demo_institutions(rng: random.Random) -> tuple[InstitutionData, list[Institu
 
 
 def build_demo(db: Database, *, seed: int = 2026, today: dt.date | None = None) -> None:
-    """Fill an empty database with the demo consortium."""
+    """Fill an empty database with the demo consortium and its users (one per role); the demo
+    管理员 makes the records, then ``db`` acts as whoever it acted as before."""
+    from ylt_desktop.demo.users import create_demo_users
+
+    before = db.user
+    db.sign_in(create_demo_users(db))
+    try:
+        _build(db, seed=seed, today=today)
+    finally:
+        db.sign_in(before)
+
+
+def _build(db: Database, *, seed: int, today: dt.date | None) -> None:
     rng = random.Random(seed)
     lead, members = demo_institutions(rng)
     with db.session() as s:

@@ -29,7 +29,7 @@ from ylt_desktop.importing.plan_links import planner_for
 from ylt_desktop.importing.report import ImportReport, SheetLayout
 from ylt_desktop.importing.template import is_example_row
 from ylt_desktop.store import access
-from ylt_desktop.store.audit import latest_entry_id, os_user, set_user
+from ylt_desktop.store.audit import latest_entry_id, set_user
 from ylt_desktop.store.backup import backup_before
 from ylt_desktop.store.settings import set_setting
 from ylt_desktop.store.tx import all_or_nothing
@@ -264,7 +264,8 @@ def apply_import(
     report.backup = backup_before(db, "import")
     done = report.fresh()
     with db.session() as session:
-        set_user(session, user or os_user())
+        if user:  # else the signed-in user the session carries (never the OS account)
+            set_user(session, user)
         try:
             with _disk_full_as(needed, folder), all_or_nothing(session):
                 if kept is not None and kept.mark == latest_entry_id(session):

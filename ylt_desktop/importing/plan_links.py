@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ylt_desktop.domain.codes import mask_id
 from ylt_desktop.domain.problems import RuleViolation, has_errors
 from ylt_desktop.domain.rotation import (
     QuarterFigures,
@@ -71,12 +72,12 @@ class RotationPlanner(Planner):
 
     def plan_row(self, row: SourceRow) -> tuple[str, Writer | None, str]:
         staff_id, person = self.people.read(row, None)
-        label = person.name or person.id_number
+        label = person.name or mask_id(person.id_number)  # reports never show a whole ID
         if not person.id_number:
             self.problem("id_number", "证件号码为必填项")
             return REJECTED, None, label
         if staff_id is None and not person.name:
-            self.problem("id_number", f"未找到证件号码为 {person.id_number} 的人员；请先导入人员，"
+            self.problem("id_number", f"未找到证件号码为 {mask_id(person.id_number)} 的人员；请先导入人员，"
                          "或在表中填写姓名、职称以便同时登记该人员")  # fmt: skip
             return REJECTED, None, label
         from_id = self._institution(row, "from", "派出单位")

@@ -236,6 +236,7 @@ def export_quarter(
     *,
     cover_fields: dict[str, Any],
     full_ids: bool = False,
+    id_reason: str = "",
     xlsx: bool = True,
     pdf: bool = True,
     progress: Progress | None = None,
@@ -251,10 +252,17 @@ def export_quarter(
 
     A submitted quarter re-exports its frozen figures, which no later edit changes: the check,
     which reads today's records, is skipped for it, so an edit made since cannot block them.
+
+    ``full_ids`` (whole identity numbers) needs a 审核人 or 管理员 and a reason ``id_reason``;
+    it is logged (``quarter_event`` ``full_ids``) before anything is written.
     """
     from ylt_desktop.returns.rows import quarter_rows
     from ylt_desktop.store.models import QuarterSnapshot
 
+    if full_ids:
+        from ylt_desktop.store.quarters import log_full_id_export
+
+        log_full_id_export(session, quarter=quarter, reason=id_reason)
     if check and session.get(QuarterSnapshot, str(quarter)) is None:
         items = check_quarter(session, quarter)
         if errors_in(items):

@@ -17,11 +17,13 @@ from ylt_desktop.domain import lists
 from ylt_desktop.domain.codes import mask_id
 from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.domain.problems import RuleViolation, error
+from ylt_desktop.domain.roles import Permission
 from ylt_desktop.domain.tiers import purpose
 from ylt_desktop.returns.model import Shown
 from ylt_desktop.store import quarters
 from ylt_desktop.store.models import QuarterLock, QuarterSnapshot
 from ylt_desktop.store.tx import all_or_nothing
+from ylt_desktop.store.users import require
 
 Records = dict[str, Any]
 MAX_SHOWN = 10  # errors listed in a refused submit's message
@@ -85,7 +87,7 @@ def masked(records: Records) -> Records:
 
 
 def submit(
-    session: Session, *, quarter: Quarter, by: str, today: dt.date | None = None
+    session: Session, *, quarter: Quarter, by: str | None = None, today: dt.date | None = None
 ) -> QuarterLock:
     """Mark the quarter submitted and freeze its figures, in one transaction.
 
@@ -94,6 +96,7 @@ def submit(
     from ylt_desktop.returns.check import check_quarter
     from ylt_desktop.returns.rows import collect_records
 
+    require(session, Permission.SUBMIT)  # before the check: a clerk hears who may, not errors
     errors = [item for item in check_quarter(session, quarter, today=today) if item.is_error]
     if errors:
         shown = [f"{i}. {item.message}" for i, item in enumerate(errors[:MAX_SHOWN], 1)]

@@ -2,7 +2,11 @@
 
 ``install_audit(sessions)`` (done by ``open_database``) listens to ``after_flush`` and writes one
 ``AuditEntry`` per changed object through the flush's own connection, so an entry exists exactly
-when its change commits. Who: ``session.info["user"]`` (see ``set_user``), else the OS user.
+when its change commits. Who: ``session.info["user"]``, the signed-in ``Actor`` (see
+``store/users.py``; ``set_user`` names one by text). A database with users refuses a change
+made with nobody signed in; one without users yet (a new or older database) names the OS user.
+Each entry's ``hash`` chains it to the previous one (``store/chain.py``). A user's sign-in
+bookkeeping is not logged, and a password hash is logged only as "changed".
 
 Not seen: bulk ``session.execute(update(...)/delete(...))`` statements and raw SQL, which bypass
 the unit of work; store commands change records through the ORM.
@@ -20,7 +24,9 @@ from sqlalchemy import event, func, insert, inspect, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import instance_state
 
-from ylt_desktop.store.models import AuditEntry
+from ylt_desktop.domain.roles import NotAllowed
+from ylt_desktop.store.chain import entry_hash
+from ylt_desktop.store.models import AuditEntry, User
 
 USER_KEY = "user"
 INSERT, UPDATE, DELETE = "insert", "update", "delete"
@@ -41,11 +47,17 @@ TABLE_LABELS = {
     "setting": "设置",
     "member_figures": "运行指标",
     "county_figures": "县域运行指标",
+    "app_user": "用户",
 }
+# Columns never logged (sign-in bookkeeping) and columns logged only as changed.
+QUIET = {"app_user": frozenset({"failed_attempts", "locked_until"})}
+SECRET = frozenset({"password_hash"})
+SECRET_SHOWN = "（已设置）"
 
 
-def set_user(target: Session | sessionmaker | Any, name: str) -> None:
-    """Name who acts: on one session, or on a sessionmaker / ``Database`` (all later sessions)."""
+def set_user(target: Session | sessionmaker | Any, name: Any) -> None:
+    """Name who acts (a text or an ``Actor``): on one session, or on a sessionmaker /
+    ``Database`` (all later sessions). A text name carries no role."""
     if isinstance(target, Session):
         target.info[USER_KEY] = name
         return
@@ -98,11 +110,19 @@ def _columns(obj: Any) -> list[tuple[str, str]]:
     return _mapped(instance_state(obj))[0]
 
 
+def _shown(col: str, value: Any) -> Any:
+    return SECRET_SHOWN if col in SECRET else jsonable(value)
+
+
 def _values(obj: Any) -> dict[str, Any]:
     # Only what is loaded: reading an expired attribute here would query mid-flush.
     state = instance_state(obj)
     loaded = state.dict
-    return {col: jsonable(loaded[key]) for key, col in _mapped(state)[0] if key in loaded}
+    columns, table, _ = _mapped(state)
+    quiet = QUIET.get(table, ())
+    return {
+        col: _shown(col, loaded[key]) for key, col in columns if key in loaded and col not in quiet
+    }
 
 
 def _record_id(obj: Any) -> str:
@@ -116,7 +136,10 @@ def _record_id(obj: Any) -> str:
 def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     state = inspect(obj)
     old, new = {}, {}
+    quiet = QUIET.get(_mapped(state)[1], ())
     for key, col in _columns(obj):
+        if col in quiet:
+            continue
         history = state.attrs[key].history
         if not history.added and not history.deleted:
             continue
@@ -126,7 +149,7 @@ def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
             continue
         if not isinstance(after, _PLAIN) and after is not None:
             continue  # an SQL expression (onupdate and the like), not a value
-        old[col], new[col] = jsonable(before), jsonable(after)
+        old[col], new[col] = _shown(col, before), _shown(col, after)
     return old, new
 
 
@@ -137,16 +160,23 @@ def _dump(values: dict[str, Any] | None) -> str | None:
     return None if values is None else json.dumps(values, ensure_ascii=False, sort_keys=True)
 
 
+def _acting_name(session: Session) -> str:
+    actor = session.info.get(USER_KEY)
+    if actor:
+        return str(getattr(actor, "name", actor))
+    if session.connection().execute(select(User.id).limit(1)).first() is not None:
+        raise NotAllowed("请先登录：本数据库的每项修改都要记下修改人")
+    return os_user()
+
+
 def _entries(session: Session) -> list[dict[str, Any]]:
     at = dt.datetime.now().replace(microsecond=0)
-    user = str(session.info.get(USER_KEY) or os_user())
     rows = []
 
     def add(action: str, obj: Any, old: dict | None, new: dict | None) -> None:
         rows.append(
             {
                 "at": at,
-                "user": user,
                 "action": action,
                 "table_name": _mapped(instance_state(obj))[1],
                 "record_id": _record_id(obj),
@@ -165,12 +195,32 @@ def _entries(session: Session) -> list[dict[str, Any]]:
             add(UPDATE, obj, old, new)
     for obj in session.deleted:
         add(DELETE, obj, _values(obj), None)
-    return [r for r in rows if r["table_name"] != AuditEntry.__tablename__]
+    rows = [r for r in rows if r["table_name"] != AuditEntry.__tablename__]
+    if rows:
+        user = _acting_name(session)
+        for row in rows:
+            row["user"] = user
+    return rows
+
+
+def _chain(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Number the new entries after the newest one and chain their hashes to it. The flush
+    has written already, so this transaction holds the write lock: nobody appends between."""
+    conn = session.connection()
+    last = conn.execute(
+        select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+    ).first()
+    next_id, previous = (last[0] + 1, last[1]) if last else (1, None)
+    for row in rows:
+        row["id"] = next_id
+        row["hash"] = previous = entry_hash(previous, row)
+        next_id += 1
 
 
 def _after_flush(session: Session, _flush_context: Any) -> None:
     rows = _entries(session)
     if rows:
+        _chain(session, rows)
         session.connection().execute(insert(AuditEntry.__table__), rows)
 
 
@@ -232,15 +282,10 @@ def _start(value: dt.date | dt.datetime) -> dt.datetime:
 
 
 def describe(entry: AuditEntry) -> str:
-    """A short Chinese summary of what changed, for lists and the command line."""
-    old = json.loads(entry.old_values) if entry.old_values else {}
-    new = json.loads(entry.new_values) if entry.new_values else {}
-    if entry.action == UPDATE:
-        parts = [f"{k}: {old.get(k)!s} → {new.get(k)!s}" for k in new]
-    else:
-        values = new or old
-        parts = [f"{k}={v}" for k, v in values.items() if k not in ("created_at", "updated_at")]
-    return "；".join(parts)
+    """A short Chinese summary of what changed (labels, form values, IDs masked)."""
+    from ylt_desktop.store.audit_text import describe as text
+
+    return text(entry)
 
 
 def change_token(session: Session) -> int:

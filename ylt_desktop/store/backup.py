@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ylt_desktop.durable import fsync_dir, fsync_file
+from ylt_desktop.private import owner_only
 
 log = logging.getLogger(__name__)
 
@@ -209,6 +210,7 @@ def copy_database(source: Path, target: Path, *, progress: Progress | None = Non
         src = sqlite3.connect(source)
         try:
             dst = sqlite3.connect(tmp)
+            owner_only(tmp)  # a copy holds the same personal data as the database
             try:
                 dst.execute("PRAGMA journal_mode=DELETE")
 
@@ -375,8 +377,23 @@ def remove_stale_partials(folder: Path, *, older_than: float = 0.0) -> None:
                 entry.unlink()
 
 
+def has_users(path: Path) -> bool:
+    try:
+        conn = _ro_connect(path)
+        try:
+            return conn.execute("SELECT 1 FROM app_user LIMIT 1").fetchone() is not None
+        finally:
+            conn.close()
+    except sqlite3.Error:  # no such table (an older database) or unreadable
+        return False
+
+
 def restore_database(
-    source: str | Path, target: str | Path, *, progress: Progress | None = None
+    source: str | Path,
+    target: str | Path,
+    *,
+    progress: Progress | None = None,
+    actor: Any = None,
 ) -> Path | None:
     """Replace the data of the database ``target`` by those of the backup ``source``; returns
     the safety copy.
@@ -388,10 +405,19 @@ def restore_database(
     their next read, and what they write after it goes into it; two restores at once take turns.
     A damaged or missing ``target`` is replaced as a file (a damaged one copied raw first, as
     ``damaged``); nobody can be working on it.
+
+    Replacing a sound database that has users needs a 管理员 (``actor``, default the signed-in
+    ``store.users.DEFAULT_ACTOR``); a damaged, empty or user-less one may be restored by anyone
+    who can start the program, since nobody could sign in to it.
     """
     from ylt_desktop.store.access import check_access, database_size, ensure_free_space
 
     source, target = Path(source).resolve(), Path(target).resolve()
+    if target.exists() and check_database(target, full=False).ok and has_users(target):
+        from ylt_desktop.domain.roles import Permission
+        from ylt_desktop.store import users
+
+        users.require_actor(actor or users.DEFAULT_ACTOR, Permission.RESTORE)
     say = progress or (lambda _text: None)
     health = verify_backup(source)
     if not health.ok:

@@ -18,6 +18,8 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from ylt_desktop.private import owner_only
+from ylt_desktop.store import users
 from ylt_desktop.store.backup import (  # noqa: F401 - backup_copy re-exported
     DamagedDatabase,
     DatabaseProblem,
@@ -37,6 +39,16 @@ class Database:
     path: Path
     engine: Engine
     sessions: sessionmaker[Session]
+    user: users.Actor | None = None
+    # True when this opening ran the day's full check (the program then verifies the audit log).
+    daily_checked: bool = False
+
+    def sign_in(self, actor: users.Actor | None) -> None:
+        """Every session made from now on acts as ``actor`` (``session.info["user"]``)."""
+        self.user = actor
+        info = dict(self.sessions.kw.get("info") or {})
+        info[users.USER_KEY] = actor
+        self.sessions.configure(info=info)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -132,6 +144,7 @@ def open_database(
     daily: bool = False,
     today: dt.date | None = None,
     create: bool = True,
+    user: users.Actor | None = None,
 ) -> Database:
     """Open the database at ``path`` (creating it when missing and ``create``), migrate it to head.
 
@@ -141,7 +154,8 @@ def open_database(
     An existing file is checked first (``quick_check``; the full ``integrity_check`` on the first
     start of a day when ``daily``) and a damaged one raises ``DamagedDatabase`` before anything
     writes to it. ``daily`` also makes the day's backup (see ``store/backup.py``).
-    Every session records its changes in the audit log (``store/audit.py``).
+    Every session records its changes in the audit log (``store/audit.py``) and acts as
+    ``user`` (default ``store.users.DEFAULT_ACTOR``, which only tests and scripts set).
     """
     from ylt_desktop.store.access import check_access
     from ylt_desktop.store.audit import install_audit
@@ -156,11 +170,14 @@ def open_database(
         _refuse_unusable(path, full=daily, check=check)
     engine = make_engine(path)
     upgrade(engine, path)
+    owner_only(path)  # also an older file made before this version
     if daily:
         daily_backup(path, today=today)
     sessions = sessionmaker(engine, expire_on_commit=False)
     install_audit(sessions)
-    return Database(path=path, engine=engine, sessions=sessions)
+    database = Database(path=path, engine=engine, sessions=sessions, daily_checked=daily)
+    database.sign_in(user or users.DEFAULT_ACTOR)
+    return database
 
 
 def _refuse_unusable(path: Path, *, full: bool, check: bool = True) -> None:

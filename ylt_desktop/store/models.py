@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    Boolean,
     Date,
     DateTime,
     Float,
@@ -299,6 +300,8 @@ class AuditEntry(Base):
     record_id: Mapped[str] = mapped_column(String(100), default="")
     old_values: Mapped[str | None] = mapped_column(Text)
     new_values: Mapped[str | None] = mapped_column(Text)
+    # SHA-256 over the previous entry's hash and this entry's canonical JSON (store/chain.py).
+    hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class MemberQuarterFigures(Stamped, Base):
@@ -338,3 +341,20 @@ class CountyQuarterFigures(Stamped, Base):
     inpatients_in: Mapped[int | None] = mapped_column(Integer)
     inpatients_out: Mapped[int | None] = mapped_column(Integer)
     key_population: Mapped[int | None] = mapped_column(Integer)
+
+
+class User(Base):
+    """Who may sign in, with which role (DESIGN.md §6); the password only as a scrypt hash."""
+
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(30), unique=True)
+    role: Mapped[str] = mapped_column(String(10))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime, server_default=func.current_timestamp()
+    )

@@ -15,11 +15,14 @@ from sqlalchemy.orm import Session
 
 from ylt_desktop.domain.periods import Quarter, quarters_between
 from ylt_desktop.domain.problems import Problem, RuleViolation, error
+from ylt_desktop.domain.roles import Permission
 from ylt_desktop.store.models import QuarterEvent, QuarterLock
 from ylt_desktop.store.tx import transaction
+from ylt_desktop.store.users import require
 
 SUBMIT = "submit"
 REOPEN = "reopen"
+FULL_IDS = "full_ids"  # a return exported with whole identity numbers (logged, with a reason)
 # Says who may reopen (the 审核人) and where, in the clerk's words; the CLI's `ylt reopen`
 # is in its own help.
 REOPEN_HINT = "如需修改，请由审核人在“季度报表”页点“重新打开…”重新打开该季度，重新打开会记入日志"
@@ -77,11 +80,15 @@ def quarter_keys_locked(session: Session, keys: list[str]) -> list[Quarter]:
     return sorted({Quarter.parse(k) for k in keys} & locked)
 
 
-def submit_quarter(session: Session, *, quarter: Quarter | str, by: str) -> QuarterLock:
-    """Mark the quarter submitted (报送): its data are locked from now on; logged."""
+def submit_quarter(
+    session: Session, *, quarter: Quarter | str, by: str | None = None
+) -> QuarterLock:
+    """Mark the quarter submitted (报送, 审核人 or 管理员): its data are locked from now on;
+    logged under the signed-in user's name (``by`` only names a user-less script's actor)."""
     key = _key(quarter)
-    who = (by or "").strip()
     with transaction(session):
+        actor = require(session, Permission.SUBMIT)
+        who = actor.name if actor.id is not None or not by else by.strip()
         if not who:
             raise RuleViolation([error("by", "请填写报送人")])
         if session.get(QuarterLock, key) is not None:
@@ -94,11 +101,16 @@ def submit_quarter(session: Session, *, quarter: Quarter | str, by: str) -> Quar
     return lock
 
 
-def reopen_quarter(session: Session, *, quarter: Quarter | str, by: str, reason: str) -> None:
-    """Unlock a submitted quarter (审核人); the reason is required and logged."""
+def reopen_quarter(
+    session: Session, *, quarter: Quarter | str, reason: str, by: str | None = None
+) -> None:
+    """Unlock a submitted quarter (审核人 or 管理员); the reason is required and logged with
+    the signed-in user's name."""
     key = _key(quarter)
-    who, why = (by or "").strip(), (reason or "").strip()
+    why = (reason or "").strip()
     with transaction(session):
+        actor = require(session, Permission.REOPEN)
+        who = actor.name if actor.id is not None or not by else by.strip()
         problems = []
         if not who:
             problems.append(error("by", "请填写重新打开该季度的审核人"))
@@ -111,6 +123,20 @@ def reopen_quarter(session: Session, *, quarter: Quarter | str, by: str, reason:
             raise RuleViolation(problems)
         session.delete(lock)
         session.add(QuarterEvent(quarter=key, action=REOPEN, at=_now(), by=who, reason=why))
+
+
+def log_full_id_export(session: Session, *, quarter: Quarter | str, reason: str) -> None:
+    """Allow and log an export with whole identity numbers (审核人 or 管理员, with a reason)."""
+    with transaction(session):
+        actor = require(session, Permission.EXPORT_FULL_IDS)
+        why = (reason or "").strip()
+        if not why:
+            raise RuleViolation([error("id_reason", "导出完整证件号码须填写用途（原因）")])
+        session.add(
+            QuarterEvent(
+                quarter=_key(quarter), action=FULL_IDS, at=_now(), by=actor.name, reason=why
+            )
+        )
 
 
 def quarter_events(session: Session, quarter: Quarter | str | None = None) -> list[QuarterEvent]:

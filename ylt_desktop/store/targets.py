@@ -51,9 +51,11 @@ def indicator_specs(session: Session) -> list[IndicatorSpec]:
 
 
 def require_target_editor(session: Session) -> None:
-    """Hook: only an 管理员 may change targets (DESIGN §6). Users and roles are not in the
-    program yet (issue 14); once they are, this calls its permission check."""
-    return None
+    """Only an 管理员 may change targets (DESIGN §6): refused with who may."""
+    from ylt_desktop.domain.roles import Permission
+    from ylt_desktop.store.users import require
+
+    require(session, Permission.MANAGE_TARGETS)
 
 
 def set_target(session: Session, *, key: str, target: dict[str, Any] | None) -> None:

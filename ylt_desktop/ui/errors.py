@@ -55,14 +55,16 @@ def show_error(parent: QWidget | None, exc: BaseException) -> None:
             parent, QCoreApplication.translate("ErrorDialog", "操作未完成"), message
         )
         return
-    details = _details(exc)
+    from ylt_desktop.logs import mask_ids  # no whole identity number in the box or its copy
+
+    details = mask_ids(_details(exc))
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
     box.setWindowTitle(QCoreApplication.translate("ErrorDialog", "程序出错"))
     box.setText(
         QCoreApplication.translate("ErrorDialog", "操作未能完成，数据没有被修改。")
         + "\n"
-        + (str(exc).split("\n[SQL:")[0] if hasattr(exc, "statement") else str(exc))
+        + mask_ids(str(exc).split("\n[SQL:")[0] if hasattr(exc, "statement") else str(exc)))
     )
     box.setDetailedText(details)
     copy = box.addButton(

@@ -225,6 +225,9 @@ class MainWindow(QMainWindow):
         settings_action.triggered.connect(self.open_settings)
         menu.addAction(settings_action)
         add_backup_actions(self, menu)
+        from ylt_desktop.ui.dialogs.users import add_user_actions
+
+        add_user_actions(self, menu)
         menu.addAction(quit_action)
         self._add_edit_menu()
         add_help_menu(self)
@@ -289,6 +292,14 @@ class MainWindow(QMainWindow):
         if self.db is None:
             return
         self.path_label.setText(self.tr("数据库：") + str(self.db.path))
+        user = self.db.user
+        if user is not None:  # who works, as the audit log will name them
+            self.path_label.setText(
+                self.path_label.text()
+                + self.tr("　当前用户：%1（%2）")
+                .replace("%1", user.name)
+                .replace("%2", user.role_label)
+            )
         page = self.stack.currentWidget()
         status = getattr(page, "status_text", None)
         self.count_label.setText(status() if status is not None else self._consortium_status())

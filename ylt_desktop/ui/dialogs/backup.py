@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QAction
@@ -42,6 +43,14 @@ def add_backup_actions(window: QMainWindow, menu: QMenu) -> None:
     menu.addAction(backup)
     menu.addAction(restore)
     menu.addSeparator()
+    menu.setToolTipsVisible(True)
+    db = getattr(window, "db", None)
+    if db is not None:  # greyed out for other roles, saying why (the store refuses anyway)
+        from ylt_desktop.domain.roles import Permission
+        from ylt_desktop.ui.widgets.permissions import gate
+
+        gate(backup, db, Permission.BACKUP)
+        gate(restore, db, Permission.RESTORE)
     window._ylt_backup_actions = (backup, restore)  # noqa: SLF001 - for tests and shortcuts
 
 
@@ -82,6 +91,27 @@ def backup_database(window: QWidget) -> Path | None:
     return target
 
 
+def _signed_in_again(window: QWidget, db: Database, before: Any) -> Database:
+    """The restored database has the backup's users: the same user (by name, still enabled)
+    keeps working; anyone else signs in again."""
+    from ylt_desktop.store import users
+
+    with db.session() as s:
+        user = users.get_user(s, before.name) if before is not None else None
+        has_users = users.has_users(s)
+    if user is not None and user.active:
+        db.sign_in(users.Actor(user.name, user.role, user.id))
+    elif has_users:
+        from ylt_desktop.ui.dialogs.sign_in import SignInDialog
+
+        SignInDialog(db, window).exec()
+    elif db.user is None:  # a backup from before users: it gets its 管理员 now
+        from ylt_desktop.ui.dialogs.sign_in import CreateAdminDialog
+
+        CreateAdminDialog(db, window).exec()
+    return db
+
+
 def restore_from_file(window: QMainWindow) -> QMainWindow | None:
     """Pick a backup, check it, confirm, restore; returns the rebuilt main window."""
     db: Database = window.db
@@ -117,7 +147,7 @@ def restore_from_file(window: QMainWindow) -> QMainWindow | None:
     db.close()
     safety = None
     try:
-        safety = restore_database(chosen, db.path)
+        safety = restore_database(chosen, db.path, actor=db.user)
     except DatabaseProblem as exc:
         QMessageBox.warning(
             window,
@@ -129,7 +159,7 @@ def restore_from_file(window: QMainWindow) -> QMainWindow | None:
     except Exception as exc:
         log.exception("restore failed")
         show_error(window, exc)
-    new_window = reload_window(window, open_database(db.path))
+    new_window = reload_window(window, _signed_in_again(window, open_database(db.path), db.user))
     if safety is not None:
         QMessageBox.information(
             new_window,

@@ -89,6 +89,27 @@ class RecordDialog(QDialog):
         self._touched = set()
         self.binder.changed.connect(self.recheck)
         self.recheck()
+        self._add_history_button()
+
+    def _add_history_button(self) -> None:
+        """历史… for an existing record: its entries of the audit log (``dialogs/history.py``)."""
+        from ylt_desktop.ui.dialogs.history import RECORDS
+
+        table, attr = RECORDS.get(type(self).__name__, ("", ""))
+        if not table or getattr(self, attr, None) is None or hasattr(self, "history_button"):
+            return
+        from PySide6.QtWidgets import QPushButton
+
+        self.history_button = QPushButton(self.tr("历史…"))
+        self.buttons.addButton(self.history_button, QDialogButtonBox.ButtonRole.HelpRole)
+        self.history_button.clicked.connect(self.show_history)
+
+    def show_history(self) -> None:
+        from ylt_desktop.ui.dialogs.history import RECORDS, HistoryDialog
+
+        table, attr = RECORDS[type(self).__name__]
+        self.history_dialog = HistoryDialog(self.db, table, getattr(self, attr), self)
+        self.history_dialog.open()
 
     def reveal(self, field: str) -> None:
         """The clerk edited ``field`` outside the binder: its problems show from now on."""

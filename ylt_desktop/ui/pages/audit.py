@@ -121,7 +121,35 @@ class AuditPage(QWidget):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         table.horizontalHeader().setStretchLastSection(True)
+        table.doubleClicked.connect(self.show_details)
+        table.setToolTip(self.tr("双击一条记录查看全部内容"))
         return table
+
+    def show_details(self, index) -> None:  # noqa: ANN001
+        """The whole entry, one field a line (long entries are cut in the list)."""
+        from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit
+
+        from ylt_desktop.store.audit_text import details
+
+        entry = self.model.row_record(self.proxy.mapToSource(index).row())
+        dialog = QDialog(self)
+        dialog.setWindowTitle(self.tr("操作日志详情"))
+        dialog.resize(560, 420)
+        text = QPlainTextEdit(dialog)
+        text.setReadOnly(True)
+        head = (
+            f"{entry.at:%Y-%m-%d %H:%M:%S}　{entry.user}　"
+            f"{audit.ACTION_LABELS.get(entry.action, entry.action)}　"
+            f"{audit.TABLE_LABELS.get(entry.table_name, entry.table_name)} #{entry.record_id}"
+        )
+        text.setPlainText("\n".join([head, "", *details(entry)]))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(text)
+        layout.addWidget(buttons)
+        self.detail_dialog = dialog  # for tests
+        dialog.open()
 
     def set_range(self, since: dt.date, until: dt.date) -> None:
         for edit, day in ((self.since, since), (self.until, until)):

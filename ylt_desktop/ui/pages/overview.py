@@ -169,6 +169,10 @@ class OverviewPage(QWidget):
         top.addStretch(1)
         self.targets_button = QPushButton(self.tr("设置目标…"))
         self.targets_button.clicked.connect(self.edit_targets)
+        from ylt_desktop.domain.roles import Permission
+        from ylt_desktop.ui.widgets.permissions import gate
+
+        gate(self.targets_button, db, Permission.MANAGE_TARGETS)  # 管理员 only, says why
         top.addWidget(self.targets_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)

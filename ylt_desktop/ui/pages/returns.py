@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt, Signal
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ylt_desktop.domain.periods import Quarter
+from ylt_desktop.domain.roles import Permission
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.settings import get_setting, set_setting
 from ylt_desktop.ui.dialogs.exported import documents_folder, show_exported
@@ -35,6 +35,7 @@ from ylt_desktop.ui.dialogs.record import run_guarded
 from ylt_desktop.ui.errors import show_error
 from ylt_desktop.ui.export_worker import ExportWorker
 from ylt_desktop.ui.widgets.forms import from_qdate
+from ylt_desktop.ui.widgets.permissions import gate
 
 COVER_KEY = "return.cover"
 FOLDER_KEY = "return.folder"
@@ -95,6 +96,9 @@ class ReturnsPage(QWidget):
         self.reopen_button.clicked.connect(self.reopen)
         self.preview_button.clicked.connect(self.print_preview)
         self.print_button.clicked.connect(self.print_direct)
+        self.may_submit = gate(self.submit_button, db, Permission.SUBMIT)
+        self.may_reopen = gate(self.reopen_button, db, Permission.REOPEN)
+        gate(self.full_ids, db, Permission.EXPORT_FULL_IDS)
         self._layout()
         self._load_cover()
         # Saved as typed: nothing typed is lost, whatever happens before the next export.
@@ -169,8 +173,8 @@ class ReturnsPage(QWidget):
                 .replace("%1", when)
                 .replace("%2", lock.submitted_by)
             )
-        self.submit_button.setEnabled(lock is None)
-        self.reopen_button.setEnabled(lock is not None)
+        self.submit_button.setEnabled(lock is None and self.may_submit)
+        self.reopen_button.setEnabled(lock is not None and self.may_reopen)
 
     def run_check(self) -> list:
         from ylt_desktop.returns.check import check_quarter
@@ -219,20 +223,39 @@ class ReturnsPage(QWidget):
             set_setting(s, key=FOLDER_KEY, value=folder)
         return Path(folder)
 
+    def id_reason(self) -> str | None:
+        """With whole ID numbers: the reason (asked, logged by the store); None when cancelled."""
+        if not self.full_ids.isChecked():
+            return ""
+        from PySide6.QtWidgets import QInputDialog
+
+        reason, ok = QInputDialog.getText(
+            self,
+            self.tr("完整证件号"),
+            self.tr("导出完整证件号码的用途（将记入日志）："),
+        )
+        return reason.strip() if ok and reason.strip() else None
+
     def export(self, *, xlsx: bool, pdf: bool) -> None:
+        reason = self.id_reason()
+        if reason is None:
+            return
         folder = self.choose_folder()
         if folder is None:
             return
         self._save_cover()
-        self.start_export(folder, xlsx=xlsx, pdf=pdf)
+        self.start_export(folder, xlsx=xlsx, pdf=pdf, id_reason=reason)
 
-    def start_export(self, folder: Path, *, xlsx: bool, pdf: bool) -> ExportWorker:
+    def start_export(
+        self, folder: Path, *, xlsx: bool, pdf: bool, id_reason: str = ""
+    ) -> ExportWorker:
         self.worker = ExportWorker(
             self.db,
             self.selected_quarter(),
             folder,
             cover_fields=self.cover_fields(),
             full_ids=self.full_ids.isChecked(),
+            id_reason=id_reason,
             xlsx=xlsx,
             pdf=pdf,
         )
@@ -286,7 +309,7 @@ class ReturnsPage(QWidget):
 
         def submit() -> None:
             with self.db.session() as s:
-                snapshot.submit(s, quarter=quarter, by=getpass.getuser())
+                snapshot.submit(s, quarter=quarter)
 
         if not run_guarded(self, submit):  # errors stand: say which, lock nothing
             self.run_check()
@@ -306,14 +329,21 @@ class ReturnsPage(QWidget):
         )
         if not ok or not reason.strip():
             return
-        with self.db.session() as s:
-            quarters.reopen_quarter(s, quarter=quarter, by=getpass.getuser(), reason=reason.strip())
+
+        def reopen() -> None:
+            with self.db.session() as s:
+                quarters.reopen_quarter(s, quarter=quarter, reason=reason.strip())
+
+        run_guarded(self, reopen)
         self.show_status()
 
-    def current_return(self):  # noqa: ANN201
+    def current_return(self, id_reason: str = ""):  # noqa: ANN201
         from ylt_desktop.returns.rows import quarter_rows
+        from ylt_desktop.store.quarters import log_full_id_export
 
         with self.db.session() as s:
+            if self.full_ids.isChecked():  # refused (and shown) unless a reviewer gave a reason
+                log_full_id_export(s, quarter=self.selected_quarter(), reason=id_reason)
             return quarter_rows(
                 s,
                 self.selected_quarter(),
@@ -325,7 +355,10 @@ class ReturnsPage(QWidget):
         from ylt_desktop.ui.print_return import ReturnPreviewDialog
 
         self._save_cover()
-        dialog = ReturnPreviewDialog(self.current_return(), self.font().family(), self)
+        ret = self._allowed_return()
+        if ret is None:
+            return
+        dialog = ReturnPreviewDialog(ret, self.font().family(), self)
         dialog.setWindowTitle(self.tr("打印预览"))
         try:
             dialog.exec()
@@ -342,7 +375,9 @@ class ReturnsPage(QWidget):
         from ylt_desktop.ui.print_return import PrintFailed, new_printer, print_return
 
         self._save_cover()
-        ret = self.current_return()
+        ret = self._allowed_return()
+        if ret is None:
+            return 0
         printer = new_printer()
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle(self.tr("打印报表"))
@@ -356,3 +391,14 @@ class ReturnsPage(QWidget):
         except PrintFailed as exc:
             QMessageBox.warning(self, self.tr("打印失败"), str(exc))
             return 0
+
+    def _allowed_return(self):  # noqa: ANN202
+        """The return to print; with whole ID numbers only after a reason, as the store rules
+        (refused, and said why, for a 填表人). None when cancelled or refused."""
+        reason = self.id_reason()
+        if reason is None:
+            return None
+        made: list = []
+        if not run_guarded(self, lambda: made.append(self.current_return(reason))):
+            return None
+        return made[0]
