@@ -64,7 +64,7 @@ def show_error(parent: QWidget | None, exc: BaseException) -> None:
     box.setText(
         QCoreApplication.translate("ErrorDialog", "操作未能完成，数据没有被修改。")
         + "\n"
-        + mask_ids(str(exc).split("\n[SQL:")[0] if hasattr(exc, "statement") else str(exc)))
+        + mask_ids(str(exc).split("\n[SQL:")[0] if hasattr(exc, "statement") else str(exc))
     )
     box.setDetailedText(details)
     copy = box.addButton(
