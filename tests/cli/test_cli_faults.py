@@ -47,6 +47,12 @@ def _make_db(path: Path) -> Path:
                            category="综合医院", level="二级甲等", joined=dt.date(2020, 1, 1))  # fmt: skip
     with db.session() as s:
         inst_store.initialize(s, name="测试医共体", kind="县域医共体", division="360428", lead=lead)
+    with db.session() as s:  # the 管理员 that YLT_USER/YLT_PASSWORD sign in as (tests/conftest.py)
+        from tests.conftest import TEST_ADMIN
+        from ylt_desktop.demo.users import DEMO_PASSWORDS
+        from ylt_desktop.store.users import create_first_admin
+
+        create_first_admin(s, name=TEST_ADMIN, password=DEMO_PASSWORDS[TEST_ADMIN])
     db.close()
     return path
 

@@ -131,6 +131,9 @@ def test_password_comes_from_a_prompt_never_an_argument(demo, capsys, monkeypatc
 def test_a_database_without_users_says_how_to_make_the_admin(tmp_path, capsys, monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.setattr(users, "DEFAULT_ACTOR", None)
     db = str(tmp_path / "empty.sqlite")
+    from ylt_desktop.store.db import open_database
+
+    open_database(db).close()  # an empty database (or one from before users)
     code, _, err = _run(capsys, "institutions", "list", "--db", db)
     assert code == 2 and "ylt users add-admin" in err
     monkeypatch.setenv("YLT_NEW_PASSWORD", "first-admin-pass")
