@@ -49,6 +49,9 @@ ALLOWED = frozenset(
         "enable",
         "delete",
         "verify",
+        # the demo users' names (data the clerk typed, quoted in messages)
+        "clerk",
+        "reviewer",
         # environment variable names (YLT_USER, YLT_PASSWORD, YLT_NEW_PASSWORD): typed
         "YLT",
         "USER",

@@ -15,6 +15,8 @@ _FILE = re.compile(r"\S+\.(?:xlsx|pdf|sqlite|png|jpe?g|csv|txt|html)\b", re.IGNO
 _WORD = re.compile(r"(?<![A-Za-z0-9_.])[A-Za-z]{2,}(?![A-Za-z0-9_])")
 
 
+# A name in Chinese quotes (用户“clerk”) is the clerk's own data, not a word to read.
+_QUOTED = re.compile(r"“[^”]*”")
 # A command the message tells the clerk to type (新建请用 ylt init) is typed, not read.
 _COMMAND = re.compile(r"\bylt(?: [a-z-]+)?")
 
@@ -22,5 +24,5 @@ _COMMAND = re.compile(r"\bylt(?: [a-z-]+)?")
 def english_words(text: str) -> list[str]:
     """The English words in ``text`` (paths, file names, ylt commands and ALLOWED words left
     out)."""
-    text = _COMMAND.sub(" ", _FILE.sub(" ", _PATH.sub(" ", text)))
+    text = _QUOTED.sub(" ", _COMMAND.sub(" ", _FILE.sub(" ", _PATH.sub(" ", text))))
     return [w for w in _WORD.findall(text) if w.lower() not in ALLOWED]
