@@ -32,8 +32,10 @@ KILLED_EXPORT = textwrap.dedent(
     import os, signal, sys
     from ylt_desktop.domain.periods import Quarter
     from ylt_desktop.returns.files import export_quarter
+    from ylt_desktop.store import users
     from ylt_desktop.store.db import open_database
 
+    users.DEFAULT_ACTOR = users.Actor("admin", "admin")  # a script: whole IDs need a reviewer
     db = open_database(sys.argv[1], create=False)
 
     def progress(done, total):
@@ -42,7 +44,7 @@ KILLED_EXPORT = textwrap.dedent(
 
     with db.session() as s:
         export_quarter(s, Quarter.parse(sys.argv[3]), sys.argv[2], cover_fields={},
-                       full_ids=True, progress=progress)
+                       full_ids=True, id_reason="测试", progress=progress)
     """
 )
 
