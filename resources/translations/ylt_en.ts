@@ -1100,6 +1100,22 @@ The database was not changed.</translation>
         <source>新增成员单位</source>
         <translation>New member institution</translation>
     </message>
+    <message>
+        <source>生效日期</source>
+        <translation>Effective from</translation>
+    </message>
+    <message>
+        <source>机构等级</source>
+        <translation>Grade</translation>
+    </message>
+    <message>
+        <source>机构类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>最初</source>
+        <translation>Initially</translation>
+    </message>
 </context>
 <context>
     <name>InstitutionForm</name>
@@ -1192,6 +1208,14 @@ The database was not changed.</translation>
         <translation>Employees on duty</translation>
     </message>
     <message>
+        <source>未填</source>
+        <translation>Not given</translation>
+    </message>
+    <message>
+        <source>不知道时留“未填”（按向下键减到最小），不要填 0</source>
+        <translation>Leave “Not given” when unknown (press Down to the minimum); do not enter 0</translation>
+    </message>
+    <message>
         <source>卫生技术人员</source>
         <translation>Health professionals</translation>
     </message>
@@ -1222,6 +1246,22 @@ The database was not changed.</translation>
     <message>
         <source>手机或座机，如 0792-2221234</source>
         <translation>Mobile or landline, e.g. 0792-2221234</translation>
+    </message>
+    <message>
+        <source>等级变更记录</source>
+        <translation>Grade history</translation>
+    </message>
+    <message>
+        <source>机构等级或类别已修改，请选择：</source>
+        <translation>The grade or category was changed. Choose:</translation>
+    </message>
+    <message>
+        <source>更正（原来填错了）</source>
+        <translation>Correction (it was entered wrong)</translation>
+    </message>
+    <message>
+        <source>等级变更，生效日期：</source>
+        <translation>Grade change, effective from:</translation>
     </message>
 </context>
 <context>

@@ -7,13 +7,19 @@ from dataclasses import fields
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Signal
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QCheckBox,
     QDateEdit,
+    QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QRadioButton,
     QTableView,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -23,9 +29,11 @@ from ylt_desktop.domain.codes import division_name
 from ylt_desktop.domain.institution import InstitutionData
 from ylt_desktop.domain.problems import Problem
 from ylt_desktop.store import institutions as store
+from ylt_desktop.store import levels
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.models import Institution
 from ylt_desktop.ui.dialogs.record import RecordDialog
+from ylt_desktop.ui.widgets.forms import from_qdate, to_qdate
 from ylt_desktop.ui.widgets.page_support import (
     count_status,
     delete_after_asking,
@@ -82,8 +90,74 @@ class InstitutionDialog(RecordDialog):
         has_left.toggled.connect(left.setEnabled)
         self._load()
         left.setEnabled(has_left.isChecked())
+        self._setup_levels()
         self.setWindowTitle(self.tr("编辑成员单位") if institution_id else self.tr("新增成员单位"))
         self.start()
+        for signal in (
+            self.level_change.toggled,
+            self.level_since.dateChanged,
+        ):
+            signal.connect(self.recheck)
+
+    def _setup_levels(self) -> None:
+        """等级变更记录 of an existing unit, newest first, and the choice a changed level or
+        category asks for: a correction (default) or a change from a date on."""
+        f = self.form
+        self.level_box: QGroupBox = f.findChild(QGroupBox, "level_box")
+        self.level_choice = [
+            f.findChild(QLabel, "level_choice_label"),
+            f.findChild(QRadioButton, "level_correction"),
+            f.findChild(QWidget, "level_change_row"),
+        ]
+        self.level_correction: QRadioButton = f.findChild(QRadioButton, "level_correction")
+        self.level_change: QRadioButton = f.findChild(QRadioButton, "level_change")
+        # The two sit in different rows (parents): only a group makes them exclusive.
+        self.level_choice_group = QButtonGroup(self)
+        self.level_choice_group.addButton(self.level_correction)
+        self.level_choice_group.addButton(self.level_change)
+        self.level_since: QDateEdit = f.findChild(QDateEdit, "level_since")
+        self.level_history: QTableWidget = f.findChild(QTableWidget, "level_history")
+        self.level_since.setDate(to_qdate(dt.date.today()))
+        self.level_since.setEnabled(False)
+        self.level_change.toggled.connect(self.level_since.setEnabled)
+        self._ranked: tuple[str, str] | None = None
+        if self.institution_id is None:
+            self.level_box.setVisible(False)
+            return
+        with self.db.session() as s:
+            inst = s.get(Institution, self.institution_id)
+            self._ranked = (inst.level, inst.category)
+            rows = [(e.since, e.level, e.category) for e in levels.entries_of(s, inst.id)]
+        table = self.level_history
+        table.setColumnCount(3)
+        table.setHorizontalHeaderLabels(
+            [self.tr("生效日期"), self.tr("机构等级"), self.tr("机构类别")]
+        )
+        table.verticalHeader().setVisible(False)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        table.setRowCount(len(rows))
+        for r, (since, level, category) in enumerate(reversed(rows)):
+            shown = since.isoformat() if since else self.tr("最初")
+            for c, text in enumerate((shown, level, category)):
+                table.setItem(r, c, QTableWidgetItem(text))
+        self.binder.widget("level").currentTextChanged.connect(self._show_level_choice)
+        self.binder.widget("category").currentTextChanged.connect(self._show_level_choice)
+        self._show_level_choice()
+
+    def _level_changed(self) -> bool:
+        v = self.binder.values()
+        return self._ranked is not None and (v["level"], v["category"]) != self._ranked
+
+    def _show_level_choice(self) -> None:
+        changed = self._level_changed()
+        for widget in self.level_choice:
+            widget.setVisible(changed)
+
+    def level_since_value(self) -> dt.date | None:
+        """The date a changed level or category took effect, or None for a correction."""
+        if self._level_changed() and self.level_change.isChecked():
+            return from_qdate(self.level_since.date())
+        return None
 
     def _load(self) -> None:
         today = dt.date.today()
@@ -108,14 +182,21 @@ class InstitutionDialog(RecordDialog):
 
     def problems(self) -> list[Problem]:
         with self.db.session() as s:
-            return store.check_institution(s, self.data(), own_id=self.institution_id)
+            return store.check_institution(
+                s, self.data(), own_id=self.institution_id, level_since=self.level_since_value()
+            )
 
     def commit(self) -> None:
         with self.db.session() as s:
             if self.institution_id is None:
                 self.institution_id = store.create_institution(s, data=self.data()).id
             else:
-                store.update_institution(s, institution_id=self.institution_id, data=self.data())
+                store.update_institution(
+                    s,
+                    institution_id=self.institution_id,
+                    data=self.data(),
+                    level_since=self.level_since_value(),
+                )
 
 
 class InstitutionsPage(QWidget):

@@ -1,7 +1,8 @@
 """The one way forms are made: ``forms/*.ui`` loaded with QUiLoader, bound to data by name.
 
 A form's editable widgets are named after the data fields; the label that shows a field's
-problems is named ``<field>_problem``.
+problems is named ``<field>_problem``. A number that may be left empty is a QSpinBox with a
+``specialValueText`` (such as "未填") shown at its minimum: that value reads as None.
 """
 
 from __future__ import annotations
@@ -117,7 +118,10 @@ class FormBinder(QObject):
             if value is not None:
                 w.setDate(to_qdate(value))
         elif isinstance(w, QSpinBox):
-            w.setValue(int(value or 0))
+            if value is None and w.specialValueText():
+                w.setValue(w.minimum())  # shown as its special text ("未填")
+            else:
+                w.setValue(int(value or 0))
         elif isinstance(w, QCheckBox):
             w.setChecked(bool(value))
         elif isinstance(w, QPlainTextEdit):
@@ -132,6 +136,9 @@ class FormBinder(QObject):
         if isinstance(w, QDateEdit):
             return from_qdate(w.date())
         if isinstance(w, QSpinBox):
+            # A box with a special text at its minimum ("未填") holds no number: None.
+            if w.specialValueText() and w.value() == w.minimum():
+                return None
             return w.value()
         if isinstance(w, QCheckBox):
             return w.isChecked()
