@@ -25,6 +25,9 @@ def test_bundle_builds_and_self_tests() -> None:
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "self-test passed" in done.stdout
-    assert (
-        ROOT / "dist" / "ylt-desktop" / "_internal" / "resources" / "fonts" / "wqy-microhei.ttc"
-    ).exists()
+    resources = ROOT / "dist" / "ylt-desktop" / "_internal" / "resources"
+    assert (resources / "fonts" / "wqy-microhei.ttc").exists()
+    # Qt's own Chinese strings (是/否, 复制/粘贴) and the offline 使用说明 travel with it.
+    assert (resources / "translations" / "qtbase_zh_CN.qm").stat().st_size > 1000
+    assert (resources / "translations" / "ylt_en.qm").exists()
+    assert "使用说明" in (resources / "help" / "usage.html").read_text(encoding="utf-8")
