@@ -98,14 +98,28 @@ def _count(db) -> int:  # noqa: ANN001
         return institutions.count_institutions(s)
 
 
+def _signed_in(path: str):  # noqa: ANN202
+    """The database at ``path``, signed in as YLT_USER/YLT_PASSWORD when it has users (as the
+    program and ``ylt`` would be); a database without users takes writes unsigned."""
+    from ylt_desktop.store.db import open_database
+    from ylt_desktop.store.users import authenticate, has_users
+
+    db = open_database(path, create=False)
+    with db.session() as s:
+        if has_users(s):
+            db.sign_in(
+                authenticate(s, name=os.environ["YLT_USER"], password=os.environ["YLT_PASSWORD"])
+            )
+    return db
+
+
 def _hold_open(path: str) -> None:
     import datetime as dt
 
     from ylt_desktop.domain.institution import InstitutionData
     from ylt_desktop.store import institutions
-    from ylt_desktop.store.db import open_database
 
-    db = open_database(path, create=False)
+    db = _signed_in(path)
     print("open", _count(db), flush=True)
     for line in sys.stdin:
         command, _, arg = line.strip().partition(" ")
@@ -132,9 +146,8 @@ def _hold_lock(path: str) -> None:
 
 def _import_paused(path: str, kind: str, file: str) -> None:
     from ylt_desktop.importing import import_file
-    from ylt_desktop.store.db import open_database
 
-    db = open_database(path, create=False)
+    db = _signed_in(path)
     paused = []
 
     def progress(_done: int, _total: int) -> None:

@@ -84,7 +84,8 @@ def test_a_killed_export_leaves_only_private_temps_which_the_next_export_removes
     db.close()
     assert _temps(out) == []  # the dead process's files went at once, not after ten minutes
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in paths)
-    assert all(stat.S_IMODE(p.stat().st_mode) & 0o044 for p in paths)
+    # The finished return is the owner's only, like the database (issue 14: 0600).
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in paths)
 
 
 def test_temps_are_private_while_written(sample_db, tmp_path, monkeypatch) -> None:  # noqa: ANN001

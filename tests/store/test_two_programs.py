@@ -13,13 +13,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import TEST_ADMIN
 from tests.helpers.programs import Second, start_ylt, ylt
 from tests.importing.conftest import INST_HEADER, village, write_book
+from ylt_desktop.demo.users import DEMO_PASSWORDS
 from ylt_desktop.domain.institution import InstitutionData
 from ylt_desktop.store import access
 from ylt_desktop.store import institutions as inst_store
 from ylt_desktop.store.backup import copy_database, list_backups
 from ylt_desktop.store.db import open_database
+from ylt_desktop.store.users import create_first_admin
 
 ID_NUMBER = "110101199003074514"
 
@@ -58,6 +61,8 @@ def consortium(tmp_path) -> tuple[Path, Path]:  # noqa: ANN001
                            category="综合医院", level="二级甲等", joined=dt.date(2020, 1, 1))  # fmt: skip
     with db.session() as s:
         inst_store.initialize(s, name="测试医共体", kind="县域医共体", division="360428", lead=lead)
+    with db.session() as s:  # the 管理员 that YLT_USER/YLT_PASSWORD sign in as (tests/conftest.py)
+        create_first_admin(s, name=TEST_ADMIN, password=DEMO_PASSWORDS[TEST_ADMIN])
     backup = copy_database(path, tmp_path / "backup.sqlite")
     _add(db, "甲村卫生室", "乙村卫生室")
     db.close()
