@@ -4,22 +4,18 @@ log folder, which is opened only after the window's first paint."""
 from __future__ import annotations
 
 import logging
-import re
 import sys
 from pathlib import Path
+
+from ylt_desktop.domain.masking import mask_id_numbers
 
 # logging.handlers and platformdirs (~10 ms each) are imported in setup_logging: the first
 # paint of the window does not need them.
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
-# An 18-character identity number (17 digits and a digit or X) anywhere in a log line, also in
-# a traceback: kept as its first 6 and last 4 characters (DESIGN.md §1).
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9A-Za-z])")
-
-
-def mask_ids(text: str) -> str:
-    return _ID_NUMBER.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text)
+# Every identity number in a log line, also in a traceback, is masked (DESIGN.md §1).
+mask_ids = mask_id_numbers
 
 
 class MaskingFormatter(logging.Formatter):

@@ -12,8 +12,7 @@ import re
 from typing import Any
 
 from ylt_desktop.domain.codes import mask_id
-
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
+from ylt_desktop.domain.masking import mask_id_numbers
 
 _COMMON = {"id": "编号", "name": "名称", "quarter": "季度"}
 FIELD_LABELS: dict[str, dict[str, str]] = {
@@ -88,7 +87,7 @@ def label(table: str, column: str) -> str:
 
 def mask_text(text: str) -> str:
     """Every 18-character identity number inside ``text`` masked."""
-    return _ID_NUMBER.sub(lambda m: mask_id(m.group(0)), text)
+    return mask_id_numbers(text)
 
 
 def show(table: str, column: str, value: Any) -> str:
