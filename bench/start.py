@@ -1,0 +1,56 @@
+"""Start: the program's first paint and its first page's data against a bare PySide6 window
+started the same way (issue #18: painted <= 1.15 x bare, first page's data <= 3 x bare)."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+
+from bench.common import Context, Sample, _cpu, figure, part, target
+
+BARE_QT = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+w = QMainWindow(); w.resize(1200, 760); w.show()
+QTimer.singleShot(0, lambda: (w.repaint(), print("painted", flush=True), app.quit()))
+app.exec()
+"""
+
+
+def line_times(cmd: list[str]) -> tuple[dict[str, float], float]:
+    """Seconds from launch to each line the child prints ("painted", "ready"), and the
+    child's CPU seconds."""
+    cpu, started = _cpu(), time.perf_counter()
+    child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    seen = {line.strip(): time.perf_counter() - started for line in child.stdout}
+    child.wait(timeout=120)
+    if "painted" not in seen:
+        raise RuntimeError(f"{cmd} printed {seen}")
+    return seen, _cpu() - cpu
+
+
+@part("start", order=10)
+def bench_start(ctx: Context) -> None:
+    """first paint and first page's data against a bare PySide6 window"""
+    bare_cmd = [sys.executable, "-c", BARE_QT]
+    ours_cmd = [sys.executable, "-m", "ylt_desktop", "--db", str(ctx.db_path), "--quit-after-paint"]
+    line_times(bare_cmd), line_times(ours_cmd)  # warm the disk cache for both, untimed
+    bare, ours = [], []
+    for _ in range(max(ctx.runs, 5)):  # interleaved: a slow spell hits both sides
+        bare.append(line_times(bare_cmd))
+        ours.append(line_times(ours_cmd))
+    bare_s = Sample(
+        statistics.median(t["painted"] for t, _ in bare), statistics.median(c for _, c in bare)
+    )
+    painted = statistics.median(t["painted"] for t, _ in ours)
+    ready = statistics.median(t["ready"] for t, _ in ours)
+    cpu = statistics.median(c for _, c in ours)
+    target("start: first paint", painted, floor=bare_s.wall, limit=1.15,
+           note="floor: a bare PySide6 window started the same way, interleaved")  # fmt: skip
+    target("start: first page's data shown", ready, floor=bare_s.wall, limit=3)
+    figure("start CPU", f"ours {cpu:.2f} s to quit after the first page, bare window "
+           f"{bare_s.cpu:.2f} s")  # fmt: skip
