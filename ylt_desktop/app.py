@@ -116,11 +116,20 @@ def _open_and_attach(app, window, args: argparse.Namespace) -> None:  # noqa: AN
         app.exit(0)
         return
     window.attach(db)
+    if db.backup_problem:
+        _warn_backup_failed(window, db.backup_problem)
     if db.daily_checked:
         _verify_audit_log(window, db)
     if args.quit_after_paint:
         print("ready", flush=True)
         app.quit()
+
+
+def _warn_backup_failed(window, problem: str) -> None:  # noqa: ANN001
+    """The day's backup failed (a full disk): the clerk works on, told so once."""
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.warning(window, "自动备份未完成", problem)
 
 
 def _verify_audit_log(window, db) -> None:  # noqa: ANN001

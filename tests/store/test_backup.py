@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from ylt_desktop.domain.codes import make_uscc
 from ylt_desktop.domain.institution import InstitutionData
@@ -220,3 +221,33 @@ def test_restore_over_a_damaged_database_keeps_a_raw_copy(filled) -> None:  # no
     safety = restore_database(saved, filled.path)
     assert safety.name.endswith("-damaged.sqlite") and digest(safety) == damaged
     assert names(filled.path) == ["甲县人民医院"]
+
+
+def test_a_failed_daily_backup_opens_the_database_and_says_why(filled, monkeypatch) -> None:  # noqa: ANN001
+    """A full disk at the day's first start: the clerk still works; the program says the backup
+    was not made (nothing is half-written in backups/)."""
+    import ylt_desktop.store.backup as backup_module
+    from ylt_desktop.store.access import DiskFull
+
+    filled.close()
+
+    def full(*_a, **_k):  # noqa: ANN002, ANN003, ANN202
+        raise DiskFull(5 * 1024 * 1024, filled.path.parent)
+
+    monkeypatch.setattr(backup_module, "ensure_free_space", full, raising=False)
+    monkeypatch.setattr("ylt_desktop.store.access.ensure_free_space", full)
+    db = open_database(filled.path, daily=True, today=DAY)
+    try:
+        assert db.daily_checked
+        assert db.backup_problem is not None
+        assert "自动备份没有做成" in db.backup_problem and "磁盘空间不足" in db.backup_problem
+        with db.session() as s:  # the database itself opened and answers
+            assert s.execute(text("SELECT count(*) FROM institution")).scalar_one() > 0
+    finally:
+        db.close()
+    assert list_backups(filled.path) == []
+    again = open_database(filled.path, daily=True, today=DAY)  # still due: tried again
+    try:
+        assert again.backup_problem is not None
+    finally:
+        again.close()

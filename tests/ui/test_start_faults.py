@@ -105,3 +105,31 @@ def test_the_status_bar_says_the_program_waits(qapp, window) -> None:  # noqa: A
     finally:
         access.on_wait(None)
         del qapp._ylt_main_window
+
+
+def test_a_full_disk_at_the_days_backup_warns_and_the_clerk_works_on(
+    qapp, window, answers, monkeypatch, tmp_path
+) -> None:  # noqa: ANN001
+    """The day's automatic backup cannot be written: the program opens all the same (exit
+    code none) and says once that the backup was not made and how to make one."""
+    from ylt_desktop.store.db import open_database
+
+    path = tmp_path / "ylt.sqlite"
+    open_database(path).close()
+
+    def full(*_a, **_k):  # noqa: ANN002, ANN003, ANN202
+        raise access.DiskFull(5 * 1024 * 1024, path.parent)
+
+    monkeypatch.setattr(access, "ensure_free_space", full)
+    exits: list[int] = []
+    monkeypatch.setattr(qapp, "exit", exits.append)
+    monkeypatch.setattr(app_module, "_ensure_consortium", lambda _w, db, _a: db)
+    app_module._open_and_attach(qapp, window, app_module.parse_args(["--db", str(path)]))
+    try:
+        assert exits == []
+        assert window.db is not None and window.db.path == path.resolve()
+        ((box, text),) = answers.shown
+        assert box == "warning" and "自动备份没有做成" in text and "磁盘空间不足" in text
+        assert "备份数据库" in text
+    finally:
+        window.db.close()

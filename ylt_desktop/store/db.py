@@ -42,6 +42,9 @@ class Database:
     user: users.Actor | None = None
     # True when this opening ran the day's full check (the program then verifies the audit log).
     daily_checked: bool = False
+    # Why the day's automatic backup could not be made (a full disk, say): the program opens all
+    # the same and tells the clerk; ``None`` when it was made or was not due.
+    backup_problem: str | None = None
 
     def sign_in(self, actor: users.Actor | None) -> None:
         """Every session made from now on acts as ``actor`` (``session.info["user"]``)."""
@@ -171,13 +174,35 @@ def open_database(
     engine = make_engine(path)
     upgrade(engine, path)
     owner_only(path)  # also an older file made before this version
-    if daily:
-        daily_backup(path, today=today)
+    backup_problem = _try_daily_backup(path, today=today) if daily else None
     sessions = sessionmaker(engine, expire_on_commit=False)
     install_audit(sessions)
-    database = Database(path=path, engine=engine, sessions=sessions, daily_checked=daily)
+    database = Database(
+        path=path,
+        engine=engine,
+        sessions=sessions,
+        daily_checked=daily,
+        backup_problem=backup_problem,
+    )
     database.sign_in(user or users.DEFAULT_ACTOR)
     return database
+
+
+def _try_daily_backup(path: Path, *, today: dt.date | None) -> str | None:
+    """The day's backup; a failure (a full disk, an unwritable backups folder) does not keep the
+    clerk from working: it is logged and returned in words to be shown."""
+    from ylt_desktop.store.access import explain
+
+    try:
+        daily_backup(path, today=today)
+    except (OSError, DatabaseProblem) as exc:
+        log.warning("daily backup failed: %s", type(exc).__name__)
+        reason = explain(exc) or "无法写入备份文件夹"
+        return (
+            f"今天的自动备份没有做成。\n{reason}\n\n"
+            "数据库本身没有受影响，可以照常填报；请尽快腾出磁盘空间，或用“文件 → 备份数据库…”备份到其他磁盘（如U盘）。"
+        )
+    return None
 
 
 def _refuse_unusable(path: Path, *, full: bool, check: bool = True) -> None:
