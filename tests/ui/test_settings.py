@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from tests.helpers.typing import type_text
+from ylt_desktop.domain import lists
 from ylt_desktop.store import institutions as store
 from ylt_desktop.store.backup import copy_database
 from ylt_desktop.store.db import open_database
@@ -146,3 +147,33 @@ def test_the_program_opens_the_database_the_first_run_restored(
     empty = open_database(tmp_path / "other.sqlite")
     assert app._ensure_consortium(None, empty, argparse.Namespace(demo=False)) is None
     empty.close()
+
+
+def test_the_lead_list_keeps_a_unit_that_leaves_later(qtbot, demo_db) -> None:  # noqa: ANN001
+    """A unit with a 退出日期 still ahead is a member today and may become the lead (the store
+    allows it); one that has already left is not offered."""
+    import datetime as dt
+
+    from sqlalchemy import text
+
+    today = dt.date.today()
+    with demo_db.session() as s:
+        later, gone = s.execute(
+            text("SELECT name FROM institution WHERE role != :lead ORDER BY id LIMIT 2"),
+            {"lead": lists.ROLE_LEAD},
+        ).scalars()
+        s.execute(
+            text("UPDATE institution SET left = :d WHERE name = :n"),
+            {"d": today + dt.timedelta(days=30), "n": later},
+        )
+        s.execute(
+            text("UPDATE institution SET left = :d WHERE name = :n"),
+            {"d": today - dt.timedelta(days=1), "n": gone},
+        )
+        s.commit()
+    dialog = SettingsDialog(demo_db)
+    qtbot.addWidget(dialog)
+    combo = dialog.binder.widget("lead")
+    offered = {combo.itemText(i) for i in range(combo.count())}
+    assert later in offered
+    assert gone not in offered

@@ -7,6 +7,8 @@ members by name (the list is searchable: type part of a name).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QCompleter, QLabel, QWidget
 
@@ -31,7 +33,12 @@ class SettingsDialog(RecordDialog):
         with db.session() as s:
             consortium = store.get_consortium(s)
             lead = store.lead_institution(s)
-            members = [i for i in store.list_institutions(s) if i.left is None or i is lead]
+            today = dt.date.today()  # a unit leaving later is still a member today (as the store)
+            members = [
+                i
+                for i in store.list_institutions(s)
+                if i.left is None or i.left > today or i is lead
+            ]
         self.lead_ids = {i.name: i.id for i in members}
         b.set_choices("lead", list(self.lead_ids))
         combo: QComboBox = b.widget("lead")
