@@ -39,3 +39,22 @@ def test_refusals_change_nothing(demo_db, capsys) -> None:  # noqa: ANN001
 def test_without_a_consortium_it_says_to_init(db, capsys) -> None:  # noqa: ANN001
     assert main(["consortium", "--db", str(db.path)]) == 1
     assert "ylt init" in capsys.readouterr().err
+
+
+def test_the_lead_is_found_by_a_unique_part_or_its_code(demo_db, capsys) -> None:  # noqa: ANN001
+    """``--lead`` as a clerk types it: a part only one unit's name has, or the unit's
+    统一社会信用代码 (full-width or lower-case as typed); a part several names share lists them."""
+    db = str(demo_db.path)
+    with demo_db.session() as s:
+        tcm = next(i for i in store.list_institutions(s) if i.name == "示例县中医医院")
+    assert main(["consortium", "--db", db, "--lead", "县中医"]) == 0
+    assert "牵头单位\t示例县中医医院" in capsys.readouterr().out
+    assert main(["consortium", "--db", db, "--lead", "示例县人民医院"]) == 0
+    capsys.readouterr()
+    assert main(["consortium", "--db", db, "--lead", f" {tcm.uscc.lower()} "]) == 0
+    assert "牵头单位\t示例县中医医院" in capsys.readouterr().out
+    assert main(["consortium", "--db", db, "--lead", "卫生院"]) == 1
+    err = capsys.readouterr().err
+    assert "对应多个单位" in err and "请写出完整名称" in err
+    with demo_db.session() as s:
+        assert store.lead_institution(s).name == "示例县中医医院"

@@ -11,13 +11,36 @@ from ylt_desktop.domain import lists
 OPTIONS = ("name", "kind", "division", "founded", "lead")
 
 
-def cmd_consortium(args: argparse.Namespace) -> int:
+def _lead_id(session, typed: str) -> int:  # noqa: ANN001
+    """The unit ``--lead`` names: its exact name (as stored: cleaned, full-width brackets), its
+    统一社会信用代码, or a part of its name that only one unit has."""
     from sqlalchemy import select
 
+    from ylt_desktop.domain.problems import RuleViolation, error
+    from ylt_desktop.domain.text import normalize_code, normalize_name
+    from ylt_desktop.store.models import Institution
+
+    name = normalize_name(typed)
+    rows = session.execute(select(Institution.id, Institution.name, Institution.uscc)).all()
+    for wanted in (
+        [r for r in rows if r.name == name],
+        [r for r in rows if r.uscc and r.uscc == normalize_code(typed)],
+        [r for r in rows if name and name in r.name],
+    ):
+        if len(wanted) == 1:
+            return wanted[0].id
+        if len(wanted) > 1:
+            names = "、".join(r.name for r in wanted[:6]) + ("等" if len(wanted) > 6 else "")
+            raise RuleViolation(
+                [error("lead_id", f"“{name}”对应多个单位（{names}），请写出完整名称")]
+            )
+    raise RuleViolation([error("lead_id", f"没有名为“{name}”的成员单位")])
+
+
+def cmd_consortium(args: argparse.Namespace) -> int:
     from ylt_desktop.domain.codes import division_name
     from ylt_desktop.domain.problems import RuleViolation, error
     from ylt_desktop.store import institutions as store
-    from ylt_desktop.store.models import Institution
 
     db = open_db(args)
     with db.session() as s:
@@ -37,11 +60,7 @@ def cmd_consortium(args: argparse.Namespace) -> int:
         changes = {k: v for k, v in changes.items() if v is not None}
         if changes:
             if "lead" in changes:
-                name = changes.pop("lead").strip()
-                found = s.scalar(select(Institution.id).where(Institution.name == name))
-                if found is None:
-                    raise RuleViolation([error("lead_id", f"没有名为“{name}”的成员单位")])
-                changes["lead_id"] = found
+                changes["lead_id"] = _lead_id(s, changes.pop("lead"))
             store.update_consortium(s, **{**values, **changes})
             print("已保存（已记入操作日志）")
             consortium = store.get_consortium(s)
