@@ -49,6 +49,16 @@ ALLOWED = frozenset(
         "enable",
         "delete",
         "verify",
+        # ylt package (issue #16): the group, its actions; YLT_EXCHANGE_PASSPHRASE
+        "package",
+        "passphrase",
+        "roster",
+        "make",
+        "open",
+        "status",
+        "return",
+        "EXCHANGE",
+        "PASSPHRASE",
         # the demo users' names (data the clerk typed, quoted in messages)
         "clerk",
         "reviewer",

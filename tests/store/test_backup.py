@@ -156,6 +156,9 @@ def test_restore_of_an_older_schema_is_upgraded_on_open(filled) -> None:  # noqa
     conn.execute("DROP TABLE county_figures")
     conn.execute("DROP TABLE institution_level")
     conn.execute("DROP TABLE app_user")  # 0008
+    conn.execute("DROP TABLE package_event")  # 0009
+    for column in ("db_kind", "member_id", "exchange_id", "exchange_check"):
+        conn.execute(f"ALTER TABLE consortium DROP COLUMN {column}")
     conn.execute("UPDATE alembic_version SET version_num='0001'")
     conn.commit()
     conn.close()

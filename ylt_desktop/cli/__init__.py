@@ -37,6 +37,7 @@ from ylt_desktop.cli.lists import (
     cmd_rotations_list,
     cmd_staff_list,
 )
+from ylt_desktop.cli.package import add_package_commands
 from ylt_desktop.cli.returns import add_return_commands
 from ylt_desktop.cli.setup import cmd_demo, cmd_init
 from ylt_desktop.cli.users import add_user_commands
@@ -154,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_return_commands(add)
     add_indicator_commands(add)
     add_user_commands(sub, add)
+    add_package_commands(sub, add)
     return parser
 
 

@@ -29,6 +29,7 @@ class Permission(enum.Enum):
     RESTORE = "从备份恢复数据库"
     MANAGE_USERS = "管理用户"
     MANAGE_TARGETS = "设置监测指标的目标值"
+    MANAGE_EXCHANGE = "设置数据交换口令"
 
 
 _REVIEW = frozenset({REVIEWER, ADMIN})
@@ -42,6 +43,7 @@ PERMISSIONS: dict[Permission, frozenset[str]] = {
     Permission.RESTORE: _ADMIN,
     Permission.MANAGE_USERS: _ADMIN,
     Permission.MANAGE_TARGETS: _ADMIN,
+    Permission.MANAGE_EXCHANGE: _ADMIN,
 }
 
 

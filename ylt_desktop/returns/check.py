@@ -101,6 +101,7 @@ def check_quarter(
         if not str(cover_fields.get(key) or "").strip():
             message = f"封面“{label}”未填写：报表须由{label}签字"
             first.append(CheckItem(WARNING, message, "cover", None, key))
+    first += _missing_members(session, quarter)
     items: list[CheckItem] = []
     if query.consortium(session) is None:
         items.append(CheckItem(ERROR, "尚未创建医联体（名称、类型）", "consortium"))
@@ -129,6 +130,24 @@ def check_quarter(
     check_cancel(cancel)
     items += figure_items(session, quarter)
     return first + sorted(items, key=lambda i: not i.is_error)
+
+
+def _missing_members(session: Session, quarter: Quarter) -> list[CheckItem]:
+    """The lead's warning (DESIGN §7): members whose data package for the quarter has not been
+    accepted; the return may still be exported. Nothing when the lead does not use packages."""
+    from ylt_desktop.store.exchange import missing_members
+
+    names = missing_members(session, quarter)
+    if not names:
+        return []
+    return [
+        CheckItem(
+            WARNING,
+            f"{len(names)} 个成员单位尚未报送{quarter.label}的数据包（或已退回）："
+            f"{'、'.join(names)}；可以导出，但报表中这些单位的数据可能不全",
+            "quarter",
+        )
+    ]
 
 
 def _check_day_caps(rotations: list[Rotation], quarter: Quarter, kinds: dict) -> list[CheckItem]:

@@ -48,10 +48,11 @@ TABLE_LABELS = {
     "member_figures": "运行指标",
     "county_figures": "县域运行指标",
     "app_user": "用户",
+    "package_event": "数据包接收与退回",
 }
 # Columns never logged (sign-in bookkeeping) and columns logged only as changed.
 QUIET = {"app_user": frozenset({"failed_attempts", "locked_until"})}
-SECRET = frozenset({"password_hash"})
+SECRET = frozenset({"password_hash", "exchange_check"})
 SECRET_SHOWN = "（已设置）"
 
 

@@ -16,7 +16,16 @@ from ylt_desktop.domain.masking import mask_id_numbers
 
 _COMMON = {"id": "编号", "name": "名称", "quarter": "季度"}
 FIELD_LABELS: dict[str, dict[str, str]] = {
-    "consortium": {"kind": "医联体类型", "division": "所在地区", "founded": "成立日期"},
+    "consortium": {
+        "kind": "医联体类型", "division": "所在地区", "founded": "成立日期",
+        "db_kind": "数据库类型", "member_id": "本单位", "exchange_id": "交换编号",
+        "exchange_check": "交换口令",
+    },
+    "package_event": {
+        "member_id": "成员单位", "action": "操作", "at": "时间", "by": "操作人",
+        "reason": "退回原因", "package_id": "数据包编号", "package_created": "数据包生成时间",
+        "made_by": "制作人", "file_name": "文件名", "sha256": "SHA-256", "summary": "内容与选择",
+    },
     "institution": {
         "name": "机构名称", "uscc": "统一社会信用代码", "licence_no": "执业许可证登记号",
         "division": "行政区划代码", "category": "机构类别", "level": "机构等级",
@@ -76,9 +85,11 @@ HIDDEN = frozenset(
     {"id", "name_key", "created_at", "updated_at", "failed_attempts", "locked_until"}
 )
 # Columns too long for one line: the summary says they changed, the detail view says how much.
-LONG = frozenset({"records", "terms", "value"})
+LONG = frozenset({"records", "terms", "value", "summary"})
 ROLE_WORDS = {"clerk": "填表人", "reviewer": "审核人", "admin": "管理员"}
 EVENT_WORDS = {"submit": "报送", "reopen": "重新打开", "full_ids": "导出完整证件号码"}
+PACKAGE_WORDS = {"accept": "接收数据包", "return": "退回"}
+KIND_WORDS = {"lead": "汇总库", "member": "成员库"}
 
 
 def label(table: str, column: str) -> str:
@@ -104,6 +115,10 @@ def show(table: str, column: str, value: Any) -> str:
         return ROLE_WORDS.get(value, str(value))
     if column == "action" and table == "quarter_event":
         return EVENT_WORDS.get(value, str(value))
+    if column == "action" and table == "package_event":
+        return PACKAGE_WORDS.get(value, str(value))
+    if column == "db_kind" and table == "consortium":
+        return KIND_WORDS.get(value, str(value))
     if column == "quarter" and re.fullmatch(r"\d{4}Q[1-4]", str(value)):
         return f"{str(value)[:4]}年第{str(value)[5]}季度"
     if column.endswith("_id") and isinstance(value, int):

@@ -6,7 +6,7 @@ a ``.partial`` name and renamed only when complete, so a power cut never leaves 
 a backup's name. Reasons:
 
 - automatic, rotated (the newest ``KEEP`` of each kind stay): ``daily``, ``before-migration-*``,
-  ``before-import-*``, ``before-restore``;
+  ``before-import-*``, ``before-restore``, ``before-package`` (members' data packages applied);
 - never pruned: ``manual`` (备份数据库…, ``ylt backup``) and ``damaged`` (a raw copy of a damaged
   file set aside by a restore), and every file not matching the pattern.
 
@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 BACKUP_DIR = "backups"
 KEEP = 30
-AUTOMATIC = ("daily", "before-migration", "before-import", "before-restore")
+AUTOMATIC = ("daily", "before-migration", "before-import", "before-restore", "before-package")
 MANUAL = "manual"
 DAMAGED = "damaged"
 _STAMP = "%Y%m%d-%H%M%S-%f"

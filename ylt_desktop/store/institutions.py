@@ -205,9 +205,24 @@ def _level_change_problems(
     return check_level_change(entries, since, joined=d.joined)
 
 
+MEMBER_DB_UNITS = (
+    "本数据库是成员库：成员单位由牵头单位的名册包维护，不能在此新增或删除；"
+    "请联系牵头单位，打开其发来的最新名册包"
+)
+
+
+def _refuse_in_member_database(session: Session, field: str = "name") -> None:
+    """A member's database takes its units from the lead's roster (DESIGN.md §7): units added
+    here would clash with the lead's numbering of units in the packages."""
+    c = get_consortium(session)
+    if c is not None and c.db_kind == "member":
+        raise RuleViolation([error(field, MEMBER_DB_UNITS)])
+
+
 def create_institution(session: Session, *, data: InstitutionData) -> Institution:
     """Validate and insert in one transaction; raises RuleViolation when errors stand."""
     with transaction(session):
+        _refuse_in_member_database(session)
         problems = check_institution(session, data)
         if has_errors(problems):
             raise RuleViolation(problems)
@@ -252,6 +267,7 @@ def create_institutions(session: Session, *, rows: Sequence[InstitutionData]) ->
     flush, in one transaction. Raises RuleViolation with the first bad row's problems (its index
     in ``rows`` as ``.row``) and inserts nothing when any row has errors."""
     with transaction(session), session.no_autoflush:
+        _refuse_in_member_database(session)
         rows = [d.normalized() for d in rows]
         for i, problems in enumerate(_check_normalized(session, rows)):
             if has_errors(problems):
@@ -441,6 +457,7 @@ def delete_problems(session: Session, institution_id: int) -> list[Problem]:
 def delete_institution(session: Session, *, institution_id: int) -> None:
     """Delete in one transaction; refused with a reason while other records point at it."""
     with transaction(session):
+        _refuse_in_member_database(session)
         problems = delete_problems(session, institution_id)
         if problems:
             raise RuleViolation(problems)

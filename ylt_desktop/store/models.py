@@ -50,6 +50,14 @@ class Consortium(Base):
     kind: Mapped[str] = mapped_column(String(20))
     division: Mapped[str] = mapped_column(String(12))
     founded: Mapped[dt.date | None] = mapped_column(Date)
+    # DESIGN §7: "lead" (汇总库, the whole consortium; every database made before #16) or
+    # "member" (成员库, one unit: ``member_id``, set up from the lead's roster package).
+    db_kind: Mapped[str] = mapped_column(String(10), default="lead", server_default="lead")
+    member_id: Mapped[int | None] = mapped_column(Integer)
+    # The consortium's exchange id (salt of the package key), made with the first roster.
+    exchange_id: Mapped[str | None] = mapped_column(String(36))
+    # A scrypt hash of the exchange passphrase (store/passwords.py), never the passphrase.
+    exchange_check: Mapped[str | None] = mapped_column(String(255))
 
 
 class Institution(Stamped, Base):
@@ -358,3 +366,29 @@ class User(Base):
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime, server_default=func.current_timestamp()
     )
+
+
+class PackageEvent(Base):
+    """The lead's log of members' data packages (DESIGN §7): one row per package accepted
+    (``accept``) and per quarter returned to a member (``return``, with the lead's reason).
+    A member's status for a quarter is its latest row: none 未报送, accept 已报送, return 已退回.
+    In a member's database the rows are the lead's decisions as the roster brought them."""
+
+    __tablename__ = "package_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("institution.id", ondelete="RESTRICT"), index=True
+    )
+    quarter: Mapped[str] = mapped_column(String(6), index=True)
+    action: Mapped[str] = mapped_column(String(10))
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    by: Mapped[str] = mapped_column(String(30))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    package_id: Mapped[str] = mapped_column(String(36), default="", index=True)
+    package_created: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    made_by: Mapped[str] = mapped_column(String(30), default="")
+    file_name: Mapped[str] = mapped_column(String(255), default="")
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    # JSON: row counts per part, the lead's choices in conflicts, the shared records' values.
+    summary: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,76 @@
+"""``ylt package``: the lead sets the passphrase and makes a roster, a member database is set
+up from it, the member makes a data package, the lead previews then applies it; status,
+return; all in Chinese, no identity number printed, the passphrase never an argument."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.exchange.world import PASSPHRASE, A, Q, build_consortium, enter_a
+from tests.helpers.people import ric
+from ylt_desktop.cli import main
+from ylt_desktop.store.db import open_database
+
+
+def run(capsys, *argv: str) -> tuple[int, str]:  # noqa: ANN001
+    code = main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def test_roster_package_open_and_status(tmp_path, capsys, monkeypatch) -> None:  # noqa: ANN001
+    import datetime as dt
+
+    monkeypatch.setenv("YLT_EXCHANGE_PASSPHRASE", PASSPHRASE)
+    lead_path, member_path = tmp_path / "lead.sqlite", tmp_path / "member.sqlite"
+    db = open_database(lead_path)
+    build_consortium(db)
+    db.close()
+    code, out = run(capsys, "package", "passphrase", "--db", lead_path)
+    assert code == 0 and "已设置数据交换口令" in out
+    code, out = run(capsys, "package", "roster", "--member", A, "--out", tmp_path, "--db", lead_path)
+    assert code == 0, out
+    (roster,) = Path(tmp_path).glob("*-名册-*.ylt")
+
+    code, out = run(capsys, "package", "open", roster, "--db", member_path, "--admin", "admin")
+    assert code == 0, out
+    assert "已建立成员库" in out and A in out
+    member = open_database(member_path)
+    enter_a(member)
+    member.close()
+    code, out = run(capsys, "package", "make", "--quarter", Q, "--out", tmp_path / "out",
+                    "--db", member_path)  # fmt: skip
+    assert code == 0, out
+    (package,) = (tmp_path / "out").glob("*.ylt")
+
+    code, out = run(capsys, "package", "open", package, "--details", "--db", lead_path)
+    assert code == 0, out
+    assert "以上为预览，未做任何改动" in out and "人员流动：新增 1" in out
+    assert ric(dt.date(1985, 3, 2), "女", 2) not in out  # persons masked
+    code, out = run(capsys, "package", "status", "--quarter", Q, "--db", lead_path)
+    assert "未报送" in out and "已报送" not in out
+    code, out = run(capsys, "package", "open", package, "--apply", "--db", lead_path)
+    assert code == 0 and "已接收 1 个数据包" in out
+    code, out = run(capsys, "package", "status", "--quarter", Q, "--db", lead_path)
+    assert f"{A}\t已报送" in out
+    code, out = run(capsys, "package", "open", package, "--apply", "--db", lead_path)
+    assert code == 0 and "已经接收过" in out
+
+    code, out = run(capsys, "package", "return", "--member", A, "--quarter", Q,
+                    "--reason", "门诊人次有误", "--db", lead_path)  # fmt: skip
+    assert code == 0, out
+    code, out = run(capsys, "package", "status", "--quarter", Q, "--db", lead_path)
+    assert f"{A}\t已退回" in out and "门诊人次有误" in out
+
+
+def test_wrong_passphrase_is_refused_in_chinese(tmp_path, capsys, monkeypatch) -> None:  # noqa: ANN001
+    lead_path = tmp_path / "lead.sqlite"
+    db = open_database(lead_path)
+    build_consortium(db)
+    db.close()
+    monkeypatch.setenv("YLT_EXCHANGE_PASSPHRASE", PASSPHRASE)
+    assert run(capsys, "package", "passphrase", "--db", lead_path)[0] == 0
+    monkeypatch.setenv("YLT_EXCHANGE_PASSPHRASE", "另一个口令-不对")
+    code, out = run(capsys, "package", "roster", "--member", A, "--out", tmp_path, "--db", lead_path)
+    assert code == 1 and "交换口令不正确" in out
+    assert not list(tmp_path.glob("*.ylt"))

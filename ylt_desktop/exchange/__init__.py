@@ -1,0 +1,48 @@
+"""Package exchange between member units and the lead unit (DESIGN.md §7, issue #16).
+
+A floor of its own beside ``importing/``: it uses ``store/`` and ``domain/``, knows no Qt, and
+only ``ui/`` and ``cli/`` call it. The API (see docs/DEVELOPING.md, "Packages"):
+
+- lead: ``store.exchange.set_passphrase``, ``make_roster``, ``preview_packages`` →
+  ``apply_packages``, ``store.exchange.report_status`` / ``return_quarter``;
+- member: ``open_roster`` (sets up an empty database as a 成员库, or updates it),
+  ``make_data_package``, ``returned_quarters``.
+
+Every refusal is a ``PackageRefused`` (Chinese message; nothing changed) or a
+``RuleViolation`` (a store rule, a permission).
+"""
+
+from __future__ import annotations
+
+from ylt_desktop.exchange.package import Package, make_data_package, make_roster, read_package
+from ylt_desktop.exchange.receive import (
+    ApplyResult,
+    Change,
+    Conflict,
+    Option,
+    PackagePreview,
+    apply_packages,
+    preview_packages,
+    unresolved,
+)
+from ylt_desktop.exchange.roster import RosterResult, open_roster, returned_quarters
+from ylt_desktop.exchange.sealed import PackageRefused
+
+__all__ = [
+    "ApplyResult",
+    "Change",
+    "Conflict",
+    "Option",
+    "Package",
+    "PackagePreview",
+    "PackageRefused",
+    "RosterResult",
+    "apply_packages",
+    "make_data_package",
+    "make_roster",
+    "open_roster",
+    "preview_packages",
+    "read_package",
+    "returned_quarters",
+    "unresolved",
+]

@@ -1,0 +1,716 @@
+"""The lead opens members' data packages: a preview per package, then all or nothing.
+
+``preview_packages(db, paths, passphrase=…)`` reads every file and says per package what it
+would change (new / changed / unchanged per kind) and where two units disagree (conflicts),
+or why it is refused. ``apply_packages(db, previews, choices=…)`` writes every usable package
+in one transaction after a backup, through the store commands (their rules and locks hold),
+and logs each as accepted (``PackageEvent``); nothing is written when anything is refused.
+
+Refused, nothing changed: another consortium's package, a damaged, truncated or altered file,
+a wrong passphrase, a package older than the last one accepted from that member for that
+quarter, a newer one for a quarter already accepted (the lead returns the quarter first), a
+quarter the lead has submitted. The same package twice is a duplicate: nothing to do.
+
+Conflicts: a rotation is reported by both its units, an agreement's volumes by its provider
+and its recipients; the lead unit's own data are those it typed into this database. When the
+values another unit reported (or the lead unit's own) differ from the package's, the caller
+gets both (``Conflict.options``) and chooses (``choices={conflict.key: member_id}``); apply
+refuses while a conflict is unchosen. The choice is logged in the package's accept entry
+(``PackageEvent.summary``, audited like every row).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ylt_desktop.domain import lists
+from ylt_desktop.domain.codes import mask_id
+from ylt_desktop.domain.figures import MemberFigures
+from ylt_desktop.domain.institution import InstitutionData
+from ylt_desktop.domain.periods import Quarter
+from ylt_desktop.domain.problems import RuleViolation, error
+from ylt_desktop.domain.roles import Permission
+from ylt_desktop.domain.rotation import VOLUME_LABELS, QuarterFigures, RotationData
+from ylt_desktop.domain.staff import StaffData
+from ylt_desktop.exchange.content import (
+    DATA,
+    FIGURE_FIELDS,
+    INSTITUTION_FIELDS,
+    PART_LABELS,
+    STAFF_FIELDS,
+    VOLUMES,
+    day,
+    institution_row,
+    quarter_row,
+)
+from ylt_desktop.exchange.package import Package, read_package
+from ylt_desktop.exchange.sealed import Keys, PackageRefused
+from ylt_desktop.store import exchange as store
+from ylt_desktop.store.models import (
+    Agreement,
+    AgreementRecipient,
+    Institution,
+    InstitutionLevel,
+    MemberQuarterFigures,
+    PackageEvent,
+    Rotation,
+    Staff,
+)
+
+NEW, CHANGED, UNCHANGED = "新增", "修改", "不变"
+KINDS = ("profile", "staff", "rotations", "volumes", "figures")
+# Profile fields a member may not change: membership is the lead's.
+LEAD_OWNED = ("role", "joined", "left")
+ROTATION_VALUES = ("form", "end", "days", *VOLUMES)
+VALUE_LABELS = {"form": "流动形式", "end": "结束日期", "days": "工作天数", **VOLUME_LABELS}
+
+
+@dataclass
+class Change:
+    kind: str  # a part of DATA_PARTS
+    action: str  # NEW / CHANGED / UNCHANGED
+    label: str  # what record, in words, identity numbers masked
+    fields: list[tuple[str, str, str]] = field(default_factory=list)  # (label, before, after)
+
+
+@dataclass
+class Option:
+    member_id: int
+    member: str
+    values: dict[str, Any]
+
+
+@dataclass
+class Conflict:
+    """Two units disagree about one record; the caller chooses whose values stand."""
+
+    key: str  # stable across preview and apply; pass it in ``choices``
+    kind: str  # "rotations" or "volumes"
+    label: str
+    options: list[Option]  # this package's first, then the other units'
+    current: dict[str, Any] | None  # the lead's values now (None: not yet in this database)
+    labels: dict[str, str] = field(default_factory=dict)  # value key → Chinese label
+
+
+@dataclass
+class PackagePreview:
+    path: Path
+    file_name: str
+    refusal: str | None = None  # why it cannot be applied (Chinese)
+    duplicate: bool = False  # accepted before: nothing to do
+    member_id: int | None = None
+    member: str = ""
+    quarter: Quarter | None = None
+    created_at: dt.datetime | None = None
+    made_by: str = ""
+    package_id: str = ""
+    changes: list[Change] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    package: Package | None = field(default=None, repr=False)
+
+    @property
+    def usable(self) -> bool:
+        return self.refusal is None and not self.duplicate
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Per kind: how many records are new, changed, unchanged."""
+        found = {k: {NEW: 0, CHANGED: 0, UNCHANGED: 0} for k in KINDS}
+        for c in self.changes:
+            found[c.kind][c.action] += 1
+        return found
+
+    def summary_lines(self) -> list[str]:
+        lines = []
+        for kind, n in self.counts().items():
+            lines.append(
+                f"{PART_LABELS[kind]}：新增 {n[NEW]}，修改 {n[CHANGED]}，不变 {n[UNCHANGED]}"
+            )
+        if self.conflicts:
+            lines.append(f"冲突 {len(self.conflicts)} 处（须选择采用哪一方的数据）")
+        return lines
+
+
+@dataclass
+class ApplyResult:
+    applied: list[PackagePreview]
+    skipped: list[PackagePreview]  # duplicates: accepted before
+    backup: Path | None
+
+
+# ---------------------------------------------------------------- planning
+
+
+@dataclass
+class _Plan:
+    changes: list[Change] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    profile: tuple[InstitutionData, dt.date | None] | None = None
+    staff_new: list[StaffData] = field(default_factory=list)
+    staff_changed: list[tuple[int, StaffData]] = field(default_factory=list)
+    rotations: list[tuple[dict, int | None]] = field(default_factory=list)  # row, lead id
+    volumes: list[tuple[int, dict[str, float]]] = field(default_factory=list)
+    figures: MemberFigures | None = None
+    shared: dict[str, dict[str, Any]] = field(default_factory=dict)  # key → reported values
+    owners: dict[str, list[int]] = field(default_factory=dict)  # key → units of the record
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "（空）"
+    return str(value)
+
+
+def _key(*parts: Any) -> str:
+    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:20]
+
+
+def _person_label(row: dict) -> str:
+    return f"{row['name']}（{mask_id(str(row['id_number']))}）"
+
+
+def _refuse_early(session: Session, pkg: Package, batch: dict) -> str | None:
+    """Why the package cannot be applied at all (None: it can), before planning."""
+    quarter = pkg.quarter
+    inst = session.get(Institution, pkg.member_id)
+    if inst is None:
+        return f"数据包来自“{pkg.member}”，但汇总库中没有这个成员单位（编号 {pkg.member_id}）"
+    if inst.role == lists.ROLE_LEAD:
+        return "数据包来自牵头单位本身：牵头单位的数据直接录入汇总库"
+    from ylt_desktop.store.quarters import is_locked
+
+    if is_locked(session, quarter):
+        return (
+            f"汇总库的{quarter.label}已报送并锁定，不能再接收数据包；如需接收，请先重新打开该季度"
+        )
+    last = store.last_accepted(session, pkg.member_id, quarter)
+    if (
+        last is not None
+        and last.package_created is not None
+        and pkg.created_at < last.package_created
+    ):
+        return (
+            f"这个数据包（生成于 {pkg.created_at:%Y-%m-%d %H:%M}）比已接收的“{inst.name}”"
+            f"{quarter.label}数据包（生成于 {last.package_created:%Y-%m-%d %H:%M}）旧，不能接收"
+        )
+    if store.is_accepted(session, pkg.member_id, quarter):
+        return (
+            f"“{inst.name}”的{quarter.label}数据已于 {last.at:%Y-%m-%d %H:%M} 接收并锁定；"
+            "如需用新的数据包更新，请先退回该季度（写明原因）"
+        )
+    newer = batch.get((pkg.member_id, str(quarter)))
+    if newer is not None and newer is not pkg:
+        return f"本次打开的文件中有“{inst.name}”{quarter.label}更新的数据包，只接收最新的一个"
+    return None
+
+
+def _reported_by_others(session: Session, member_id: int, quarter: Quarter) -> dict[str, list]:
+    """key → [(member_id, values)] of what other units' accepted packages reported."""
+    found: dict[str, list] = {}
+    latest: dict[int, PackageEvent] = {}
+    for e in store.events(session, quarter=quarter):
+        if e.action == store.ACCEPT and e.member_id != member_id:
+            latest[e.member_id] = e
+    for mid, e in latest.items():
+        for key, values in (store.summary_of(e).get("shared") or {}).items():
+            found.setdefault(key, []).append((mid, values))
+    return found
+
+
+def plan_package(
+    session: Session, pkg: Package, *, pending: dict[str, list] | None = None
+) -> _Plan:
+    """What applying ``pkg`` would do to the database as it stands; ``pending``: what earlier
+    packages of the same batch reported (preview only; apply reads them from the log)."""
+    plan = _Plan()
+    quarter = pkg.quarter
+    key_q = str(quarter)
+    member_id = pkg.member_id
+    parts = pkg.parts
+    institutions = {i.id: i for i in session.scalars(select(Institution))}
+    names = {i: inst.name for i, inst in institutions.items()}
+    lead_unit = next((i for i, inst in institutions.items() if inst.role == lists.ROLE_LEAD), None)
+    reported = _reported_by_others(session, member_id, quarter)
+    for key, values in (pending or {}).items():
+        reported.setdefault(key, []).extend(values)
+
+    def unknown_unit(inst_id: Any) -> PackageRefused:
+        return PackageRefused(
+            f"数据包中提到的成员单位（编号 {inst_id}）在汇总库中不存在："
+            "请给该成员单位发送最新的名册包后，让其重新生成数据包"
+        )
+
+    # -- profile
+    (profile,) = parts["profile"] or [None]
+    if profile is None or profile.get("id") != member_id:
+        raise PackageRefused("数据包的本单位基本情况与文件头不符：文件已被改动或损坏")
+    inst = institutions[member_id]
+    entries = list(
+        session.scalars(
+            select(InstitutionLevel)
+            .where(InstitutionLevel.institution_id == member_id)
+            .order_by(InstitutionLevel.since.is_not(None), InstitutionLevel.since)
+        )
+    )
+    current = institution_row(inst, entries)
+    wanted = {k: profile.get(k) for k in INSTITUTION_FIELDS}
+    for k in LEAD_OWNED:
+        wanted[k] = current[k]
+    diffs = [
+        (k, current[k], wanted[k])
+        for k in INSTITUTION_FIELDS
+        if (current[k] or "") != (wanted[k] or "")
+    ]
+    from ylt_desktop.store.audit_text import label as field_label
+
+    plan.changes.append(
+        Change("profile", CHANGED if diffs else UNCHANGED, inst.name,
+               [(field_label("institution", k), _shown(a), _shown(b)) for k, a, b in diffs])
+    )  # fmt: skip
+    if diffs:
+        values = dict(wanted)
+        for k in ("joined", "left"):
+            values[k] = day(values[k])
+        since = None
+        if (values["level"], values["category"]) != (inst.level, inst.category):
+            latest = (profile.get("levels") or [{}])[-1]
+            since = day(latest.get("since"))
+        plan.profile = (InstitutionData(**values), since)
+
+    # -- staff
+    people = {(p.id_type, p.id_number): p for p in session.scalars(select(Staff))}
+    for row in parts["staff"]:
+        if row.get("home_id") not in institutions:
+            raise unknown_unit(row.get("home_id"))
+        person = people.get((row["id_type"], row["id_number"]))
+        data = StaffData(**{k: row[k] for k in STAFF_FIELDS}, home_id=row["home_id"])
+        label = _person_label(row)
+        if person is None:
+            plan.staff_new.append(data)
+            plan.changes.append(Change("staff", NEW, label))
+            continue
+        own = row["home_id"] == member_id or person.home_id == member_id
+        diffs = [
+            (field_label("staff", k), getattr(person, k), row[k])
+            for k in (*STAFF_FIELDS, "home_id")
+            if k != "id_number" and (getattr(person, k) or "") != (row[k] or "")
+        ]
+        if own and diffs:
+            plan.staff_changed.append((person.id, data))
+            shown = [
+                (lab, names.get(a, a) if lab == "所属机构" else _shown(a),
+                 names.get(b, b) if lab == "所属机构" else _shown(b))
+                for lab, a, b in diffs
+            ]  # fmt: skip
+            plan.changes.append(Change("staff", CHANGED, label, shown))
+        else:
+            plan.changes.append(Change("staff", UNCHANGED, label))
+
+    # -- rotations
+    by_person = {(r["id_type"], r["id_number"]): r for r in parts["staff"]}
+    stored: dict[tuple, Rotation] = {}
+    for r in session.scalars(
+        select(Rotation).where((Rotation.from_id == member_id) | (Rotation.to_id == member_id))
+    ):
+        stored.setdefault((r.staff_id, r.from_id, r.to_id, r.start), r)
+    for row in parts["rotations"]:
+        for side in ("from_id", "to_id"):
+            if row.get(side) not in institutions:
+                raise unknown_unit(row.get(side))
+        if member_id not in (row["from_id"], row["to_id"]):
+            raise PackageRefused("数据包中有与本单位无关的人员流动：文件已被改动或损坏")
+        person_row = by_person.get(tuple(row["person"]))
+        if person_row is None:
+            raise PackageRefused("数据包的人员流动提到了包中没有的人员：文件已被改动或损坏")
+        person = people.get(tuple(row["person"]))
+        start = day(row["start"])
+        label = f"{person_row['name']} {names[row['from_id']]}→{names[row['to_id']]} {row['start']}"
+        mine = {"form": row["form"], "end": row["end"], **row["quarter"]}
+        rotation = stored.get((person.id, row["from_id"], row["to_id"], start)) if person else None
+        now_values = None
+        if rotation is not None:
+            q = next((x for x in rotation.quarters if x.quarter == key_q), None)
+            now_values = {"form": rotation.form, "end": _iso(rotation.end), **quarter_row(q)}
+        ckey = _key("rotation", *row["person"], row["from_id"], row["to_id"], row["start"])
+        plan.shared[ckey] = mine
+        other = row["to_id"] if row["from_id"] == member_id else row["from_id"]
+        plan.owners[ckey] = [member_id, other]
+        options = [Option(mid, names.get(mid, ""), vals)
+                   for mid, vals in reported.get(ckey, []) if vals != mine]  # fmt: skip
+        if (
+            other == lead_unit
+            and now_values is not None
+            and now_values != mine
+            and not any(o.member_id == lead_unit for o in options)
+        ):
+            options.append(Option(lead_unit, names[lead_unit], now_values))
+        if options:
+            plan.conflicts.append(
+                Conflict(
+                    ckey,
+                    "rotations",
+                    label,
+                    [Option(member_id, inst.name, mine), *options],
+                    now_values,
+                    {k: VALUE_LABELS[k] for k in mine},
+                )  # fmt: skip
+            )
+        if now_values is None:
+            plan.changes.append(Change("rotations", NEW, label))
+            plan.rotations.append((row, None))
+        elif now_values != mine:
+            diffs = [(VALUE_LABELS[k], _shown(now_values[k]), _shown(mine[k]))
+                     for k in mine if now_values.get(k) != mine[k]]  # fmt: skip
+            plan.changes.append(Change("rotations", CHANGED, label, diffs))
+            plan.rotations.append((row, rotation.id))
+        else:
+            plan.changes.append(Change("rotations", UNCHANGED, label))
+            plan.rotations.append((row, rotation.id))  # kept: a conflict may choose others'
+
+    # -- agreement volumes
+    agreements = {a.number: a for a in session.scalars(select(Agreement))}
+    for row in parts["volumes"]:
+        a = agreements.get(row["number"])
+        if a is None:
+            raise PackageRefused(
+                f"数据包中的协议“{row['number']}”在汇总库中不存在：请先发送最新的名册包"
+            )
+        parties = [a.provider_id, *(r.institution_id for r in a.recipients)]
+        if member_id not in parties:
+            raise PackageRefused(
+                f"“{inst.name}”不是协议“{a.number}”的提供方或接收方：文件已被改动或损坏"
+            )
+        mine = {m: float(v) for m, v in row["values"].items()}
+        if not mine:
+            continue  # not entered by the member: not reported
+        now_values = {v.measure: float(v.value) for v in a.volumes if v.quarter == key_q}
+        label = f"{a.number} {a.title}"
+        ckey = _key("volumes", a.number, key_q)
+        plan.shared[ckey] = mine
+        plan.owners[ckey] = parties
+        options = [Option(mid, names.get(mid, ""), vals)
+                   for mid, vals in reported.get(ckey, []) if vals != mine]  # fmt: skip
+        if (
+            lead_unit in parties
+            and now_values
+            and now_values != mine
+            and not any(o.member_id == lead_unit for o in options)
+        ):
+            options.append(Option(lead_unit, names[lead_unit], now_values))
+        if options:
+            plan.conflicts.append(
+                Conflict(ckey, "volumes", label, [Option(member_id, inst.name, mine), *options],
+                         now_values or None, {m: m for m in sorted({*mine, *now_values})})
+            )  # fmt: skip
+        if now_values == mine:
+            plan.changes.append(Change("volumes", UNCHANGED, label))
+        else:
+            diffs = [(m, _shown(now_values.get(m)), _shown(mine.get(m)))
+                     for m in sorted({*mine, *now_values}) if now_values.get(m) != mine.get(m)]  # fmt: skip
+            plan.changes.append(Change("volumes", CHANGED if now_values else NEW, label, diffs))
+        plan.volumes.append((a.id, mine))
+
+    # -- operating figures
+    (figures,) = parts["figures"] or [None]
+    if figures is not None:
+        row = session.scalars(
+            select(MemberQuarterFigures).where(
+                MemberQuarterFigures.institution_id == member_id,
+                MemberQuarterFigures.quarter == key_q,
+            )
+        ).first()
+        mine = {k: figures.get(k) for k in FIGURE_FIELDS}
+        now_values = {k: getattr(row, k) for k in FIGURE_FIELDS} if row is not None else None
+        label = f"{inst.name} {quarter.label}"
+        if now_values == mine:
+            plan.changes.append(Change("figures", UNCHANGED, label))
+        else:
+            diffs = [(field_label("member_figures", k), _shown((now_values or {}).get(k)),
+                      _shown(mine[k])) for k in FIGURE_FIELDS
+                     if (now_values or {}).get(k) != mine[k]]  # fmt: skip
+            plan.changes.append(Change("figures", CHANGED if now_values else NEW, label, diffs))
+            plan.figures = MemberFigures(**mine)
+    return plan
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+# ---------------------------------------------------------------- preview
+
+
+def _receiving(session: Session) -> str:
+    """The lead's exchange id; refuses a member's database and a lead without a passphrase."""
+    from ylt_desktop.store.institutions import get_consortium
+
+    c = get_consortium(session)
+    if c is None:
+        raise PackageRefused("尚未创建医联体：请先完成首次使用设置")
+    if c.db_kind == store.MEMBER:
+        raise PackageRefused(
+            "本数据库是成员库：成员单位的数据包只能由牵头单位的汇总库打开（成员库可以打开名册包）"
+        )
+    if not c.exchange_id:
+        raise PackageRefused(
+            "尚未设置数据交换口令：请由管理员先设置（命令行 ylt package passphrase）"
+        )
+    return c.exchange_id
+
+
+def preview_packages(db: Any, paths: list[str | Path], *, passphrase: str) -> list[PackagePreview]:
+    """Read and check each file and plan it against the lead's database; nothing is written.
+
+    A wrong passphrase (it does not match the one set in this database) refuses the whole
+    opening; a file's own problems refuse that file only (``PackagePreview.refusal``)."""
+    with db.session() as session:
+        exchange_id = _receiving(session)
+        from ylt_desktop.store.users import require
+
+        require(session, Permission.RECEIVE_PACKAGE)
+        if store.passphrase_matches(session, passphrase) is False:
+            raise PackageRefused("交换口令不正确，请重新输入（与本汇总库设置的交换口令不符）")
+        keys = Keys(passphrase)
+        previews: list[PackagePreview] = []
+        for path in paths:
+            preview = PackagePreview(Path(path), Path(path).name)
+            try:
+                pkg = read_package(path, keys, kind=DATA, exchange_id=exchange_id)
+            except PackageRefused as exc:
+                preview.refusal = str(exc)
+            else:
+                _describe(preview, pkg)
+            previews.append(preview)
+        newest: dict[tuple[int, str], Package] = {}
+        for p in previews:
+            if p.package is not None:
+                k = (p.member_id, str(p.quarter))
+                if k not in newest or newest[k].created_at < p.package.created_at:
+                    newest[k] = p.package
+        pending: dict[str, list] = {}
+        for p in sorted(
+            (p for p in previews if p.package is not None), key=lambda p: p.package.created_at
+        ):
+            if store.accepted_package(session, p.package_id) is not None:
+                p.duplicate = True
+                continue
+            p.refusal = _refuse_early(session, p.package, newest)
+            if p.refusal:
+                continue
+            try:
+                plan = plan_package(session, p.package, pending=pending)
+            except PackageRefused as exc:
+                p.refusal = str(exc)
+                continue
+            p.changes, p.conflicts = plan.changes, plan.conflicts
+            for key, values in plan.shared.items():
+                pending.setdefault(key, []).append((p.member_id, values))
+        session.rollback()
+    return previews
+
+
+def _describe(preview: PackagePreview, pkg: Package) -> None:
+    preview.package = pkg
+    preview.member_id, preview.member = pkg.member_id, pkg.member
+    preview.quarter, preview.created_at = pkg.quarter, pkg.created_at
+    preview.made_by, preview.package_id = pkg.made_by, pkg.package_id
+
+
+# ---------------------------------------------------------------- apply
+
+
+def unresolved(previews: list[PackagePreview], choices: dict[str, int] | None) -> list[Conflict]:
+    choices = choices or {}
+    return [c for p in previews if p.usable for c in p.conflicts if c.key not in choices]
+
+
+def apply_packages(
+    db: Any,
+    previews: list[PackagePreview],
+    *,
+    choices: dict[str, int] | None = None,
+    today: dt.date | None = None,
+) -> ApplyResult:
+    """Write every usable package of ``previews`` in one transaction, after a backup.
+
+    Refused (nothing written): any preview refused (``PackageRefused`` naming the files), a
+    conflict without a choice, the store's rules (``RuleViolation``). ``choices``: conflict
+    key → the member id whose values stand."""
+    from ylt_desktop.store.backup import backup_before
+    from ylt_desktop.store.tx import all_or_nothing
+    from ylt_desktop.store.users import require
+
+    choices = dict(choices or {})
+    refused = [p for p in previews if p.refusal]
+    if refused:
+        raise PackageRefused(
+            "；".join(f"{p.file_name}：{p.refusal}" for p in refused) + "。未接收任何数据包"
+        )
+    usable = sorted((p for p in previews if p.usable), key=lambda p: p.created_at)
+    skipped = [p for p in previews if p.duplicate]
+    if not usable:
+        return ApplyResult([], skipped, None)
+    with db.session() as session:
+        require(session, Permission.RECEIVE_PACKAGE)
+    open_ = unresolved(usable, choices)
+    if open_:
+        raise RuleViolation([_unchosen(open_)])
+    backup = backup_before(db, "package")
+    with db.session() as session, all_or_nothing(session):
+        actor = require(session, Permission.RECEIVE_PACKAGE)
+        batch = {(p.member_id, str(p.quarter)): p.package for p in usable}
+        for p in usable:
+            why = _refuse_early(session, p.package, batch)
+            if store.accepted_package(session, p.package_id) is not None:
+                why = "该数据包已接收过"
+            if why:
+                raise PackageRefused(f"{p.file_name}：{why}。未接收任何数据包")
+            plan = plan_package(session, p.package)
+            missing = [c for c in plan.conflicts if c.key not in choices]
+            if missing:
+                raise RuleViolation([_unchosen(missing)])
+            _write(session, p, plan, choices, actor.name, today or dt.date.today())
+            session.flush()
+    return ApplyResult(usable, skipped, backup)
+
+
+def _unchosen(conflicts: list[Conflict]):  # noqa: ANN202
+    shown = "；".join(c.label for c in conflicts[:5])
+    more = f" 等 {len(conflicts)} 处" if len(conflicts) > 5 else ""
+    return error("choices", f"有数据冲突尚未选择采用哪一方的数据：{shown}{more}")
+
+
+def _context(p: PackagePreview, what: str, exc: RuleViolation) -> RuleViolation:
+    problems = [
+        type(x)(x.field, x.level, f"{p.file_name}（{p.member}，{what}）：{x.message}")
+        for x in exc.problems
+    ]
+    return RuleViolation(problems)
+
+
+def _write(
+    session: Session,
+    p: PackagePreview,
+    plan: _Plan,
+    choices: dict[str, int],
+    by: str,
+    today: dt.date,
+) -> None:
+    from ylt_desktop.store import agreements_bulk, figures, institutions, rotations_bulk, staff
+    from ylt_desktop.store.agreements import to_data as agreement_data
+    from ylt_desktop.store.rotations import to_data as rotation_data
+
+    pkg = p.package
+    key_q = str(pkg.quarter)
+    chosen: list[dict] = []
+    overrides: dict[str, dict] = {}
+    for c in plan.conflicts:
+        pick = choices[c.key]
+        option = next((o for o in c.options if o.member_id == pick), None)
+        if option is None:
+            raise RuleViolation(
+                [error("choices", f"冲突“{c.label}”的选择无效：只能选择其中一方的数据")]
+            )
+        overrides[c.key] = option.values
+        chosen.append({"record": c.label, "kind": c.kind, "chosen": option.member,
+                       "options": {o.member: o.values for o in c.options}})  # fmt: skip
+    try:
+        if plan.profile is not None:
+            data, since = plan.profile
+            institutions.update_institution(
+                session, institution_id=pkg.member_id, data=data, level_since=since, today=today
+            )
+        if plan.staff_new:
+            staff.create_many_staff(session, rows=plan.staff_new)
+        if plan.staff_changed:
+            staff.update_many_staff(session, rows=plan.staff_changed)
+    except RuleViolation as exc:
+        raise _context(p, "人员与本单位情况", exc) from None
+    session.flush()
+    people = {(s.id_type, s.id_number): s.id for s in session.scalars(select(Staff))}
+    new_rows, changed_rows = [], []
+    existing = {
+        r.id: r
+        for r in session.scalars(
+            select(Rotation).where(Rotation.id.in_([rid for _r, rid in plan.rotations if rid]))
+        )
+    }
+    for row, rid in plan.rotations:
+        ckey = _key("rotation", *row["person"], row["from_id"], row["to_id"], row["start"])
+        values = overrides.get(ckey) or {"form": row["form"], "end": row["end"], **row["quarter"]}
+        figures_q = QuarterFigures(days=values["days"], **{v: values[v] or 0 for v in VOLUMES})
+        if rid is None:
+            data = RotationData(
+                staff_id=people[tuple(row["person"])], from_id=row["from_id"],
+                to_id=row["to_id"], form=values["form"], start=day(row["start"]),
+                end=day(values["end"]), quarters={key_q: figures_q},
+            )  # fmt: skip
+            new_rows.append((data, row.get("note") or ""))
+            continue
+        rotation = existing[rid]
+        q = next((x for x in rotation.quarters if x.quarter == key_q), None)
+        now = {"form": rotation.form, "end": _iso(rotation.end), **quarter_row(q)}
+        if now == values:
+            continue
+        data = rotation_data(rotation)
+        data.form, data.end = values["form"], day(values["end"])
+        data.quarters[key_q] = figures_q
+        changed_rows.append((rid, data, None))
+    try:
+        if new_rows:
+            rotations_bulk.create_rotations(session, rows=new_rows, today=today)
+        if changed_rows:
+            rotations_bulk.update_rotations(session, rows=changed_rows, today=today)
+    except RuleViolation as exc:
+        raise _context(p, "人员流动", exc) from None
+    agreement_rows = []
+    for aid, mine in plan.volumes:
+        a = session.get(Agreement, aid)
+        values = overrides.get(_key("volumes", a.number, key_q)) or mine
+        now = {v.measure: float(v.value) for v in a.volumes if v.quarter == key_q}
+        if now == values:
+            continue
+        data = agreement_data(a)
+        data.volumes = {k: v for k, v in data.volumes.items() if k[0] != key_q}
+        data.volumes.update({(key_q, m): v for m, v in values.items()})
+        agreement_rows.append((aid, data, None))
+    try:
+        if agreement_rows:
+            agreements_bulk.update_agreements(session, rows=agreement_rows)
+        if plan.figures is not None:
+            figures.save_figures(
+                session, quarter=pkg.quarter, members={pkg.member_id: plan.figures}
+            )
+    except RuleViolation as exc:
+        raise _context(p, "协议服务量与运行指标", exc) from None
+    summary = {"counts": _counts(plan), "shared": plan.shared, "choices": chosen}
+    session.add(
+        PackageEvent(
+            member_id=pkg.member_id, quarter=key_q, action=store.ACCEPT,
+            at=dt.datetime.now().replace(microsecond=0), by=by, reason="",
+            package_id=pkg.package_id, package_created=pkg.created_at,
+            made_by=pkg.made_by[:30], file_name=p.file_name[:255], sha256=pkg.sha256,
+            summary=json.dumps(summary, ensure_ascii=False, sort_keys=True),
+        )
+    )  # fmt: skip
+
+
+def _counts(plan: _Plan) -> dict[str, dict[str, int]]:
+    found = {k: {NEW: 0, CHANGED: 0, UNCHANGED: 0} for k in KINDS}
+    for c in plan.changes:
+        found[c.kind][c.action] += 1
+    return found
+
+
+def recipients_of(session: Session, agreement_id: int) -> list[int]:
+    stmt = select(AgreementRecipient.institution_id).where(
+        AgreementRecipient.agreement_id == agreement_id
+    )
+    return list(session.scalars(stmt))

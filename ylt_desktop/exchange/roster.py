@@ -1,0 +1,298 @@
+"""A member's database from the lead's roster package, and its updates (DESIGN.md §7).
+
+``open_roster`` on an empty database sets it up as a 成员库 of the unit the roster is for; on
+that member's database a newer roster updates the consortium, the other units, the agreements
+the member takes part in and the persons of other units who rotate to it, and brings the
+lead's decisions: a quarter the lead accepted is locked here, one it returned is reopened with
+the lead's reason. The member's own profile, persons, rotations, volumes and figures are its
+own and are never overwritten by a roster (only filled in at the set-up). An older roster than
+the last opened is refused; the same one twice changes nothing. One transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ylt_desktop.domain.institution import InstitutionData
+from ylt_desktop.domain.periods import Quarter
+from ylt_desktop.domain.roles import Permission
+from ylt_desktop.exchange.content import INSTITUTION_FIELDS, ROSTER, STAFF_FIELDS, day
+from ylt_desktop.exchange.package import Package, check_header, read_package
+from ylt_desktop.exchange.sealed import Keys, PackageRefused, read_file
+from ylt_desktop.store import exchange as store
+from ylt_desktop.store import levels
+from ylt_desktop.store.models import (
+    Agreement,
+    AgreementRecipient,
+    AgreementVolume,
+    Consortium,
+    Institution,
+    InstitutionLevel,
+    PackageEvent,
+    QuarterEvent,
+    QuarterLock,
+    Setting,
+    Staff,
+)
+from ylt_desktop.store.tx import all_or_nothing
+
+ROSTER_SETTING = "exchange.roster"
+
+
+@dataclass
+class RosterResult:
+    created: bool  # the database was set up from this roster
+    unchanged: bool  # the same roster was opened before: nothing changed
+    member: str
+    consortium: str
+    counts: dict[str, int] = field(default_factory=dict)  # part → rows applied
+    locked: list[str] = field(default_factory=list)  # quarters the lead accepted (locked here)
+    returned: list[tuple[str, str]] = field(default_factory=list)  # (quarter, reason)
+
+
+def _roster_seen(session: Session) -> dict:
+    row = session.get(Setting, ROSTER_SETTING)
+    if row is None:
+        return {}
+    import json
+
+    try:
+        value = json.loads(row.value)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def open_roster(session: Session, path: str | Path, *, passphrase: str) -> RosterResult:
+    """Set up (empty database) or update (this member's database) from the roster at ``path``.
+
+    Refused (``PackageRefused``, nothing changed): not a roster, a lead's database, another
+    consortium's or another member's roster, an older roster, a wrong passphrase, a damaged
+    or altered file. Updating needs 审核人 or 管理员; the set-up needs nobody (first run)."""
+    from ylt_desktop.store.institutions import get_consortium
+    from ylt_desktop.store.users import require
+
+    c = get_consortium(session)
+    sealed = read_file(path)
+    if c is not None and c.db_kind != store.MEMBER:
+        raise PackageRefused(
+            "本数据库是汇总库（牵头单位），不能打开名册包：名册包应在成员单位的电脑上打开，"
+            "用来建立或更新成员库"
+        )
+    check_header(sealed, kind=ROSTER, exchange_id=c.exchange_id if c is not None else None)
+    h = sealed.header
+    if c is not None:
+        if int(h["member_id"]) != c.member_id:
+            own = session.get(Institution, c.member_id)
+            raise PackageRefused(
+                f"这是发给“{h.get('member', '')}”的名册包，本数据库属于“{own.name if own else ''}”"
+            )
+        require(session, Permission.RECEIVE_PACKAGE)
+        if store.passphrase_matches(session, passphrase) is False:
+            # The lead may have changed the passphrase: the roster itself decides below.
+            pass
+    seen = _roster_seen(session) if c is not None else {}
+    if seen.get("package_id") == h["package_id"]:
+        return RosterResult(False, True, str(h.get("member", "")), str(h.get("consortium", "")))
+    created_at = dt.datetime.fromisoformat(h["created_at"])
+    if seen.get("created_at") and created_at < dt.datetime.fromisoformat(seen["created_at"]):
+        raise PackageRefused(
+            f"这个名册包（生成于 {created_at:%Y-%m-%d %H:%M}）比已打开的名册包"
+            f"（{seen['created_at'][:16].replace('T', ' ')}）旧，未打开；请使用牵头单位最新的名册包"
+        )
+    package = read_package(path, Keys(passphrase), kind=ROSTER, exchange_id=h["consortium_id"])
+    with all_or_nothing(session):
+        return _write(session, package, passphrase, first=c is None)
+
+
+def _write(session: Session, package: Package, passphrase: str, *, first: bool) -> RosterResult:
+    import json
+
+    from ylt_desktop.store.passwords import hash_password, verify_password
+
+    parts = package.parts
+    (cons,) = parts["consortium"]
+    c = session.scalars(select(Consortium).limit(1)).first()
+    if c is None:
+        c = Consortium()
+        session.add(c)
+    c.name, c.kind, c.division = cons["name"], cons["kind"], cons["division"]
+    c.founded = day(cons.get("founded"))
+    c.db_kind, c.member_id = store.MEMBER, package.member_id
+    c.exchange_id = package.header["consortium_id"]
+    if not c.exchange_check or not verify_password(passphrase, c.exchange_check):
+        c.exchange_check = hash_password(passphrase)
+    result = RosterResult(first, False, package.member, c.name)
+    changed_units = _institutions(session, parts["institutions"], package.member_id, first)
+    session.flush()
+    if changed_units and not first:
+        levels.rederive_directions(session, changed_units)
+    result.counts["institutions"] = len(parts["institutions"])
+    result.counts["staff"] = _staff(session, parts["staff"], package.member_id)
+    result.counts["agreements"] = _agreements(session, parts["agreements"], first)
+    _status(session, parts["status"], package.member_id, result)
+    row = session.get(Setting, ROSTER_SETTING)
+    if row is None:
+        row = Setting(key=ROSTER_SETTING)
+        session.add(row)
+    row.value = json.dumps(
+        {"package_id": package.package_id, "created_at": package.header["created_at"]}
+    )
+    session.flush()
+    return result
+
+
+def _institutions(session: Session, rows: list[dict], own_id: int, first: bool) -> set[int]:
+    from ylt_desktop.store.institutions import _apply
+
+    if not any(r["id"] == own_id for r in rows):
+        raise PackageRefused("名册包中没有本单位：文件已损坏或不是发给本单位的")
+    existing = {i.id: i for i in session.scalars(select(Institution))}
+    changed: set[int] = set()
+    for row in rows:
+        inst = existing.get(row["id"])
+        if inst is not None and row["id"] == own_id and not first:
+            continue  # the member's own profile is its own
+        values = {k: row[k] for k in INSTITUTION_FIELDS}
+        for k in ("joined", "left"):
+            values[k] = day(values[k])
+        data = InstitutionData(**values)
+        if inst is None:
+            inst = Institution(id=row["id"])
+            session.add(inst)
+        before = (inst.level, inst.category)
+        _apply(inst, data)
+        entries = [(day(e["since"]), e["level"], e["category"]) for e in row["levels"]]
+        stored = [] if inst.id not in existing else levels.entries_of(session, inst.id)
+        if [(e.since, e.level, e.category) for e in stored] != entries:
+            for e in stored:
+                session.delete(e)
+            for since, level, category in entries:
+                session.add(
+                    InstitutionLevel(
+                        institution_id=row["id"], since=since, level=level, category=category
+                    )
+                )
+            changed.add(row["id"])
+        elif before != (inst.level, inst.category):
+            changed.add(row["id"])
+    return changed
+
+
+def _staff(session: Session, rows: list[dict], own_id: int) -> int:
+    found = {(p.id_type, p.id_number): p for p in session.scalars(select(Staff))}
+    n = 0
+    for row in rows:
+        if row["home_id"] == own_id:
+            continue  # the member's own persons are its own
+        person = found.get((row["id_type"], row["id_number"]))
+        if person is None:
+            person = Staff()
+            session.add(person)
+        for k in STAFF_FIELDS:
+            if getattr(person, k) != row[k]:
+                setattr(person, k, row[k])
+        if person.home_id != row["home_id"]:
+            person.home_id = row["home_id"]
+        n += 1
+    return n
+
+
+def _agreements(session: Session, rows: list[dict], first: bool) -> int:
+    found = {a.number: a for a in session.scalars(select(Agreement))}
+    for row in rows:
+        a = found.get(row["number"])
+        if a is None:
+            a = Agreement(number=row["number"], recipients=[], volumes=[])
+            session.add(a)
+        a.title, a.kind = row["title"], row["kind"]
+        a.other_measure = row["other_measure"]
+        a.provider_id, a.provider_share = row["provider_id"], row["provider_share"]
+        for k in ("signed", "effective_from", "effective_to", "terminated_on"):
+            setattr(a, k, day(row[k]))
+        a.termination_reason, a.terms = row["termination_reason"], row["terms"]
+        wanted = {inst_id: share for inst_id, share in row["recipients"]}
+        for r in list(a.recipients):
+            if r.institution_id not in wanted:
+                a.recipients.remove(r)
+            elif r.share != wanted[r.institution_id]:
+                r.share = wanted[r.institution_id]
+        have = {r.institution_id for r in a.recipients}
+        for inst_id, share in wanted.items():
+            if inst_id not in have:
+                a.recipients.append(AgreementRecipient(institution_id=inst_id, share=share))
+        # Volumes are the members' own: a roster only fills in those not entered here.
+        entered = {(v.quarter, v.measure) for v in a.volumes}
+        for quarter, measure, value in row["volumes"]:
+            if (quarter, measure) not in entered:
+                a.volumes.append(AgreementVolume(quarter=quarter, measure=measure, value=value))
+    return len(rows)
+
+
+def _status(session: Session, rows: list[dict], own_id: int, result: RosterResult) -> None:
+    """The lead's decisions: kept as ``PackageEvent`` rows; the latest per quarter locks
+    (accepted) or reopens (returned) the member's quarter here."""
+    have = {
+        (e.quarter, e.action, e.at)
+        for e in session.scalars(select(PackageEvent).where(PackageEvent.member_id == own_id))
+    }
+    latest: dict[str, dict] = {}
+    for row in rows:
+        at = dt.datetime.fromisoformat(row["at"])
+        latest[row["quarter"]] = row
+        if (row["quarter"], row["action"], at) in have:
+            continue
+        session.add(
+            PackageEvent(
+                member_id=own_id, quarter=row["quarter"], action=row["action"], at=at,
+                by=row["by"][:30], reason=row["reason"], package_id=row["package_id"],
+                summary="",
+            )
+        )  # fmt: skip
+    now = dt.datetime.now().replace(microsecond=0)
+    for key, row in sorted(latest.items()):
+        lock = session.get(QuarterLock, key)
+        label = Quarter.parse(key).label
+        if row["action"] == store.ACCEPT:
+            result.locked.append(key)
+            if lock is None:
+                at = dt.datetime.fromisoformat(row["at"])
+                session.add(QuarterLock(quarter=key, submitted_at=at, submitted_by=row["by"][:30]))
+                session.add(
+                    QuarterEvent(
+                        quarter=key,
+                        action="submit",
+                        at=now,
+                        by=row["by"][:30],
+                        reason=f"牵头单位已接收{label}的数据包",
+                    )  # fmt: skip
+                )
+        else:
+            result.returned.append((key, row["reason"]))
+            if lock is not None:
+                session.delete(lock)
+                session.add(
+                    QuarterEvent(
+                        quarter=key,
+                        action="reopen",
+                        at=now,
+                        by=row["by"][:30],
+                        reason=f"牵头单位退回：{row['reason']}",
+                    )  # fmt: skip
+                )
+
+
+def returned_quarters(session: Session) -> list[tuple[str, str, dt.datetime, str]]:
+    """In a member's database: the quarters the lead returned (latest decision), with the
+    lead's reason, when and by whom — the member fixes them and sends a new package."""
+    latest: dict[str, PackageEvent] = {}
+    for e in store.events(session):
+        latest[e.quarter] = e
+    return [
+        (q, e.reason, e.at, e.by) for q, e in sorted(latest.items()) if e.action == store.RETURN
+    ]
