@@ -1,5 +1,9 @@
 """Shared fixtures: a fresh database file per test, the demo consortium, and a signed-in user.
 
+The demo consortium takes seconds to build (users, eight quarters of figures, the hash-chained
+audit log), so it is built once per session (per pytest-xdist worker) and each test gets its
+own copy of the file: ``demo_path`` (closed) or ``demo_db`` (open).
+
 Every test acts as a 管理员 unless it signs in someone else: ``store.users.DEFAULT_ACTOR`` is set
 for databases opened in Python (``db.sign_in(Actor(...))`` to test another role), and
 ``YLT_USER``/``YLT_PASSWORD`` name the demo 管理员 for ``ylt`` (``ylt init`` makes that admin,
@@ -8,8 +12,12 @@ for databases opened in Python (``db.sign_in(Actor(...))`` to test another role)
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import shutil
+import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["YLT_SCRYPT_N"] = "16"  # the program's cost (2**15) would slow the suite
@@ -48,11 +56,59 @@ def db(tmp_path) -> Database:  # noqa: ANN001
     database.close()
 
 
-@pytest.fixture
-def demo_db(tmp_path) -> Database:  # noqa: ANN001
-    from ylt_desktop.demo import build_demo
+class DemoFiles:
+    """The demo consortium built once, on the day it is asked for, and copied for each test."""
 
-    database = open_database(tmp_path / "demo.sqlite")
-    build_demo(database)
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.built: dict[dt.date, Path] = {}
+
+    def template(self) -> Path:
+        # build_demo dates its records from today: a run that passes midnight builds again.
+        today = dt.date.today()
+        if today not in self.built:
+            from ylt_desktop.demo import build_demo
+
+            path = self.folder / today.isoformat() / "demo.sqlite"
+            database = open_database(path)
+            build_demo(database)
+            database.close()
+            _fold_in_wal(path)
+            self.built[today] = path
+        return self.built[today]
+
+    def copy(self, target: Path) -> Path:
+        """A private copy of the demo database at ``target`` (a file path), closed."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(self.template(), target)
+        return target
+
+
+def _fold_in_wal(path: Path) -> None:
+    """Write the WAL back into the file and leave no side file, so one file is the database."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        assert busy == 0, "the demo database is still in use"
+    finally:
+        conn.close()
+    sides = [p.name for p in path.parent.iterdir() if p != path]
+    assert not sides, f"the demo build left files beside the database: {sides}"
+
+
+@pytest.fixture(scope="session")
+def demo_files(tmp_path_factory: pytest.TempPathFactory) -> DemoFiles:
+    return DemoFiles(tmp_path_factory.mktemp("demo-template"))
+
+
+@pytest.fixture
+def demo_path(demo_files: DemoFiles, tmp_path: Path) -> Path:
+    """A fresh copy of the demo database file (``tmp_path / "demo.sqlite"``), not open."""
+    return demo_files.copy(tmp_path / "demo.sqlite")
+
+
+@pytest.fixture
+def demo_db(demo_path: Path) -> Database:
+    database = open_database(demo_path)
     yield database
     database.close()

@@ -20,22 +20,20 @@ from tests.helpers.root_logger import kept_root_logger
 from tests.importing.conftest import write_book
 from ylt_desktop import logs
 from ylt_desktop.cli import main
-from ylt_desktop.demo import build_demo
-from ylt_desktop.store.db import open_database
 
 log = logging.getLogger(__name__)
 HEADER = ["姓名", "性别", "证件类型", "证件号码", "职称", "专业", "所属机构"]
 
 
 @pytest.fixture(scope="module")
-def demo_file(tmp_path_factory) -> tuple[Path, list[str]]:  # noqa: ANN001
-    path = tmp_path_factory.mktemp("privacy") / "demo.sqlite"
-    db = open_database(path)
-    build_demo(db)
-    with db.session() as s:
-        ids = [row[0] for row in s.execute(__import__("sqlalchemy").text(
-            "SELECT id_number FROM staff"))]  # fmt: skip
-    db.close()
+def demo_file(demo_files, tmp_path_factory) -> tuple[Path, list[str]]:  # noqa: ANN001
+    path = demo_files.copy(tmp_path_factory.mktemp("privacy") / "demo.sqlite")
+    conn = sqlite3.connect(path)
+    try:
+        ids = [row[0] for row in conn.execute("SELECT id_number FROM staff")]
+    finally:
+        conn.close()
+    assert ids
     return path, ids
 
 

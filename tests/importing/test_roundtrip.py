@@ -13,14 +13,12 @@ from ylt_desktop.returns.files import export_quarter
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):  # noqa: ANN001, ANN201
-    """The demo consortium and its last finished quarter's return, built once for the module."""
-    from ylt_desktop.demo import build_demo
+def demo(demo_files, tmp_path_factory):  # noqa: ANN001, ANN201
+    """The demo consortium and its last finished quarter's return, made once for the module."""
     from ylt_desktop.store.db import open_database
 
     folder = tmp_path_factory.mktemp("roundtrip")
-    db = open_database(folder / "demo.sqlite")
-    build_demo(db)
+    db = open_database(demo_files.copy(folder / "demo.sqlite"))
     quarter = Quarter.last_finished(dt.date.today())
     with db.session() as s:
         (path,) = export_quarter(

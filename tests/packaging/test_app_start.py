@@ -14,8 +14,6 @@ from PySide6.QtCore import QTimer
 from tests.helpers.root_logger import kept_root_logger
 from ylt_desktop import app as app_module
 from ylt_desktop import logs, paths
-from ylt_desktop.demo import build_demo
-from ylt_desktop.store.db import open_database
 from ylt_desktop.ui import errors
 from ylt_desktop.ui.main_window import MainWindow
 
@@ -40,11 +38,8 @@ def window(qapp) -> MainWindow:  # noqa: ANN001
     w.deleteLater()
 
 
-def test_window_paints_before_the_database_opens(tmp_path) -> None:  # noqa: ANN001
-    path = tmp_path / "demo.sqlite"
-    db = open_database(path)
-    build_demo(db)
-    db.close()
+def test_window_paints_before_the_database_opens(demo_path) -> None:  # noqa: ANN001
+    path = demo_path
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     done = subprocess.run(
         [sys.executable, "-m", "ylt_desktop", "--db", str(path), "--quit-after-paint"],
@@ -93,12 +88,9 @@ def test_a_failure_while_opening_ends_the_program_with_2(
 
 
 def test_the_database_opens_when_the_log_file_cannot(
-    qapp, shown, window, monkeypatch, tmp_path, capsys
+    qapp, shown, window, monkeypatch, demo_path, capsys
 ) -> None:  # noqa: ANN001, E501
-    path = tmp_path / "demo.sqlite"
-    db = open_database(path)
-    build_demo(db)
-    db.close()
+    path = demo_path
     logging.getLogger("ylt_desktop.ui.fonts").error("cannot load font x")  # before the paint
 
     def unwritable(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
