@@ -88,6 +88,16 @@ def file_name(consortium: str, member: str, what: str, at: dt.datetime) -> str:
     return f"{safe(consortium)}-{safe(member)}-{what}-{at:%Y%m%d-%H%M%S}{SUFFIX}"
 
 
+def _free(path: Path) -> Path:
+    """``path``, or ``…-2.ylt``, ``…-3.ylt`` when a file of that name exists already."""
+    n = 2
+    found = path
+    while found.exists():
+        found = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        n += 1
+    return found
+
+
 def _who(session: Session) -> str:
     from ylt_desktop.store.audit import os_user
     from ylt_desktop.store.users import current_actor
@@ -167,7 +177,7 @@ def make_roster(
     )  # fmt: skip
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    return write_atomically(out / file_name(c.name, member.name, "名册", now), data)
+    return write_atomically(_free(out / file_name(c.name, member.name, "名册", now)), data)
 
 
 def make_data_package(
@@ -197,7 +207,7 @@ def make_data_package(
     )  # fmt: skip
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    return write_atomically(out / file_name(c.name, member.name, str(quarter), now), data)
+    return write_atomically(_free(out / file_name(c.name, member.name, str(quarter), now)), data)
 
 
 def check_header(sealed: Sealed, *, kind: str | None, exchange_id: str | None) -> None:

@@ -1,0 +1,179 @@
+"""Issue #16's refusals: a tampered byte, a truncated file, a wrong passphrase, another
+consortium's package, an older package, a replay. Each leaves the lead's database unchanged
+row for row (every table dumped) and makes no backup; each says in Chinese what is wrong."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.exchange.world import (
+    PASSPHRASE,
+    A,
+    Q,
+    enter_a,
+    lead_database,
+    make_package,
+    member_database,
+)
+from ylt_desktop.exchange import PackageRefused, apply_packages, preview_packages
+from ylt_desktop.store import exchange
+from ylt_desktop.store.backup import list_backups
+
+
+def dump(path: Path) -> list[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def world(tmp_path):  # noqa: ANN001, ANN201
+    lead = lead_database(tmp_path)
+    member = member_database(lead, A, tmp_path)
+    enter_a(member)
+    package = make_package(member, tmp_path)
+    yield lead, member, package
+    member.close()
+    lead.close()
+
+
+def refused(lead, files: list[Path], words: str, passphrase: str = PASSPHRASE) -> str:  # noqa: ANN001
+    """Preview and try to apply ``files``; the refusal names ``words``; nothing changed."""
+    before, backups = dump(lead.path), len(list_backups(lead.path))
+    try:
+        previews = preview_packages(lead, files, passphrase=passphrase)
+    except PackageRefused as exc:
+        message = str(exc)
+    else:
+        (preview,) = [p for p in previews if p.refusal or p.duplicate][-1:]
+        message = preview.refusal or "重复"
+        if preview.refusal:
+            with pytest.raises(PackageRefused):
+                apply_packages(lead, previews)
+        else:
+            assert apply_packages(lead, previews).applied == []
+    assert words in message, message
+    assert dump(lead.path) == before
+    assert len(list_backups(lead.path)) == backups
+    for digit_run in ("11010519", "36042819"):  # no identity number in the message
+        assert digit_run not in message
+    return message
+
+
+def tampered(path: Path, offset: int, out: Path) -> Path:
+    data = bytearray(path.read_bytes())
+    data[offset] ^= 0x01
+    out.write_bytes(bytes(data))
+    return out
+
+
+def test_a_tampered_byte_in_the_body_is_refused(world, tmp_path) -> None:  # noqa: ANN001
+    lead, _member, package = world
+    size = package.stat().st_size
+    bad = tampered(package, size - 40, tmp_path / "改过.ylt")
+    refused(lead, [bad], "已被改动或已损坏")
+
+
+def test_an_edited_header_is_refused(world, tmp_path) -> None:  # noqa: ANN001
+    lead, _member, package = world
+    data = package.read_bytes()
+    edited = data.replace("青山".encode(), "石山".encode(), 1)
+    assert edited != data
+    (tmp_path / "改名.ylt").write_bytes(edited)
+    refused(lead, [tmp_path / "改名.ylt"], "已被改动或已损坏")
+
+
+def test_a_truncated_file_is_refused(world, tmp_path) -> None:  # noqa: ANN001
+    lead, _member, package = world
+    data = package.read_bytes()
+    for cut, words in ((len(data) - 100, "被截断"), (30, "被截断"), (5, "不是本程序生成")):
+        (tmp_path / "半个.ylt").write_bytes(data[:cut])
+        refused(lead, [tmp_path / "半个.ylt"], words)
+
+
+def test_a_wrong_passphrase_is_refused(world) -> None:  # noqa: ANN001
+    lead, _member, package = world
+    refused(lead, [package], "交换口令不正确", passphrase="不是这个口令-123")
+
+
+def test_a_package_made_with_an_old_passphrase_is_refused(world) -> None:  # noqa: ANN001
+    lead, _member, package = world
+    with lead.session() as s:
+        exchange.set_passphrase(s, passphrase="新的交换口令-2027")
+    refused(lead, [package], "交换口令不正确", passphrase="新的交换口令-2027")
+
+
+def test_another_consortiums_package_is_refused(world, tmp_path) -> None:  # noqa: ANN001
+    lead, _member, _package = world
+    other_lead = lead_database(tmp_path / "other")  # same names, its own exchange id
+    other_member = member_database(other_lead, A, tmp_path / "other")
+    enter_a(other_member)
+    foreign = make_package(other_member, tmp_path / "other")
+    message = refused(lead, [foreign], "属于另一个医联体")
+    assert "示例县医共体" in message
+    other_member.close()
+    other_lead.close()
+
+
+def test_an_older_package_is_refused(world, tmp_path) -> None:  # noqa: ANN001
+    from ylt_desktop.exchange import make_data_package
+
+    lead, member, older = world
+    with member.session() as s:
+        newer = make_data_package(
+            s, quarter=Q, passphrase=PASSPHRASE, out_dir=tmp_path / "newer",
+            now=dt.datetime.now() + dt.timedelta(minutes=5),
+        )  # fmt: skip
+    apply_packages(lead, preview_packages(lead, [newer], passphrase=PASSPHRASE))
+    refused(lead, [older], "旧，不能接收")
+    # Returned, the quarter is open again: the older package is still refused.
+    with lead.session() as s:
+        exchange.return_quarter(s, member_id=older_member_id(lead), quarter=Q, reason="请核对")
+    refused(lead, [older], "旧，不能接收")
+
+
+def older_member_id(lead) -> int:  # noqa: ANN001
+    from tests.exchange.world import unit_ids
+
+    with lead.session() as s:
+        return unit_ids(s)[A]
+
+
+def test_the_same_package_twice_changes_nothing(world) -> None:  # noqa: ANN001
+    lead, _member, package = world
+    first = apply_packages(lead, preview_packages(lead, [package], passphrase=PASSPHRASE))
+    assert len(first.applied) == 1
+    message = refused(lead, [package], "重复")
+    assert message == "重复"
+    previews = preview_packages(lead, [package], passphrase=PASSPHRASE)
+    assert previews[0].duplicate and previews[0].refusal is None
+
+
+def test_a_newer_package_for_an_accepted_quarter_waits_for_a_return(world, tmp_path) -> None:  # noqa: ANN001
+    from ylt_desktop.exchange import make_data_package
+
+    lead, member, package = world
+    apply_packages(lead, preview_packages(lead, [package], passphrase=PASSPHRASE))
+    with member.session() as s:
+        newer = make_data_package(
+            s, quarter=Q, passphrase=PASSPHRASE, out_dir=tmp_path / "newer",
+            now=dt.datetime.now() + dt.timedelta(minutes=5),
+        )  # fmt: skip
+    refused(lead, [newer], "接收并锁定")
+    with lead.session() as s:
+        exchange.return_quarter(s, member_id=older_member_id(lead), quarter=Q, reason="请核对")
+    result = apply_packages(lead, preview_packages(lead, [newer], passphrase=PASSPHRASE))
+    assert len(result.applied) == 1
+
+
+def test_not_a_package_at_all(world, tmp_path) -> None:  # noqa: ANN001
+    lead, _member, _package = world
+    (tmp_path / "表格.ylt").write_bytes(b"PK\x03\x04" + b"\x00" * 200)
+    refused(lead, [tmp_path / "表格.ylt"], "不是本程序生成的数据包")
+    refused(lead, [tmp_path / "没有这个文件.ylt"], "找不到文件")
