@@ -177,3 +177,12 @@ def test_not_a_package_at_all(world, tmp_path) -> None:  # noqa: ANN001
     (tmp_path / "表格.ylt").write_bytes(b"PK\x03\x04" + b"\x00" * 200)
     refused(lead, [tmp_path / "表格.ylt"], "不是本程序生成的数据包")
     refused(lead, [tmp_path / "没有这个文件.ylt"], "找不到文件")
+
+
+def test_a_quarter_the_lead_submitted_takes_no_package(world) -> None:  # noqa: ANN001
+    from ylt_desktop.store.quarters import submit_quarter
+
+    lead, _member, package = world
+    with lead.session() as s:
+        submit_quarter(s, quarter=Q)
+    refused(lead, [package], "已报送并锁定")

@@ -234,9 +234,10 @@ def plan_package(
     key_q = str(quarter)
     member_id = pkg.member_id
     parts = pkg.parts
-    institutions = {i.id: i for i in session.scalars(select(Institution))}
-    names = {i: inst.name for i, inst in institutions.items()}
-    lead_unit = next((i for i, inst in institutions.items() if inst.role == lists.ROLE_LEAD), None)
+    units = session.execute(select(Institution.id, Institution.name, Institution.role)).all()
+    institutions = {i for i, _n, _r in units}
+    names = {i: name for i, name, _r in units}
+    lead_unit = next((i for i, _n, role in units if role == lists.ROLE_LEAD), None)
     reported = _reported_by_others(session, member_id, quarter)
     for key, values in (pending or {}).items():
         reported.setdefault(key, []).extend(values)
@@ -251,7 +252,7 @@ def plan_package(
     (profile,) = parts["profile"] or [None]
     if profile is None or profile.get("id") != member_id:
         raise PackageRefused("数据包的本单位基本情况与文件头不符：文件已被改动或损坏")
-    inst = institutions[member_id]
+    inst = session.get(Institution, member_id)
     entries = list(
         session.scalars(
             select(InstitutionLevel)
@@ -285,7 +286,7 @@ def plan_package(
         plan.profile = (InstitutionData(**values), since)
 
     # -- staff
-    people = {(p.id_type, p.id_number): p for p in session.scalars(select(Staff))}
+    people = _people(session, [(r["id_type"], r["id_number"]) for r in parts["staff"]])
     for row in parts["staff"]:
         if row.get("home_id") not in institutions:
             raise unknown_unit(row.get("home_id"))
@@ -375,7 +376,14 @@ def plan_package(
             plan.rotations.append((row, rotation.id))  # kept: a conflict may choose others'
 
     # -- agreement volumes
-    agreements = {a.number: a for a in session.scalars(select(Agreement))}
+    numbers = [str(row["number"]) for row in parts["volumes"]]
+    agreements = {
+        a.number: a
+        for i in range(0, len(numbers), 500)
+        for a in session.scalars(
+            select(Agreement).where(Agreement.number.in_(numbers[i : i + 500]))
+        )
+    }
     for row in parts["volumes"]:
         a = agreements.get(row["number"])
         if a is None:
@@ -438,6 +446,16 @@ def plan_package(
             plan.changes.append(Change("figures", CHANGED if now_values else NEW, label, diffs))
             plan.figures = MemberFigures(**mine)
     return plan
+
+
+def _people(session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Staff]:
+    """The stored persons of ``keys`` (证件类型, 证件号码), read by number in chunks."""
+    numbers = sorted({str(number) for _t, number in keys})
+    found: dict[tuple[str, str], Staff] = {}
+    for i in range(0, len(numbers), 500):
+        stmt = select(Staff).where(Staff.id_number.in_(numbers[i : i + 500]))
+        found.update(((p.id_type, p.id_number), p) for p in session.scalars(stmt))
+    return found
 
 
 def _iso(value: dt.date | None) -> str | None:
@@ -588,8 +606,12 @@ def _unchosen(conflicts: list[Conflict]):  # noqa: ANN202
 
 
 def _context(p: PackagePreview, what: str, exc: RuleViolation) -> RuleViolation:
+    from ylt_desktop.domain.masking import mask_id_numbers
+
     problems = [
-        type(x)(x.field, x.level, f"{p.file_name}（{p.member}，{what}）：{x.message}")
+        type(x)(
+            x.field, x.level, mask_id_numbers(f"{p.file_name}（{p.member}，{what}）：{x.message}")
+        )
         for x in exc.problems
     ]
     return RuleViolation(problems)
@@ -634,7 +656,8 @@ def _write(
     except RuleViolation as exc:
         raise _context(p, "人员与本单位情况", exc) from None
     session.flush()
-    people = {(s.id_type, s.id_number): s.id for s in session.scalars(select(Staff))}
+    wanted = [tuple(row["person"]) for row, _rid in plan.rotations]
+    people = {k: person.id for k, person in _people(session, wanted).items()}
     new_rows, changed_rows = [], []
     existing = {
         r.id: r
