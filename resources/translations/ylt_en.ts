@@ -638,6 +638,25 @@ Restore from it? The damaged file is kept in the backups folder, not deleted. Da
     </message>
 </context>
 <context>
+    <name>ConflictBox</name>
+    <message>
+        <source>冲突：%1</source>
+        <translation>Conflict: %1</translation>
+    </message>
+    <message>
+        <source>汇总库现有</source>
+        <translation>Now in the consortium database</translation>
+    </message>
+    <message>
+        <source>采用：</source>
+        <translation>Use:</translation>
+    </message>
+    <message>
+        <source>“%1”的数据</source>
+        <translation>the data of “%1”</translation>
+    </message>
+</context>
+<context>
     <name>ConsortiumForm</name>
     <message>
         <source>首次使用</source>
@@ -880,6 +899,70 @@ Folder: %2</translation>
     <message>
         <source>已有本程序的备份文件（如换了电脑）：从备份恢复全部数据</source>
         <translation>You have a backup of this program (e.g. on a new computer): restore all data from it</translation>
+    </message>
+    <message>
+        <source>本单位是牵头单位（汇总库：全医联体的数据）</source>
+        <translation>This unit is the lead unit (consortium database: the whole consortium)</translation>
+    </message>
+    <message>
+        <source>本单位是成员单位（成员库：用牵头单位发来的名册包建立）</source>
+        <translation>This unit is a member unit (member database: set up from the lead’s roster package)</translation>
+    </message>
+    <message>
+        <source>本单位是</source>
+        <translation>This unit is</translation>
+    </message>
+    <message>
+        <source>用名册包建立成员库</source>
+        <translation>Set up the member database from a roster package</translation>
+    </message>
+    <message>
+        <source>请选择牵头单位发给本单位的名册包（.ylt 文件，通常在U盘上），并输入牵头单位告知的数据交换口令。</source>
+        <translation>Choose the roster package the lead unit gave this unit (a .ylt file, usually on a USB stick) and type the exchange passphrase the lead told you.</translation>
+    </message>
+    <message>
+        <source>尚未选择名册包</source>
+        <translation>No roster package chosen yet</translation>
+    </message>
+    <message>
+        <source>选择名册包…</source>
+        <translation>Choose roster package…</translation>
+    </message>
+    <message>
+        <source>名册包</source>
+        <translation>Roster package</translation>
+    </message>
+    <message>
+        <source>交换口令</source>
+        <translation>Exchange passphrase</translation>
+    </message>
+    <message>
+        <source>建立成员库</source>
+        <translation>Set up member database</translation>
+    </message>
+    <message>
+        <source>选择牵头单位发来的名册包</source>
+        <translation>Choose the roster package from the lead unit</translation>
+    </message>
+    <message>
+        <source>请选择名册包</source>
+        <translation>Choose the roster package</translation>
+    </message>
+    <message>
+        <source>请输入交换口令</source>
+        <translation>Type the exchange passphrase</translation>
+    </message>
+    <message>
+        <source>正在用名册包建立成员库…</source>
+        <translation>Setting up the member database from the roster package…</translation>
+    </message>
+    <message>
+        <source>成员库已建立</source>
+        <translation>Member database set up</translation>
+    </message>
+    <message>
+        <source>不能建立成员库</source>
+        <translation>Cannot set up the member database</translation>
     </message>
     <message>
         <source>从备份恢复</source>
@@ -1465,10 +1548,269 @@ The database was not changed.</translation>
     </message>
 </context>
 <context>
+    <name>Packages</name>
+    <message>
+        <source>数据交换包 (*.ylt)</source>
+        <translation>Exchange packages (*.ylt)</translation>
+    </message>
+    <message>
+        <source>数据交换口令</source>
+        <translation>Exchange passphrase</translation>
+    </message>
+    <message>
+        <source>%1，请输入本医联体的数据交换口令：</source>
+        <translation>%1: type the consortium’s exchange passphrase:</translation>
+    </message>
+    <message>
+        <source>数据交换</source>
+        <translation>Data exchange</translation>
+    </message>
+    <message>
+        <source>生成数据包…</source>
+        <translation>Make data package…</translation>
+    </message>
+    <message>
+        <source>导入新名册…</source>
+        <translation>Open new roster…</translation>
+    </message>
+    <message>
+        <source>打开成员数据包…</source>
+        <translation>Open members’ data packages…</translation>
+    </message>
+    <message>
+        <source>生成名册包…</source>
+        <translation>Make roster packages…</translation>
+    </message>
+    <message>
+        <source>设置交换口令…</source>
+        <translation>Set exchange passphrase…</translation>
+    </message>
+    <message>
+        <source>不能打开</source>
+        <translation>Cannot open</translation>
+    </message>
+    <message>
+        <source>成员库只能打开牵头单位发来的名册包（一次一个）；数据包应由牵头单位的汇总库打开。</source>
+        <translation>A member database opens only roster packages from the lead unit (one at a time); data packages are opened by the lead unit’s consortium database.</translation>
+    </message>
+    <message>
+        <source>名册包是发给成员单位的，应在成员单位的电脑上打开；汇总库只打开成员单位的数据包。</source>
+        <translation>Roster packages are for member units and are opened on their PCs; the consortium database opens only members’ data packages.</translation>
+    </message>
+    <message>
+        <source>打开成员单位的数据包（可多选）</source>
+        <translation>Open members’ data packages (several may be chosen)</translation>
+    </message>
+    <message>
+        <source>打开成员单位的数据包</source>
+        <translation>Open members’ data packages</translation>
+    </message>
+    <message>
+        <source>不能打开数据包</source>
+        <translation>Cannot open the data packages</translation>
+    </message>
+    <message>
+        <source>正在读取数据包…</source>
+        <translation>Reading the data packages…</translation>
+    </message>
+    <message>
+        <source>选择数据包保存的文件夹（如U盘）</source>
+        <translation>Choose the folder to save the data package in (e.g. a USB stick)</translation>
+    </message>
+    <message>
+        <source>生成%1的数据包</source>
+        <translation>Make the data package of %1</translation>
+    </message>
+    <message>
+        <source>已生成数据包</source>
+        <translation>Data package made</translation>
+    </message>
+    <message>
+        <source>已生成%1的数据包：
+%2
+
+请把这个文件交给牵头单位（U盘、内网等）；交换口令另行告知，不要与文件一起发送。</source>
+        <translation>The data package of %1 was made:
+%2
+
+Give this file to the lead unit (USB stick, intranet…); tell the exchange passphrase separately, never together with the file.</translation>
+    </message>
+    <message>
+        <source>不能生成数据包</source>
+        <translation>Cannot make the data package</translation>
+    </message>
+    <message>
+        <source>正在生成数据包…</source>
+        <translation>Making the data package…</translation>
+    </message>
+    <message>
+        <source>这个名册包已经打开过，没有改动。</source>
+        <translation>This roster package was opened before; nothing changed.</translation>
+    </message>
+    <message>
+        <source>已建立成员库：%1 — %2</source>
+        <translation>Member database set up: %1 — %2</translation>
+    </message>
+    <message>
+        <source>已用新的名册包更新成员库。</source>
+        <translation>The member database was updated from the new roster package.</translation>
+    </message>
+    <message>
+        <source>成员单位 %1 个，协议 %2 份，来本单位流动的外单位人员 %3 人。</source>
+        <translation>%1 member units, %2 agreements, %3 persons of other units rotating here.</translation>
+    </message>
+    <message>
+        <source>%1：牵头单位已接收，本季度已锁定。</source>
+        <translation>%1: accepted by the lead unit; the quarter is locked.</translation>
+    </message>
+    <message>
+        <source>%1：牵头单位已退回，原因：%2（请修改后重新生成数据包）</source>
+        <translation>%1: returned by the lead unit, reason: %2 (correct it and make a new data package)</translation>
+    </message>
+    <message>
+        <source>打开牵头单位发来的名册包</source>
+        <translation>Open the roster package from the lead unit</translation>
+    </message>
+    <message>
+        <source>打开名册包</source>
+        <translation>Open the roster package</translation>
+    </message>
+    <message>
+        <source>名册包</source>
+        <translation>Roster package</translation>
+    </message>
+    <message>
+        <source>不能打开名册包</source>
+        <translation>Cannot open the roster package</translation>
+    </message>
+    <message>
+        <source>正在打开名册包…</source>
+        <translation>Opening the roster package…</translation>
+    </message>
+</context>
+<context>
+    <name>PassphraseDialog</name>
+    <message>
+        <source>设置数据交换口令</source>
+        <translation>Set the exchange passphrase</translation>
+    </message>
+    <message>
+        <source>成员单位的数据包和发给成员单位的名册包都用这个口令加密。请当面或电话告知各成员单位，不要与文件一起发送。</source>
+        <translation>Members’ data packages and the roster packages sent to them are encrypted with this passphrase. Tell it to each member unit in person or by phone, never together with the files.</translation>
+    </message>
+    <message>
+        <source>
+修改口令后，须给每个成员单位重新生成名册包（用新口令打开）。</source>
+        <translation>
+After a change, make a new roster package for every member unit (opened with the new passphrase).</translation>
+    </message>
+    <message>
+        <source>交换口令</source>
+        <translation>Exchange passphrase</translation>
+    </message>
+    <message>
+        <source>再输入一次</source>
+        <translation>Type it again</translation>
+    </message>
+    <message>
+        <source>设置</source>
+        <translation>Set</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>两次输入的交换口令不一致</source>
+        <translation>The two passphrases typed differ</translation>
+    </message>
+    <message>
+        <source>已设置</source>
+        <translation>Set</translation>
+    </message>
+    <message>
+        <source>已设置数据交换口令（数据库只保存其校验值，已记入操作日志）。</source>
+        <translation>The exchange passphrase was set (the database keeps only its check value; logged in the audit log).</translation>
+    </message>
+</context>
+<context>
     <name>Permissions</name>
     <message>
         <source>请先登录</source>
         <translation>Please sign in first</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewDialog</name>
+    <message>
+        <source>接收成员单位的数据包</source>
+        <translation>Receive members’ data packages</translation>
+    </message>
+    <message>
+        <source>应用</source>
+        <translation>Apply</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>以下是这些数据包将对汇总库做的改动。点“应用”后全部接收（接收前自动备份数据库）；有任何一个不能接收时，一个也不接收。</source>
+        <translation>These are the changes the packages would make to the consortium database. Apply receives all of them (after an automatic backup); when any one cannot be received, none is.</translation>
+    </message>
+    <message>
+        <source>单位：%1&#x3000;季度：%2&#x3000;生成于：%3&#x3000;制作人：%4</source>
+        <translation>Unit: %1   Quarter: %2   Made at: %3   Made by: %4</translation>
+    </message>
+    <message>
+        <source>不能接收：%1</source>
+        <translation>Cannot be received: %1</translation>
+    </message>
+    <message>
+        <source>这个数据包已经接收过：不会重复接收，没有改动。</source>
+        <translation>This data package was received before: it is not received twice; nothing changes.</translation>
+    </message>
+    <message>
+        <source>新增</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <source>修改</source>
+        <translation>Changed</translation>
+    </message>
+    <message>
+        <source>不变</source>
+        <translation>Unchanged</translation>
+    </message>
+    <message>
+        <source>%1 个文件不能接收（红字说明原因），所以这一批都不能接收：请点“取消”，不选这些文件重新打开。</source>
+        <translation>%1 file(s) cannot be received (the reason in red), so none of this batch can: press Cancel and open again without them.</translation>
+    </message>
+    <message>
+        <source>这些数据包都已接收过，没有需要接收的内容。</source>
+        <translation>All these data packages were received before; there is nothing to receive.</translation>
+    </message>
+    <message>
+        <source>还有 %1 处冲突未选择采用哪一方的数据</source>
+        <translation>%1 conflict(s) still need a choice of whose data to use</translation>
+    </message>
+    <message>
+        <source>正在接收数据包（先备份数据库）…</source>
+        <translation>Receiving the data packages (backing up the database first)…</translation>
+    </message>
+    <message>
+        <source>已接收</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>已接收 %1 个数据包；接收前已备份数据库：
+%2</source>
+        <translation>%1 data package(s) received; the database was backed up first:
+%2</translation>
+    </message>
+    <message>
+        <source>未接收任何数据包</source>
+        <translation>No data package was received</translation>
     </message>
 </context>
 <context>
@@ -1545,6 +1887,34 @@ The database was not changed.</translation>
         <translation>Phone</translation>
     </message>
     <message>
+        <source>成员单位</source>
+        <translation>Member unit</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>经办人</source>
+        <translation>Handled by</translation>
+    </message>
+    <message>
+        <source>制作人</source>
+        <translation>Made by</translation>
+    </message>
+    <message>
+        <source>数据包</source>
+        <translation>Data package</translation>
+    </message>
+    <message>
+        <source>退回原因</source>
+        <translation>Reason returned</translation>
+    </message>
+    <message>
         <source>完整证件号（仅供内部留存）</source>
         <translation>Full ID numbers (internal copies only)</translation>
     </message>
@@ -1595,6 +1965,86 @@ The database was not changed.</translation>
     <message>
         <source>检查结果（双击跳转到记录；错误阻止导出，警告不阻止）</source>
         <translation>Check results (double-click to open the record; errors block export, warnings do not)</translation>
+    </message>
+    <message>
+        <source>成员单位报送情况（数据包）</source>
+        <translation>Members’ reports (data packages)</translation>
+    </message>
+    <message>
+        <source>打开成员数据包…</source>
+        <translation>Open members’ data packages…</translation>
+    </message>
+    <message>
+        <source>可一次选择多个文件，也可以把文件拖到本窗口上</source>
+        <translation>Several files may be chosen at once, or dropped onto this window</translation>
+    </message>
+    <message>
+        <source>退回…</source>
+        <translation>Return…</translation>
+    </message>
+    <message>
+        <source>生成名册包…</source>
+        <translation>Make roster packages…</translation>
+    </message>
+    <message>
+        <source>向牵头单位报送（数据包）</source>
+        <translation>Report to the lead unit (data package)</translation>
+    </message>
+    <message>
+        <source>生成数据包…</source>
+        <translation>Make data package…</translation>
+    </message>
+    <message>
+        <source>导入新名册…</source>
+        <translation>Open new roster…</translation>
+    </message>
+    <message>
+        <source>生成于 %1</source>
+        <translation>Made at %1</translation>
+    </message>
+    <message>
+        <source>尚未设置数据交换口令：成员单位用数据包报送前，请管理员在“数据交换”菜单中设置。</source>
+        <translation>No exchange passphrase yet: before members report with data packages, an administrator sets it in the Data exchange menu.</translation>
+    </message>
+    <message>
+        <source>%1：已报送 %2 个，共 %3 个成员单位</source>
+        <translation>%1: %2 of %3 member units have reported</translation>
+    </message>
+    <message>
+        <source>牵头单位已于 %1 接收%2的数据包（%3），本季度已锁定。</source>
+        <translation>The lead unit accepted the data package of %2 at %1 (%3); the quarter is locked.</translation>
+    </message>
+    <message>
+        <source>牵头单位已接收本季度的数据包</source>
+        <translation>The lead unit has accepted this quarter’s data package</translation>
+    </message>
+    <message>
+        <source>填好本季度的数据后，点“生成数据包…”，把生成的文件交给牵头单位。牵头单位接收后，本季度会锁定（在下一次名册包中生效）。</source>
+        <translation>Once the quarter’s data are entered, press Make data package… and give the file to the lead unit. When the lead accepts it, the quarter locks (with the next roster package).</translation>
+    </message>
+    <message>
+        <source>牵头单位退回了%1的数据：%2（%3，%4）请修改后重新生成数据包。</source>
+        <translation>The lead unit returned the data of %1: %2 (%3, %4). Correct them and make a new data package.</translation>
+    </message>
+    <message>
+        <source>退回</source>
+        <translation>Return</translation>
+    </message>
+    <message>
+        <source>退回“%1”%2的数据的原因（成员单位会在下一次名册包中看到）：</source>
+        <translation>Why the data of “%1” for %2 are returned (the member sees it in its next roster package):</translation>
+    </message>
+    <message>
+        <source>有成员单位尚未报送</source>
+        <translation>Some members have not reported</translation>
+    </message>
+    <message>
+        <source>%1 个成员单位尚未报送%2的数据包（或已退回）：%3
+
+可以导出，但报表中这些单位的数据可能不全。仍要导出吗？</source>
+        <translation>%1 member unit(s) have not reported the data package of %2 (or it was returned): %3
+
+The return can be exported, but these units’ data may be incomplete. Export anyway?</translation>
     </message>
     <message>
         <source>未报送</source>
@@ -1675,6 +2125,67 @@ The database was not changed.</translation>
     <message>
         <source>打印失败</source>
         <translation>Printing failed</translation>
+    </message>
+</context>
+<context>
+    <name>RosterDialog</name>
+    <message>
+        <source>生成名册包</source>
+        <translation>Make roster packages</translation>
+    </message>
+    <message>
+        <source>名册包交给成员单位，用来建立或更新它的成员库（本医联体的成员单位、它参与的协议、来它这里流动的外单位人员，以及各季度的接收/退回情况）。</source>
+        <translation>A roster package sets up or updates a member unit’s database (the consortium’s units, the agreements it takes part in, the persons of other units rotating to it, and each quarter’s accepted/returned state).</translation>
+    </message>
+    <message>
+        <source>查找单位</source>
+        <translation>Find unit</translation>
+    </message>
+    <message>
+        <source>全选</source>
+        <translation>Select all</translation>
+    </message>
+    <message>
+        <source>浏览…</source>
+        <translation>Browse…</translation>
+    </message>
+    <message>
+        <source>保存到</source>
+        <translation>Save to</translation>
+    </message>
+    <message>
+        <source>交换口令</source>
+        <translation>Exchange passphrase</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>名册包保存到</source>
+        <translation>Save roster packages to</translation>
+    </message>
+    <message>
+        <source>正在生成名册包…</source>
+        <translation>Making roster packages…</translation>
+    </message>
+    <message>
+        <source>已生成名册包</source>
+        <translation>Roster packages made</translation>
+    </message>
+    <message>
+        <source>已生成 %1 个名册包，保存在：
+%2
+
+请把每个文件交给对应的成员单位；交换口令请当面或电话告知，不要与文件一起发送。</source>
+        <translation>%1 roster package(s) made, saved in:
+%2
+
+Give each file to its member unit; tell the exchange passphrase in person or by phone, never together with the files.</translation>
+    </message>
+    <message>
+        <source>不能生成名册包</source>
+        <translation>Cannot make roster packages</translation>
     </message>
 </context>
 <context>

@@ -106,7 +106,12 @@ def test_main_window_in_english(qtbot, english: QTranslator, demo_db: Database) 
     assert "Quarterly return" in titles
     assert not any(HAN.search(t) for t in titles)
     assert window.windowTitle().startswith("Consortium member returns")
-    assert [a.text() for a in window.menuBar().actions()] == ["File", "Edit", "Help"]
+    assert [a.text() for a in window.menuBar().actions()] == [
+        "File",
+        "Edit",
+        "Data exchange",
+        "Help",
+    ]
     model = window.page("成员单位").model  # pages are keyed by their Chinese title
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     assert "Unified social credit code" in headers

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRect, QSize
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -129,6 +129,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.path_label, 1)
         self.statusBar().addPermanentWidget(self.count_label)
         self.fit_to_screen()
+        self.setAcceptDrops(True)  # members' data packages (.ylt) dropped onto the window
         if db is not None:
             self.attach(db)
 
@@ -174,6 +175,8 @@ class MainWindow(QMainWindow):
                     signal.connect(self.update_status)
             if hasattr(page, "open_record"):
                 page.open_record.connect(self.open_record)
+            if hasattr(page, "packages_applied"):
+                page.packages_applied.connect(self.packages_changed)
         return self.pages[title]
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
@@ -230,7 +233,50 @@ class MainWindow(QMainWindow):
         add_user_actions(self, menu)
         menu.addAction(quit_action)
         self._add_edit_menu()
+        from ylt_desktop.ui.dialogs.packages import add_exchange_actions
+
+        add_exchange_actions(self)
         add_help_menu(self)
+
+    # ------------------------------------------------------------ packages (DESIGN §7)
+
+    def _dropped_packages(self, event: QDragEnterEvent | QDropEvent) -> list:
+        from ylt_desktop.ui.dialogs.packages import package_files
+
+        mime = event.mimeData()
+        if self.db is None or not mime.hasUrls():
+            return []
+        return package_files([u.toLocalFile() for u in mime.urls() if u.isLocalFile()])
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
+        if self._dropped_packages(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt's name
+        """Data packages dropped at the lead open on 季度报表 (a roster at a member)."""
+        from ylt_desktop.ui.dialogs.packages import open_files
+
+        paths = self._dropped_packages(event)
+        if not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.nav.setCurrentRow(self.titles().index("季度报表"))
+        open_files(self.page("季度报表"), self.db, paths, self.packages_changed)
+
+    def make_data_package(self) -> None:
+        """数据交换 → 生成数据包…: on 季度报表, for the quarter chosen there."""
+        self.nav.setCurrentRow(self.titles().index("季度报表"))
+        self.page("季度报表").make_package()
+
+    def packages_changed(self) -> None:
+        """Packages applied or a roster opened: every built page shows the new data."""
+        for page in self.pages.values():
+            if hasattr(page, "refresh"):
+                page.refresh()
+        self.update_status()
 
     def _add_edit_menu(self) -> None:
         """新增 Ctrl+N, 删除 Del, 查找 Ctrl+F: each acts on the page shown, if it can."""

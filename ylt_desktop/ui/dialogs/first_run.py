@@ -1,5 +1,9 @@
 """首次使用: creates the consortium and its lead unit on an empty database, or restores a backup.
 
+First the clerk says which unit this PC belongs to: 本单位是牵头单位（汇总库）— the form below
+creates the consortium and its lead unit — or 本单位是成员单位（成员库）: the database is set up
+from the roster package (名册包) the lead gave it, with the exchange passphrase
+(``exchange.open_roster``, one transaction: refused, the database stays empty).
 所在地区 is picked from the division table (province → city → county) or typed as a code.
 After 从备份恢复… the dialog holds the reopened database in ``self.db`` (the caller uses it).
 """
@@ -8,14 +12,22 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QDialogButtonBox,
     QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
+    QRadioButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -59,7 +71,139 @@ class FirstRunDialog(RecordDialog):
         )
         self.buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.restore_button.clicked.connect(self.restore_from_backup)
+        self._add_member_choice()
         self.start()
+
+    def _add_member_choice(self) -> None:
+        """本单位是牵头单位 / 成员单位 above the form; the member's roster panel below it."""
+        self.lead_radio = QRadioButton(self.tr("本单位是牵头单位（汇总库：全医联体的数据）"))
+        self.member_radio = QRadioButton(
+            self.tr("本单位是成员单位（成员库：用牵头单位发来的名册包建立）")
+        )
+        self.lead_radio.setChecked(True)
+        self.mode_group = QButtonGroup(self)
+        self.mode_group.addButton(self.lead_radio)
+        self.mode_group.addButton(self.member_radio)
+        mode_box = QGroupBox(self.tr("本单位是"))
+        mode_layout = QVBoxLayout(mode_box)
+        mode_layout.addWidget(self.lead_radio)
+        mode_layout.addWidget(self.member_radio)
+        self.member_panel = QGroupBox(self.tr("用名册包建立成员库"))
+        intro = QLabel(
+            self.tr(
+                "请选择牵头单位发给本单位的名册包（.ylt 文件，通常在U盘上），"
+                "并输入牵头单位告知的数据交换口令。"
+            )
+        )
+        intro.setWordWrap(True)
+        self.roster_path = QLineEdit()
+        self.roster_path.setReadOnly(True)
+        self.roster_path.setPlaceholderText(self.tr("尚未选择名册包"))
+        self.roster_browse = browse = QPushButton(self.tr("选择名册包…"))
+        browse.clicked.connect(self.choose_roster)
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.member_problem = QLabel()
+        self.member_problem.setWordWrap(True)
+        self.member_problem.setStyleSheet("color: #b00020;")
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.roster_path, 1)
+        file_row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow(self.tr("名册包"), file_row)
+        form.addRow(self.tr("交换口令"), self.passphrase)
+        panel = QVBoxLayout(self.member_panel)
+        panel.addWidget(intro)
+        panel.addLayout(form)
+        panel.addWidget(self.member_problem)
+        panel.addStretch(1)
+        self.member_panel.setVisible(False)
+        layout = self.layout()
+        layout.insertWidget(0, mode_box)
+        layout.insertWidget(layout.indexOf(self.scroll) + 1, self.member_panel, 1)
+        self.member_radio.toggled.connect(self._mode_changed)
+        self.roster_path.textChanged.connect(self._member_edited)
+        self.passphrase.textChanged.connect(self._member_edited)
+
+    def is_member(self) -> bool:
+        return self.member_radio.isChecked()
+
+    def _mode_changed(self, member: bool) -> None:
+        self.scroll.setVisible(not member)
+        self.member_panel.setVisible(member)
+        self.save_button.setText(self.tr("建立成员库") if member else self.tr("创建"))
+        self.recheck()
+
+    def _member_edited(self) -> None:
+        self.member_problem.setText("")
+        self.recheck()
+
+    def choose_roster(self) -> None:
+        from ylt_desktop.ui.dialogs.packages import FILE_FILTER
+
+        chosen, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("选择牵头单位发来的名册包"),
+            str(Path.home()),
+            QCoreApplication.translate("Packages", FILE_FILTER),
+        )
+        if chosen:
+            self.roster_path.setText(chosen)
+
+    def recheck(self) -> None:
+        if getattr(self, "member_panel", None) is None or not self.is_member():
+            super().recheck()
+            return
+        missing = []
+        if not self.roster_path.text():
+            missing.append(self.tr("请选择名册包"))
+        if not self.passphrase.text():
+            missing.append(self.tr("请输入交换口令"))
+        self.save_button.setEnabled(not missing)
+        self.pending.setText("；".join(missing))
+        self.pending.setToolTip("")
+
+    def is_dirty(self) -> bool:
+        return False if self.is_member() else super().is_dirty()
+
+    def save(self) -> None:
+        if not self.is_member():
+            super().save()
+            return
+        if not self.save_button.isEnabled():
+            return
+        from ylt_desktop.exchange import open_roster
+        from ylt_desktop.ui.background import run_in_background
+
+        path, passphrase = Path(self.roster_path.text()), self.passphrase.text()
+
+        def work():  # noqa: ANN202
+            with self.db.session() as s:
+                return open_roster(s, path, passphrase=passphrase)
+
+        self.save_button.setEnabled(False)
+        run_in_background(
+            self, self.tr("正在用名册包建立成员库…"), work, self._member_made, self._member_refused
+        )
+
+    def _member_made(self, result) -> None:  # noqa: ANN001
+        from ylt_desktop.ui.dialogs.packages import roster_summary
+
+        self.roster_result = result
+        QMessageBox.information(self, self.tr("成员库已建立"), roster_summary(result))
+        self.accept()
+
+    def _member_refused(self, exc: BaseException) -> None:
+        """Nothing was written (one transaction): say why in Chinese, the clerk tries again."""
+        from ylt_desktop.exchange import PackageRefused
+        from ylt_desktop.ui.errors import show_error
+
+        if isinstance(exc, PackageRefused):
+            self.member_problem.setText(str(exc))
+            QMessageBox.warning(self, self.tr("不能建立成员库"), str(exc))
+        else:
+            show_error(self, exc)
+        self.recheck()
 
     def restore_from_backup(self) -> bool:
         """Choose a backup and restore it in place of the empty database; True when done."""

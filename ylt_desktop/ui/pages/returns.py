@@ -1,4 +1,10 @@
-"""季度报表: pick a quarter, fill the cover, check, export Excel and PDF, print, submit."""
+"""季度报表: pick a quarter, fill the cover, check, export Excel and PDF, print, submit.
+
+With packages (DESIGN.md §7): the lead's page lists each member's 未报送 / 已报送 / 已退回 for
+the quarter, opens members' data packages and returns a quarter with a reason; a member's page
+makes the quarter's data package and shows what the lead decided (accepted and locked, or
+returned with the reason).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,6 +29,9 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressDialog,
     QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -47,6 +57,16 @@ TEXT_FIELDS = (
     ("phone", QT_TRANSLATE_NOOP("ReturnsPage", "联系电话")),
 )
 CheckRole = Qt.ItemDataRole.UserRole + 1
+MEMBER_COLUMNS = (
+    QT_TRANSLATE_NOOP("ReturnsPage", "成员单位"),
+    QT_TRANSLATE_NOOP("ReturnsPage", "状态"),
+    QT_TRANSLATE_NOOP("ReturnsPage", "时间"),
+    QT_TRANSLATE_NOOP("ReturnsPage", "经办人"),
+    QT_TRANSLATE_NOOP("ReturnsPage", "制作人"),
+    QT_TRANSLATE_NOOP("ReturnsPage", "数据包"),
+    QT_TRANSLATE_NOOP("ReturnsPage", "退回原因"),
+)
+STATUS_COLOURS = {"已报送": "#1b5e20", "已退回": "#b00020", "未报送": "#8a6d00"}
 
 
 def recent_quarters(today: dt.date, count: int = 12) -> list[Quarter]:
@@ -61,6 +81,7 @@ class ReturnsPage(QWidget):
     """Emits ``open_record(kind, id)`` when a problem is double-clicked."""
 
     open_record = Signal(str, int)
+    packages_applied = Signal()  # the lead accepted packages, or a member opened a roster
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -99,6 +120,11 @@ class ReturnsPage(QWidget):
         self.may_submit = gate(self.submit_button, db, Permission.SUBMIT)
         self.may_reopen = gate(self.reopen_button, db, Permission.REOPEN)
         gate(self.full_ids, db, Permission.EXPORT_FULL_IDS)
+        from ylt_desktop.store import exchange
+
+        with db.session() as s:
+            self.is_member = exchange.is_member_database(s)
+        self.exchange_box = self._member_box() if self.is_member else self._lead_box()
         self._layout()
         self._load_cover()
         # Saved as typed: nothing typed is lost, whatever happens before the next export.
@@ -129,8 +155,256 @@ class ReturnsPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(cover_box)
         layout.addLayout(buttons)
-        layout.addWidget(QLabel(self.tr("检查结果（双击跳转到记录；错误阻止导出，警告不阻止）")))
-        layout.addWidget(self.problems, 1)
+        checks = QWidget()
+        check_layout = QVBoxLayout(checks)
+        check_layout.setContentsMargins(0, 0, 0, 0)
+        check_layout.addWidget(
+            QLabel(self.tr("检查结果（双击跳转到记录；错误阻止导出，警告不阻止）"))
+        )
+        check_layout.addWidget(self.problems, 1)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(checks)
+        split.addWidget(self.exchange_box)
+        split.setChildrenCollapsible(False)
+        layout.addWidget(split, 1)
+
+    # ------------------------------------------------------------ packages (DESIGN §7)
+
+    def _lead_box(self) -> QGroupBox:
+        """成员单位报送情况: who has reported the quarter, open packages, 退回."""
+        box = QGroupBox(self.tr("成员单位报送情况（数据包）"))
+        self.exchange_hint = QLabel()
+        self.exchange_hint.setWordWrap(True)
+        self.members_table = QTableWidget(0, len(MEMBER_COLUMNS))
+        self.members_table.setHorizontalHeaderLabels([self.tr(c) for c in MEMBER_COLUMNS])
+        self.members_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.members_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.members_table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.members_table.verticalHeader().setVisible(False)
+        self.members_table.horizontalHeader().setStretchLastSection(True)
+        self.members_table.itemSelectionChanged.connect(self._enable_return)
+        self.open_packages_button = QPushButton(self.tr("打开成员数据包…"))
+        self.open_packages_button.setToolTip(
+            self.tr("可一次选择多个文件，也可以把文件拖到本窗口上")
+        )
+        self.return_button = QPushButton(self.tr("退回…"))
+        self.rosters_button = QPushButton(self.tr("生成名册包…"))
+        self.open_packages_button.clicked.connect(self.open_packages)
+        self.return_button.clicked.connect(self.return_member)
+        self.rosters_button.clicked.connect(self.make_rosters)
+        self.may_receive = gate(self.open_packages_button, self.db, Permission.RECEIVE_PACKAGE)
+        gate(self.return_button, self.db, Permission.RECEIVE_PACKAGE)
+        gate(self.rosters_button, self.db, Permission.RECEIVE_PACKAGE)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.exchange_hint, 1)
+        buttons.addWidget(self.open_packages_button)
+        buttons.addWidget(self.return_button)
+        buttons.addWidget(self.rosters_button)
+        layout = QVBoxLayout(box)
+        layout.addLayout(buttons)
+        layout.addWidget(self.members_table, 1)
+        return box
+
+    def _member_box(self) -> QGroupBox:
+        """向牵头单位报送: make the quarter's data package; what the lead decided."""
+        box = QGroupBox(self.tr("向牵头单位报送（数据包）"))
+        self.member_status = QLabel()
+        self.member_status.setWordWrap(True)
+        self.returned_label = QLabel()
+        self.returned_label.setWordWrap(True)
+        self.returned_label.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.make_package_button = QPushButton(self.tr("生成数据包…"))
+        self.new_roster_button = QPushButton(self.tr("导入新名册…"))
+        self.make_package_button.clicked.connect(self.make_package)
+        self.new_roster_button.clicked.connect(self.open_roster)
+        gate(self.new_roster_button, self.db, Permission.RECEIVE_PACKAGE)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.make_package_button)
+        buttons.addWidget(self.new_roster_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.member_status)
+        layout.addWidget(self.returned_label)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+        return box
+
+    def show_exchange(self) -> None:
+        if self.is_member:
+            self._show_member_exchange()
+        else:
+            self._show_lead_exchange()
+
+    def _show_lead_exchange(self) -> None:
+        from ylt_desktop.store import exchange
+
+        quarter = self.selected_quarter()
+        with self.db.session() as s:
+            in_use = exchange.exchange_in_use(s)
+            self.member_rows = exchange.report_status(s, quarter)
+        table = self.members_table
+        table.setRowCount(len(self.member_rows))
+        for r, m in enumerate(self.member_rows):
+            values = (
+                m.name,
+                m.status,
+                f"{m.at:%Y-%m-%d %H:%M}" if m.at else "",
+                m.by,
+                m.made_by,
+                m.file_name,
+                m.reason,
+            )
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if c == 1:
+                    item.setForeground(QColor(STATUS_COLOURS.get(m.status, "#000")))
+                if c == 5 and m.package_created:
+                    item.setToolTip(
+                        self.tr("生成于 %1").replace("%1", f"{m.package_created:%Y-%m-%d %H:%M}")
+                    )
+                table.setItem(r, c, item)
+        table.resizeColumnsToContents()
+        done = sum(1 for m in self.member_rows if m.status == exchange.REPORTED)
+        if not in_use:
+            self.exchange_hint.setText(
+                self.tr(
+                    "尚未设置数据交换口令：成员单位用数据包报送前，请管理员在“数据交换”菜单中设置。"
+                )
+            )
+        else:
+            self.exchange_hint.setText(
+                self.tr("%1：已报送 %2 个，共 %3 个成员单位")
+                .replace("%1", quarter.label)
+                .replace("%2", str(done))
+                .replace("%3", str(len(self.member_rows)))
+            )
+        self._enable_return()
+
+    def selected_member(self):  # noqa: ANN201
+        rows = self.members_table.selectionModel().selectedRows()
+        return self.member_rows[rows[0].row()] if rows else None
+
+    def _enable_return(self) -> None:
+        from ylt_desktop.store import exchange
+
+        m = self.selected_member()
+        self.return_button.setEnabled(
+            self.may_receive and m is not None and m.status == exchange.REPORTED
+        )
+
+    def _show_member_exchange(self) -> None:
+        from ylt_desktop.exchange import returned_quarters
+        from ylt_desktop.store import exchange
+
+        quarter = self.selected_quarter()
+        with self.db.session() as s:
+            own = exchange.own_member_id(s)
+            latest = exchange.latest_event(s, own, quarter) if own is not None else None
+            returned = returned_quarters(s)
+        if latest is not None and latest.action == exchange.ACCEPT:
+            self.member_status.setText(
+                self.tr("牵头单位已于 %1 接收%2的数据包（%3），本季度已锁定。")
+                .replace("%1", f"{latest.at:%Y-%m-%d %H:%M}")
+                .replace("%2", quarter.label)
+                .replace("%3", latest.by)
+            )
+            self.make_package_button.setEnabled(False)
+            self.make_package_button.setToolTip(self.tr("牵头单位已接收本季度的数据包"))
+        else:
+            self.member_status.setText(
+                self.tr("填好本季度的数据后，点“生成数据包…”，把生成的文件交给牵头单位。"
+                        "牵头单位接收后，本季度会锁定（在下一次名册包中生效）。")
+            )  # fmt: skip
+            self.make_package_button.setEnabled(True)
+            self.make_package_button.setToolTip("")
+        self.returned_label.setText(
+            "\n".join(
+                self.tr("牵头单位退回了%1的数据：%2（%3，%4）请修改后重新生成数据包。")
+                .replace("%1", Quarter.parse(q).label)
+                .replace("%2", reason)
+                .replace("%3", f"{at:%Y-%m-%d %H:%M}")
+                .replace("%4", by)
+                for q, reason, at, by in returned
+            )
+        )
+        self.returned_label.setVisible(bool(returned))
+
+    def open_packages(self, paths: list | None = None) -> None:
+        from ylt_desktop.ui.dialogs.packages import open_data_packages
+
+        open_data_packages(self, self.db, paths or None, on_applied=self._packages_applied)
+
+    def _packages_applied(self) -> None:
+        self.show_status()
+        self.packages_applied.emit()
+
+    def make_rosters(self) -> None:
+        from ylt_desktop.ui.dialogs.packages import RosterDialog
+
+        m = self.selected_member()
+        RosterDialog(self.db, self, member_ids=[m.member_id] if m else None).exec()
+
+    def return_member(self) -> None:
+        """退回: the reason is required; the member reads it in its next roster."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from ylt_desktop.store import exchange
+
+        m = self.selected_member()
+        if m is None:
+            return
+        quarter = self.selected_quarter()
+        reason, ok = QInputDialog.getText(
+            self,
+            self.tr("退回"),
+            self.tr("退回“%1”%2的数据的原因（成员单位会在下一次名册包中看到）：")
+            .replace("%1", m.name)
+            .replace("%2", quarter.label),
+        )
+        if not ok:
+            return
+
+        def give_back() -> None:
+            with self.db.session() as s:
+                exchange.return_quarter(s, member_id=m.member_id, quarter=quarter, reason=reason)
+
+        run_guarded(self, give_back)
+        self.show_status()
+
+    def make_package(self) -> None:
+        from ylt_desktop.ui.dialogs.packages import make_data_package_for
+
+        make_data_package_for(self, self.db, self.selected_quarter())
+
+    def open_roster(self) -> None:
+        from ylt_desktop.ui.dialogs.packages import open_new_roster
+
+        open_new_roster(self, self.db, on_done=self._packages_applied)
+
+    def refresh(self) -> None:
+        self.show_status()
+
+    def missing_ok(self) -> bool:
+        """Before an export at the lead: the members still missing, named; True to go on."""
+        from ylt_desktop.store.exchange import missing_members
+
+        if self.is_member:
+            return True
+        quarter = self.selected_quarter()
+        with self.db.session() as s:
+            names = missing_members(s, quarter)
+        if not names:
+            return True
+        answer = QMessageBox.question(
+            self,
+            self.tr("有成员单位尚未报送"),
+            self.tr("%1 个成员单位尚未报送%2的数据包（或已退回）：%3\n\n"
+                    "可以导出，但报表中这些单位的数据可能不全。仍要导出吗？")
+            .replace("%1", str(len(names)))
+            .replace("%2", quarter.label)
+            .replace("%3", "、".join(names)),
+        )  # fmt: skip
+        return answer == QMessageBox.StandardButton.Yes
 
     def selected_quarter(self) -> Quarter:
         return Quarter.parse(self.quarter.currentData())
@@ -175,6 +449,7 @@ class ReturnsPage(QWidget):
             )
         self.submit_button.setEnabled(lock is None and self.may_submit)
         self.reopen_button.setEnabled(lock is not None and self.may_reopen)
+        self.show_exchange()
 
     def run_check(self) -> list:
         from ylt_desktop.returns.check import check_quarter
@@ -237,6 +512,8 @@ class ReturnsPage(QWidget):
         return reason.strip() if ok and reason.strip() else None
 
     def export(self, *, xlsx: bool, pdf: bool) -> None:
+        if not self.missing_ok():
+            return
         reason = self.id_reason()
         if reason is None:
             return
