@@ -167,3 +167,28 @@ def test_the_next_roster_locks_an_accepted_quarter_and_reopens_a_returned_one(tm
             open_roster(s, first, passphrase=PASSPHRASE)
     a.close()
     lead.close()
+
+
+def test_a_rotation_the_member_deleted_goes_with_its_next_package(tmp_path) -> None:  # noqa: ANN001
+    lead = lead_database(tmp_path)
+    a = member_database(lead, A, tmp_path)
+    enter_a(a)
+    apply_packages(lead, preview_packages(lead, [make_package(a, tmp_path)], passphrase=PASSPHRASE))
+    assert days_at_lead(lead, "钱小红") == 20
+    with lead.session() as s:
+        exchange.return_quarter(s, member_id=unit_ids(s)[A], quarter=Q, reason="重复录入")
+    with a.session() as s:  # A deletes its doctor's rotation and the lead's posting alike
+        for r in list(s.scalars(select(Rotation))):
+            rotations.delete_rotation(s, rotation_id=r.id)
+    (preview,) = preview_packages(lead, [make_package(a, tmp_path / "2")], passphrase=PASSPHRASE)
+    removed = [c for c in preview.changes if c.action == "删除"]
+    assert [c.label.split()[0] for c in removed] == ["钱小红"]
+    kept = [c.label for c in preview.changes if "未删除" in c.label]
+    assert len(kept) == 1 and "赵建国" in kept[0]  # the lead unit's own posting stays
+    assert "删除 1" in " ".join(preview.summary_lines())
+    apply_packages(lead, [preview])
+    with lead.session() as s:
+        names = {s.get(Staff, r.staff_id).name for r in s.scalars(select(Rotation))}
+    assert names == {"赵建国"}
+    a.close()
+    lead.close()

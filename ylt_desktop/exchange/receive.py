@@ -65,7 +65,8 @@ from ylt_desktop.store.models import (
     Staff,
 )
 
-NEW, CHANGED, UNCHANGED = "新增", "修改", "不变"
+NEW, CHANGED, REMOVED, UNCHANGED = "新增", "修改", "删除", "不变"
+ACTIONS = (NEW, CHANGED, REMOVED, UNCHANGED)
 KINDS = ("profile", "staff", "rotations", "volumes", "figures")
 # Profile fields a member may not change: membership is the lead's.
 LEAD_OWNED = ("role", "joined", "left")
@@ -76,7 +77,7 @@ VALUE_LABELS = {"form": "流动形式", "end": "结束日期", "days": "工作�
 @dataclass
 class Change:
     kind: str  # a part of DATA_PARTS
-    action: str  # NEW / CHANGED / UNCHANGED
+    action: str  # NEW / CHANGED / REMOVED / UNCHANGED
     label: str  # what record, in words, identity numbers masked
     fields: list[tuple[str, str, str]] = field(default_factory=list)  # (label, before, after)
 
@@ -122,16 +123,14 @@ class PackagePreview:
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Per kind: how many records are new, changed, unchanged."""
-        found = {k: {NEW: 0, CHANGED: 0, UNCHANGED: 0} for k in KINDS}
-        for c in self.changes:
-            found[c.kind][c.action] += 1
-        return found
+        return _count(self.changes)
 
     def summary_lines(self) -> list[str]:
         lines = []
         for kind, n in self.counts().items():
+            removed = f"，删除 {n[REMOVED]}" if n[REMOVED] else ""
             lines.append(
-                f"{PART_LABELS[kind]}：新增 {n[NEW]}，修改 {n[CHANGED]}，不变 {n[UNCHANGED]}"
+                f"{PART_LABELS[kind]}：新增 {n[NEW]}，修改 {n[CHANGED]}{removed}，不变 {n[UNCHANGED]}"
             )
         if self.conflicts:
             lines.append(f"冲突 {len(self.conflicts)} 处（须选择采用哪一方的数据）")
@@ -156,6 +155,7 @@ class _Plan:
     staff_new: list[StaffData] = field(default_factory=list)
     staff_changed: list[tuple[int, StaffData]] = field(default_factory=list)
     rotations: list[tuple[dict, int | None]] = field(default_factory=list)  # row, lead id
+    removed: list[int] = field(default_factory=list)  # rotations the member no longer reports
     volumes: list[tuple[int, dict[str, float]]] = field(default_factory=list)
     figures: MemberFigures | None = None
     shared: dict[str, dict[str, Any]] = field(default_factory=dict)  # key → reported values
@@ -317,9 +317,12 @@ def plan_package(
     # -- rotations
     by_person = {(r["id_type"], r["id_number"]): r for r in parts["staff"]}
     stored: dict[tuple, Rotation] = {}
-    for r in session.scalars(
-        select(Rotation).where((Rotation.from_id == member_id) | (Rotation.to_id == member_id))
-    ):
+    involved = list(
+        session.scalars(
+            select(Rotation).where((Rotation.from_id == member_id) | (Rotation.to_id == member_id))
+        )
+    )
+    for r in involved:
         stored.setdefault((r.staff_id, r.from_id, r.to_id, r.start), r)
     for row in parts["rotations"]:
         for side in ("from_id", "to_id"):
@@ -374,6 +377,8 @@ def plan_package(
         else:
             plan.changes.append(Change("rotations", UNCHANGED, label))
             plan.rotations.append((row, rotation.id))  # kept: a conflict may choose others'
+
+    _plan_removals(session, plan, member_id, quarter, involved, names, lead_unit, reported)
 
     # -- agreement volumes
     numbers = [str(row["number"]) for row in parts["volumes"]]
@@ -446,6 +451,61 @@ def plan_package(
             plan.changes.append(Change("figures", CHANGED if now_values else NEW, label, diffs))
             plan.figures = MemberFigures(**mine)
     return plan
+
+
+def _plan_removals(
+    session: Session,
+    plan: _Plan,
+    member_id: int,
+    quarter: Quarter,
+    involved: list[Rotation],
+    names: dict[int, str],
+    lead_unit: int | None,
+    reported: dict[str, list],
+) -> None:
+    """Rotations the member's last accepted package for the quarter reported and this one
+    no longer does (deleted at the member): removed, unless the other unit reports them too
+    (or is the lead unit, whose own entry it is) — then kept, and said so."""
+    last = store.last_accepted(session, member_id, quarter)
+    before = (
+        {k for k, v in store.summary_of(last).get("shared", {}).items() if "form" in v}
+        if last
+        else set()
+    )
+    if not before:
+        return
+    touching = [
+        r for r in involved
+        if r.start <= quarter.last_day and (r.end is None or r.end >= quarter.first_day)
+    ]  # fmt: skip
+    people = {p.id: p for p in session.scalars(
+        select(Staff).where(Staff.id.in_([r.staff_id for r in touching])))}  # fmt: skip
+    for r in touching:
+        person = people[r.staff_id]
+        ckey = _key("rotation", person.id_type, person.id_number, r.from_id, r.to_id,
+                    r.start.isoformat())  # fmt: skip
+        if ckey not in before or ckey in plan.shared:
+            continue
+        label = f"{person.name} {names[r.from_id]}→{names[r.to_id]} {r.start.isoformat()}"
+        other = r.to_id if r.from_id == member_id else r.from_id
+        if other == lead_unit or ckey in reported:
+            plan.changes.append(
+                Change(
+                    "rotations",
+                    UNCHANGED,
+                    f"{label}（本单位已不再报告，但{names[other]}仍有此记录，未删除）",
+                )
+            )
+        else:
+            plan.changes.append(Change("rotations", REMOVED, label))
+            plan.removed.append(r.id)
+
+
+def _count(changes: list[Change]) -> dict[str, dict[str, int]]:
+    found = {k: dict.fromkeys(ACTIONS, 0) for k in KINDS}
+    for c in changes:
+        found[c.kind][c.action] += 1
+    return found
 
 
 def _people(session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Staff]:
@@ -625,7 +685,14 @@ def _write(
     by: str,
     today: dt.date,
 ) -> None:
-    from ylt_desktop.store import agreements_bulk, figures, institutions, rotations_bulk, staff
+    from ylt_desktop.store import (
+        agreements_bulk,
+        figures,
+        institutions,
+        rotations,
+        rotations_bulk,
+        staff,
+    )
     from ylt_desktop.store.agreements import to_data as agreement_data
     from ylt_desktop.store.rotations import to_data as rotation_data
 
@@ -691,6 +758,8 @@ def _write(
             rotations_bulk.create_rotations(session, rows=new_rows, today=today)
         if changed_rows:
             rotations_bulk.update_rotations(session, rows=changed_rows, today=today)
+        for rid in plan.removed:
+            rotations.delete_rotation(session, rotation_id=rid)
     except RuleViolation as exc:
         raise _context(p, "人员流动", exc) from None
     agreement_rows = []
@@ -713,7 +782,7 @@ def _write(
             )
     except RuleViolation as exc:
         raise _context(p, "协议服务量与运行指标", exc) from None
-    summary = {"counts": _counts(plan), "shared": plan.shared, "choices": chosen}
+    summary = {"counts": _count(plan.changes), "shared": plan.shared, "choices": chosen}
     session.add(
         PackageEvent(
             member_id=pkg.member_id, quarter=key_q, action=store.ACCEPT,
@@ -723,13 +792,6 @@ def _write(
             summary=json.dumps(summary, ensure_ascii=False, sort_keys=True),
         )
     )  # fmt: skip
-
-
-def _counts(plan: _Plan) -> dict[str, dict[str, int]]:
-    found = {k: {NEW: 0, CHANGED: 0, UNCHANGED: 0} for k in KINDS}
-    for c in plan.changes:
-        found[c.kind][c.action] += 1
-    return found
 
 
 def recipients_of(session: Session, agreement_id: int) -> list[int]:
