@@ -909,8 +909,8 @@ Folder: %2</translation>
         <translation>This unit is a member unit (member database: set up from the lead’s roster package)</translation>
     </message>
     <message>
-        <source>本单位是</source>
-        <translation>This unit is</translation>
+        <source>本电脑的数据库</source>
+        <translation>This PC’s database</translation>
     </message>
     <message>
         <source>用名册包建立成员库</source>
@@ -1721,6 +1721,10 @@ After a change, make a new roster package for every member unit (opened with the
         <translation>Cancel</translation>
     </message>
     <message>
+        <source>交换口令请只用字母、数字和符号（密码框中不能用输入法输入汉字）</source>
+        <translation>Use only letters, digits and symbols in the exchange passphrase (a password box takes no input-method characters)</translation>
+    </message>
+    <message>
         <source>两次输入的交换口令不一致</source>
         <translation>The two passphrases typed differ</translation>
     </message>
@@ -1865,6 +1869,10 @@ After a change, make a new roster package for every member unit (opened with the
     <message>
         <source>填报单位</source>
         <translation>Reporting unit</translation>
+    </message>
+    <message>
+        <source>牵头单位退回了%1的数据（%3，%4）：%2。请修改后重新生成数据包。</source>
+        <translation>The lead unit returned the data of %1 (%3, %4): %2. Correct them and make a new data package.</translation>
     </message>
     <message>
         <source>留空即为牵头单位：%1</source>
@@ -2021,10 +2029,6 @@ After a change, make a new roster package for every member unit (opened with the
     <message>
         <source>填好本季度的数据后，点“生成数据包…”，把生成的文件交给牵头单位。牵头单位接收后，本季度会锁定（在下一次名册包中生效）。</source>
         <translation>Once the quarter’s data are entered, press Make data package… and give the file to the lead unit. When the lead accepts it, the quarter locks (with the next roster package).</translation>
-    </message>
-    <message>
-        <source>牵头单位退回了%1的数据：%2（%3，%4）请修改后重新生成数据包。</source>
-        <translation>The lead unit returned the data of %1: %2 (%3, %4). Correct them and make a new data package.</translation>
     </message>
     <message>
         <source>退回</source>

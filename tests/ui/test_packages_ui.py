@@ -407,6 +407,8 @@ def test_the_admin_sets_the_passphrase_and_makes_rosters(
     qtbot.addWidget(dialog)
     dialog.first.setText("short")
     assert not dialog.ok_button.isEnabled() and "至少 8 个字符" in dialog.problem.text()
+    dialog.first.setText("青山绿水-2026-交换")
+    assert not dialog.ok_button.isEnabled() and "汉字" in dialog.problem.text()
     dialog.first.setText("new-passphrase-2026")
     dialog.second.setText("new-passphrase-2025")
     assert not dialog.ok_button.isEnabled() and "不一致" in dialog.problem.text()

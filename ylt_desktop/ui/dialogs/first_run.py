@@ -84,7 +84,7 @@ class FirstRunDialog(RecordDialog):
         self.mode_group = QButtonGroup(self)
         self.mode_group.addButton(self.lead_radio)
         self.mode_group.addButton(self.member_radio)
-        mode_box = QGroupBox(self.tr("本单位是"))
+        mode_box = QGroupBox(self.tr("本电脑的数据库"))
         mode_layout = QVBoxLayout(mode_box)
         mode_layout.addWidget(self.lead_radio)
         mode_layout.addWidget(self.member_radio)
@@ -132,6 +132,8 @@ class FirstRunDialog(RecordDialog):
         self.scroll.setVisible(not member)
         self.member_panel.setVisible(member)
         self.save_button.setText(self.tr("建立成员库") if member else self.tr("创建"))
+        if member:
+            self.setMinimumWidth(max(self.minimumWidth(), 600))
         self.recheck()
 
     def _member_edited(self) -> None:

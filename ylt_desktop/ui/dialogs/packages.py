@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -257,6 +257,9 @@ class PassphraseDialog(QDialog):
         problems = passphrase_problems(self.first.text())
         if problems:
             return problems[0].message
+        if not self.first.text().isascii():
+            # Windows turns the input method off in a password box: members could not type it.
+            return self.tr("交换口令请只用字母、数字和符号（密码框中不能用输入法输入汉字）")
         if self.second.text() != self.first.text():
             return self.tr("两次输入的交换口令不一致")
         return ""
@@ -497,7 +500,7 @@ class ConflictBox(QGroupBox):
                     font = item.font()
                     font.setBold(True)
                     item.setFont(font)
-                    item.setBackground(Qt.GlobalColor.yellow)
+                    item.setBackground(QColor("#ffe69c"))
                 self.table.setItem(r, c, item)
         self.table.setFixedHeight(
             self.table.horizontalHeader().height()
@@ -544,7 +547,8 @@ class PreviewDialog(QDialog):
         self.conflict_boxes: list[ConflictBox] = []
         body = QWidget()
         inner = QVBoxLayout(body)
-        for preview in previews:
+        # Refused files first: the clerk sees at once why nothing can be applied.
+        for preview in sorted(previews, key=lambda p: p.refusal is None):
             inner.addWidget(self._package_box(preview))
         inner.addStretch(1)
         scroll = QScrollArea()

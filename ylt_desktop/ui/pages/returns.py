@@ -164,8 +164,13 @@ class ReturnsPage(QWidget):
         check_layout.addWidget(self.problems, 1)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(checks)
-        split.addWidget(self.exchange_box)
         split.setChildrenCollapsible(False)
+        if self.is_member:  # the member's one job here comes first: its data package
+            layout.insertWidget(1, self.exchange_box)
+        else:  # 45 members' rows want more room than the check's few lines
+            split.addWidget(self.exchange_box)
+            split.setStretchFactor(0, 1)
+            split.setStretchFactor(1, 2)
         layout.addWidget(split, 1)
 
     # ------------------------------------------------------------ packages (DESIGN §7)
@@ -226,7 +231,6 @@ class ReturnsPage(QWidget):
         layout.addWidget(self.member_status)
         layout.addWidget(self.returned_label)
         layout.addLayout(buttons)
-        layout.addStretch(1)
         return box
 
     def show_exchange(self) -> None:
@@ -258,6 +262,8 @@ class ReturnsPage(QWidget):
                 item = QTableWidgetItem(value)
                 if c == 1:
                     item.setForeground(QColor(STATUS_COLOURS.get(m.status, "#000")))
+                if c == 6 and m.reason:
+                    item.setToolTip(m.reason)
                 if c == 5 and m.package_created:
                     item.setToolTip(
                         self.tr("生成于 %1").replace("%1", f"{m.package_created:%Y-%m-%d %H:%M}")
@@ -319,7 +325,7 @@ class ReturnsPage(QWidget):
             self.make_package_button.setToolTip("")
         self.returned_label.setText(
             "\n".join(
-                self.tr("牵头单位退回了%1的数据：%2（%3，%4）请修改后重新生成数据包。")
+                self.tr("牵头单位退回了%1的数据（%3，%4）：%2。请修改后重新生成数据包。")
                 .replace("%1", Quarter.parse(q).label)
                 .replace("%2", reason)
                 .replace("%3", f"{at:%Y-%m-%d %H:%M}")
