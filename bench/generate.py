@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import random
 import time
 from pathlib import Path
@@ -24,6 +25,7 @@ from ylt_desktop.domain.roles import ADMIN
 from ylt_desktop.domain.rotation import calendar_days, derive_direction
 from ylt_desktop.store import models as m
 from ylt_desktop.store import users
+from ylt_desktop.store.chain import entry_hash
 from ylt_desktop.store.db import Database, open_database
 
 # The bench databases have no users; the bench acts as a 管理员 (a script, not the program).
@@ -82,9 +84,12 @@ def _institutions(rng: random.Random, n: int) -> list[dict]:
 def _staff(rng: random.Random, n: int, n_inst: int) -> list[dict]:
     rows = []
     for i in range(n):
-        birth = dt.date(1960, 1, 1) + dt.timedelta(days=i * 3)
+        # Past 5,000 people the birth days repeat, each block of 5,000 with its own sequence
+        # numbers (offsets 50 apart mod 499), so every number stays unique and born before 2002.
+        block, day = divmod(i, 5000)
+        birth = dt.date(1960, 1, 1) + dt.timedelta(days=day * 3)
         sex = rng.choice("男女")
-        seq = 2 * (i % 499) + (1 if sex == "男" else 0)  # digit 17 odd for 男
+        seq = 2 * ((day % 499 + 50 * block) % 499) + (1 if sex == "男" else 0)  # 17th odd: 男
         first17 = f"{COUNTY}{birth:%Y%m%d}{seq:03d}"
         rows.append(
             dict(
@@ -241,6 +246,34 @@ def _figures(rng, insts, quarters):  # noqa: ANN001, ANN202
     return members, counties
 
 
+AUDIT_END = dt.datetime(2026, 9, 30, 17, 0)
+"""The newest generated audit entry; entries go back from it, one every ten minutes."""
+
+
+def _audit(rng: random.Random, n: int, people: list[dict]) -> list[dict]:
+    """Audit entries (操作日志) as the program writes them: a clerk's edits of quarter figures
+    and new people (their ID numbers masked when shown), hash-chained like the real log."""
+    rows, previous = [], None
+    first = AUDIT_END - dt.timedelta(minutes=10 * n)
+    for i in range(n):
+        at = first + dt.timedelta(minutes=10 * (i + 1))
+        if i % 4:
+            old = rng.randint(0, 400)
+            row = dict(id=i + 1, at=at, user="填表人", action="update",
+                       table_name="rotation_quarter", record_id=str(i + 1),
+                       old_values=json.dumps({"outpatient": old}),
+                       new_values=json.dumps({"outpatient": old + 1}))  # fmt: skip
+        else:
+            p = people[i % len(people)]
+            new = {k: p[k] for k in ("id", "name", "sex", "id_type", "id_number", "title")}
+            row = dict(id=i + 1, at=at, user="填表人", action="insert", table_name="staff",
+                       record_id=str(p["id"]), old_values=None,
+                       new_values=json.dumps(new, ensure_ascii=False))  # fmt: skip
+        row["hash"] = previous = entry_hash(previous, row)
+        rows.append(row)
+    return rows
+
+
 def generate(
     db: Database,
     *,
@@ -250,8 +283,10 @@ def generate(
     staff: int = 5000,
     rotations: int = 50_000,
     agreements: int = 3000,
+    audit: int = 0,
 ) -> Quarter:
-    """Fill an empty database; returns the last quarter generated."""
+    """Fill an empty database; returns the last quarter generated. ``audit`` entries are
+    added at the end of the log (none by default: the start bench's log stays empty)."""
     rng = random.Random(seed)
     end = end or Quarter(2026, 3)
     quarters = [end]
@@ -262,6 +297,7 @@ def generate(
     rots, figures = _rotations(rng, people, insts, quarters, max(1, rotations // staff))
     agrs, recips, vols = _agreements(rng, agreements, insts, quarters)
     members, counties = _figures(rng, insts, quarters)
+    log = _audit(random.Random(seed + 1), audit, people)
     with db.engine.begin() as conn:
         conn.execute(
             insert(m.Consortium),
@@ -277,9 +313,48 @@ def generate(
             (m.AgreementVolume, vols),
             (m.MemberQuarterFigures, members),
             (m.CountyQuarterFigures, counties),
+            (m.AuditEntry, log),
         ):
-            conn.execute(insert(model), rows)
+            if rows:
+                conn.execute(insert(model), rows)
     return end
+
+
+GENERATOR_VERSION = 2
+"""Raise when the generated data change: cached databases of another version are not used."""
+
+CACHE = Path(__file__).resolve().parent / ".cache"
+
+SIZES = {
+    1: dict(institutions=300, staff=5000, rotations=50_000, agreements=3000, audit=3000),
+}
+SIZES[10] = {kind: count * 10 for kind, count in SIZES[1].items()}
+"""The bench consortium (1) and one ten times larger (10: 3,000 institutions, 500,000
+rotations); both with an audit log (the list bench shows it)."""
+
+
+def _schema_key() -> str:
+    """The newest migration's number: a database of an older schema is generated again."""
+    versions = Path(__file__).resolve().parent.parent / "ylt_desktop/store/migrations/versions"
+    return max(p.name[:4] for p in versions.glob("[0-9]*.py"))
+
+
+def cached_database(scale: int, *, seed: int = 7) -> tuple[Path, float | None]:
+    """The path of the ``scale`` × consortium, generated once into ``bench/.cache`` (keyed by
+    generator version, schema and seed) and reused; also the seconds generating took (None
+    when it was cached). Open it read-only in spirit: benches that write work on a copy."""
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / f"consortium-x{scale}-g{GENERATOR_VERSION}-s{_schema_key()}-seed{seed}.sqlite"
+    if path.exists():
+        return path, None
+    started = time.perf_counter()
+    partial = path.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    db = open_database(partial)
+    generate(db, seed=seed, **SIZES[scale])
+    db.close()
+    partial.rename(path)
+    return path, time.perf_counter() - started
 
 
 def main() -> None:

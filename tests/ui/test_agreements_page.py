@@ -29,6 +29,7 @@ from ylt_desktop.domain.codes import make_uscc
 from ylt_desktop.domain.institution import InstitutionData
 from ylt_desktop.store import agreements as store
 from ylt_desktop.store import attachments, institutions
+from ylt_desktop.store.agreement_list import list_agreement_rows
 from ylt_desktop.store.models import Agreement, Attachment
 from ylt_desktop.ui.dialogs.agreement import AgreementDialog
 from ylt_desktop.ui.dialogs.termination import TerminationDialog
@@ -171,7 +172,9 @@ def test_create_with_two_recipients_and_a_quarter_of_volumes(
     assert row.agreement.title == "远程会诊服务协议"
     assert row.status == "生效"
     assert set(row.recipients) == {NAMES[1], NAMES[3]}
-    assert store.quarter_volumes(row.agreement, store.Quarter(2026, 1)) == {"远程会诊例数": 35}
+    with db.session() as s:  # the list row carries no volumes; the stored agreement does
+        saved = store.get_agreement(s, row.agreement.id)
+        assert store.quarter_volumes(saved, store.Quarter(2026, 1)) == {"远程会诊例数": 35}
     assert answers.shown == []
 
 
@@ -294,7 +297,7 @@ def test_expiring_rows_are_marked_by_the_model(db, ids) -> None:  # noqa: ANN001
         termination_reason="撤销",
     )
     with db.session() as s:
-        rows = make_rows(store.list_agreements(s), {}, TODAY)
+        rows = make_rows(list_agreement_rows(s), {}, TODAY)
     model = AgreementTableModel()
     model.set_rows(rows)
     marks = {}

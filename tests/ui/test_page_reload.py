@@ -10,9 +10,9 @@ def test_rotation_page_reloads_only_after_a_write(qtbot, demo_db, monkeypatch) -
     calls: list[int] = []
     real = rotations_ui.rotation_list.list_rotation_rows
 
-    def counting(session):  # noqa: ANN001, ANN202
+    def counting(session, **parts):  # noqa: ANN001, ANN003, ANN202
         calls.append(1)
-        return real(session)
+        return real(session, **parts)
 
     monkeypatch.setattr(rotations_ui.rotation_list, "list_rotation_rows", counting)
     page = rotations_ui.RotationsPage(demo_db)

@@ -232,7 +232,10 @@ def mask_id(value: str | None) -> str:
     15 characters or more keep the first 6 and last 4; 8 to 14 keep only the last 4;
     anything shorter is masked whole, since keeping 4 would show most of it.
     """
-    text = normalize_code(value)
+    # A stored code is plain ASCII: upper-casing is all normalize_code would do (lists mask
+    # tens of thousands at a time).
+    plain = value and value.isascii() and value.isalnum()
+    text = value.upper() if plain else normalize_code(value)
     n = len(text)
     if n >= 15:
         return text[:6] + "*" * (n - 10) + text[-4:]

@@ -35,6 +35,8 @@ def clean(value: str | None) -> str:
 
 def to_half_width(value: str) -> str:
     """Full-width ASCII variants (Ａ, １, ＿) and the ideographic space become half-width."""
+    if value.isascii():  # nothing to change (most stored codes: masking 50,000 of them)
+        return value
     out = []
     for ch in value:
         code = ord(ch)
@@ -51,6 +53,8 @@ def normalize_code(value: str | None) -> str:
     """Cleaned, half-width, no spaces at all, upper-case: how every code is stored and checked."""
     if not value:
         return ""
+    if value.isascii() and value.isalnum():  # nothing to clean, fold or remove
+        return value.upper()
     return "".join(to_half_width(clean(value)).split()).upper()
 
 

@@ -52,7 +52,16 @@ def members_in(session: Session, quarter: Quarter) -> list[Institution]:
 
 
 def units_in(session: Session, quarter: Quarter) -> list[Unit]:
-    return [unit_of(i) for i in members_in(session, quarter)]
+    """The units of ``members_in``, in its order, read as plain columns."""
+    i = Institution
+    stmt = (
+        select(i.id, i.name, i.category, i.level, i.beds_actual, i.role)
+        .where(i.joined <= quarter.last_day)
+        .where(or_(i.left.is_(None), i.left >= quarter.first_day))
+        .order_by(i.id)
+    )
+    rows = sorted(session.execute(stmt), key=lambda r: r.role != lists.ROLE_LEAD)
+    return [Unit(r.id, r.name, r.category, r.level, r.beds_actual or 0) for r in rows]
 
 
 def _member(row: MemberQuarterFigures) -> MemberFigures:
@@ -65,8 +74,14 @@ def _county(row: CountyQuarterFigures) -> CountyFigures:
 
 def member_figures(session: Session, quarter: Quarter) -> dict[int, MemberFigures]:
     """Institution id → the figures stored for ``quarter`` (members without a row are absent)."""
-    stmt = select(MemberQuarterFigures).where(MemberQuarterFigures.quarter == str(quarter))
-    return {row.institution_id: _member(row) for row in session.scalars(stmt)}
+    columns = [getattr(MemberQuarterFigures, k) for k in MEMBER_KEYS]
+    stmt = select(MemberQuarterFigures.institution_id, *columns).where(
+        MemberQuarterFigures.quarter == str(quarter)
+    )
+    return {
+        row[0]: MemberFigures(**dict(zip(MEMBER_KEYS, row[1:], strict=True)))
+        for row in session.execute(stmt)
+    }
 
 
 def county_figures(session: Session, quarter: Quarter) -> CountyFigures | None:

@@ -13,9 +13,10 @@ import datetime as dt
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
+from operator import itemgetter
 from types import MappingProxyType
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ylt_desktop.domain.codes import mask_id
@@ -29,6 +30,7 @@ Figures = tuple[int | None, int]
 """One quarter's (days, outpatient visits); days are None when the clerk has not entered them."""
 
 _NONE: Mapping[str, Figures] = MappingProxyType({})
+_second = itemgetter(1)
 
 
 @dataclass(slots=True, eq=False)
@@ -88,7 +90,7 @@ class RotationListRow:
         return total
 
     def total_outpatient(self) -> int:
-        return sum(outpatient for _days, outpatient in self.quarters.values())
+        return sum(map(_second, self.quarters.values()))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -101,8 +103,14 @@ def _quarter_spans(y1: int, m1: int, y2: int, m2: int) -> tuple[tuple[str, dt.da
     return tuple((str(q), q.first_day, q.last_day) for q in months)
 
 
-def list_rotation_rows(session: Session) -> list[RotationListRow]:
-    """Every rotation as a list row, newest start first (the order of ``list_rotations``)."""
+def list_rotation_rows(
+    session: Session, *, limit: int | None = None, before: tuple[dt.date, int] | None = None
+) -> list[RotationListRow]:
+    """Every rotation as a list row, newest start first (the order of ``list_rotations``).
+
+    A page loads a long list in parts: ``limit`` rows at most, from the first row after
+    ``before`` (the start and id of the last row of the previous part) in that order.
+    """
     giver = aliased(Institution, name="giver")
     taker = aliased(Institution, name="taker")
     stmt = (
@@ -114,12 +122,24 @@ def list_rotation_rows(session: Session) -> list[RotationListRow]:
         .join(taker, Rotation.to_id == taker.id)
         .order_by(Rotation.start.desc(), Rotation.id.desc())
     )  # fmt: skip
-    figures = _quarter_figures(session)
+    if before is not None:
+        start, rid = before
+        # A range on the start index, then the rows of that same day after ``rid``.
+        stmt = stmt.where(Rotation.start <= start, or_(Rotation.start < start, Rotation.id < rid))
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    found = session.execute(stmt).all()
+    if limit is None:
+        figures = _quarter_figures(session)
+    elif found:
+        # The part's rotations are those from its first row to its last in the list's order.
+        top, low = found[0], found[-1]
+        figures = _quarter_figures(session, ((top.start, top.id), (low.start, low.id)))
+    else:
+        figures = {}
     masked: dict[str, str] = {}  # a person appears on many rotations; mask each number once
     rows = []
-    for rid, name, number, title, from_id, giver_name, to_id, taker_name, *rest in session.execute(
-        stmt
-    ):
+    for rid, name, number, title, from_id, giver_name, to_id, taker_name, *rest in found:
         shown = masked.get(number)
         if shown is None:
             shown = masked[number] = mask_id(number)
@@ -132,13 +152,29 @@ def list_rotation_rows(session: Session) -> list[RotationListRow]:
     return rows
 
 
-def _quarter_figures(session: Session) -> dict[int, dict[str, Figures]]:
+def count_rotations(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Rotation)) or 0
+
+
+def _quarter_figures(
+    session: Session, span: tuple[tuple[dt.date, int], tuple[dt.date, int]] | None = None
+) -> dict[int, dict[str, Figures]]:
+    """Stored figures by rotation and quarter: of the rotations from (start, id) ``span[0]``
+    to ``span[1]`` in the list's order (newest start first), or of every rotation."""
     stmt = select(
         RotationQuarter.rotation_id,
         RotationQuarter.quarter,
         RotationQuarter.days,
         RotationQuarter.outpatient,
     )
+    if span is not None:
+        (top_start, top_id), (low_start, low_id) = span
+        stmt = stmt.join(Rotation, RotationQuarter.rotation_id == Rotation.id).where(
+            Rotation.start <= top_start,
+            Rotation.start >= low_start,
+            or_(Rotation.start < top_start, Rotation.id <= top_id),
+            or_(Rotation.start > low_start, Rotation.id >= low_id),
+        )
     out: dict[int, dict[str, Figures]] = {}
     for rid, quarter, days, outpatient in session.execute(stmt):
         out.setdefault(rid, {})[quarter] = (days, outpatient)

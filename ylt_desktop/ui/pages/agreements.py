@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 
 from ylt_desktop.domain import lists
 from ylt_desktop.domain.periods import Quarter
-from ylt_desktop.store import agreement_terms, attachments
+from ylt_desktop.store import agreement_list, agreement_terms, attachments
 from ylt_desktop.store import agreements as store
+from ylt_desktop.store.agreement_list import AgreementListRow
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.models import Agreement
 from ylt_desktop.ui.dialogs.agreement import AgreementDialog
@@ -140,12 +141,12 @@ class AgreementsPage(QWidget):
     def refresh(self) -> None:
         self._token = data_token(self.db)
         with self.db.session() as s:
-            agreements = store.list_agreements(s)
+            agreements = agreement_list.list_agreement_rows(s)
             infos = attachments.attachment_infos(s)
-            institutions = sorted(
-                {(a.provider.id, a.provider.name) for a in agreements}
-                | {(i.id, i.name) for a in agreements for i in store.recipient_institutions(a)}
-            )
+        institutions = sorted(
+            {(a.provider_id, a.provider_name) for a in agreements}
+            | {(iid, name) for a in agreements for iid, name, _share in a.recipients}
+        )
         self.model.set_rows(make_rows(agreements, infos, self.today))
         self._refill(self.institution_filter, [(name, iid) for iid, name in institutions])
         quarters = self._quarters(agreements)
@@ -154,7 +155,7 @@ class AgreementsPage(QWidget):
         self._show_selected()
         self.changed.emit()
 
-    def _quarters(self, agreements: list[Agreement]) -> list[Quarter]:
+    def _quarters(self, agreements: list[AgreementListRow]) -> list[Quarter]:
         starts = [a.effective_from for a in agreements if a.effective_from]
         if not starts:
             return []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
@@ -38,6 +39,10 @@ from ylt_desktop.ui.widgets.predicate_proxy import PredicateFilterProxy
 from ylt_desktop.ui.widgets.table_model import Column, RecordTableModel
 
 QUARTERS_BACK = 12
+FIRST_PART = 2000
+"""Rotations read before the page shows: the first screens, ready at once."""
+PART = 5000
+"""Rotations read and added each time the program is idle, until all are shown."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +119,7 @@ class RotationsPage(QWidget):
         self.model = RotationTableModel(self)
         self.proxy = PredicateFilterProxy(self)
         self.proxy.setSourceModel(self.model)
+        self.model.loaded.connect(self.changed)  # the status bar's count, once all are read
         self.search = QLineEdit(placeholderText=self.tr("搜索姓名、证件号码、单位、备注…"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.proxy.set_search)
@@ -174,7 +180,8 @@ class RotationsPage(QWidget):
     def refresh(self) -> None:
         self._token = data_token(self.db)
         with self.db.session() as s:
-            self.rotations = rotation_list.list_rotation_rows(s)
+            self.rotations = rotation_list.list_rotation_rows(s, limit=FIRST_PART)
+            total = rotation_list.count_rotations(s) if len(self.rotations) == FIRST_PART else None
             institutions = institution_store.list_institutions(s)
         chosen = self.institution.currentData()
         self.institution.blockSignals(True)
@@ -184,7 +191,7 @@ class RotationsPage(QWidget):
             self.institution.addItem(inst.name, inst.id)
         self.institution.setCurrentIndex(max(0, self.institution.findData(chosen)))
         self.institution.blockSignals(False)
-        self._set_rows()
+        self._set_rows(total)
         self.table.resizeColumnsToContents()
         self.changed.emit()
 
@@ -195,9 +202,29 @@ class RotationsPage(QWidget):
             self.refresh()
         super().showEvent(event)
 
-    def _set_rows(self) -> None:
-        quarter = self.quarter.currentData()
-        self.model.set_rows(make_rows(self.rotations, quarter, today=self._today()))
+    def _set_rows(self, total: int | None = None) -> None:
+        """Show the rotations read so far; when a part was cut short, the rest follow in
+        parts while the clerk looks at the first screen (the model adds them when idle)."""
+        quarter, today = self.quarter.currentData(), self._today()
+        rows = make_rows(self.rotations, quarter, today=today)
+        more = None
+        if total is not None and len(self.rotations) < total:
+            more = self._parts(quarter, today)
+        self.model.set_rows(rows, more, total)
+
+    def _parts(self, quarter: Quarter | None, today: dt.date) -> Iterator[list[RotationRow]]:
+        """The rotations after those read, ``PART`` at a time, as rows of the list."""
+        rotations = self.rotations
+        while True:
+            last = rotations[-1]
+            with self.db.session() as s:
+                part = rotation_list.list_rotation_rows(s, limit=PART, before=(last.start, last.id))
+            if not part:
+                return
+            rotations.extend(part)
+            yield make_rows(part, quarter, today=today)
+            if len(part) < PART:
+                return
 
     def _quarter_changed(self) -> None:
         quarter: Quarter | None = self.quarter.currentData()
@@ -207,6 +234,7 @@ class RotationsPage(QWidget):
             if quarter is None
             else lambda r: touches(r.rotation.start, r.rotation.end, quarter),
         )
+        self.model.fetch_rest()  # every rotation read: the figures shown change
         self._set_rows()
 
     def _filter_direction(self) -> None:

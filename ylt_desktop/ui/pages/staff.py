@@ -22,14 +22,16 @@ from PySide6.QtWidgets import (
 )
 
 from ylt_desktop.domain import lists
-from ylt_desktop.domain.codes import division_name, mask_id, ric_birth_date, ric_sex
+from ylt_desktop.domain.codes import division_name, ric_birth_date, ric_sex
 from ylt_desktop.domain.problems import Problem
 from ylt_desktop.domain.rotation import PROMOTION_SERVICE_TARGET, promotion_service_days
 from ylt_desktop.domain.staff import StaffData
 from ylt_desktop.store import rotations as rotation_store
 from ylt_desktop.store import staff as store
+from ylt_desktop.store import staff_list
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.models import Rotation, Staff
+from ylt_desktop.store.staff_list import StaffListRow
 from ylt_desktop.ui.dialogs.record import RecordDialog
 from ylt_desktop.ui.widgets.forms import combo_choice, make_searchable
 from ylt_desktop.ui.widgets.page_support import (
@@ -59,7 +61,7 @@ REACHED_STYLE = "color: #1b7f3b; font-weight: bold;"
 class StaffRow:
     """One line of the register: the person and their 晋升前基层服务 days so far."""
 
-    staff: Staff
+    staff: StaffListRow
     promotion_days: int
 
 
@@ -75,14 +77,12 @@ class StaffTableModel(RecordTableModel[StaffRow]):
         Column(QT_TRANSLATE_NOOP("Column", "性别"), lambda r: r.staff.sex),
         Column(QT_TRANSLATE_NOOP("Column", "证件类型"), lambda r: r.staff.id_type),
         Column(
-            QT_TRANSLATE_NOOP("Column", "证件号码"),
-            lambda r: mask_id(r.staff.id_number),
-            searchable=True,
+            QT_TRANSLATE_NOOP("Column", "证件号码"), lambda r: r.staff.id_masked, searchable=True
         ),
         Column(QT_TRANSLATE_NOOP("Column", "职称"), lambda r: r.staff.title, searchable=True),
         Column(QT_TRANSLATE_NOOP("Column", "专业"), lambda r: r.staff.specialty, searchable=True),
         Column(
-            QT_TRANSLATE_NOOP("Column", "所属机构"), lambda r: r.staff.home.name, searchable=True
+            QT_TRANSLATE_NOOP("Column", "所属机构"), lambda r: r.staff.home_name, searchable=True
         ),
         Column(
             QT_TRANSLATE_NOOP("Column", "晋升前基层服务(天)"),
@@ -200,7 +200,7 @@ class StaffDetail(QGroupBox):
         layout.addWidget(QLabel(self.tr("流动记录")))
         layout.addWidget(self.table, 1)
 
-    def show_person(self, db: Database, staff: Staff | None, *, today: dt.date) -> None:
+    def show_person(self, db: Database, staff: StaffListRow | None, *, today: dt.date) -> None:
         if staff is None:
             self.heading.setText(self.tr("请在左侧选择人员"))
             self.promotion.setText("")
@@ -210,7 +210,7 @@ class StaffDetail(QGroupBox):
             rows = rotation_store.list_rotations(s, staff_id=staff.id)
         self.heading.setText(
             f"<b>{staff.name}</b>　{staff.title}　{staff.specialty}<br>"
-            f"{staff.home.name}　{mask_id(staff.id_number)}"
+            f"{staff.home_name}　{staff.id_masked}"
         )
         days = promotion_service_days(((r.form, r.start, r.end) for r in rows), today=today)
         text = self.tr("晋升前基层服务累计 %1 天").replace("%1", str(days))
@@ -276,7 +276,7 @@ class StaffPage(QWidget):
         self._token = data_token(self.db)
         with self.db.session() as s:
             days = store.promotion_days_by_staff(s, today=self._today())
-            rows = [StaffRow(p, days.get(p.id, 0)) for p in store.list_staff(s)]
+            rows = [StaffRow(p, days.get(p.id, 0)) for p in staff_list.list_staff_rows(s)]
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
         self._show_detail()
@@ -289,7 +289,7 @@ class StaffPage(QWidget):
             self.refresh()
         super().showEvent(event)
 
-    def selected(self) -> Staff | None:
+    def selected(self) -> StaffListRow | None:
         row = selected_record(self.table, self.proxy)
         return None if row is None else row.staff
 

@@ -12,11 +12,10 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, QPersistentModelIndex
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
-from ylt_desktop.domain.agreement import TERMINATED, expires_within, in_force_in
+from ylt_desktop.domain.agreement import TERMINATED, expires_within, in_force_in, status_on
 from ylt_desktop.domain.periods import Quarter
-from ylt_desktop.store import agreements as store
 from ylt_desktop.store import attachments
-from ylt_desktop.store.models import Agreement
+from ylt_desktop.store.agreement_list import AgreementListRow
 from ylt_desktop.ui.widgets.table_model import Column, RecordFilterProxy, RecordTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -29,7 +28,7 @@ EXPIRING_COLOUR = QColor("#ffe8c2")
 class AgreementRow:
     """One list row: the agreement with the names and facts the columns show."""
 
-    agreement: Agreement
+    agreement: AgreementListRow
     provider: str
     recipients: list[str]
     recipient_ids: set[int]
@@ -45,20 +44,24 @@ class AgreementRow:
 
 
 def make_rows(
-    agreements: list[Agreement],
+    agreements: list[AgreementListRow],
     infos: dict[int, attachments.AttachmentInfo],
     today: dt.date,
 ) -> list[AgreementRow]:
     rows = []
     for a in agreements:
-        status = store.status_of(a, today)
-        insts = store.recipient_institutions(a)
+        status = status_on(
+            today,
+            effective_from=a.effective_from,
+            effective_to=a.effective_to,
+            terminated_on=a.terminated_on,
+        )
         rows.append(
             AgreementRow(
                 agreement=a,
-                provider=a.provider.name,
-                recipients=[i.name for i in insts],
-                recipient_ids={i.id for i in insts},
+                provider=a.provider_name,
+                recipients=[name for _id, name, _share in a.recipients],
+                recipient_ids={iid for iid, _name, _share in a.recipients},
                 attachment=infos.get(a.id),
                 status=status,
                 expiring=status != TERMINATED
@@ -68,9 +71,9 @@ def make_rows(
     return rows
 
 
-def _share_text(a: Agreement) -> str:
+def _share_text(a: AgreementListRow) -> str:
     """Provider first, then each recipient: ``40 / 30 / 30 %``; empty when not agreed."""
-    shares = [r.share for r in sorted(a.recipients, key=lambda r: r.institution_id)]
+    shares = [share for _id, _name, share in a.recipients]
     if a.provider_share is None and all(s is None for s in shares):
         return ""
     return " / ".join(f"{s or 0:g}" for s in [a.provider_share, *shares]) + " %"

@@ -25,6 +25,11 @@ WARNING_CELL = QColor("#fff3cd")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９－，", "0123456789-,")
 _INT = re.compile(r"-?\d+")
 _Index = QModelIndex | QPersistentModelIndex
+_TEXT_ROLES = (int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.EditRole))
+_RIGHT_ROLE = int(Qt.ItemDataRole.TextAlignmentRole)
+_BACKGROUND_ROLE = int(Qt.ItemDataRole.BackgroundRole)
+_ROLES = frozenset((*_TEXT_ROLES, _RIGHT_ROLE, _BACKGROUND_ROLE, int(Qt.ItemDataRole.ToolTipRole)))
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 Checker = Callable[[int, dict[str, Any]], list[Problem]]
 """(row, {figure: typed value}) → the row's problems (``field`` = the figure's key)."""
 
@@ -115,22 +120,23 @@ class FigureGridModel(QAbstractTableModel):
         return self.row_labels[section]
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # Called for every role of every cell painted or measured: the roles answered are
+        # tested first, with plain ints (an enum operation per call cost more than the rest).
+        role = int(role)
+        if role not in _ROLES or not index.isValid():
             return None
+        if role == _RIGHT_ROLE:
+            return _RIGHT
         key = self.fields[index.column()].key
-        value = self.cells[index.row()].get(key)
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        if role in _TEXT_ROLES:
+            value = self.cells[index.row()].get(key)
             return "" if value is None else str(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         problem = self.problems.get((index.row(), key))
         if problem is None:
             return None
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == _BACKGROUND_ROLE:
             return QBrush(ERROR_CELL if problem.is_error else WARNING_CELL)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return problem.message
-        return None
+        return problem.message  # the tooltip
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

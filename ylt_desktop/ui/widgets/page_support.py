@@ -52,6 +52,7 @@ def selected_record(table: QTableView, proxy: RecordFilterProxy) -> Any:
 def select_where(table: QTableView, proxy: RecordFilterProxy, match: Callable[[Any], bool]) -> bool:
     """Select and show the row whose record ``match``es (a record just saved); True if found."""
     model = proxy.sourceModel()
+    model.fetch_rest()  # a list still loading in parts: the record may come later
     for row in range(proxy.rowCount()):
         if match(model.row_record(proxy.mapToSource(proxy.index(row, 0)).row())):
             table.selectRow(row)

@@ -1,0 +1,61 @@
+"""The rows of the 资源共享协议 list, read as plain columns instead of ORM objects.
+
+``list_agreements`` loads each agreement with its provider, recipients and every quarter's
+volumes (what a return needs); the list shows none of the volumes. Three column queries
+(agreements with the provider's name, recipients with their names, attachments elsewhere)
+load 30,000 agreements in a fraction of the time (bench/lists.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ylt_desktop.store.models import Agreement, AgreementRecipient, Institution
+
+
+@dataclass(slots=True, eq=False)
+class AgreementListRow:
+    """One agreement as the list shows it; the attributes are the ``Agreement`` columns'."""
+
+    id: int
+    number: str
+    title: str
+    kind: str
+    provider_id: int
+    provider_name: str
+    provider_share: float | None
+    signed: dt.date | None
+    effective_from: dt.date | None
+    effective_to: dt.date | None
+    terminated_on: dt.date | None
+    termination_reason: str
+    recipients: list[tuple[int, str, float | None]] = field(default_factory=list)
+    """(institution id, name, share) of each recipient, by institution id."""
+
+
+def list_agreement_rows(session: Session) -> list[AgreementListRow]:
+    """Every agreement by number (the order of ``agreements.list_agreements``)."""
+    a, provider = Agreement, Institution
+    stmt = (
+        select(a.id, a.number, a.title, a.kind, a.provider_id, provider.name, a.provider_share,
+               a.signed, a.effective_from, a.effective_to, a.terminated_on, a.termination_reason)
+        .join(provider, a.provider_id == provider.id)
+        .order_by(a.number)
+    )  # fmt: skip
+    rows = [AgreementListRow(*r) for r in session.execute(stmt)]
+    by_id = {r.id: r for r in rows}
+    recipients = (
+        select(AgreementRecipient.agreement_id, AgreementRecipient.institution_id,
+               Institution.name, AgreementRecipient.share)
+        .join(Institution, AgreementRecipient.institution_id == Institution.id)
+        .order_by(AgreementRecipient.agreement_id, AgreementRecipient.institution_id)
+    )  # fmt: skip
+    for agreement_id, institution_id, name, share in session.execute(recipients):
+        row = by_id.get(agreement_id)
+        if row is not None:
+            row.recipients.append((institution_id, name, share))
+    return rows
