@@ -186,3 +186,25 @@ def test_a_quarter_the_lead_submitted_takes_no_package(world) -> None:  # noqa: 
     with lead.session() as s:
         submit_quarter(s, quarter=Q)
     refused(lead, [package], "已报送并锁定")
+
+
+def test_a_well_sealed_package_of_another_shape_is_refused(world, tmp_path) -> None:  # noqa: ANN001
+    """Sealed with the right passphrase but not of this program's shape (another version):
+    refused in words, no traceback, nothing changed."""
+    from ylt_desktop.exchange.content import DATA, data_parts
+    from ylt_desktop.exchange.package import package_bytes
+    from ylt_desktop.exchange.sealed import Keys
+    from ylt_desktop.store.models import Consortium, Institution
+
+    lead, member, _package = world
+    with member.session() as s:
+        c = s.query(Consortium).one()
+        inst = s.get(Institution, c.member_id)
+        parts = data_parts(s, inst.id, Q)
+        for row in parts["rotations"]:
+            del row["person"]
+        _h, data = package_bytes(kind=DATA, exchange_id=c.exchange_id, consortium=c.name,
+                                 member=inst, quarter=Q, parts=parts, keys=Keys(PASSPHRASE),
+                                 made_by="x")  # fmt: skip
+    (tmp_path / "别的版本.ylt").write_bytes(data)
+    refused(lead, [tmp_path / "别的版本.ylt"], "内容格式不符")

@@ -52,7 +52,7 @@ from ylt_desktop.exchange.content import (
     quarter_row,
 )
 from ylt_desktop.exchange.package import Package, read_package
-from ylt_desktop.exchange.sealed import Keys, PackageRefused
+from ylt_desktop.exchange.sealed import BAD_CONTENT, Keys, PackageRefused
 from ylt_desktop.store import exchange as store
 from ylt_desktop.store.models import (
     Agreement,
@@ -587,6 +587,9 @@ def preview_packages(db: Any, paths: list[str | Path], *, passphrase: str) -> li
             except PackageRefused as exc:
                 p.refusal = str(exc)
                 continue
+            except (KeyError, TypeError, ValueError, AttributeError):
+                p.refusal = BAD_CONTENT
+                continue
             p.changes, p.conflicts = plan.changes, plan.conflicts
             for key, values in plan.shared.items():
                 pending.setdefault(key, []).append((p.member_id, values))
@@ -650,7 +653,10 @@ def apply_packages(
                 why = "该数据包已接收过"
             if why:
                 raise PackageRefused(f"{p.file_name}：{why}。未接收任何数据包")
-            plan = plan_package(session, p.package)
+            try:
+                plan = plan_package(session, p.package)
+            except (KeyError, TypeError, ValueError, AttributeError):
+                raise PackageRefused(f"{p.file_name}：{BAD_CONTENT}。未接收任何数据包") from None
             missing = [c for c in plan.conflicts if c.key not in choices]
             if missing:
                 raise RuleViolation([_unchosen(missing)])

@@ -23,7 +23,7 @@ from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.domain.roles import Permission
 from ylt_desktop.exchange.content import INSTITUTION_FIELDS, ROSTER, STAFF_FIELDS, day
 from ylt_desktop.exchange.package import Package, check_header, read_package
-from ylt_desktop.exchange.sealed import Keys, PackageRefused, read_file
+from ylt_desktop.exchange.sealed import BAD_CONTENT, Keys, PackageRefused, read_file
 from ylt_desktop.store import exchange as store
 from ylt_desktop.store import levels
 from ylt_desktop.store.models import (
@@ -92,10 +92,8 @@ def open_roster(session: Session, path: str | Path, *, passphrase: str) -> Roste
             raise PackageRefused(
                 f"这是发给“{h.get('member', '')}”的名册包，本数据库属于“{own.name if own else ''}”"
             )
+        # A passphrase the lead has changed since is fine: the roster's key check decides.
         require(session, Permission.RECEIVE_PACKAGE)
-        if store.passphrase_matches(session, passphrase) is False:
-            # The lead may have changed the passphrase: the roster itself decides below.
-            pass
     seen = _roster_seen(session) if c is not None else {}
     if seen.get("package_id") == h["package_id"]:
         return RosterResult(False, True, str(h.get("member", "")), str(h.get("consortium", "")))
@@ -106,8 +104,11 @@ def open_roster(session: Session, path: str | Path, *, passphrase: str) -> Roste
             f"（{seen['created_at'][:16].replace('T', ' ')}）旧，未打开；请使用牵头单位最新的名册包"
         )
     package = read_package(path, Keys(passphrase), kind=ROSTER, exchange_id=h["consortium_id"])
-    with all_or_nothing(session):
-        return _write(session, package, passphrase, first=c is None)
+    try:
+        with all_or_nothing(session):
+            return _write(session, package, passphrase, first=c is None)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise PackageRefused(BAD_CONTENT) from None
 
 
 def _write(session: Session, package: Package, passphrase: str, *, first: bool) -> RosterResult:

@@ -39,6 +39,12 @@ _MAXMEM = 128 * 1024 * 1024
 MIN_N, MAX_N = 2**4, 2**20
 
 
+MAX_FILE = 256 * 1024 * 1024
+BAD_CONTENT = (
+    "数据包的内容格式不符，不能使用（可能由不同版本的程序生成）：请让对方用相同版本的程序重新生成"
+)
+
+
 class PackageRefused(Exception):
     """A package that cannot be used; ``str(exc)`` is a Chinese message naming what is wrong.
     Nothing has been changed when it is raised."""
@@ -154,6 +160,10 @@ def read_sealed(data: bytes) -> Sealed:
 def read_file(path: str | Path) -> Sealed:
     path = Path(path)
     try:
+        if path.is_file() and path.stat().st_size > MAX_FILE:
+            raise PackageRefused(
+                f"文件过大（超过 {MAX_FILE // 1024 // 1024} MB），不是本程序的数据包：{path}"
+            )
         data = path.read_bytes()
     except FileNotFoundError:
         raise PackageRefused(f"找不到文件：{path}") from None
