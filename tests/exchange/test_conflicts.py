@@ -192,3 +192,28 @@ def test_a_rotation_the_member_deleted_goes_with_its_next_package(tmp_path) -> N
     assert names == {"赵建国"}
     a.close()
     lead.close()
+
+
+def test_the_command_line_shows_both_values_and_takes_a_choice(
+    sender_and_receiver,
+    capsys,
+    monkeypatch,  # noqa: ANN001
+) -> None:
+    from tests.helpers.english import english_words
+    from ylt_desktop.cli import main
+
+    lead, _a, _c, package = sender_and_receiver
+    monkeypatch.setenv("YLT_EXCHANGE_PASSPHRASE", PASSPHRASE)
+    argv = ["package", "open", str(package), "--db", str(lead.path)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "冲突 1：钱小红" in out and "工作天数 18" in out and "工作天数 20" in out
+    assert main([*argv, "--apply"]) == 1  # no choice: refused, nothing written
+    printed = capsys.readouterr()
+    assert "冲突尚未选择" in printed.err
+    assert days_at_lead(lead, "钱小红") == 20
+    assert main([*argv, "--apply", "--choose", f"1={C}"]) == 0
+    printed = capsys.readouterr()
+    assert "已接收 1 个数据包" in printed.out
+    assert not english_words(out + printed.out + printed.err)
+    assert days_at_lead(lead, "钱小红") == 18
