@@ -134,3 +134,22 @@ def test_wrong_places_are_refused(tmp_path) -> None:  # noqa: ANN001
         preview_packages(a, [roster], passphrase=PASSPHRASE)
     a.close()
     lead.close()
+
+
+def test_zero_is_not_the_same_as_not_entered(tmp_path) -> None:  # noqa: ANN001
+    """在岗职工 not known at the lead, 0 at the member: a change the preview shows."""
+    lead = lead_database(tmp_path)
+    a = member_database(lead, A, tmp_path)
+    for db, value in ((lead, None), (a, 0)):
+        with db.session() as s:
+            inst = s.get(institutions.Institution, unit_ids(s)[A])
+            data = institutions.to_data(inst)
+            data.staff_total = value
+            data.health_tech_staff = data.doctors = data.nurses = 0
+            institutions.update_institution(s, institution_id=inst.id, data=data)
+    (preview,) = preview_packages(lead, [make_package(a, tmp_path)], passphrase=PASSPHRASE)
+    (profile,) = [c for c in preview.changes if c.kind == "profile"]
+    assert profile.action == "修改"
+    assert ("在岗职工", "（空）", "0") in profile.fields
+    a.close()
+    lead.close()

@@ -168,6 +168,11 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+def _same(a: Any, b: Any) -> bool:
+    """Equal, an empty text and a missing value counting alike (never 0 and empty)."""
+    return a == b or (a in (None, "") and b in (None, ""))
+
+
 def _key(*parts: Any) -> str:
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:20]
 
@@ -265,9 +270,7 @@ def plan_package(
     for k in LEAD_OWNED:
         wanted[k] = current[k]
     diffs = [
-        (k, current[k], wanted[k])
-        for k in INSTITUTION_FIELDS
-        if (current[k] or "") != (wanted[k] or "")
+        (k, current[k], wanted[k]) for k in INSTITUTION_FIELDS if not _same(current[k], wanted[k])
     ]
     from ylt_desktop.store.audit_text import label as field_label
 
@@ -301,7 +304,7 @@ def plan_package(
         diffs = [
             (field_label("staff", k), getattr(person, k), row[k])
             for k in (*STAFF_FIELDS, "home_id")
-            if k != "id_number" and (getattr(person, k) or "") != (row[k] or "")
+            if k != "id_number" and not _same(getattr(person, k), row[k])
         ]
         if own and diffs:
             plan.staff_changed.append((person.id, data))
