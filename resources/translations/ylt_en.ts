@@ -1366,6 +1366,18 @@ The database was not changed.</translation>
         <translation>Delete</translation>
     </message>
     <message>
+        <source>生成名册包…</source>
+        <translation>Make roster packages…</translation>
+    </message>
+    <message>
+        <source>成员库的成员单位由牵头单位的名册包维护，不能在此新增或删除</source>
+        <translation>In a member database the units come from the lead unit’s roster package; they cannot be added or deleted here</translation>
+    </message>
+    <message>
+        <source>成员库</source>
+        <translation>Member database</translation>
+    </message>
+    <message>
         <source>成员单位 %1 家</source>
         <translation>%1 member institutions</translation>
     </message>
@@ -1785,6 +1797,14 @@ After a change, make a new roster package for every member unit (opened with the
     <message>
         <source>不变</source>
         <translation>Unchanged</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>Deleted</translation>
+    </message>
+    <message>
+        <source>明细（%1 条）</source>
+        <translation>Details (%1)</translation>
     </message>
     <message>
         <source>%1 个文件不能接收（红字说明原因），所以这一批都不能接收：请点“取消”，不选这些文件重新打开。</source>

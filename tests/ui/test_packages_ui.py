@@ -5,6 +5,7 @@ member making its data package with one button."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -203,6 +204,9 @@ def test_lead_opens_three_packages_chooses_the_conflict_and_applies(
         for label in box.findChildren(type(dialog.pending))
     )
     assert "新增" in text and A in text and "2026年第3季度" in text
+    details = "\n".join(lbl.text() for lbl in dialog.detail_labels)
+    assert "新增　人员　钱小红" in details and "修改　本单位基本情况" in details
+    assert not re.search(r"\d{17}[\dX]", details)  # identity numbers masked
     [conflict] = dialog.conflict_boxes
     assert "赵建国" in conflict.title()
     members = [
@@ -433,4 +437,36 @@ def test_the_admin_sets_the_passphrase_and_makes_rosters(
     qtbot.waitUntil(lambda: not task_running(rosters))
     assert rosters.result() == QDialog.DialogCode.Accepted
     assert len(list((tmp_path / "rosters").glob("*名册*.ylt"))) == 3
+    lead.close()
+
+
+def test_institutions_page_roster_button_and_the_member_database_keeps_its_units(
+    qtbot,
+    tmp_path,
+    monkeypatch,
+    answers,  # noqa: ANN001
+) -> None:
+    from ylt_desktop.ui.dialogs.packages import RosterDialog
+
+    lead = lead_database(tmp_path)
+    window = MainWindow(lead)
+    qtbot.addWidget(window)
+    page = window.page("成员单位")
+    with lead.session() as s:
+        b_id = unit_ids(s)[B]
+    page.select(b_id)
+    opened: list = []
+    monkeypatch.setattr(RosterDialog, "exec", lambda self: opened.append(self.chosen()) or 0)
+    qtbot.mouseClick(page.roster_button, Qt.MouseButton.LeftButton)
+    assert opened == [[b_id]]  # the selected member is chosen already
+    member = member_database(lead, A, tmp_path)
+    mwindow = MainWindow(member)
+    qtbot.addWidget(mwindow)
+    mpage = mwindow.page("成员单位")
+    assert not hasattr(mpage, "roster_button")
+    assert not mpage.add_button.isEnabled() and "名册包" in mpage.add_button.toolTip()
+    assert not mpage.delete_button.isEnabled()
+    mpage.add()  # Ctrl+N: said why, no form
+    assert answers.shown[-1][0] == "information" and "名册包" in answers.shown[-1][1]
+    member.close()
     lead.close()

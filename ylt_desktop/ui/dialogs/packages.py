@@ -545,6 +545,7 @@ class PreviewDialog(QDialog):
         self.package_boxes: list[QGroupBox] = []
         self.refusal_labels: list[QLabel] = []
         self.conflict_boxes: list[ConflictBox] = []
+        self.detail_labels: list[QLabel] = []
         body = QWidget()
         inner = QVBoxLayout(body)
         # Refused files first: the clerk sees at once why nothing can be applied.
@@ -582,7 +583,7 @@ class PreviewDialog(QDialog):
 
     def _package_box(self, p: Any) -> QGroupBox:
         from ylt_desktop.exchange.content import PART_LABELS
-        from ylt_desktop.exchange.receive import CHANGED, KINDS, NEW, UNCHANGED
+        from ylt_desktop.exchange.receive import CHANGED, KINDS, NEW, REMOVED, UNCHANGED
 
         box = QGroupBox(p.file_name)
         layout = QVBoxLayout(box)
@@ -609,9 +610,13 @@ class PreviewDialog(QDialog):
             layout.addWidget(label)
         else:
             counts = p.counts()
+            actions = [NEW, CHANGED, UNCHANGED]
+            heads = [self.tr("新增"), self.tr("修改"), self.tr("不变")]
+            if any(n.get(REMOVED) for n in counts.values()):
+                actions.insert(2, REMOVED)
+                heads.insert(2, self.tr("删除"))
             cells = "".join(
-                f"<th style='padding:2px 10px'>{html.escape(h)}</th>"
-                for h in ("", self.tr("新增"), self.tr("修改"), self.tr("不变"))
+                f"<th style='padding:2px 10px'>{html.escape(h)}</th>" for h in ("", *heads)
             )
             rows = [f"<tr>{cells}</tr>"]
             for kind in KINDS:
@@ -619,22 +624,34 @@ class PreviewDialog(QDialog):
                 rows.append(
                     f"<tr><td>{html.escape(PART_LABELS[kind])}</td>"
                     + "".join(
-                        f"<td align='right' style='padding:2px 10px'>{n[a]}</td>"
-                        for a in (NEW, CHANGED, UNCHANGED)
+                        f"<td align='right' style='padding:2px 10px'>{n.get(a, 0)}</td>"
+                        for a in actions
                     )
                     + "</tr>"
                 )
             table = QLabel("<table>" + "".join(rows) + "</table>")
             table.setTextFormat(Qt.TextFormat.RichText)
-            changed = [c for c in p.changes if c.action != UNCHANGED]
-            table.setToolTip(
-                "\n".join(
-                    f"{c.action} {c.label}"
-                    + ("：" + "；".join(f"{a} {b}→{d}" for a, b, d in c.fields) if c.fields else "")
-                    for c in changed[:40]
-                )
-            )
             layout.addWidget(table)
+            details = [
+                f"{c.action}　{PART_LABELS.get(c.kind, c.kind)}　{c.label}"
+                + ("：" + "；".join(f"{a} {b} → {d}" for a, b, d in c.fields) if c.fields else "")
+                for c in p.changes
+                if c.action != UNCHANGED
+            ]
+            if details:
+                toggle = QPushButton(self.tr("明细（%1 条）").replace("%1", str(len(details))))
+                toggle.setCheckable(True)
+                listing = QLabel("\n".join(details[:500]))
+                listing.setWordWrap(True)
+                listing.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                listing.setVisible(False)
+                toggle.toggled.connect(listing.setVisible)
+                row = QHBoxLayout()
+                row.addWidget(toggle)
+                row.addStretch(1)
+                layout.addLayout(row)
+                layout.addWidget(listing)
+                self.detail_labels.append(listing)
             for conflict in p.conflicts:
                 cbox = ConflictBox(conflict)
                 cbox.chosen_changed.connect(self._enable)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QTableView,
@@ -224,10 +225,47 @@ class InstitutionsPage(QWidget):
         bar.addWidget(self.search, 1)
         for button in (self.add_button, self.edit_button, self.delete_button):
             bar.addWidget(button)
+        self._exchange_buttons(bar)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table)
         self.refresh()
+
+    def _exchange_buttons(self, bar: QHBoxLayout) -> None:
+        """The lead: 生成名册包… for the selected member; a member's database: no adding or
+        deleting units (the store refuses; the roster keeps them), greyed out saying why."""
+        from ylt_desktop.domain.roles import Permission
+        from ylt_desktop.store import exchange
+        from ylt_desktop.ui.widgets.permissions import gate
+
+        with self.db.session() as s:
+            self.member_db = exchange.is_member_database(s)
+        if self.member_db:
+            for button in (self.add_button, self.delete_button):
+                button.setEnabled(False)
+                button.setToolTip(self._member_db_text())
+            return
+        self.roster_button = QPushButton(self.tr("生成名册包…"))
+        self.roster_button.clicked.connect(self.make_roster)
+        gate(self.roster_button, self.db, Permission.RECEIVE_PACKAGE)
+        bar.addWidget(self.roster_button)
+
+    member_db = False
+
+    def _member_db_text(self) -> str:
+        return self.tr("成员库的成员单位由牵头单位的名册包维护，不能在此新增或删除")
+
+    def _refused_in_member_db(self) -> bool:
+        """Ctrl+N / Del in a member's database: say why instead of a form the store refuses."""
+        if self.member_db:
+            QMessageBox.information(self, self.tr("成员库"), self._member_db_text())
+        return self.member_db
+
+    def make_roster(self) -> None:
+        from ylt_desktop.ui.dialogs.packages import RosterDialog
+
+        inst = self.selected()
+        RosterDialog(self.db, self, member_ids=[inst.id] if inst is not None else None).exec()
 
     def _make_table(self) -> QTableView:
         table = record_table(self, self.proxy, self.edit)
@@ -251,6 +289,8 @@ class InstitutionsPage(QWidget):
         )
 
     def add(self) -> None:
+        if self._refused_in_member_db():
+            return
         dialog = InstitutionDialog(self.db, parent=self)
         if dialog.exec():
             self.refresh()
@@ -263,6 +303,8 @@ class InstitutionsPage(QWidget):
             self.select(inst.id)
 
     def delete(self) -> None:
+        if self._refused_in_member_db():
+            return
         inst = self.selected()
         if inst is None:
             return
