@@ -208,3 +208,45 @@ def test_a_well_sealed_package_of_another_shape_is_refused(world, tmp_path) -> N
                                  made_by="x")  # fmt: skip
     (tmp_path / "别的版本.ylt").write_bytes(data)
     refused(lead, [tmp_path / "别的版本.ylt"], "内容格式不符")
+
+
+def rewrite_header(path: Path, out: Path, **changes: object) -> Path:
+    """The package with its public header edited (kept well-formed, its length fixed)."""
+    import json
+    import struct
+
+    from ylt_desktop.exchange.sealed import MAGIC, read_sealed
+
+    data = path.read_bytes()
+    sealed = read_sealed(data)
+    header = json.dumps({**sealed.header, **changes}, ensure_ascii=False).encode()
+    head = len(MAGIC) + 1 + 4 + len(sealed.header_bytes)
+    prefix = MAGIC + data[len(MAGIC) : len(MAGIC) + 1] + struct.pack(">I", len(header))
+    out.write_bytes(prefix + header + data[head:])
+    return out
+
+
+@pytest.mark.parametrize(
+    "kdf",
+    [
+        {"name": "scrypt", "n": 2**20, "r": 8, "p": 1},  # would need 1 GiB and minutes
+        {"name": "scrypt", "n": "很多", "r": 8, "p": 1},
+        {"name": "scrypt", "n": 1000, "r": 8, "p": 1},  # not a power of two
+    ],
+)
+def test_a_forged_key_cost_is_refused_before_any_work(world, tmp_path, kdf) -> None:  # noqa: ANN001
+    lead, _member, package = world
+    bad = rewrite_header(package, tmp_path / "伪造.ylt", kdf=kdf)
+    refused(lead, [bad], "加密参数不正确")
+
+
+def test_a_header_naming_another_member_is_refused(world, tmp_path) -> None:  # noqa: ANN001
+    """The header claims the package comes from 大树镇卫生院: the key check passes, the body's
+    authentication (the header is its associated data) does not."""
+    from tests.exchange.world import B, unit_ids
+
+    lead, _member, package = world
+    with lead.session() as s:
+        other = unit_ids(s)[B]
+    bad = rewrite_header(package, tmp_path / "冒名.ylt", member_id=other, member=B)
+    refused(lead, [bad], "已被改动或已损坏")

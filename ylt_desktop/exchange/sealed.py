@@ -73,8 +73,12 @@ def scrypt_cost() -> dict[str, int]:
 
 
 def derive_key(passphrase: str, salt: str, cost: dict[str, int]) -> bytes:
-    n, r, p = int(cost.get("n", 0)), int(cost.get("r", 0)), int(cost.get("p", 0))
-    if not (MIN_N <= n <= MAX_N and n & (n - 1) == 0 and 1 <= r <= 16 and 1 <= p <= 4):
+    try:
+        n, r, p = (int(cost.get(k, 0)) for k in ("n", "r", "p"))
+    except (TypeError, ValueError, AttributeError):
+        n = r = p = 0
+    fits = 128 * n * r * 2 <= _MAXMEM  # scrypt's memory, with room (a forged header)
+    if not (MIN_N <= n <= MAX_N and n & (n - 1) == 0 and 1 <= r <= 16 and 1 <= p <= 4 and fits):
         raise PackageRefused("数据包的加密参数不正确：文件已损坏或不是本程序生成的数据包")
     return hashlib.scrypt(
         passphrase.encode("utf-8"), salt=salt.encode("utf-8"), n=n, r=r, p=p, dklen=32,
