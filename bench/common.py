@@ -41,6 +41,11 @@ class Context:
 
         return open_database(self.db_path)
 
+    def env(self) -> dict[str, str]:
+        """The environment for a child Python: this tree's ``ylt_desktop`` first, offscreen."""
+        path = os.pathsep.join(p for p in (str(self.root), os.environ.get("PYTHONPATH")) if p)
+        return dict(os.environ, PYTHONPATH=path, QT_QPA_PLATFORM="offscreen")
+
 
 @dataclass
 class Part:
@@ -75,11 +80,16 @@ def part(
 
 @dataclass(frozen=True)
 class Sample:
-    """One measurement: wall seconds and CPU seconds (this process and its waited-for
-    children, so work done in worker processes counts)."""
+    """One measurement: wall seconds, CPU seconds of this process and its waited-for
+    children (work done in helper processes counts), and of this process alone."""
 
     wall: float
     cpu: float
+    own: float = 0.0
+
+    @property
+    def children(self) -> float:
+        return self.cpu - self.own
 
 
 def _cpu() -> float:
@@ -87,15 +97,22 @@ def _cpu() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
+def _own() -> float:
+    t = os.times()
+    return t.user + t.system
+
+
 def measure(fn: Callable[[], object]) -> Sample:
-    cpu, started = _cpu(), time.perf_counter()
+    cpu, own, started = _cpu(), _own(), time.perf_counter()
     fn()
-    return Sample(time.perf_counter() - started, _cpu() - cpu)
+    return Sample(time.perf_counter() - started, _cpu() - cpu, _own() - own)
 
 
 def median_sample(samples: list[Sample]) -> Sample:
     return Sample(
-        statistics.median(s.wall for s in samples), statistics.median(s.cpu for s in samples)
+        statistics.median(s.wall for s in samples),
+        statistics.median(s.cpu for s in samples),
+        statistics.median(s.own for s in samples),
     )
 
 

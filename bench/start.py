@@ -21,11 +21,13 @@ app.exec()
 """
 
 
-def line_times(cmd: list[str]) -> tuple[dict[str, float], float]:
+def line_times(cmd: list[str], env: dict[str, str] | None = None) -> tuple[dict[str, float], float]:
     """Seconds from launch to each line the child prints ("painted", "ready"), and the
     child's CPU seconds."""
     cpu, started = _cpu(), time.perf_counter()
-    child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    child = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env
+    )
     seen = {line.strip(): time.perf_counter() - started for line in child.stdout}
     child.wait(timeout=120)
     if "painted" not in seen:
@@ -38,11 +40,12 @@ def bench_start(ctx: Context) -> None:
     """first paint and first page's data against a bare PySide6 window"""
     bare_cmd = [sys.executable, "-c", BARE_QT]
     ours_cmd = [sys.executable, "-m", "ylt_desktop", "--db", str(ctx.db_path), "--quit-after-paint"]
-    line_times(bare_cmd), line_times(ours_cmd)  # warm the disk cache for both, untimed
+    env = ctx.env()
+    line_times(bare_cmd, env), line_times(ours_cmd, env)  # warm the disk cache, untimed
     bare, ours = [], []
     for _ in range(max(ctx.runs, 5)):  # interleaved: a slow spell hits both sides
-        bare.append(line_times(bare_cmd))
-        ours.append(line_times(ours_cmd))
+        bare.append(line_times(bare_cmd, env))
+        ours.append(line_times(ours_cmd, env))
     bare_s = Sample(
         statistics.median(t["painted"] for t, _ in bare), statistics.median(c for _, c in bare)
     )

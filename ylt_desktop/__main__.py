@@ -1,7 +1,14 @@
-"""``python -m ylt_desktop`` starts the desktop program."""
+"""``python -m ylt_desktop`` starts the desktop program (and the frozen bundle's entry point)."""
 
 import sys
 
-from ylt_desktop.app import main
+if __name__ == "__main__":
+    import multiprocessing
 
-sys.exit(main())
+    # A frozen bundle's helper process (the export's second writer, spawn) starts here too:
+    # freeze_support runs its work and exits before anything of the program is imported.
+    multiprocessing.freeze_support()
+
+    from ylt_desktop.app import main
+
+    sys.exit(main())

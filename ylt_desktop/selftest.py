@@ -84,7 +84,9 @@ def run() -> int:
                 errors = errors_in(check_quarter(s, quarter))
                 if errors:
                     raise AssertionError("check: " + "; ".join(e.message for e in errors[:5]))
-                paths = export_quarter(s, quarter, folder, cover_fields=COVER)
+                # parallel: the workbook by a helper process (spawn), as a large return is
+                # written, so that the bundle's multiprocessing is tested too
+                paths = export_quarter(s, quarter, folder, cover_fields=COVER, parallel=True)
             for path in paths:
                 (_verify_pdf if path.suffix == ".pdf" else _verify_xlsx)(path)
             _paint_window(db)

@@ -2,6 +2,11 @@
 
 import sys
 
-from ylt_desktop.cli import main
+if __name__ == "__main__":
+    import multiprocessing
 
-sys.exit(main())
+    multiprocessing.freeze_support()  # a frozen helper process (the export's second writer)
+
+    from ylt_desktop.cli import main
+
+    sys.exit(main())

@@ -23,6 +23,7 @@ from ylt_desktop.domain.rotation import calendar_days
 from ylt_desktop.domain.tiers import purpose_problems
 from ylt_desktop.returns import query
 from ylt_desktop.returns.check_figures import figure_items
+from ylt_desktop.returns.load import QuarterData, load_quarter
 from ylt_desktop.returns.model import TYPED_COVER_FIELDS, Cancel, check_cancel
 from ylt_desktop.returns.rows import (
     capped_days,
@@ -82,11 +83,14 @@ def check_quarter(
     today: dt.date | None = None,
     cover_fields: dict | None = None,
     cancel: Cancel | None = None,
+    data: QuarterData | None = None,
 ) -> list[CheckItem]:
     """Every problem of the quarter's return: the quarter itself first (not yet over), then
     the cover (when ``cover_fields`` is given), then the records' errors and warnings.
 
-    ``cancel`` is asked between steps and every ``TICK`` records; ``Cancelled`` when True."""
+    ``cancel`` is asked between steps and every ``TICK`` records; ``Cancelled`` when True.
+    ``data``: the quarter's records when already read (the export reads them once for the
+    check and the return)."""
     today = today or dt.date.today()
     first: list[CheckItem] = []
     if quarter.last_day >= today:
@@ -103,15 +107,15 @@ def check_quarter(
             first.append(CheckItem(WARNING, message, "cover", None, key))
     first += _missing_members(session, quarter)
     items: list[CheckItem] = []
-    if query.consortium(session) is None:
+    data = data or load_quarter(session, quarter)
+    if data.consortium is None:
         items.append(CheckItem(ERROR, "尚未创建医联体（名称、类型）", "consortium"))
-    members = query.members_in_quarter(session, quarter)
+    members = data.members
     items += _check_members(members, quarter)
     member_ids = {m.id for m in members}
     check_cancel(cancel)
-    rotations = query.rotations_in_quarter(session, quarter)
-    histories = query.level_histories(session)
-    kinds = {r.id: kind_of(r, histories) for r in rotations}
+    rotations = data.rotations
+    kinds = {r.id: kind_of(r, data.histories) for r in rotations}
     for n, rotation in enumerate(rotations):
         if n % TICK == 0:
             check_cancel(cancel)
@@ -123,7 +127,7 @@ def check_quarter(
         ]  # fmt: skip
     items += _check_day_caps(rotations, quarter, kinds)
     check_cancel(cancel)
-    for n, agreement in enumerate(query.agreements_in_force(session, quarter)):
+    for n, agreement in enumerate(data.agreements):
         if n % TICK == 0:
             check_cancel(cancel)
         items += _check_agreement(agreement, quarter)

@@ -14,7 +14,6 @@ under a visible name.
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import errno
 import os
 import re
@@ -32,6 +31,12 @@ from ylt_desktop.durable import fsync_dir, fsync_file
 from ylt_desktop.returns.check import CheckItem, check_quarter, errors_in
 from ylt_desktop.returns.model import Cancel, Cancelled, Progress, QuarterReturn
 from ylt_desktop.returns.templates import Template
+from ylt_desktop.returns.temps import (  # noqa: F401 - files' names, here too
+    TEMP_PREFIX,
+    _redirect_openpyxl_temp_files,
+    _remove_own_temps,
+    _temp_folder,
+)
 from ylt_desktop.store.access import DiskFull
 from ylt_desktop.store.backup import DatabaseProblem
 
@@ -44,7 +49,6 @@ __all__ = [
     "file_stem",
 ]
 
-TEMP_PREFIX = ".ylt-tmp-"
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
@@ -69,11 +73,6 @@ class FileInUse(DatabaseProblem):
         )
         self.target = target
         self.kept = kept
-
-
-_temp_folder: contextvars.ContextVar[Path | None] = contextvars.ContextVar(
-    "ylt_temp_folder", default=None
-)
 
 
 def _temp_name(folder: Path, suffix: str) -> Path:
@@ -142,26 +141,6 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     fsync_dir(target.parent)
 
 
-def _openpyxl_temp_file(suffix: str = "") -> str:
-    """openpyxl's ``create_temporary_file``, writing into the export's folder (owner-only)."""
-    import tempfile
-
-    from openpyxl.worksheet import _writer
-
-    folder = _temp_folder.get()
-    prefix = f"{TEMP_PREFIX}{os.getpid()}-openpyxl-" if folder else "openpyxl."
-    fd, name = tempfile.mkstemp(suffix=suffix, prefix=prefix, dir=folder)
-    os.close(fd)
-    _writer.ALL_TEMP_FILES.append(name)
-    return name
-
-
-def _redirect_openpyxl_temp_files() -> None:
-    from openpyxl.worksheet import _writer
-
-    _writer.create_temporary_file = _openpyxl_temp_file
-
-
 STALE_AFTER = 600.0
 """Seconds after which a temporary export file of a process that cannot be asked is a leftover."""
 
@@ -206,12 +185,6 @@ def remove_stale_temps(folder: Path, *, older_than: float | None = None) -> list
     return removed
 
 
-def _remove_own_temps(folder: Path) -> None:
-    for leftover in folder.glob(f"{TEMP_PREFIX}{os.getpid()}-openpyxl-*"):
-        with contextlib.suppress(OSError):
-            leftover.unlink()
-
-
 def file_stem(consortium_name: str, quarter: Quarter) -> str:
     """``示例县医共体_2026Q3_季度报表`` with characters Windows forbids in names replaced."""
     name = _UNSAFE.sub("_", consortium_name).strip(" .") or "医联体"
@@ -243,6 +216,7 @@ def export_quarter(
     cancel: Cancel | None = None,
     template: Template | None = None,
     check: bool = True,
+    parallel: bool | None = None,
 ) -> list[Path]:
     """Check the quarter, assemble its return and write the chosen files; returns their paths.
 
@@ -255,49 +229,151 @@ def export_quarter(
 
     ``full_ids`` (whole identity numbers) needs a 审核人 or 管理员 and a reason ``id_reason``;
     it is logged (``quarter_event`` ``full_ids``) before anything is written.
-    """
-    from ylt_desktop.returns.rows import quarter_rows
-    from ylt_desktop.store.models import QuarterSnapshot
 
+    Both files of a large return are written at once, the workbook by a helper process
+    (``parallel.py``); ``parallel`` True or False forces or forbids it.
+    """
     if full_ids:
         from ylt_desktop.store.quarters import log_full_id_export
 
         log_full_id_export(session, quarter=quarter, reason=id_reason)
-    if check and session.get(QuarterSnapshot, str(quarter)) is None:
-        items = check_quarter(session, quarter)
-        if errors_in(items):
-            raise ExportBlocked(items)
-    ret = quarter_rows(
-        session, quarter, cover_fields=cover_fields, full_ids=full_ids, template=template
-    )
-    if cancel is not None and cancel():
-        raise Cancelled("已取消导出")
+    helper = None
+    try:
+        ret, helper = _assemble(
+            session, quarter, cover_fields, full_ids, template, check, parallel, xlsx and pdf
+        )
+        if cancel is not None and cancel():
+            raise Cancelled("已取消导出")
+        targets = _write(ret, quarter, Path(out_dir), _jobs(xlsx, pdf), helper, progress, cancel)
+    finally:
+        if helper is not None:
+            helper.stop()
+    if progress is not None:
+        progress(100, 100)
+    return targets
+
+
+def _assemble(
+    session: Session,
+    quarter: Quarter,
+    cover_fields: dict[str, Any],
+    full_ids: bool,
+    template: Template | None,
+    check: bool,
+    parallel: bool | None,
+    both: bool,
+) -> tuple[QuarterReturn, Any]:
+    """The checked, assembled return, and the helper process when one pays. The records read
+    stay here: they are freed before the files are written (peak memory)."""
+    from ylt_desktop.returns.load import load_quarter
+    from ylt_desktop.returns.rows import quarter_rows
+    from ylt_desktop.store.models import QuarterSnapshot
+
+    helper = None
+    try:
+        frozen = session.get(QuarterSnapshot, str(quarter)) is not None
+        data = None if frozen else load_quarter(session, quarter)  # read once: check and rows
+        if data is not None:  # started now, it gets ready while the rows are assembled
+            size = len(data.members) + len(data.rotations) + len(data.agreements)
+            helper = _helper(parallel, both, size)
+        if check and not frozen:
+            items = check_quarter(session, quarter, data=data)
+            if errors_in(items):
+                raise ExportBlocked(items)
+        ret = quarter_rows(
+            session,
+            quarter,
+            cover_fields=cover_fields,
+            full_ids=full_ids,
+            template=template,
+            data=data,
+        )
+        if helper is None and data is None:
+            helper = _helper(parallel, both, ret.row_count)
+    except BaseException:
+        if helper is not None:
+            helper.stop()
+        raise
+    return ret, helper
+
+
+def _helper(parallel: bool | None, both: bool, size: int) -> Any:
+    """A helper process for the workbook (``parallel.Helper``) when both files are written
+    and the return is large enough to gain from it (``parallel`` True/False: always/never)."""
+    from ylt_desktop.returns import parallel as par
+
+    if not both or parallel is False or (parallel is None and size < par.PARALLEL_ROWS):
+        return None
+    return par.Helper()
+
+
+def _write(
+    ret: QuarterReturn,
+    quarter: Quarter,
+    out_dir: Path,
+    jobs: list[tuple[str, Callable[..., None]]],
+    helper: Any,
+    progress: Progress | None,
+    cancel: Cancel | None,
+) -> list[Path]:
     stem = file_stem(ret.cover.consortium_name, quarter)
-    remove_stale_temps(Path(out_dir))
-    jobs = _jobs(xlsx, pdf)
-    targets = [Path(out_dir) / f"{stem}{suffix}" for suffix, _ in jobs]
+    remove_stale_temps(out_dir)
+    targets = [out_dir / f"{stem}{suffix}" for suffix, _ in jobs]
     share = 100 // max(len(jobs), 1)
     # All files are written to temporary names first and replace their targets only when
     # every one succeeded: a cancel during the PDF leaves the old workbook too.
     try:
         with contextlib.ExitStack() as stack:
             temps = [stack.enter_context(atomic_path(t)) for t in targets]
-            for n, ((_, writer), temp) in enumerate(zip(jobs, temps, strict=True)):
+            if helper is not None:
+                stack.callback(helper.stop)  # before the temporary files are removed
+                _write_both(helper, jobs, temps, ret, progress, cancel)
+                return targets
+            for n, ((suffix, writer), temp) in enumerate(zip(jobs, temps, strict=True)):
+                if suffix == ".xlsx":  # openpyxl here (the helper redirects its own)
+                    _redirect_openpyxl_temp_files()
                 writer(ret, temp, progress=_scaled(progress, n * share, share, 100), cancel=cancel)
     except BaseException:
-        _remove_own_temps(Path(out_dir))  # openpyxl's sheet files of this failed export
+        _remove_own_temps(out_dir)  # openpyxl's sheet files of this failed export
         raise
-    if progress is not None:
-        progress(100, 100)
     return targets
+
+
+def _write_both(
+    helper: Any,
+    jobs: list[tuple[str, Callable[..., None]]],
+    temps: list[Path],
+    ret: QuarterReturn,
+    progress: Progress | None,
+    cancel: Cancel | None,
+) -> None:
+    """The workbook by the helper, the PDF here, at the same time; progress is the sum of
+    both halves; a failure of either stops the other."""
+    (_, book_writer), (_, pdf_writer) = jobs
+    helper.write(book_writer, ret, temps[0])
+    pdf_done = [0.0]
+
+    def report() -> None:
+        if progress is not None:
+            progress(int(50 * helper.done) + int(50 * pdf_done[0]), 100)
+
+    def pdf_progress(done: int, total: int) -> None:
+        pdf_done[0] = done / max(total, 1)
+        helper.drain()
+        report()
+
+    def pdf_cancel() -> bool:
+        helper.raise_error()  # the workbook failed: the PDF need not go on
+        return cancel is not None and cancel()
+
+    pdf_writer(ret, temps[1], progress=pdf_progress, cancel=pdf_cancel)
+    helper.wait(cancel, report)
 
 
 def _jobs(xlsx: bool, pdf: bool) -> list[tuple[str, Callable[..., None]]]:
     jobs: list[tuple[str, Callable[..., None]]] = []
     if xlsx:
         from ylt_desktop.returns.xlsx import write_xlsx
-
-        _redirect_openpyxl_temp_files()
 
         jobs.append((".xlsx", write_xlsx))
     if pdf:

@@ -11,22 +11,29 @@ right-aligned, headers centred and wrapped, long Chinese text wrapped inside its
 from __future__ import annotations
 
 import bisect
-import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ylt_desktop.returns.layout import display_text, header_lines, header_pieces
+from ylt_desktop.returns.layout import header_lines, header_pieces
 from ylt_desktop.returns.model import Table
+from ylt_desktop.returns.pdf_measure import (  # noqa: F401 - the table's names, here too
+    FONT,
+    FONT_SIZE,
+    Breaks,
+    Measure,
+    _texts,
+    break_lines,
+    fit_widths,
+    measurer,
+)
+from ylt_desktop.returns.pdf_text import placer
 
-Breaks = dict[str, tuple[str, ...]]
-
-FONT = "WQYMicroHei"
-FONT_SIZE = 8
 PAD = 2
 STRING_LEADING = FONT_SIZE * 1.2  # a one-line cell, as platypus sized plain strings
 PARA_LEADING = FONT_SIZE * 1.3  # wrapped cells and headers, as the paragraphs had
 ONE_LINE = STRING_LEADING + 2 * PAD
+ONE_DY = (ONE_LINE + STRING_LEADING) / 2 - FONT_SIZE  # a one-line row's text above its bottom
 GRID_WIDTH = 0.5
 HEADER_GREY = (0.85, 0.85, 0.85)
 TOTAL_GREY = (0.93, 0.93, 0.93)
@@ -42,150 +49,6 @@ TITLE_SIZE, INFO_SIZE = 14, 9
 TITLE_HEIGHT, INFO_HEIGHT = 22.0, 16.0  # the table's title and its 填报单位/报告期 line
 CAPTION_HEIGHT = TITLE_HEIGHT + INFO_HEIGHT
 CONTINUED = "（续）"
-# A line never starts with closing punctuation nor ends with opening punctuation.
-CLOSING = set("，。、；：！？）》」』】〕,.;:!?)]}%")
-OPENING = set("（《「『【〔([{")
-
-Measure = Callable[[str], float]
-
-
-def measurer() -> Measure:
-    """``stringWidth`` in the table font, cached per text (returns repeat many texts)."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    cache: dict[str, float] = {}
-
-    def measure(text: str) -> float:
-        w = cache.get(text)
-        if w is None:
-            w = cache[text] = stringWidth(text, FONT, FONT_SIZE)
-        return w
-
-    return measure
-
-
-def _is_wide_char(ch: str) -> bool:
-    return ord(ch) > 0x2E7F or unicodedata.east_asian_width(ch) in "WF"
-
-
-def _tokens(text: str) -> list[str]:
-    """Break opportunities: every CJK character, ASCII runs at spaces (spaces kept alone)."""
-    tokens: list[str] = []
-    run = ""
-    for ch in text:
-        if ch == " " or _is_wide_char(ch):
-            if run:
-                tokens.append(run)
-                run = ""
-            tokens.append(ch)
-        else:
-            run += ch
-    if run:
-        tokens.append(run)
-    glued: list[str] = []
-    for tok in tokens:
-        if glued and (tok[0] in CLOSING or glued[-1][-1] in OPENING) and tok != " ":
-            glued[-1] += tok
-        else:
-            glued.append(tok)
-    return glued
-
-
-def break_lines(text: str, width: float, measure: Measure) -> list[str]:
-    """``text`` in lines no wider than ``width`` (a lone token wider than that is cut)."""
-    lines: list[str] = []
-    line, used = "", 0.0
-    for tok in _tokens(text):
-        w = measure(tok)
-        if used + w <= width or not line.strip():
-            if w > width and not line.strip():  # one long word: cut by character
-                for ch in tok:
-                    cw = measure(ch)
-                    if used + cw > width and line:
-                        lines.append(line)
-                        line, used = "", 0.0
-                    line += ch
-                    used += cw
-                continue
-            if tok == " " and not line:
-                continue
-            line += tok
-            used += w
-            continue
-        lines.append(line.rstrip())
-        line, used = ("", 0.0) if tok == " " else (tok, w)
-    if line.strip() or not lines:
-        lines.append(line.rstrip())
-    return lines
-
-
-def fit_widths(
-    table: Table,
-    avail: float,
-    texts: list[list[str]] | None = None,
-    breaks: Breaks | None = None,
-) -> list[float]:
-    """Column widths in points that fill ``avail``.
-
-    Each column asks for its longest cell on one line and at least its header's widest piece
-    (headers break only between pieces, ``layout.header_pieces``). Chinese text columns may
-    wrap, so when the page is too narrow only they give way; codes, numbers and dates keep
-    their natural width so they never break mid-number.
-    """
-    measure = measurer()
-    if texts is None:
-        texts = _texts(table)
-
-    def w(text: str) -> float:
-        return measure(text) + 5
-
-    want, flexible, floor = [], [], []
-    for i, col in enumerate(table.columns):
-        column = {row[i] for row in texts}
-        head = max(w(p) for p in header_pieces(col.header, breaks))
-        natural = max([w(t) for t in column] + [head])
-        wraps = col.kind == "text" and any(_is_wide(t) for t in column)
-        want.append(min(natural, avail / 3) if wraps else natural)
-        flexible.append(wraps)
-        # Short values (状态, 乡镇卫生院, a person's name) never wrap; long ones may, down to
-        # 4 characters.
-        short = natural <= w("中文中文中文")
-        floor.append(natural if short else max(head, w("中文中文")))
-    spare = avail - sum(want)
-    if spare >= 0:
-        return [x + spare * x / sum(want) for x in want]
-    fitted = _shrink_flexible(want, flexible, floor, avail)
-    if fitted is not None:
-        return fitted
-    # Even the rigid columns are too wide: shrink everything (cells wrap).
-    return [x * avail / sum(want) for x in want]
-
-
-def _is_wide(text: str) -> bool:
-    return any(ord(ch) > 0x2E7F for ch in text)
-
-
-def _texts(table: Table) -> list[list[str]]:
-    rows = table.rows + table.total_rows
-    return [[display_text(v) for v in row] for row in rows]
-
-
-def _shrink_flexible(
-    want: list[float], flexible: list[bool], floor: list[float], avail: float
-) -> list[float] | None:
-    """Scale the flexible columns down to fit, none below its floor; None when impossible."""
-    fixed = {i: x for i, x in enumerate(want) if not flexible[i]}
-    while True:
-        free = [i for i in range(len(want)) if i not in fixed]
-        room = avail - sum(fixed.values())
-        if not free or room <= 0:
-            return None
-        scale = room / sum(want[i] for i in free)
-        low = {i: floor[i] for i in free if want[i] * scale < floor[i]}
-        if not low:
-            return [fixed[i] if i in fixed else want[i] * scale for i in range(len(want))]
-        fixed.update(low)
-
 
 # A drawn row: its height and its texts as (x, y above the row's bottom, text).
 Row = tuple[float, list[tuple[float, float, str]]]
@@ -205,7 +68,9 @@ class TableLayout:
             self.x.append(self.x[-1] + w)
         self.numeric = [col.kind in NUMERIC for col in table.columns]
         self._header(table)
-        self.rows = [self.row(t) for t in texts]
+        self._cells: list[dict[str, Any]] = [{} for _ in table.columns]
+        self.rows = [self._row(t) for t in texts]
+        del self._cells
         self.has_total = bool(table.total_rows)
         self.total_count = len(table.total_rows)  # the last rows are 合计 rows
 
@@ -234,31 +99,43 @@ class TableLayout:
         self.head_rows = rows
         self.head_height = sum(rows)
 
-    def row(self, texts: Sequence[str]) -> Row:
-        measure, x, numeric = self.measure, self.x, self.numeric
-        wrapped: list[tuple[int, list[str]]] = []
+    def _cell(self, c: int, text: str) -> float | list[tuple[float, str]]:
+        """Where ``text`` goes in column ``c``: its x on one line, or its lines with their x."""
+        measure, x = self.measure, self.x
+        w = measure(text)
+        room = x[c + 1] - x[c] - 2 * PAD
+        if w > room:
+            lines = break_lines(text, room, measure)
+            if self.numeric[c]:
+                return [(x[c + 1] - PAD - measure(line), line) for line in lines]
+            return [(x[c] + PAD, line) for line in lines]
+        return x[c + 1] - PAD - w if self.numeric[c] else x[c] + PAD
+
+    def _row(self, texts: Sequence[str]) -> Row:
+        cells = self._cells
+        wrapped: list[list[tuple[float, str]]] | None = None
         flat: list[tuple[float, str]] = []
         for c, text in enumerate(texts):
             if not text:
                 continue
-            w = measure(text)
-            room = x[c + 1] - x[c] - 2 * PAD
-            if w > room:
-                wrapped.append((c, break_lines(text, room, measure)))
-            elif numeric[c]:
-                flat.append((x[c + 1] - PAD - w, text))
+            known = cells[c]
+            found = known.get(text)
+            if found is None:  # a text recurs down its column (units, forms, dates): once
+                found = known[text] = self._cell(c, text)
+            if found.__class__ is list:
+                if wrapped is None:
+                    wrapped = []
+                wrapped.append(found)
             else:
-                flat.append((x[c] + PAD, text))
-        if not wrapped:
-            dy = (ONE_LINE + STRING_LEADING) / 2 - FONT_SIZE
-            return ONE_LINE, [(cx, dy, t) for cx, t in flat]
-        height = max(ONE_LINE, *(len(ls) * PARA_LEADING + 2 * PAD for _, ls in wrapped))
+                flat.append((found, text))
+        if wrapped is None:
+            return ONE_LINE, [(cx, ONE_DY, t) for cx, t in flat]
+        height = max(ONE_LINE, *(len(ls) * PARA_LEADING + 2 * PAD for ls in wrapped))
         dy = (height + STRING_LEADING) / 2 - FONT_SIZE
         items = [(cx, dy, t) for cx, t in flat]
-        for c, lines in wrapped:
+        for lines in wrapped:
             y = (height + len(lines) * PARA_LEADING) / 2 - FONT_SIZE
-            for line in lines:
-                lx = x[c + 1] - PAD - measure(line) if numeric[c] else x[c] + PAD
+            for lx, line in lines:
                 items.append((lx, y, line))
                 y -= PARA_LEADING
         return height, items
@@ -407,7 +284,7 @@ def _draw(canv: Any, lay: TableLayout, start: int, end: int, total: bool, top: f
 
     text = canv.beginText()
     text.setFont(FONT, FONT_SIZE, PARA_LEADING)
-    origin, out = text.setTextOrigin, text.textOut
+    place = placer(canv, FONT).place
     row_tops = [top]
     for h in lay.head_rows:
         row_tops.append(row_tops[-1] - h)
@@ -418,15 +295,13 @@ def _draw(canv: Any, lay: TableLayout, start: int, end: int, total: bool, top: f
         y = (y0 + y1 + len(lines) * PARA_LEADING) / 2 - FONT_SIZE
         middle = (x0 + x1) / 2
         for line in lines:
-            origin(middle - lay.measure(line) / 2, y)
-            out(line)
+            place(text, middle - lay.measure(line) / 2, y, line)
             y -= PARA_LEADING
     y = head_bottom
     for h, items in rows:
         y -= h
         for x, dy, t in items:
-            origin(x, y + dy)
-            out(t)
+            place(text, x, y + dy, t)
         segments.append((0, y, width, y))
     canv.drawText(text)
 

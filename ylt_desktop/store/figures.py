@@ -98,7 +98,7 @@ def figures_by_quarter(
     table = MemberQuarterFigures
     columns = [table.quarter, table.institution_id, *(getattr(table, k) for k in MEMBER_KEYS)]
     stmt = select(*columns).where(table.quarter.in_(keys))  # plain rows: many quarters
-    for quarter, inst_id, *values in session.execute(stmt):
+    for quarter, inst_id, *values in session.connection().execute(stmt):
         members[quarter][inst_id] = MemberFigures(*values)
     stmt2 = select(CountyQuarterFigures).where(CountyQuarterFigures.quarter.in_(keys))
     county = {row.quarter: _county(row) for row in session.scalars(stmt2)}

@@ -80,10 +80,12 @@ def indicator_inputs(session: Session, quarters: list[Quarter]) -> Inputs:
         .where(Rotation.start <= last)
         .where(or_(Rotation.end.is_(None), Rotation.end >= first))
         .where(Rotation.form.in_(POSTED_FORMS))
+        .where(Staff.title.in_(MID_DOCTOR_TITLES))
     )
     posted = []
     levels = histories(session)  # directions as of each rotation's start date (表3's rule)
-    for staff_id, from_id, to_id, form, start, end, title in session.execute(stmt):
+    conn = session.connection()  # plain rows (years of rotations): no ORM row processing
+    for staff_id, from_id, to_id, form, start, end, title in conn.execute(stmt):
         if title not in MID_DOCTOR_TITLES or form not in POSTED_FORMS:
             continue
         if direction_on(levels[from_id], levels[to_id], start) == lists.DIRECTION_DOWN:
@@ -92,7 +94,7 @@ def indicator_inputs(session: Session, quarters: list[Quarter]) -> Inputs:
     stmt2 = select(Rotation.staff_id, Rotation.start, Rotation.end).where(
         Rotation.form == PROMOTION_FORM, Rotation.start <= last
     )
-    for staff_id, start, end in session.execute(stmt2):
+    for staff_id, start, end in conn.execute(stmt2):
         promotion[staff_id].append((start, end))
     reached = sorted(d for spans in promotion.values() if (d := year_reached_on(spans)))
     inputs: Inputs = {}

@@ -125,6 +125,7 @@ class OverviewWorker(QObject):
 class OverviewPage(QWidget):
     changed = Signal()
     computed = Signal()  # a computation's result is shown (tests wait for it)
+    failed_to_compute = Signal()  # a computation failed (its line says so)
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -242,6 +243,7 @@ class OverviewPage(QWidget):
         self._token = None  # try again when shown next
         self.state.setText(self.tr("概览计算失败，详情已写入日志。"))
         self.body.setEnabled(True)
+        self.failed_to_compute.emit()
 
     def _reap(self) -> None:
         """Forget the workers whose thread has ended."""
