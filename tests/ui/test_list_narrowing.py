@@ -131,3 +131,44 @@ def test_column_keys_order_values_as_the_general_key_does(values: list) -> None:
         by_keys = sorted(range(len(values)), key=keys.__getitem__, reverse=reverse)
         general = sorted(range(len(values)), key=lambda i: _ordered(values[i]), reverse=reverse)
         assert by_keys == general
+
+
+@settings(deadline=None, max_examples=120)
+@given(recs=RECS, first_len=st.integers(0, 25), part_len=st.integers(1, 6), steps=STEPS)
+def test_a_list_given_in_parts_ends_as_the_whole_list(
+    qapp,  # noqa: ANN001
+    recs: list[Rec],
+    first_len: int,
+    part_len: int,
+    steps: list,
+) -> None:
+    """Filters and sorts applied while parts are still to come hold for the parts added."""
+    first = recs[:first_len]
+    rest = [recs[i : i + part_len] for i in range(first_len, len(recs), part_len)]
+    model = RecModel()
+    proxy = PredicateFilterProxy()
+    proxy.setSourceModel(model)
+    model.set_rows(first, iter(rest), len(recs))
+    assert model.total_count() == len(recs)
+    order, text, least = None, "", None
+    for kind, arg in steps:
+        if kind == "type":
+            text = arg
+            proxy.set_search(text)
+        elif kind == "condition":
+            least = arg
+            proxy.set_predicate(
+                "beds", None if arg is None else lambda r, n=arg: (r.beds or 0) >= n
+            )
+        else:
+            column, descending = arg
+            value = RecModel.columns[column].value
+            order = sorted(order or recs, key=lambda r: _ordered(value(r)), reverse=descending)
+            proxy.sort(
+                column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+            )
+            assert not model.loading()  # a sort needs every row: the rest came at once
+        model._load_part(again=False)  # one part arrives (the event loop would do this)
+    model.fetch_rest()
+    assert shown(model, proxy) == expected(order or recs, text, least)
+    assert model.total_count() == len(recs)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session
 
 from ylt_desktop.store.models import Agreement, AgreementRecipient, Institution
@@ -37,8 +37,11 @@ class AgreementListRow:
     """(institution id, name, share) of each recipient, by institution id."""
 
 
-def list_agreement_rows(session: Session) -> list[AgreementListRow]:
-    """Every agreement by number (the order of ``agreements.list_agreements``)."""
+def list_agreement_rows(
+    session: Session, *, after: str | None = None, limit: int | None = None
+) -> list[AgreementListRow]:
+    """Every agreement by number (the order of ``agreements.list_agreements``); a page reads
+    a long list in parts: ``limit`` agreements at most, those numbered after ``after``."""
     a, provider = Agreement, Institution
     stmt = (
         select(a.id, a.number, a.title, a.kind, a.provider_id, provider.name, a.provider_share,
@@ -46,6 +49,10 @@ def list_agreement_rows(session: Session) -> list[AgreementListRow]:
         .join(provider, a.provider_id == provider.id)
         .order_by(a.number)
     )  # fmt: skip
+    if after is not None:
+        stmt = stmt.where(a.number > after)
+    if limit is not None:
+        stmt = stmt.limit(limit)
     rows = [AgreementListRow(*r) for r in session.execute(stmt)]
     by_id = {r.id: r for r in rows}
     recipients = (
@@ -54,8 +61,32 @@ def list_agreement_rows(session: Session) -> list[AgreementListRow]:
         .join(Institution, AgreementRecipient.institution_id == Institution.id)
         .order_by(AgreementRecipient.agreement_id, AgreementRecipient.institution_id)
     )  # fmt: skip
+    if limit is not None:
+        if not rows:
+            return rows
+        recipients = recipients.where(AgreementRecipient.agreement_id.in_(list(by_id)))
     for agreement_id, institution_id, name, share in session.execute(recipients):
         row = by_id.get(agreement_id)
         if row is not None:
             row.recipients.append((institution_id, name, share))
     return rows
+
+
+def count_agreements(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Agreement)) or 0
+
+
+def agreement_institutions(session: Session) -> list[tuple[int, str]]:
+    """(id, name) of every institution that provides or receives under an agreement, by id."""
+    providers = select(Institution.id, Institution.name).where(
+        Institution.id.in_(select(Agreement.provider_id))
+    )
+    receivers = select(Institution.id, Institution.name).where(
+        Institution.id.in_(select(AgreementRecipient.institution_id))
+    )
+    return sorted(tuple(r) for r in session.execute(union(providers, receivers)))
+
+
+def first_effective_from(session: Session) -> dt.date | None:
+    """The earliest 生效日期 of any agreement (None when none has one)."""
+    return session.scalar(select(func.min(Agreement.effective_from)))

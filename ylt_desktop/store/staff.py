@@ -183,11 +183,16 @@ def delete_staff(session: Session, *, staff_id: int) -> None:
             session.delete(staff)
 
 
-def promotion_days_by_staff(session: Session, *, today: dt.date) -> dict[int, int]:
-    """晋升前基层服务 days served up to ``today``, per person who has any."""
+def promotion_days_by_staff(
+    session: Session, *, today: dt.date, ids: tuple[int, int] | None = None
+) -> dict[int, int]:
+    """晋升前基层服务 days served up to ``today``, per person who has any (of the people
+    whose id lies in ``ids``, both ends included, when given: a list read in parts)."""
     stmt = select(Rotation.staff_id, Rotation.form, Rotation.start, Rotation.end).where(
         Rotation.form == PROMOTION_FORM
     )
+    if ids is not None:
+        stmt = stmt.where(Rotation.staff_id.between(*ids))
     spans: dict[int, list[tuple[str, dt.date, dt.date | None]]] = {}
     for staff_id, form, start, end in session.execute(stmt):
         spans.setdefault(staff_id, []).append((form, start, end))

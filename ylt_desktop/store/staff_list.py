@@ -31,14 +31,21 @@ class StaffListRow:
     home_name: str
 
 
-def list_staff_rows(session: Session) -> list[StaffListRow]:
-    """Everyone on the register by id (the order of ``staff.list_staff``)."""
+def list_staff_rows(
+    session: Session, *, after: int | None = None, limit: int | None = None
+) -> list[StaffListRow]:
+    """Everyone on the register by id (the order of ``staff.list_staff``); a page reads a
+    long register in parts: ``limit`` people at most, those with an id above ``after``."""
     stmt = (
         select(Staff.id, Staff.name, Staff.sex, Staff.id_type, Staff.id_number, Staff.title,
                Staff.specialty, Staff.home_id, Institution.name)
         .join(Institution, Staff.home_id == Institution.id)
         .order_by(Staff.id)
     )  # fmt: skip
+    if after is not None:
+        stmt = stmt.where(Staff.id > after)
+    if limit is not None:
+        stmt = stmt.limit(limit)
     return [
         StaffListRow(sid, name, sex, id_type, mask_id(number), title, specialty, home_id, home)
         for sid, name, sex, id_type, number, title, specialty, home_id, home in session.execute(

@@ -7,6 +7,7 @@ and ``ui/dialogs/termination.py``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QShowEvent
@@ -27,7 +28,6 @@ from ylt_desktop.domain import lists
 from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.store import agreement_list, agreement_terms, attachments
 from ylt_desktop.store import agreements as store
-from ylt_desktop.store.agreement_list import AgreementListRow
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.models import Agreement
 from ylt_desktop.ui.dialogs.agreement import AgreementDialog
@@ -43,6 +43,8 @@ from ylt_desktop.ui.widgets.agreement_model import (
     make_rows,
 )
 from ylt_desktop.ui.widgets.page_support import (
+    FIRST_PART,
+    PART,
     count_status,
     data_token,
     delete_after_asking,
@@ -67,6 +69,7 @@ class AgreementsPage(QWidget):
         self.model = AgreementTableModel(self)
         self.proxy = AgreementFilterProxy(self)
         self.proxy.setSourceModel(self.model)
+        self.model.loaded.connect(self.changed)  # the status bar's count, once all are shown
         self.search = QLineEdit(placeholderText=self.tr("搜索编号、名称、单位…"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.proxy.set_search)
@@ -141,25 +144,42 @@ class AgreementsPage(QWidget):
     def refresh(self) -> None:
         self._token = data_token(self.db)
         with self.db.session() as s:
-            agreements = agreement_list.list_agreement_rows(s)
+            agreements = agreement_list.list_agreement_rows(s, limit=FIRST_PART)
             infos = attachments.attachment_infos(s)
-        institutions = sorted(
-            {(a.provider_id, a.provider_name) for a in agreements}
-            | {(iid, name) for a in agreements for iid, name, _share in a.recipients}
-        )
-        self.model.set_rows(make_rows(agreements, infos, self.today))
+            total = None
+            if len(agreements) == FIRST_PART:
+                total = agreement_list.count_agreements(s)
+            institutions = agreement_list.agreement_institutions(s)
+            first = agreement_list.first_effective_from(s)
+        # A long list: the first screens now, the rest in parts while the clerk looks.
+        more = None if total is None else self._parts(agreements[-1].number, infos)
+        self.model.set_rows(make_rows(agreements, infos, self.today), more, total)
         self._refill(self.institution_filter, [(name, iid) for iid, name in institutions])
-        quarters = self._quarters(agreements)
+        quarters = self._quarters(first)
         self._refill(self.quarter_filter, [(q.label, str(q)) for q in quarters])
         self.table.resizeColumnsToContents()
         self._show_selected()
         self.changed.emit()
 
-    def _quarters(self, agreements: list[AgreementListRow]) -> list[Quarter]:
-        starts = [a.effective_from for a in agreements if a.effective_from]
-        if not starts:
+    def _parts(
+        self, after: str, infos: dict[int, attachments.AttachmentInfo]
+    ) -> Iterator[list[AgreementRow]]:
+        """The agreements numbered after ``after``, ``PART`` at a time, as rows of the list."""
+        while True:
+            with self.db.session() as s:
+                part = agreement_list.list_agreement_rows(s, after=after, limit=PART)
+            if not part:
+                return
+            yield make_rows(part, infos, self.today)
+            if len(part) < PART:
+                return
+            after = part[-1].number
+
+    def _quarters(self, first: dt.date | None) -> list[Quarter]:
+        """Every quarter from the earliest 生效日期 to today's, latest first."""
+        if first is None:
             return []
-        q, last, result = Quarter.containing(min(starts)), Quarter.containing(self.today), []
+        q, last, result = Quarter.containing(first), Quarter.containing(self.today), []
         while q <= last:
             result.append(q)
             q = q.next()
@@ -326,6 +346,7 @@ class AgreementsPage(QWidget):
             )
 
     def select(self, agreement_id: int) -> None:
+        self.model.fetch_rest()  # a long list still shown in parts: the row may come later
         for r in range(self.proxy.rowCount()):
             row = self.proxy.index(r, 0).data(RecordRole)
             if row.agreement.id == agreement_id:

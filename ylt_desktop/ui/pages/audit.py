@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from ylt_desktop.store import audit
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.models import AuditEntry
+from ylt_desktop.ui.widgets.page_support import show_in_parts
 from ylt_desktop.ui.widgets.table_model import Column, RecordFilterProxy, RecordTableModel
 
 LIMIT = 10_000
@@ -75,6 +76,7 @@ class AuditPage(QWidget):
         self.model = AuditTableModel(self)
         self.proxy = RecordFilterProxy(self)
         self.proxy.setSourceModel(self.model)
+        self.model.loaded.connect(self._show_count)  # a long log is added in parts
         self.table_filter = _combo(self.tr("全部类别"), audit.TABLE_LABELS)
         self.action_filter = _combo(self.tr("全部操作"), audit.ACTION_LABELS)
         today = dt.date.today()
@@ -121,6 +123,8 @@ class AuditPage(QWidget):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         table.horizontalHeader().setStretchLastSection(True)
+        # Size columns from the first rows only: each row's description is made to measure it.
+        table.horizontalHeader().setResizeContentsPrecision(60)
         table.doubleClicked.connect(self.show_details)
         table.setToolTip(self.tr("双击一条记录查看全部内容"))
         return table
@@ -168,7 +172,7 @@ class AuditPage(QWidget):
                 action=self.action_filter.currentData(),
                 limit=LIMIT,
             )
-        self.model.set_rows(rows)
+        show_in_parts(self.model, rows)
         self.table.resizeColumnsToContents()
         self._show_count()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, Qt, Signal
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from ylt_desktop.domain import lists
 from ylt_desktop.domain.codes import division_name, ric_birth_date, ric_sex
@@ -35,6 +37,8 @@ from ylt_desktop.store.staff_list import StaffListRow
 from ylt_desktop.ui.dialogs.record import RecordDialog
 from ylt_desktop.ui.widgets.forms import combo_choice, make_searchable
 from ylt_desktop.ui.widgets.page_support import (
+    FIRST_PART,
+    PART,
     count_status,
     data_token,
     delete_after_asking,
@@ -238,6 +242,7 @@ class StaffPage(QWidget):
         self.model = StaffTableModel(self)
         self.proxy = RecordFilterProxy(self)
         self.proxy.setSourceModel(self.model)
+        self.model.loaded.connect(self.changed)  # the status bar's count, once all are shown
         self.search = QLineEdit(placeholderText=self.tr("搜索姓名、证件号码、职称、专业、机构…"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.proxy.set_search)
@@ -275,12 +280,35 @@ class StaffPage(QWidget):
     def refresh(self) -> None:
         self._token = data_token(self.db)
         with self.db.session() as s:
-            days = store.promotion_days_by_staff(s, today=self._today())
-            rows = [StaffRow(p, days.get(p.id, 0)) for p in staff_list.list_staff_rows(s)]
-        self.model.set_rows(rows)
+            rows = self._part(s, after=None)
+            total = store.count_staff(s) if len(rows) == FIRST_PART else None
+        # A long register: the first screens now, the rest in parts while the clerk looks.
+        self.model.set_rows(rows, None if total is None else self._parts(rows[-1]), total)
         self.table.resizeColumnsToContents()
         self._show_detail()
         self.changed.emit()
+
+    def _part(self, s: Session, *, after: int | None) -> list[StaffRow]:
+        """People after id ``after`` with their 晋升前基层服务 days, one part's worth."""
+        limit = PART if after is not None else FIRST_PART
+        people = staff_list.list_staff_rows(s, after=after, limit=limit)
+        if not people:
+            return []
+        days = store.promotion_days_by_staff(
+            s, today=self._today(), ids=(people[0].id, people[-1].id)
+        )
+        return [StaffRow(p, days.get(p.id, 0)) for p in people]
+
+    def _parts(self, last: StaffRow) -> Iterator[list[StaffRow]]:
+        while True:
+            with self.db.session() as s:
+                rows = self._part(s, after=last.staff.id)
+            if not rows:
+                return
+            yield rows
+            if len(rows) < PART:
+                return
+            last = rows[-1]
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         # Rotations are edited on another page; their days show here.

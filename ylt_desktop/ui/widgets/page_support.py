@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from ylt_desktop.domain.problems import Problem
 from ylt_desktop.store.audit import change_token
 from ylt_desktop.store.db import Database
-from ylt_desktop.ui.widgets.table_model import RecordFilterProxy
+from ylt_desktop.ui.widgets.table_model import RecordFilterProxy, RecordTableModel
 
 
 def data_token(db: Database) -> int:
@@ -39,6 +39,24 @@ def record_table(
     header.setResizeContentsPrecision(60)
     table.doubleClicked.connect(on_open)
     return table
+
+
+FIRST_PART = 1000
+"""Rows a long list shows at once; the rest are added in parts while the program is idle."""
+PART = 5000
+
+
+def show_in_parts(model: RecordTableModel, rows: Sequence[Any]) -> None:
+    """Give ``model`` the rows read: the first screens at once, the rest in parts while idle.
+
+    Making each row's search text (and the audit log's description) is most of a long
+    list's cost; a short list is shown whole, as before.
+    """
+    if len(rows) <= FIRST_PART:
+        model.set_rows(rows)
+        return
+    parts = (rows[i : i + PART] for i in range(FIRST_PART, len(rows), PART))
+    model.set_rows(rows[:FIRST_PART], parts, len(rows))
 
 
 def selected_record(table: QTableView, proxy: RecordFilterProxy) -> Any:
