@@ -49,7 +49,7 @@ class InstitutionData:
 
     def normalized(self) -> InstitutionData:
         """A copy with codes normalised and names trimmed, as it will be stored."""
-        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values = {name: getattr(self, name) for name in _FIELDS}
         values["name"] = normalize_name(self.name)
         values["uscc"] = normalize_code(self.uscc)
         values["licence_no"] = normalize_code(self.licence_no)
@@ -58,6 +58,9 @@ class InstitutionData:
         values["address"] = clean(self.address).strip()
         values["contact"] = clean(self.contact).strip()
         return InstitutionData(**values)
+
+
+_FIELDS = tuple(f.name for f in fields(InstitutionData))
 
 
 def _check_choice(value: str, choices: tuple[str, ...], field: str, label: str) -> list[Problem]:

@@ -29,6 +29,8 @@ def clean(value: str | None) -> str:
     """Invisible characters removed, then NFKC; not trimmed."""
     if not value:
         return ""
+    if value.isascii() and value.isprintable():  # no control character, nothing to fold
+        return value
     value = _INVISIBLE.sub("", value)
     return value if value.isascii() else unicodedata.normalize("NFKC", value)
 
