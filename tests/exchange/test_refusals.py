@@ -250,3 +250,38 @@ def test_a_header_naming_another_member_is_refused(world, tmp_path) -> None:  # 
         other = unit_ids(s)[B]
     bad = rewrite_header(package, tmp_path / "冒名.ylt", member_id=other, member=B)
     refused(lead, [bad], "已被改动或已损坏")
+
+
+def test_a_rotation_reaching_into_a_submitted_quarter_is_refused_in_the_preview(
+    tmp_path,  # noqa: ANN001
+) -> None:
+    """A's doctor's 巡诊 started in the second quarter, which the lead has submitted: the
+    preview says which record and which quarter; nothing is written."""
+    import datetime as dt
+
+    from tests.exchange.world import TODAY, C, unit_ids
+    from ylt_desktop.domain.rotation import QuarterFigures, RotationData
+    from ylt_desktop.store import rotations
+    from ylt_desktop.store.models import Staff
+    from ylt_desktop.store.quarters import submit_quarter
+
+    lead = lead_database(tmp_path)
+    member = member_database(lead, A, tmp_path)
+    enter_a(member)
+    with member.session() as s:
+        ids = unit_ids(s)
+        person = s.query(Staff).filter(Staff.name == "钱小红").one()
+        rotations.create_rotation(
+            s,
+            data=RotationData(staff_id=person.id, from_id=ids[A], to_id=ids[C], form="带教/查房",
+                              start=dt.date(2026, 6, 1), end=dt.date(2026, 8, 31),
+                              quarters={str(Q): QuarterFigures(days=5)}),
+            today=TODAY,
+        )  # fmt: skip
+    package = make_package(member, tmp_path)
+    with lead.session() as s:
+        submit_quarter(s, quarter=Q.prev())
+    message = refused(lead, [package], "已报送并锁定的2026年第2季度")
+    assert "钱小红" in message and "2026-06-01" in message
+    member.close()
+    lead.close()

@@ -327,6 +327,9 @@ def plan_package(
     )
     for r in involved:
         stored.setdefault((r.staff_id, r.from_id, r.to_id, r.start), r)
+    from ylt_desktop.store.quarters import locked_quarters
+
+    locked = set(locked_quarters(session))
     for row in parts["rotations"]:
         for side in ("from_id", "to_id"):
             if row.get(side) not in institutions:
@@ -370,9 +373,13 @@ def plan_package(
                 )  # fmt: skip
             )
         if now_values is None:
+            _refuse_if_locked(locked, start, day(row["end"]), label)
             plan.changes.append(Change("rotations", NEW, label))
             plan.rotations.append((row, None))
         elif now_values != mine:
+            if (rotation.form, _iso(rotation.end)) != (mine["form"], mine["end"]):
+                _refuse_if_locked(locked, rotation.start, rotation.end, label)
+                _refuse_if_locked(locked, start, day(mine["end"]), label)
             diffs = [(VALUE_LABELS[k], _shown(now_values[k]), _shown(mine[k]))
                      for k in mine if now_values.get(k) != mine[k]]  # fmt: skip
             plan.changes.append(Change("rotations", CHANGED, label, diffs))
@@ -381,7 +388,8 @@ def plan_package(
             plan.changes.append(Change("rotations", UNCHANGED, label))
             plan.rotations.append((row, rotation.id))  # kept: a conflict may choose others'
 
-    _plan_removals(session, plan, member_id, quarter, involved, names, lead_unit, reported)
+    _plan_removals(session, plan, member_id, quarter, involved, names, lead_unit, reported,
+                   locked)  # fmt: skip
 
     # -- agreement volumes
     numbers = [str(row["number"]) for row in parts["volumes"]]
@@ -456,6 +464,21 @@ def plan_package(
     return plan
 
 
+def _refuse_if_locked(
+    locked: set[Quarter], start: dt.date, end: dt.date | None, label: str
+) -> None:
+    """The store refuses a rotation written into a submitted quarter (DESIGN §3): say so in
+    the preview, naming the record and the quarter, rather than at apply."""
+    first = Quarter.containing(start)
+    last = Quarter.containing(end) if end is not None else None
+    hit = sorted(q for q in locked if first <= q and (last is None or q <= last))
+    if hit:
+        raise PackageRefused(
+            f"数据包中的人员流动“{label}”涉及汇总库已报送并锁定的{hit[0].label}，不能接收；"
+            "如需接收，请先由审核人重新打开该季度"
+        )
+
+
 def _plan_removals(
     session: Session,
     plan: _Plan,
@@ -465,6 +488,7 @@ def _plan_removals(
     names: dict[int, str],
     lead_unit: int | None,
     reported: dict[str, list],
+    locked: set[Quarter],
 ) -> None:
     """Rotations the member's last accepted package for the quarter reported and this one
     no longer does (deleted at the member): removed, unless the other unit reports them too
@@ -500,6 +524,7 @@ def _plan_removals(
                 )
             )
         else:
+            _refuse_if_locked(locked, r.start, r.end, label)
             plan.changes.append(Change("rotations", REMOVED, label))
             plan.removed.append(r.id)
 
