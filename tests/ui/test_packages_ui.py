@@ -169,6 +169,8 @@ def test_lead_opens_three_packages_chooses_the_conflict_and_applies(
 ) -> None:
     lead, paths = _members(tmp_path, conflict=True)
     window, page = _returns_page(qtbot, lead)
+    staff_page = window.page("人员")
+    persons_before = staff_page.model.rowCount()
     assert set(_statuses(page).values()) == {"未报送"}
     assert not page.return_button.isEnabled()
     asked = _passphrase(monkeypatch, PASSPHRASE)
@@ -231,6 +233,7 @@ def test_lead_opens_three_packages_chooses_the_conflict_and_applies(
     assert "已接收 3 个数据包" in answers.shown[-1][1]
     assert dialog.result_.backup is not None and dialog.result_.backup.exists()
     assert _statuses(page) == {A: "已报送", B: "已报送", C: "已报送"}
+    assert staff_page.model.rowCount() == persons_before + 4  # the other pages show them
     row = [page.members_table.item(0, c).text() for c in range(7)]
     assert row[3] == users.DEFAULT_ACTOR.name and row[5].endswith(".ylt") and row[4]
     with lead.session() as s:  # the lead's own value stood, as chosen
@@ -470,3 +473,31 @@ def test_institutions_page_roster_button_and_the_member_database_keeps_its_units
     assert answers.shown[-1][0] == "information" and "名册包" in answers.shown[-1][1]
     member.close()
     lead.close()
+
+
+def test_a_roster_of_another_consortium_or_member_is_refused_at_the_member(
+    qtbot,
+    tmp_path,
+    monkeypatch,
+    answers,  # noqa: ANN001
+) -> None:
+    lead = lead_database(tmp_path)
+    member = member_database(lead, A, tmp_path)
+    other = lead_database(tmp_path / "other")  # same names, its own exchange id
+    with other.session() as s:
+        foreign = make_roster(s, member_id=unit_ids(s)[A], passphrase=PASSPHRASE,
+                              out_dir=tmp_path / "foreign")  # fmt: skip
+    with lead.session() as s:
+        for_b = make_roster(s, member_id=unit_ids(s)[B], passphrase=PASSPHRASE,
+                            out_dir=tmp_path / "for-b")  # fmt: skip
+    window, page = _returns_page(qtbot, member)
+    before = member.path.read_bytes()
+    _passphrase(monkeypatch, PASSPHRASE)
+    for roster, words in ((foreign, "另一个医联体"), (for_b, B)):
+        monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, r=roster, **k: (str(r), ""))
+        qtbot.mouseClick(page.new_roster_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not task_running(page))
+        assert answers.shown[-1][0] == "warning" and words in answers.shown[-1][1], answers.shown
+    assert member.path.read_bytes() == before
+    for db in (member, lead, other):
+        db.close()

@@ -98,3 +98,10 @@ def run_in_background(
 
 def task_running(parent: QWidget) -> bool:
     return getattr(parent, "_ylt_task", None) is not None
+
+
+def wait_for_task(parent: QWidget) -> None:
+    """Let a running task end (the window is closing: a QThread must not outlive it)."""
+    relay = getattr(parent, "_ylt_task", None)
+    if relay is not None:
+        relay.task.thread.wait()

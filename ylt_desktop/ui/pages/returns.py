@@ -390,6 +390,15 @@ class ReturnsPage(QWidget):
     def refresh(self) -> None:
         self.show_status()
 
+    def stop_work(self) -> None:
+        """The window closes: a package being written or read finishes first (seconds)."""
+        from ylt_desktop.ui.background import wait_for_task
+
+        wait_for_task(self)
+        if self.worker is not None:
+            self.worker.cancel()
+            self.worker.thread.wait()
+
     def missing_ok(self) -> bool:
         """Before an export at the lead: the members still missing, named; True to go on."""
         from ylt_desktop.store.exchange import missing_members
