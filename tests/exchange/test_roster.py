@@ -44,3 +44,35 @@ def test_each_member_gets_its_own_share(tmp_path) -> None:  # noqa: ANN001
         assert LEAD not in roster.name and B not in roster.name
         assert PASSPHRASE.encode() not in roster.read_bytes()
     lead.close()
+
+
+def test_a_newer_roster_keeps_the_members_profile_but_brings_its_membership(tmp_path) -> None:  # noqa: ANN001
+    import datetime as dt
+
+    from tests.exchange.world import unit_ids
+    from ylt_desktop.exchange import make_roster, open_roster
+    from ylt_desktop.store import institutions
+
+    lead = lead_database(tmp_path)
+    a = member_database(lead, A, tmp_path)
+    with a.session() as s:  # the member corrects its beds
+        inst = s.get(Institution, unit_ids(s)[A])
+        data = institutions.to_data(inst)
+        data.beds_actual = 77
+        institutions.update_institution(s, institution_id=inst.id, data=data)
+    with lead.session() as s:  # the lead records that A leaves, and renames B
+        for name, change in ((A, {"left": dt.date(2027, 6, 30)}), (B, {"phone": "0792-7654321"})):
+            inst = s.get(Institution, unit_ids(s)[name])
+            data = institutions.to_data(inst)
+            for k, v in change.items():
+                setattr(data, k, v)
+            institutions.update_institution(s, institution_id=inst.id, data=data)
+        roster = make_roster(s, member_id=unit_ids(s)[A], passphrase=PASSPHRASE,
+                             out_dir=tmp_path / "r2")  # fmt: skip
+    with a.session() as s:
+        open_roster(s, roster, passphrase=PASSPHRASE)
+        own = s.get(Institution, unit_ids(s)[A])
+        assert own.beds_actual == 77 and own.left == dt.date(2027, 6, 30)
+        assert s.get(Institution, unit_ids(s)[B]).phone == "0792-7654321"
+    a.close()
+    lead.close()

@@ -4,8 +4,9 @@
 that member's database a newer roster updates the consortium, the other units, the agreements
 the member takes part in and the persons of other units who rotate to it, and brings the
 lead's decisions: a quarter the lead accepted is locked here, one it returned is reopened with
-the lead's reason. The member's own profile, persons, rotations, volumes and figures are its
-own and are never overwritten by a roster (only filled in at the set-up). An older roster than
+the lead's reason. The member's own profile (but for its membership: role, 加入日期, 退出日期),
+persons, rotations, volumes and figures are its own and are never overwritten by a roster
+(only filled in at the set-up). An older roster than
 the last opened is refused; the same one twice changes nothing. One transaction.
 """
 
@@ -158,7 +159,12 @@ def _institutions(session: Session, rows: list[dict], own_id: int, first: bool) 
     for row in rows:
         inst = existing.get(row["id"])
         if inst is not None and row["id"] == own_id and not first:
-            continue  # the member's own profile is its own
+            # The member's own profile is its own; membership (role, dates) is the lead's.
+            for k in ("role", "joined", "left"):
+                value = day(row[k]) if k != "role" else row[k]
+                if getattr(inst, k) != value:
+                    setattr(inst, k, value)
+            continue
         values = {k: row[k] for k in INSTITUTION_FIELDS}
         for k in ("joined", "left"):
             values[k] = day(values[k])
