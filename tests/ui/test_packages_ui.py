@@ -501,3 +501,27 @@ def test_a_roster_of_another_consortium_or_member_is_refused_at_the_member(
     assert member.path.read_bytes() == before
     for db in (member, lead, other):
         db.close()
+
+
+def test_package_work_runs_off_the_gui_thread(qtbot) -> None:  # noqa: ANN001
+    """The task waits for an event only the GUI thread's timer sets: it is set only if the GUI
+    thread kept running its event loop meanwhile (on the GUI thread it could not be)."""
+    import threading
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QWidget
+
+    from ylt_desktop.ui.background import run_in_background
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    gui_ran = threading.Event()
+    results: list = []
+    QTimer.singleShot(0, gui_ran.set)
+    run_in_background(
+        parent, "…", lambda: (gui_ran.wait(30), threading.current_thread() is threading.main_thread()),
+        results.append, results.append,
+    )  # fmt: skip
+    qtbot.waitUntil(lambda: bool(results), timeout=40_000)
+    assert results == [(True, False)]
+    assert not task_running(parent)
