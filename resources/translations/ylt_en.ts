@@ -1574,6 +1574,14 @@ The database was not changed.</translation>
         <translation>%1: type the consortium’s exchange passphrase:</translation>
     </message>
     <message>
+        <source>尚未设置数据交换口令</source>
+        <translation>No exchange passphrase yet</translation>
+    </message>
+    <message>
+        <source>尚未设置数据交换口令：请管理员先在菜单“数据交换 → 设置交换口令…”中设置，再生成名册包、接收数据包。</source>
+        <translation>No exchange passphrase yet: an administrator first sets it under Data exchange → Set exchange passphrase…, then roster packages can be made and data packages received.</translation>
+    </message>
+    <message>
         <source>数据交换</source>
         <translation>Data exchange</translation>
     </message>

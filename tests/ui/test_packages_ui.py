@@ -525,3 +525,25 @@ def test_package_work_runs_off_the_gui_thread(qtbot) -> None:  # noqa: ANN001
     qtbot.waitUntil(lambda: bool(results), timeout=40_000)
     assert results == [(True, False)]
     assert not task_running(parent)
+
+
+def test_without_a_passphrase_the_lead_is_told_where_to_set_it(
+    qtbot,
+    tmp_path,
+    monkeypatch,
+    answers,  # noqa: ANN001
+) -> None:
+    from tests.exchange.world import build_consortium
+
+    db = open_database(tmp_path / "lead.sqlite")
+    build_consortium(db)
+    window, page = _returns_page(qtbot, db)
+    assert "尚未设置数据交换口令" in page.exchange_hint.text()
+    chosen: list = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: chosen.append(1))
+    qtbot.mouseClick(page.open_packages_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.rosters_button, Qt.MouseButton.LeftButton)
+    assert not chosen
+    assert [kind for kind, _ in answers.shown] == ["information", "information"]
+    assert all("设置交换口令" in text for _, text in answers.shown)
+    db.close()

@@ -110,6 +110,26 @@ def database_kind(db: Database) -> str:
         return exchange.database_kind(s)
 
 
+def exchange_ready(parent: QWidget, db: Database) -> bool:
+    """At the lead: the exchange passphrase is set; else say where to set it (the API's
+    refusal names the command line) and return False."""
+    from ylt_desktop.store import exchange
+
+    with db.session() as s:
+        ready = exchange.is_member_database(s) or exchange.exchange_in_use(s)
+    if not ready:
+        QMessageBox.information(
+            parent,
+            QCoreApplication.translate("Packages", "尚未设置数据交换口令"),
+            QCoreApplication.translate(
+                "Packages",
+                "尚未设置数据交换口令：请管理员先在菜单“数据交换 → 设置交换口令…”中设置，"
+                "再生成名册包、接收数据包。",
+            ),
+        )
+    return ready
+
+
 # ---------------------------------------------------------------- the menu
 
 
@@ -142,7 +162,8 @@ def add_exchange_actions(window: QMainWindow) -> dict[str, QAction]:
             lambda: open_data_packages(window, db, None, on_applied=window.packages_changed),
             Permission.RECEIVE_PACKAGE)  # fmt: skip
         add("rosters", QCoreApplication.translate("Packages", "生成名册包…"),
-            lambda: RosterDialog(db, window).exec(), Permission.RECEIVE_PACKAGE)  # fmt: skip
+            lambda: exchange_ready(window, db) and RosterDialog(db, window).exec(),
+            Permission.RECEIVE_PACKAGE)  # fmt: skip
         menu.addSeparator()
         add("passphrase", QCoreApplication.translate("Packages", "设置交换口令…"),
             lambda: PassphraseDialog(db, window).exec(), Permission.MANAGE_EXCHANGE)  # fmt: skip
@@ -431,6 +452,8 @@ def open_data_packages(
     show ``PreviewDialog`` (kept on ``parent._ylt_preview``)."""
     from ylt_desktop.exchange import preview_packages
 
+    if not exchange_ready(parent, db):
+        return
     if not paths:
         chosen, _ = QFileDialog.getOpenFileNames(
             parent,

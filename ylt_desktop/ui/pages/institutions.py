@@ -262,8 +262,10 @@ class InstitutionsPage(QWidget):
         return self.member_db
 
     def make_roster(self) -> None:
-        from ylt_desktop.ui.dialogs.packages import RosterDialog
+        from ylt_desktop.ui.dialogs.packages import RosterDialog, exchange_ready
 
+        if not exchange_ready(self, self.db):
+            return
         inst = self.selected()
         RosterDialog(self.db, self, member_ids=[inst.id] if inst is not None else None).exec()
 

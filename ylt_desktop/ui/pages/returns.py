@@ -345,8 +345,10 @@ class ReturnsPage(QWidget):
         self.packages_applied.emit()
 
     def make_rosters(self) -> None:
-        from ylt_desktop.ui.dialogs.packages import RosterDialog
+        from ylt_desktop.ui.dialogs.packages import RosterDialog, exchange_ready
 
+        if not exchange_ready(self, self.db):
+            return
         m = self.selected_member()
         RosterDialog(self.db, self, member_ids=[m.member_id] if m else None).exec()
 
