@@ -125,6 +125,7 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         self._all_rows: list[R] = []
         self._all_search: list[str] = []
         self._keys: dict[int, list[Any]] = {}  # sort keys per column, in the rows' order
+        self._order: Sequence[int] = range(0)  # every row, in the order shown
         self._words: tuple[str, ...] = ()
         self._condition: Condition | None = None
         self._passing: Sequence[int] = range(0)  # rows the condition keeps
@@ -147,6 +148,7 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         every row calls ``fetch_rest``). ``total`` is the whole list's count meanwhile."""
         self._all_rows = list(rows)
         self._keys = {}
+        self._order = range(len(self._all_rows))
         self._all_search = self._search_texts(self._all_rows)
         self._passing = self._pass(self._condition)
         self._more, self._total = more, total
@@ -192,11 +194,13 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         self._all_search.extend(self._search_texts(rows))
         self._keys = {}
         n = len(self._all_rows)
+        added = range(first, n)
+        self._order = range(n) if isinstance(self._order, range) else [*self._order, *added]
         if self._condition is None:
-            passing: Sequence[int] = range(first, n)
-            self._passing = range(n)
+            passing: Sequence[int] = added
+            self._passing = self._order
         else:
-            passing = list(compress(range(first, n), map(self._condition, rows)))
+            passing = list(compress(added, map(self._condition, rows)))
             self._passing = [*self._passing, *passing]
         new = self._find(self._words, passing)
         if not new:
@@ -226,10 +230,13 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         self._show(self._find(todo, base))
 
     def _pass(self, condition: Condition | None) -> Sequence[int]:
-        n = len(self._all_rows)
+        """The rows ``condition`` keeps, in the order shown."""
+        order = self._order
         if condition is None:
-            return range(n)
-        return list(compress(range(n), map(condition, self._all_rows)))
+            return order
+        if isinstance(order, range):
+            return list(compress(order, map(condition, self._all_rows)))
+        return list(compress(order, map(condition, map(self._all_rows.__getitem__, order))))
 
     def _find(self, words: Sequence[str], base: Sequence[int]) -> Sequence[int]:
         texts = self._all_search
@@ -251,8 +258,10 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         return self._all_rows[self._shown[row]]
 
     def records(self) -> list[R]:
-        """Every record held, shown or filtered out."""
-        return self._all_rows
+        """Every record held, shown or filtered out, in the order shown."""
+        if isinstance(self._order, range):
+            return self._all_rows
+        return list(map(self._all_rows.__getitem__, self._order))
 
     def total_count(self) -> int:
         """Every record held (while parts are still to come, the whole list's count)."""
@@ -261,7 +270,7 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         return len(self._all_rows)
 
     def column_keys(self, column: int) -> list[Any]:
-        """The sort keys of ``column``, one per record in the current order (computed once)."""
+        """The sort keys of ``column``, one per record as held (computed once per load)."""
         keys = self._keys.get(column)
         if keys is None:
             keys = self._keys[column] = sort_keys(
@@ -269,26 +278,27 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
             )
         return keys
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+    def sort(self, column: int, how: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns):
             return
         self.fetch_rest()
         keys = self.column_keys(column)
         n = len(keys)
-        # Stable, like sorting the rows themselves: equal keys keep their current order.
-        perm = sorted(range(n), key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
-        shown_marks = None if isinstance(self._shown, range) else _marks(n, self._shown)
-        passing_marks = None if isinstance(self._passing, range) else _marks(n, self._passing)
-        self._all_rows = list(map(self._all_rows.__getitem__, perm))
-        self._all_search = list(map(self._all_search.__getitem__, perm))
-        self._keys = {c: list(map(k.__getitem__, perm)) for c, k in self._keys.items()}
-        if passing_marks is not None:
-            self._passing = list(compress(range(n), map(passing_marks.__getitem__, perm)))
-        if shown_marks is None:
-            shown: Sequence[int] = range(n)
-        else:
-            shown = list(compress(range(n), map(shown_marks.__getitem__, perm)))
-        self._show(shown)
+        # Stable, like sorting the rows themselves: equal keys keep their current order. The
+        # rows stay where they are; only the order shown (row numbers) is sorted.
+        order = sorted(
+            self._order, key=keys.__getitem__, reverse=how == Qt.SortOrder.DescendingOrder
+        )
+
+        def in_order(kept: Sequence[int]) -> Sequence[int]:
+            if len(kept) == n:
+                return order
+            marks = _marks(n, kept)
+            return list(compress(order, map(marks.__getitem__, order)))
+
+        self._order = order
+        self._passing = in_order(self._passing)
+        self._show(in_order(self._shown))
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self._shown)
