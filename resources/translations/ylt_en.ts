@@ -1846,6 +1846,33 @@ After a change, make a new roster package for every member unit (opened with the
     </message>
 </context>
 <context>
+    <name>RecordChangedDialog</name>
+    <message>
+        <source>该记录已被他人修改</source>
+        <translation>Someone else has changed this record</translation>
+    </message>
+    <message>
+        <source>字段</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <source>您的值</source>
+        <translation>Your value</translation>
+    </message>
+    <message>
+        <source>他人保存的值</source>
+        <translation>Value saved by the other user</translation>
+    </message>
+    <message>
+        <source>知道了</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>（他人保存的值与您填写的相同）</source>
+        <translation> (the values saved by the other user are the same as yours)</translation>
+    </message>
+</context>
+<context>
     <name>RecordDialog</name>
     <message>
         <source>保存</source>

@@ -10,6 +10,12 @@ on stdin before it goes on (no sleeps: each side waits for the other's line):
   on any line.
 - ``import-paused DB KIND FILE``: an import that stops at its first progress report while
   checking (prints ``checking``) and goes on at the next line; prints the summary.
+- ``import-writing DB KIND FILE``: an import that stops at its first progress report while
+  writing, holding the write lock (prints ``writing``), and goes on at the next line.
+- ``clerk DB KIND ID``: a clerk's form on one record (institution or staff): prints
+  ``loaded VERSION``; on ``save FIELD=VALUE`` saves the form with that field changed and
+  prints ``saved VERSION`` or ``refused MESSAGE | FIELD=THEIR VALUE;…``; on ``delete`` deletes
+  it (``deleted`` or ``refused …``); on ``reload`` reads the record again.
 """
 
 from __future__ import annotations
@@ -161,6 +167,83 @@ def _import_paused(path: str, kind: str, file: str) -> None:
     db.close()
 
 
+def _holds_write_lock(path: str) -> bool:
+    import sqlite3
+
+    probe = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+        probe.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        probe.close()
+
+
+def _import_writing(path: str, kind: str, file: str) -> None:
+    from ylt_desktop.importing import import_file
+
+    db = _signed_in(path)
+    paused = []
+
+    def progress(_done: int, _total: int) -> None:
+        if not paused and _holds_write_lock(path):
+            paused.append(True)
+            print("writing", flush=True)
+            sys.stdin.readline()
+
+    report = import_file(db, kind, file, dry_run=False, progress=progress)
+    print("done", report.summary().replace("\n", " | "), flush=True)
+    db.close()
+
+
+def _clerk(path: str, kind: str, record_id: str) -> None:
+    import dataclasses
+
+    from ylt_desktop.store import institutions, staff, versions
+    from ylt_desktop.store.models import Institution, Staff
+
+    db = _signed_in(path)
+    model, store = {"institution": (Institution, institutions), "staff": (Staff, staff)}[kind]
+    rid = int(record_id)
+
+    def load() -> tuple:
+        with db.session() as s:
+            record = s.get(model, rid)
+            return store.to_data(record), record.version
+
+    data, version = load()
+    print("loaded", version, flush=True)
+    for line in sys.stdin:
+        command, _, arg = line.strip().partition(" ")
+        try:
+            with db.session() as s:
+                if command == "save":
+                    field, _, value = arg.partition("=")
+                    data = dataclasses.replace(data, **{field: value})
+                    update = getattr(store, f"update_{kind}")
+                    saved = update(s, **{f"{kind}_id": rid}, data=data, version=version)
+                    version = saved.version
+                    print("saved", version, flush=True)
+                elif command == "delete":
+                    getattr(store, f"delete_{kind}")(s, **{f"{kind}_id": rid}, version=version)
+                    print("deleted", flush=True)
+                elif command == "reload":
+                    data, version = load()
+                    print("loaded", version, flush=True)
+        except versions.RecordChanged as exc:
+            theirs = ";".join(f"{k}={v}" for k, v in sorted((exc.theirs or {}).items()))
+            print("refused", str(exc), "|", theirs, flush=True)
+    db.close()
+
+
 if __name__ == "__main__":
     what, *rest = sys.argv[1:]
-    {"hold-open": _hold_open, "hold-lock": _hold_lock, "import-paused": _import_paused}[what](*rest)
+    {
+        "hold-open": _hold_open,
+        "hold-lock": _hold_lock,
+        "import-paused": _import_paused,
+        "import-writing": _import_writing,
+        "clerk": _clerk,
+    }[what](*rest)

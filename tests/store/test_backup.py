@@ -159,6 +159,8 @@ def test_restore_of_an_older_schema_is_upgraded_on_open(filled) -> None:  # noqa
     conn.execute("DROP TABLE package_event")  # 0009
     for column in ("db_kind", "member_id", "exchange_id", "exchange_check"):
         conn.execute(f"ALTER TABLE consortium DROP COLUMN {column}")
+    for table in ("institution", "staff", "rotation", "agreement"):  # 0010
+        conn.execute(f"ALTER TABLE {table} DROP COLUMN version")
     conn.execute("UPDATE alembic_version SET version_num='0001'")
     conn.commit()
     conn.close()

@@ -35,6 +35,27 @@ class AgreementListRow:
     termination_reason: str
     recipients: list[tuple[int, str, float | None]] = field(default_factory=list)
     """(institution id, name, share) of each recipient, by institution id."""
+    version: int = 0
+    """The record's version when read: a delete from the list checks it."""
+
+    def seen(self) -> dict:
+        """The fields a refused delete compares with the values another saved."""
+        names = (
+            "number",
+            "title",
+            "kind",
+            "provider_id",
+            "provider_share",
+            "signed",
+            "effective_from",
+            "effective_to",
+            "terminated_on",
+            "termination_reason",
+        )
+        values = {name: getattr(self, name) for name in names}
+        values["recipient_ids"] = [iid for iid, _, _ in self.recipients]
+        values["recipient_shares"] = {i: s for i, _, s in self.recipients if s is not None}
+        return values  # fmt: skip
 
 
 def list_agreement_rows(
@@ -45,7 +66,8 @@ def list_agreement_rows(
     a, provider = Agreement, Institution
     stmt = (
         select(a.id, a.number, a.title, a.kind, a.provider_id, provider.name, a.provider_share,
-               a.signed, a.effective_from, a.effective_to, a.terminated_on, a.termination_reason)
+               a.signed, a.effective_from, a.effective_to, a.terminated_on, a.termination_reason,
+               a.version)
         .join(provider, a.provider_id == provider.id)
         .order_by(a.number)
     )  # fmt: skip
@@ -53,7 +75,7 @@ def list_agreement_rows(
         stmt = stmt.where(a.number > after)
     if limit is not None:
         stmt = stmt.limit(limit)
-    rows = [AgreementListRow(*r) for r in session.execute(stmt)]
+    rows = [AgreementListRow(*r[:-1], version=r[-1]) for r in session.execute(stmt)]
     by_id = {r.id: r for r in rows}
     recipients = (
         select(AgreementRecipient.agreement_id, AgreementRecipient.institution_id,

@@ -29,6 +29,7 @@ from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.domain.problems import Problem, RuleViolation, error, has_errors
 from ylt_desktop.domain.text import clean
 from ylt_desktop.store import quarters as locks
+from ylt_desktop.store import versions
 from ylt_desktop.store.models import (
     Agreement,
     AgreementRecipient,
@@ -321,12 +322,20 @@ def create_agreement(session: Session, *, data: AgreementData, terms: str = "") 
 
 
 def update_agreement(
-    session: Session, *, agreement_id: int, data: AgreementData, terms: str | None = None
+    session: Session,
+    *,
+    agreement_id: int,
+    data: AgreementData,
+    terms: str | None = None,
+    version: int | None = None,
 ) -> Agreement:
-    with transaction(session):
+    """Validate and update in one transaction; ``version``: the one the form loaded (another's
+    save since is refused, ``versions.RecordChanged``)."""
+    with versions.refusing(session, versions.AGREEMENT, agreement_id), transaction(session):
         a = session.get(Agreement, agreement_id)
         if a is None:
             raise RuleViolation([error("number", "该协议已被删除")])
+        versions.expect_version(session, a, version, kind=versions.AGREEMENT)
         d = _normalized(_copy(data))
         _refuse_if_errors(check_agreement(session, d, own_id=agreement_id))
         if terms is not None:
@@ -335,10 +344,13 @@ def update_agreement(
     return a
 
 
-def delete_agreement(session: Session, *, agreement_id: int) -> None:
-    """Delete with its recipients, volumes and attachment, in one transaction."""
-    with transaction(session):
+def delete_agreement(session: Session, *, agreement_id: int, version: int | None = None) -> None:
+    """Delete with its recipients, volumes and attachment, in one transaction; refused when it
+    changed since ``version``."""
+    kind = versions.AGREEMENT
+    with versions.refusing(session, kind, agreement_id, deleting=True), transaction(session):
         a = session.get(Agreement, agreement_id)
         if a is not None:
+            versions.expect_version(session, a, version, kind=kind, deleting=True)
             _refuse_if_errors(lock_problems(session, to_data(a), None))
             session.delete(a)

@@ -82,7 +82,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
 }  # fmt: skip
 # Columns a clerk need not read: derived keys and timestamps.
 HIDDEN = frozenset(
-    {"id", "name_key", "created_at", "updated_at", "failed_attempts", "locked_until"}
+    {"id", "name_key", "created_at", "updated_at", "version", "failed_attempts", "locked_until"}
 )
 # Columns too long for one line: the summary says they changed, the detail view says how much.
 LONG = frozenset({"records", "terms", "value", "summary"})

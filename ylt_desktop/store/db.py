@@ -162,6 +162,7 @@ def open_database(
     """
     from ylt_desktop.store.access import check_access
     from ylt_desktop.store.audit import install_audit
+    from ylt_desktop.store.versions import install_versions
 
     path = Path(path).expanduser().resolve()
     check_access(path, create=create)
@@ -177,6 +178,7 @@ def open_database(
     backup_problem = _try_daily_backup(path, today=today) if daily else None
     sessions = sessionmaker(engine, expire_on_commit=False)
     install_audit(sessions)
+    install_versions(sessions)
     database = Database(
         path=path,
         engine=engine,

@@ -18,7 +18,7 @@ from ylt_desktop.domain.institution import (
 from ylt_desktop.domain.problems import Problem, RuleViolation, error, has_errors
 from ylt_desktop.domain.text import normalize_code, normalize_name
 from ylt_desktop.domain.tiers import LevelEntry, check_level_change
-from ylt_desktop.store import levels
+from ylt_desktop.store import levels, versions
 from ylt_desktop.store.levels import rederive_directions  # noqa: F401 - known here too
 from ylt_desktop.store.models import (
     Agreement,
@@ -300,14 +300,17 @@ def update_institution(
     data: InstitutionData,
     level_since: dt.date | None = None,
     today: dt.date | None = None,
+    version: int | None = None,
 ) -> Institution:
     """Validate and update in one transaction. A changed level or category is a dated change
     from ``level_since`` on, or a correction of the entry in force when it is None (see
-    ``store/levels.py``); the unit's rotations' directions follow either way."""
-    with transaction(session):
+    ``store/levels.py``); the unit's rotations' directions follow either way. ``version``: the
+    one the form loaded; another's save since is refused (``versions.RecordChanged``)."""
+    with versions.refusing(session, versions.INSTITUTION, institution_id), transaction(session):
         inst = session.get(Institution, institution_id)
         if inst is None:
             raise RuleViolation([error("name", "该机构已被删除")])
+        versions.expect_version(session, inst, version, kind=versions.INSTITUTION)
         problems = check_institution(
             session, data, own_id=institution_id, level_since=level_since, today=today
         )
@@ -454,13 +457,18 @@ def delete_problems(session: Session, institution_id: int) -> list[Problem]:
     return [error("name", f"不能删除：仍有记录引用该机构（{detail}）")]
 
 
-def delete_institution(session: Session, *, institution_id: int) -> None:
-    """Delete in one transaction; refused with a reason while other records point at it."""
-    with transaction(session):
+def delete_institution(
+    session: Session, *, institution_id: int, version: int | None = None
+) -> None:
+    """Delete in one transaction; refused with a reason while other records point at it, and
+    when it changed since ``version`` (the one the clerk saw)."""
+    kind = versions.INSTITUTION
+    with versions.refusing(session, kind, institution_id, deleting=True), transaction(session):
         _refuse_in_member_database(session)
         problems = delete_problems(session, institution_id)
         if problems:
             raise RuleViolation(problems)
         inst = session.get(Institution, institution_id)
         if inst is not None:
+            versions.expect_version(session, inst, version, kind=kind, deleting=True)
             session.delete(inst)

@@ -18,7 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -42,6 +42,18 @@ class Stamped:
     )
 
 
+class Versioned:
+    """A record two clerks may edit at once (DESIGN.md §8): ``version`` grows with every saved
+    change (SQLAlchemy's ``version_id_col``: each UPDATE and DELETE says ``WHERE version = :v``).
+    A save or delete based on an older version is refused (``store/versions.py``)."""
+
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:  # noqa: N805
+        return {"version_id_col": cls.__table__.c.version}
+
+
 class Consortium(Base):
     __tablename__ = "consortium"
 
@@ -60,7 +72,7 @@ class Consortium(Base):
     exchange_check: Mapped[str | None] = mapped_column(String(255))
 
 
-class Institution(Stamped, Base):
+class Institution(Versioned, Stamped, Base):
     __tablename__ = "institution"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -108,7 +120,7 @@ class InstitutionLevel(Base):
     institution: Mapped[Institution] = relationship(lazy="raise")
 
 
-class Staff(Stamped, Base):
+class Staff(Versioned, Stamped, Base):
     __tablename__ = "staff"
     __table_args__ = (UniqueConstraint("id_type", "id_number"),)
 
@@ -127,7 +139,7 @@ class Staff(Stamped, Base):
     home: Mapped[Institution] = relationship(lazy="joined")
 
 
-class Rotation(Stamped, Base):
+class Rotation(Versioned, Stamped, Base):
     __tablename__ = "rotation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -172,7 +184,7 @@ class RotationQuarter(Base):
     rotation: Mapped[Rotation] = relationship(back_populates="quarters", lazy="raise")
 
 
-class Agreement(Stamped, Base):
+class Agreement(Versioned, Stamped, Base):
     __tablename__ = "agreement"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -312,7 +324,7 @@ class AuditEntry(Base):
     hash: Mapped[str | None] = mapped_column(String(64))
 
 
-class MemberQuarterFigures(Stamped, Base):
+class MemberQuarterFigures(Versioned, Stamped, Base):
     """One member's operating figures (运行指标) for one quarter; NULL = not entered."""
 
     __tablename__ = "member_figures"
@@ -338,7 +350,7 @@ class MemberQuarterFigures(Stamped, Base):
     key_population: Mapped[int | None] = mapped_column(Integer)
 
 
-class CountyQuarterFigures(Stamped, Base):
+class CountyQuarterFigures(Versioned, Stamped, Base):
     """The county's (or city grid's) operating figures (县域运行指标) for one quarter."""
 
     __tablename__ = "county_figures"

@@ -52,6 +52,8 @@ class RotationListRow:
     note: str
     quarters: Mapping[str, Figures]
     """Stored figures by quarter key (``"2026Q1"``)."""
+    version: int = 0
+    """The record's version when read (a delete from the list is refused once it moved on)."""
 
     @property
     def purpose(self) -> str:
@@ -116,7 +118,8 @@ def list_rotation_rows(
     stmt = (
         select(Rotation.id, Staff.name, Staff.id_number, Staff.title,
                Rotation.from_id, giver.name, Rotation.to_id, taker.name,
-               Rotation.direction, Rotation.form, Rotation.start, Rotation.end, Rotation.note)
+               Rotation.direction, Rotation.form, Rotation.start, Rotation.end, Rotation.note,
+               Rotation.version)
         .join(Staff, Rotation.staff_id == Staff.id)
         .join(giver, Rotation.from_id == giver.id)
         .join(taker, Rotation.to_id == taker.id)
@@ -139,14 +142,14 @@ def list_rotation_rows(
         figures = {}
     masked: dict[str, str] = {}  # a person appears on many rotations; mask each number once
     rows = []
-    for rid, name, number, title, from_id, giver_name, to_id, taker_name, *rest in found:
+    for rid, name, number, title, from_id, giver_name, to_id, taker_name, *rest, version in found:
         shown = masked.get(number)
         if shown is None:
             shown = masked[number] = mask_id(number)
         rows.append(
             RotationListRow(
                 rid, name, shown, title, from_id, giver_name, to_id, taker_name,
-                *rest, figures.get(rid, _NONE),
+                *rest, figures.get(rid, _NONE), version,
             )
         )  # fmt: skip
     return rows

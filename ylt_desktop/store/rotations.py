@@ -26,7 +26,7 @@ from ylt_desktop.domain.rotation import (
     validate_rotation,
 )
 from ylt_desktop.domain.tiers import LevelHistory
-from ylt_desktop.store import levels
+from ylt_desktop.store import levels, versions
 from ylt_desktop.store.models import Institution, Rotation, RotationQuarter, Staff
 from ylt_desktop.store.quarters import (
     REOPEN_HINT,
@@ -323,12 +323,16 @@ def update_rotation(
     data: RotationData,
     note: str | None = None,
     today: dt.date | None = None,
+    version: int | None = None,
 ) -> Rotation:
+    """Validate and update in one transaction; ``version``: the one the form loaded (another's
+    save since is refused, ``versions.RecordChanged``)."""
     today = today or dt.date.today()
-    with transaction(session):
+    with versions.refusing(session, versions.ROTATION, rotation_id), transaction(session):
         rotation = get_rotation(session, rotation_id)
         if rotation is None:
             raise RuleViolation([error("staff_id", "该流动记录已被删除")])
+        versions.expect_version(session, rotation, version, kind=versions.ROTATION)
         problems = check_rotation(session, data, own_id=rotation_id, today=today)
         if has_errors(problems):
             raise RuleViolation(problems)
@@ -338,10 +342,13 @@ def update_rotation(
     return rotation
 
 
-def delete_rotation(session: Session, *, rotation_id: int) -> None:
-    """Delete in one transaction; refused while its dates touch a submitted quarter."""
-    with transaction(session):
+def delete_rotation(session: Session, *, rotation_id: int, version: int | None = None) -> None:
+    """Delete in one transaction; refused while its dates touch a submitted quarter, and when
+    it changed since ``version``."""
+    kind = versions.ROTATION
+    with versions.refusing(session, kind, rotation_id, deleting=True), transaction(session):
         rotation = session.get(Rotation, rotation_id)
         if rotation is not None:
+            versions.expect_version(session, rotation, version, kind=kind, deleting=True)
             refuse_if_locked(session, rotation.start, rotation.end)
             session.delete(rotation)

@@ -13,6 +13,7 @@ from ylt_desktop.domain.problems import Problem, RuleViolation, error, has_error
 from ylt_desktop.domain.rotation import PROMOTION_FORM, promotion_service_days
 from ylt_desktop.domain.staff import StaffData, validate_staff
 from ylt_desktop.domain.text import normalize_code, normalize_name
+from ylt_desktop.store import versions
 from ylt_desktop.store.models import Institution, Rotation, Staff
 from ylt_desktop.store.tx import transaction
 
@@ -147,11 +148,16 @@ def create_many_staff(session: Session, *, rows: Sequence[StaffData]) -> list[St
     return made
 
 
-def update_staff(session: Session, *, staff_id: int, data: StaffData) -> Staff:
-    with transaction(session):
+def update_staff(
+    session: Session, *, staff_id: int, data: StaffData, version: int | None = None
+) -> Staff:
+    """Validate and update in one transaction; ``version``: the one the form loaded (another's
+    save since is refused, ``versions.RecordChanged``)."""
+    with versions.refusing(session, versions.STAFF, staff_id), transaction(session):
         staff = session.get(Staff, staff_id)
         if staff is None:
             raise RuleViolation([error("name", "该人员已被删除")])
+        versions.expect_version(session, staff, version, kind=versions.STAFF)
         problems = check_staff(session, data, own_id=staff_id)
         if has_errors(problems):
             raise RuleViolation(problems)
@@ -172,14 +178,17 @@ def delete_problems(session: Session, staff_id: int) -> list[Problem]:
     return [error("name", f"不能删除：该人员仍有人员流动记录 {n} 条，请先删除这些记录")]
 
 
-def delete_staff(session: Session, *, staff_id: int) -> None:
-    """Delete in one transaction; refused while rotations point at the person."""
-    with transaction(session):
+def delete_staff(session: Session, *, staff_id: int, version: int | None = None) -> None:
+    """Delete in one transaction; refused while rotations point at the person, and when the
+    record changed since ``version``."""
+    kind = versions.STAFF
+    with versions.refusing(session, kind, staff_id, deleting=True), transaction(session):
         problems = delete_problems(session, staff_id)
         if problems:
             raise RuleViolation(problems)
         staff = session.get(Staff, staff_id)
         if staff is not None:
+            versions.expect_version(session, staff, version, kind=kind, deleting=True)
             session.delete(staff)
 
 

@@ -29,6 +29,7 @@ class StaffListRow:
     specialty: str
     home_id: int
     home_name: str
+    version: int = 0  # the record's version when read: a delete from the list checks it
 
 
 def list_staff_rows(
@@ -38,7 +39,7 @@ def list_staff_rows(
     long register in parts: ``limit`` people at most, those with an id above ``after``."""
     stmt = (
         select(Staff.id, Staff.name, Staff.sex, Staff.id_type, Staff.id_number, Staff.title,
-               Staff.specialty, Staff.home_id, Institution.name)
+               Staff.specialty, Staff.home_id, Institution.name, Staff.version)
         .join(Institution, Staff.home_id == Institution.id)
         .order_by(Staff.id)
     )  # fmt: skip
@@ -47,8 +48,9 @@ def list_staff_rows(
     if limit is not None:
         stmt = stmt.limit(limit)
     return [
-        StaffListRow(sid, name, sex, id_type, mask_id(number), title, specialty, home_id, home)
-        for sid, name, sex, id_type, number, title, specialty, home_id, home in session.execute(
-            stmt
+        StaffListRow(sid, name, sex, id_type, mask_id(number), title, specialty, home_id, home,
+                     version)
+        for sid, name, sex, id_type, number, title, specialty, home_id, home, version in (
+            session.execute(stmt)
         )
-    ]
+    ]  # fmt: skip

@@ -3,6 +3,10 @@
 Commands write inside ``with transaction(session):``. Alone, each command commits on its own.
 Inside ``with all_or_nothing(session):`` they join that one transaction, which commits only when
 the whole block succeeds, so an import or a demo build is never half-written.
+
+A write that finds a record at another version than it read (another program saved it
+meanwhile: ``StaleDataError``, see ``store/versions.py``) rolls the whole transaction back and
+is refused as ``versions.RecordChanged``.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from ylt_desktop.store import access
 
@@ -37,14 +42,31 @@ def _end_read_transaction(session: Session) -> None:
         session.commit()
 
 
+def in_outer_transaction(session: Session) -> bool:
+    """True inside ``all_or_nothing``: a command's failure there fails the whole block."""
+    return bool(session.info.get(_OUTER))
+
+
+@contextmanager
+def _stale_refused() -> Iterator[None]:
+    try:
+        yield
+    except StaleDataError as exc:
+        from ylt_desktop.store.versions import from_stale
+
+        raise from_stale(exc) from None
+
+
 @contextmanager
 def transaction(session: Session) -> Iterator[Session]:
     if session.info.get(_OUTER):
+        # A stale write stays a StaleDataError here: a RuleViolation would read as one
+        # refused row to an import, which would go on in a failed transaction.
         yield session
         session.flush()
         return
     _end_read_transaction(session)
-    with session.begin():
+    with _stale_refused(), session.begin():
         lock_for_writing(session)
         yield session
 
@@ -52,7 +74,7 @@ def transaction(session: Session) -> Iterator[Session]:
 @contextmanager
 def all_or_nothing(session: Session) -> Iterator[Session]:
     _end_read_transaction(session)
-    with session.begin():
+    with _stale_refused(), session.begin():
         lock_for_writing(session)
         session.info[_OUTER] = True
         try:

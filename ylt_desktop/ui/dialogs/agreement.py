@@ -31,6 +31,7 @@ from ylt_desktop.store import agreements as store
 from ylt_desktop.store import institutions as inst_store
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.models import Agreement
+from ylt_desktop.store.versions import RecordChanged, form_values
 from ylt_desktop.ui.dialogs.record import RecordDialog, lock_text
 from ylt_desktop.ui.widgets.agreement_grids import (
     RecipientTable,
@@ -142,7 +143,7 @@ class AgreementDialog(RecordDialog):
         else:
             with self.db.session() as s:
                 a = s.get(Agreement, self.agreement_id)
-                data, terms = store.to_data(a), a.terms
+                data, terms, self.version = store.to_data(a), a.terms, a.version
         self._kept = data
         values: dict[str, Any] = {
             "number": data.number,
@@ -286,6 +287,9 @@ class AgreementDialog(RecordDialog):
     def data(self) -> AgreementData:
         return self._collect()[0]
 
+    def mine(self) -> dict:
+        return form_values(self.data(), terms=self.binder.value("terms"))
+
     def problems(self) -> list[Problem]:
         d, problems = self._collect()
         with self.db.session() as s:
@@ -330,8 +334,14 @@ class AgreementDialog(RecordDialog):
                     self.agreement_id = a.id
                 else:
                     store.update_agreement(
-                        s, agreement_id=self.agreement_id, data=self.data(), terms=terms
+                        s,
+                        agreement_id=self.agreement_id,
+                        data=self.data(),
+                        terms=terms,
+                        version=self.version,
                     )
+        except RecordChanged:
+            raise
         except RuleViolation as exc:
             raise RuleViolation(self._for_display(exc.problems)) from exc
         self._extra_pristine = self._extra_state()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ylt_desktop.domain.problems import Problem, RuleViolation, has_errors
+from ylt_desktop.store.versions import RecordChanged, form_values
 from ylt_desktop.ui.widgets.forms import FormBinder, load_form
 from ylt_desktop.ui.widgets.screen import FormScrollArea, fit_window
 
@@ -202,6 +203,9 @@ class RecordDialog(QDialog):
             return
         try:
             self.commit()
+        except RecordChanged as exc:
+            self.show_changed(exc)
+            return
         except RuleViolation as exc:
             self.current_problems = exc.problems
             self.binder.show_problems(exc.problems)
@@ -209,6 +213,25 @@ class RecordDialog(QDialog):
             return
         self._pristine = self.binder.values()
         self.accept()
+
+    # The version of the record the form was loaded from (``store/versions.py``); a dialog of
+    # an existing record sets it and hands it to its update command.
+    version: int | None = None
+
+    def mine(self) -> dict[str, Any]:
+        """The form's values as the record's fields (compared with another's save)."""
+        return form_values(self.data())  # type: ignore[attr-defined]
+
+    def show_changed(self, exc: RecordChanged) -> None:
+        """Another saved the record since it was loaded: say so above the form, show their
+        values beside the clerk's, keep what was typed; the next save builds on theirs."""
+        from ylt_desktop.ui.dialogs.record_changed import show_record_changed
+
+        self.banner.setText(str(exc))
+        self.banner.setVisible(True)
+        if exc.version is not None:
+            self.version = exc.version
+        self.changed_dialog = show_record_changed(self, self.db, exc, self.mine())  # type: ignore[attr-defined]
 
     def _save_by_key(self) -> None:
         """Ctrl+S does what the Save button would, and nothing while it is off or hidden."""

@@ -39,6 +39,7 @@ from ylt_desktop.store import quarters
 from ylt_desktop.store import rotations as store
 from ylt_desktop.store import staff as staff_store
 from ylt_desktop.store.db import Database
+from ylt_desktop.store.versions import RecordChanged, form_values
 from ylt_desktop.ui.dialogs.record import RecordDialog, lock_text
 from ylt_desktop.ui.widgets.forms import combo_choice, make_searchable
 
@@ -321,6 +322,7 @@ class RotationDialog(RecordDialog):
             combo.setCurrentIndex(-1)
         start = self.today
         if rotation is not None:
+            self.version = rotation.version
             data = store.to_data(rotation)
             self.binder.set_values(
                 {
@@ -408,6 +410,9 @@ class RotationDialog(RecordDialog):
             quarters=self.grid.figures(),
         )
 
+    def mine(self) -> dict:
+        return form_values(self.data(), note=self.binder.value("note"))
+
     def problems(self) -> list[Problem]:
         data = self.data()
         with self.db.session() as s:
@@ -438,7 +443,10 @@ class RotationDialog(RecordDialog):
                         data=self.data(),
                         note=note,
                         today=self.today,
+                        version=self.version,
                     )
+        except RecordChanged:
+            raise
         except RuleViolation as exc:
             self.grid.mark(exc.problems)
             raise RuleViolation(_to_form_field(exc.problems)) from exc

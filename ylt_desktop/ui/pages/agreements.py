@@ -291,8 +291,9 @@ class AgreementsPage(QWidget):
             self.tr("确定删除协议“%1 %2”及其服务量和附件吗？此操作不能撤销。")
             .replace("%1", a.number)
             .replace("%2", a.title),
-            lambda s: store.delete_agreement(s, agreement_id=a.id),
+            lambda s: store.delete_agreement(s, agreement_id=a.id, version=a.version),
             lambda s: store.lock_problems(s, store.to_data(s.get(Agreement, a.id)), None),
+            seen=a.seen(),
         )
 
     def attach(self) -> None:

@@ -33,6 +33,7 @@ from ylt_desktop.store import institutions as store
 from ylt_desktop.store import levels
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.models import Institution
+from ylt_desktop.store.versions import form_values
 from ylt_desktop.ui.dialogs.record import RecordDialog
 from ylt_desktop.ui.widgets.forms import from_qdate, to_qdate
 from ylt_desktop.ui.widgets.page_support import (
@@ -166,7 +167,8 @@ class InstitutionDialog(RecordDialog):
             data = InstitutionData(joined=today)
         else:
             with self.db.session() as s:
-                data = store.to_data(s.get(Institution, self.institution_id))
+                inst = s.get(Institution, self.institution_id)
+                data, self.version = store.to_data(inst), inst.version
         values = {name: getattr(data, name) for name in DATA_FIELDS}
         values["has_left"] = data.left is not None
         values["left"] = data.left or today
@@ -197,6 +199,7 @@ class InstitutionDialog(RecordDialog):
                     institution_id=self.institution_id,
                     data=self.data(),
                     level_since=self.level_since_value(),
+                    version=self.version,
                 )
 
 
@@ -314,6 +317,7 @@ class InstitutionsPage(QWidget):
             self,
             self.tr("删除成员单位"),
             self.tr("确定删除“%1”吗？此操作不能撤销。").replace("%1", inst.name),
-            lambda s: store.delete_institution(s, institution_id=inst.id),
+            lambda s: store.delete_institution(s, institution_id=inst.id, version=inst.version),
             lambda s: store.delete_problems(s, inst.id),
+            seen=form_values(store.to_data(inst)),
         )

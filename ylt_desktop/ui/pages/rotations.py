@@ -297,6 +297,6 @@ class RotationsPage(QWidget):
             self,
             self.tr("删除人员流动"),
             text,
-            lambda s: store.delete_rotation(s, rotation_id=rotation.id),
+            lambda s: store.delete_rotation(s, rotation_id=rotation.id, version=rotation.version),
             lambda s: lock_problems(s, rotation.start, rotation.end),
         )

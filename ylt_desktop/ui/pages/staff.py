@@ -58,6 +58,9 @@ DATA_FIELDS = (
     "specialty",
     "home_id",
 )
+# What the list shows of a person (its row has no whole ID number): a refused delete compares
+# these with the values another saved.
+SEEN_IN_LIST = ("name", "sex", "id_type", "title", "specialty", "home_id")
 REACHED_STYLE = "color: #1b7f3b; font-weight: bold;"
 
 
@@ -141,9 +144,9 @@ class StaffDialog(RecordDialog):
 
     def _load(self) -> None:
         with self.db.session() as s:
-            data = (
-                StaffData() if self.staff_id is None else store.to_data(s.get(Staff, self.staff_id))
-            )
+            person = s.get(Staff, self.staff_id) if self.staff_id is not None else None
+            data = StaffData() if person is None else store.to_data(person)
+            self.version = person.version if person is not None else None
             homes = store.home_choices(s, keep_id=data.home_id)
         self.home.clear()
         for inst in homes:
@@ -180,7 +183,9 @@ class StaffDialog(RecordDialog):
             if self.staff_id is None:
                 self.staff_id = store.create_staff(s, data=self.data()).id
             else:
-                store.update_staff(s, staff_id=self.staff_id, data=self.data())
+                store.update_staff(
+                    s, staff_id=self.staff_id, data=self.data(), version=self.version
+                )
 
 
 class StaffDetail(QGroupBox):
@@ -350,6 +355,7 @@ class StaffPage(QWidget):
             self,
             self.tr("删除人员"),
             self.tr("确定删除“%1”吗？此操作不能撤销。").replace("%1", person.name),
-            lambda s: store.delete_staff(s, staff_id=person.id),
+            lambda s: store.delete_staff(s, staff_id=person.id, version=person.version),
             lambda s: store.delete_problems(s, person.id),
+            seen={f: getattr(person, f) for f in SEEN_IN_LIST},
         )

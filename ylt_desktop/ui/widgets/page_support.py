@@ -93,11 +93,14 @@ def delete_after_asking(
     question: str,
     command: Callable[[Session], object],
     refusal: Callable[[Session], list[Problem]] | None = None,
+    seen: dict[str, Any] | None = None,
 ) -> bool:
     """Ask, then run the store's delete command in one transaction and reload the page.
 
     What ``refusal`` finds (other records still point at it, a locked quarter) is said first,
-    without asking "确定删除？" at all; a refusal the command still raises is shown too.
+    without asking "确定删除？" at all; a refusal the command still raises is shown too. A
+    record another changed since the list was read is not deleted: its values now are shown
+    (beside ``seen``, what the list showed, when given).
     """
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QMessageBox
@@ -116,8 +119,23 @@ def delete_after_asking(
             return False
     if QMessageBox.question(page, title, question) != QMessageBox.StandardButton.Yes:
         return False
+    from ylt_desktop.store.versions import RecordChanged
+
+    def run(s: Session) -> None:
+        try:
+            command(s)
+        except RecordChanged as exc:  # changed by another since the list was read
+            changed.append(exc)
+
+    changed: list[RecordChanged] = []
     with page.db.session() as s:
-        if not run_guarded(page, lambda: command(s)):
+        if not run_guarded(page, lambda: run(s)):
             return False
+    if changed:  # not deleted: what the other saved is shown
+        from ylt_desktop.ui.dialogs.record_changed import show_record_changed
+
+        page.changed_dialog = show_record_changed(page, page.db, changed[0], seen)
+        page.refresh()
+        return False
     page.refresh()
     return True

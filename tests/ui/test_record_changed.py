@@ -1,0 +1,110 @@
+"""Two clerks, one record, in the dialogs: the second save is refused with "该记录已被他人修改",
+the other's values are shown beside the clerk's, and the form keeps what was typed."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from sqlalchemy import select
+
+from tests.helpers.typing import type_text
+from ylt_desktop.store import institutions, rotations, staff
+from ylt_desktop.store.models import Institution, Rotation, Staff
+from ylt_desktop.ui.dialogs.rotation import RotationDialog
+from ylt_desktop.ui.pages.institutions import InstitutionDialog
+from ylt_desktop.ui.pages.staff import StaffPage
+
+OTHER_PHONE = "0792-2611111"
+MY_CONTACT = "欧阳修远"
+
+
+def _first(db, model):  # noqa: ANN001, ANN202
+    with db.session() as s:
+        return s.scalars(select(model).order_by(model.id).limit(1)).one()
+
+
+def test_institution_dialog_shows_the_others_values_and_keeps_mine(qtbot, demo_db, answers) -> None:  # noqa: ANN001
+    inst = _first(demo_db, Institution)
+    dialog = InstitutionDialog(demo_db, inst.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_text(qtbot, dialog.binder.widget("contact"), MY_CONTACT)
+    # Meanwhile another clerk saves the same unit with another phone number.
+    with demo_db.session() as s:
+        data = dataclasses.replace(institutions.to_data(inst), phone=OTHER_PHONE)
+        institutions.update_institution(s, institution_id=inst.id, data=data, version=1)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    assert dialog.isVisible() and dialog.result() != dialog.DialogCode.Accepted
+    shown = dialog.changed_dialog
+    qtbot.waitUntil(shown.isVisible)
+    assert "该记录已被他人修改" in shown.message.text()
+    assert "该记录已被他人修改" in dialog.banner.text() and dialog.banner.isVisible()
+    rows = {r[0]: (r[1], r[2]) for r in shown.cell_texts()}
+    assert rows["联系电话"] == (inst.phone or "（空）", OTHER_PHONE)
+    assert rows["联系人"] == (MY_CONTACT, inst.contact or "（空）")
+    assert dialog.binder.value("contact") == MY_CONTACT  # what was typed is kept
+    with demo_db.session() as s:
+        now = s.get(Institution, inst.id)
+        assert (now.phone, now.contact) == (OTHER_PHONE, inst.contact)  # theirs stands
+
+    # The clerk redoes the edit on top of theirs (takes their phone), and it saves.
+    shown.accept()
+    type_text(qtbot, dialog.binder.widget("phone"), OTHER_PHONE)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == dialog.DialogCode.Accepted
+    with demo_db.session() as s:
+        now = s.get(Institution, inst.id)
+        assert (now.phone, now.contact, now.version) == (OTHER_PHONE, MY_CONTACT, 3)
+
+
+def test_rotation_dialog_refuses_a_save_after_another_changed_a_quarter(
+    qtbot, demo_db, answers
+) -> None:  # noqa: ANN001
+    with demo_db.session() as s:
+        r = rotations.get_rotation(s, _first(demo_db, Rotation).id)
+        data = rotations.to_data(r)
+    dialog = RotationDialog(demo_db, r.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_text(qtbot, dialog.binder.widget("note"), "我填的备注")
+    key = sorted(data.quarters)[0]
+    theirs = dataclasses.replace(data, quarters=dict(data.quarters))
+    theirs.quarters[key] = dataclasses.replace(data.quarters[key], lectures=42)
+    with demo_db.session() as s:
+        rotations.update_rotation(s, rotation_id=r.id, data=theirs, version=r.version)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    shown = dialog.changed_dialog
+    qtbot.waitUntil(shown.isVisible)
+    rows = {row[0]: (row[1], row[2]) for row in shown.cell_texts()}
+    assert rows[f"{key[:4]}年第{key[5]}季度 讲座次数"] == (str(data.quarters[key].lectures), "42")
+    assert rows["备注"][0] == "我填的备注"
+    assert dialog.binder.value("note") == "我填的备注"
+    with demo_db.session() as s:
+        assert rotations.get_rotation(s, r.id).note == r.note
+    answers.push(QMessageBox.StandardButton.Discard)  # closing: the typed note is given up
+
+
+def test_a_delete_from_the_list_of_a_changed_person_is_refused(qtbot, demo_db, answers) -> None:  # noqa: ANN001
+    page = StaffPage(demo_db)
+    qtbot.addWidget(page)
+    # A person with no rotations can be deleted: make one.
+    with demo_db.session() as s:
+        busy = set(s.scalars(select(Rotation.staff_id)))
+        person = next(p for p in s.scalars(select(Staff).order_by(Staff.id)) if p.id not in busy)
+    page.refresh()
+    assert page.select(person.id)
+    with demo_db.session() as s:  # another clerk corrects the person meanwhile
+        data = dataclasses.replace(staff.to_data(person), specialty="全科医学")
+        staff.update_staff(s, staff_id=person.id, data=data, version=person.version)
+    answers.push(QMessageBox.StandardButton.Yes)
+    page.delete()
+    shown = page.changed_dialog
+    qtbot.waitUntil(shown.isVisible)
+    assert "未删除" in shown.message.text()
+    rows = {r[0]: (r[1], r[2]) for r in shown.cell_texts()}
+    assert rows["专业"] == (person.specialty or "（空）", "全科医学")
+    with demo_db.session() as s:
+        assert s.get(Staff, person.id) is not None
