@@ -29,10 +29,16 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def db_path_for(args: argparse.Namespace) -> Path:
+def db_path_for(args: argparse.Namespace) -> Path | str:
+    """``--db``; else the demo's file; else the server chosen in 数据库连接 (remembered without
+    its password), else the local database file."""
     if args.db:
         return args.db
-    return data_dir() / "demo.sqlite" if args.demo else default_db_path()
+    if args.demo:
+        return data_dir() / "demo.sqlite"
+    from ylt_desktop.ui.dialogs.connection import remembered_server
+
+    return remembered_server() or default_db_path()
 
 
 def install_translator(app, lang: str) -> None:  # noqa: ANN001
@@ -252,8 +258,8 @@ def _ensure_consortium(window, db, args: argparse.Namespace):  # noqa: ANN001, A
         dialog = FirstRunDialog(db, window)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
-        if dialog.db is not db and not _sign_in(window, dialog.db, args):
-            return None  # restored from a backup: its own users sign in
+        if dialog.db is not db:  # restored from a backup, or a server chosen: its own users
+            return _ensure_consortium(window, dialog.db, args)  # sign in (and set it up)
         return dialog.db
     return db
 

@@ -657,6 +657,69 @@ Restore from it? The damaged file is kept in the backups folder, not deleted. Da
     </message>
 </context>
 <context>
+    <name>ConnectionDialog</name>
+    <message>
+        <source>数据库服务器密码</source>
+        <translation>Database server password</translation>
+    </message>
+    <message>
+        <source>请输入数据库服务器的密码：</source>
+        <translation>Enter the database server&apos;s password:</translation>
+    </message>
+    <message>
+        <source>数据库连接</source>
+        <translation>Database connection</translation>
+    </message>
+    <message>
+        <source>本机数据库（保存在本电脑上，适合一台电脑填报）</source>
+        <translation>Local database (kept on this computer, for one computer)</translation>
+    </message>
+    <message>
+        <source>连接服务器（本单位多人同时填报，数据库在服务器上）</source>
+        <translation>Connect to a server (several clerks at once; the database is on a server)</translation>
+    </message>
+    <message>
+        <source>测试连接</source>
+        <translation>Test connection</translation>
+    </message>
+    <message>
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>服务器</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <source>计算机名或 IP 地址，如 192.168.1.10</source>
+        <translation>Computer name or IP address, e.g. 192.168.1.10</translation>
+    </message>
+    <message>
+        <source>密码不会被本程序保存：连接时询问，或由系统的 PGPASSWORD 环境变量、pgpass 文件提供。服务器和账号由服务器管理员设置。</source>
+        <translation>The program never saves the password: it is asked when connecting, or taken from the PGPASSWORD environment variable or the pgpass file. The server administrator sets up the server and the account.</translation>
+    </message>
+    <message>
+        <source>服务器地址</source>
+        <translation>Server address</translation>
+    </message>
+    <message>
+        <source>端口</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <source>数据库名</source>
+        <translation>Database name</translation>
+    </message>
+    <message>
+        <source>用户名</source>
+        <translation>User name</translation>
+    </message>
+</context>
+<context>
     <name>ConsortiumForm</name>
     <message>
         <source>首次使用</source>
@@ -899,6 +962,14 @@ Folder: %2</translation>
     <message>
         <source>已有本程序的备份文件（如换了电脑）：从备份恢复全部数据</source>
         <translation>You have a backup of this program (e.g. on a new computer): restore all data from it</translation>
+    </message>
+    <message>
+        <source>连接服务器…</source>
+        <translation>Connect to a server…</translation>
+    </message>
+    <message>
+        <source>本单位的数据库在服务器上（多人同时填报）：连接服务器上的数据库</source>
+        <translation>Your unit&apos;s database is on a server (several clerks at once): connect to it</translation>
     </message>
     <message>
         <source>本单位是牵头单位（汇总库：全医联体的数据）</source>
@@ -2390,6 +2461,27 @@ Give each file to its member unit; tell the exchange passphrase in person or by 
     <message>
         <source>删除人员流动</source>
         <translation>Delete staff rotation</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>数据库连接…</source>
+        <translation>Database connection…</translation>
+    </message>
+    <message>
+        <source>本机数据库或连接服务器</source>
+        <translation>Local database or a server</translation>
+    </message>
+    <message>
+        <source>数据库连接</source>
+        <translation>Database connection</translation>
+    </message>
+    <message>
+        <source>已保存。下次启动程序时将打开：%1
+（本次仍使用当前数据库：%2）</source>
+        <translation>Saved. The next start opens: %1
+(this session still uses the current database: %2)</translation>
     </message>
 </context>
 <context>

@@ -17,6 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -71,8 +72,35 @@ class FirstRunDialog(RecordDialog):
         )
         self.buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.restore_button.clicked.connect(self.restore_from_backup)
+        self.server_button = QPushButton(self.tr("连接服务器…"))
+        self.server_button.setToolTip(
+            self.tr("本单位的数据库在服务器上（多人同时填报）：连接服务器上的数据库")
+        )
+        self.buttons.addButton(self.server_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.server_button.clicked.connect(self.connect_server)
         self._add_member_choice()
         self.start()
+
+    def connect_server(self) -> bool:
+        """连接服务器…: choose and test a server database, then work in it instead of the empty
+        local one (``self.db``, which the caller signs in to and sets up); True when switched."""
+        from ylt_desktop.ui.dialogs.connection import ConnectionDialog, open_chosen
+        from ylt_desktop.ui.errors import show_error
+
+        dialog = ConnectionDialog(self, local_path=self.db.path, prefer_server=True)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.choice() is None:
+            return False
+        try:
+            server = open_chosen(dialog.choice().url(), dialog.password)
+        except Exception as exc:  # refused or unreachable: the local database stays
+            log.warning("cannot open the chosen server database: %s", type(exc).__name__)
+            show_error(self, exc)
+            return False
+        self.db.close()
+        self.db = server
+        self._pristine = self.binder.values()
+        self.accept()
+        return True
 
     def _add_member_choice(self) -> None:
         """本单位是牵头单位 / 成员单位 above the form; the member's roster panel below it."""

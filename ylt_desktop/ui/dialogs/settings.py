@@ -10,7 +10,15 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QCompleter, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPushButton,
+    QWidget,
+)
 
 from ylt_desktop.domain import lists
 from ylt_desktop.domain.codes import division_name
@@ -59,7 +67,33 @@ class SettingsDialog(RecordDialog):
                 }
             )
         b.set_value("lead", lead.name if lead is not None else None)
+        self.connection_button = QPushButton(self.tr("数据库连接…"))
+        self.connection_button.setToolTip(self.tr("本机数据库或连接服务器"))
+        self.buttons.addButton(self.connection_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.connection_button.clicked.connect(self.choose_connection)
         self.start()
+
+    def choose_connection(self) -> bool:
+        """数据库连接…: 本机数据库 or 连接服务器, remembered for the next start (the database
+        open now stays open until then). True when a choice was saved."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from ylt_desktop.paths import default_db_path
+        from ylt_desktop.ui.dialogs.connection import ConnectionDialog
+
+        dialog = ConnectionDialog(self, local_path=default_db_path())
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        chosen = dialog.choice()
+        where = chosen.url() if chosen is not None else str(default_db_path())
+        QMessageBox.information(
+            self,
+            self.tr("数据库连接"),
+            self.tr("已保存。下次启动程序时将打开：%1\n（本次仍使用当前数据库：%2）")
+            .replace("%1", where)
+            .replace("%2", str(self.db.path)),
+        )
+        return True
 
     def _values(self) -> dict:
         v = self.binder.values()

@@ -1,0 +1,124 @@
+"""数据库连接: 本机数据库 by default, 连接服务器 with 测试连接 in Chinese; the server is remembered
+without its password, which is asked when the server wants one and kept in memory only."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDialog
+
+from tests.helpers.typing import type_text
+from ylt_desktop.store import connect
+from ylt_desktop.store.connect import ConnectionResult
+from ylt_desktop.ui.dialogs import connection
+from ylt_desktop.ui.dialogs.connection import ConnectionDialog, remembered_server
+
+
+@pytest.fixture
+def store(tmp_path) -> QSettings:  # noqa: ANN001
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+def _fill(qtbot, dialog: ConnectionDialog, host: str, port: int = 5432) -> None:  # noqa: ANN001
+    dialog.server_radio.setChecked(True)
+    type_text(qtbot, dialog.host, host)
+    dialog.port.setValue(port)
+    type_text(qtbot, dialog.database, "县域医共体")
+    type_text(qtbot, dialog.user, "ylt")
+
+
+def test_the_local_database_is_the_default(qtbot, store) -> None:  # noqa: ANN001
+    dialog = ConnectionDialog(store=store)
+    qtbot.addWidget(dialog)
+    assert dialog.local_radio.isChecked()
+    assert not dialog.server_box.isEnabled() and not dialog.test_button.isEnabled()
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert remembered_server(store) is None
+
+
+def test_a_server_wanting_a_password_asks_and_the_password_is_not_kept(qtbot, store, monkeypatch) -> None:  # noqa: ANN001, E501
+    tried = []
+
+    def check(url: str, *, password: str | None = None) -> ConnectionResult:
+        tried.append((url, password))
+        if password is None:
+            return ConnectionResult(False, connect.PASSWORD_NEEDED, "数据库服务器要求输入密码")
+        return ConnectionResult(True, connect.OK, "连接成功：ylt@db-server:5432/县域医共体")
+
+    monkeypatch.setattr(connection, "check_connection", check)
+    asked = []
+    dialog = ConnectionDialog(
+        store=store, password_prompt=lambda _parent, why: asked.append(why) or "geheim"
+    )
+    qtbot.addWidget(dialog)
+    _fill(qtbot, dialog, "db-server")
+    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    assert asked == ["数据库服务器要求输入密码"]
+    assert [p for _, p in tried] == [None, "geheim"]
+    assert dialog.result_label.text().startswith("连接成功")
+    dialog.accept()  # tested with this address: not tried again
+    assert len(tried) == 2
+    assert dialog.password == "geheim"  # for opening the database now, in memory
+    url = remembered_server(store)
+    assert url == "postgresql://ylt@db-server:5432/%E5%8E%BF%E5%9F%9F%E5%8C%BB%E5%85%B1%E4%BD%93"
+    assert connect.ServerChoice.from_url(url).database == "县域医共体"
+    store.sync()
+    saved = [str(store.value(k)) for k in store.allKeys()]
+    assert not any("geheim" in v for v in saved)
+    assert "geheim" not in Path(store.fileName()).read_text(encoding="utf-8")
+
+
+def test_an_unreachable_server_is_not_remembered(qtbot, store) -> None:  # noqa: ANN001
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    dialog = ConnectionDialog(store=store)
+    qtbot.addWidget(dialog)
+    _fill(qtbot, dialog, "127.0.0.1", port)
+    dialog.accept()  # tries first
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.result_label.text().startswith("无法连接数据库服务器")
+    assert remembered_server(store) is None
+
+
+def test_missing_fields_are_named(qtbot, store) -> None:  # noqa: ANN001
+    dialog = ConnectionDialog(store=store, prefer_server=True)
+    qtbot.addWidget(dialog)
+    assert dialog.server_radio.isChecked()
+    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    assert "请填写服务器地址" in dialog.result_label.text()
+    assert "请填写数据库名" in dialog.result_label.text()
+
+
+def test_a_remembered_server_is_shown_again(qtbot, store) -> None:  # noqa: ANN001
+    connection.remember(store, connect.ServerChoice("10.0.0.5", "ylt", "clerk", 6543))
+    dialog = ConnectionDialog(store=store)
+    qtbot.addWidget(dialog)
+    assert dialog.server_radio.isChecked()
+    assert (dialog.host.text(), dialog.port.value(), dialog.database.text(),
+            dialog.user.text()) == ("10.0.0.5", 6543, "ylt", "clerk")  # fmt: skip
+
+
+def test_first_run_switches_to_the_chosen_server_database(qtbot, db, tmp_path, monkeypatch) -> None:  # noqa: ANN001, E501
+    from ylt_desktop.store.db import open_database
+    from ylt_desktop.ui.dialogs.first_run import FirstRunDialog
+
+    other = open_database(tmp_path / "server-stand-in.sqlite")
+    monkeypatch.setattr(ConnectionDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    monkeypatch.setattr(
+        ConnectionDialog, "choice", lambda self: connect.ServerChoice("srv", "ylt", "ylt")
+    )
+    opened = []
+    monkeypatch.setattr(
+        connection, "open_chosen", lambda url, password: opened.append(url) or other
+    )
+    dialog = FirstRunDialog(db)
+    qtbot.addWidget(dialog)
+    assert dialog.connect_server()
+    assert opened == ["postgresql://ylt@srv:5432/ylt"]
+    assert dialog.db is other and dialog.result() == QDialog.DialogCode.Accepted
+    other.close()

@@ -1,0 +1,248 @@
+"""数据库连接: 本机数据库 (the SQLite file, the default) or 连接服务器 (a PostgreSQL database
+that several clerks share, DESIGN.md §8), with 测试连接.
+
+The choice is remembered in the user's settings (``QSettings``): the server's host, port,
+database and user, never a password. The password is asked when the server wants one and
+libpq found none (``PGPASSWORD``, ``~/.pgpass``), and kept in memory only (``password``) for
+the caller to open the database with. ``--db`` on the command line overrides the choice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ylt_desktop.store.connect import (
+    DEFAULT_PORT,
+    PASSWORD_NEEDED,
+    ConnectionResult,
+    ServerChoice,
+    check_connection,
+    is_server_url,
+)
+
+KIND_KEY = "database/kind"
+SERVER_KEY = "database/server"
+LOCAL, SERVER = "local", "server"
+OK_STYLE = "color: #1b7f3b;"
+BAD_STYLE = "color: #b00020;"
+
+
+def settings() -> QSettings:
+    """The user's settings, where the sign-in dialog also remembers the last user."""
+    return QSettings("YLT", "YLTDesktop")
+
+
+def remembered_server(store: QSettings | None = None) -> str | None:
+    """The server address chosen in 数据库连接 (``postgresql://user@host:port/db``), or None
+    when the local database was chosen (or nothing yet)."""
+    store = store or settings()
+    if store.value(KIND_KEY, LOCAL) != SERVER:
+        return None
+    url = str(store.value(SERVER_KEY, "") or "")
+    return url if is_server_url(url) else None
+
+
+def remember(store: QSettings, choice: ServerChoice | None) -> None:
+    """Keep the choice (None: 本机数据库). The address has no password in it."""
+    store.setValue(KIND_KEY, SERVER if choice is not None else LOCAL)
+    if choice is not None:
+        store.setValue(SERVER_KEY, choice.url())
+    store.sync()
+
+
+def open_chosen(target: str | Path, password: str | None = None):  # noqa: ANN201
+    """Open the chosen database (a server with the password typed at 测试连接, if any)."""
+    from ylt_desktop.store.db import open_database
+
+    if password is not None:
+        return open_database(target, password=password)
+    return open_database(target)
+
+
+def ask_password(parent: QWidget | None, message: str) -> str | None:
+    """The server's password, typed now (None when cancelled); never stored."""
+    from PySide6.QtCore import QCoreApplication
+
+    text, ok = QInputDialog.getText(
+        parent,
+        QCoreApplication.translate("ConnectionDialog", "数据库服务器密码"),
+        message
+        + "\n\n"
+        + QCoreApplication.translate("ConnectionDialog", "请输入数据库服务器的密码："),
+        QLineEdit.EchoMode.Password,
+    )
+    return text if ok else None
+
+
+class ConnectionDialog(QDialog):
+    """The choice of database with 测试连接; ``accepted`` means it was remembered."""
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        store: QSettings | None = None,
+        local_path: Path | None = None,
+        prefer_server: bool = False,
+        password_prompt: Callable[[QWidget, str], str | None] = ask_password,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("数据库连接"))
+        self.store = store or settings()
+        self.password_prompt = password_prompt
+        self.password: str | None = None  # typed at 测试连接; in memory only
+        self.result_of_test: ConnectionResult | None = None
+        self._tested: tuple[str, str | None] | None = None
+        self.local_radio = QRadioButton(self.tr("本机数据库（保存在本电脑上，适合一台电脑填报）"))
+        self.server_radio = QRadioButton(
+            self.tr("连接服务器（本单位多人同时填报，数据库在服务器上）")
+        )
+        group = QButtonGroup(self)
+        group.addButton(self.local_radio)
+        group.addButton(self.server_radio)
+        self.local_label = QLabel(str(local_path) if local_path else "")
+        self.local_label.setStyleSheet("color: #555;")
+        self.local_label.setWordWrap(True)
+        self.server_box = self._server_box()
+        self.test_button = QPushButton(self.tr("测试连接"))
+        self.test_button.clicked.connect(self.test)
+        self.result_label = QLabel()
+        self.result_label.setObjectName("result")
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("确定"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.local_radio)
+        layout.addWidget(self.local_label)
+        layout.addWidget(self.server_radio)
+        layout.addWidget(self.server_box)
+        layout.addWidget(self.test_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.result_label)
+        layout.addWidget(self.buttons)
+        self._load(prefer_server)
+        self.server_radio.toggled.connect(self._follow_choice)
+        self._follow_choice()
+        self.resize(560, self.sizeHint().height())
+
+    def _server_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("服务器"))
+        self.host = QLineEdit(objectName="host")
+        self.host.setPlaceholderText(self.tr("计算机名或 IP 地址，如 192.168.1.10"))
+        self.port = QSpinBox(objectName="port")
+        self.port.setRange(1, 65535)
+        self.port.setValue(DEFAULT_PORT)
+        self.database = QLineEdit(objectName="database")
+        self.user = QLineEdit(objectName="user")
+        hint = QLabel(
+            self.tr(
+                "密码不会被本程序保存：连接时询问，或由系统的 PGPASSWORD 环境变量、"
+                "pgpass 文件提供。服务器和账号由服务器管理员设置。"
+            )
+        )
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #555;")
+        form = QFormLayout(box)
+        form.addRow(self.tr("服务器地址"), self.host)
+        form.addRow(self.tr("端口"), self.port)
+        form.addRow(self.tr("数据库名"), self.database)
+        form.addRow(self.tr("用户名"), self.user)
+        form.addRow(hint)
+        for edit in (self.host, self.database, self.user):
+            edit.textChanged.connect(self._forget_test)
+        self.port.valueChanged.connect(self._forget_test)
+        return box
+
+    def _load(self, prefer_server: bool) -> None:
+        url = str(self.store.value(SERVER_KEY, "") or "")
+        if is_server_url(url):
+            choice = ServerChoice.from_url(url)
+            self.host.setText(choice.host)
+            self.port.setValue(choice.port)
+            self.database.setText(choice.database)
+            self.user.setText(choice.user)
+        server = prefer_server or self.store.value(KIND_KEY, LOCAL) == SERVER
+        (self.server_radio if server else self.local_radio).setChecked(True)
+
+    def _follow_choice(self) -> None:
+        self.server_box.setEnabled(self.server_radio.isChecked())
+        self.test_button.setEnabled(self.server_radio.isChecked())
+        self._forget_test()
+
+    def _forget_test(self) -> None:
+        self._tested = None
+        self.result_label.setText("")
+
+    def choice(self) -> ServerChoice | None:
+        """The server chosen (None: 本机数据库)."""
+        if not self.server_radio.isChecked():
+            return None
+        return ServerChoice(
+            host=self.host.text().strip(),
+            database=self.database.text().strip(),
+            user=self.user.text().strip(),
+            port=self.port.value(),
+        )
+
+    def _show(self, ok: bool, text: str) -> None:
+        self.result_label.setText(text)
+        self.result_label.setStyleSheet(OK_STYLE if ok else BAD_STYLE)
+
+    def test(self) -> ConnectionResult | None:
+        """测试连接: try the server (asking the password when it wants one) and say how it went."""
+        choice = self.choice()
+        if choice is None:
+            return None
+        problems = choice.problems()
+        if problems:
+            self._show(False, "；".join(problems))
+            return None
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            result = check_connection(choice.url(), password=self.password)
+            if result.reason == PASSWORD_NEEDED:
+                typed = self.password_prompt(self, result.message)
+                if typed is not None:
+                    self.password = typed
+                    result = check_connection(choice.url(), password=typed)
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self.result_of_test = result
+        self._tested = (choice.url(), self.password) if result.ok else None
+        self._show(result.ok, result.message)
+        return result
+
+    def accept(self) -> None:
+        """Remember the choice; a server is tried first (when not tried since it was typed)."""
+        choice = self.choice()
+        untested = self._tested is None or choice is None or self._tested[0] != choice.url()
+        if choice is not None and untested:
+            result = self.test()
+            if result is None or not result.ok:
+                return
+        remember(self.store, choice)
+        super().accept()
