@@ -201,3 +201,33 @@ def test_existing_rows_start_at_one_after_the_migration(tmp_path) -> None:  # no
     with db.session() as s:
         assert list(s.scalars(select(Institution.version))) == [1]
     db.close()
+
+
+def test_a_stale_figures_row_is_refused_and_others_rows_save(db) -> None:  # noqa: ANN001
+    import datetime as dt
+
+    from tests.helpers.people import consortium
+    from ylt_desktop.domain.figures import MemberFigures
+    from ylt_desktop.domain.periods import Quarter
+    from ylt_desktop.store import figures
+
+    q = Quarter.last_finished(dt.date.today())
+    with db.session() as s:
+        ids = consortium(s)
+    a_id, b_id = ids["县医院"], ids["大树"]
+    with db.session() as s:  # both clerks' grids read the quarter: no rows yet
+        seen, county_seen = figures.figure_versions(s, q)
+    assert (seen, county_seen) == ({}, None)
+    with db.session() as s:  # clerk B saves the county hospital's row first
+        figures.save_figures(s, quarter=q, members={a_id: MemberFigures(visits=900)},
+                             versions={a_id: seen.get(a_id)})  # fmt: skip
+    with db.session() as s, pytest.raises(versions.RecordChanged) as refused:
+        figures.save_figures(s, quarter=q, members={a_id: MemberFigures(visits=100)},
+                             versions={a_id: seen.get(a_id)})  # fmt: skip
+    assert refused.value.theirs["visits"] == 900
+    assert "表格已换为他人保存的值" in str(refused.value)
+    with db.session() as s:  # another row of the same quarter: no conflict
+        figures.save_figures(s, quarter=q, members={b_id: MemberFigures(visits=50)},
+                             versions={b_id: seen.get(b_id)})  # fmt: skip
+        stored = figures.member_figures(s, q)
+    assert (stored[a_id].visits, stored[b_id].visits) == (900, 50)

@@ -108,3 +108,45 @@ def test_a_delete_from_the_list_of_a_changed_person_is_refused(qtbot, demo_db, a
     assert rows["专业"] == (person.specialty or "（空）", "全科医学")
     with demo_db.session() as s:
         assert s.get(Staff, person.id) is not None
+
+
+def test_the_figures_grid_refuses_a_row_another_saved(qtbot, db, answers) -> None:  # noqa: ANN001
+    import datetime as dt
+
+    from PySide6.QtWidgets import QLineEdit
+
+    from tests.helpers.people import consortium
+    from tests.ui.test_figures_page import cell
+    from ylt_desktop.domain.figures import MemberFigures
+    from ylt_desktop.domain.periods import Quarter
+    from ylt_desktop.store import figures
+    from ylt_desktop.ui.pages.figures import FiguresPage
+
+    q = Quarter.last_finished(dt.date.today())
+    with db.session() as s:
+        ids = consortium(s)
+    page = FiguresPage(db)
+    qtbot.addWidget(page)
+    page.set_quarter(q)
+    page.show()
+    hospital = ids["县医院"]
+    with db.session() as s:  # another clerk saves the hospital's row meanwhile
+        figures.save_figures(s, quarter=q, members={hospital: MemberFigures(visits=900)})
+    view = page.member_view  # type 12 into 出院人次, as tests/ui/test_figures_page.py does
+    view.setFocus()
+    view.setCurrentIndex(cell(page, hospital, "discharges"))
+    qtbot.keyClicks(view, "1")
+    editor = view.findChild(QLineEdit)
+    qtbot.keyClicks(editor, "2")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: getattr(page, "changed_dialog", None) is not None)
+    shown = page.changed_dialog
+    qtbot.waitUntil(shown.isVisible)
+    rows = {r[0]: (r[1], r[2]) for r in shown.cell_texts()}
+    assert rows["诊疗人次"] == ("（空）", "900")
+    assert rows["出院人次"] == ("12", "（空）")
+    assert "该记录已被他人修改" in page.status.text()
+    assert page.members.data(cell(page, hospital, "visits")) == "900"  # theirs shown now
+    with db.session() as s:
+        stored = figures.member_figures(s, q)[hospital]
+    assert (stored.visits, stored.discharges) == (900, None)  # nothing of the refused save

@@ -105,6 +105,22 @@ def figures_by_quarter(
     return members, county
 
 
+def figure_versions(session: Session, quarter: Quarter) -> tuple[dict[int, int], int | None]:
+    """The versions of ``quarter``'s stored rows, as a grid loads them: institution id → version
+    of its row, and the county row's version (None: no row yet). ``save_figures`` compares."""
+    table = MemberQuarterFigures
+    stmt = select(table.institution_id, table.version).where(table.quarter == str(quarter))
+    members = {inst_id: version for inst_id, version in session.execute(stmt)}
+    county = session.scalar(
+        select(CountyQuarterFigures.version).where(CountyQuarterFigures.quarter == str(quarter))
+    )
+    return members, county
+
+
+NOT_CHECKED = -1
+"""``county_version`` when the caller did not load the county row (no check)."""
+
+
 def quarters_with_figures(session: Session) -> list[Quarter]:
     found = set(session.scalars(select(MemberQuarterFigures.quarter).distinct()))
     found |= set(session.scalars(select(CountyQuarterFigures.quarter)))
@@ -173,16 +189,25 @@ def save_figures(
     quarter: Quarter,
     members: dict[int, MemberFigures] | None = None,
     county: CountyFigures | None = None,
+    versions: dict[int, int | None] | None = None,
+    county_version: int | None = NOT_CHECKED,
 ) -> list[Problem]:
     """Replace the figures of the given members (and of the county, when given) for Q.
 
     One transaction; refused (``RuleViolation``) when Q is locked or any error stands. A
     member whose figures are all empty loses its row. Returns the warnings that stand.
+    ``versions`` (institution id → the version its row had when the grid loaded it, None: no
+    row) and ``county_version``: a row another saved since is refused
+    (``versions.RecordChanged`` with their figures); nothing is written.
     """
     with transaction(session):
         problems = lock_problem(session, quarter)
         if problems:
             raise RuleViolation(problems)
+        _refuse_changed(session, quarter, members or {}, versions or {})
+        if county is not None and county_version != NOT_CHECKED:
+            row = session.get(CountyQuarterFigures, str(quarter))
+            _expect(session, "county_figures", row, county_version, str(quarter), COUNTY_KEYS)
         problems = check_figures(session, quarter, members=members, county=county)
         if any(p.is_error for p in problems):
             raise RuleViolation(problems)
@@ -198,6 +223,40 @@ def save_figures(
         if county is not None:
             _put_county(session, key, county)
         return [p for p in problems if not p.is_error]
+
+
+def _refuse_changed(
+    session: Session,
+    quarter: Quarter,
+    members: dict[int, MemberFigures],
+    expected: dict[int, int | None],
+) -> None:
+    checked = [i for i in members if i in expected]
+    if not checked:
+        return
+    stmt = select(MemberQuarterFigures).where(
+        MemberQuarterFigures.quarter == str(quarter),
+        MemberQuarterFigures.institution_id.in_(checked),
+    )
+    stored = {row.institution_id: row for row in session.scalars(stmt)}
+    for inst_id in checked:
+        _expect(session, "member_figures", stored.get(inst_id), expected[inst_id], inst_id,
+                MEMBER_KEYS)  # fmt: skip
+
+
+def _expect(
+    session: Session, kind: str, row: object, expected: int | None, key: object, names: tuple
+) -> None:
+    """Refuse when the stored row is not at ``expected`` (None: no row was there)."""
+    from ylt_desktop.store.versions import RecordChanged, last_saved
+
+    now = getattr(row, "version", None)
+    if now == expected:
+        return
+    rid = getattr(row, "id", None) or getattr(row, "quarter", None)
+    by, at = last_saved(session, kind, rid) if rid is not None else (None, None)
+    theirs = {name: getattr(row, name, None) for name in names}
+    raise RecordChanged(kind=kind, record_id=key, theirs=theirs, by=by, at=at, version=now)
 
 
 def _put_member(

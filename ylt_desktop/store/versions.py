@@ -104,6 +104,11 @@ class RecordChanged(RuleViolation):
             who = f"（{self.by} {when}保存）"
         if self.deleting:
             return f"{CHANGED}{who}，未删除。请查看他人保存的内容后再决定是否删除"
+        if self.kind in ("member_figures", "county_figures"):  # a grid that saves each row
+            return (
+                f"{CHANGED}{who}，您的保存未写入。表格已换为他人保存的值，"
+                "您填写的值列在下面：请对照后重新填写"
+            )
         return (
             f"{CHANGED}{who}，您的保存未写入。"
             "您填写的内容仍在表单中：请对照他人保存的值修改后再保存"
@@ -178,7 +183,7 @@ def from_stale(exc: StaleDataError) -> RecordChanged:
 
 
 def last_saved(
-    session: Session, kind: str, record_id: int
+    session: Session, kind: str, record_id: int | str
 ) -> tuple[str | None, dt.datetime | None]:
     """Who saved the record (or one of its parts: a rotation's quarters, an agreement's
     recipients and volumes) last and when, from the audit log; (None, None) when not logged."""

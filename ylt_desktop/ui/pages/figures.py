@@ -35,6 +35,7 @@ from ylt_desktop.domain.problems import Problem, RuleViolation
 from ylt_desktop.store import figures as store
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.quarters import is_locked
+from ylt_desktop.store.versions import RecordChanged
 from ylt_desktop.ui.widgets.figure_grid import FigureGridModel, FigureGridView
 
 
@@ -136,6 +137,8 @@ class FiguresPage(QWidget):
             stored = store.member_figures(s, q)
             county = store.county_figures(s, q)
             locked = is_locked(s, q)
+            # Each row saves on its own: one another saved since this read is refused.
+            self.versions, self.county_version = store.figure_versions(s, q)
         self.members.read_only = self.county.read_only = locked
         self.members.set_rows(
             [u.name for u in self.units],
@@ -181,18 +184,40 @@ class FiguresPage(QWidget):
         self._save(county=CountyFigures(**self.county.row_values(0)))
 
     def _save(self, **figures: Any) -> None:
+        expected = {i: self.versions.get(i) for i in figures.get("members", {})}
         with self.db.session() as s:
             try:
-                warnings = store.save_figures(s, quarter=self.quarter, **figures)
+                warnings = store.save_figures(
+                    s, quarter=self.quarter, versions=expected,
+                    county_version=self.county_version, **figures,
+                )  # fmt: skip
+            except RecordChanged as exc:
+                self._changed(exc, figures)
+                return
             except RuleViolation as exc:
                 self._place(exc.problems)
                 self.status.setText(self.tr("未保存：") + "；".join(
                     p.message for p in exc.problems if p.is_error))  # fmt: skip
                 return
+        with self.db.session() as s:
+            self.versions, self.county_version = store.figure_versions(s, self.quarter)
         self._place(warnings, saved=figures)
         overall = [p.message for p in warnings if p.field.startswith("consortium.")]
         self.status.setText(self.tr("已保存") + ("。" + "；".join(overall) if overall else ""))
         self.changed.emit()
+
+    def _changed(self, exc: RecordChanged, figures: dict[str, Any]) -> None:
+        """Another saved the row since it was read: theirs is shown in the grid, the clerk's
+        values beside theirs in the refusal, to be typed again where still wanted."""
+        from ylt_desktop.ui.dialogs.record_changed import show_record_changed
+
+        if exc.kind == "county_figures":
+            mine = figures["county"].values()
+        else:
+            mine = figures["members"][exc.record_id].values()
+        self.changed_dialog = show_record_changed(self, self.db, exc, mine)
+        self.refresh()
+        self.status.setText(self.tr("未保存：") + str(exc))
 
     def _place(self, problems: list[Problem], saved: dict[str, Any] | None = None) -> None:
         """Problems of the store (``members.<id>.<figure>``) on their rows."""
