@@ -18,6 +18,9 @@ def test_a_server_choice_keeps_no_password() -> None:
     assert "secret" not in choice.url()
     assert ServerChoice.from_url(choice.url()) == choice  # what is remembered reads back
     assert ServerChoice.from_url("postgres://ylt@server/ylt").port == connect.DEFAULT_PORT
+    local = ServerChoice.from_url("postgresql://ylt@/ylt?host=/run/postgresql&port=5433")
+    assert local == ServerChoice("/run/postgresql", "ylt", "ylt", 5433)  # a socket folder
+    assert ServerChoice.from_url(local.url()) == local and local.problems() == []
 
 
 def test_a_server_choice_names_what_is_missing() -> None:

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 DEFAULT_PORT = 5432
 SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
@@ -63,21 +63,23 @@ class ServerChoice:
     port: int = DEFAULT_PORT
 
     def url(self) -> str:
-        """``postgresql://user@host:port/database`` (what ``--db`` takes)."""
+        """``postgresql://user@host:port/database`` (what ``--db`` takes); a host that is a
+        socket folder (``/run/postgresql``, libpq's convention) goes into the query."""
         host = self.host.strip()
+        user = quote(self.user.strip(), safe="")
+        database = quote(self.database.strip(), safe="")
+        if host.startswith("/"):
+            return f"postgresql://{user}@/{database}?host={quote(host)}&port={int(self.port)}"
         if ":" in host and not host.startswith("["):
             host = f"[{host}]"  # an IPv6 address
-        user = quote(self.user.strip(), safe="")
-        return (
-            f"postgresql://{user}@{host}:{int(self.port)}/{quote(self.database.strip(), safe='')}"
-        )
+        return f"postgresql://{user}@{host}:{int(self.port)}/{database}"
 
     def problems(self) -> list[str]:
         """What is missing or wrong, in Chinese (empty when the choice can be tried)."""
         out = []
         if not self.host.strip():
             out.append("请填写服务器地址（计算机名或 IP 地址）")
-        elif re.search(r"[\s/@]", self.host.strip()):
+        elif not self.host.strip().startswith("/") and re.search(r"[\s/@]", self.host.strip()):
             out.append("服务器地址不能含空格、“/”或“@”")
         if not 1 <= int(self.port) <= 65535:
             out.append("端口须在 1 到 65535 之间（默认 5432）")
@@ -94,11 +96,13 @@ class ServerChoice:
         if not is_server_url(text):
             raise ValueError("not a server address")
         parts = urlsplit("postgresql://" + text.strip().split("://", 1)[1])
+        query = dict(parse_qsl(parts.query))
+        port = parts.port or (int(query["port"]) if query.get("port", "").isdigit() else None)
         return cls(
-            host=parts.hostname or "",
+            host=parts.hostname or query.get("host", ""),
             database=unquote(parts.path.lstrip("/")),
             user=unquote(parts.username or ""),
-            port=parts.port or DEFAULT_PORT,
+            port=port or DEFAULT_PORT,
         )
 
 
