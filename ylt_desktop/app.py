@@ -237,6 +237,20 @@ def _sign_in(window, db, args: argparse.Namespace) -> bool:  # noqa: ANN001
     return dialog.exec() == QDialog.DialogCode.Accepted
 
 
+def _new_local(db, args: argparse.Namespace) -> bool:  # noqa: ANN001
+    """A local database without users, where the clerk creates its 管理员 (not a server's,
+    nor the start that bench/run.py times, nor a script's that set DEFAULT_ACTOR)."""
+    from ylt_desktop.store import users
+    from ylt_desktop.store.connect import is_server_url
+
+    if getattr(args, "quit_after_paint", False) or db.user is not None:
+        return False
+    if is_server_url(str(db.path)):
+        return False
+    with db.session() as s:
+        return not users.has_users(s)
+
+
 def _ensure_consortium(window, db, args: argparse.Namespace):  # noqa: ANN001, ANN202
     """The demo on an empty demo database, the first-run dialog on an empty one; returns the
     database to show (reopened when the first run restored a backup), or None to leave."""
@@ -250,7 +264,17 @@ def _ensure_consortium(window, db, args: argparse.Namespace):  # noqa: ANN001, A
         from ylt_desktop.demo import build_demo
 
         build_demo(db)
-    if not _sign_in(window, db, args):
+    if empty and not args.demo and _new_local(db, args):
+        # Its first 管理员, or (连接服务器…) the unit's server database instead.
+        from ylt_desktop.ui.dialogs.sign_in import CreateAdminDialog
+
+        admin = CreateAdminDialog(db, window, offer_server=True)
+        if admin.exec() != QDialog.DialogCode.Accepted:
+            return None
+        if admin.server_db is not None:
+            db.close()
+            return _ensure_consortium(window, admin.server_db, args)
+    elif not _sign_in(window, db, args):
         return None
     if empty and not args.demo:
         from ylt_desktop.ui.dialogs.first_run import FirstRunDialog

@@ -797,6 +797,14 @@ Restore from it? The damaged file is kept in the backups folder, not deleted. Da
 <context>
     <name>CreateAdminDialog</name>
     <message>
+        <source>连接服务器…</source>
+        <translation>Connect to a server…</translation>
+    </message>
+    <message>
+        <source>本单位的数据库在服务器上（多人同时填报）：连接服务器，不在本机建库</source>
+        <translation>Your unit's database is on a server (several clerks at once): connect to it instead of making one on this computer</translation>
+    </message>
+    <message>
         <source>创建管理员</source>
         <translation>Create administrator</translation>
     </message>

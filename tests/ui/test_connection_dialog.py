@@ -40,7 +40,9 @@ def test_the_local_database_is_the_default(qtbot, store) -> None:  # noqa: ANN00
     assert remembered_server(store) is None
 
 
-def test_a_server_wanting_a_password_asks_and_the_password_is_not_kept(qtbot, store, monkeypatch) -> None:  # noqa: ANN001, E501
+def test_a_server_wanting_a_password_asks_and_the_password_is_not_kept(
+    qtbot, store, monkeypatch
+) -> None:  # noqa: ANN001, E501
     tried = []
 
     def check(url: str, *, password: str | None = None) -> ConnectionResult:
@@ -122,3 +124,40 @@ def test_first_run_switches_to_the_chosen_server_database(qtbot, db, tmp_path, m
     assert opened == ["postgresql://ylt@srv:5432/ylt"]
     assert dialog.db is other and dialog.result() == QDialog.DialogCode.Accepted
     other.close()
+
+
+def test_a_new_local_database_offers_the_server_before_its_admin(
+    qtbot,
+    tmp_path,
+    demo_db,
+    monkeypatch,  # noqa: ANN001
+) -> None:
+    """First start on a new PC of a county unit: 连接服务器… instead of making a local 管理员;
+    the server's database is signed in to (its own users) and shown."""
+    import argparse
+
+    from ylt_desktop import app
+    from ylt_desktop.store import users
+    from ylt_desktop.store.db import open_database
+    from ylt_desktop.ui.dialogs.sign_in import CreateAdminDialog
+
+    server = demo_db  # stands in for the server's database: set up, with its users
+    monkeypatch.setattr(users, "DEFAULT_ACTOR", None)
+    local = open_database(tmp_path / "new.sqlite")
+    assert app._new_local(local, argparse.Namespace(demo=False))
+    shown = []
+
+    def exec_(dialog: CreateAdminDialog) -> int:
+        shown.append(dialog.server_button.text())
+        dialog.connect_server()
+        return dialog.result()
+
+    monkeypatch.setattr(CreateAdminDialog, "exec", exec_)
+    monkeypatch.setattr(connection, "choose_server", lambda parent, path: server)
+    args = argparse.Namespace(demo=False, quit_after_paint=False)
+    opened = app._ensure_consortium(None, local, args)
+    assert shown == ["连接服务器…"]
+    assert opened is server
+    assert server.user is not None and server.user.name == "admin"  # YLT_USER of the tests
+    with local.session() as s:
+        assert not users.has_users(s)  # no local 管理员 was made

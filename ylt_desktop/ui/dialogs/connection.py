@@ -78,6 +78,26 @@ def open_chosen(target: str | Path, password: str | None = None):  # noqa: ANN20
     return open_database(target)
 
 
+def choose_server(parent: QWidget, local_path: Path | None = None):  # noqa: ANN201
+    """连接服务器… of the first start: choose and test a server, remember it, and open its
+    database (None: cancelled, or it could not be opened — said to the clerk)."""
+    import logging
+
+    from ylt_desktop.ui.errors import show_error
+
+    dialog = ConnectionDialog(parent, local_path=local_path, prefer_server=True)
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.choice() is None:
+        return None
+    try:
+        return open_chosen(dialog.choice().url(), dialog.password)
+    except Exception as exc:  # refused or unreachable: the local database stays
+        logging.getLogger(__name__).warning(
+            "cannot open the chosen server database: %s", type(exc).__name__
+        )
+        show_error(parent, exc)
+        return None
+
+
 def ask_password(parent: QWidget | None, message: str) -> str | None:
     """The server's password, typed now (None when cancelled); never stored."""
     from PySide6.QtCore import QCoreApplication

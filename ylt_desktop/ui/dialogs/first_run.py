@@ -17,7 +17,6 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -84,17 +83,10 @@ class FirstRunDialog(RecordDialog):
     def connect_server(self) -> bool:
         """连接服务器…: choose and test a server database, then work in it instead of the empty
         local one (``self.db``, which the caller signs in to and sets up); True when switched."""
-        from ylt_desktop.ui.dialogs.connection import ConnectionDialog, open_chosen
-        from ylt_desktop.ui.errors import show_error
+        from ylt_desktop.ui.dialogs.connection import choose_server
 
-        dialog = ConnectionDialog(self, local_path=self.db.path, prefer_server=True)
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.choice() is None:
-            return False
-        try:
-            server = open_chosen(dialog.choice().url(), dialog.password)
-        except Exception as exc:  # refused or unreachable: the local database stays
-            log.warning("cannot open the chosen server database: %s", type(exc).__name__)
-            show_error(self, exc)
+        server = choose_server(self, self.db.path)
+        if server is None:
             return False
         self.db.close()
         self.db = server

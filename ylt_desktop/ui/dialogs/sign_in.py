@@ -96,10 +96,23 @@ class SignInDialog(_Dialog):
 
 
 class CreateAdminDialog(_Dialog):
-    """The first 管理员: name and password (twice)."""
+    """The first 管理员: name and password (twice). On a new local database (``offer_server``)
+    also 连接服务器…: the unit's database is on a server, opened instead (``server_db``)."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, db: Database, parent: QWidget | None = None, *, offer_server: bool = False
+    ) -> None:
         super().__init__(db, parent)
+        self.server_db: Database | None = None
+        if offer_server:
+            from PySide6.QtWidgets import QPushButton
+
+            self.server_button = QPushButton(self.tr("连接服务器…"))
+            self.server_button.setToolTip(
+                self.tr("本单位的数据库在服务器上（多人同时填报）：连接服务器，不在本机建库")
+            )
+            self.buttons.addButton(self.server_button, QDialogButtonBox.ButtonRole.ActionRole)
+            self.server_button.clicked.connect(self.connect_server)
         self.setWindowTitle(self.tr("创建管理员"))
         intro = QLabel(
             self.tr(
@@ -118,6 +131,16 @@ class CreateAdminDialog(_Dialog):
         self.form.addRow(self.tr("密码"), self.password)
         self.form.addRow(self.tr("再输入一次"), self.again)
         self.ok_button.setText(self.tr("创建"))
+
+    def connect_server(self) -> bool:
+        """Open the server database chosen and tested in 数据库连接 instead; True when done."""
+        from ylt_desktop.ui.dialogs.connection import choose_server
+
+        self.server_db = choose_server(self, self.db.path)
+        if self.server_db is None:
+            return False
+        self.accept()
+        return True
 
     def act(self) -> users.Actor:
         if self.password.text() != self.again.text():
