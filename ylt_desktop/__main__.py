@@ -3,11 +3,13 @@
 import sys
 
 if __name__ == "__main__":
-    import multiprocessing
+    if getattr(sys, "frozen", False):
+        # The bundle's helper process (the export's second writer, spawn) starts here too:
+        # freeze_support runs its work and exits before anything of the program is imported.
+        # Only when frozen: importing multiprocessing costs the first paint ~10 ms.
+        import multiprocessing
 
-    # A frozen bundle's helper process (the export's second writer, spawn) starts here too:
-    # freeze_support runs its work and exits before anything of the program is imported.
-    multiprocessing.freeze_support()
+        multiprocessing.freeze_support()
 
     from ylt_desktop.app import main
 

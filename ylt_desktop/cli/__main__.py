@@ -3,9 +3,10 @@
 import sys
 
 if __name__ == "__main__":
-    import multiprocessing
+    if getattr(sys, "frozen", False):
+        import multiprocessing
 
-    multiprocessing.freeze_support()  # a frozen helper process (the export's second writer)
+        multiprocessing.freeze_support()  # a frozen helper process (the export's 2nd writer)
 
     from ylt_desktop.cli import main
 
