@@ -176,12 +176,17 @@ def status(pid, key):
 
 
 def children(me):
+    # The helpers: children of me once they run the helper (between fork and exec a child
+    # still shows the parent's memory, shared, not its own).
     found = []
     for name in os.listdir("/proc"):
         if name.isdigit():
             try:
                 with open(f"/proc/{name}/stat") as f:
-                    if int(f.read().rsplit(")", 1)[1].split()[1]) == me:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) != me:
+                        continue
+                with open(f"/proc/{name}/cmdline", "rb") as f:
+                    if b"spawn_main" in f.read():
                         found.append(int(name))
             except (OSError, ValueError, IndexError):
                 pass
