@@ -219,5 +219,7 @@ def summary(markdown: bool) -> None:
     print("summary:")
     for t in TARGETS:
         print("  " + t.line())
-    met = sum(t.met for t in TARGETS)
-    print(f"  {met} of {len(TARGETS)} targets met")
+    for name, text in FIGURES if not TARGETS else ():
+        print(f"  {name}: {text}")
+    if TARGETS:
+        print(f"  {sum(t.met for t in TARGETS)} of {len(TARGETS)} targets met")

@@ -25,8 +25,12 @@ def bench_size(ctx: Context) -> None:
         figure("bundle", f"{folder_bytes(bundle) / 1e6:.0f} MB in {bundle}")
     else:
         figure("bundle", f"not built here ({bundle} missing; see bench/size.py)")
-    for setup in sorted(dist.glob("ylt-desktop-*-setup.exe")):
+    setups = sorted(dist.glob("ylt-desktop-*-setup.exe"))
+    for setup in setups:
         figure(f"installer {setup.name}", f"{setup.stat().st_size / 1e6:.0f} MB")
+    if not setups:
+        figure("installer", "not built here (Inno Setup, on Windows: packaging/windows); it "
+               "packs the bundle above, compressed")  # fmt: skip
     charts = importlib.util.find_spec("PySide6.QtCharts") is not None
     figure(
         "charts",
