@@ -245,7 +245,7 @@ def _new_local(db, args: argparse.Namespace) -> bool:  # noqa: ANN001
 
     if getattr(args, "quit_after_paint", False) or db.user is not None:
         return False
-    if is_server_url(str(db.path)):
+    if getattr(db, "on_server", False) or is_server_url(str(db.path)):
         return False
     with db.session() as s:
         return not users.has_users(s)

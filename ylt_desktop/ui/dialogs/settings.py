@@ -91,7 +91,7 @@ class SettingsDialog(RecordDialog):
             self.tr("数据库连接"),
             self.tr("已保存。下次启动程序时将打开：%1\n（本次仍使用当前数据库：%2）")
             .replace("%1", where)
-            .replace("%2", str(self.db.path)),
+            .replace("%2", str(getattr(self.db, "location", None) or self.db.path)),
         )
         return True
 
