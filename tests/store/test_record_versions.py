@@ -83,7 +83,8 @@ def test_a_stale_rotation_save_is_refused_when_only_a_quarter_changed(demo_db) -
         data, seen = rotations.to_data(r), r.version
     key = sorted(data.quarters)[0]
     theirs = dataclasses.replace(data, quarters=dict(data.quarters))
-    theirs.quarters[key] = dataclasses.replace(data.quarters[key], lectures=9)
+    lectures = data.quarters[key].lectures + 9  # not what it was
+    theirs.quarters[key] = dataclasses.replace(data.quarters[key], lectures=lectures)
     with demo_db.session() as b:
         rotations.update_rotation(b, rotation_id=r.id, data=theirs, version=seen)
     assert _version(demo_db, Rotation, r.id) == seen + 1  # a part's change moves the version
@@ -98,11 +99,11 @@ def test_a_stale_rotation_save_is_refused_when_only_a_quarter_changed(demo_db) -
         stored = rotations.get_rotation(s, r.id).quarters
     labels = {d.label: (d.mine, d.theirs) for d in diffs}
     quarter = f"{key[:4]}年第{key[5]}季度"
-    assert labels[f"{quarter} 讲座次数"] == (str(data.quarters[key].lectures), "9")
+    assert labels[f"{quarter} 讲座次数"] == (str(data.quarters[key].lectures), str(lectures))
     assert labels[f"{quarter} 查房次数"] == ("7", str(data.quarters[key].rounds))
     assert labels["备注"][0] == "我的备注"
     row = next(q for q in stored if q.quarter == key)
-    assert (row.lectures, row.rounds) == (9, data.quarters[key].rounds)
+    assert (row.lectures, row.rounds) == (lectures, data.quarters[key].rounds)
 
 
 def test_a_stale_agreement_save_and_delete_are_refused(demo_db) -> None:  # noqa: ANN001
