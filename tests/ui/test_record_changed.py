@@ -150,3 +150,44 @@ def test_the_figures_grid_refuses_a_row_another_saved(qtbot, db, answers) -> Non
     with db.session() as s:
         stored = figures.member_figures(s, q)[hospital]
     assert (stored.visits, stored.discharges) == (900, None)  # nothing of the refused save
+
+
+def test_agreement_and_staff_dialogs_keep_the_typed_values(qtbot, demo_db, answers) -> None:  # noqa: ANN001
+    from ylt_desktop.store import agreements
+    from ylt_desktop.store.models import Agreement
+    from ylt_desktop.ui.dialogs.agreement import AgreementDialog
+    from ylt_desktop.ui.pages.staff import StaffDialog
+
+    a = _first(demo_db, Agreement)
+    dialog = AgreementDialog(demo_db, a.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_text(qtbot, dialog.binder.widget("title"), "我改的协议名称")
+    with demo_db.session() as s:
+        agreements.update_agreement(
+            s, agreement_id=a.id, data=agreements.to_data(agreements.get_agreement(s, a.id)),
+            terms="他人补充的条款", version=a.version,
+        )  # fmt: skip
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: getattr(dialog, "changed_dialog", None) is not None)
+    rows = {r[0]: (r[1], r[2]) for r in dialog.changed_dialog.cell_texts()}
+    assert rows["协议名称"] == ("我改的协议名称", a.title)
+    assert rows["协议条款"][1] == "他人补充的条款"
+    assert dialog.binder.value("title") == "我改的协议名称"
+
+    person = _first(demo_db, Staff)
+    form = StaffDialog(demo_db, person.id)
+    qtbot.addWidget(form)
+    form.show()
+    type_text(qtbot, form.binder.widget("licence_code"), "110000000001")
+    with demo_db.session() as s:
+        data = dataclasses.replace(staff.to_data(person), specialty="全科医学")
+        staff.update_staff(s, staff_id=person.id, data=data, version=person.version)
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: getattr(form, "changed_dialog", None) is not None)
+    rows = {r[0]: (r[1], r[2]) for r in form.changed_dialog.cell_texts()}
+    assert rows["专业"] == (person.specialty or "（空）", "全科医学")
+    assert rows["执业证书编码"][0] == "110000000001"
+    assert form.binder.value("licence_code") == "110000000001"
+    answers.push(QMessageBox.StandardButton.Discard)
+    answers.push(QMessageBox.StandardButton.Discard)
