@@ -217,3 +217,29 @@ def test_the_command_line_shows_both_values_and_takes_a_choice(
     assert "已接收 1 个数据包" in printed.out
     assert not english_words(out + printed.out + printed.err)
     assert days_at_lead(lead, "钱小红") == 18
+
+
+def test_a_member_cannot_reopen_a_quarter_the_lead_accepted(tmp_path) -> None:  # noqa: ANN001
+    """Only the lead's 退回 reopens an accepted quarter at the member; a quarter the member
+    submitted itself (nothing accepted) it may still reopen."""
+    from ylt_desktop.domain.periods import Quarter
+    from ylt_desktop.store.quarters import is_locked, reopen_quarter, submit_quarter
+
+    lead = lead_database(tmp_path)
+    a = member_database(lead, A, tmp_path)
+    enter_a(a)
+    apply_packages(lead, preview_packages(lead, [make_package(a, tmp_path)], passphrase=PASSPHRASE))
+    with lead.session() as s:
+        roster = make_roster(s, member_id=unit_ids(s)[A], passphrase=PASSPHRASE,
+                             out_dir=tmp_path / "r1")  # fmt: skip
+    other = Quarter.parse(str(Q)).prev()
+    with a.session() as s:
+        open_roster(s, roster, passphrase=PASSPHRASE)
+        with pytest.raises(RuleViolation, match="已被牵头单位接收"):
+            reopen_quarter(s, quarter=Q, reason="想改一下")
+        assert is_locked(s, Q)
+        submit_quarter(s, quarter=other)
+        reopen_quarter(s, quarter=other, reason="本单位自己报送的，可以重新打开")
+        assert not is_locked(s, other)
+    a.close()
+    lead.close()

@@ -119,10 +119,30 @@ def reopen_quarter(
         lock = session.get(QuarterLock, key)
         if lock is None:
             problems.append(error("quarter", f"{Quarter.parse(key).label}尚未报送，无需重新打开"))
+        elif _accepted_by_the_lead(session, key):
+            problems.append(
+                error(
+                    "quarter",
+                    f"{Quarter.parse(key).label}的数据包已被牵头单位接收，本单位不能重新打开；"
+                    "如需修改，请联系牵头单位退回该季度（退回后导入新名册即可修改）",
+                )
+            )
         if problems:
             raise RuleViolation(problems)
         session.delete(lock)
         session.add(QuarterEvent(quarter=key, action=REOPEN, at=_now(), by=who, reason=why))
+
+
+def _accepted_by_the_lead(session: Session, key: str) -> bool:
+    """In a member's database: the lead's latest decision on the quarter is 接收 (DESIGN §7:
+    only the lead's 退回, brought by the next roster, reopens it)."""
+    from ylt_desktop.store import exchange
+
+    member = exchange.own_member_id(session)
+    if member is None:
+        return False
+    latest = exchange.latest_event(session, member, key)
+    return latest is not None and latest.action == exchange.ACCEPT
 
 
 def log_full_id_export(session: Session, *, quarter: Quarter | str, reason: str) -> None:
