@@ -70,6 +70,9 @@ def test_a_record_of_a_later_part_is_selected(qtbot, demo_db, monkeypatch) -> No
     with demo_db.session() as s:
         from ylt_desktop.store.rotation_list import list_rotation_rows
 
-        last = list_rotation_rows(s)[-1]
-    assert page.select(last.id)  # reads the rest at once, then selects it
+        every = list_rotation_rows(s)
+    first, last = every[0], every[-1]
+    assert page.select(first.id)  # among the rows read: the rest still come while idle
+    assert page.model.loading() and page.selected().id == first.id
+    assert page.select(last.id)  # not read yet: the rest are read at once, then it is selected
     assert not page.model.loading() and page.selected().id == last.id

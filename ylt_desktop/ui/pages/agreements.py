@@ -49,9 +49,9 @@ from ylt_desktop.ui.widgets.page_support import (
     data_token,
     delete_after_asking,
     record_table,
+    select_where,
     selected_record,
 )
-from ylt_desktop.ui.widgets.table_model import RecordRole
 
 
 class AgreementsPage(QWidget):
@@ -347,9 +347,4 @@ class AgreementsPage(QWidget):
             )
 
     def select(self, agreement_id: int) -> None:
-        self.model.fetch_rest()  # a long list still shown in parts: the row may come later
-        for r in range(self.proxy.rowCount()):
-            row = self.proxy.index(r, 0).data(RecordRole)
-            if row.agreement.id == agreement_id:
-                self.table.selectRow(r)
-                return
+        select_where(self.table, self.proxy, lambda row: row.agreement.id == agreement_id)

@@ -70,13 +70,17 @@ def selected_record(table: QTableView, proxy: RecordFilterProxy) -> Any:
 def select_where(table: QTableView, proxy: RecordFilterProxy, match: Callable[[Any], bool]) -> bool:
     """Select and show the row whose record ``match``es (a record just saved); True if found."""
     model = proxy.sourceModel()
-    model.fetch_rest()  # a list still loading in parts: the record may come later
-    for row in range(proxy.rowCount()):
-        if match(model.row_record(proxy.mapToSource(proxy.index(row, 0)).row())):
-            table.selectRow(row)
-            table.scrollTo(proxy.index(row, 0))
-            return True
-    return False
+    while True:
+        for row in range(proxy.rowCount()):
+            if match(model.row_record(proxy.mapToSource(proxy.index(row, 0)).row())):
+                table.selectRow(row)
+                table.scrollTo(proxy.index(row, 0))
+                return True
+        if not model.loading():
+            return False
+        # A list still coming in parts: the record was not among the rows read so far (a
+        # record just saved usually is: the newest come first).
+        model.fetch_rest()
 
 
 def count_status(proxy: RecordFilterProxy, every: str, some: str) -> str:
