@@ -138,6 +138,23 @@ def test_an_older_package_is_refused(world, tmp_path) -> None:  # noqa: ANN001
     refused(lead, [older], "旧，不能接收")
 
 
+def test_an_older_package_of_another_quarter_is_refused(world, tmp_path) -> None:  # noqa: ANN001
+    """Per member, whatever the quarter (DESIGN §7): the older package's profile and persons
+    would take back what the newer accepted one brought."""
+    from ylt_desktop.domain.periods import Quarter
+    from ylt_desktop.exchange import make_data_package
+
+    lead, member, package = world  # Q, made now
+    with member.session() as s:
+        older = make_data_package(
+            s, quarter=Quarter(2026, 2), passphrase=PASSPHRASE, out_dir=tmp_path / "q2",
+            now=dt.datetime.now() - dt.timedelta(minutes=5),
+        )  # fmt: skip
+    apply_packages(lead, preview_packages(lead, [package], passphrase=PASSPHRASE))
+    message = refused(lead, [older], "旧，不能接收")
+    assert "2026年第3季度数据包" in message and "重新生成2026年第2季度" in message
+
+
 def older_member_id(lead) -> int:  # noqa: ANN001
     from tests.exchange.world import unit_ids
 

@@ -70,8 +70,9 @@ ACTIONS = (NEW, CHANGED, REMOVED, UNCHANGED)
 KINDS = ("profile", "staff", "rotations", "volumes", "figures")
 # Profile fields a member may not change: membership is the lead's.
 LEAD_OWNED = ("role", "joined", "left")
-ROTATION_VALUES = ("form", "end", "days", *VOLUMES)
-VALUE_LABELS = {"form": "流动形式", "end": "结束日期", "days": "工作天数", **VOLUME_LABELS}
+ROTATION_VALUES = ("form", "end", "note", "days", *VOLUMES)
+VALUE_LABELS = {"form": "流动形式", "end": "结束日期", "note": "备注", "days": "工作天数",
+                **VOLUME_LABELS}  # fmt: skip
 
 
 @dataclass
@@ -196,14 +197,16 @@ def _refuse_early(session: Session, pkg: Package, batch: dict) -> str | None:
             f"汇总库的{quarter.label}已报送并锁定，不能再接收数据包；如需接收，请先重新打开该季度"
         )
     last = store.last_accepted(session, pkg.member_id, quarter)
-    if (
-        last is not None
-        and last.package_created is not None
-        and pkg.created_at < last.package_created
-    ):
+    # Per member, any quarter (DESIGN §7): a package's profile and persons are not a
+    # quarter's, so an older one would take back what a newer accepted one brought.
+    newest = store.newest_accepted(session, pkg.member_id)
+    if newest is not None and pkg.created_at < newest.package_created:
+        other = Quarter.parse(newest.quarter)
+        again = "" if other == quarter else f"；请让该单位重新生成{quarter.label}的数据包"
         return (
             f"这个数据包（生成于 {pkg.created_at:%Y-%m-%d %H:%M}）比已接收的“{inst.name}”"
-            f"{quarter.label}数据包（生成于 {last.package_created:%Y-%m-%d %H:%M}）旧，不能接收"
+            f"{other.label}数据包（生成于 {newest.package_created:%Y-%m-%d %H:%M}）旧，"
+            f"不能接收（本单位基本情况和人员以较新的数据包为准）{again}"
         )
     if store.is_accepted(session, pkg.member_id, quarter):
         return (
@@ -246,6 +249,10 @@ def plan_package(
     reported = _reported_by_others(session, member_id, quarter)
     for key, values in (pending or {}).items():
         reported.setdefault(key, []).extend(values)
+    last = store.last_accepted(session, member_id, quarter)
+    # What this member itself reported last time: the lead's values equal to those are the
+    # member's own (applied from that package), not the lead unit's, so no conflict.
+    own_before = (store.summary_of(last).get("shared") or {}) if last is not None else {}
 
     def unknown_unit(inst_id: Any) -> PackageRefused:
         return PackageRefused(
@@ -342,22 +349,22 @@ def plan_package(
         person = people.get(tuple(row["person"]))
         start = day(row["start"])
         label = f"{person_row['name']} {names[row['from_id']]}→{names[row['to_id']]} {row['start']}"
-        mine = {"form": row["form"], "end": row["end"], **row["quarter"]}
+        mine = _rotation_values(row)
         rotation = stored.get((person.id, row["from_id"], row["to_id"], start)) if person else None
         now_values = None
         if rotation is not None:
-            q = next((x for x in rotation.quarters if x.quarter == key_q), None)
-            now_values = {"form": rotation.form, "end": _iso(rotation.end), **quarter_row(q)}
+            now_values = _stored_rotation_values(rotation, key_q)
         ckey = _key("rotation", *row["person"], row["from_id"], row["to_id"], row["start"])
         plan.shared[ckey] = mine
         other = row["to_id"] if row["from_id"] == member_id else row["from_id"]
         plan.owners[ckey] = [member_id, other]
         options = [Option(mid, names.get(mid, ""), vals)
-                   for mid, vals in reported.get(ckey, []) if vals != mine]  # fmt: skip
+                   for mid, vals in reported.get(ckey, []) if _differs(vals, mine)]  # fmt: skip
         if (
             other == lead_unit
             and now_values is not None
             and now_values != mine
+            and _differs(own_before.get(ckey), now_values)
             and not any(o.member_id == lead_unit for o in options)
         ):
             options.append(Option(lead_unit, names[lead_unit], now_values))
@@ -420,11 +427,12 @@ def plan_package(
         plan.shared[ckey] = mine
         plan.owners[ckey] = parties
         options = [Option(mid, names.get(mid, ""), vals)
-                   for mid, vals in reported.get(ckey, []) if vals != mine]  # fmt: skip
+                   for mid, vals in reported.get(ckey, []) if _differs(vals, mine)]  # fmt: skip
         if (
             lead_unit in parties
             and now_values
             and now_values != mine
+            and _differs(own_before.get(ckey), now_values)
             and not any(o.member_id == lead_unit for o in options)
         ):
             options.append(Option(lead_unit, names[lead_unit], now_values))
@@ -462,6 +470,28 @@ def plan_package(
             plan.changes.append(Change("figures", CHANGED if now_values else NEW, label, diffs))
             plan.figures = MemberFigures(**mine)
     return plan
+
+
+def _rotation_values(row: dict) -> dict[str, Any]:
+    """A packaged rotation's values for the quarter (what two units may disagree on)."""
+    return {"form": row["form"], "end": row["end"], "note": row.get("note") or "",
+            **row["quarter"]}  # fmt: skip
+
+
+def _stored_rotation_values(rotation: Rotation, key_q: str) -> dict[str, Any]:
+    q = next((x for x in rotation.quarters if x.quarter == key_q), None)
+    return {"form": rotation.form, "end": _iso(rotation.end), "note": rotation.note or "",
+            **quarter_row(q)}  # fmt: skip
+
+
+def _differs(before: dict | None, values: dict) -> bool:
+    """``before`` (a unit's reported values, possibly from a package made before a value was
+    carried) is not the same as ``values``; a key ``before`` lacks is not a difference."""
+    if before is None:
+        return True
+    return any(k in before and not _same(before[k], v) for k, v in values.items()) or any(
+        k not in values for k in before
+    )
 
 
 def _refuse_if_locked(
@@ -768,7 +798,7 @@ def _write(
     }
     for row, rid in plan.rotations:
         ckey = _key("rotation", *row["person"], row["from_id"], row["to_id"], row["start"])
-        values = overrides.get(ckey) or {"form": row["form"], "end": row["end"], **row["quarter"]}
+        values = {**_rotation_values(row), **(overrides.get(ckey) or {})}
         figures_q = QuarterFigures(days=values["days"], **{v: values[v] or 0 for v in VOLUMES})
         if rid is None:
             data = RotationData(
@@ -776,17 +806,21 @@ def _write(
                 to_id=row["to_id"], form=values["form"], start=day(row["start"]),
                 end=day(values["end"]), quarters={key_q: figures_q},
             )  # fmt: skip
-            new_rows.append((data, row.get("note") or ""))
+            new_rows.append((data, values["note"]))
             continue
         rotation = existing[rid]
-        q = next((x for x in rotation.quarters if x.quarter == key_q), None)
-        now = {"form": rotation.form, "end": _iso(rotation.end), **quarter_row(q)}
-        if now == values:
+        if _stored_rotation_values(rotation, key_q) == values:
             continue
         data = rotation_data(rotation)
         data.form, data.end = values["form"], day(values["end"])
         data.quarters[key_q] = figures_q
-        changed_rows.append((rid, data, None))
+        # Quarters the new dates no longer touch go, as they did at the member.
+        first = Quarter.containing(data.start)
+        data.quarters = {
+            k: v for k, v in data.quarters.items()
+            if first <= Quarter.parse(k) and (data.end is None or Quarter.parse(k).first_day <= data.end)
+        }  # fmt: skip
+        changed_rows.append((rid, data, values["note"]))
     try:
         if new_rows:
             rotations_bulk.create_rotations(session, rows=new_rows, today=today)

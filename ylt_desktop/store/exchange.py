@@ -167,6 +167,17 @@ def last_accepted(session: Session, member_id: int, quarter: Quarter | str) -> P
     return found[-1] if found else None
 
 
+def newest_accepted(session: Session, member_id: int) -> PackageEvent | None:
+    """The member's accepted package made last, whatever its quarter."""
+    stmt = (
+        select(PackageEvent)
+        .where(PackageEvent.member_id == member_id, PackageEvent.action == ACCEPT)
+        .where(PackageEvent.package_created.is_not(None))
+        .order_by(PackageEvent.package_created.desc(), PackageEvent.id.desc())
+    )
+    return session.scalars(stmt.limit(1)).first()
+
+
 def accepted_package(session: Session, package_id: str) -> PackageEvent | None:
     stmt = select(PackageEvent).where(
         PackageEvent.package_id == package_id, PackageEvent.action == ACCEPT
