@@ -302,3 +302,29 @@ def test_a_rotation_reaching_into_a_submitted_quarter_is_refused_in_the_preview(
     assert "钱小红" in message and "2026-06-01" in message
     member.close()
     lead.close()
+
+
+def test_a_store_rule_refuses_the_package_at_the_preview(world, tmp_path) -> None:  # noqa: ANN001
+    """The lead renamed B since A's roster; A renamed itself to B's new name. A's rules could
+    not see it; the lead's name rule refuses it in the preview already (the file, the record,
+    the rule), not first at 应用."""
+    import dataclasses
+
+    from sqlalchemy import select
+
+    from tests.exchange.world import B
+    from ylt_desktop.store import institutions
+    from ylt_desktop.store.models import Institution
+
+    lead, member, _package = world
+    with lead.session() as s:
+        b = s.scalar(select(Institution).where(Institution.name == B))
+        data = dataclasses.replace(institutions.to_data(b), name="示例县青山中心卫生院")
+        institutions.update_institution(s, institution_id=b.id, data=data)
+    with member.session() as s:
+        a = s.scalar(select(Institution).where(Institution.name == A))
+        data = dataclasses.replace(institutions.to_data(a), name="示例县青山中心卫生院")
+        institutions.update_institution(s, institution_id=a.id, data=data)
+    package = make_package(member, tmp_path / "renamed")
+    message = refused(lead, [package], "机构名称")
+    assert package.name in message and "本单位" in message, message

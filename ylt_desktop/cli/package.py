@@ -156,6 +156,10 @@ def _open_roster(args: argparse.Namespace, path: Path) -> int:
         print(f"{quarter}\t牵头单位已接收，本季度已锁定")
     for quarter, reason in result.returned:
         print(f"{quarter}\t牵头单位已退回：{reason}（请修改后重新生成数据包）")
+    for name in result.removed_units:
+        print(f"已删除成员单位“{name}”（牵头单位已删除该单位）")
+    for line in result.kept_units:
+        print(line)
     with db.session() as s:
         has_users = users.has_users(s)
     if result.created and not has_users:

@@ -1,14 +1,15 @@
 """The lead opens members' data packages: a preview per package, then all or nothing.
 
 ``preview_packages(db, paths, passphrase=…)`` reads every file and says per package what it
-would change (new / changed / unchanged per kind) and where two units disagree (conflicts),
-or why it is refused. ``apply_packages(db, previews, choices=…)`` writes every usable package
+would change (new / changed / deleted / unchanged per kind) and where two units disagree
+(conflicts), or why it is refused; it writes the packages as the apply would, in a
+transaction it rolls back, so the store's rules refuse a package here already. ``apply_packages(db, previews, choices=…)`` writes every usable package
 in one transaction after a backup, through the store commands (their rules and locks hold),
 and logs each as accepted (``PackageEvent``); nothing is written when anything is refused.
 
 Refused, nothing changed: another consortium's package, a damaged, truncated or altered file,
-a wrong passphrase, a package older than the last one accepted from that member for that
-quarter, a newer one for a quarter already accepted (the lead returns the quarter first), a
+a wrong passphrase, a package older than the newest one accepted from that member (any
+quarter), a newer one for a quarter already accepted (the lead returns the quarter first), a
 quarter the lead has submitted. The same package twice is a duplicate: nothing to do.
 
 Conflicts: a rotation is reported by both its units, an agreement's volumes by its provider
@@ -17,6 +18,10 @@ values another unit reported (or the lead unit's own) differ from the package's,
 gets both (``Conflict.options``) and chooses (``choices={conflict.key: member_id}``); apply
 refuses while a conflict is unchosen. The choice is logged in the package's accept entry
 (``PackageEvent.summary``, audited like every row).
+
+Deletions: what the member reported in its last accepted package and no longer does (a
+rotation, the quarter's volumes or figures; its own persons, against its newest accepted
+package) is deleted here, unless another unit still reports it (kept, and said so).
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -157,6 +164,10 @@ class _Plan:
     staff_changed: list[tuple[int, StaffData]] = field(default_factory=list)
     rotations: list[tuple[dict, int | None]] = field(default_factory=list)  # row, lead id
     removed: list[int] = field(default_factory=list)  # rotations the member no longer reports
+    staff_removed: list[int] = field(default_factory=list)  # its persons it no longer reports
+    volumes_removed: list[int] = field(default_factory=list)  # agreements: the quarter's volumes
+    figures_removed: bool = False  # its figures for the quarter, reported before, now none
+    persons: list[str] = field(default_factory=list)  # keys of its own persons in the package
     volumes: list[tuple[int, dict[str, float]]] = field(default_factory=list)
     figures: MemberFigures | None = None
     shared: dict[str, dict[str, Any]] = field(default_factory=dict)  # key → reported values
@@ -232,11 +243,9 @@ def _reported_by_others(session: Session, member_id: int, quarter: Quarter) -> d
     return found
 
 
-def plan_package(
-    session: Session, pkg: Package, *, pending: dict[str, list] | None = None
-) -> _Plan:
-    """What applying ``pkg`` would do to the database as it stands; ``pending``: what earlier
-    packages of the same batch reported (preview only; apply reads them from the log)."""
+def plan_package(session: Session, pkg: Package) -> _Plan:
+    """What applying ``pkg`` would do to the database as it stands (earlier packages of the
+    same batch written: the preview writes them too, then rolls back)."""
     plan = _Plan()
     quarter = pkg.quarter
     key_q = str(quarter)
@@ -247,8 +256,6 @@ def plan_package(
     names = {i: name for i, name, _r in units}
     lead_unit = next((i for i, _n, role in units if role == lists.ROLE_LEAD), None)
     reported = _reported_by_others(session, member_id, quarter)
-    for key, values in (pending or {}).items():
-        reported.setdefault(key, []).extend(values)
     last = store.last_accepted(session, member_id, quarter)
     # What this member itself reported last time: the lead's values equal to those are the
     # member's own (applied from that package), not the lead unit's, so no conflict.
@@ -469,7 +476,99 @@ def plan_package(
                      if (now_values or {}).get(k) != mine[k]]  # fmt: skip
             plan.changes.append(Change("figures", CHANGED if now_values else NEW, label, diffs))
             plan.figures = MemberFigures(**mine)
+    _plan_deletions(session, plan, pkg, inst, agreements_of_member=_member_agreements(
+        session, member_id), lead_unit=lead_unit, reported=reported)  # fmt: skip
     return plan
+
+
+def _member_agreements(session: Session, member_id: int) -> list[Agreement]:
+    from ylt_desktop.exchange.content import agreements_of
+
+    return agreements_of(session, member_id)
+
+
+def _person_key(id_type: str, id_number: str) -> str:
+    return _key("person", id_type, id_number)
+
+
+def _plan_deletions(
+    session: Session,
+    plan: _Plan,
+    pkg: Package,
+    inst: Institution,
+    *,
+    agreements_of_member: list[Agreement],
+    lead_unit: int | None,
+    reported: dict[str, list],
+) -> None:
+    """What the member deleted since it last reported: its persons (against its newest
+    accepted package, any quarter: persons are not a quarter's), the quarter's agreement
+    volumes and operating figures (against its last accepted package for the quarter).
+    Deleted at the lead too, unless another unit still reports the record (or, for
+    volumes, the lead's values are not the ones the member reported): then kept, and said."""
+    member_id, key_q = pkg.member_id, str(pkg.quarter)
+    plan.persons = sorted(
+        _person_key(r["id_type"], r["id_number"])
+        for r in pkg.parts["staff"]
+        if r.get("home_id") == member_id
+    )
+    in_package = {_person_key(r["id_type"], r["id_number"]) for r in pkg.parts["staff"]}
+    newest = store.newest_accepted(session, member_id)
+    before_persons = set(store.summary_of(newest).get("persons") or []) if newest else set()
+    if before_persons:
+        from ylt_desktop.store.staff import rotation_count
+
+        for person in session.scalars(select(Staff).where(Staff.home_id == member_id)):
+            k = _person_key(person.id_type, person.id_number)
+            if k not in before_persons or k in in_package:
+                continue
+            label = f"{person.name}（{mask_id(person.id_number)}）"
+            going = sum(
+                1 for rid in plan.removed if session.get(Rotation, rid).staff_id == person.id
+            )
+            if rotation_count(session, person.id) > going:
+                plan.changes.append(Change("staff", UNCHANGED,
+                    f"{label}（本单位已删除，但汇总库中仍有其人员流动记录，未删除）"))  # fmt: skip
+            else:
+                plan.changes.append(Change("staff", REMOVED, label))
+                plan.staff_removed.append(person.id)
+    last = store.last_accepted(session, member_id, pkg.quarter)
+    if last is None:
+        return
+    summary = store.summary_of(last)
+    before = summary.get("shared") or {}
+    for a in agreements_of_member:
+        ckey = _key("volumes", a.number, key_q)
+        if ckey not in before or ckey in plan.shared:
+            continue
+        now_values = {v.measure: float(v.value) for v in a.volumes if v.quarter == key_q}
+        if not now_values:
+            continue
+        label = f"{a.number} {a.title}"
+        if ckey in reported or _differs(before[ckey], now_values):
+            who = "其他参与单位仍有报告" if ckey in reported else "汇总库中的数值不是本单位所报"
+            plan.changes.append(
+                Change(
+                    "volumes", UNCHANGED, f"{label}（本单位已删除本季度服务量，但{who}，未删除）"
+                )
+            )
+        else:
+            plan.changes.append(Change("volumes", REMOVED, label,
+                [(m, _shown(v), _shown(None)) for m, v in sorted(now_values.items())]))  # fmt: skip
+            plan.volumes_removed.append(a.id)
+    had_figures = summary.get("figures")
+    if had_figures is None:  # accepted before the flag was kept: its counts say
+        had_figures = sum((summary.get("counts") or {}).get("figures", {}).values()) > 0
+    if had_figures and not pkg.parts["figures"]:
+        row = session.scalars(
+            select(MemberQuarterFigures).where(
+                MemberQuarterFigures.institution_id == member_id,
+                MemberQuarterFigures.quarter == key_q,
+            )
+        ).first()
+        if row is not None:
+            plan.changes.append(Change("figures", REMOVED, f"{inst.name} {pkg.quarter.label}"))
+            plan.figures_removed = True
 
 
 def _rotation_values(row: dict) -> dict[str, Any]:
@@ -601,11 +700,18 @@ def _receiving(session: Session) -> str:
     return c.exchange_id
 
 
-def preview_packages(db: Any, paths: list[str | Path], *, passphrase: str) -> list[PackagePreview]:
+def preview_packages(
+    db: Any, paths: list[str | Path], *, passphrase: str, today: dt.date | None = None
+) -> list[PackagePreview]:
     """Read and check each file and plan it against the lead's database; nothing is written.
 
     A wrong passphrase (it does not match the one set in this database) refuses the whole
-    opening; a file's own problems refuse that file only (``PackagePreview.refusal``)."""
+    opening; a file's own problems refuse that file only (``PackagePreview.refusal``).
+
+    Each usable package is then written as ``apply_packages`` writes it (the same planning,
+    the same store commands and rules, oldest first, each conflict taking the package's own
+    values), inside one transaction that is rolled back: a package that a store rule would
+    refuse at 应用 is refused here already, naming the file, the record and the rule."""
     with db.session() as session:
         exchange_id = _receiving(session)
         from ylt_desktop.store.users import require
@@ -630,29 +736,61 @@ def preview_packages(db: Any, paths: list[str | Path], *, passphrase: str) -> li
                 k = (p.member_id, str(p.quarter))
                 if k not in newest or newest[k].created_at < p.package.created_at:
                     newest[k] = p.package
-        pending: dict[str, list] = {}
-        for p in sorted(
+        readable = sorted(
             (p for p in previews if p.package is not None), key=lambda p: p.package.created_at
-        ):
-            if store.accepted_package(session, p.package_id) is not None:
-                p.duplicate = True
-                continue
-            p.refusal = _refuse_early(session, p.package, newest)
-            if p.refusal:
-                continue
-            try:
-                plan = plan_package(session, p.package, pending=pending)
-            except PackageRefused as exc:
-                p.refusal = str(exc)
-                continue
-            except (KeyError, TypeError, ValueError, AttributeError):
-                p.refusal = BAD_CONTENT
-                continue
-            p.changes, p.conflicts = plan.changes, plan.conflicts
-            for key, values in plan.shared.items():
-                pending.setdefault(key, []).append((p.member_id, values))
-        session.rollback()
+        )
+        with _rolled_back(session):
+            actor = require(session, Permission.RECEIVE_PACKAGE)
+            for p in readable:
+                _try_package(session, p, newest, actor.name, today or dt.date.today())
     return previews
+
+
+def _try_package(session: Session, p: PackagePreview, batch: dict, by: str, today: dt.date) -> None:
+    """Plan ``p`` and write it inside a savepoint that is always rolled back to (the outer
+    transaction is rolled back too): fills ``p.changes``/``p.conflicts`` or ``p.refusal``.
+    A package that passes stays written for the packages after it, as at 应用."""
+    if store.accepted_package(session, p.package_id) is not None:
+        p.duplicate = True
+        return
+    p.refusal = _refuse_early(session, p.package, batch)
+    if p.refusal:
+        return
+    savepoint = session.begin_nested()
+    try:
+        plan = plan_package(session, p.package)
+        p.changes, p.conflicts = plan.changes, plan.conflicts
+        own = {c.key: c.options[0].member_id for c in plan.conflicts}
+        _write(session, p, plan, own, by, today)
+        session.flush()
+    except PackageRefused as exc:
+        p.refusal = str(exc)
+    except RuleViolation as exc:
+        p.refusal = "；".join(x.message for x in exc.problems if x.is_error) or str(exc)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        p.refusal = BAD_CONTENT
+    if p.refusal:
+        savepoint.rollback()
+    else:
+        savepoint.commit()  # released into the outer transaction, which is rolled back
+
+
+@contextmanager
+def _rolled_back(session: Session) -> Iterator[Session]:
+    """One transaction for the store commands to join (as in ``all_or_nothing``), always
+    rolled back."""
+    from ylt_desktop.store.tx import _OUTER, lock_for_writing
+
+    if session.in_transaction():
+        session.rollback()
+    session.begin()
+    try:
+        lock_for_writing(session)
+        session.info[_OUTER] = True
+        yield session
+    finally:
+        session.info.pop(_OUTER, None)
+        session.rollback()
 
 
 def _describe(preview: PackagePreview, pkg: Package) -> None:
@@ -828,6 +966,9 @@ def _write(
             rotations_bulk.update_rotations(session, rows=changed_rows, today=today)
         for rid in plan.removed:
             rotations.delete_rotation(session, rotation_id=rid)
+        session.flush()
+        for sid in plan.staff_removed:
+            staff.delete_staff(session, staff_id=sid)
     except RuleViolation as exc:
         raise _context(p, "人员流动", exc) from None
     agreement_rows = []
@@ -841,16 +982,25 @@ def _write(
         data.volumes = {k: v for k, v in data.volumes.items() if k[0] != key_q}
         data.volumes.update({(key_q, m): v for m, v in values.items()})
         agreement_rows.append((aid, data, None))
+    for aid in plan.volumes_removed:
+        data = agreement_data(session.get(Agreement, aid))
+        data.volumes = {k: v for k, v in data.volumes.items() if k[0] != key_q}
+        agreement_rows.append((aid, data, None))
     try:
         if agreement_rows:
             agreements_bulk.update_agreements(session, rows=agreement_rows)
-        if plan.figures is not None:
+        if plan.figures is not None or plan.figures_removed:
             figures.save_figures(
-                session, quarter=pkg.quarter, members={pkg.member_id: plan.figures}
+                session,
+                quarter=pkg.quarter,
+                members={pkg.member_id: plan.figures or MemberFigures()},
             )
     except RuleViolation as exc:
         raise _context(p, "协议服务量与运行指标", exc) from None
-    summary = {"counts": _count(plan.changes), "shared": plan.shared, "choices": chosen}
+    summary = {
+        "counts": _count(plan.changes), "shared": plan.shared, "choices": chosen,
+        "persons": plan.persons, "figures": bool(pkg.parts["figures"]),
+    }  # fmt: skip
     session.add(
         PackageEvent(
             member_id=pkg.member_id, quarter=key_q, action=store.ACCEPT,

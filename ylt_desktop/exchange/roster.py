@@ -37,6 +37,7 @@ from ylt_desktop.store.models import (
     PackageEvent,
     QuarterEvent,
     QuarterLock,
+    Rotation,
     Setting,
     Staff,
 )
@@ -54,6 +55,8 @@ class RosterResult:
     counts: dict[str, int] = field(default_factory=dict)  # part → rows applied
     locked: list[str] = field(default_factory=list)  # quarters the lead accepted (locked here)
     returned: list[tuple[str, str]] = field(default_factory=list)  # (quarter, reason)
+    removed_units: list[str] = field(default_factory=list)  # units the lead deleted: gone here
+    kept_units: list[str] = field(default_factory=list)  # deleted by the lead, kept here: why
 
 
 def _roster_seen(session: Session) -> dict:
@@ -132,6 +135,7 @@ def _write(session: Session, package: Package, passphrase: str, *, first: bool) 
     result = RosterResult(first, False, package.member, c.name)
     changed_units = _institutions(session, parts["institutions"], package.member_id, first)
     session.flush()
+    _removed_units(session, parts["institutions"], result)
     if changed_units and not first:
         levels.rederive_directions(session, changed_units)
     result.counts["institutions"] = len(parts["institutions"])
@@ -189,6 +193,31 @@ def _institutions(session: Session, rows: list[dict], own_id: int, first: bool) 
         elif before != (inst.level, inst.category):
             changed.add(row["id"])
     return changed
+
+
+def _removed_units(session: Session, rows: list[dict], result: RosterResult) -> None:
+    """Units the lead deleted (in this database, not in the roster): deleted here too when no
+    record of this database points at them; otherwise kept, and the result says why (the
+    member's own records there, which the lead has not seen, are never dropped silently)."""
+    from ylt_desktop.store.institutions import delete_problems
+
+    listed = {r["id"] for r in rows}
+    for inst in list(session.scalars(select(Institution).order_by(Institution.id))):
+        if inst.id in listed:
+            continue
+        # Other units' persons the roster brought there, with no rotation left here, go too.
+        for person in list(session.scalars(select(Staff).where(Staff.home_id == inst.id))):
+            if not session.scalar(select(Rotation.id).where(Rotation.staff_id == person.id)):
+                session.delete(person)
+        session.flush()
+        problems = delete_problems(session, inst.id)
+        if problems:
+            why = "；".join(p.message for p in problems).removeprefix("不能删除：")
+            result.kept_units.append(f"{inst.name}：牵头单位已删除该单位，但本库{why}，未删除")
+        else:
+            result.removed_units.append(inst.name)
+            session.delete(inst)
+    session.flush()
 
 
 def _staff(session: Session, rows: list[dict], own_id: int) -> int:
