@@ -202,3 +202,23 @@ def test_a_unit_the_lead_deleted_leaves_the_member_database(tmp_path) -> None:  
         assert "示例县新建村卫生室" not in names and "示例县旧村卫生室" in names
     a.close()
     lead.close()
+
+
+def test_a_person_moved_to_another_unit_is_moved_not_deleted(reported, tmp_path) -> None:  # noqa: ANN001
+    """A moves 吴小明 (no rotations) to B: the package still carries him (the roster did not
+    bring him), so the lead moves him too rather than reading him as deleted."""
+    import dataclasses
+
+    lead, a = reported
+    with a.session() as s:
+        person = s.scalar(select(Staff).where(Staff.name == "吴小明"))
+        data = dataclasses.replace(staff.to_data(person), home_id=unit_ids(s)[B])
+        staff.update_staff(s, staff_id=person.id, data=data)
+    (preview,) = preview_packages(lead, [make_package(a, tmp_path / "2")], passphrase=PASSPHRASE)
+    (moved,) = [c for c in preview.changes if "吴小明" in c.label]
+    assert moved.action == "修改" and ("所属机构", A, B) in moved.fields
+    assert not any(c.action == "删除" for c in preview.changes)
+    apply_packages(lead, [preview])
+    with lead.session() as s:
+        person = s.scalar(select(Staff).where(Staff.name == "吴小明"))
+        assert person.home_id == unit_ids(s)[B]

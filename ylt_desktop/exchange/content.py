@@ -218,6 +218,7 @@ def data_parts(session: Session, member_id: int, quarter: Quarter) -> dict[str, 
             select(Staff).where(or_(Staff.home_id == member_id, Staff.id.in_(people_ids)))
         )
     }
+    people.update({p.id: p for p in _moved_away(session, member_id, people)})
     rotations = []
     for r in rotations_found:
         row = next((q for q in r.quarters if q.quarter == key), None)
@@ -252,6 +253,30 @@ def data_parts(session: Session, member_id: int, quarter: Quarter) -> dict[str, 
         "volumes": volumes,
         "figures": figures,
     }
+
+
+def person_hash(id_type: str, id_number: str) -> str:
+    """A person's key as kept in logs and settings (never the number itself)."""
+    import hashlib
+
+    return hashlib.sha256(f"person|{id_type}|{id_number}".encode()).hexdigest()[:20]
+
+
+def _moved_away(session: Session, member_id: int, people: dict[int, Staff]) -> list[Staff]:
+    """In the member's own database: the persons of other units that no roster brought (the
+    member moved them to another unit, or typed them so): without them the lead would read
+    a moved person as deleted. Other databases (the bench reads the whole demo): none."""
+    from ylt_desktop.exchange.roster import roster_persons
+    from ylt_desktop.store.exchange import own_member_id
+
+    if own_member_id(session) != member_id:
+        return []
+    brought = roster_persons(session)
+    return [
+        p
+        for p in session.scalars(select(Staff).where(Staff.home_id != member_id))
+        if p.id not in people and person_hash(p.id_type, p.id_number) not in brought
+    ]
 
 
 def manifest(header: dict[str, Any], parts: dict[str, list]) -> dict[str, Any]:

@@ -488,7 +488,9 @@ def _member_agreements(session: Session, member_id: int) -> list[Agreement]:
 
 
 def _person_key(id_type: str, id_number: str) -> str:
-    return _key("person", id_type, id_number)
+    from ylt_desktop.exchange.content import person_hash
+
+    return person_hash(id_type, id_number)
 
 
 def _plan_deletions(

@@ -22,7 +22,13 @@ from sqlalchemy.orm import Session
 from ylt_desktop.domain.institution import InstitutionData
 from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.domain.roles import Permission
-from ylt_desktop.exchange.content import INSTITUTION_FIELDS, ROSTER, STAFF_FIELDS, day
+from ylt_desktop.exchange.content import (
+    INSTITUTION_FIELDS,
+    ROSTER,
+    STAFF_FIELDS,
+    day,
+    person_hash,
+)
 from ylt_desktop.exchange.package import Package, check_header, read_package
 from ylt_desktop.exchange.sealed import BAD_CONTENT, Keys, PackageRefused, read_file
 from ylt_desktop.store import exchange as store
@@ -70,6 +76,11 @@ def _roster_seen(session: Session) -> dict:
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def roster_persons(session: Session) -> set[str]:
+    """The hashes of the other units' persons every roster so far brought to this database."""
+    return set(_roster_seen(session).get("persons") or [])
 
 
 def open_roster(session: Session, path: str | Path, *, passphrase: str) -> RosterResult:
@@ -146,8 +157,15 @@ def _write(session: Session, package: Package, passphrase: str, *, first: bool) 
     if row is None:
         row = Setting(key=ROSTER_SETTING)
         session.add(row)
+    brought = roster_persons(session) | {
+        person_hash(r["id_type"], r["id_number"]) for r in parts["staff"]
+    }
     row.value = json.dumps(
-        {"package_id": package.package_id, "created_at": package.header["created_at"]}
+        {
+            "package_id": package.package_id,
+            "created_at": package.header["created_at"],
+            "persons": sorted(brought),  # every roster's other-unit persons, as hashes
+        }
     )
     session.flush()
     return result
