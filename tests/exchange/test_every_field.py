@@ -66,6 +66,10 @@ FIGURES.update(tcm_visits=50, key_contracts=60, key_population=90, population=50
 def _change_everything(member) -> None:  # noqa: ANN001
     with member.session() as s:
         inst = s.scalar(select(Institution).where(Institution.name == A))
+        step = dataclasses.replace(institutions.to_data(inst), level="未定级")
+        institutions.update_institution(  # two dated level changes between two packages
+            s, institution_id=inst.id, data=step, level_since=dt.date(2026, 7, 15), today=TODAY
+        )
         data = dataclasses.replace(institutions.to_data(inst), **PROFILE)
         institutions.update_institution(
             s, institution_id=inst.id, data=data, level_since=dt.date(2026, 8, 1), today=TODAY
@@ -116,7 +120,11 @@ def test_every_editable_field_reaches_the_lead(tmp_path) -> None:  # noqa: ANN00
         assert {k: getattr(inst, k) for k in PROFILE} == PROFILE
         from ylt_desktop.store import levels
 
-        assert levels.entries_of(s, member_id)[-1].since == dt.date(2026, 8, 1)
+        assert [(e.since, e.level, e.category) for e in levels.entries_of(s, member_id)] == [
+            (None, "一级", "乡镇卫生院"),
+            (dt.date(2026, 7, 15), "未定级", "乡镇卫生院"),
+            (dt.date(2026, 8, 1), "一级", "社区卫生服务中心"),
+        ]
         person = s.scalar(select(Staff).where(Staff.name == PERSON["name"]))
         assert {k: getattr(person, k) for k in PERSON} == PERSON
         r = s.scalar(select(Rotation).where(Rotation.staff_id == person.id))

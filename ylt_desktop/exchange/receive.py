@@ -26,6 +26,7 @@ package) is deleted here, unless another unit still reports it (kept, and said s
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -160,6 +161,7 @@ class _Plan:
     changes: list[Change] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     profile: tuple[InstitutionData, dt.date | None] | None = None
+    level_steps: list[tuple[dt.date, str, str]] = field(default_factory=list)  # before it
     staff_new: list[StaffData] = field(default_factory=list)
     staff_changed: list[tuple[int, StaffData]] = field(default_factory=list)
     rotations: list[tuple[dict, int | None]] = field(default_factory=list)  # row, lead id
@@ -288,10 +290,12 @@ def plan_package(session: Session, pkg: Package) -> _Plan:
     ]
     from ylt_desktop.store.audit_text import label as field_label
 
-    plan.changes.append(
-        Change("profile", CHANGED if diffs else UNCHANGED, inst.name,
-               [(field_label("institution", k), _shown(a), _shown(b)) for k, a, b in diffs])
-    )  # fmt: skip
+    shown = [(field_label("institution", k), _shown(a), _shown(b)) for k, a, b in diffs]
+    if diffs:
+        plan.level_steps = _level_steps(entries, profile.get("levels") or [])
+        shown += [("等级变更记录", "", f"{since} 起 {level} {category}")
+                  for since, level, category in plan.level_steps]  # fmt: skip
+    plan.changes.append(Change("profile", CHANGED if diffs else UNCHANGED, inst.name, shown))
     if diffs:
         values = dict(wanted)
         for k in ("joined", "left"):
@@ -479,6 +483,18 @@ def plan_package(session: Session, pkg: Package) -> _Plan:
     _plan_deletions(session, plan, pkg, inst, agreements_of_member=_member_agreements(
         session, member_id), lead_unit=lead_unit, reported=reported)  # fmt: skip
     return plan
+
+
+def _level_steps(stored: list[InstitutionLevel], rows: list[dict]) -> list[tuple]:
+    """The member's dated level changes after the lead's latest, but for its last one (the
+    profile's own change): made one by one before it, so the lead's 等级变更记录 has each."""
+    have = {(e.since, e.level, e.category) for e in stored}
+    after = max((e.since for e in stored if e.since is not None), default=None)
+    entries = [(day(r.get("since")), r["level"], r["category"]) for r in rows]
+    return [
+        e for e in entries[:-1]
+        if e not in have and e[0] is not None and (after is None or e[0] > after)
+    ]  # fmt: skip
 
 
 def _member_agreements(session: Session, member_id: int) -> list[Agreement]:
@@ -917,6 +933,11 @@ def _write(
     try:
         if plan.profile is not None:
             data, since = plan.profile
+            for step_since, level, category in plan.level_steps:
+                institutions.update_institution(
+                    session, institution_id=pkg.member_id, today=today, level_since=step_since,
+                    data=dataclasses.replace(data, level=level, category=category),
+                )  # fmt: skip
             institutions.update_institution(
                 session, institution_id=pkg.member_id, data=data, level_since=since, today=today
             )
