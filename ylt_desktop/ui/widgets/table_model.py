@@ -9,8 +9,8 @@ import datetime as dt
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import compress, repeat
-from operator import contains
+from itertools import accumulate, chain, compress, repeat
+from operator import contains, ne
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
@@ -100,6 +100,36 @@ def _marks(n: int, kept: Sequence[int]) -> bytearray:
     return marks
 
 
+@dataclass(frozen=True)
+class _ColumnOrder:
+    """One column's orders of every row number, ties kept in row-number order."""
+
+    ascending: list[int]
+    descending: list[int]
+    ranks: list[int]
+    """Per row number: the dense rank of its key (equal keys, equal ranks)."""
+
+
+def _column_order(keys: list[Any]) -> _ColumnOrder:
+    """Sort once (n log n); the descending order and the ranks follow in C-speed loops."""
+    n = len(keys)
+    ascending = sorted(range(n), key=keys.__getitem__)
+    ordered = list(map(keys.__getitem__, ascending))
+    starts_group = [True, *map(ne, ordered[1:], ordered[:-1])] if n else []
+    ranks = [0] * n
+    deque(map(ranks.__setitem__, ascending, accumulate(starts_group)), maxlen=0)
+    starts = list(compress(range(n), starts_group))
+    ends = [*starts[1:], n]
+    # Groups of equal keys last to first, each group's rows still in row-number order: what
+    # a stable descending sort of the row numbers gives.
+    descending = list(
+        chain.from_iterable(
+            map(ascending.__getitem__, map(slice, reversed(starts), reversed(ends)))
+        )
+    )
+    return _ColumnOrder(ascending, descending, ranks)
+
+
 def _extends(words: Sequence[str], previous: Sequence[str]) -> bool:
     """Every row matching ``words`` matches ``previous``: each old word lies in a new one."""
     return all(any(old in new for new in words) for old in previous)
@@ -125,7 +155,11 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         self._all_rows: list[R] = []
         self._all_search: list[str] = []
         self._keys: dict[int, list[Any]] = {}  # sort keys per column, in the rows' order
+        self._orders: dict[int, _ColumnOrder] = {}  # per column, computed on its first sort
         self._order: Sequence[int] = range(0)  # every row, in the order shown
+        # The column whose equal keys the order shown keeps in row-number order (-1: every
+        # column's, the rows as read; None: not known): sorting by it needs no sort.
+        self._ties_in_row_order: int | None = -1
         self._words: tuple[str, ...] = ()
         self._condition: Condition | None = None
         self._passing: Sequence[int] = range(0)  # rows the condition keeps
@@ -147,8 +181,9 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         part each time the event loop is idle (``loading()`` until then; anything that needs
         every row calls ``fetch_rest``). ``total`` is the whole list's count meanwhile."""
         self._all_rows = list(rows)
-        self._keys = {}
+        self._keys, self._orders = {}, {}
         self._order = range(len(self._all_rows))
+        self._ties_in_row_order = -1
         self._all_search = self._search_texts(self._all_rows)
         self._passing = self._pass(self._condition)
         self._more, self._total = more, total
@@ -192,10 +227,12 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         first = len(self._all_rows)
         self._all_rows.extend(rows)
         self._all_search.extend(self._search_texts(rows))
-        self._keys = {}
+        self._keys, self._orders = {}, {}
         n = len(self._all_rows)
         added = range(first, n)
         self._order = range(n) if isinstance(self._order, range) else [*self._order, *added]
+        if not isinstance(self._order, range):
+            self._ties_in_row_order = None
         if self._condition is None:
             passing: Sequence[int] = added
             self._passing = self._order
@@ -278,17 +315,30 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
             )
         return keys
 
+    def column_order(self, column: int) -> _ColumnOrder:
+        """Every row number in ``column``'s order, ascending and descending, equal keys in
+        row-number order (one n log n sort per column and load, kept for later clicks)."""
+        order = self._orders.get(column)
+        if order is None:
+            order = self._orders[column] = _column_order(self.column_keys(column))
+        return order
+
     def sort(self, column: int, how: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns):
             return
         self.fetch_rest()
-        keys = self.column_keys(column)
-        n = len(keys)
+        n = len(self._all_rows)
+        orders = self.column_order(column)
+        descending = how == Qt.SortOrder.DescendingOrder
         # Stable, like sorting the rows themselves: equal keys keep their current order. The
         # rows stay where they are; only the order shown (row numbers) is sorted.
-        order = sorted(
-            self._order, key=keys.__getitem__, reverse=how == Qt.SortOrder.DescendingOrder
-        )
+        if self._ties_in_row_order in (-1, column):
+            # Equal keys are in row-number order now: the kept order is the stable sort.
+            order: Sequence[int] = orders.descending if descending else orders.ascending
+            self._ties_in_row_order = column
+        else:
+            order = sorted(self._order, key=orders.ranks.__getitem__, reverse=descending)
+            self._ties_in_row_order = None
 
         def in_order(kept: Sequence[int]) -> Sequence[int]:
             if len(kept) == n:
