@@ -99,7 +99,11 @@ def test_what_a_member_deleted_is_deleted_at_the_lead(reported, tmp_path) -> Non
             staff.delete_staff(s, staff_id=person.id)
         figures.save_figures(s, quarter=Q, members={unit_ids(s)[A]: MemberFigures()})
     _clear_imaging(a)
+    from tests.exchange.test_refusals import dump
+
+    before = dump(lead.path)
     (preview,) = preview_packages(lead, [make_package(a, tmp_path / "2")], passphrase=PASSPHRASE)
+    assert dump(lead.path) == before  # the preview's writes were rolled back
     assert preview.refusal is None and preview.conflicts == []
     removed = {(c.kind, c.label) for c in preview.changes if c.action == "删除"}
     kinds = sorted(k for k, _label in removed)

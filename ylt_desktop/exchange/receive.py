@@ -30,8 +30,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -757,7 +755,9 @@ def preview_packages(
         readable = sorted(
             (p for p in previews if p.package is not None), key=lambda p: p.package.created_at
         )
-        with _rolled_back(session):
+        from ylt_desktop.store.tx import rolled_back
+
+        with rolled_back(session):
             actor = require(session, Permission.RECEIVE_PACKAGE)
             for p in readable:
                 _try_package(session, p, newest, actor.name, today or dt.date.today())
@@ -791,24 +791,6 @@ def _try_package(session: Session, p: PackagePreview, batch: dict, by: str, toda
         savepoint.rollback()
     else:
         savepoint.commit()  # released into the outer transaction, which is rolled back
-
-
-@contextmanager
-def _rolled_back(session: Session) -> Iterator[Session]:
-    """One transaction for the store commands to join (as in ``all_or_nothing``), always
-    rolled back."""
-    from ylt_desktop.store.tx import _OUTER, lock_for_writing
-
-    if session.in_transaction():
-        session.rollback()
-    session.begin()
-    try:
-        lock_for_writing(session)
-        session.info[_OUTER] = True
-        yield session
-    finally:
-        session.info.pop(_OUTER, None)
-        session.rollback()
 
 
 def _describe(preview: PackagePreview, pkg: Package) -> None:

@@ -81,3 +81,18 @@ def all_or_nothing(session: Session) -> Iterator[Session]:
             yield session
         finally:
             session.info.pop(_OUTER, None)
+
+
+@contextmanager
+def rolled_back(session: Session) -> Iterator[Session]:
+    """One transaction for commands to join (as in ``all_or_nothing``) that is always rolled
+    back: a dry run of the same commands (the lead's package preview)."""
+    _end_read_transaction(session)
+    session.begin()
+    try:
+        lock_for_writing(session)
+        session.info[_OUTER] = True
+        yield session
+    finally:
+        session.info.pop(_OUTER, None)
+        session.rollback()
