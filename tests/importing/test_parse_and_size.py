@@ -50,6 +50,11 @@ start = time.perf_counter()
 report = import_file(db, "institutions", sys.argv[2])
 seconds = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+try:  # this process's own peak: ru_maxrss keeps the forking parent's size from before exec
+    with open("/proc/self/status") as f:
+        peak = next(int(line.split()[1]) // 1024 for line in f if line.startswith("VmHWM"))
+except (OSError, StopIteration):
+    pass
 print(report.new, report.rejected, f"{seconds:.1f}", peak)
 """
 
