@@ -96,15 +96,16 @@ def test_updates_match_single_updates_in_turn(tmp_path) -> None:  # noqa: ANN001
     import random
 
     from tests.helpers.bulk import bulk_and_in_turn
-    from ylt_desktop.store.db import open_database
+    from tests.helpers.databases import Twins
     from ylt_desktop.store.quarters import submit_quarter
 
     rng = random.Random(3)
     outcomes = []
+    twins = Twins(tmp_path, _seed)
+    units, made = twins.seeded
     for trial in range(40):
-        dbs = [open_database(tmp_path / f"{trial}-{side}.sqlite") for side in ("bulk", "one")]
+        dbs = twins.pair(str(trial))
         for x in dbs:
-            units, made = _seed(x)
             if trial % 4 == 0:
                 with x.session() as s:
                     submit_quarter(s, quarter="2026Q1", by="审核人")

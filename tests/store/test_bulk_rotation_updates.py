@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy import event, select
 
 from tests.helpers.bulk import bulk_and_in_turn
+from tests.helpers.databases import Twins
 from tests.helpers.people import add_person, small_world
 from ylt_desktop.domain.problems import RuleViolation
 from ylt_desktop.domain.rotation import QuarterFigures, RotationData
 from ylt_desktop.store import rotations as store
 from ylt_desktop.store import rotations_bulk
-from ylt_desktop.store.db import open_database
 from ylt_desktop.store.models import AuditEntry, Rotation, RotationQuarter
 from ylt_desktop.store.quarters import submit_quarter
 from ylt_desktop.store.tx import all_or_nothing
@@ -102,10 +102,11 @@ def test_same_outcome_as_single_updates_in_turn(tmp_path) -> None:  # noqa: ANN0
     audited."""
     rng = random.Random(5)
     outcomes = []
+    twins = Twins(tmp_path, seed)
+    ids, made = twins.seeded
     for trial in range(40):
-        dbs = [open_database(tmp_path / f"{trial}-{side}.sqlite") for side in ("bulk", "one")]
+        dbs = twins.pair(str(trial))
         for x in dbs:
-            ids, made = seed(x)
             if trial % 4 == 0:
                 with x.session() as s:
                     submit_quarter(s, quarter="2025Q3", by="审核人")
@@ -153,9 +154,9 @@ def test_same_outcome_as_single_updates_in_turn(tmp_path) -> None:  # noqa: ANN0
 def _both_ways(tmp_path, name: str, change) -> tuple:  # noqa: ANN001, ANN202
     """Apply ``change(made, current) -> rows`` in bulk and row by row on twin databases; each
     side's refused error fields, or None when it wrote."""
-    dbs = [open_database(tmp_path / f"{name}-{side}.sqlite") for side in ("bulk", "one")]
-    for x in dbs:
-        _ids, made = seed(x)
+    twins = Twins(tmp_path, seed)
+    _ids, made = twins.seeded
+    dbs = twins.pair(name)
     with dbs[0].session() as s:
         rows = change(made, {rid: store.to_data(store.get_rotation(s, rid)) for rid in made})
     results = bulk_and_in_turn(

@@ -107,14 +107,15 @@ def test_the_lead_may_pass_from_one_row_to_another(db) -> None:  # noqa: ANN001
 def test_same_outcome_as_single_updates_in_turn(db, tmp_path) -> None:  # noqa: ANN001
     """Random batches of renames, code moves and lead changes: the bulk command accepts exactly
     when updating row by row would, and then leaves the same records."""
-    from ylt_desktop.store.db import open_database
+    from tests.helpers.databases import Twins
     from ylt_desktop.store.tx import all_or_nothing
 
     rng = random.Random(20261127)
     outcomes = []
+    twins = Twins(tmp_path, lambda x: seed(x, 6))
+    ids = twins.seeded
     for trial in range(40):
-        dbs = [open_database(tmp_path / f"{trial}-{side}.sqlite") for side in ("bulk", "single")]
-        ids = [seed(x, 6) for x in dbs][0]
+        dbs = twins.pair(str(trial))
         pairs = []
         for _ in range(rng.randint(1, 5)):
             n = rng.randint(0, 24)  # names and codes 0-5 are stored, so some rows clash
@@ -200,21 +201,26 @@ def staff_state(db) -> list[tuple]:  # noqa: ANN001
 def test_staff_updates_match_single_updates_in_turn(tmp_path) -> None:  # noqa: ANN001
     """update_many_staff accepts exactly when update_staff row by row would, leaves the same
     register, and writes with one flush; ID numbers may move between people in turn."""
+    from tests.helpers.databases import Twins
     from tests.helpers.people import consortium, person, ric
     from ylt_desktop.store import staff as staff_store
-    from ylt_desktop.store.db import open_database
     from ylt_desktop.store.tx import all_or_nothing
 
     rng = random.Random(11)
     numbers = [ric(dt.date(1980, 1, 1), "男", n) for n in range(12)]
     outcomes = []
+
+    def register(x):  # noqa: ANN001, ANN202
+        with x.session() as s:
+            home = consortium(s)["县医院"]
+            ids = [staff_store.create_staff(s, data=dataclasses.replace(
+                person(home, name=f"人员{n}"), id_number=numbers[n])).id for n in range(4)]  # fmt: skip
+        return home, ids
+
+    twins = Twins(tmp_path, register)
+    home, ids = twins.seeded
     for trial in range(30):
-        dbs = [open_database(tmp_path / f"s{trial}-{side}.sqlite") for side in ("bulk", "one")]
-        for x in dbs:
-            with x.session() as s:
-                home = consortium(s)["县医院"]
-                ids = [staff_store.create_staff(s, data=dataclasses.replace(
-                    person(home, name=f"人员{n}"), id_number=numbers[n])).id for n in range(4)]  # fmt: skip
+        dbs = twins.pair(f"s{trial}")
         pairs = []
         for _ in range(rng.randint(1, 4)):
             data = dataclasses.replace(
