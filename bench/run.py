@@ -3,9 +3,13 @@ with the floor measured in the same run and the ratio. Not a test: it reports fi
 does not assert them.
 
     python -m bench.run [--runs 5] [--keep DIR] [--only NAME ...] [--markdown]
+                        [--db postgresql://user@host/dbname]
 
 Every module of ``bench/`` is imported and registers its parts with ``bench.common.part``;
 ``--only NAME`` (repeatable) runs those parts alone, ``--list`` names them all.
+``--db postgresql://…`` also runs the parts that read the bench database through the program
+(``bench/postgres.py: SERVER_PARTS``) on that server database, and times its export against
+the SQLite file's.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from pathlib import Path
 import bench
 from bench.common import PARTS, Context, summary
 
-NOT_PARTS = {"run", "common", "generate"}
+NOT_PARTS = {"run", "common", "generate", "postgres"}
 
 
 def load_parts() -> None:
@@ -45,6 +49,12 @@ def main() -> None:
     )
     parser.add_argument("--list", action="store_true", help="name the parts and stop")
     parser.add_argument("--markdown", action="store_true", help="summary as a README table")
+    parser.add_argument(
+        "--db",
+        metavar="postgresql://…",
+        help="also on this PostgreSQL database (the bench consortium is generated into it "
+        "when it is empty)",
+    )
     args = parser.parse_args()
     if args.list:
         for p in ordered:
@@ -76,6 +86,11 @@ def main() -> None:
             if (p.name in args.only) if args.only else p.default:
                 print(f"--- {p.name}: {p.help}", flush=True)
                 p.fn(ctx)
+        if args.db:
+            from bench.postgres import on_server
+
+            chosen = [p for p in ordered if ((p.name in args.only) if args.only else p.default)]
+            on_server(ctx, args.db, chosen)
     summary(args.markdown)
 
 

@@ -9,6 +9,13 @@ Every test acts as a 管理员 unless it signs in someone else: ``store.users.DE
 for databases opened in Python (``db.sign_in(Actor(...))`` to test another role), and
 ``YLT_USER``/``YLT_PASSWORD`` name the demo 管理员 for ``ylt`` (``ylt init`` makes that admin,
 ``ylt demo`` and ``build_demo`` make the demo users). scrypt runs with a cheap cost here.
+
+Two engines (DESIGN §8): in the areas that touch SQL (``PG_AREAS``) every test using ``db``,
+``demo_db``, ``db_target``, ``demo_target`` (or ``sample_db`` of tests/returns) runs twice, on an SQLite file and on a fresh database of a
+throw-away PostgreSQL cluster (``tests/helpers/postgres.py``, one per test session and xdist
+worker). A test SQLite-only by nature is marked ``@pytest.mark.sqlite_only("why")``. Without
+PostgreSQL the PostgreSQL half is skipped with the reason, unless ``YLT_REQUIRE_POSTGRES=1``
+(scripts/test, CI): then it fails.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -58,10 +66,114 @@ def empty_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+PG_AREAS = {"store", "importing", "returns", "cli"}
+ENGINES = ["sqlite", "postgresql"]
+PG_TEMPLATE = "ylt_template"  # migrated to head, no data
+PG_DEMO_TEMPLATE = "ylt_demo_template"  # the demo consortium
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "db_engine" not in metafunc.fixturenames:
+        return
+    area = Path(str(metafunc.definition.path)).parent.name
+    if area in PG_AREAS and not metafunc.definition.get_closest_marker("sqlite_only"):
+        metafunc.parametrize("db_engine", ENGINES)
+
+
 @pytest.fixture
-def db(empty_template: Path, tmp_path: Path) -> Database:
-    """A new, empty database of the test's own (``tmp_path / "ylt.sqlite"``)."""
-    database = open_database(copy_database(empty_template, tmp_path / "ylt.sqlite"))
+def db_engine() -> str:
+    """The engine of ``db``/``demo_db``/``db_target``: SQLite outside ``PG_AREAS``."""
+    return "sqlite"
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[object]:
+    from tests.helpers.postgres import Cluster, why_unavailable
+
+    reason = why_unavailable()
+    if reason:
+        if os.environ.get("YLT_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"YLT_REQUIRE_POSTGRES=1 but {reason}", pytrace=False)
+        pytest.skip(f"PostgreSQL half skipped: {reason}")
+    cluster = Cluster().start()
+    try:
+        open_database(cluster.create_database(PG_TEMPLATE)).close()
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_demo_template(pg_cluster) -> str:  # noqa: ANN001
+    from ylt_desktop.demo import build_demo
+
+    database = open_database(pg_cluster.create_database(PG_DEMO_TEMPLATE, template=PG_TEMPLATE))
+    build_demo(database)
+    database.close()
+    return PG_DEMO_TEMPLATE
+
+
+@contextmanager
+def pg_database(cluster, template: str | None = PG_TEMPLATE, request=None) -> Iterator[str]:  # noqa: ANN001
+    """The address of a fresh database copied from ``template`` (``None``: empty), dropped after.
+
+    With ``request``, the test's automatic dumps (before an import, a restore) go to its
+    ``tmp_path``, not the user's data folder."""
+    if request is not None:
+        from ylt_desktop.store import pg_backup
+
+        folder = request.getfixturevalue("tmp_path") / "pg-backups"
+        request.getfixturevalue("monkeypatch").setattr(pg_backup, "backup_folder", lambda: folder)
+    name = cluster.new_name()
+    url = cluster.create_database(name, template=template)
+    try:
+        yield url
+    finally:
+        cluster.drop_database(name)
+
+
+@pytest.fixture
+def pg_url(pg_cluster) -> Iterator[str]:  # noqa: ANN001
+    """A fresh PostgreSQL database with the schema at head and no data."""
+    with pg_database(pg_cluster) as url:
+        yield url
+
+
+@pytest.fixture
+def db_target(request, tmp_path, db_engine) -> Iterator[str]:  # noqa: ANN001
+    """What ``--db`` names for a database not made yet: a file path, or an empty server database."""
+    if db_engine == "postgresql":
+        with pg_database(request.getfixturevalue("pg_cluster"), None, request) as url:
+            yield url
+    else:
+        yield str(tmp_path / "ylt.sqlite")
+
+
+@pytest.fixture
+def demo_target(request, tmp_path, db_engine) -> Iterator[str]:  # noqa: ANN001
+    """What ``--db`` names for a fresh copy of the demo consortium (what ``ylt demo`` makes)."""
+    if db_engine == "postgresql":
+        template = request.getfixturevalue("pg_demo_template")
+        with pg_database(request.getfixturevalue("pg_cluster"), template, request) as url:
+            yield url
+        return
+    yield str(request.getfixturevalue("demo_files").copy(tmp_path / "demo.sqlite"))
+
+
+@pytest.fixture
+def db(request, tmp_path, db_engine) -> Iterator[Database]:  # noqa: ANN001
+    """A new, empty database of the test's own (``tmp_path / "ylt.sqlite"``, or one on the
+    test server)."""
+    if db_engine == "postgresql":
+        with pg_database(request.getfixturevalue("pg_cluster"), request=request) as url:
+            database = open_database(url)
+            yield database
+            database.close()
+        return
+    # A copy of the session's migrated empty file (``empty_template``).
+    database = open_database(
+        copy_database(request.getfixturevalue("empty_template"), tmp_path / "ylt.sqlite")
+    )
     yield database
     database.close()
 
@@ -104,7 +216,16 @@ def demo_path(demo_files: DemoFiles, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def demo_db(demo_path: Path) -> Database:
-    database = open_database(demo_path)
+def demo_db(request, tmp_path, db_engine) -> Iterator[Database]:  # noqa: ANN001
+    """The demo consortium: a copy of the session's demo file, or a database on the test
+    server copied from the demo template."""
+    if db_engine == "postgresql":
+        template = request.getfixturevalue("pg_demo_template")
+        with pg_database(request.getfixturevalue("pg_cluster"), template, request) as url:
+            database = open_database(url)
+            yield database
+            database.close()
+        return
+    database = open_database(request.getfixturevalue("demo_path"))
     yield database
     database.close()

@@ -15,7 +15,11 @@ log = logging.getLogger(__name__)
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="ylt-desktop", description="医联体成员数据填报")
-    parser.add_argument("--db", type=Path, help="数据库文件路径（默认：用户数据目录）")
+    parser.add_argument(
+        "--db",
+        type=_db_arg,
+        help="数据库文件路径（默认：用户数据目录），或数据库服务器地址 postgresql://用户名@服务器/数据库名",
+    )
     parser.add_argument("--demo", action="store_true", help="打开示例医联体（单独的示例数据库）")
     parser.add_argument("--lang", choices=["zh_CN", "en"], default="zh_CN", help="界面语言")
     parser.add_argument(
@@ -27,6 +31,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--quit-after-paint", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--version", action="version", version=__version__)
     return parser.parse_args(argv)
+
+
+def _db_arg(text: str) -> Path | str:
+    """A file path, or a PostgreSQL server's address kept as typed (``store/server.py``)."""
+    from ylt_desktop.store.server import is_server_url
+
+    return text.strip() if is_server_url(text) else Path(text)
 
 
 def db_path_for(args: argparse.Namespace) -> Path | str:
@@ -183,10 +194,23 @@ def _verify_audit_log(window, db) -> None:  # noqa: ANN001
 def _open(window, args: argparse.Namespace):  # noqa: ANN001, ANN202
     from ylt_desktop.store.backup import DamagedDatabase
     from ylt_desktop.store.db import open_database
+    from ylt_desktop.store.server import PasswordNeeded
     from ylt_desktop.ui.errors import show_error
 
     try:  # checks the file first; the first start of a day also backs it up
         return open_database(db_path_for(args), daily=True)
+    except PasswordNeeded as exc:  # a server that wants a password libpq found nowhere
+        from ylt_desktop.ui.dialogs.connection import ask_password
+
+        password = ask_password(window, str(exc))
+        if password is None:
+            return None
+        try:
+            return open_database(db_path_for(args), password=password)
+        except Exception as again:
+            log.warning("cannot open the server database: %s", type(again).__name__)
+            show_error(window, again)
+            return None
     except DamagedDatabase as exc:  # never written to; the newest good backup is offered
         log.error("damaged database: %s", exc)
         from ylt_desktop.ui.dialogs.backup import offer_good_backup

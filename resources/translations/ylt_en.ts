@@ -351,6 +351,10 @@
         <translation>Database files (*.sqlite);;All files (*)</translation>
     </message>
     <message>
+        <source>PostgreSQL 备份文件 (*.dump);;所有文件 (*)</source>
+        <translation>PostgreSQL backup files (*.dump);;All files (*)</translation>
+    </message>
+    <message>
         <source>备份数据库…</source>
         <translation>Back up database…</translation>
     </message>
@@ -802,7 +806,7 @@ Restore from it? The damaged file is kept in the backups folder, not deleted. Da
     </message>
     <message>
         <source>本单位的数据库在服务器上（多人同时填报）：连接服务器，不在本机建库</source>
-        <translation>Your unit's database is on a server (several clerks at once): connect to it instead of making one on this computer</translation>
+        <translation>Your unit&apos;s database is on a server (several clerks at once): connect to it instead of making one on this computer</translation>
     </message>
     <message>
         <source>创建管理员</source>

@@ -60,7 +60,7 @@ def _setup(db) -> None:  # noqa: ANN001
 
 def test_list_json(db, capsys) -> None:  # noqa: ANN001
     _setup(db)
-    assert main(["agreements", "list", "--quarter", "2026Q3", "--db", str(db.path), "--json"]) == 0
+    assert main(["agreements", "list", "--quarter", "2026Q3", "--db", db.location, "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [r["number"] for r in rows] == ["A-1"]
     (row,) = rows
@@ -71,12 +71,12 @@ def test_list_json(db, capsys) -> None:  # noqa: ANN001
 
 def test_list_tsv_and_bad_quarter(db, capsys) -> None:  # noqa: ANN001
     _setup(db)
-    assert main(["agreements", "list", "--quarter", "2026q2", "--db", str(db.path)]) == 0
+    assert main(["agreements", "list", "--quarter", "2026q2", "--db", db.location]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split("\t")[0] == "协议编号"
     assert [line.split("\t")[0] for line in lines[1:]] == ["A-1", "A-2"]
     assert lines[1].endswith("上转人次 30")
     with pytest.raises(SystemExit) as exit_:
-        main(["agreements", "list", "--quarter", "2026-7", "--db", str(db.path)])
+        main(["agreements", "list", "--quarter", "2026-7", "--db", db.location])
     assert exit_.value.code == 2
     assert "2026Q3" in capsys.readouterr().err

@@ -11,6 +11,7 @@ import pytest
 from tests.helpers.english import english_words
 from ylt_desktop.cli import build_parser, main
 from ylt_desktop.cli.chinese_argparse import ChineseArgumentParser, display_width, wrap
+from ylt_desktop.cli.common import db_arg
 
 
 def _commands(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()):  # noqa: ANN202
@@ -67,7 +68,7 @@ def _usage_errors(argv: tuple[str, ...], parser: argparse.ArgumentParser):  # no
         if not action.option_strings or action.nargs == 0 or "--help" in action.option_strings:
             continue
         yield [*argv, action.option_strings[0]]  # the value missing
-        if action.type not in (None, str, Path) or action.choices:
+        if action.type not in (None, str, Path, db_arg) or action.choices:  # any text: a path
             yield [*argv, action.option_strings[0], "坏值"]
 
 
@@ -122,14 +123,14 @@ def test_check_names_places_in_chinese(demo_db, capsys) -> None:  # noqa: ANN001
         figures.days = None
         rotation_id = figures.rotation_id
         name = s.scalar(select(Staff.name).join(Rotation).where(Rotation.id == rotation_id))
-    assert main(["check", "--quarter", "2026Q2", "--db", str(demo_db.path)]) == 1
+    assert main(["check", "--quarter", "2026Q2", "--db", demo_db.location]) == 1
     out = capsys.readouterr().out
     assert f"错误\t人员流动 #{rotation_id} {name}\t" in out
     assert "rotation" not in out
 
 
 def test_lists_have_chinese_headings_and_json_keeps_keys(demo_db, capsys) -> None:  # noqa: ANN001
-    db = str(demo_db.path)
+    db = demo_db.location
     expected = {
         ("institutions", "list"): "编号\t机构名称\t统一社会信用代码",
         ("staff", "list"): "编号\t姓名\t性别",

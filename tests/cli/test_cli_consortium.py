@@ -7,7 +7,7 @@ from ylt_desktop.store import institutions as store
 
 
 def test_show_then_change_the_lead(demo_db, capsys) -> None:  # noqa: ANN001
-    db = str(demo_db.path)
+    db = demo_db.location
     with demo_db.session() as s:
         founded = store.get_consortium(s).founded
     assert main(["consortium", "--db", db]) == 0
@@ -26,7 +26,7 @@ def test_show_then_change_the_lead(demo_db, capsys) -> None:  # noqa: ANN001
 
 
 def test_refusals_change_nothing(demo_db, capsys) -> None:  # noqa: ANN001
-    db = str(demo_db.path)
+    db = demo_db.location
     assert main(["consortium", "--db", db, "--lead", "没有这家医院"]) == 1
     assert "错误\t牵头单位\t没有名为“没有这家医院”的成员单位" in capsys.readouterr().err
     assert main(["consortium", "--db", db, "--kind", "医联体", "--name", "新名"]) == 1
@@ -37,7 +37,7 @@ def test_refusals_change_nothing(demo_db, capsys) -> None:  # noqa: ANN001
 
 
 def test_without_a_consortium_it_says_to_init(db, capsys) -> None:  # noqa: ANN001
-    assert main(["consortium", "--db", str(db.path)]) == 1
+    assert main(["consortium", "--db", db.location]) == 1
     assert "ylt init" in capsys.readouterr().err
 
 

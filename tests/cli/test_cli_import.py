@@ -11,7 +11,7 @@ from ylt_desktop.domain.periods import Quarter
 
 
 def test_template_then_import_with_quarter(demo_db, tmp_path, capsys) -> None:  # noqa: ANN001
-    db = str(demo_db.path)
+    db = demo_db.location
     assert main(["import-template", "人员流动", "--out", str(tmp_path), "--db", db]) == 0
     out = capsys.readouterr().out
     path = tmp_path / "导入模板_人员流动.xlsx"
@@ -46,7 +46,7 @@ def test_template_into_a_missing_folder_is_one_chinese_line(tmp_path, capsys) ->
 def test_headers_only_is_refused_not_imported(demo_db, tmp_path, capsys) -> None:  # noqa: ANN001
     path = write_book(tmp_path / "成员单位.xlsx", [["机构名称", "统一社会信用代码", "机构类别"]])
     before = dump(demo_db)
-    assert main(["import", "institutions", str(path), "--db", str(demo_db.path)]) == 2
+    assert main(["import", "institutions", str(path), "--db", demo_db.location]) == 2
     captured = capsys.readouterr()
     assert "文件中没有数据行" in captured.err and "已导入" not in captured.out
     assert dump(demo_db) == before

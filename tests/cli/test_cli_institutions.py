@@ -7,8 +7,8 @@ import json
 from ylt_desktop.cli import main
 
 
-def test_init_then_list_json(tmp_path, capsys) -> None:  # noqa: ANN001
-    db = str(tmp_path / "cli.sqlite")
+def test_init_then_list_json(db_target, capsys) -> None:  # noqa: ANN001
+    db = db_target
     code = main(
         [
             "init",
@@ -35,8 +35,8 @@ def test_init_then_list_json(tmp_path, capsys) -> None:  # noqa: ANN001
     ]
 
 
-def test_init_with_bad_code_exits_1_with_chinese_message(tmp_path, capsys) -> None:  # noqa: ANN001
-    db = str(tmp_path / "cli.sqlite")
+def test_init_with_bad_code_exits_1_with_chinese_message(db_target, capsys) -> None:  # noqa: ANN001
+    db = db_target
     code = main(
         [
             "init",
@@ -61,8 +61,8 @@ def test_init_with_bad_code_exits_1_with_chinese_message(tmp_path, capsys) -> No
     assert json.loads(capsys.readouterr().out) == []  # nothing half-created
 
 
-def test_demo_twice_is_refused(tmp_path, capsys) -> None:  # noqa: ANN001
-    db = str(tmp_path / "demo.sqlite")
+def test_demo_twice_is_refused(db_target, capsys) -> None:  # noqa: ANN001
+    db = db_target
     assert main(["demo", "--db", db]) == 0
     assert main(["demo", "--db", db]) == 1
     capsys.readouterr()

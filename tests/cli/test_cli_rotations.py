@@ -36,7 +36,7 @@ def test_staff_and_rotation_lists(db, capsys) -> None:  # noqa: ANN001
                 ),
                 today=dt.date(2026, 11, 2),
             )
-    path = str(db.path)
+    path = db.location
     assert main(["staff", "list", "--db", path, "--json"]) == 0
     (person,) = json.loads(capsys.readouterr().out)
     assert person["id_number"] == f"{number[:6]}********{number[-4:]}"

@@ -1,11 +1,7 @@
 """``ylt`` signs a user in and obeys the same role rules as the store; ``ylt users``;
-``ylt audit verify`` names an entry altered with plain sqlite3."""
+``ylt audit verify`` names an entry altered with plain SQL (outside the program)."""
 
 from __future__ import annotations
-
-import shutil
-import sqlite3
-from pathlib import Path
 
 import pytest
 
@@ -16,18 +12,9 @@ from ylt_desktop.store import users
 Q = "2026Q3"
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory) -> Path:  # noqa: ANN001
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    assert main(["demo", "--db", str(path)]) == 0
-    return path
-
-
 @pytest.fixture
-def demo(demo_file, tmp_path) -> str:  # noqa: ANN001
-    path = tmp_path / "demo.sqlite"
-    shutil.copy(demo_file, path)
-    return str(path)
+def demo(demo_target) -> str:  # noqa: ANN001
+    return demo_target  # a copy of the demo: a file, or a database on the test server
 
 
 def _as(monkeypatch, name: str) -> None:  # noqa: ANN001
@@ -145,13 +132,28 @@ def test_a_database_without_users_says_how_to_make_the_admin(tmp_path, capsys, m
     assert _run(capsys, "institutions", "list", "--db", db)[0] == 0
 
 
+def _outside(target: str, sql: str, **params: object) -> list | None:
+    """``sql`` run on the database as another tool would (plain SQL: no audit entry of its own)."""
+    from sqlalchemy import create_engine, text
+
+    from ylt_desktop.store import server
+
+    url = server.sqlalchemy_url(target) if server.is_server_url(target) else f"sqlite:///{target}"
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            result = conn.execute(text(sql), params)
+            return result.fetchall() if result.returns_rows else None
+    finally:
+        engine.dispose()
+
+
 def test_audit_verify_names_an_entry_altered_outside(demo, capsys) -> None:  # noqa: ANN001
     code, out, _ = _run(capsys, "audit", "verify", "--db", demo)
     assert code == 0 and "哈希链无误" in out
-    conn = sqlite3.connect(demo)
-    conn.execute("UPDATE audit_entry SET new_values = replace(new_values, '3', '4') WHERE id = 57")
-    conn.commit()
-    conn.close()
+    _outside(
+        demo, "UPDATE audit_entry SET new_values = replace(new_values, '3', '4') WHERE id = 57"
+    )
     code, _, err = _run(capsys, "audit", "verify", "--db", demo)
     assert code == 1 and "操作日志第 57 条" in err and "被修改" in err
 
@@ -169,15 +171,13 @@ def test_audit_verify_notices_a_scan_rewritten_with_its_hash(demo, capsys) -> No
         attach(s, agreement_id=agreement_id, file_name="协议.pdf", content=b"%PDF-1.4 scan")
     db.close()
     assert _run(capsys, "audit", "verify", "--db", demo)[0] == 0
-    conn = sqlite3.connect(demo)
-    att_id, content = conn.execute("SELECT id, content FROM attachment LIMIT 1").fetchone()
+    att_id, content = _outside(demo, "SELECT id, content FROM attachment LIMIT 1")[0]
     forged = bytes(content) + b"%forged"
-    conn.execute(
-        "UPDATE attachment SET content=?, sha256=?, size=? WHERE id=?",
-        (forged, hashlib.sha256(forged).hexdigest(), len(forged), att_id),
-    )
-    conn.commit()
-    conn.close()
+    _outside(
+        demo,
+        "UPDATE attachment SET content=:c, sha256=:h, size=:n WHERE id=:id",
+        c=forged, h=hashlib.sha256(forged).hexdigest(), n=len(forged), id=att_id,
+    )  # fmt: skip
     code, _, err = _run(capsys, "audit", "verify", "--db", demo)
     assert code == 1 and f"附件 {att_id}" in err
 

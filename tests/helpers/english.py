@@ -19,6 +19,7 @@ ALLOWED = frozenset(
         "README",
         "backups",
         "sqlite",
+        "PostgreSQL",  # the database server's name (docs/POSTGRESQL.md)
         # commands and their actions: typed, not read
         "init",
         "demo",

@@ -9,6 +9,7 @@ import re
 # Names of programs, formats and folders that are the same words in a Chinese office.
 ALLOWED = {"excel", "pdf", "jpg", "png", "sha", "xlsx", "sqlite", "backups", "usb", "wps"}
 ALLOWED |= {"kb", "mb", "gb", "ctrl", "del", "id"}
+ALLOWED |= {"postgresql"}  # the database server's name (县域网络版, docs/POSTGRESQL.md)
 _PATH = re.compile(r"\S*[/\\]\S*")
 _FILE = re.compile(r"\S+\.(?:xlsx|pdf|sqlite|png|jpe?g|csv|txt|html)\b", re.IGNORECASE)
 # Whole words of letters: not a piece of a code or digest (e8303fef…), not an extension.

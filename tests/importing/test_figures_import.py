@@ -93,9 +93,9 @@ def test_a_locked_quarter_refuses_every_row(db, ids, tmp_path) -> None:  # noqa:
 def test_cli_import_figures_with_quarter(db, ids, tmp_path, capsys) -> None:  # noqa: ANN001
     path = write_book(tmp_path / "f.xlsx", [HEADER, ["示例县人民医院", 10, 0, 0, 0, 0, 0, 0, 0, 0]])
     db.close()
-    args = ["import", "figures", str(path), "--quarter", "2026Q3", "--db", str(db.path)]
+    args = ["import", "figures", str(path), "--quarter", "2026Q3", "--db", db.location]
     assert main(args + ["--dry-run"]) == 0
     assert main(args) == 0
     assert "运行指标" in capsys.readouterr().out
-    assert main(["import", "运行指标", str(path), "--db", str(db.path)]) == 2  # no quarter
+    assert main(["import", "运行指标", str(path), "--db", db.location]) == 2  # no quarter
     assert "--quarter" in capsys.readouterr().err

@@ -38,7 +38,7 @@ def assert_clean(text: str) -> None:
 
 def ylt_import(db, kind: str, path, capsys, *extra: str) -> tuple[int, str, str]:  # noqa: ANN001
     capsys.readouterr()
-    code = main(["import", kind, str(path), "--db", str(db.path), *extra])
+    code = main(["import", kind, str(path), "--db", db.location, *extra])
     out, err = capsys.readouterr()
     assert_clean(out + err)
     return code, out, err

@@ -78,7 +78,7 @@ def test_100000_rows_stream_in_bounded_memory(tmp_path, lead_db):  # noqa: ANN00
     wb.save(path)
     lead_db.close()
     out = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(lead_db.path), str(path)],
+        [sys.executable, "-c", _CHILD, lead_db.location, str(path)],
         capture_output=True, text=True, check=True, timeout=600,
     )  # fmt: skip
     new, rejected, seconds, peak_mb = out.stdout.split()

@@ -53,9 +53,18 @@ def _temps(folder: Path) -> list[Path]:
     return sorted(folder.glob(f"{TEMP_PREFIX}*"))
 
 
+@pytest.fixture
+def program_umask() -> None:
+    """The umask the program and ``ylt`` set at start (``private.private_umask``); without it
+    this test passed only after some earlier test had run ``ylt`` in the same process."""
+    before = os.umask(0o077)
+    yield
+    os.umask(before)
+
+
 @pytest.mark.skipif(os.name != "posix", reason="SIGKILL and file modes are POSIX")
 def test_a_killed_export_leaves_only_private_temps_which_the_next_export_removes(
-    sample_db, tmp_path
+    sample_db, tmp_path, program_umask
 ) -> None:  # noqa: ANN001
     out = tmp_path / "out"
     out.mkdir()
@@ -64,7 +73,7 @@ def test_a_killed_export_leaves_only_private_temps_which_the_next_export_removes
     sample_db.close()
     env = _env() | {"TMPDIR": str(system_temp)}
     done = subprocess.run(
-        [sys.executable, "-c", KILLED_EXPORT, str(sample_db.path), str(out), QUARTER],
+        [sys.executable, "-c", KILLED_EXPORT, sample_db.location, str(out), QUARTER],
         env=env, cwd=ROOT, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert done.returncode == -signal.SIGKILL, done.stderr
@@ -78,7 +87,7 @@ def test_a_killed_export_leaves_only_private_temps_which_the_next_export_removes
     from ylt_desktop.domain.periods import Quarter
     from ylt_desktop.store.db import open_database
 
-    db = open_database(sample_db.path)
+    db = open_database(sample_db.location)
     with db.session() as s:
         paths = export_quarter(s, Quarter.parse(QUARTER), out, cover_fields={})
     db.close()
@@ -124,7 +133,7 @@ def _export_argv(db: Path, out: Path) -> list[str]:
 def test_a_return_open_in_excel_keeps_the_new_file_visible(sample_db, tmp_path, monkeypatch,
                                                             capsys) -> None:  # noqa: ANN001  # fmt: skip
     out = tmp_path / "out"
-    assert main(_export_argv(sample_db.path, out)) == 0
+    assert main(_export_argv(sample_db.location, out)) == 0
     old = {p.name: p.read_bytes() for p in out.iterdir()}
     (xlsx_name,) = [n for n in old if n.endswith(".xlsx")]
     real_replace = os.replace
@@ -136,7 +145,7 @@ def test_a_return_open_in_excel_keeps_the_new_file_visible(sample_db, tmp_path, 
 
     monkeypatch.setattr(files.os, "replace", excel_holds)
     capsys.readouterr()
-    assert main(_export_argv(sample_db.path, out)) == 2
+    assert main(_export_argv(sample_db.location, out)) == 2
     err = capsys.readouterr().err
     assert "文件正被其他程序（如 Excel）打开，请关闭后重试" in err and "Traceback" not in err
     kept = out / xlsx_name.replace(".xlsx", "（新）.xlsx")
@@ -163,7 +172,7 @@ def test_a_full_disk_during_export(sample_db, tmp_path, monkeypatch, capsys) -> 
 
     monkeypatch.setattr(pdf, "write_pdf", full)
     capsys.readouterr()
-    assert main(_export_argv(sample_db.path, out)) == 2
+    assert main(_export_argv(sample_db.location, out)) == 2
     err = capsys.readouterr().err
     assert "磁盘空间不足（需要约" in err and "Traceback" not in err
     assert list(out.iterdir()) == []  # neither file, no temporary file

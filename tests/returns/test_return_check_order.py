@@ -45,7 +45,7 @@ def test_quarter_and_cover_warnings_come_before_record_errors(sample_db) -> None
 
 
 def test_ylt_check_prints_the_summary_first(sample_db, capsys) -> None:  # noqa: ANN001
-    db = str(sample_db.path)
+    db = sample_db.location
     with sample_db.session() as s:
         set_setting(s, key="return.cover", value={"unit_head": "刘院长"})
     assert main(["check", "--quarter", "2026Q3", "--db", db]) == 0
@@ -61,7 +61,7 @@ def test_ylt_export_prints_an_iso_report_date_as_on_paper(sample_db, tmp_path) -
     from pypdf import PdfReader
 
     out = tmp_path / "out"
-    args = ["export", "--quarter", "2026Q3", "--db", str(sample_db.path), "--out", str(out)]
+    args = ["export", "--quarter", "2026Q3", "--db", sample_db.location, "--out", str(out)]
     assert main([*args, "--pdf-only", "--report-date", "2026-10-12"]) == 0
     (pdf,) = out.iterdir()
     cover = re.sub(r"\s+", "", PdfReader(pdf).pages[0].extract_text())

@@ -13,7 +13,7 @@ from ylt_desktop.store.models import Institution
 
 
 def test_check_export_submit(sample_db, tmp_path, capsys):  # noqa: ANN001
-    db = str(sample_db.path)
+    db = sample_db.location
     assert main(["check", "--quarter", "2026Q3", "--db", db]) == 0
     out = tmp_path / "out"
     assert main(["export", "--quarter", "2026q3", "--db", db, "--out", str(out), "--pdf-only",
@@ -36,7 +36,7 @@ def test_check_export_submit(sample_db, tmp_path, capsys):  # noqa: ANN001
 def test_errors_exit_1_and_block_export(sample_db, tmp_path, capsys):  # noqa: ANN001
     with sample_db.session() as s, s.begin():
         s.get(Institution, sample_db.ids["A"]).uscc = None
-    db = str(sample_db.path)
+    db = sample_db.location
     capsys.readouterr()
     assert main(["check", "--quarter", "2026Q3", "--db", db]) == 1
     printed = capsys.readouterr().out

@@ -270,9 +270,9 @@ def test_table_7_numbers_survive_a_submitted_snapshot(db, world) -> None:  # noq
 
 def test_cli_indicators(db, world, capsys) -> None:  # noqa: ANN001
     db.close()
-    assert main(["indicators", "--quarter", "2026Q2", "--db", str(db.path), "--json"]) == 0
+    assert main(["indicators", "--quarter", "2026Q2", "--db", db.location, "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert {r["key"]: r["ytd"] for r in rows}["primary_share"] == "24.2%"
-    assert main(["indicators", "--quarter", "2026Q2", "--db", str(db.path)]) == 0
+    assert main(["indicators", "--quarter", "2026Q2", "--db", db.location]) == 0
     out = capsys.readouterr().out
     assert "本年累计" in out and "县域就诊率（住院）\t92.0%\t93.5%" in out

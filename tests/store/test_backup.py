@@ -141,7 +141,7 @@ def test_restore_replaces_and_backs_up_the_current_database(filled) -> None:  # 
     safety = restore_database(saved, filled.path)
     assert safety is not None and names(safety) == ["甲县人民医院", "乙乡卫生院"]
     assert names(filled.path) == ["甲县人民医院"]
-    db = open_database(filled.path)
+    db = open_database(filled.location)
     add(db, "丙乡卫生院", "11223344")
     db.close()
     assert names(filled.path) == ["甲县人民医院", "丙乡卫生院"]
@@ -166,7 +166,7 @@ def test_restore_of_an_older_schema_is_upgraded_on_open(filled) -> None:  # noqa
     conn.close()
     filled.close()
     restore_database(old, filled.path)
-    db = open_database(filled.path)
+    db = open_database(filled.location)
     add(db, "丙乡卫生院", "11223344")
     db.close()
     # Upgraded on a private copy while restoring: the backup itself stays the 0001 copy.

@@ -131,7 +131,7 @@ def test_killed_export_leaves_no_partial_file(tmp_path, demo_db) -> None:  # noq
             f.unlink()
         run_and_kill(
             EXPORT_CHILD,
-            [str(demo_db.path), str(out), str(quarter)],
+            [demo_db.location, str(out), str(quarter)],
             lines=rng.randint(1, 30),
             delay=rng.uniform(0, 0.02),
         )
@@ -146,7 +146,7 @@ def test_killed_export_leaves_no_partial_file(tmp_path, demo_db) -> None:  # noq
     leftover.write_bytes(b"%PDF-1.4 half")
     assert leftover in remove_stale_temps(out, older_than=0)  # with the killed runs' own
     assert not list(out.glob(f"{TEMP_PREFIX}*"))
-    db = open_database(demo_db.path)
+    db = open_database(demo_db.location)
     with db.session() as s:
         paths = export_quarter(s, quarter, out, cover_fields={})
     assert all(complete(p) for p in paths)

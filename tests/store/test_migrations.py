@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
@@ -48,6 +49,7 @@ def test_older_database_is_backed_up_then_upgraded(tmp_path) -> None:  # noqa: A
         assert conn.exec_driver_sql("SELECT value FROM setting WHERE key='note'").scalar()
 
 
+@pytest.mark.sqlite_only("SQLite's own settings of the file (foreign keys, WAL, synchronous)")
 def test_pragmas_are_set(db) -> None:  # noqa: ANN001
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

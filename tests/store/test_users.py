@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 
 import pytest
+from sqlalchemy import text
 
 from ylt_desktop.domain.problems import RuleViolation
 from ylt_desktop.domain.roles import (
@@ -200,6 +200,9 @@ def test_first_admin_only_once(staffed) -> None:  # noqa: ANN001
         users.create_first_admin(s, name="另一位", password="12345678")
 
 
+@pytest.mark.sqlite_only(
+    "restores a file; a server database's restore: tests/store/test_pg_backup.py"
+)
 def test_restore_over_a_database_with_users_needs_the_admin(staffed, tmp_path) -> None:  # noqa: ANN001
     copy = backup_copy(staffed.path, reason="manual")
     staffed.close()
@@ -217,10 +220,8 @@ def test_the_audit_chain_names_the_first_altered_entry(staffed) -> None:  # noqa
         assert report.ok and report.entries >= 6
         target = list_entries(s, table="setting")[-1].id  # the oldest setting entry
     staffed.close()
-    conn = sqlite3.connect(staffed.path)
-    conn.execute("UPDATE audit_entry SET user='别人' WHERE id=?", (target,))
-    conn.commit()
-    conn.close()
+    with staffed.engine.begin() as conn:  # outside the program: no audit entry of its own
+        conn.execute(text("UPDATE audit_entry SET \"user\"='别人' WHERE id=:id"), {"id": target})
     with staffed.session() as s:
         report = verify_chain(s)
     assert report.first_bad_id == target
@@ -230,10 +231,8 @@ def test_the_audit_chain_names_the_first_altered_entry(staffed) -> None:  # noqa
 def test_the_audit_chain_notices_a_removed_entry(staffed) -> None:  # noqa: ANN001
     with staffed.session() as s:
         count = verify_chain(s).entries
-    conn = sqlite3.connect(staffed.path)
-    conn.execute("DELETE FROM audit_entry WHERE id=2")
-    conn.commit()
-    conn.close()
+    with staffed.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_entry WHERE id=2"))
     with staffed.session() as s:
         report = verify_chain(s)
     assert report.entries == count - 1

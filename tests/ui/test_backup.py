@@ -54,7 +54,15 @@ def menu_titles(w: MainWindow) -> list[str]:
 
 
 def test_file_menu_has_backup_and_restore(window) -> None:  # noqa: ANN001
-    assert menu_titles(window) == ["导入…", "设置…", "备份数据库…", "恢复数据库…", "", "用户管理…", "退出"]
+    assert menu_titles(window) == [
+        "导入…",
+        "设置…",
+        "备份数据库…",
+        "恢复数据库…",
+        "",
+        "用户管理…",
+        "退出",
+    ]
 
 
 def test_backup_writes_a_verified_copy(window, tmp_path, monkeypatch, answers) -> None:  # noqa: ANN001
@@ -131,3 +139,43 @@ def test_damaged_database_without_backups_is_left_alone(tmp_path, answers) -> No
     assert offer_good_backup(None, exc) is None
     assert answers.shown[0][0] == "critical" and "没有找到可用的备份" in answers.shown[0][1]
     assert path.read_bytes() == b"garbage" * 1000
+
+
+def test_on_a_server_backup_and_restore_use_pg_dump(qtbot, pg_url, tmp_path, monkeypatch,
+                                                    answers) -> None:  # noqa: ANN001  # fmt: skip
+    from ylt_desktop.store import pg_backup
+
+    monkeypatch.setattr(pg_backup, "backup_folder", lambda: tmp_path / "backups")
+    db = open_database(pg_url)
+    add(db, "甲县人民医院", "12345678")
+    w = MainWindow(db)
+    qtbot.addWidget(w)
+    target = tmp_path / "服务器备份"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    w._ylt_backup_actions[0].trigger()
+    written = target.with_name("服务器备份.dump")
+    assert answers.shown[-1][0] == "information" and str(written) in answers.shown[-1][1]
+    pg_backup.verify_dump(written)
+    add(db, "乙乡卫生院", "87654321")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(written), ""))
+    answers.push(QMessageBox.StandardButton.Yes)
+    new = restore_from_file(w)
+    qtbot.addWidget(new)
+    assert new.db.on_server and count(new.db) == 1
+    assert list((tmp_path / "backups").glob("*before-restore.dump"))
+    new.db.close()
+
+
+def test_on_a_server_a_file_that_is_not_a_dump_is_refused(qtbot, pg_url, tmp_path, monkeypatch,
+                                                          answers) -> None:  # noqa: ANN001  # fmt: skip
+    db = open_database(pg_url)
+    add(db, "甲县人民医院", "12345678")
+    w = MainWindow(db)
+    qtbot.addWidget(w)
+    bogus = tmp_path / "x.dump"
+    bogus.write_bytes(b"not a dump")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bogus), ""))
+    assert restore_from_file(w) is None
+    assert answers.shown[-1][0] == "warning" and "当前数据库没有被改动" in answers.shown[-1][1]
+    assert count(db) == 1
+    db.close()

@@ -26,7 +26,7 @@ from ylt_desktop.cli.audit import (
 from ylt_desktop.cli.backup import cmd_backup, cmd_restore
 from ylt_desktop.cli.chinese_argparse import ChineseArgumentParser
 from ylt_desktop.cli.common import date_arg as _date
-from ylt_desktop.cli.common import print_problems
+from ylt_desktop.cli.common import db_arg, print_problems
 from ylt_desktop.cli.common import quarter_arg as _quarter
 from ylt_desktop.cli.consortium import add_consortium_command
 from ylt_desktop.cli.imports import add_import_commands
@@ -55,11 +55,16 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="退出码：0 完成；1 数据不符合规则（问题已列出）；2 用法错误或数据库无法读取",
     )
     sub = parser.add_subparsers(dest="command", required=True, title="命令", metavar="命令")
-    db_help = f"数据库文件路径（默认：{default_db_path()}）"
+    db_help = (
+        f"数据库文件路径（默认：{default_db_path()}），"
+        "或数据库服务器地址 postgresql://用户名@服务器/数据库名"
+    )
 
     def add(name: str, func: Any, parent: Any = sub, **kw: Any) -> argparse.ArgumentParser:
         p = parent.add_parser(name, description=kw.get("help"), **kw)
-        p.add_argument("--db", type=Path, default=default_db_path(), metavar="文件", help=db_help)
+        p.add_argument(
+            "--db", type=db_arg, default=default_db_path(), metavar="数据库", help=db_help
+        )
         p.add_argument(
             "--user",
             metavar="用户名",

@@ -19,8 +19,53 @@ def _admin(args: argparse.Namespace, permission_name: str):  # noqa: ANN202
     return actor
 
 
+def _server_backup(args: argparse.Namespace) -> int:
+    """``pg_dump`` of a server database into ``--out`` or the data folder's ``backups/``."""
+    from ylt_desktop.cli.returns import check_out_folder
+    from ylt_desktop.store import pg_backup
+
+    db = open_db(args)
+    _admin_on(db, "BACKUP")
+    url = db.engine.url
+    if args.out:
+        out = args.out.expanduser().resolve()
+        if out.is_dir():
+            raise DatabaseProblem(f"--out 应是备份文件的路径，不是文件夹：{out}")
+        check_out_folder(out.parent)
+    else:
+        out = pg_backup.backup_name(url, "manual")
+    out = pg_backup.dump(url, out)
+    print(f"已备份：{out}")
+    return 0
+
+
+def _server_restore(args: argparse.Namespace) -> int:
+    from ylt_desktop.store import pg_backup
+
+    db = open_db(args)
+    actor = _admin_on(db, "RESTORE")
+    url = db.engine.url
+    db.close()
+    safety = pg_backup.restore(url, args.file, actor=actor)
+    open_db(args, sign_in=False).close()  # an older backup is brought to the current schema
+    print(f"原数据库已另存：{safety}")
+    print(f"已从 {args.file} 恢复：{db.location}")
+    return 0
+
+
+def _admin_on(db, permission_name: str):  # noqa: ANN001, ANN202
+    from ylt_desktop.domain.roles import Permission
+    from ylt_desktop.store import users
+
+    return users.require_actor(db.user, Permission[permission_name])
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from ylt_desktop.cli.returns import check_out_folder
+    from ylt_desktop.store.server import is_server_url
+
+    if is_server_url(args.db):
+        return _server_backup(args)
     from ylt_desktop.store.access import NotOurDatabase, check_access
     from ylt_desktop.store.backup import DamagedDatabase, backup_copy, check_database, copy_database
 
@@ -46,6 +91,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     from ylt_desktop.store.backup import check_database, has_users, restore_database
+    from ylt_desktop.store.server import is_server_url
+
+    if is_server_url(args.db):
+        return _server_restore(args)
 
     target = args.db.expanduser().resolve()
     actor = None

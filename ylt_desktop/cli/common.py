@@ -10,15 +10,33 @@ from typing import Any
 from ylt_desktop.domain.problems import RuleViolation, error
 
 
+def db_arg(text: str):  # noqa: ANN201
+    """``--db``: a file path, or a server's address (``postgresql://user@host/dbname``) as typed."""
+    from pathlib import Path
+
+    from ylt_desktop.store.server import is_server_url
+
+    return text.strip() if is_server_url(text) else Path(text)
+
+
 def open_db(args: argparse.Namespace, *, create: bool = False, sign_in: bool = True):  # noqa: ANN202
     """Open ``--db`` and sign the user in; ``main`` closes it when the command ends (the last
     connection's close checkpoints the WAL into the file, so the file is whole once ``ylt`` has
     returned).
 
-    Only ``ylt init`` and ``ylt demo`` pass ``create``: a mistyped path is refused elsewhere."""
+    Only ``ylt init`` and ``ylt demo`` pass ``create``: a mistyped path is refused elsewhere.
+    A server that asks for a password libpq found nowhere (``PGPASSWORD``, ``~/.pgpass``) gets
+    it from a hidden prompt; the program keeps it only in memory."""
     from ylt_desktop.store.db import open_database
+    from ylt_desktop.store.server import PasswordNeeded
 
-    db = open_database(args.db, create=create)
+    try:
+        db = open_database(args.db, create=create)
+    except PasswordNeeded:
+        import getpass
+
+        password = getpass.getpass("数据库服务器的密码：")
+        db = open_database(args.db, create=create, password=password)
     args.__dict__.setdefault("_opened", []).append(db)
     if sign_in:
         sign_in_user(db, args)
@@ -75,7 +93,7 @@ def sign_in_user(db, args: argparse.Namespace) -> None:  # noqa: ANN001
                 return
             raise DatabaseProblem(
                 "本数据库还没有用户。请先创建管理员："
-                f"ylt users add-admin --name 用户名 --db {db.path}"
+                f"ylt users add-admin --name 用户名 --db {db.location}"
             )
     name = getattr(args, "user", None) or os.environ.get("YLT_USER")
     if not name:

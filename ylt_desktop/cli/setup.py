@@ -43,7 +43,7 @@ def cmd_init(args: argparse.Namespace) -> int:
             founded=args.founded,
             lead=lead,
         )
-    print(f"已创建医联体“{args.name}”：{db.path}")
+    print(f"已创建医联体“{args.name}”：{db.location}")
     return 0
 
 
@@ -54,10 +54,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     db = open_db(args, create=True, sign_in=False)
     with db.session() as s:
         if get_consortium(s) is not None:
-            print(f"数据库已有医联体，未写入示例数据：{db.path}", file=sys.stderr)
+            print(f"数据库已有医联体，未写入示例数据：{db.location}", file=sys.stderr)
             return 1
     build_demo(db)
-    print(f"已生成示例医联体：{db.path}")
+    print(f"已生成示例医联体：{db.location}")
     print(
         "示例用户（密码仅用于示例数据库）：admin/admin-demo（管理员）、reviewer/reviewer-demo（审核人）、clerk/clerk-demo（填表人）"
     )

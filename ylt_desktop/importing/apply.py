@@ -258,9 +258,12 @@ def apply_import(
     """Back up, then write in one transaction; returns the report of the writing pass.
 
     ``kept``: what the dry run read and planned (else the sheet is read and planned again)."""
-    folder = Path(db.path).parent
-    needed = access.database_size(Path(db.path)) + 2 * path.stat().st_size  # backup, then rows
-    access.ensure_free_space(folder, needed)
+    if db.on_server:  # the server's disk is the server's; its dump goes to the data folder
+        folder, needed = None, 0
+    else:
+        folder = Path(db.path).parent
+        needed = access.database_size(Path(db.path)) + 2 * path.stat().st_size  # backup, rows
+        access.ensure_free_space(folder, needed)
     report.backup = backup_before(db, "import")
     done = report.fresh()
     with db.session() as session:

@@ -21,6 +21,7 @@ from ylt_desktop.store.models import (
     Institution,
     Rotation,
     RotationQuarter,
+    by_codepoint,
 )
 
 
@@ -88,7 +89,7 @@ def agreements_in_force(session: Session, quarter: Quarter) -> list[Agreement]:
             selectinload(Agreement.recipients),
             selectinload(Agreement.volumes.and_(AgreementVolume.quarter == str(quarter))),
         )
-        .order_by(Agreement.number, Agreement.id)
+        .order_by(by_codepoint(Agreement.number), Agreement.id)
     )
     return [
         a

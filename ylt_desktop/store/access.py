@@ -163,8 +163,16 @@ def _os_message(exc: OSError) -> str | None:
 def explain(exc: BaseException) -> str | None:
     """A Chinese line for an error a user can act on; ``None`` for a program error.
 
-    Never contains SQL or its parameters: only the kind of the SQLite error is looked at.
+    Never contains SQL or its parameters: only the kind of the SQLite error is looked at
+    (of a PostgreSQL server's: ``store/server.py: explain``).
     """
+    if isinstance(exc, DatabaseProblem):
+        return str(exc)
+    from ylt_desktop.store import server
+
+    message = server.explain(exc)
+    if message is not None:
+        return message
     for link in _chain(exc):
         if isinstance(link, DatabaseProblem):
             return str(link)

@@ -35,6 +35,7 @@ from ylt_desktop.store.models import (
     AgreementRecipient,
     AgreementVolume,
     Institution,
+    by_codepoint,
 )
 from ylt_desktop.store.tx import transaction
 
@@ -74,7 +75,7 @@ def _loaded(session: Session, stmt) -> list[Agreement]:  # noqa: ANN001
 
 def list_agreements(session: Session) -> list[Agreement]:
     """Every agreement, by number, with provider, recipients' institutions and volumes."""
-    return _loaded(session, select(Agreement).order_by(Agreement.number))
+    return _loaded(session, select(Agreement).order_by(by_codepoint(Agreement.number)))
 
 
 def get_agreement(session: Session, agreement_id: int) -> Agreement | None:
@@ -93,7 +94,7 @@ def agreements_in_force(session: Session, quarter: Quarter) -> list[Agreement]:
         .where(Agreement.effective_from.is_not(None), Agreement.effective_from <= last)
         .where(or_(Agreement.effective_to.is_(None), Agreement.effective_to >= first))
         .where(or_(Agreement.terminated_on.is_(None), Agreement.terminated_on > first))
-        .order_by(Agreement.number)
+        .order_by(by_codepoint(Agreement.number))
     )
     # The SQL narrows; the domain rule decides (e.g. terminated before it took effect).
     return [a for a in _loaded(session, stmt) if in_force_in(quarter, **_dates(a))]

@@ -206,8 +206,13 @@ def _entries(session: Session) -> list[dict[str, Any]]:
 
 def _chain(session: Session, rows: list[dict[str, Any]]) -> None:
     """Number the new entries after the newest one and chain their hashes to it. The flush
-    has written already, so this transaction holds the write lock: nobody appends between."""
+    has written already, so this transaction holds the write lock: nobody appends between.
+    On a server, a write outside ``store/tx.py: transaction`` takes that lock here."""
     conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        from ylt_desktop.store import server
+
+        server.lock_for_writing(conn.connection.dbapi_connection)
     last = conn.execute(
         select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
     ).first()

@@ -270,14 +270,19 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def backup_before(db_or_path: Any, reason: str) -> Path:
+def backup_before(db_or_path: Any, reason: str) -> Path | None:
     """A rotated backup before a risky operation: ``backup_before(db, "import")``.
 
     ``db_or_path`` is a ``Database`` or a path; ``reason`` becomes part of the file name
-    (``...-before-import.sqlite``; non-ASCII characters are dropped).
+    (``...-before-import.sqlite``; non-ASCII characters are dropped). A database on a server
+    is dumped with ``pg_dump`` (``store/pg_backup.py``; ``None`` when it is not installed).
     """
-    path = Path(getattr(db_or_path, "path", db_or_path))
     slug = _slug(reason).removeprefix("before-") or "change"
+    if getattr(db_or_path, "on_server", False):
+        from ylt_desktop.store import pg_backup
+
+        return pg_backup.automatic_backup(db_or_path.engine.url, reason=f"before-{slug}")
+    path = Path(getattr(db_or_path, "path", db_or_path))
     return backup_copy(path, reason=f"before-{slug}")
 
 

@@ -36,7 +36,8 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 @dataclass
 class Database:
-    path: Path
+    # The SQLite file; ``None`` for a database on a PostgreSQL server (then ``url`` is set).
+    path: Path | None
     engine: Engine
     sessions: sessionmaker[Session]
     user: users.Actor | None = None
@@ -45,6 +46,18 @@ class Database:
     # Why the day's automatic backup could not be made (a full disk, say): the program opens all
     # the same and tells the clerk; ``None`` when it was made or was not due.
     backup_problem: str | None = None
+    # The server's address without its password (``postgresql://user@host/db``), or ``None``.
+    url: str | None = None
+
+    @property
+    def on_server(self) -> bool:
+        """True for a database on a PostgreSQL server (DESIGN §8), False for an SQLite file."""
+        return self.url is not None
+
+    @property
+    def location(self) -> str:
+        """Where the data are, as shown to the user: the file's path or the server's address."""
+        return self.url if self.url is not None else str(self.path)
 
     def sign_in(self, actor: users.Actor | None) -> None:
         """Every session made from now on acts as ``actor`` (``session.info["user"]``)."""
@@ -112,32 +125,55 @@ def head_revision() -> str:
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        has_table = conn.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
-        ).first()
+        if engine.dialect.name == "sqlite":
+            has_table = conn.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+            ).first()
+        else:
+            has_table = conn.exec_driver_sql(
+                "SELECT 1 FROM information_schema.tables"
+                " WHERE table_schema = current_schema() AND table_name = 'alembic_version'"
+            ).first()
         if not has_table:
             return None
         return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
-def upgrade(engine: Engine, path: Path, *, backup: bool = True) -> None:
-    """Bring the schema to head; an existing older database is backed up first (``backup``)."""
+def upgrade(engine: Engine, path: Path | None, *, backup: bool = True) -> None:
+    """Bring the schema to head; an existing older database is backed up first (``backup``).
+
+    ``path`` is ``None`` for a server database: its backup is a ``pg_dump`` (``store/pg_backup``),
+    and the migration runs under the server's write lock (``migrations/env.py``), so two
+    programs starting at once migrate it once.
+    """
     current = current_revision(engine)
     head = head_revision()
     if current == head:
         return
     from alembic import command  # ~0.13 s: only when there is something to upgrade
 
-    if backup and (current is not None or _has_tables(engine)):
-        backup_copy(path, reason=f"before-migration-{current or 'none'}")
-    log.info("migrating %s from %s to %s", path, current, head)
+    if backup and (current is not None or table_names(engine)):
+        if path is None:
+            from ylt_desktop.store import pg_backup
+
+            pg_backup.automatic_backup(engine.url, reason=f"before-migration-{current or 'none'}")
+        else:
+            backup_copy(path, reason=f"before-migration-{current or 'none'}")
+    log.info("migrating %s from %s to %s", path or "the server database", current, head)
     command.upgrade(alembic_config(engine), "head")
 
 
-def _has_tables(engine: Engine) -> bool:
+def table_names(engine: Engine) -> set[str]:
+    """The tables of the database (of its current schema on a server)."""
     with engine.connect() as conn:
-        row = conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE type='table'").one()
-    return row[0] > 0
+        if engine.dialect.name == "sqlite":
+            rows = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")
+        else:
+            rows = conn.exec_driver_sql(
+                "SELECT table_name FROM information_schema.tables"
+                " WHERE table_schema = current_schema()"
+            )
+        return {r[0] for r in rows}
 
 
 def open_database(
@@ -148,6 +184,7 @@ def open_database(
     today: dt.date | None = None,
     create: bool = True,
     user: users.Actor | None = None,
+    password: str | None = None,
 ) -> Database:
     """Open the database at ``path`` (creating it when missing and ``create``), migrate it to head.
 
@@ -159,7 +196,14 @@ def open_database(
     writes to it. ``daily`` also makes the day's backup (see ``store/backup.py``).
     Every session records its changes in the audit log (``store/audit.py``) and acts as
     ``user`` (default ``store.users.DEFAULT_ACTOR``, which only tests and scripts set).
+
+    ``path`` may be a server's address (``postgresql://user@host/db``): see ``_open_server``;
+    ``password`` is then used when libpq finds none of its own.
     """
+    from ylt_desktop.store import server
+
+    if server.is_server_url(path):
+        return _open_server(str(path), create=create, user=user, password=password)
     from ylt_desktop.store.access import check_access
     from ylt_desktop.store.audit import install_audit
     from ylt_desktop.store.versions import install_versions
@@ -223,3 +267,55 @@ def _refuse_unusable(path: Path, *, full: bool, check: bool = True) -> None:
         raise DatabaseProblem(
             f"数据库的数据结构版本（{health.revision}）比本程序新，请使用新版本的程序打开：{path}"
         )
+
+
+def _open_server(
+    text: str, *, create: bool, user: users.Actor | None, password: str | None
+) -> Database:
+    """A database on a PostgreSQL server: connect (a clear ``ServerProblem`` when that fails),
+    refuse a database holding other tables or a newer schema, migrate it to head.
+
+    The database itself is made by the server's administrator (docs/POSTGRESQL.md); an empty
+    one gets the program's tables only when ``create`` (``ylt init``, the first run)."""
+    from ylt_desktop.store import server
+    from ylt_desktop.store.access import NotOurDatabase
+    from ylt_desktop.store.audit import install_audit
+    from ylt_desktop.store.backup import _YLT_TABLES, known_revisions
+
+    url = server.sqlalchemy_url(text, password=password)
+    where = server.display(url)
+    engine = server.make_server_engine(url)
+    try:
+        tables = table_names(engine)
+        revision = current_revision(engine) if "alembic_version" in tables else None
+    except Exception as exc:  # noqa: BLE001 - psycopg's errors, said in Chinese
+        engine.dispose()
+        if server.explain(exc) is None:
+            raise
+        raise server.connect_problem(exc, where) from None
+    if tables and not tables >= _YLT_TABLES:
+        engine.dispose()
+        raise NotOurDatabase(
+            f"服务器上的这个数据库不是本程序的数据库（其中有其他数据表）：{where}；程序没有改动它。"
+            "请为本程序单独创建一个数据库（见 docs/POSTGRESQL.md）"
+        )
+    if not tables and not create:
+        engine.dispose()
+        raise NotOurDatabase(f"服务器上的这个数据库还是空的：{where}；新建请用 ylt init")
+    if revision is not None and revision not in known_revisions():
+        engine.dispose()
+        raise DatabaseProblem(
+            f"数据库的数据结构版本（{revision}）比本程序新，请使用新版本的程序打开：{where}"
+        )
+    try:
+        upgrade(engine, None)
+    except Exception as exc:
+        engine.dispose()
+        if server.explain(exc) is None:
+            raise
+        raise server.connect_problem(exc, where) from None
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    install_audit(sessions)
+    database = Database(path=None, engine=engine, sessions=sessions, url=where)
+    database.sign_in(user or users.DEFAULT_ACTOR)
+    return database

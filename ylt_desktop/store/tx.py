@@ -28,9 +28,16 @@ def lock_for_writing(session: Session) -> None:
     Reads inside the transaction then see what the writes go into: another program that
     committed meanwhile (an import, a restore) is waited for, never overwritten or hit by a
     stale snapshot. A lock held too long: ``access.begin_immediate`` tells the user, then
-    raises ``DatabaseBusy``.
+    raises ``DatabaseBusy``. On a PostgreSQL server the same lock is an advisory one held to
+    the transaction's end (``store/server.py: lock_for_writing``).
     """
-    dbapi = session.connection().connection.dbapi_connection
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        from ylt_desktop.store import server
+
+        server.lock_for_writing(connection.connection.dbapi_connection)
+        return
+    dbapi = connection.connection.dbapi_connection
     if dbapi is None or dbapi.in_transaction:
         return
     access.begin_immediate(dbapi)

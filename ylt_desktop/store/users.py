@@ -28,7 +28,7 @@ from ylt_desktop.domain.roles import (
     role_label,
     validate_user,
 )
-from ylt_desktop.store.models import AuditEntry, QuarterEvent, User
+from ylt_desktop.store.models import AuditEntry, QuarterEvent, User, by_codepoint
 from ylt_desktop.store.passwords import hash_password, needs_rehash, verify_password
 from ylt_desktop.store.tx import transaction
 
@@ -102,7 +102,7 @@ def has_admin(session: Session) -> bool:
 
 
 def list_users(session: Session) -> list[User]:
-    return list(session.scalars(select(User).order_by(User.name)))
+    return list(session.scalars(select(User).order_by(by_codepoint(User.name))))
 
 
 def get_user(session: Session, name: str) -> User | None:

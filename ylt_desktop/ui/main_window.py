@@ -343,7 +343,7 @@ class MainWindow(QMainWindow):
         """The database path, and what the page shown says of itself (人员 150 人, …)."""
         if self.db is None:
             return
-        self.path_label.setText(self.tr("数据库：") + str(self.db.path))
+        self.path_label.setText(self.tr("数据库：") + self.db.location)
         user = self.db.user
         if user is not None:  # who works, as the audit log will name them
             self.path_label.setText(

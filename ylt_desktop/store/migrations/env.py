@@ -1,5 +1,9 @@
 """Alembic environment: runs on the engine handed over by ``store.db``, batch mode for SQLite.
 
+The same migrations run on a PostgreSQL server, without batch mode (it alters tables in place)
+and under the server's write lock, so two programs starting at once migrate once: the second
+waits, then finds the schema at head.
+
 Foreign keys are off while migrating: batch mode rebuilds a table by copying it, dropping the
 old one and renaming the copy, and with foreign keys on SQLite would refuse (or cascade) that
 drop of a table other tables point at. The keys are checked once the migration is done.
@@ -19,10 +23,14 @@ with engine.connect() as connection:
         connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
         connection.commit()
     with connection.begin():
+        if not sqlite:
+            from ylt_desktop.store import server
+
+            server.lock_for_writing(connection.connection.dbapi_connection, wait=600)
         context.configure(
             connection=connection,
             target_metadata=Base.metadata,
-            render_as_batch=True,
+            render_as_batch=sqlite,
             compare_type=True,
         )
         context.run_migrations()

@@ -1,5 +1,8 @@
 """备份 / 恢复 in the 文件 menu, and the offer of the newest good backup for a damaged database.
 
+On a PostgreSQL server database the same actions run ``pg_dump``/``pg_restore``
+(``store/pg_backup.py``) with ``.dump`` files.
+
 A restore closes the database, replaces the file (``store/backup.py: restore_database``),
 reopens it and rebuilds the main window on the new ``Database``: no page keeps stale rows.
 Copies run on the GUI thread: a 50 MB database copies in about 0.1 s.
@@ -32,6 +35,15 @@ from ylt_desktop.ui.errors import show_error
 log = logging.getLogger(__name__)
 
 FILE_FILTER = QT_TRANSLATE_NOOP("Backup", "数据库文件 (*.sqlite);;所有文件 (*)")
+# A database on a PostgreSQL server is backed up with pg_dump (store/pg_backup.py).
+SERVER_FILTER = QT_TRANSLATE_NOOP("Backup", "PostgreSQL 备份文件 (*.dump);;所有文件 (*)")
+
+
+def _reopen(db: Database) -> Database:
+    """``db`` opened again (a server's password, if one was typed, kept in memory only)."""
+    if db.on_server:
+        return open_database(db.location, password=db.engine.url.password)
+    return open_database(db.path)
 
 
 def add_backup_actions(window: QMainWindow, menu: QMenu) -> None:
@@ -57,20 +69,25 @@ def add_backup_actions(window: QMainWindow, menu: QMenu) -> None:
 def backup_database(window: QWidget) -> Path | None:
     """Ask where, then copy the open database there (manual backups are never pruned)."""
     db: Database = window.db
-    suggested = backup_name(db.path, MANUAL)
+    if db.on_server:
+        from ylt_desktop.store import pg_backup
+
+        suggested, suffix = pg_backup.backup_name(db.engine.url, MANUAL), pg_backup.SUFFIX
+    else:
+        suggested, suffix = backup_name(db.path, MANUAL), ".sqlite"
     suggested.parent.mkdir(parents=True, exist_ok=True)
     chosen, _ = QFileDialog.getSaveFileName(
         window,
         QCoreApplication.translate("Backup", "备份数据库"),
         str(suggested),
-        QCoreApplication.translate("Backup", FILE_FILTER),
+        QCoreApplication.translate("Backup", SERVER_FILTER if db.on_server else FILE_FILTER),
     )
     if not chosen:
         return None
     target = Path(chosen)
-    if target.suffix.lower() != ".sqlite":
-        target = target.with_name(target.name + ".sqlite")
-    if target.resolve() == db.path:
+    if target.suffix.lower() != suffix:
+        target = target.with_name(target.name + suffix)
+    if not db.on_server and target.resolve() == db.path:
         QMessageBox.warning(
             window,
             QCoreApplication.translate("Backup", "不能备份"),
@@ -78,7 +95,12 @@ def backup_database(window: QWidget) -> Path | None:
         )
         return None
     try:
-        copy_database(db.path, target)
+        if db.on_server:
+            from ylt_desktop.store import pg_backup
+
+            pg_backup.dump(db.engine.url, target)  # ToolsMissing says pg_dump is not installed
+        else:
+            copy_database(db.path, target)
     except Exception as exc:  # a full USB stick, a read-only folder
         log.exception("backup failed")
         show_error(window, exc)
@@ -115,21 +137,27 @@ def _signed_in_again(window: QWidget, db: Database, before: Any) -> Database:
 def restore_from_file(window: QMainWindow) -> QMainWindow | None:
     """Pick a backup, check it, confirm, restore; returns the rebuilt main window."""
     db: Database = window.db
+    if db.on_server:
+        from ylt_desktop.store import pg_backup
+
+        folder, file_filter = pg_backup.backup_folder(), SERVER_FILTER
+    else:
+        folder, file_filter = backup_folder(db.path), FILE_FILTER
     chosen, _ = QFileDialog.getOpenFileName(
         window,
         QCoreApplication.translate("Backup", "恢复数据库"),
-        str(backup_folder(db.path)),
-        QCoreApplication.translate("Backup", FILE_FILTER),
+        str(folder),
+        QCoreApplication.translate("Backup", file_filter),
     )
     if not chosen:
         return None
-    health = verify_backup(chosen)
-    if not health.ok:
+    refusal = _refusal(db, chosen)
+    if refusal:
         QMessageBox.warning(
             window,
             QCoreApplication.translate("Backup", "不能恢复"),
             QCoreApplication.translate("Backup", "%1\n\n当前数据库没有被改动。").replace(
-                "%1", health.message
+                "%1", refusal
             ),
         )
         return None
@@ -147,7 +175,12 @@ def restore_from_file(window: QMainWindow) -> QMainWindow | None:
     db.close()
     safety = None
     try:
-        safety = restore_database(chosen, db.path, actor=db.user)
+        if db.on_server:
+            from ylt_desktop.store import pg_backup
+
+            safety = pg_backup.restore(db.engine.url, Path(chosen), actor=db.user)
+        else:
+            safety = restore_database(chosen, db.path, actor=db.user)
     except DatabaseProblem as exc:
         QMessageBox.warning(
             window,
@@ -159,7 +192,7 @@ def restore_from_file(window: QMainWindow) -> QMainWindow | None:
     except Exception as exc:
         log.exception("restore failed")
         show_error(window, exc)
-    new_window = reload_window(window, _signed_in_again(window, open_database(db.path), db.user))
+    new_window = reload_window(window, _signed_in_again(window, _reopen(db), db.user))
     if safety is not None:
         QMessageBox.information(
             new_window,
@@ -169,6 +202,20 @@ def restore_from_file(window: QMainWindow) -> QMainWindow | None:
             ).replace("%1", str(safety)),
         )
     return new_window
+
+
+def _refusal(db: Database, chosen: str) -> str | None:
+    """Why the file ``chosen`` cannot restore ``db`` (``None``: it can)."""
+    if db.on_server:
+        from ylt_desktop.store import pg_backup
+
+        try:
+            pg_backup.verify_dump(Path(chosen))
+        except DatabaseProblem as exc:  # not a dump, a newer one, or pg_restore missing
+            return str(exc)
+        return None
+    health = verify_backup(chosen)
+    return None if health.ok else health.message
 
 
 def reload_window(window: QMainWindow, db: Database) -> QMainWindow:
