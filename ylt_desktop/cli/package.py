@@ -144,7 +144,7 @@ def _open_roster(args: argparse.Namespace, path: Path) -> int:
         print("这个名册包已经打开过，没有改动")
         return 0
     if result.created:
-        print(f"已建立成员库：{result.consortium} — {result.member}（{db.path}）")
+        print(f"已建立成员库：{result.consortium} — {result.member}（{db.location}）")
     else:
         print(f"已用新的名册包更新成员库：{result.consortium} — {result.member}")
     print(
@@ -169,7 +169,7 @@ def _open_roster(args: argparse.Namespace, path: Path) -> int:
                 users.create_first_admin(s, name=args.admin, password=password)
             print(f"已创建管理员“{args.admin}”")
         else:
-            print(f"请创建管理员：ylt users add-admin --name 用户名 --db {db.path}")
+            print(f"请创建管理员：ylt users add-admin --name 用户名 --db {db.location}")
     return 0
 
 

@@ -41,6 +41,7 @@ from ylt_desktop.store.models import (
     Rotation,
     RotationQuarter,
     Staff,
+    by_codepoint,
 )
 
 VOLUMES = tuple(VOLUME_LABELS)
@@ -144,7 +145,7 @@ def agreements_of(session: Session, member_id: int) -> list[Agreement]:
     stmt = (
         select(Agreement)
         .where(or_(Agreement.provider_id == member_id, Agreement.id.in_(taking_part)))
-        .order_by(Agreement.number)
+        .order_by(by_codepoint(Agreement.number))
     )
     return list(session.scalars(stmt))
 

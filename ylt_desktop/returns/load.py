@@ -33,6 +33,7 @@ from ylt_desktop.store.models import (
     Rotation,
     RotationQuarter,
     Staff,
+    by_codepoint,
 )
 
 Record = Any  # a SimpleNamespace with the ORM class's attribute names
@@ -152,7 +153,11 @@ def _agreements(session: Session, quarter: Quarter, units: dict[int, Record]) ->
         a.effective_from <= quarter.last_day,
         or_(a.effective_to.is_(None), a.effective_to >= quarter.first_day),
     )
-    stmt = select(*(a[c] for c in _AGREEMENT_COLS)).where(*window).order_by(a.number, a.id)
+    stmt = (
+        select(*(a[c] for c in _AGREEMENT_COLS))
+        .where(*window)
+        .order_by(by_codepoint(a.number), a.id)
+    )
     found = []
     for row in conn.execute(stmt):
         ag = SimpleNamespace(**row._mapping)

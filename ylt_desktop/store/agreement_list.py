@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session
 
-from ylt_desktop.store.models import Agreement, AgreementRecipient, Institution
+from ylt_desktop.store.models import Agreement, AgreementRecipient, Institution, by_codepoint
 
 
 @dataclass(slots=True, eq=False)
@@ -69,10 +69,10 @@ def list_agreement_rows(
                a.signed, a.effective_from, a.effective_to, a.terminated_on, a.termination_reason,
                a.version)
         .join(provider, a.provider_id == provider.id)
-        .order_by(a.number)
+        .order_by(by_codepoint(a.number))
     )  # fmt: skip
     if after is not None:
-        stmt = stmt.where(a.number > after)
+        stmt = stmt.where(by_codepoint(a.number) > after)  # the order's own collation
     if limit is not None:
         stmt = stmt.limit(limit)
     rows = [AgreementListRow(*r[:-1], version=r[-1]) for r in session.execute(stmt)]
