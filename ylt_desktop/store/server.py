@@ -232,3 +232,42 @@ def connect_problem(exc: BaseException, where: str) -> ServerProblem:
     if message == "数据库服务器要求输入密码":
         return PasswordNeeded(f"{message}：{where}")
     return ServerProblem(f"{message}（{where}）")
+
+
+def probe(text: str, *, password: str | None = None) -> str:
+    """测试连接: connect to the address ``text`` and say in Chinese what is there; a
+    ``ServerProblem`` (``PasswordNeeded``) says why not. Nothing is written."""
+    from ylt_desktop.store.backup import _YLT_TABLES, known_revisions
+
+    url = sqlalchemy_url(text, password=password)
+    where = display(url)
+    engine = make_server_engine(url)
+    try:
+        with engine.connect() as conn:
+            version = conn.exec_driver_sql("SHOW server_version").scalar()
+            tables = {
+                r[0]
+                for r in conn.exec_driver_sql(
+                    "SELECT table_name FROM information_schema.tables"
+                    " WHERE table_schema = current_schema()"
+                )
+            }
+            revision = (
+                conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+                if "alembic_version" in tables
+                else None
+            )
+    except Exception as exc:  # noqa: BLE001 - psycopg's errors, said in Chinese
+        if explain(exc) is None:
+            raise
+        raise connect_problem(exc, where) from None
+    finally:
+        engine.dispose()
+    head = f"连接成功（PostgreSQL {str(version).split()[0]}）："
+    if not tables:
+        return head + "数据库是空的，第一次打开时程序会在其中建表"
+    if not tables >= _YLT_TABLES:
+        return head + "但这个数据库中有其他程序的数据表，不能使用；请为本程序单独创建一个数据库"
+    if revision is not None and revision not in known_revisions():
+        return head + "但数据库的数据结构比本程序新，请使用新版本的程序"
+    return head + "这是本程序的数据库"
