@@ -44,7 +44,7 @@ def test_without_a_consortium_it_says_to_init(db, capsys) -> None:  # noqa: ANN0
 def test_the_lead_is_found_by_a_unique_part_or_its_code(demo_db, capsys) -> None:  # noqa: ANN001
     """``--lead`` as a clerk types it: a part only one unit's name has, or the unit's
     统一社会信用代码 (full-width or lower-case as typed); a part several names share lists them."""
-    db = str(demo_db.path)
+    db = demo_db.location
     with demo_db.session() as s:
         tcm = next(i for i in store.list_institutions(s) if i.name == "示例县中医医院")
     assert main(["consortium", "--db", db, "--lead", "县中医"]) == 0
