@@ -217,13 +217,3 @@ def test_the_schema_is_the_models_on_the_server(pg_url) -> None:  # noqa: ANN001
     db.close()
     # Lengths of VARCHAR are left out on the server on purpose (models.py: _unbounded_on_server).
     assert [d for d in diff if not (isinstance(d, list) and d[0][0] == "modify_type")] == []
-
-
-def test_probe_says_what_is_there(pg_cluster, tmp_path) -> None:  # noqa: ANN001
-    with pg_database(pg_cluster, None) as url:
-        assert "数据库是空的" in server.probe(url)
-        open_database(url).close()
-        assert server.probe(url).endswith("这是本程序的数据库")
-        assert server.probe(url).startswith("连接成功（PostgreSQL 1")
-    with pytest.raises(server.ServerProblem, match="无法连接数据库服务器"):
-        server.probe(f"postgresql://ylt@/ylt?host={tmp_path}&port=1")
