@@ -35,7 +35,7 @@ def test_a_server_choice_names_what_is_missing() -> None:
 
 
 def test_our_database_file_connects(db) -> None:  # noqa: ANN001
-    result = check_connection(db.path)
+    result = check_connection(db.location)
     assert (result.ok, result.reason) == (True, connect.OK)
     assert result.message.startswith("连接成功")
 

@@ -205,8 +205,6 @@ def open_database(
     if server.is_server_url(path):
         return _open_server(str(path), create=create, user=user, password=password)
     from ylt_desktop.store.access import check_access
-    from ylt_desktop.store.audit import install_audit
-    from ylt_desktop.store.versions import install_versions
 
     path = Path(path).expanduser().resolve()
     check_access(path, create=create)
@@ -220,9 +218,7 @@ def open_database(
     upgrade(engine, path)
     owner_only(path)  # also an older file made before this version
     backup_problem = _try_daily_backup(path, today=today) if daily else None
-    sessions = sessionmaker(engine, expire_on_commit=False)
-    install_audit(sessions)
-    install_versions(sessions)
+    sessions = make_sessions(engine)
     database = Database(
         path=path,
         engine=engine,
@@ -232,6 +228,18 @@ def open_database(
     )
     database.sign_in(user or users.DEFAULT_ACTOR)
     return database
+
+
+def make_sessions(engine: Engine) -> sessionmaker[Session]:
+    """The sessions of a database on either engine: each change audited (``store/audit.py``),
+    each record's version moved and checked (``store/versions.py``)."""
+    from ylt_desktop.store.audit import install_audit
+    from ylt_desktop.store.versions import install_versions
+
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    install_audit(sessions)
+    install_versions(sessions)
+    return sessions
 
 
 def _try_daily_backup(path: Path, *, today: dt.date | None) -> str | None:
@@ -279,7 +287,6 @@ def _open_server(
     one gets the program's tables only when ``create`` (``ylt init``, the first run)."""
     from ylt_desktop.store import server
     from ylt_desktop.store.access import NotOurDatabase
-    from ylt_desktop.store.audit import install_audit
     from ylt_desktop.store.backup import _YLT_TABLES, known_revisions
 
     url = server.sqlalchemy_url(text, password=password)
@@ -314,8 +321,7 @@ def _open_server(
         if server.explain(exc) is None:
             raise
         raise server.connect_problem(exc, where) from None
-    sessions = sessionmaker(engine, expire_on_commit=False)
-    install_audit(sessions)
+    sessions = make_sessions(engine)
     database = Database(path=None, engine=engine, sessions=sessions, url=where)
     database.sign_in(user or users.DEFAULT_ACTOR)
     return database
