@@ -274,3 +274,14 @@ def test_clicks_on_headers_sort_stably_on_the_order_shown(
         how = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
         model.sort(column, how)
         assert model.records() == order
+
+
+def test_the_other_way_of_a_sorted_column_is_prepared_while_idle(qtbot) -> None:  # noqa: ANN001
+    day = dt.date(2020, 1, 1)
+    model = RecModel()
+    model.set_rows([Rec(n, "", i % 2, day) for i, n in enumerate("bcab")])
+    model.sort(2)
+    prepared = model.column_order(2)
+    qtbot.waitUntil(lambda: "descending" in vars(prepared))  # computed once the loop is idle
+    model.sort(2, Qt.SortOrder.DescendingOrder)
+    assert [r.name for r in model.records()] == ["c", "b", "b", "a"]

@@ -11,6 +11,7 @@ from array import array
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import accumulate, chain, compress, repeat
 from operator import contains, ne
 from typing import Any, Generic, TypeVar
@@ -102,34 +103,37 @@ def _marks(n: int, kept: Sequence[int]) -> bytearray:
     return marks
 
 
-@dataclass(frozen=True)
 class _ColumnOrder:
-    """One column's orders of every row number, ties kept in row-number order."""
+    """One column's orders of every row number, equal keys kept in row-number order: one
+    n log n sort; the descending order and the ranks follow, when first needed, in C-speed
+    loops."""
 
-    ascending: list[int]
-    descending: list[int]
-    ranks: list[int]
-    """Per row number: the dense rank of its key (equal keys, equal ranks)."""
+    def __init__(self, keys: list[Any]) -> None:
+        self._keys = keys
+        self.ascending = sorted(range(len(keys)), key=keys.__getitem__)
+
+    @cached_property
+    def _starts(self) -> list[bool]:
+        """Per place in ``ascending``: its key differs from the one before."""
+        ordered = list(map(self._keys.__getitem__, self.ascending))
+        return [True, *map(ne, ordered[1:], ordered[:-1])] if ordered else []
+
+    @cached_property
+    def descending(self) -> list[int]:
+        """Groups of equal keys last to first, each group's rows still in row-number order:
+        what a stable descending sort of the row numbers gives."""
+        return sorted(self.ascending, key=self._keys.__getitem__, reverse=True)
+
+    @cached_property
+    def ranks(self) -> list[int]:
+        """Per row number: the dense rank of its key (equal keys, equal ranks)."""
+        ranks = [0] * len(self.ascending)
+        deque(map(ranks.__setitem__, self.ascending, accumulate(self._starts)), maxlen=0)
+        return ranks
 
 
 def _column_order(keys: list[Any]) -> _ColumnOrder:
-    """Sort once (n log n); the descending order and the ranks follow in C-speed loops."""
-    n = len(keys)
-    ascending = sorted(range(n), key=keys.__getitem__)
-    ordered = list(map(keys.__getitem__, ascending))
-    starts_group = [True, *map(ne, ordered[1:], ordered[:-1])] if n else []
-    ranks = [0] * n
-    deque(map(ranks.__setitem__, ascending, accumulate(starts_group)), maxlen=0)
-    starts = list(compress(range(n), starts_group))
-    ends = [*starts[1:], n]
-    # Groups of equal keys last to first, each group's rows still in row-number order: what
-    # a stable descending sort of the row numbers gives.
-    descending = list(
-        chain.from_iterable(
-            map(ascending.__getitem__, map(slice, reversed(starts), reversed(ends)))
-        )
-    )
-    return _ColumnOrder(ascending, descending, ranks)
+    return _ColumnOrder(keys)
 
 
 class _WordIndex:
@@ -435,6 +439,7 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
             return
         self.fetch_rest()
         n = len(self._all_rows)
+        fresh = column not in self._orders
         orders = self.column_order(column)
         descending = how == Qt.SortOrder.DescendingOrder
         # Stable, like sorting the rows themselves: equal keys keep their current order. The
@@ -451,6 +456,8 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
             order = sorted(self._order, key=orders.ranks.__getitem__, reverse=descending)
             self._ties_in_row_order = None
         self._sorted_by = (column, descending)
+        if fresh:  # the other way, once the event loop is idle: ready for the next click
+            QTimer.singleShot(0, self, lambda: orders.descending)
 
         def in_order(kept: Sequence[int]) -> Sequence[int]:
             if len(kept) == n:
