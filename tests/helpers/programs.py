@@ -167,10 +167,26 @@ def _import_paused(path: str, kind: str, file: str) -> None:
     db.close()
 
 
-def _holds_write_lock(path: str) -> bool:
+def _holds_write_lock(target: str) -> bool:
+    """Whether another connection holds the database's write lock: SQLite's, or on a server
+    the advisory lock every writing transaction takes (``store/server.py``)."""
+    from ylt_desktop.store.connect import ServerChoice, is_server_url
+
+    if is_server_url(target):
+        import psycopg
+
+        from ylt_desktop.store.server import LOCK_KEY
+
+        c = ServerChoice.from_url(target)
+        with psycopg.connect(host=c.host, port=c.port, dbname=c.database, user=c.user,
+                             autocommit=True) as conn:  # fmt: skip
+            got = conn.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,)).fetchone()[0]
+            if got:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (LOCK_KEY,))
+            return not got
     import sqlite3
 
-    probe = sqlite3.connect(path, timeout=0, isolation_level=None)
+    probe = sqlite3.connect(target, timeout=0, isolation_level=None)
     try:
         probe.execute("BEGIN IMMEDIATE")
         probe.execute("ROLLBACK")
