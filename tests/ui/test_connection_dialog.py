@@ -161,3 +161,25 @@ def test_a_new_local_database_offers_the_server_before_its_admin(
     assert server.user is not None and server.user.name == "admin"  # YLT_USER of the tests
     with local.session() as s:
         assert not users.has_users(s)  # no local 管理员 was made
+
+
+def test_a_real_server_is_tested_remembered_and_opened(qtbot, store, pg_url) -> None:  # noqa: ANN001
+    """测试连接 against the test cluster's server, then the database opened from the choice."""
+    choice = connect.ServerChoice.from_url(pg_url)
+    dialog = ConnectionDialog(store=store, prefer_server=True)
+    qtbot.addWidget(dialog)
+    dialog.host.setText(choice.host)  # the cluster's socket folder
+    dialog.port.setValue(choice.port)
+    dialog.database.setText(choice.database)
+    dialog.user.setText(choice.user)
+    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    assert dialog.result_label.text().startswith("连接成功")
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    url = remembered_server(store)
+    assert connect.ServerChoice.from_url(url) == choice
+    db = connection.open_chosen(url, dialog.password)
+    try:
+        assert db.on_server
+    finally:
+        db.close()
