@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
+from ylt_desktop.store.server import is_server_url
+
 DEFAULT_PORT = 5432
-SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
 CONNECT_TIMEOUT = 8
 
 OK = "ok"
@@ -46,11 +47,6 @@ class ConnectionResult:
     ok: bool
     reason: str
     message: str
-
-
-def is_server_url(text: Any) -> bool:
-    """True for ``postgresql://…`` (and its spellings); False for a file path."""
-    return isinstance(text, str) and text.strip().lower().startswith(SCHEMES)
 
 
 @dataclass(frozen=True)
