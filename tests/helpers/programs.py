@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -150,21 +151,27 @@ def _hold_lock(path: str) -> None:
     conn.close()
 
 
-def _import_paused(path: str, kind: str, file: str) -> None:
+def _import_pausing(path: str, kind: str, file: str, *, say: str, when: Callable[[], bool]) -> None:
+    """An import that, at its first progress report for which ``when()`` holds, prints ``say``
+    and waits for a line on stdin; prints its summary at the end."""
     from ylt_desktop.importing import import_file
 
     db = _signed_in(path)
     paused = []
 
     def progress(_done: int, _total: int) -> None:
-        if not paused:
+        if not paused and when():
             paused.append(True)
-            print("checking", flush=True)
+            print(say, flush=True)
             sys.stdin.readline()
 
     report = import_file(db, kind, file, dry_run=False, progress=progress)
     print("done", report.summary().replace("\n", " | "), flush=True)
     db.close()
+
+
+def _import_paused(path: str, kind: str, file: str) -> None:
+    _import_pausing(path, kind, file, say="checking", when=lambda: True)
 
 
 def _holds_write_lock(target: str) -> bool:
@@ -198,20 +205,7 @@ def _holds_write_lock(target: str) -> bool:
 
 
 def _import_writing(path: str, kind: str, file: str) -> None:
-    from ylt_desktop.importing import import_file
-
-    db = _signed_in(path)
-    paused = []
-
-    def progress(_done: int, _total: int) -> None:
-        if not paused and _holds_write_lock(path):
-            paused.append(True)
-            print("writing", flush=True)
-            sys.stdin.readline()
-
-    report = import_file(db, kind, file, dry_run=False, progress=progress)
-    print("done", report.summary().replace("\n", " | "), flush=True)
-    db.close()
+    _import_pausing(path, kind, file, say="writing", when=lambda: _holds_write_lock(path))
 
 
 def _clerk(path: str, kind: str, record_id: str) -> None:
