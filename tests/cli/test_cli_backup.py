@@ -53,6 +53,21 @@ def test_backup_restore_and_audit(tmp_path, capsys) -> None:  # noqa: ANN001
     assert [b.reason for b in list_backups(db)][0] == "before-restore"
 
 
+def test_backup_out_must_be_a_file_in_an_existing_folder(tmp_path, capsys) -> None:  # noqa: ANN001
+    db = tmp_path / "cli.sqlite"
+    _init(str(db))
+    capsys.readouterr()
+    folder = tmp_path / "备份"
+    folder.mkdir()
+    assert main(["backup", "--db", str(db), "--out", str(folder)]) != 0
+    assert "--out 应是备份文件的路径，不是文件夹" in capsys.readouterr().err
+    missing = tmp_path / "没有" / "这层" / "copy.sqlite"
+    assert main(["backup", "--db", str(db), "--out", str(missing)]) != 0
+    assert "输出文件夹不存在" in capsys.readouterr().err
+    assert list(folder.iterdir()) == [] and not missing.parent.exists()
+    assert list_backups(db) == []
+
+
 def test_restore_of_a_garbage_file_is_refused(tmp_path, capsys) -> None:  # noqa: ANN001
     db = tmp_path / "cli.sqlite"
     _init(str(db))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from ylt_desktop.cli.common import open_db
 from ylt_desktop.store.backup import DatabaseProblem
@@ -19,21 +20,25 @@ def _admin(args: argparse.Namespace, permission_name: str):  # noqa: ANN202
     return actor
 
 
+def _out_file(out: Path) -> Path:
+    """``--out`` of ``ylt backup``: a file's path (not a folder), in a folder it can write in."""
+    from ylt_desktop.cli.returns import check_out_folder
+
+    out = out.expanduser().resolve()
+    if out.is_dir():
+        raise DatabaseProblem(f"--out 应是备份文件的路径，不是文件夹：{out}")
+    check_out_folder(out.parent)
+    return out
+
+
 def _server_backup(args: argparse.Namespace) -> int:
     """``pg_dump`` of a server database into ``--out`` or the data folder's ``backups/``."""
-    from ylt_desktop.cli.returns import check_out_folder
     from ylt_desktop.store import pg_backup
 
     db = open_db(args)
     _admin_on(db, "BACKUP")
     url = db.engine.url
-    if args.out:
-        out = args.out.expanduser().resolve()
-        if out.is_dir():
-            raise DatabaseProblem(f"--out 应是备份文件的路径，不是文件夹：{out}")
-        check_out_folder(out.parent)
-    else:
-        out = pg_backup.backup_name(url, "manual")
+    out = _out_file(args.out) if args.out else pg_backup.backup_name(url, "manual")
     out = pg_backup.dump(url, out)
     print(f"已备份：{out}")
     return 0
@@ -61,7 +66,6 @@ def _admin_on(db, permission_name: str):  # noqa: ANN001, ANN202
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from ylt_desktop.cli.returns import check_out_folder
     from ylt_desktop.store.server import is_server_url
 
     if is_server_url(args.db):
@@ -78,11 +82,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
         raise NotOurDatabase(f"不是本程序的数据库（其中没有医联体数据表）：{path}")
     _admin(args, "BACKUP")
     if args.out:
-        out = args.out.expanduser().resolve()
-        if out.is_dir():
-            raise DatabaseProblem(f"--out 应是备份文件的路径，不是文件夹：{out}")
-        check_out_folder(out.parent)
-        out = copy_database(path, out)
+        out = copy_database(path, _out_file(args.out))
     else:
         out = backup_copy(path, reason="manual")
     print(f"已备份：{out}")
