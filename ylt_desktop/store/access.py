@@ -124,7 +124,9 @@ def database_size(path: Path) -> int:
     return total
 
 
-def _chain(exc: BaseException) -> list[BaseException]:
+def error_chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and what caused it: SQLAlchemy's wrapped driver error (``orig``), ``__cause__``
+    or ``__context__``, each once, outermost first."""
     seen: list[BaseException] = []
     while exc is not None and exc not in seen:
         seen.append(exc)
@@ -134,7 +136,7 @@ def _chain(exc: BaseException) -> list[BaseException]:
 
 def is_disk_full(exc: BaseException) -> bool:
     """ENOSPC from the OS, or SQLite's "database or disk is full", anywhere in the chain."""
-    for link in _chain(exc):
+    for link in error_chain(exc):
         if isinstance(link, OSError) and link.errno in (errno.ENOSPC, errno.EDQUOT):
             return True
         if isinstance(link, sqlite3.Error) and "full" in str(link).lower():
@@ -173,7 +175,7 @@ def explain(exc: BaseException) -> str | None:
     message = server.explain(exc)
     if message is not None:
         return message
-    for link in _chain(exc):
+    for link in error_chain(exc):
         if isinstance(link, DatabaseProblem):
             return str(link)
         if isinstance(link, OSError):

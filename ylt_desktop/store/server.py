@@ -23,6 +23,7 @@ import re
 import time
 from typing import Any
 
+from ylt_desktop.store.access import error_chain
 from ylt_desktop.store.backup import DatabaseProblem
 
 SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
@@ -190,11 +191,7 @@ _MESSAGES = [
 
 
 def _psycopg_errors(exc: BaseException) -> list[BaseException]:
-    seen: list[BaseException] = []
-    while exc is not None and exc not in seen:
-        seen.append(exc)
-        exc = getattr(exc, "orig", None) or exc.__cause__ or exc.__context__
-    return [e for e in seen if type(e).__module__.startswith("psycopg")]
+    return [e for e in error_chain(exc) if type(e).__module__.startswith("psycopg")]
 
 
 def explain(exc: BaseException) -> str | None:
