@@ -277,6 +277,21 @@ def _refuse_unusable(path: Path, *, full: bool, check: bool = True) -> None:
         )
 
 
+@contextmanager
+def _said_in_chinese(engine: Engine, where: str) -> Iterator[None]:
+    """Opening a server database: a psycopg error inside lets the engine go and becomes the
+    ``ServerProblem`` that says it in Chinese (``server.connect_problem``); others pass as is."""
+    from ylt_desktop.store import server
+
+    try:
+        yield
+    except Exception as exc:  # noqa: BLE001 - psycopg's errors, said in Chinese
+        engine.dispose()
+        if server.explain(exc) is None:
+            raise
+        raise server.connect_problem(exc, where) from None
+
+
 def _open_server(
     text: str, *, create: bool, user: users.Actor | None, password: str | None
 ) -> Database:
@@ -292,14 +307,9 @@ def _open_server(
     url = server.sqlalchemy_url(text, password=password)
     where = server.display(url)
     engine = server.make_server_engine(url)
-    try:
+    with _said_in_chinese(engine, where):
         tables = table_names(engine)
         revision = current_revision(engine) if "alembic_version" in tables else None
-    except Exception as exc:  # noqa: BLE001 - psycopg's errors, said in Chinese
-        engine.dispose()
-        if server.explain(exc) is None:
-            raise
-        raise server.connect_problem(exc, where) from None
     if tables and not tables >= _YLT_TABLES:
         engine.dispose()
         raise NotOurDatabase(
@@ -314,13 +324,8 @@ def _open_server(
         raise DatabaseProblem(
             f"数据库的数据结构版本（{revision}）比本程序新，请使用新版本的程序打开：{where}"
         )
-    try:
+    with _said_in_chinese(engine, where):
         upgrade(engine, None)
-    except Exception as exc:
-        engine.dispose()
-        if server.explain(exc) is None:
-            raise
-        raise server.connect_problem(exc, where) from None
     sessions = make_sessions(engine)
     database = Database(path=None, engine=engine, sessions=sessions, url=where)
     database.sign_in(user or users.DEFAULT_ACTOR)
