@@ -189,3 +189,37 @@ def test_next_file_without_a_quarter_does_not_keep_the_last_files(
     picked = dialog.quarter.currentData()
     dialog.browse.click()
     assert dialog.quarter.currentData() == picked
+
+
+def test_cancel_reaches_the_running_import_and_the_dialog_says_so(
+    qtbot, db, tmp_path, monkeypatch, answers
+) -> None:  # noqa: ANN001
+    """The worker (a ``BackgroundTask``) carries progress to the bar, 取消 to the running import
+    and the import's refusal back to the dialog."""
+    from ylt_desktop.importing.apply import Cancelled
+    from ylt_desktop.ui.dialogs import importing as dialog_module
+
+    _lead(db)
+    path = write_book(tmp_path / "a.xlsx", [INST_HEADER, village(1), village(2)])
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    dialog = ImportDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.browse.click()
+    seen = []
+
+    def held_import(*args, progress, cancel, **options):  # noqa: ANN002, ANN003, ANN202
+        progress(7, 20)
+        dialog.worker._cancel.wait(timeout=60)  # until 取消 is clicked on the GUI thread
+        seen.append(cancel())
+        raise Cancelled("已取消导入，数据库未作任何修改")
+
+    monkeypatch.setattr(dialog_module, "import_file", held_import)
+    dialog.check.click()
+    qtbot.waitUntil(lambda: dialog.bar.maximum() == 20 and dialog.bar.value() == 7)
+    dialog.cancel.click()
+    qtbot.waitUntil(lambda: dialog.worker is None)
+    assert seen == [True]
+    assert answers.shown[-1][0] == "warning" and "已取消导入" in answers.shown[-1][1]
+    assert dialog.report is None
+    with db.session() as s:
+        assert [i.name for i in inst_store.list_institutions(s)] == ["示例县人民医院"]

@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QSize, QStandardPaths, QThread, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, QStandardPaths, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -38,6 +38,7 @@ from ylt_desktop.importing import (
     targets,
 )
 from ylt_desktop.store.db import Database
+from ylt_desktop.ui.background import BackgroundTask
 from ylt_desktop.ui.errors import os_error_text
 from ylt_desktop.ui.widgets.screen import fit_window
 
@@ -60,38 +61,23 @@ def offered_quarters(today: Any = None) -> list[Quarter]:
     return found
 
 
-class ImportWorker(QObject):
-    """Runs ``import_file`` on its own thread; emits ``done(report)`` or ``failed(exc)``."""
+class ImportWorker(BackgroundTask):
+    """Runs ``import_file`` on its own thread (``BackgroundTask``), reporting ``progress`` and
+    stopping when cancelled; emits ``done(report)`` or ``failed(exc)``, shown by the dialog."""
 
     progress = Signal(int, int)
-    done = Signal(object)
-    failed = Signal(object)
 
     def __init__(self, db: Database, kind: str, path: Path, **options: Any) -> None:
-        super().__init__()
+        super().__init__(lambda: self._import())
         self.db, self.kind, self.path, self.options = db, kind, path, options
         self._cancel = threading.Event()
-        self.thread = QThread()
-        self.moveToThread(self.thread)
-        self.thread.started.connect(self.run)
 
-    def start(self) -> None:
-        self.thread.start()
+    def _import(self) -> Any:
+        return import_file(self.db, self.kind, self.path, progress=self.progress.emit,
+                           cancel=self._cancel.is_set, **self.options)  # fmt: skip
 
     def cancel(self) -> None:
         self._cancel.set()
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            report = import_file(self.db, self.kind, self.path, progress=self.progress.emit,
-                                 cancel=self._cancel.is_set, **self.options)  # fmt: skip
-        except Exception as exc:  # shown to the user by the dialog
-            self.failed.emit(exc)
-        else:
-            self.done.emit(report)
-        finally:
-            self.thread.quit()
 
 
 class ImportDialog(QDialog):
