@@ -158,3 +158,11 @@ def test_every_new_sessionmaker_is_audited_even_at_a_freed_ones_address(db) -> N
             del sessions, s
     finally:
         gc.enable()
+
+
+def test_a_quarter_in_the_audit_log_reads_as_the_forms_say_it() -> None:
+    from ylt_desktop.store.audit_text import show
+
+    assert show("quarter_lock", "quarter", "2026Q3") == "2026年第3季度"
+    assert show("quarter_event", "quarter", "2026Q4") == "2026年第4季度"
+    assert show("quarter_event", "quarter", "第三季度") == "第三季度"  # not a key: as it is

@@ -13,6 +13,7 @@ from typing import Any
 
 from ylt_desktop.domain.codes import mask_id
 from ylt_desktop.domain.masking import mask_id_numbers
+from ylt_desktop.domain.periods import Quarter
 
 _COMMON = {"id": "编号", "name": "名称", "quarter": "季度"}
 FIELD_LABELS: dict[str, dict[str, str]] = {
@@ -120,7 +121,7 @@ def show(table: str, column: str, value: Any) -> str:
     if column == "db_kind" and table == "consortium":
         return KIND_WORDS.get(value, str(value))
     if column == "quarter" and re.fullmatch(r"\d{4}Q[1-4]", str(value)):
-        return f"{str(value)[:4]}年第{str(value)[5]}季度"
+        return Quarter.parse(str(value)).label
     if column.endswith("_id") and isinstance(value, int):
         return f"#{value}"
     text = str(value)

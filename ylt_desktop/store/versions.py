@@ -33,6 +33,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm.util import identity_key
 
 from ylt_desktop.domain.codes import mask_id
+from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.domain.problems import RuleViolation, error
 from ylt_desktop.domain.rotation import VOLUME_LABELS
 from ylt_desktop.store.models import (
@@ -320,7 +321,11 @@ def _cells(kind: str, name: str, a: dict, b: dict, names: _Names) -> list[Differ
 
 
 def _quarter_words(key: str) -> str:
-    return f"{key[:4]}年第{key[5:]}季度" if len(key) == 6 and key[4] == "Q" else key
+    """``2026Q3`` as 2026年第3季度 (``Quarter.label``); any other key as it is."""
+    try:
+        return Quarter.parse(key).label
+    except ValueError:
+        return key
 
 
 def _plain(value: Any) -> str:
