@@ -277,6 +277,10 @@ class MainWindow(QMainWindow):
 
     def packages_changed(self) -> None:
         """Packages applied or a roster opened: every built page shows the new data."""
+        self.refresh_pages()
+
+    def refresh_pages(self) -> None:
+        """Every page built so far reads the database again, and so does the status bar."""
         for page in self.pages.values():
             if hasattr(page, "refresh"):
                 page.refresh()
@@ -333,10 +337,7 @@ class MainWindow(QMainWindow):
 
             name = get_consortium(s).name
         self.setWindowTitle(self.tr("医联体成员数据填报") + f" — {name}")
-        for page in self.pages.values():
-            if hasattr(page, "refresh"):
-                page.refresh()
-        self.update_status()
+        self.refresh_pages()
         return True
 
     def update_status(self) -> None:
