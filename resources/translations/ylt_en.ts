@@ -1763,6 +1763,10 @@ Give this file to the lead unit (USB stick, intranet…); tell the exchange pass
         <translation>%1 member units, %2 agreements, %3 persons of other units rotating here.</translation>
     </message>
     <message>
+        <source>牵头单位已删除、本库也已删除的单位：%1</source>
+        <translation>Units the lead unit deleted, now deleted here too: %1</translation>
+    </message>
+    <message>
         <source>%1：牵头单位已接收，本季度已锁定。</source>
         <translation>%1: accepted by the lead unit; the quarter is locked.</translation>
     </message>

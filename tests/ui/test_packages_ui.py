@@ -547,3 +547,24 @@ def test_without_a_passphrase_the_lead_is_told_where_to_set_it(
     assert [kind for kind, _ in answers.shown] == ["information", "information"]
     assert all("设置交换口令" in text for _, text in answers.shown)
     db.close()
+
+
+def test_the_roster_message_names_the_units_the_lead_deleted(qapp) -> None:  # noqa: ANN001
+    """Units a newer roster removed, and those kept because this database still uses them,
+    are named to the member's clerk (the CLI printed them; the program did not)."""
+    from ylt_desktop.exchange.roster import RosterResult
+    from ylt_desktop.ui.dialogs.packages import roster_summary
+
+    result = RosterResult(
+        created=False,
+        unchanged=False,
+        member="示例县城关镇卫生院",
+        consortium="示例县医共体",
+        removed_units=["示例县新建村卫生室", "示例县东村卫生室"],
+        kept_units=["示例县旧村卫生室：牵头单位已删除该单位，但本库仍有其人员流动，未删除"],
+    )
+    text = roster_summary(result)
+    assert "已删除" in text and "示例县新建村卫生室、示例县东村卫生室" in text
+    assert "示例县旧村卫生室：牵头单位已删除该单位" in text and "未删除" in text
+    plain = roster_summary(RosterResult(created=False, unchanged=False, member="m", consortium="c"))
+    assert "删除" not in plain

@@ -232,6 +232,13 @@ def roster_summary(result: Any) -> str:
         .replace("%2", str(result.counts.get("agreements", 0)))
         .replace("%3", str(result.counts.get("staff", 0)))
     )
+    if result.removed_units:
+        lines.append(
+            QCoreApplication.translate(
+                "Packages", "牵头单位已删除、本库也已删除的单位：%1"
+            ).replace("%1", "、".join(result.removed_units))
+        )
+    lines.extend(result.kept_units)  # already in words: "name：…，未删除"
     for quarter in result.locked:
         lines.append(
             QCoreApplication.translate("Packages", "%1：牵头单位已接收，本季度已锁定。").replace(
