@@ -25,10 +25,10 @@ from ylt_desktop.store.backup import (
     daily_backup,
     list_backups,
     newest_good_backup,
-    restore_database,
     verify_backup,
 )
 from ylt_desktop.store.db import Database, head_revision, open_database
+from ylt_desktop.store.restore import restore_database
 
 DAY = dt.date(2026, 3, 1)
 

@@ -60,7 +60,7 @@ print("done", flush=True)
 
 RESTORE_CHILD = """
 import sys
-from ylt_desktop.store.backup import restore_database
+from ylt_desktop.store.restore import restore_database
 print("ready", flush=True)
 restore_database(sys.argv[1], sys.argv[2], progress=lambda t: print(t, flush=True))
 print("done", flush=True)

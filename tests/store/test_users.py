@@ -23,9 +23,10 @@ from ylt_desktop.domain.roles import (
 from ylt_desktop.store import quarters, users
 from ylt_desktop.store.audit import list_entries
 from ylt_desktop.store.audit_verify import verify_chain
-from ylt_desktop.store.backup import backup_copy, restore_database
+from ylt_desktop.store.backup import backup_copy
 from ylt_desktop.store.models import Setting, User
 from ylt_desktop.store.passwords import hash_password, needs_rehash, verify_password
+from ylt_desktop.store.restore import restore_database
 from ylt_desktop.store.users import Actor, SignInRefused
 
 

@@ -90,7 +90,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from ylt_desktop.store.backup import check_database, has_users, restore_database
+    from ylt_desktop.store.backup import check_database, has_users
+    from ylt_desktop.store.restore import restore_database
     from ylt_desktop.store.server import is_server_url
 
     if is_server_url(args.db):

@@ -3,7 +3,7 @@
 On a PostgreSQL server database the same actions run ``pg_dump``/``pg_restore``
 (``store/pg_backup.py``) with ``.dump`` files.
 
-A restore closes the database, replaces the file (``store/backup.py: restore_database``),
+A restore closes the database, replaces the file (``store/restore.py: restore_database``),
 reopens it and rebuilds the main window on the new ``Database``: no page keeps stale rows.
 Copies run on the GUI thread: a 50 MB database copies in about 0.1 s.
 """
@@ -26,10 +26,10 @@ from ylt_desktop.store.backup import (
     backup_name,
     copy_database,
     newest_good_backup,
-    restore_database,
     verify_backup,
 )
 from ylt_desktop.store.db import Database, open_database
+from ylt_desktop.store.restore import restore_database
 from ylt_desktop.ui.errors import show_error
 
 log = logging.getLogger(__name__)

@@ -229,8 +229,9 @@ class FirstRunDialog(RecordDialog):
 
     def restore_from_backup(self) -> bool:
         """Choose a backup and restore it in place of the empty database; True when done."""
-        from ylt_desktop.store.backup import backup_folder, restore_database, verify_backup
+        from ylt_desktop.store.backup import backup_folder, verify_backup
         from ylt_desktop.store.db import open_database
+        from ylt_desktop.store.restore import restore_database
         from ylt_desktop.ui.dialogs.backup import FILE_FILTER
         from ylt_desktop.ui.errors import show_error
 

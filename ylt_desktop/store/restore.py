@@ -1,0 +1,196 @@
+"""Restoring a backup (``restore_database``): into the live file under its write lock with a
+safety copy first, or, for a damaged or missing file, by replacing the file (a damaged one set
+aside raw first). The backups themselves and the health check are ``store/backup.py``.
+
+Stdlib only at import (no SQLAlchemy, no Qt), like ``store/backup.py``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+from ylt_desktop.durable import fsync_dir, fsync_file
+from ylt_desktop.store.backup import (
+    _PARTIAL,
+    DAMAGED,
+    Progress,
+    RestoreRefused,
+    _remove,
+    backup_copy,
+    backup_folder,
+    backup_name,
+    check_database,
+    copy_database,
+    has_users,
+    remove_stale_partials,
+    verify_backup,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _set_aside_damaged(target: Path) -> Path:
+    """A raw copy (with its -wal) of a file the backup API may not read, kept forever."""
+    dest = backup_name(target, DAMAGED)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal"):
+        src = Path(f"{target}{suffix}")
+        if src.exists():
+            tmp = Path(f"{dest}{suffix}{_PARTIAL}")
+            shutil.copyfile(src, tmp)
+            fsync_file(tmp)
+            os.replace(tmp, f"{dest}{suffix}")
+    return dest
+
+
+def restore_database(
+    source: str | Path,
+    target: str | Path,
+    *,
+    progress: Progress | None = None,
+    actor: Any = None,
+) -> Path | None:
+    """Replace the data of the database ``target`` by those of the backup ``source``; returns
+    the safety copy.
+
+    Nothing is replaced unless ``source`` passes ``verify_backup``. A healthy ``target`` keeps
+    its file: under its write lock (waiting for a running import or save to end) it is copied to
+    ``backups/`` and then every table is replaced by the backup's rows (brought to the current
+    schema first) in ONE transaction. Other programs using the database see the restored data at
+    their next read, and what they write after it goes into it; two restores at once take turns.
+    A damaged or missing ``target`` is replaced as a file (a damaged one copied raw first, as
+    ``damaged``); nobody can be working on it.
+
+    Replacing a sound database that has users needs a 管理员 (``actor``, default the signed-in
+    ``store.users.DEFAULT_ACTOR``); a damaged, empty or user-less one may be restored by anyone
+    who can start the program, since nobody could sign in to it.
+    """
+    from ylt_desktop.store.access import check_access, database_size, ensure_free_space
+
+    source, target = Path(source).resolve(), Path(target).resolve()
+    if target.exists() and check_database(target, full=False).ok and has_users(target):
+        from ylt_desktop.domain.roles import Permission
+        from ylt_desktop.store import users
+
+        users.require_actor(actor or users.DEFAULT_ACTOR, Permission.RESTORE)
+    say = progress or (lambda _text: None)
+    health = verify_backup(source)
+    if not health.ok:
+        raise RestoreRefused(health.message)
+    if source == target:
+        raise RestoreRefused("所选文件就是当前数据库，无需恢复")
+    live = target.exists() and target.stat().st_size > 0
+    check_access(target, create=not live)
+    say("verified")
+    if backup_folder(target).is_dir():
+        remove_stale_partials(backup_folder(target), older_than=3600)
+    remove_stale_partials(target.parent, older_than=3600)
+    ensure_free_space(target.parent, 2 * source.stat().st_size + database_size(target))
+    if live and check_database(target, full=False).ok:
+        return _restore_live(source, target, say, progress)
+    safety = _set_aside_damaged(target) if live else None
+    say("backed-up")
+    tmp = target.with_name(f".{target.name}.restore-{os.getpid()}{_PARTIAL}")
+    try:
+        copy_database(source, tmp, progress=progress)
+        if not check_database(tmp, full=False).ok:
+            raise RestoreRefused("复制备份文件时出错，当前数据库未被替换")
+        say("copied")
+        for suffix in ("-wal", "-shm"):  # of the damaged file: would corrupt the new one
+            _remove(Path(f"{target}{suffix}"))
+        os.replace(tmp, target)
+    finally:
+        _remove(tmp)
+        _remove(Path(f"{tmp}-journal"))
+    fsync_dir(target.parent)
+    say("replaced")
+    log.info("restored %s from %s (safety copy %s)", target, source, safety)
+    return safety
+
+
+def _restore_live(source: Path, target: Path, say: Progress, progress: Progress | None) -> Path:
+    from ylt_desktop.store import access
+    from ylt_desktop.store import db as store_db
+
+    # Both at the current schema: the live file (upgraded after its own backup), and a private
+    # copy of the backup (upgraded without one: the backup itself is that).
+    if check_database(target, full=False, integrity=False).revision != store_db.head_revision():
+        store_db.open_database(target, create=False).close()
+    tmp = target.with_name(f".{target.name}.restore-{os.getpid()}-{time.time_ns()}{_PARTIAL}")
+    try:
+        copy_database(source, tmp, progress=progress)
+        engine = store_db.make_engine(tmp)
+        try:
+            store_db.upgrade(engine, tmp, backup=False)
+        finally:
+            engine.dispose()
+        say("copied")
+        conn = sqlite3.connect(target, isolation_level=None, timeout=access.BUSY_TIMEOUT_MS / 1000)
+        try:
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("ATTACH DATABASE ? AS restored", (str(tmp),))
+            access.begin_immediate(conn, target)
+            try:
+                # Under the write lock: everything committed so far is in the safety copy,
+                # nothing can be committed between it and the restore.
+                safety = backup_copy(target, reason="before-restore")
+                say("backed-up")
+                _copy_tables(conn)
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("DETACH DATABASE restored")
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            conn.close()
+    finally:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            _remove(Path(f"{tmp}{suffix}"))
+    say("replaced")
+    log.info("restored %s from %s in place (safety copy %s)", target, source, safety)
+    return safety
+
+
+def _columns(conn: sqlite3.Connection, schema: str, table: str) -> list[str]:
+    return [r[1] for r in conn.execute(f'PRAGMA {schema}.table_info("{table}")')]
+
+
+def _copy_tables(conn: sqlite3.Connection) -> None:
+    """Every table of ``main`` gets the rows of the attached ``restored`` (same schema)."""
+    tables = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM main.sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    theirs = {
+        r[0] for r in conn.execute("SELECT name FROM restored.sqlite_master WHERE type='table'")
+    }
+    # Foreign keys are off on this connection (SQLite's default): children may come first.
+    for table in tables:
+        conn.execute(f'DELETE FROM main."{table}"')
+        if table not in theirs:
+            continue
+        mine = _columns(conn, "main", table)
+        shared = [c for c in _columns(conn, "restored", table) if c in mine]
+        cols = ", ".join(f'"{c}"' for c in shared)
+        conn.execute(f'INSERT INTO main."{table}" ({cols}) SELECT {cols} FROM restored."{table}"')
+    if "sqlite_sequence" in {
+        r[0] for r in conn.execute("SELECT name FROM main.sqlite_master WHERE type='table'")
+    }:
+        conn.execute("DELETE FROM main.sqlite_sequence")
+        if "sqlite_sequence" in theirs:
+            conn.execute("INSERT INTO main.sqlite_sequence SELECT * FROM restored.sqlite_sequence")
+    problems = conn.execute("PRAGMA main.foreign_key_check").fetchall()
+    if problems:
+        raise RestoreRefused("备份文件中的数据互相引用不一致，不能恢复；当前数据库没有被改动")
