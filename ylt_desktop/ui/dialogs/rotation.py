@@ -1,38 +1,28 @@
-"""The rotation dialog: a person picker, the derived direction and the per-quarter grid."""
+"""The rotation dialog: a person picker, the derived direction and the per-quarter grid.
+
+The picker lives in ``ui/widgets/staff_picker.py`` and the grid in ``ui/widgets/quarter_grid.py``;
+their names are re-exported here for existing imports.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import ClassVar
 
-from PySide6.QtCore import QObject, QSize, QSortFilterProxyModel, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QIntValidator, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QSize, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QCompleter,
     QDateEdit,
-    QHeaderView,
     QLabel,
-    QLineEdit,
-    QStyledItemDelegate,
     QTableWidget,
-    QTableWidgetItem,
     QWidget,
 )
 
 from ylt_desktop.domain import lists
-from ylt_desktop.domain.codes import mask_id
-from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.domain.problems import Problem, RuleViolation, error
-from ylt_desktop.domain.rotation import (
-    VOLUME_LABELS,
-    QuarterFigures,
-    RotationData,
-    default_days,
-    split_quarters,
-)
+from ylt_desktop.domain.rotation import RotationData
 from ylt_desktop.domain.tiers import purpose
 from ylt_desktop.store import institutions as institution_store
 from ylt_desktop.store import quarters
@@ -42,186 +32,24 @@ from ylt_desktop.store.db import Database
 from ylt_desktop.store.versions import RecordChanged, form_values
 from ylt_desktop.ui.dialogs.record import RecordDialog, lock_text
 from ylt_desktop.ui.widgets.forms import combo_choice, make_searchable
+from ylt_desktop.ui.widgets.quarter_grid import GRID_FIELDS, GRID_HEADERS, QuarterGrid
+from ylt_desktop.ui.widgets.staff_picker import StaffPicker
 
-GRID_FIELDS: tuple[str, ...] = ("days", *VOLUME_LABELS)
-GRID_HEADERS: tuple[str, ...] = ("工作天数", *VOLUME_LABELS.values())
+__all__ = [
+    "GRID_FIELDS",
+    "GRID_HEADERS",
+    "STAFF_NOT_FOUND",
+    "TYPING_PAUSE_MS",
+    "UNIT_NOT_FOUND",
+    "QuarterGrid",
+    "RotationDialog",
+    "StaffPicker",
+]
+
 # "未找到该人员" waits until the clerk has stopped typing for this long.
 TYPING_PAUSE_MS = 700
-SEARCH_ROLE = Qt.ItemDataRole.UserRole + 20
-LABEL_ROLE = Qt.ItemDataRole.UserRole + 21
 STAFF_NOT_FOUND = "未找到该人员：请从下拉列表中选择，或输入完整的证件号码"
 UNIT_NOT_FOUND = "没有这个成员单位：请输入名称中的几个字，再从下拉列表中选择"
-LOCKED_BRUSH = QBrush(QColor("#8a8a8a"))
-DEFAULT_BRUSH = QBrush(QColor("#777777"))
-ERROR_BRUSH = QBrush(QColor("#f8d7da"))
-
-
-class StaffPicker(QObject):
-    """A completer over everyone: matches the name or the whole ID number, shows it masked.
-
-    The line edit holds the chosen person's label; ``staff_id`` resolves it back.
-    """
-
-    def __init__(self, line_edit: QLineEdit, people: list[tuple[int, str, str, str]]) -> None:
-        super().__init__(line_edit)
-        self.line_edit = line_edit
-        self.model = QStandardItemModel(self)
-        self._by_label: dict[str, int] = {}
-        self._by_number: dict[str, int] = {}
-        self.labels: dict[int, str] = {}
-        for staff_id, name, id_number, detail in people:
-            label = f"{name}（{mask_id(id_number)}）"
-            if label in self._by_label:
-                label = f"{label} #{staff_id}"
-            item = QStandardItem(f"{label}　{detail}")
-            item.setData(label, LABEL_ROLE)
-            item.setData(f"{name} {id_number} {detail}".casefold(), SEARCH_ROLE)
-            self.model.appendRow(item)
-            self._by_label[label] = staff_id
-            self._by_number[id_number] = staff_id
-            self.labels[staff_id] = label
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setFilterRole(SEARCH_ROLE)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.completer = QCompleter(self.proxy, line_edit)
-        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-        self.completer.setCompletionRole(LABEL_ROLE)
-        self.completer.setMaxVisibleItems(12)
-        line_edit.setCompleter(self.completer)
-        line_edit.textEdited.connect(self._filter)
-        # QLineEdit takes the choice only while focused; take it in any case.
-        self.completer.activated[str].connect(line_edit.setText)
-
-    def _filter(self, text: str) -> None:
-        words = text.strip()
-        if words in self._by_label:
-            words = ""
-        self.proxy.setFilterFixedString(words.casefold())
-
-    def staff_id(self) -> int | None:
-        text = self.line_edit.text().strip()
-        if text in self._by_label:
-            return self._by_label[text]
-        return self._by_number.get(text.upper())
-
-
-class _CountDelegate(QStyledItemDelegate):
-    """Cells take non-negative whole numbers only."""
-
-    def createEditor(self, parent, option, index):  # noqa: ANN001, ANN201, N802
-        editor = QLineEdit(parent)
-        editor.setValidator(QIntValidator(0, 999999, editor))
-        editor.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return editor
-
-
-class QuarterGrid(QObject):
-    """Rows = the quarters a rotation touches up to today's; columns = days and volumes.
-
-    Entered numbers are kept per quarter while the dates move; full-time forms show their
-    default days in grey until the clerk types another number.
-    """
-
-    changed = Signal()
-
-    def __init__(self, table: QTableWidget) -> None:
-        super().__init__(table)
-        self.table = table
-        table.setColumnCount(len(GRID_FIELDS))
-        table.setHorizontalHeaderLabels(list(GRID_HEADERS))
-        table.setItemDelegate(_CountDelegate(table))
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        table.setEditTriggers(
-            QAbstractItemView.EditTrigger.AnyKeyPressed
-            | QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-        )
-        table.itemChanged.connect(self._item_changed)
-        self.entered: dict[str, dict[str, int]] = {}
-        self.locked: set[str] = set()  # quarters submitted: their cells cannot be edited
-        self.rows: list[tuple[Quarter, int]] = []
-        self.form = ""
-        self.start: dt.date | None = None
-        self.end: dt.date | None = None
-
-    def load(self, quarters: dict[str, QuarterFigures]) -> None:
-        self.entered = {}
-        for key, f in quarters.items():
-            values = {attr: getattr(f, attr) for attr in GRID_FIELDS}
-            self.entered[key] = {k: v for k, v in values.items() if v not in (None, 0)}
-
-    def set_span(self, form: str, start: dt.date, end: dt.date | None, today: dt.date) -> None:
-        self.form, self.start, self.end = form, start, end
-        rows = [
-            (q, cal) for q, cal in split_quarters(start, end, today=today) if q.first_day <= today
-        ]
-        self.rows = rows if end is None or end >= start else []
-        self._render()
-
-    def _default(self, quarter: Quarter) -> int | None:
-        if self.start is None:
-            return None
-        return default_days(self.form, self.start, self.end, quarter)
-
-    def _render(self) -> None:
-        self.table.blockSignals(True)
-        self.table.setRowCount(len(self.rows))
-        self.table.setVerticalHeaderLabels([f"{q.label}（{cal}天）" for q, cal in self.rows])
-        for r, (quarter, _) in enumerate(self.rows):
-            entered = self.entered.get(str(quarter), {})
-            for c, attr in enumerate(GRID_FIELDS):
-                item = QTableWidgetItem()
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                value = entered.get(attr)
-                if value is None and attr == "days" and self._default(quarter) is not None:
-                    item.setText(str(self._default(quarter)))
-                    item.setForeground(DEFAULT_BRUSH)
-                    font = QFont(item.font())
-                    font.setItalic(True)
-                    item.setFont(font)
-                    item.setToolTip("默认：本季度内的日历天数")
-                elif value is not None:
-                    item.setText(str(value))
-                if str(quarter) in self.locked:
-                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-                    item.setForeground(LOCKED_BRUSH)
-                    item.setToolTip("该季度已报送并锁定")
-                self.table.setItem(r, c, item)
-        self.table.blockSignals(False)
-
-    def _item_changed(self, item: QTableWidgetItem) -> None:
-        quarter, _ = self.rows[item.row()]
-        attr = GRID_FIELDS[item.column()]
-        text = item.text().strip()
-        entered = self.entered.setdefault(str(quarter), {})
-        if text.isdigit():
-            entered[attr] = int(text)
-        else:
-            entered.pop(attr, None)
-        self._render()
-        self.changed.emit()
-
-    def figures(self) -> dict[str, QuarterFigures]:
-        result = {}
-        for quarter, _ in self.rows:
-            entered = self.entered.get(str(quarter), {})
-            volumes = {attr: entered.get(attr, 0) for attr in VOLUME_LABELS}
-            result[str(quarter)] = QuarterFigures(days=entered.get("days"), **volumes)
-        return result
-
-    def mark(self, problems: list[Problem]) -> None:
-        """Tint the cells (or whole rows) that problems point at."""
-        bad = {p.field for p in problems if p.is_error and p.field.startswith("quarters.")}
-        self.table.blockSignals(True)
-        for r, (quarter, _) in enumerate(self.rows):
-            row_bad = f"quarters.{quarter}" in bad
-            for c, attr in enumerate(GRID_FIELDS):
-                item = self.table.item(r, c)
-                if item is not None:
-                    hit = row_bad or f"quarters.{quarter}.{attr}" in bad
-                    item.setBackground(ERROR_BRUSH if hit else QBrush())
-        self.table.blockSignals(False)
 
 
 def _to_form_field(problems: list[Problem]) -> list[Problem]:
