@@ -1,4 +1,6 @@
-"""Queries and one-transaction commands for institutions and the consortium."""
+"""Queries and one-transaction commands for institutions, and ``initialize`` (the consortium
+with its lead unit, checked by the institution rules). The consortium's settings and lead unit
+live in ``consortium``; their names are importable from here too."""
 
 from __future__ import annotations
 
@@ -19,6 +21,14 @@ from ylt_desktop.domain.problems import Problem, RuleViolation, error, has_error
 from ylt_desktop.domain.text import normalize_code, normalize_name
 from ylt_desktop.domain.tiers import LevelEntry, check_level_change
 from ylt_desktop.store import levels, versions
+from ylt_desktop.store.consortium import (  # noqa: F401 - known here too
+    MEMBER_DB_UNITS,
+    _refuse_in_member_database,
+    check_consortium,
+    get_consortium,
+    lead_institution,
+    update_consortium,
+)
 from ylt_desktop.store.levels import rederive_directions  # noqa: F401 - known here too
 from ylt_desktop.store.models import (
     Agreement,
@@ -30,10 +40,6 @@ from ylt_desktop.store.models import (
     Staff,
 )
 from ylt_desktop.store.tx import transaction
-
-
-def get_consortium(session: Session) -> Consortium | None:
-    return session.scalars(select(Consortium).limit(1)).first()
 
 
 def initialize(
@@ -64,79 +70,12 @@ def initialize(
     return consortium
 
 
-def check_consortium(
-    session: Session,
-    *,
-    name: str,
-    kind: str,
-    division: str,
-    founded: dt.date | None,
-    lead_id: int | None,
-    today: dt.date | None = None,
-) -> list:
-    """Problems of the 设置 page's values: the consortium's rules, and a lead unit that exists
-    and is still a member."""
-    today = today or dt.date.today()
-    problems = validate_consortium(name=name, kind=kind, division=division)
-    if get_consortium(session) is None:
-        problems.append(error("name", "尚未创建医联体：请先完成首次使用设置"))
-    if founded is not None and founded > today:
-        problems.append(error("founded", f"成立日期 {founded} 晚于今天"))
-    if lead_id is None:
-        problems.append(error("lead_id", "请选择牵头单位"))
-        return problems
-    inst = session.get(Institution, lead_id)
-    if inst is None:
-        problems.append(error("lead_id", "所选的牵头单位已被删除，请重新选择"))
-    elif inst.left is not None and inst.left <= today:
-        problems.append(
-            error("lead_id", f"“{inst.name}”已于 {inst.left} 退出医联体，不能作为牵头单位")
-        )
-    return problems
-
-
-def update_consortium(
-    session: Session,
-    *,
-    name: str,
-    kind: str,
-    division: str,
-    founded: dt.date | None,
-    lead_id: int | None,
-    today: dt.date | None = None,
-) -> Consortium:
-    """Correct the consortium (name, kind, division, founded) and choose its lead unit, in one
-    transaction: the former lead becomes a 成员单位. Audited like every change."""
-    with transaction(session):
-        problems = check_consortium(
-            session, name=name, kind=kind, division=division, founded=founded,
-            lead_id=lead_id, today=today,
-        )  # fmt: skip
-        if has_errors(problems):
-            raise RuleViolation(problems)
-        consortium = get_consortium(session)
-        consortium.name = normalize_name(name)
-        consortium.kind = kind
-        consortium.division = normalize_code(division)
-        consortium.founded = founded
-        for inst in session.scalars(select(Institution).where(Institution.role == lists.ROLE_LEAD)):
-            if inst.id != lead_id:
-                inst.role = lists.ROLE_MEMBER
-        session.get(Institution, lead_id).role = lists.ROLE_LEAD
-    return consortium
-
-
 def list_institutions(session: Session) -> list[Institution]:
     return list(session.scalars(select(Institution).order_by(Institution.id)))
 
 
 def count_institutions(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Institution)) or 0
-
-
-def lead_institution(session: Session) -> Institution | None:
-    stmt = select(Institution).where(Institution.role == lists.ROLE_LEAD).limit(1)
-    return session.scalars(stmt).first()
 
 
 def to_data(inst: Institution) -> InstitutionData:
@@ -203,20 +142,6 @@ def _level_change_problems(
         LevelEntry(e.since, e.level, e.category) for e in levels.entries_of(session, inst_id)
     ]
     return check_level_change(entries, since, joined=d.joined)
-
-
-MEMBER_DB_UNITS = (
-    "本数据库是成员库：成员单位由牵头单位的名册包维护，不能在此新增或删除；"
-    "请联系牵头单位，打开其发来的最新名册包"
-)
-
-
-def _refuse_in_member_database(session: Session, field: str = "name") -> None:
-    """A member's database takes its units from the lead's roster (DESIGN.md §7): units added
-    here would clash with the lead's numbering of units in the packages."""
-    c = get_consortium(session)
-    if c is not None and c.db_kind == "member":
-        raise RuleViolation([error(field, MEMBER_DB_UNITS)])
 
 
 def create_institution(session: Session, *, data: InstitutionData) -> Institution:
