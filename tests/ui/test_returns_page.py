@@ -83,6 +83,8 @@ def test_cancel_midway_leaves_no_file(qtbot, demo_db, tmp_path, answers) -> None
     qtbot.waitUntil(lambda: worker.thread.isFinished(), timeout=10_000)
     assert sorted(p.name for p in tmp_path.iterdir()) == [old.name]
     assert old.read_bytes() == b"an older return"
+    # The page's own slot says so; it runs queued on the GUI thread, maybe after the wait above.
+    qtbot.waitUntil(lambda: bool(answers.shown), timeout=10_000)
     assert "没有写入任何文件" in answers.shown[-1][1]
 
 
