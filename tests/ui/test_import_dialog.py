@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from PySide6.QtWidgets import QFileDialog
 
 from tests.importing.conftest import INST_HEADER, village, write_book
@@ -191,6 +192,7 @@ def test_next_file_without_a_quarter_does_not_keep_the_last_files(
     assert dialog.quarter.currentData() == picked
 
 
+@pytest.mark.qt_log_level_fail("WARNING")
 def test_cancel_reaches_the_running_import_and_the_dialog_says_so(
     qtbot, db, tmp_path, monkeypatch, answers
 ) -> None:  # noqa: ANN001

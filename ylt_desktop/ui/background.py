@@ -1,50 +1,132 @@
-"""One call run off the GUI thread (scrypt, packages), with a busy dialog while it runs.
+"""Work run off the GUI thread (exports, imports, scrypt, packages, 测试连接).
 
-``run_in_background(parent, text, call, on_done, on_failed)`` starts ``call()`` in a QThread and
-shows a window-modal busy dialog (after 300 ms); ``on_done(result)`` or ``on_failed(exc)`` then
-runs on the GUI thread. The task is kept on ``parent._ylt_task`` until it ends, so tests can
-wait for it (``qtbot.waitUntil(lambda: not task_running(parent))``).
+``BackgroundTask(call)`` runs ``call()`` on its own QThread. The task object itself lives on
+the GUI thread and every one of its signals is emitted there (``progress``, then exactly one of
+``done(result)``, ``failed(exception)``, ``cancelled()``): a small runner moved to the thread
+does the work and reports through queued signals, which the task re-emits. So whatever is
+connected to a task (a bound slot, a lambda, a test's ``waitSignal``) runs on the GUI thread
+and may touch widgets and timers; ``cancel()`` (a flag the call polls through
+``is_cancelled``) is a plain call on the GUI thread, so a progress dialog's 取消 reaches the
+running work at once. A started task is kept alive until its thread has ended, whatever
+becomes of its owner (a QThread destroyed while running aborts the program), and waited for
+when the program exits.
+
+``run_in_background(parent, text, call, on_done, on_failed)`` starts a task with a
+window-modal busy dialog (after 300 ms); ``on_done(result)`` or ``on_failed(exc)`` then runs on
+the GUI thread. The task is kept on ``parent._ylt_task`` until it ends, so tests can wait for
+it (``qtbot.waitUntil(lambda: not task_running(parent))``).
 """
 
 from __future__ import annotations
 
+import atexit
+import threading
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+# Every task whose thread may still run: pruned at each start, waited for at exit.
+_RUNNING: set[BackgroundTask] = set()
 
-class BackgroundTask(QObject):
-    """Emits exactly one of ``done(result)`` and ``failed(exception)``."""
 
-    done = Signal(object)
-    failed = Signal(object)
+def _prune() -> None:
+    for task in [t for t in _RUNNING if t.thread.isFinished()]:
+        task.thread.wait()
+        _RUNNING.discard(task)
 
-    def __init__(self, call: Callable[[], Any]) -> None:
+
+@atexit.register
+def _stop_all() -> None:
+    for task in list(_RUNNING):
+        task.cancel()
+    for task in list(_RUNNING):
+        task.thread.wait()
+    _RUNNING.clear()
+
+
+class _Runner(QObject):
+    """Lives on the task's thread: runs the call there and says how it ended (queued)."""
+
+    progress = Signal(int, int)
+    ended = Signal(str, object)  # "done" / "failed" / "cancelled", the result or exception
+
+    def __init__(self, call: Callable[[], Any], quiet: tuple[type[BaseException], ...]) -> None:
         super().__init__()
-        self.call = call
-        self.thread = QThread()
-        self.moveToThread(self.thread)
-        self.thread.started.connect(self.run)
-
-    def start(self) -> None:
-        self.thread.start()
+        self.call, self.quiet = call, quiet
 
     @Slot()
     def run(self) -> None:
         try:
             result = self.call()
-        except Exception as exc:  # shown by the caller (Chinese refusal or show_error)
-            self.failed.emit(exc)
+        except self.quiet:
+            self.ended.emit("cancelled", None)
+        except Exception as exc:  # shown by the owner (Chinese refusal or show_error)
+            self.ended.emit("failed", exc)
         else:
-            self.done.emit(result)
+            self.ended.emit("done", result)
         finally:
-            self.thread.quit()
+            self.thread().quit()
+
+
+class BackgroundTask(QObject):
+    """Runs ``call()`` on ``self.thread``; all its signals are emitted on the GUI thread."""
+
+    progress = Signal(int, int)
+    done = Signal(object)
+    failed = Signal(object)
+    cancelled = Signal()
+    #: Exceptions that mean the call stopped because it was cancelled: ``cancelled`` is
+    #: emitted instead of ``failed``.
+    cancelled_by: tuple[type[BaseException], ...] = ()
+
+    def __init__(self, call: Callable[[], Any]) -> None:
+        super().__init__()
+        self._cancel = threading.Event()
+        self.thread = QThread()
+        self._runner = _Runner(call, self.cancelled_by)
+        self._runner.moveToThread(self.thread)
+        self.thread.started.connect(self._runner.run)
+        # Bound slots of this GUI-thread object: queued from the task's thread.
+        self._runner.progress.connect(self._relay_progress)
+        self._runner.ended.connect(self._relay_end)
+
+    def start(self) -> None:
+        _prune()
+        _RUNNING.add(self)
+        self.thread.start()
+
+    def cancel(self) -> None:
+        """Ask the call to stop (it polls ``is_cancelled``); safe from any thread."""
+        self._cancel.set()
+
+    def is_cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def report_progress(self, done: int, total: int) -> None:
+        """Called by the work on the task's thread; ``progress`` follows on the GUI thread."""
+        self._runner.progress.emit(done, total)
+
+    def running(self) -> bool:
+        return self.thread.isRunning()
+
+    @Slot(int, int)
+    def _relay_progress(self, done: int, total: int) -> None:
+        self.progress.emit(done, total)
+
+    @Slot(str, object)
+    def _relay_end(self, how: str, value: object) -> None:
+        if how == "done":
+            self.done.emit(value)
+        elif how == "failed":
+            self.failed.emit(value)
+        else:
+            self.cancelled.emit()
 
 
 class _Relay(QObject):
-    """Lives on the GUI thread: the task's signals reach the callbacks here, queued."""
+    """The busy dialog and the callbacks of one ``run_in_background`` task."""
 
     def __init__(
         self,

@@ -1,58 +1,36 @@
-"""Runs a quarter's export off the GUI thread, with progress and a cancel flag."""
+"""Runs a quarter's export off the GUI thread (a ``BackgroundTask``), with progress and cancel."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal
-
 from ylt_desktop.domain.periods import Quarter
+from ylt_desktop.returns.model import Cancelled
 from ylt_desktop.store.db import Database
+from ylt_desktop.ui.background import BackgroundTask
 
 
-class ExportWorker(QObject):
-    """Emits ``progress(done, total)`` then exactly one of ``done``, ``cancelled``, ``failed``."""
+class ExportWorker(BackgroundTask):
+    """Emits ``progress(done, total)`` then exactly one of ``done(paths)``, ``cancelled()``,
+    ``failed(exc)``, all on the GUI thread; ``cancel()`` reaches the running export."""
 
-    progress = Signal(int, int)
-    done = Signal(list)
-    cancelled = Signal()
-    failed = Signal(object)
+    cancelled_by = (Cancelled,)
 
     def __init__(self, db: Database, quarter: Quarter, out_dir: Path, **options: Any) -> None:
-        super().__init__()
+        super().__init__(self._export)
         self.db, self.quarter, self.out_dir, self.options = db, quarter, out_dir, options
-        self._cancel = threading.Event()
-        self.thread = QThread()
-        self.moveToThread(self.thread)
-        self.thread.started.connect(self.run)
 
-    def start(self) -> None:
-        self.thread.start()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def run(self) -> None:
+    def _export(self) -> list[Path]:
         from ylt_desktop.returns.files import export_quarter
-        from ylt_desktop.returns.model import Cancelled
 
-        try:
-            with self.db.session() as s:
-                paths = export_quarter(
-                    s,
-                    self.quarter,
-                    self.out_dir,
-                    progress=self.progress.emit,
-                    cancel=self._cancel.is_set,
-                    **self.options,
-                )
-        except Cancelled:
-            self.cancelled.emit()
-        except Exception as exc:  # shown by the page through show_error or the check list
-            self.failed.emit(exc)
-        else:
-            self.done.emit(paths)
-        finally:
-            self.thread.quit()
+        # A session of the task's thread: SQLite connections never cross threads.
+        with self.db.session() as s:
+            return export_quarter(
+                s,
+                self.quarter,
+                self.out_dir,
+                progress=self.report_progress,
+                cancel=self.is_cancelled,
+                **self.options,
+            )

@@ -1,13 +1,12 @@
 """导入…: choose what and which file, fix the column mapping, see the dry run, then import.
 
-The dry run and the import run off the GUI thread (``ImportWorker``); signals cross threads
-only into bound slots. Importing writes all valid rows or nothing in one transaction
+The dry run and the import run off the GUI thread (``ImportWorker``, a ``BackgroundTask``:
+its signals arrive on the GUI thread). Importing writes all valid rows or nothing in one transaction
 (``importing.import_file``).
 """
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -65,19 +64,13 @@ class ImportWorker(BackgroundTask):
     """Runs ``import_file`` on its own thread (``BackgroundTask``), reporting ``progress`` and
     stopping when cancelled; emits ``done(report)`` or ``failed(exc)``, shown by the dialog."""
 
-    progress = Signal(int, int)
-
     def __init__(self, db: Database, kind: str, path: Path, **options: Any) -> None:
         super().__init__(lambda: self._import())
         self.db, self.kind, self.path, self.options = db, kind, path, options
-        self._cancel = threading.Event()
 
     def _import(self) -> Any:
-        return import_file(self.db, self.kind, self.path, progress=self.progress.emit,
-                           cancel=self._cancel.is_set, **self.options)  # fmt: skip
-
-    def cancel(self) -> None:
-        self._cancel.set()
+        return import_file(self.db, self.kind, self.path, progress=self.report_progress,
+                           cancel=self.is_cancelled, **self.options)  # fmt: skip
 
 
 class ImportDialog(QDialog):

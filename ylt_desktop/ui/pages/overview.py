@@ -13,13 +13,11 @@ or the page reloads is told to stop and its result is dropped.
 
 from __future__ import annotations
 
-import atexit
 import logging
-import threading
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -35,30 +33,14 @@ from PySide6.QtWidgets import (
 )
 
 from ylt_desktop.domain.periods import Quarter
+from ylt_desktop.returns.model import Cancelled
 from ylt_desktop.store.db import Database
+from ylt_desktop.ui.background import BackgroundTask
 from ylt_desktop.ui.pages.figures import QuarterBox
 from ylt_desktop.ui.widgets.chart import LineChart
 
 MAX_LISTED = 6
 log = logging.getLogger(__name__)
-# Every worker whose thread may still run, whatever became of its page: a QThread destroyed
-# while running aborts the program. Pruned at each start; waited for at exit.
-_RUNNING: set[OverviewWorker] = set()
-
-
-def _prune() -> None:
-    for worker in [w for w in _RUNNING if w.thread.isFinished()]:
-        worker.thread.wait()
-        _RUNNING.discard(worker)
-
-
-@atexit.register
-def _stop_all() -> None:
-    for worker in list(_RUNNING):
-        worker.cancel()
-    for worker in list(_RUNNING):
-        worker.thread.wait()
-    _RUNNING.clear()
 
 
 @dataclass
@@ -72,54 +54,39 @@ class OverviewState:
     items: list  # returns.check.CheckItem
 
 
-class OverviewWorker(QObject):
-    """Computes an ``OverviewState`` on its own thread; emits ``done`` or ``failed`` (with the
-    generation it was started for), or nothing when cancelled."""
+class OverviewWorker(BackgroundTask):
+    """Computes an ``OverviewState`` on its own thread (a ``BackgroundTask``: kept alive while
+    it runs, signals on the GUI thread); emits ``done(state)`` or ``failed_at(generation,
+    exc)``, or nothing when cancelled."""
 
-    done = Signal(object)
-    failed = Signal(int, object)
+    failed_at = Signal(int, object)
+    cancelled_by = (Cancelled,)
 
     def __init__(self, db: Database, quarter: Quarter, generation: int) -> None:
-        super().__init__()
+        super().__init__(self._compute)
         self.db, self.quarter, self.generation = db, quarter, generation
-        self._cancel = threading.Event()
-        self.thread = QThread()
-        self.moveToThread(self.thread)
-        self.thread.started.connect(self.run)
+        self.failed.connect(self._failed_at)
 
-    def start(self) -> None:
-        _prune()
-        _RUNNING.add(self)
-        self.thread.start()
+    @Slot(object)
+    def _failed_at(self, exc: BaseException) -> None:
+        self.failed_at.emit(self.generation, exc)
 
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    @Slot()
-    def run(self) -> None:
+    def _compute(self) -> OverviewState:
         from ylt_desktop.returns.check import check_quarter, saved_cover_fields
         from ylt_desktop.returns.indicators import CHART_QUARTERS, quarter_indicators
-        from ylt_desktop.returns.model import Cancelled, check_cancel
+        from ylt_desktop.returns.model import check_cancel
         from ylt_desktop.store.quarters import is_locked
 
-        cancel = self._cancel.is_set
-        try:
-            # A session of this thread: SQLite connections never cross threads.
-            with self.db.session() as s:
-                data = quarter_indicators(s, self.quarter, chart_quarters=CHART_QUARTERS)
-                check_cancel(cancel)
-                locked = is_locked(s, self.quarter)
-                items = check_quarter(
-                    s, self.quarter, cover_fields=saved_cover_fields(s), cancel=cancel
-                )
-        except Cancelled:
-            pass
-        except Exception as exc:  # shown on the page's state line, logged with its traceback
-            self.failed.emit(self.generation, exc)
-        else:
-            self.done.emit(OverviewState(self.generation, self.quarter, data, locked, items))
-        finally:
-            self.thread.quit()
+        cancel = self.is_cancelled
+        # A session of this thread: SQLite connections never cross threads.
+        with self.db.session() as s:
+            data = quarter_indicators(s, self.quarter, chart_quarters=CHART_QUARTERS)
+            check_cancel(cancel)
+            locked = is_locked(s, self.quarter)
+            items = check_quarter(
+                s, self.quarter, cover_fields=saved_cover_fields(s), cancel=cancel
+            )
+        return OverviewState(self.generation, self.quarter, data, locked, items)
 
 
 class OverviewPage(QWidget):
@@ -215,9 +182,9 @@ class OverviewPage(QWidget):
         for worker in self._workers:
             worker.cancel()
         worker = OverviewWorker(self.db, q, self._generation)
-        # Bound slots of this page: the calls are queued onto the GUI thread.
+        # Bound slots of this page (the worker's signals come on the GUI thread).
         worker.done.connect(self._computed)
-        worker.failed.connect(self._failed)
+        worker.failed_at.connect(self._failed)
         worker.thread.finished.connect(self._reap)
         self._workers.append(worker)
         self.state.setText(f"<b>{q.label}</b>　" + self.tr("正在计算…"))
@@ -250,7 +217,6 @@ class OverviewPage(QWidget):
         for worker in [w for w in self._workers if w.thread.isFinished()]:
             worker.thread.wait()
             self._workers.remove(worker)
-            _RUNNING.discard(worker)
 
     def stop_work(self) -> None:
         """Cancel every running computation and wait for its thread (the window is closing)."""
@@ -259,7 +225,6 @@ class OverviewPage(QWidget):
             worker.cancel()
         for worker in self._workers:
             worker.thread.wait()
-            _RUNNING.discard(worker)
         self._workers.clear()
 
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt's name

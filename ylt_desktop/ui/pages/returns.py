@@ -87,6 +87,7 @@ class ReturnsPage(QWidget):
         super().__init__(parent)
         self.db = db
         self.worker: ExportWorker | None = None
+        self._closing = False
         self.last_paths: list[Path] = []
         today = dt.date.today()
         self.quarter = QComboBox()
@@ -397,9 +398,11 @@ class ReturnsPage(QWidget):
         from ylt_desktop.ui.background import wait_for_task
 
         wait_for_task(self)
-        if self.worker is not None:
+        if self.worker is not None and self.worker.running():
+            self._closing = True  # the export's outcome is not shown on a closed window
             self.worker.cancel()
             self.worker.thread.wait()
+            self.progress_dialog.reset()
 
     def missing_ok(self) -> bool:
         """Before an export at the lead: the members still missing, named; True to go on."""
@@ -543,7 +546,10 @@ class ReturnsPage(QWidget):
     def start_export(
         self, folder: Path, *, xlsx: bool, pdf: bool, id_reason: str = ""
     ) -> ExportWorker:
-        self.worker = ExportWorker(
+        """Start the export on its own thread; while it runs, the export buttons are off."""
+        if self.worker is not None and self.worker.running():
+            return self.worker
+        self.worker = worker = ExportWorker(
             self.db,
             self.selected_quarter(),
             folder,
@@ -556,31 +562,50 @@ class ReturnsPage(QWidget):
         dialog = QProgressDialog(self.tr("正在导出报表…"), self.tr("取消"), 0, 100, self)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(300)
-        dialog.canceled.connect(self.worker.cancel)
-        # A bound slot of this page, so the call is queued onto the GUI thread.
-        self.worker.progress.connect(self._on_progress)
-        for signal in (self.worker.done, self.worker.cancelled, self.worker.failed):
-            signal.connect(dialog.reset)
-        self.worker.done.connect(self._exported)
-        self.worker.cancelled.connect(self._cancelled)
-        self.worker.failed.connect(self._failed)
+        dialog.setAutoClose(False)
+        dialog.canceled.connect(worker.cancel)  # the worker lives on this thread: at once
+        # Every signal of the worker is emitted on the GUI thread (ui/background.py).
+        worker.progress.connect(self._on_progress)
+        worker.done.connect(self._exported)
+        worker.cancelled.connect(self._cancelled)
+        worker.failed.connect(self._failed)
         self.progress_dialog = dialog
-        self.worker.start()
-        return self.worker
+        self._set_exporting(True)
+        worker.start()
+        return worker
+
+    def _set_exporting(self, running: bool) -> None:
+        for button in (self.xlsx_button, self.pdf_button, self.both_button):
+            button.setEnabled(not running)
+
+    def _export_ended(self) -> bool:
+        """The export's thread is over; False when the page is closing (nothing to show)."""
+        self.progress_dialog.reset()
+        if self.worker is not None:
+            self.worker.thread.wait()
+        self._set_exporting(False)
+        return not self._closing
 
     def _on_progress(self, done: int, total: int) -> None:
-        self.progress_dialog.setValue(done * 100 // max(total, 1))
+        if not self.progress_dialog.wasCanceled():
+            self.progress_dialog.setValue(done * 100 // max(total, 1))
 
     def _exported(self, paths: list) -> None:
+        if not self._export_ended():
+            return
         self.last_paths = paths
         show_exported(self, paths)
 
     def _cancelled(self) -> None:
+        if not self._export_ended():
+            return
         QMessageBox.information(self, self.tr("已取消"), self.tr("导出已取消，没有写入任何文件。"))
 
     def _failed(self, exc: BaseException) -> None:
         from ylt_desktop.returns.files import ExportBlocked
 
+        if not self._export_ended():
+            return
         if isinstance(exc, ExportBlocked):
             self.show_problems(exc.items)
             QMessageBox.warning(self, self.tr("不能导出"), str(exc))
