@@ -722,6 +722,10 @@ Restore from it? The damaged file is kept in the backups folder, not deleted. Da
         <source>用户名</source>
         <translation>User name</translation>
     </message>
+    <message>
+        <source>正在连接…</source>
+        <translation>Connecting…</translation>
+    </message>
 </context>
 <context>
     <name>ConsortiumForm</name>

@@ -3,12 +3,15 @@ without its password, which is asked when the server wants one and kept in memor
 
 from __future__ import annotations
 
+import gc
 import socket
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
 from tests.helpers.typing import type_text
 from ylt_desktop.store import connect
@@ -59,6 +62,7 @@ def test_a_server_wanting_a_password_asks_and_the_password_is_not_kept(
     qtbot.addWidget(dialog)
     _fill(qtbot, dialog, "db-server")
     qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.testing())
     assert asked == ["数据库服务器要求输入密码"]
     assert [p for _, p in tried] == [None, "geheim"]
     assert dialog.result_label.text().startswith("连接成功")
@@ -82,6 +86,7 @@ def test_an_unreachable_server_is_not_remembered(qtbot, store) -> None:  # noqa:
     qtbot.addWidget(dialog)
     _fill(qtbot, dialog, "127.0.0.1", port)
     dialog.accept()  # tries first
+    qtbot.waitUntil(lambda: not dialog.testing(), timeout=20_000)
     assert dialog.result() != QDialog.DialogCode.Accepted
     assert dialog.result_label.text().startswith("无法连接数据库服务器")
     assert remembered_server(store) is None
@@ -173,6 +178,7 @@ def test_a_real_server_is_tested_remembered_and_opened(qtbot, store, pg_url) -> 
     dialog.database.setText(choice.database)
     dialog.user.setText(choice.user)
     qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.testing(), timeout=20_000)
     assert dialog.result_label.text().startswith("连接成功")
     dialog.accept()
     assert dialog.result() == QDialog.DialogCode.Accepted
@@ -183,3 +189,139 @@ def test_a_real_server_is_tested_remembered_and_opened(qtbot, store, pg_url) -> 
         assert db.on_server
     finally:
         db.close()
+
+
+@pytest.fixture
+def silent_server() -> Iterator[tuple[int, threading.Event, threading.Event]]:
+    """A local port that accepts a connection and never answers, until ``release`` is set
+    (then it hangs up). Yields the port, ``accepted`` and ``release``."""
+    accepted, release = threading.Event(), threading.Event()
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(30)
+
+    def serve() -> None:
+        try:
+            conn, _ = listener.accept()
+        except OSError:
+            return
+        with conn:
+            accepted.set()
+            release.wait(timeout=30)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1], accepted, release
+    release.set()
+    thread.join(timeout=30)
+    listener.close()
+
+
+def _ticked(qtbot) -> None:  # noqa: ANN001
+    """The GUI thread handles events: a timer started now fires."""
+    fired = []
+    QTimer.singleShot(0, lambda: fired.append(True))
+    qtbot.waitUntil(lambda: bool(fired), timeout=2_000)
+
+
+@pytest.mark.qt_log_level_fail("WARNING")
+def test_testing_a_server_that_never_answers_keeps_the_dialog_usable(
+    qtbot, store, silent_server
+) -> None:  # noqa: ANN001
+    """测试连接 runs off the GUI thread: while the server is silent, 正在连接… shows, events are
+    handled, 确定 and 测试连接 are off; then the answer shows and 确定 is back."""
+    port, accepted, release = silent_server
+    dialog = ConnectionDialog(store=store)
+    qtbot.addWidget(dialog)
+    _fill(qtbot, dialog, "127.0.0.1", port)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)  # returns at once
+    assert dialog.testing() and dialog.result_label.text() == "正在连接…"
+    assert not ok.isEnabled() and not dialog.test_button.isEnabled()
+    qtbot.waitUntil(accepted.is_set, timeout=10_000)  # the check is inside the server
+    _ticked(qtbot)
+    dialog.accept()  # Enter while testing: nothing happens
+    assert dialog.testing() and dialog.result() != QDialog.DialogCode.Accepted
+    release.set()  # the server hangs up
+    qtbot.waitUntil(lambda: not dialog.testing(), timeout=20_000)
+    assert dialog.result_label.text().startswith("无法连接数据库服务器")
+    assert ok.isEnabled() and dialog.test_button.isEnabled()
+    assert remembered_server(store) is None
+
+
+@pytest.fixture
+def held_check(monkeypatch) -> tuple[list, threading.Event]:  # noqa: ANN001
+    """``check_connection`` held until ``release`` is set; then it says 连接成功 for any URL."""
+    tried: list = []
+    release = threading.Event()
+
+    def check(url: str, *, password: str | None = None) -> ConnectionResult:
+        tried.append(url)
+        release.wait(timeout=30)
+        return ConnectionResult(True, connect.OK, f"连接成功：{url}")
+
+    monkeypatch.setattr(connection, "check_connection", check)
+    return tried, release
+
+
+def test_a_late_answer_for_a_changed_address_is_ignored(qtbot, store, held_check) -> None:  # noqa: ANN001
+    tried, release = held_check
+    dialog = ConnectionDialog(store=store)
+    qtbot.addWidget(dialog)
+    _fill(qtbot, dialog, "old-server")
+    task = dialog.test()
+    qtbot.waitUntil(lambda: len(tried) == 1)
+    dialog.host.setText("new-server")  # the clerk changes the address meanwhile
+    assert not dialog.testing() and dialog.result_label.text() == ""
+    assert dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+    with qtbot.waitSignal(task.done, timeout=10_000):
+        release.set()
+    qtbot.waitUntil(task.thread.isFinished)
+    assert dialog.result_label.text() == ""  # old-server's 连接成功 is not shown for new-server
+    assert dialog._tested is None  # noqa: SLF001 - 确定 will test new-server first
+    dialog.accept()
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted)
+    assert "@new-server:" in tried[-1] and len(tried) == 2
+    assert "@new-server:" in remembered_server(store)
+
+
+def test_accept_tests_first_and_closes_on_a_good_answer(qtbot, store, held_check) -> None:  # noqa: ANN001
+    tried, release = held_check
+    dialog = ConnectionDialog(store=store)
+    qtbot.addWidget(dialog)
+    _fill(qtbot, dialog, "db-server")
+    dialog.accept()
+    assert dialog.testing()
+    assert dialog.result() != QDialog.DialogCode.Accepted and remembered_server(store) is None
+    release.set()
+    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted)
+    assert (
+        remembered_server(store) == "postgresql://ylt@db-server:5432/" + tried[0].rsplit("/", 1)[1]
+    )
+
+
+@pytest.mark.qt_log_level_fail("WARNING")
+def test_closing_the_dialog_during_a_test_is_safe(qtbot, store, held_check) -> None:  # noqa: ANN001
+    """Closed (and deleted) while 测试连接 runs: no crash, nothing remembered; the test's thread
+    is kept until it ends and then let go."""
+    from ylt_desktop.ui import background
+
+    tried, release = held_check
+    dialog = ConnectionDialog(store=store)
+    _fill(qtbot, dialog, "db-server")
+    task = dialog.test()
+    qtbot.waitUntil(lambda: len(tried) == 1)
+    dialog.reject()
+    assert dialog.result() == QDialog.DialogCode.Rejected and not dialog.testing()
+    with qtbot.waitSignal(dialog.destroyed):
+        dialog.deleteLater()
+    del dialog
+    gc.collect()
+    assert task in background._RUNNING and task.running()  # noqa: SLF001 - kept alive
+    with qtbot.waitSignal(task.done, timeout=10_000):  # answered to nobody
+        release.set()
+    qtbot.waitUntil(task.thread.isFinished)
+    background._prune()  # noqa: SLF001 - as the next start does
+    assert task not in background._RUNNING  # noqa: SLF001
+    assert remembered_server(store) is None

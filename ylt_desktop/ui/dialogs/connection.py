@@ -5,6 +5,11 @@ The choice is remembered in the user's settings (``QSettings``): the server's ho
 database and user, never a password. The password is asked when the server wants one and
 libpq found none (``PGPASSWORD``, ``~/.pgpass``), and kept in memory only (``password``) for
 the caller to open the database with. ``--db`` on the command line overrides the choice.
+
+测试连接 (and 确定, which tests an untested address first) runs ``check_connection`` on a
+``BackgroundTask``: an unreachable server takes up to ``CONNECT_TIMEOUT`` seconds, during which
+the dialog shows 正在连接…, stays usable and keeps 确定 off. An answer for an address changed
+since, or arriving after the dialog closed, is dropped; the task's thread ends on its own.
 """
 
 from __future__ import annotations
@@ -12,8 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QSettings, Qt, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -38,12 +42,14 @@ from ylt_desktop.store.connect import (
     check_connection,
     is_server_url,
 )
+from ylt_desktop.ui.background import BackgroundTask
 
 KIND_KEY = "database/kind"
 SERVER_KEY = "database/server"
 LOCAL, SERVER = "local", "server"
 OK_STYLE = "color: #1b7f3b;"
 BAD_STYLE = "color: #b00020;"
+WAIT_STYLE = "color: #555;"
 
 
 def settings() -> QSettings:
@@ -113,6 +119,15 @@ def ask_password(parent: QWidget | None, message: str) -> str | None:
     return text if ok else None
 
 
+def _checked(url: str, password: str | None) -> ConnectionResult | Exception:
+    """``check_connection`` on the test's thread; an unexpected fault is returned, to be shown
+    with the answer it stands for."""
+    try:
+        return check_connection(url, password=password)
+    except Exception as exc:  # noqa: BLE001 - shown by show_error on the GUI thread
+        return exc
+
+
 class ConnectionDialog(QDialog):
     """The choice of database with 测试连接; ``accepted`` means it was remembered."""
 
@@ -132,6 +147,9 @@ class ConnectionDialog(QDialog):
         self.password: str | None = None  # typed at 测试连接; in memory only
         self.result_of_test: ConnectionResult | None = None
         self._tested: tuple[str, str | None] | None = None
+        self._waiting: BackgroundTask | None = None  # the 测试连接 being waited for
+        self._serial = 0  # of the latest test; an answer of another is dropped
+        self._accept_after_test = False
         self.local_radio = QRadioButton(self.tr("本机数据库（保存在本电脑上，适合一台电脑填报）"))
         self.server_radio = QRadioButton(
             self.tr("连接服务器（本单位多人同时填报，数据库在服务器上）")
@@ -210,11 +228,13 @@ class ConnectionDialog(QDialog):
 
     def _follow_choice(self) -> None:
         self.server_box.setEnabled(self.server_radio.isChecked())
-        self.test_button.setEnabled(self.server_radio.isChecked())
         self._forget_test()
+        self._enable_buttons()
 
     def _forget_test(self) -> None:
         self._tested = None
+        if self._waiting is not None:
+            self._stop_waiting()
         self.result_label.setText("")
 
     def choice(self) -> ServerChoice | None:
@@ -228,12 +248,19 @@ class ConnectionDialog(QDialog):
             port=self.port.value(),
         )
 
-    def _show(self, ok: bool, text: str) -> None:
+    def _show(self, ok: bool | None, text: str) -> None:
         self.result_label.setText(text)
-        self.result_label.setStyleSheet(OK_STYLE if ok else BAD_STYLE)
+        self.result_label.setStyleSheet({True: OK_STYLE, False: BAD_STYLE}.get(ok, WAIT_STYLE))
 
-    def test(self) -> ConnectionResult | None:
-        """测试连接: try the server (asking the password when it wants one) and say how it went."""
+    def testing(self) -> bool:
+        """Whether a 测试连接 is running whose answer the dialog waits for."""
+        return self._waiting is not None
+
+    def test(self) -> BackgroundTask | None:
+        """测试连接: try the server off the GUI thread (the dialog stays usable; 确定 waits).
+
+        The answer is shown when it comes, unless the address was changed or the dialog closed
+        meanwhile; a server that wants a password asks for it and is tried again."""
         choice = self.choice()
         if choice is None:
             return None
@@ -241,28 +268,76 @@ class ConnectionDialog(QDialog):
         if problems:
             self._show(False, "；".join(problems))
             return None
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            result = check_connection(choice.url(), password=self.password)
-            if result.reason == PASSWORD_NEEDED:
-                typed = self.password_prompt(self, result.message)
-                if typed is not None:
-                    self.password = typed
-                    result = check_connection(choice.url(), password=typed)
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+        return self._start_test(choice.url())
+
+    def _start_test(self, url: str) -> BackgroundTask:
+        password = self.password
+        self._serial += 1
+        serial = self._serial
+        task = BackgroundTask(lambda: (serial, url, password, _checked(url, password)))
+        task.done.connect(self._answered)
+        self._waiting = task  # kept alive by ui/background until its thread ends
+        self._show(None, self.tr("正在连接…"))
+        self.setCursor(Qt.CursorShape.BusyCursor)
+        self._enable_buttons()
+        task.start()
+        return task
+
+    def _stop_waiting(self) -> None:
+        """Whatever answer is on its way is not for the dialog as it now is."""
+        self._serial += 1
+        self._waiting = None
+        self._accept_after_test = False
+        self.unsetCursor()
+        self._enable_buttons()
+
+    def _enable_buttons(self) -> None:
+        waiting = self._waiting is not None
+        self.test_button.setEnabled(self.server_radio.isChecked() and not waiting)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not waiting)
+
+    @Slot(object)
+    def _answered(self, answer: tuple) -> None:
+        serial, url, password, result = answer
+        choice = self.choice()
+        if serial != self._serial or choice is None or choice.url() != url:
+            return  # a late answer for an address the clerk has changed since
+        then_accept = self._accept_after_test
+        self._stop_waiting()
+        if isinstance(result, Exception):  # a fault of the program, not the server's answer
+            from ylt_desktop.ui.errors import show_error
+
+            show_error(self, result)
+            return
+        if result.reason == PASSWORD_NEEDED and password is None:
+            typed = self.password_prompt(self, result.message)
+            if typed is not None:
+                self.password = typed
+                self._accept_after_test = then_accept
+                self._start_test(url)
+                return
         self.result_of_test = result
-        self._tested = (choice.url(), self.password) if result.ok else None
+        self._tested = (url, password) if result.ok else None
         self._show(result.ok, result.message)
-        return result
+        if then_accept and result.ok:
+            self.accept()
 
     def accept(self) -> None:
-        """Remember the choice; a server is tried first (when not tried since it was typed)."""
+        """Remember the choice; a server is tried first (when not tried since it was typed),
+        and the dialog closes when the answer is good."""
+        if self.testing():
+            return
         choice = self.choice()
         untested = self._tested is None or choice is None or self._tested[0] != choice.url()
         if choice is not None and untested:
-            result = self.test()
-            if result is None or not result.ok:
-                return
+            if self.test() is not None:
+                self._accept_after_test = True
+            return
         remember(self.store, choice)
         super().accept()
+
+    def done(self, code: int) -> None:
+        """Closed (确定, 取消, Esc, the window's ×): a test still running is left to end on its
+        own thread, its answer dropped."""
+        self._stop_waiting()
+        super().done(code)
