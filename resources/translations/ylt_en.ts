@@ -867,10 +867,6 @@ Restore from it? The damaged file is kept in the backups folder, not deleted. Da
         <translation>Not done</translation>
     </message>
     <message>
-        <source>系统错误（代码 %1）</source>
-        <translation>System error (code %1)</translation>
-    </message>
-    <message>
         <source>程序出错</source>
         <translation>Program error</translation>
     </message>

@@ -144,22 +144,58 @@ def is_disk_full(exc: BaseException) -> bool:
     return False
 
 
+# Why a file could not be read or written, in the clerk's words (the system's are English).
+_PERMISSION = "无权限写入或读取（文件或文件夹只读，或正被其他程序使用）"
+_OS_REASONS = {
+    errno.EISDIR: "所指定的是一个文件夹，不是文件",
+    errno.ENOENT: "找不到文件或文件夹",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EROFS: "磁盘只读，不能写入",
+    errno.EACCES: _PERMISSION,
+    errno.EPERM: _PERMISSION,
+    errno.EEXIST: "文件已存在",
+}
+# An OSError raised without an errno still says its kind by its class.
+_OS_KINDS = (
+    (IsADirectoryError, errno.EISDIR),
+    (FileNotFoundError, errno.ENOENT),
+    (NotADirectoryError, errno.ENOTDIR),
+    (FileExistsError, errno.EEXIST),
+    (PermissionError, errno.EACCES),
+)
+_DISK_FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+
+
+def _os_code(exc: OSError) -> int | None:
+    if exc.errno is not None:
+        return exc.errno
+    return next((code for kind, code in _OS_KINDS if isinstance(exc, kind)), None)
+
+
+def _os_reason(exc: OSError) -> str | None:
+    """The reason for a file error a clerk can act on, without the path; None for others."""
+    code = _os_code(exc)
+    if code in _DISK_FULL:
+        return str(DiskFull(getattr(exc, "needed", None)))
+    return _OS_REASONS.get(code)
+
+
+def os_error_text(exc: OSError) -> str:
+    """Why a file could not be read or written, in Chinese, without the path (the caller names
+    the file): every OSError gets a line, an unusual one its system code."""
+    return _os_reason(exc) or f"系统错误（代码 {exc.errno}）"
+
+
 def _os_message(exc: OSError) -> str | None:
-    where = f"：{exc.filename}" if exc.filename else ""
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+    """``explain``'s line for a file error: the reason and the path; None for an unusual one
+    (shown as a program error, with its details)."""
+    if _os_code(exc) in _DISK_FULL:
         folder = Path(exc.filename).parent if exc.filename else None
         return str(DiskFull(getattr(exc, "needed", None), folder))
-    if isinstance(exc, IsADirectoryError):
-        return f"所指定的是一个文件夹，不是文件{where}"
-    if isinstance(exc, FileNotFoundError):
-        return f"找不到文件或文件夹{where}"
-    if isinstance(exc, NotADirectoryError):
-        return f"路径中有一段不是文件夹{where}"
-    if exc.errno == errno.EROFS:
-        return f"磁盘只读，不能写入{where}"
-    if isinstance(exc, PermissionError):
-        return f"无权限写入或读取{where}（文件或文件夹只读，或正被其他程序使用）"
-    return None
+    reason = _os_reason(exc)
+    if reason is None:
+        return None
+    return f"{reason}：{exc.filename}" if exc.filename else reason
 
 
 def explain(exc: BaseException) -> str | None:

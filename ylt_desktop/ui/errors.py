@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import logging
 import sys
 import traceback
@@ -22,28 +21,6 @@ def _details(exc: BaseException) -> str:
         frames = traceback.extract_tb(exc.__traceback__)  # places only: no source lines
         return head + "".join(f"  {f.filename}:{f.lineno} in {f.name}\n" for f in frames)
     return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-
-
-_OS_REASONS = {
-    errno.ENOENT: "文件夹或文件不存在",
-    errno.EACCES: "没有权限（文件夹只读，或文件正被其他程序打开）",
-    errno.EPERM: "没有权限（文件夹只读，或文件正被其他程序打开）",
-    errno.ENOSPC: "磁盘空间已满",
-    errno.EROFS: "磁盘是只读的",
-    errno.EISDIR: "这是一个文件夹，不是文件",
-    errno.ENOTDIR: "路径中有一项不是文件夹",
-    errno.EEXIST: "文件已存在",
-}
-
-
-def os_error_text(exc: OSError) -> str:
-    """Why a file could not be read or written, in Chinese (the system's words are English)."""
-    reason = _OS_REASONS.get(exc.errno or 0)
-    if reason is None:
-        reason = QCoreApplication.translate("ErrorDialog", "系统错误（代码 %1）").replace(
-            "%1", str(exc.errno)
-        )
-    return reason
 
 
 def show_error(parent: QWidget | None, exc: BaseException) -> None:

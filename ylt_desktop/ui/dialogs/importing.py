@@ -36,9 +36,9 @@ from ylt_desktop.importing import (
     read_layout,
     targets,
 )
+from ylt_desktop.store.access import os_error_text
 from ylt_desktop.store.db import Database
 from ylt_desktop.ui.background import BackgroundTask
-from ylt_desktop.ui.errors import os_error_text
 from ylt_desktop.ui.widgets.screen import fit_window
 
 NOT_IMPORTED = QT_TRANSLATE_NOOP("ImportDialog", "（不导入）")
