@@ -63,3 +63,14 @@ def test_one_placer_per_canvas() -> None:
     canvas = _canvas()
     assert placer(canvas, FONT) is placer(canvas, FONT)
     assert placer(_canvas(), FONT) is not placer(canvas, FONT)
+
+
+@settings(deadline=None, max_examples=60)
+@given(st.lists(st.text(max_size=12), max_size=25))
+def test_ascii_texts_give_the_same_operators(texts: list[str]) -> None:
+    """Printable ASCII is encoded by the placer itself (not reportlab's splitString), before
+    and after other characters took codes in the font's subsets: it must still match."""
+    wide = SAMPLES[-1]
+    ascii_texts = [t.encode("ascii", "replace").decode() for t in texts]
+    theirs, ours = _both([*ascii_texts, wide, "(a) \\ b)", *texts, "".join(ascii_texts)])
+    assert ours == theirs

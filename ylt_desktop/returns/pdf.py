@@ -16,6 +16,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from ylt_desktop.paths import font_path
+from ylt_desktop.returns.gc_pause import paused_gc
 from ylt_desktop.returns.model import (
     COVER_LABELS,
     SIGNATURE_FIELDS,
@@ -81,6 +82,7 @@ def _canvas_class(generated_at: dt.datetime, cancel: Cancel | None) -> type:
 
         def save(self) -> None:
             total = len(self._pages)
+            pages = self._doc.Pages.pages
             for state in self._pages:
                 self.__dict__.update(state)
                 width = self._pagesize[0]
@@ -89,9 +91,42 @@ def _canvas_class(generated_at: dt.datetime, cancel: Cancel | None) -> type:
                     width / 2, FOOTER_Y, footer_text(self._pageNumber, total, generated_at)
                 )
                 super().showPage()
+                _fast_flate(pages[-1])
             super().save()
 
     return NumberedCanvas
+
+
+PAGE_ZLIB_LEVEL = 1
+"""zlib level of the pages' content: reportlab's default 6 spent ~0.16 s on a return of 560
+pages (13.6 MB of operators) for a file 20 % smaller (2.1 MB instead of 2.6 MB)."""
+
+
+def _fast_flate(page: Any) -> None:
+    """Give ``page`` (a ``PDFPage`` just added, its operators in ``stream``) its content stream
+    deflated at ``PAGE_ZLIB_LEVEL``, as reportlab's ``PDFPage.check_format`` would at 6."""
+    from reportlab.pdfbase.pdfdoc import PDFStream
+
+    if page.Contents or not page.stream or not page.compression:
+        return
+    stream = PDFStream()
+    stream.filters = [_Flate()]
+    stream.content = page.stream
+    stream.__Comment__ = "page stream"
+    page.Contents = stream
+
+
+class _Flate:
+    """reportlab's ``PDFStreamFilterZCompress`` at ``PAGE_ZLIB_LEVEL``."""
+
+    pdfname = "FlateDecode"
+
+    def encode(self, text: str | bytes) -> bytes:
+        import zlib
+
+        if isinstance(text, str):
+            text = text.encode("utf8")
+        return zlib.compress(text, PAGE_ZLIB_LEVEL)
 
 
 class _Styles:
@@ -128,6 +163,13 @@ def write_pdf(
     cancel: Cancel | None = None,
 ) -> None:
     """Write ``ret`` to ``path`` (not atomic by itself: ``files.export_quarter`` makes it so)."""
+    with paused_gc():
+        _write_pdf(ret, path, progress, cancel)
+
+
+def _write_pdf(
+    ret: QuarterReturn, path: str | Path, progress: Progress | None, cancel: Cancel | None
+) -> None:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.platypus import SimpleDocTemplate
 
@@ -257,7 +299,7 @@ def _table_flowables(ret: QuarterReturn, table: Table, width: float, st: _Styles
     from reportlab.platypus import PageBreak
 
     layout = TableLayout(table, width, ret.header_breaks)
-    count = len(layout.rows)
+    count = len(layout.heights)
     caption = Caption(table.title, ret.info_line(table))
     flowables: list = []
     for page in paginate(layout):

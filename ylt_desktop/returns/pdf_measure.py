@@ -6,6 +6,8 @@ Each text is measured once per layout (returns repeat many texts).
 
 from __future__ import annotations
 
+import functools
+import re
 import unicodedata
 from collections.abc import Callable
 
@@ -44,18 +46,9 @@ def _is_wide_char(ch: str) -> bool:
 
 def _tokens(text: str) -> list[str]:
     """Break opportunities: every CJK character, ASCII runs at spaces (spaces kept alone)."""
-    tokens: list[str] = []
-    run = ""
-    for ch in text:
-        if ch == " " or _is_wide_char(ch):
-            if run:
-                tokens.append(run)
-                run = ""
-            tokens.append(ch)
-        else:
-            run += ch
-    if run:
-        tokens.append(run)
+    tokens = _token_pattern().findall(text)
+    if not _glue_pattern().search(text):
+        return tokens
     glued: list[str] = []
     for tok in tokens:
         if glued and (tok[0] in CLOSING or glued[-1][-1] in OPENING) and tok != " ":
@@ -63,6 +56,25 @@ def _tokens(text: str) -> list[str]:
         else:
             glued.append(tok)
     return glued
+
+
+@functools.cache
+def _token_pattern() -> re.Pattern[str]:
+    """A wide character (``_is_wide_char``), a space, or a run of anything else."""
+    wide, start = [], None
+    for code in range(0x2E80 + 1):
+        if code < 0x2E80 and _is_wide_char(chr(code)):
+            start = code if start is None else start
+        elif start is not None:
+            wide.append(f"\\U{start:08x}-\\U{code - 1:08x}")
+            start = None
+    cls = "".join(wide) + "\\U00002e80-\\U0010ffff"
+    return re.compile(f"[{cls}]| |[^ {cls}]+")
+
+
+@functools.cache
+def _glue_pattern() -> re.Pattern[str]:
+    return re.compile("[" + re.escape("".join(sorted(CLOSING | OPENING))) + "]")
 
 
 def break_lines(text: str, width: float, measure: Measure) -> list[str]:
@@ -98,24 +110,29 @@ def fit_widths(
     avail: float,
     texts: list[list[str]] | None = None,
     breaks: Breaks | None = None,
+    *,
+    columns: list[list[str]] | None = None,
+    measure: Measure | None = None,
 ) -> list[float]:
     """Column widths in points that fill ``avail``.
 
     Each column asks for its longest cell on one line and at least its header's widest piece
     (headers break only between pieces, ``layout.header_pieces``). Chinese text columns may
     wrap, so when the page is too narrow only they give way; codes, numbers and dates keep
-    their natural width so they never break mid-number.
+    their natural width so they never break mid-number. ``columns`` (``_columns``) instead of
+    the rows ``texts`` saves transposing them; ``measure`` shares a layout's cache.
     """
-    measure = measurer()
-    if texts is None:
-        texts = _texts(table)
+    if measure is None:
+        measure = measurer()
+    if columns is None:
+        columns = [list(c) for c in zip(*texts, strict=True)] if texts else _columns(table)
 
     def w(text: str) -> float:
         return measure(text) + 5
 
     want, flexible, floor = [], [], []
     for i, col in enumerate(table.columns):
-        column = {row[i] for row in texts}
+        column = set(columns[i]) if columns else set()
         head = max(w(p) for p in header_pieces(col.header, breaks))
         natural = max([w(t) for t in column] + [head])
         wraps = col.kind == "text" and any(_is_wide(t) for t in column)
@@ -142,6 +159,14 @@ def _is_wide(text: str) -> bool:
 def _texts(table: Table) -> list[list[str]]:
     rows = table.rows + table.total_rows
     return [[display_text(v) for v in row] for row in rows]
+
+
+def _columns(table: Table) -> list[list[str]]:
+    """Each column's texts, top down (rows, then the total rows)."""
+    rows = table.rows + table.total_rows
+    if not rows:
+        return [[] for _ in table.columns]
+    return [list(map(display_text, values)) for values in zip(*rows, strict=True)]
 
 
 def _shrink_flexible(

@@ -1,18 +1,22 @@
 """One table of the return drawn straight on the canvas: a platypus flowable that splits by row.
 
 platypus ``Table`` measured and styled every cell of every row, which cost most of the PDF
-time (PLATFORM.md: a canvas pass is several times faster). Here each text is measured once
-(widths cached per text), row heights are summed ahead, and a page is drawn as one text
-object, one grey fill per shaded band and one stroked path for the grid. The look copies what
-the platypus tables drew: 2 pt paddings, 0.5 pt black grid, text centred vertically, numbers
-right-aligned, headers centred and wrapped, long Chinese text wrapped inside its cell.
+time (PLATFORM.md: a canvas pass is several times faster). Here the rows are laid out column
+by column: each distinct text of a column is measured and placed once (a ``Cell``, shared by
+every row holding it), row heights come from the cells' needs, and a page is drawn as one
+text object (each cell's operators made once, ``_cell_ops``), one grey fill per shaded band
+and one stroked path for the grid. The look copies what the platypus tables drew: 2 pt
+paddings, 0.5 pt black grid, text centred vertically, numbers right-aligned, headers centred
+and wrapped, long Chinese text wrapped inside its cell.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 from ylt_desktop.returns.layout import header_lines, header_pieces
@@ -22,12 +26,13 @@ from ylt_desktop.returns.pdf_measure import (  # noqa: F401 - the table's names,
     FONT_SIZE,
     Breaks,
     Measure,
+    _columns,
     _texts,
     break_lines,
     fit_widths,
     measurer,
 )
-from ylt_desktop.returns.pdf_text import placer
+from ylt_desktop.returns.pdf_text import Placer, placer
 
 PAD = 2
 STRING_LEADING = FONT_SIZE * 1.2  # a one-line cell, as platypus sized plain strings
@@ -54,25 +59,57 @@ CONTINUED = "（续）"
 Row = tuple[float, list[tuple[float, float, str]]]
 
 
+class Cell:
+    """One distinct text of one column, placed: its lines as (x, text), the height its row
+    needs for it, and (once drawn) its operators; rows share it wherever the text recurs."""
+
+    __slots__ = ("lines", "need", "ops")
+
+    def __init__(self, lines: list[tuple[float, str]], need: float) -> None:
+        self.lines, self.need = lines, need
+        self.ops: list[tuple[str, str]] | None = None
+
+
 class TableLayout:
-    """Column positions, the header block and every row of one table, measured once."""
+    """Column positions, the header block and every row of one table, measured once.
+
+    Rows are kept by column: each distinct text of a column is placed once (a ``Cell``) and
+    ``cells[i]`` holds row ``i``'s cells (None where empty), ``heights[i]`` its height;
+    ``rows[i]`` gives the row as (height, [(x, y above the row's bottom, text)])."""
 
     def __init__(self, table: Table, avail: float, breaks: Breaks | None = None) -> None:
         self.measure = measurer()
         self.breaks = breaks or {}
-        texts = _texts(table)
-        self.widths = _group_room(table, fit_widths(table, avail, texts, self.breaks), self)
+        columns = _columns(table)
+        widths = fit_widths(table, avail, breaks=self.breaks, columns=columns, measure=self.measure)
+        self.widths = _group_room(table, widths, self)
         self.width = sum(self.widths)
         self.x = [0.0]
         for w in self.widths:
             self.x.append(self.x[-1] + w)
         self.numeric = [col.kind in NUMERIC for col in table.columns]
         self._header(table)
-        self._cells: list[dict[str, Any]] = [{} for _ in table.columns]
-        self.rows = [self._row(t) for t in texts]
-        del self._cells
+        count = len(table.rows) + len(table.total_rows)
+        cell_columns, need_columns = [], []
+        self._distinct: list[Cell] = []
+        for c, texts in enumerate(columns):
+            placed: dict[str, Cell | None] = {
+                t: self._cell(c, t) if t else None for t in set(texts)
+            }
+            self._distinct += [cell for cell in placed.values() if cell is not None]
+            needs = {t: ONE_LINE if cell is None else cell.need for t, cell in placed.items()}
+            cell_columns.append(list(map(placed.__getitem__, texts)))
+            need_columns.append(list(map(needs.__getitem__, texts)))
+        self.heights: list[float] = list(map(max, repeat(ONE_LINE, count), *need_columns))
+        self.cells: list[tuple[Cell | None, ...]] = (
+            list(zip(*cell_columns, strict=True)) or [()] * count
+        )
         self.has_total = bool(table.total_rows)
         self.total_count = len(table.total_rows)  # the last rows are 合计 rows
+        self._drawn_on: Any = None  # the canvas whose operators the cells hold
+
+    def __len__(self) -> int:
+        return len(self.heights)
 
     def _header(self, table: Table) -> None:
         """Header cells as (x0, x1, first row, last row, lines); row heights as platypus did."""
@@ -99,45 +136,36 @@ class TableLayout:
         self.head_rows = rows
         self.head_height = sum(rows)
 
-    def _cell(self, c: int, text: str) -> float | list[tuple[float, str]]:
-        """Where ``text`` goes in column ``c``: its x on one line, or its lines with their x."""
+    def _cell(self, c: int, text: str) -> Cell:
+        """Where ``text`` goes in column ``c``: on one line, or its lines, each with its x."""
         measure, x = self.measure, self.x
         w = measure(text)
         room = x[c + 1] - x[c] - 2 * PAD
         if w > room:
             lines = break_lines(text, room, measure)
             if self.numeric[c]:
-                return [(x[c + 1] - PAD - measure(line), line) for line in lines]
-            return [(x[c] + PAD, line) for line in lines]
-        return x[c + 1] - PAD - w if self.numeric[c] else x[c] + PAD
-
-    def _row(self, texts: Sequence[str]) -> Row:
-        cells = self._cells
-        wrapped: list[list[tuple[float, str]]] | None = None
-        flat: list[tuple[float, str]] = []
-        for c, text in enumerate(texts):
-            if not text:
-                continue
-            known = cells[c]
-            found = known.get(text)
-            if found is None:  # a text recurs down its column (units, forms, dates): once
-                found = known[text] = self._cell(c, text)
-            if found.__class__ is list:
-                if wrapped is None:
-                    wrapped = []
-                wrapped.append(found)
+                placed = [(x[c + 1] - PAD - measure(line), line) for line in lines]
             else:
-                flat.append((found, text))
-        if wrapped is None:
-            return ONE_LINE, [(cx, ONE_DY, t) for cx, t in flat]
-        height = max(ONE_LINE, *(len(ls) * PARA_LEADING + 2 * PAD for ls in wrapped))
+                placed = [(x[c] + PAD, line) for line in lines]
+            return Cell(placed, len(lines) * PARA_LEADING + 2 * PAD)
+        return Cell([(x[c + 1] - PAD - w if self.numeric[c] else x[c] + PAD, text)], 0.0)
+
+    @functools.cached_property
+    def rows(self) -> list[Row]:
+        """Every row as (height, [(x, y above the row's bottom, text)]): the texts on one
+        line first, then the lines of the wrapped ones, each cell's from the top down."""
+        return [self._items(h, cells) for h, cells in zip(self.heights, self.cells, strict=True)]
+
+    @staticmethod
+    def _items(height: float, cells: Sequence[Cell | None]) -> Row:
         dy = (height + STRING_LEADING) / 2 - FONT_SIZE
-        items = [(cx, dy, t) for cx, t in flat]
-        for lines in wrapped:
-            y = (height + len(lines) * PARA_LEADING) / 2 - FONT_SIZE
-            for lx, line in lines:
-                items.append((lx, y, line))
-                y -= PARA_LEADING
+        items = [(c.lines[0][0], dy, c.lines[0][1]) for c in cells if c is not None and not c.need]
+        for cell in cells:
+            if cell is not None and cell.need:
+                y = (height + len(cell.lines) * PARA_LEADING) / 2 - FONT_SIZE
+                for lx, line in cell.lines:
+                    items.append((lx, y, line))
+                    y -= PARA_LEADING
         return height, items
 
 
@@ -159,12 +187,12 @@ def paginate(layout: TableLayout, room: float = FRAME_HEIGHT - CAPTION_HEIGHT) -
     """The rows of each page under the caption and header: at least one row per page."""
     pages: list[range] = []
     start, used = 0, layout.head_height
-    for i, (h, _) in enumerate(layout.rows):
+    for i, h in enumerate(layout.heights):
         if used + h > room and i > start:
             pages.append(range(start, i))
             start, used = i, layout.head_height
         used += h
-    pages.append(range(start, len(layout.rows)))
+    pages.append(range(start, len(layout.heights)))
     return pages
 
 
@@ -223,7 +251,7 @@ def _flowable_class() -> type:
             self.caption = caption
             self.caption_height = CAPTION_HEIGHT if caption is not None else 0.0
             tops = [0.0]
-            for h, _ in layout.rows[start:end]:
+            for h in layout.heights[start:end]:
                 tops.append(tops[-1] + h)
             self.tops = tops  # tops[i]: height of the first i rows
 
@@ -265,18 +293,18 @@ def _draw_caption(canv: Any, caption: Caption, width: float, top: float) -> None
 
 
 def _draw(canv: Any, lay: TableLayout, start: int, end: int, total: bool, top: float) -> None:
-    rows = lay.rows[start:end]
+    heights = lay.heights[start:end]
     head_bottom = top - lay.head_height
-    bottom = head_bottom - sum(h for h, _ in rows)
+    bottom = head_bottom - sum(heights)
     width = lay.width
     canv.saveState()
     canv.setFillColorRGB(*HEADER_GREY)
     canv.rect(0, head_bottom, width, lay.head_height, stroke=0, fill=1)
-    first_total = len(lay.rows) - lay.total_count
-    if lay.total_count and start + len(rows) > first_total:
+    first_total = len(lay.heights) - lay.total_count
+    if lay.total_count and end > first_total:
         canv.setFillColorRGB(*TOTAL_GREY)
         y = head_bottom
-        for i, (h, _) in enumerate(rows, start):
+        for i, h in enumerate(heights, start):
             y -= h
             if i >= first_total:
                 canv.rect(0, y, width, h, stroke=0, fill=1)
@@ -284,7 +312,8 @@ def _draw(canv: Any, lay: TableLayout, start: int, end: int, total: bool, top: f
 
     text = canv.beginText()
     text.setFont(FONT, FONT_SIZE, PARA_LEADING)
-    place = placer(canv, FONT).place
+    placing = placer(canv, FONT)
+    place = placing.place
     row_tops = [top]
     for h in lay.head_rows:
         row_tops.append(row_tops[-1] - h)
@@ -297,12 +326,7 @@ def _draw(canv: Any, lay: TableLayout, start: int, end: int, total: bool, top: f
         for line in lines:
             place(text, middle - lay.measure(line) / 2, y, line)
             y -= PARA_LEADING
-    y = head_bottom
-    for h, items in rows:
-        y -= h
-        for x, dy, t in items:
-            place(text, x, y + dy, t)
-        segments.append((0, y, width, y))
+    segments += _draw_rows(text, placing, lay, start, end, head_bottom)
     canv.drawText(text)
 
     segments += [(x, bottom, x, head_bottom) for x in lay.x]
@@ -311,3 +335,79 @@ def _draw(canv: Any, lay: TableLayout, start: int, end: int, total: bool, top: f
     canv.setStrokeColorRGB(0, 0, 0)
     canv.lines(segments)
     canv.restoreState()
+
+
+def _draw_rows(
+    text: Any, placing: Placer, lay: TableLayout, start: int, end: int, top: float
+) -> list[tuple[float, float, float, float]]:
+    """Rows ``start:end`` into ``text`` (as ``TableLayout.rows`` places them), each cell's
+    operators made once per document (``_cell_ops``); the rows' bottom lines."""
+    if lay._drawn_on is not placing:
+        for cell in lay._distinct:
+            cell.ops = None
+        lay._drawn_on = placing
+        lay._xs = {}
+    code = text._code
+    if text._curSubset != 0:
+        code.append(placing.font_op(0, FONT_SIZE, PARA_LEADING))
+    xs = lay._xs
+    fp = placing.fp_str
+    width = lay.width
+    segments = []
+    y = top
+    cells = lay.cells
+    for i, h in enumerate(lay.heights[start:end], start):
+        y -= h
+        segments.append((0, y, width, y))
+        row = cells[i]
+        if h == ONE_LINE:  # every text on one line
+            at = fp(y + ONE_DY)
+            for cell in row:
+                if cell is not None:
+                    ((before, after),) = cell.ops or _cell_ops(cell, placing, xs)
+                    code.append(before + at + after)
+            continue
+        at = fp(y + (h + STRING_LEADING) / 2 - FONT_SIZE)
+        wrapped = []
+        for cell in row:
+            if cell is not None:
+                if cell.need:
+                    wrapped.append(cell)
+                else:
+                    ((before, after),) = cell.ops or _cell_ops(cell, placing, xs)
+                    code.append(before + at + after)
+        spots: dict[int, list[str]] = {}  # the lines' ys of a cell of k lines
+        for cell in wrapped:
+            ops = cell.ops or _cell_ops(cell, placing, xs)
+            ys = spots.get(len(ops))
+            if ys is None:
+                ys = spots[len(ops)] = _line_ys(y, h, len(ops), fp)
+            for (before, after), at in zip(ops, ys, strict=True):
+                code.append(before + at + after)
+    text._curSubset = 0
+    return segments
+
+
+def _line_ys(y: float, height: float, count: int, fp: Any) -> list[str]:
+    """The ys of the ``count`` lines of a wrapped cell in a row of ``height`` at ``y``."""
+    line_y = (height + count * PARA_LEADING) / 2 - FONT_SIZE
+    ys = []
+    for _ in range(count):
+        ys.append(fp(y + line_y))
+        line_y -= PARA_LEADING
+    return ys
+
+
+def _cell_ops(cell: Cell, placing: Placer, xs: dict[float, str]) -> list[tuple[str, str]]:
+    """Each line of ``cell`` as the operators before and after its y: ``1 0 0 1 x `` and
+    `` Tm`` + its text's, which end in the font's first subset, as they start
+    (``Placer.operators_home``); ``xs`` keeps each x written."""
+    ops = []
+    body = placing.operators_home
+    for x, line in cell.lines:
+        at = xs.get(x)
+        if at is None:
+            at = xs[x] = f"1 0 0 1 {placing.fp_str(x)} "
+        ops.append((at, body(line, FONT_SIZE, PARA_LEADING)))
+    cell.ops = ops
+    return ops
