@@ -280,36 +280,36 @@ def _empty(f: dataclasses.Field) -> Any:
     return 0 if f.type == "int" else ("" if f.type == "str" else None)
 
 
-def _create_institution(session: Session, d: InstitutionData) -> Institution:
-    return inst_store.create_institution(session, data=d)
+def _create_institution(session: Session, d: InstitutionData) -> int:
+    return inst_store.create_institution(session, data=d).id
 
 
-def _create_institutions(session: Session, rows: list[InstitutionData]) -> list[Institution]:
+def _create_institutions(session: Session, rows: list[InstitutionData]) -> list[int]:
     return inst_store.create_institutions(session, rows=rows)
 
 
 def _creator(idx: InstitutionIndex, placeholder: int, d: InstitutionData) -> Writer:
-    def done(inst: Institution) -> int:
-        _rekey(idx, placeholder, inst.id)
-        return inst.id
+    def done(inst_id: int) -> int:
+        _rekey(idx, placeholder, inst_id)
+        return inst_id
 
     return Bulk(d, _create_institution, _create_institutions, done)
 
 
-def _update_institution(session: Session, pair: tuple[int, InstitutionData]) -> Institution:
-    return inst_store.update_institution(session, institution_id=pair[0], data=pair[1])
+def _update_institution(session: Session, pair: tuple[int, InstitutionData]) -> int:
+    return inst_store.update_institution(session, institution_id=pair[0], data=pair[1]).id
 
 
-def _update_institutions(session: Session, pairs: list) -> list[Institution]:
+def _update_institutions(session: Session, pairs: list) -> list[int]:
     return inst_store.update_institutions(session, rows=pairs)
 
 
 def _updater(idx: InstitutionIndex, inst_id: int, d: InstitutionData) -> Writer:
-    return Bulk((inst_id, d), _update_institution, _update_institutions, _institution_id)
+    return Bulk((inst_id, d), _update_institution, _update_institutions, _same)
 
 
-def _institution_id(inst: Institution) -> int:
-    return inst.id
+def _same(inst_id: int) -> int:
+    return inst_id
 
 
 def _rekey(idx: InstitutionIndex, old: int, new: int) -> None:

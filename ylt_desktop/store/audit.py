@@ -9,7 +9,9 @@ Each entry's ``hash`` chains it to the previous one (``store/chain.py``). A user
 bookkeeping is not logged, and a password hash is logged only as "changed".
 
 Not seen: bulk ``session.execute(update(...)/delete(...))`` statements and raw SQL, which bypass
-the unit of work; store commands change records through the ORM.
+the unit of work; store commands change records through the ORM, or write many rows with Core
+statements (``store/bulk_write.py``) and then the very entries a flush would have written
+(``insert_entry``, ``update_entry``, ``write_entries``).
 """
 
 from __future__ import annotations
@@ -228,6 +230,46 @@ def _after_flush(session: Session, _flush_context: Any) -> None:
     if rows:
         _chain(session, rows)
         session.connection().execute(insert(AuditEntry.__table__), rows)
+
+
+def now() -> dt.datetime:
+    """An entry's time, as a flush stamps its entries."""
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def insert_entry(
+    table: str, record_id: Any, values: dict[str, Any], at: dt.datetime
+) -> dict[str, Any]:
+    """The entry a flush writes for a new row of ``table`` whose loaded columns (column name →
+    value, as the ORM holds them after the flush) are ``values``."""
+    quiet = QUIET.get(table, ())
+    shown = {col: _shown(col, v) for col, v in values.items() if col not in quiet}
+    return {"at": at, "action": INSERT, "table_name": table, "record_id": str(record_id),
+            "old_values": None, "new_values": _dump(shown)}  # fmt: skip
+
+
+def update_entry(
+    table: str, record_id: Any, old: dict[str, Any], new: dict[str, Any], at: dt.datetime
+) -> dict[str, Any]:
+    """The entry a flush writes for a changed row: ``old``/``new`` hold the changed columns."""
+    quiet = QUIET.get(table, ())
+    before = {col: _shown(col, v) for col, v in old.items() if col not in quiet}
+    after = {col: _shown(col, v) for col, v in new.items() if col not in quiet}
+    return {"at": at, "action": UPDATE, "table_name": table, "record_id": str(record_id),
+            "old_values": _dump(before), "new_values": _dump(after)}  # fmt: skip
+
+
+def write_entries(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Write entries made by ``insert_entry``/``update_entry`` for rows written outside the
+    unit of work (bulk Core statements, ``store/bulk_write.py``), in order, chained after the
+    newest entry, in the session's transaction: what the flush would have written."""
+    if not rows:
+        return
+    user = _acting_name(session)
+    for row in rows:
+        row["user"] = user
+    _chain(session, rows)
+    session.connection().execute(insert(AuditEntry.__table__), rows)
 
 
 def install_audit(sessions: sessionmaker) -> None:

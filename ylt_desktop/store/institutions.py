@@ -20,7 +20,7 @@ from ylt_desktop.domain.institution import (
 from ylt_desktop.domain.problems import Problem, RuleViolation, error, has_errors
 from ylt_desktop.domain.text import normalize_code, normalize_name
 from ylt_desktop.domain.tiers import LevelEntry, check_level_change
-from ylt_desktop.store import levels, versions
+from ylt_desktop.store import audit, bulk_write, levels, versions
 from ylt_desktop.store.consortium import (  # noqa: F401 - known here too
     MEMBER_DB_UNITS,
     _refuse_in_member_database,
@@ -35,6 +35,7 @@ from ylt_desktop.store.models import (
     AgreementRecipient,
     Consortium,
     Institution,
+    InstitutionLevel,
     MemberQuarterFigures,
     Rotation,
     Staff,
@@ -187,10 +188,13 @@ def _check_normalized(session: Session, rows: list[InstitutionData]) -> list[lis
     return out
 
 
-def create_institutions(session: Session, *, rows: Sequence[InstitutionData]) -> list[Institution]:
-    """Validate every row (the rules of ``create_institution``), then insert them all with one
-    flush, in one transaction. Raises RuleViolation with the first bad row's problems (its index
-    in ``rows`` as ``.row``) and inserts nothing when any row has errors."""
+def create_institutions(session: Session, *, rows: Sequence[InstitutionData]) -> list[int]:
+    """Validate every row (the rules of ``create_institution``), then insert them all, in one
+    transaction; returns the new ids in the order of ``rows``. Raises RuleViolation with the
+    first bad row's problems (its index in ``rows`` as ``.row``) and inserts nothing when any
+    row has errors. The rows, their first 等级变更记录 entries and the audit entries are written
+    with a few bulk statements (``store/bulk_write.py``): the same records, versions and audit
+    entries (in the same order) as ``create_institution`` row by row."""
     with transaction(session), session.no_autoflush:
         _refuse_in_member_database(session)
         rows = [d.normalized() for d in rows]
@@ -199,14 +203,29 @@ def create_institutions(session: Session, *, rows: Sequence[InstitutionData]) ->
                 exc = RuleViolation(problems)
                 exc.row = i
                 raise exc
-        made = []
-        for d in rows:
-            inst = Institution()
-            _apply(inst, d)
-            made.append(inst)
-            levels.add_first_entry(session, inst)
-        session.add_all(made)  # one flush as the transaction ends (or joins an outer one)
-    return made
+        session.flush()  # what the session holds comes first in the audit log, as it would
+        made = bulk_write.insert_rows(session, Institution, [_row(d) for d in rows], key="name_key")
+        firsts = bulk_write.insert_rows(
+            session,
+            InstitutionLevel,
+            [levels.first_entry(v["id"], v["level"], v["category"]) for v in made],
+            key="institution_id",
+        )
+        at = audit.now()
+        entries = []
+        for inst, first in zip(made, firsts, strict=True):  # a flush logs the entry first
+            entries.append(audit.insert_entry("institution_level", first["id"], first, at))
+            entries.append(audit.insert_entry("institution", inst["id"], inst, at))
+        audit.write_entries(session, entries)
+    return [v["id"] for v in made]
+
+
+def _row(d: InstitutionData) -> dict:
+    """The columns ``_apply`` sets, for a Core INSERT."""
+    row = {key: getattr(d, key) for key in _FIELDS}
+    row["uscc"] = d.uscc or None
+    row["name_key"] = d.name
+    return row
 
 
 def _insert(session: Session, data: InstitutionData) -> Institution:
@@ -250,49 +269,99 @@ def update_institution(
 
 def update_institutions(
     session: Session, *, rows: Sequence[tuple[int, InstitutionData]]
-) -> list[Institution]:
+) -> list[int]:
     """Update many institutions (``(id, data)`` pairs) with the rules of
     ``update_institution``, checked as if each were updated in turn, with a few queries and
-    (mostly) one flush, in one transaction. Raises RuleViolation with the first bad row's
-    problems (its index in ``rows`` as ``.row``) and changes nothing, not even in the session,
-    when any row has errors: every row is checked before any is applied."""
+    bulk statements (``store/bulk_write.py``), in one transaction; returns the ids. Raises
+    RuleViolation with the first bad row's problems (its index in ``rows`` as ``.row``) and
+    changes nothing when any row has errors: every row is checked before any is written.
+    Each changed row's version and ``updated_at`` move and its audit entry (the changed
+    columns, in the order of ``rows``) is written as a flush would; a changed level or
+    category corrects the entry in force (an import row carries no change date), logged and
+    followed by the units' rotations through the ORM as ``update_institution`` does."""
     with transaction(session), session.no_autoflush:
         rows = [(inst_id, d.normalized()) for inst_id, d in rows]
-        found = _by_id(session, {inst_id for inst_id, _ in rows})
+        found = _current(session, {inst_id for inst_id, _ in rows})
         _check_updates(session, rows, found)
-        # A flush sends its UPDATEs in primary-key order and SQLite checks UNIQUE per
-        # statement: a row taking a name or code an earlier row gave up is flushed after it.
-        freed: set[tuple[str, str]] = set()
-        reranked: set[int] = set()
-        before: dict[int, tuple[str, str]] = {}
+        session.flush()  # what the session holds comes first in the audit log, as it would
+        at = audit.now()
+        entries, segment = [], []
+        # SQLite checks UNIQUE per UPDATE: a row taking a name or code an earlier row gave
+        # up is written after it (the rows before it go first).
+        freed: set[tuple[str, str | None]] = set()
+        reranked: dict[int, tuple[str, str]] = {}
         for inst_id, d in rows:
-            inst = found[inst_id]
-            if ("name", d.name) in freed or ("uscc", d.uscc) in freed:
-                session.flush()
-                freed.clear()
-            if inst.name_key != d.name:
-                freed.add(("name", inst.name_key))
-            if inst.uscc and inst.uscc != d.uscc:
-                freed.add(("uscc", inst.uscc))
-            if (inst.level, inst.category) != (d.level, d.category):
-                reranked.add(inst_id)
-                before[inst_id] = (inst.level, inst.category)
-            _apply(inst, d)
-        session.flush()
+            old, new = found[inst_id], _row(d)
+            changed = [col for col, value in new.items() if old[col] != value]
+            if not changed:
+                continue
+            if (
+                ("name", new["name_key"]) in freed
+                or ("uscc", new["uscc"]) in freed
+                or any(item[0] == inst_id for item in segment)  # a row changed twice: in turn
+            ):
+                _update_segment(session, segment)
+                segment, freed = [], set()
+            if old["name_key"] != new["name_key"]:
+                freed.add(("name", old["name_key"]))
+            if old["uscc"] and old["uscc"] != new["uscc"]:
+                freed.add(("uscc", old["uscc"]))
+            if (old["level"], old["category"]) != (d.level, d.category):
+                reranked.setdefault(inst_id, (old["level"], old["category"]))
+            values = {col: new[col] for col in changed}
+            segment.append((inst_id, old["version"], values))
+            before = {col: old[col] for col in changed}
+            entries.append(audit.update_entry("institution", inst_id, before, values, at))
+            old.update(values)
+            old["version"] += 1
+        _update_segment(session, segment)
+        audit.write_entries(session, entries)
+        _forget(session, [inst_id for inst_id, _ in rows])
         for inst_id in sorted(reranked):  # corrections: an import row carries no change date
-            levels.record_change(session, found[inst_id], since=None, before=before[inst_id])
-    return [found[inst_id] for inst_id, _ in rows]
+            inst = session.get(Institution, inst_id)
+            levels.record_change(session, inst, since=None, before=reranked[inst_id])
+    return [inst_id for inst_id, _ in rows]
 
 
-def _check_updates(
-    session: Session, rows: list[tuple[int, InstitutionData]], found: dict[int, Institution]
-) -> None:
+_CURRENT = (Institution.__table__.c.id, Institution.__table__.c.version,
+            *(Institution.__table__.c[key] for key in (*_FIELDS, "name_key")))  # fmt: skip
+
+
+def _current(session: Session, ids: set[int]) -> dict[int, dict]:
+    """The stored columns of each institution in ``ids`` (column → value, read in this
+    transaction: what an UPDATE changes from)."""
+    found = {}
+    for chunk in levels._chunks(ids):
+        stmt = select(*_CURRENT).where(Institution.__table__.c.id.in_(chunk))
+        found.update((row.id, row._asdict()) for row in session.execute(stmt))
+    return found
+
+
+def _update_segment(session: Session, segment: list[tuple[int, int, dict]]) -> None:
+    """One executemany per set of changed columns."""
+    groups: dict[tuple[str, ...], list] = {}
+    for item in segment:
+        groups.setdefault(tuple(item[2]), []).append(item)
+    for group in groups.values():
+        bulk_write.update_rows(session, Institution, group)
+
+
+def _forget(session: Session, ids: list[int]) -> None:
+    """Institutions of the session's identity map that a Core UPDATE changed are read again
+    when next used (their loaded values and version are the old ones)."""
+    for inst_id in ids:
+        obj = session.identity_map.get(session.identity_key(Institution, inst_id))
+        if obj is not None:
+            session.expire(obj)
+
+
+def _check_updates(session: Session, rows: list[tuple[int, InstitutionData]], found: dict) -> None:
     """Raise for the first row ``update_institution`` would refuse after the rows before it."""
     # Who holds each name and USCC the rows ask for, and each row's values, as the rows before
     # it leave them.
     names = _holders(session, Institution.name_key, {d.name for _, d in rows if d.name})
     usccs = _holders(session, Institution.uscc, {d.uscc for _, d in rows if d.uscc})
-    now = {i: (x.name_key, x.uscc) for i, x in found.items()}
+    now = {i: (x["name_key"], x["uscc"]) for i, x in found.items()}
     lead = lead_institution(session)
     lead_id, lead_name = (lead.id, lead.name) if lead is not None else (None, None)
     for i, (inst_id, d) in enumerate(rows):
@@ -328,17 +397,6 @@ def _check_updates(
             lead_id, lead_name = inst_id, d.name
         elif lead_id == inst_id:
             lead_id, lead_name = None, None
-
-
-def _by_id(session: Session, ids: set[int]) -> dict[int, Institution]:
-    found: dict[int, Institution] = {}
-    ordered = sorted(ids)
-    for i in range(0, len(ordered), 500):
-        chunk = ordered[i : i + 500]
-        found.update(
-            (x.id, x) for x in session.scalars(select(Institution).where(Institution.id.in_(chunk)))
-        )
-    return found
 
 
 def _holders(session: Session, column, values: set[str]) -> dict[str, int]:  # noqa: ANN001

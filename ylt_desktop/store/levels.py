@@ -81,6 +81,12 @@ def direction_between(
     return direction_on(known[from_id], known[to_id], on or dt.date.today())
 
 
+def first_entry(institution_id: int, level: str, category: str) -> dict:
+    """The columns of a new unit's first entry (``add_first_entry``), for a Core INSERT."""
+    return {"institution_id": institution_id, "since": None, "level": level,
+            "category": category}  # fmt: skip
+
+
 def add_first_entry(session: Session, inst: Institution) -> None:
     """The entry a new unit starts with: its level and category from the start."""
     session.add(

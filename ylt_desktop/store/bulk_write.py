@@ -1,0 +1,102 @@
+"""Many rows at once with SQLAlchemy Core, audited as the ORM's flush would audit them.
+
+An import writes thousands of rows; through the unit of work each costs several times its SQL
+in ORM bookkeeping (instances, attribute events, the flush's sort, the audit listener reading
+each object back). ``insert_rows`` sends one executemany (SQLAlchemy's "insertmanyvalues"
+batches of multi-row ``INSERT … RETURNING``), reads back the id and the server defaults, and
+returns each row's values exactly as the ORM holds them after its flush: the given values, the
+Python-side column defaults (``version`` starts at 1), the id and the server defaults
+(``created_at``…) — which is what the row's audit entry shows (``audit.insert_entry``).
+``update_rows`` is one executemany ``UPDATE … WHERE id = ? AND version = ?`` that moves the
+version and ``updated_at`` as the ORM's ``version_id_col`` and ``onupdate`` do, and refuses
+(``StaleDataError``, as a flush would) when a row was changed meanwhile.
+
+The caller writes the audit entries (``audit.write_entries``) in the order the flush would
+have written them, in the same transaction, after flushing whatever the session held before.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Table, bindparam, func, insert, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+_PLANS: dict[Table, tuple[dict[str, Any], list[Any]]] = {}
+
+
+def _plan(table: Table) -> tuple[dict[str, Any], list[Any]]:
+    """(column → Python-side scalar default, columns the database fills: the primary key and
+    server defaults), worked out once per table."""
+    found = _PLANS.get(table)
+    if found is None:
+        defaults: dict[str, Any] = {}
+        filled = []
+        for col in table.columns:
+            if col.default is not None:
+                if not col.default.is_scalar:
+                    raise NotImplementedError(f"{table.name}.{col.name}: not a scalar default")
+                defaults[col.name] = col.default.arg
+            elif col.primary_key or col.server_default is not None:
+                filled.append(col)
+        found = _PLANS[table] = (defaults, filled)
+    return found
+
+
+def insert_rows(
+    session: Session, model: Any, rows: list[dict[str, Any]], *, key: str
+) -> list[dict[str, Any]]:
+    """INSERT ``rows`` (column name → value, the same columns in every row) into ``model``'s
+    table with one executemany in the session's transaction; return each row's values as the
+    ORM holds them after a flush (see the module). ``key``: a column whose values differ
+    between the rows, to pair the rows read back with the rows sent (a multi-row INSERT's
+    RETURNING promises no order)."""
+    if not rows:
+        return []
+    table = model.__table__
+    defaults, filled = _plan(table)
+    given = rows[0].keys()
+    fill = {col: value for col, value in defaults.items() if col not in given}
+    params = [{**fill, **row} for row in rows]
+    returned = [table.c[key]] + [col for col in filled if col.name not in given]
+    names = [col.name for col in returned[1:]]
+    result = session.connection().execute(insert(table).returning(*returned), params)
+    back = {row[0]: row[1:] for row in result}
+    if len(back) != len(params):
+        raise ValueError(f"insert_rows: {key} must differ between the rows")
+    for values in params:
+        values.update(zip(names, back[values[key]], strict=True))
+    return params
+
+
+def update_rows(session: Session, model: Any, rows: list[tuple[int, int, dict[str, Any]]]) -> None:
+    """UPDATE many rows of a ``Versioned`` model: ``(id, version read, {column: new value})``,
+    the same columns in every row; each row's version grows by one and ``updated_at`` becomes
+    the database's time, as a flush of a changed ORM object does. Raises ``StaleDataError``
+    (what the flush raises; ``store/tx.py`` makes it ``RecordChanged``) when any row is no
+    longer at the version read."""
+    if not rows:
+        return
+    table = model.__table__
+    columns = list(rows[0][2])
+    values: dict[str, Any] = {col: bindparam(f"new_{col}") for col in columns}
+    values["version"] = table.c.version + 1
+    if "updated_at" in table.c:
+        values["updated_at"] = func.current_timestamp()
+    stmt = (
+        update(table)
+        .where(table.c.id == bindparam("old_id"), table.c.version == bindparam("old_version"))
+        .values(values)
+    )
+    params = [
+        {"old_id": row_id, "old_version": version, **{f"new_{c}": new[c] for c in columns}}
+        for row_id, version, new in rows
+    ]
+    conn = session.connection()
+    result = conn.execute(stmt, params)
+    if conn.dialect.supports_sane_multi_rowcount and result.rowcount != len(params):
+        raise StaleDataError(
+            f"UPDATE statement on table '{table.name}' expected to update {len(params)} row(s);"
+            f" {result.rowcount} were matched."
+        )
