@@ -13,7 +13,46 @@ from ylt_desktop.paths import data_dir, default_db_path
 log = logging.getLogger(__name__)
 
 
+LANGS = ("zh_CN", "en")
+_SWITCHES = {"--demo": "demo", "--self-test": "self_test", "--quit-after-paint": "quit_after_paint"}
+_VALUES = {"--db": "db", "--lang": "lang"}
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
+    """The command line: the usual ones read directly, anything else (help, version, an
+    abbreviation, a mistake) by argparse, which says what is wrong."""
+    usual = _usual_args(argv)
+    return usual if usual is not None else _parser().parse_args(argv)
+
+
+def _usual_args(argv: list[str]) -> argparse.Namespace | None:
+    """``--db PATH``, ``--lang L``, ``--demo``… exactly as argparse reads them, or None for
+    anything else. argparse's messages import gettext and locale (~4 ms before the first
+    paint) even when nothing needs saying."""
+    found: dict[str, object] = dict.fromkeys(_SWITCHES.values(), False)
+    found.update(db=None, lang="zh_CN")
+    rest = list(argv)
+    while rest:
+        arg = rest.pop(0)
+        if arg in _SWITCHES:
+            found[_SWITCHES[arg]] = True
+            continue
+        name, eq, value = arg.partition("=")
+        if name not in _VALUES:
+            return None
+        if not eq:
+            if not rest or rest[0].startswith("-"):
+                return None
+            value = rest.pop(0)
+        elif not value or value.startswith("-"):
+            return None
+        if name == "--lang" and value not in LANGS:
+            return None
+        found[_VALUES[name]] = _db_arg(value) if name == "--db" else value
+    return argparse.Namespace(**found)
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ylt-desktop", description="医联体成员数据填报")
     parser.add_argument(
         "--db",
@@ -21,7 +60,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="数据库文件路径（默认：用户数据目录），或数据库服务器地址 postgresql://用户名@服务器/数据库名",
     )
     parser.add_argument("--demo", action="store_true", help="打开示例医联体（单独的示例数据库）")
-    parser.add_argument("--lang", choices=["zh_CN", "en"], default="zh_CN", help="界面语言")
+    parser.add_argument("--lang", choices=LANGS, default="zh_CN", help="界面语言")
     parser.add_argument(
         "--self-test",
         action="store_true",
@@ -30,14 +69,19 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     # For bench/run.py: print the time to the first painted window, then quit.
     parser.add_argument("--quit-after-paint", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--version", action="version", version=__version__)
-    return parser.parse_args(argv)
+    return parser
 
 
 def _db_arg(text: str) -> Path | str:
     """A file path, or a PostgreSQL server's address kept as typed (``store/server.py``)."""
-    from ylt_desktop.store.server import is_server_url
+    # store.server (and the store's file checks it imports, ~15 ms) only for what may be a
+    # server's address: a file path is parsed before the first paint.
+    if text.strip().lower().startswith("postgres"):
+        from ylt_desktop.store.server import is_server_url
 
-    return text.strip() if is_server_url(text) else Path(text)
+        if is_server_url(text):
+            return text.strip()
+    return Path(text)
 
 
 def db_path_for(args: argparse.Namespace) -> Path | str:
@@ -58,6 +102,13 @@ def install_translator(app, lang: str) -> None:  # noqa: ANN001
     install_translators(app, lang)
 
 
+def _excepthook(kind, exc, tb) -> None:  # noqa: ANN001
+    """``ui.errors.excepthook``, imported when first needed (not before the first paint)."""
+    from ylt_desktop.ui.errors import excepthook
+
+    excepthook(kind, exc, tb)
+
+
 def main(argv: list[str] | None = None) -> int:
     from ylt_desktop.private import private_umask
 
@@ -70,18 +121,22 @@ def main(argv: list[str] | None = None) -> int:
     # Kept in memory until the log file opens after the first paint: a missing font or a
     # failure in building the window is logged before that.
     logs.buffer_early_records()
+    # The window's module first: once loaded, PySide6 reads the source of every module
+    # imported after it (shibokensupport.feature), so the standard modules it needs are
+    # imported before PySide6 (~1 ms each for typing or logging).
+    from ylt_desktop.ui.main_window import MainWindow
+
+    sys.excepthook = _excepthook
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from ylt_desktop.ui.errors import install_excepthook
     from ylt_desktop.ui.fonts import install_font
-    from ylt_desktop.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("YLT Desktop")
     install_font(app)
-    install_translator(app, args.lang)
-    install_excepthook()
+    if args.lang != "zh_CN":  # the window's own strings; Qt's Chinese ones after the paint
+        install_translator(app, args.lang)
     # The window paints first; the log file (logging.handlers, ~10 ms) and the database
     # (SQLAlchemy, checks, migration, first run) are set up right after, from the event
     # loop, so the clerk sees the program at once.
@@ -90,7 +145,13 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     if args.quit_after_paint:
         QTimer.singleShot(0, lambda: (window.repaint(), print("painted", flush=True)))
-    QTimer.singleShot(0, lambda: _open_into(app, window, args))
+
+    def after_paint() -> None:
+        if args.lang == "zh_CN":  # Qt's own strings (是/否, 取消…): no dialog shows before
+            install_translator(app, args.lang)
+        _open_into(app, window, args)
+
+    QTimer.singleShot(0, after_paint)
     return app.exec()
 
 

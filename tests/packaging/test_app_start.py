@@ -110,3 +110,41 @@ def test_the_database_opens_when_the_log_file_cannot(
     finally:
         if window.db is not None:
             window.db.close()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--db", "x.sqlite", "--quit-after-paint"],
+        ["--db=x.sqlite", "--lang", "en"],
+        ["--lang=en", "--demo", "--db", "a b.sqlite", "--db", "c.sqlite"],
+        ["--self-test"],
+        ["--db", "postgresql://clerk@server/ylt"],
+        ["--db", " PostgreSQL://clerk@server/ylt "],
+        ["--db", "postgres_backup.sqlite"],
+    ],
+)
+def test_the_usual_command_lines_are_read_as_argparse_reads_them(argv) -> None:  # noqa: ANN001
+    """Read without argparse before the first paint, with the same result."""
+    usual = app_module._usual_args(argv)
+    assert usual is not None
+    assert vars(usual) == vars(app_module._parser().parse_args(argv))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--d", "x"],
+        ["--lang", "fr"],
+        ["--db"],
+        ["--db", "--demo"],
+        ["--db="],
+        ["-h"],
+        ["--version"],
+        ["x.sqlite"],
+        ["--db", "-x"],
+    ],  # fmt: skip
+)
+def test_anything_else_is_left_to_argparse(argv) -> None:  # noqa: ANN001
+    assert app_module._usual_args(argv) is None

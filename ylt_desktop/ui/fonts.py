@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import logging
-
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from ylt_desktop.paths import font_path
-
-log = logging.getLogger(__name__)
 
 
 def install_font(app: QApplication) -> str | None:
     """Register the bundled font and make it the application font; returns its family."""
     font_id = QFontDatabase.addApplicationFont(str(font_path()))
     if font_id < 0:
-        log.error("cannot load font %s", font_path())
+        import logging  # here: PySide6 would read logging's source at this module's import
+
+        logging.getLogger(__name__).error("cannot load font %s", font_path())
         return None
     family = QFontDatabase.applicationFontFamilies(font_id)[0]
     font = QFont(family)
