@@ -42,7 +42,8 @@ def column_widths(
     """
     widths = []
     for i, col in enumerate(table.columns):
-        longest = max((text_width(display_text(r[i])) for r in table.rows), default=0)
+        texts = set(map(display_text, [r[i] for r in table.rows]))  # each text measured once
+        longest = max(map(text_width, texts), default=0)
         piece = max(text_width(p) for p in header_pieces(col.header, breaks))
         widths.append(min(max_width, max(col.width, longest + 2, piece + 2)))
     return widths

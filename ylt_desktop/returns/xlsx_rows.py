@@ -26,12 +26,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from openpyxl.xml.constants import XML_NS
-from openpyxl.xml.functions import Element, SubElement
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.xml import LXML
+from openpyxl.xml.constants import SHEET_MAIN_NS, XML_NS
+from openpyxl.xml.functions import Element, SubElement, xmlfile
 
 _PRESERVE = {f"{{{XML_NS}}}space": "preserve"}
 MAX_TEXT = 32_767  # characters in one Excel cell
 _KNOWN = (type(None), str, bool, int, float, decimal.Decimal, dt.date)  # anything else: str()
+PENDING_ROWS = 500  # rows of XML text gathered before one write
 
 
 class StreamedRow(tuple):
@@ -41,8 +44,35 @@ class StreamedRow(tuple):
     """
 
 
+class _Writer(WorksheetWriter):
+    """openpyxl's sheet writer on a file object of its own (``raw``), unbuffered, so that
+    rows may be written into it as text between what lxml writes."""
+
+    raw: Any = None
+
+    def get_stream(self):  # noqa: ANN201 - openpyxl's generator protocol
+        with open(self.out, "wb") as raw, xmlfile(raw, buffered=False) as xf:
+            self.raw = raw
+            with xf.element("worksheet", xmlns=SHEET_MAIN_NS):
+                try:
+                    while True:
+                        el = yield
+                        if el is True:
+                            yield xf
+                        elif el is not None:
+                            xf.write(el)
+                except GeneratorExit:
+                    pass
+
+
 class ReturnSheet(WriteOnlyWorksheet):
-    """openpyxl's write-only sheet; a :class:`StreamedRow` skips the per-cell objects."""
+    """openpyxl's write-only sheet; a :class:`StreamedRow` skips the per-cell objects: it is
+    written as XML text (``_row_xml``), or as one element when a text needs more care."""
+
+    def _get_writer(self) -> None:
+        if self._writer is None:
+            self._writer = _Writer(self) if LXML else WorksheetWriter(self)
+            self._writer.write_top()
 
     def _write_rows(self):  # noqa: ANN202 - openpyxl's generator protocol
         try:
@@ -51,6 +81,13 @@ class ReturnSheet(WriteOnlyWorksheet):
             self._already_saved()
         epoch = self.parent.epoch
         letters: list[str] = []
+        raw = getattr(self._writer, "raw", None)
+        pending: list[str] = []
+
+        def write_pending() -> None:
+            raw.write("".join(pending).encode("utf-8"))
+            pending.clear()
+
         with xf.element("sheetData"):
             row_idx = 1
             try:
@@ -59,12 +96,23 @@ class ReturnSheet(WriteOnlyWorksheet):
                     if isinstance(row, StreamedRow):
                         while len(letters) < len(row):
                             letters.append(get_column_letter(len(letters) + 1))
-                        xf.write(_row_element(row, row_idx, letters, epoch))
+                        text = _row_xml(row, row_idx, letters, epoch) if raw else None
+                        if text is not None:
+                            pending.append(text)
+                            if len(pending) >= PENDING_ROWS:
+                                write_pending()
+                        else:
+                            if pending:
+                                write_pending()
+                            xf.write(_row_element(row, row_idx, letters, epoch))
                     else:
+                        if pending:
+                            write_pending()
                         self._writer.write_row(xf, self._values_to_row(row, row_idx), row_idx)
                     row_idx += 1
             except GeneratorExit:
-                pass
+                if pending:
+                    write_pending()
         self._writer.xf.send(None)
 
 
@@ -106,3 +154,41 @@ def _row_element(row: Iterable[tuple[Any, str]], row_idx: int, letters: list[str
             c = SubElement(el, "c", {"r": ref, "s": style, "t": "n"})
             SubElement(c, "v").text = f"{to_excel(value, epoch):.16g}"
     return el
+
+
+def _row_xml(row: Iterable[tuple[Any, str]], row_idx: int, letters: list[str], epoch) -> str | None:  # noqa: ANN001
+    """The ``<row>`` that ``_row_element`` makes, as XML text (UTF-8 once encoded: the sheet
+    has no declaration); None when a text is not printable (a line break, a tab, anything
+    XML cannot hold): ``_row_element`` cleans those as openpyxl does."""
+    r = str(row_idx)
+    parts = [f'<row r="{r}">']
+    add = parts.append
+    for col, (value, style) in enumerate(row):
+        cls = value.__class__
+        if cls is str:
+            if not value:
+                add(f'<c r="{letters[col]}{r}" s="{style}" t="inlineStr"/>')
+                continue
+            if not value.isprintable():
+                return None
+            value = value[:MAX_TEXT]
+            text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            space = ' xml:space="preserve"' if value != value.strip() else ""
+            add(
+                f'<c r="{letters[col]}{r}" s="{style}" t="inlineStr"><is><t{space}>{text}</t>'
+                "</is></c>"
+            )
+        elif cls is int or cls is float:
+            if cls is float and not math.isfinite(value):
+                add(f'<c r="{letters[col]}{r}" s="{style}" t="n"/>')
+            else:
+                add(f'<c r="{letters[col]}{r}" s="{style}" t="n"><v>{value:.16g}</v></c>')
+        elif value is None:
+            add(f'<c r="{letters[col]}{r}" s="{style}" t="n"/>')
+        elif cls is dt.date:
+            number = to_excel(value, epoch)
+            add(f'<c r="{letters[col]}{r}" s="{style}" t="n"><v>{number:.16g}</v></c>')
+        else:  # bool, Decimal, datetime, anything else: the element's rules
+            return None
+    add("</row>")
+    return "".join(parts)
