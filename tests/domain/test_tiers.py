@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from ylt_desktop.domain import lists
 from ylt_desktop.domain.problems import Level
 from ylt_desktop.domain.tiers import (
+    Directions,
     LevelEntry,
     LevelHistory,
     check_level_change,
@@ -158,3 +159,36 @@ def test_a_dated_change_comes_after_the_last_one_and_after_joining():
     assert "2025-01-01" in p.message
     [p] = check_level_change(entries[:1], D(2019, 12, 31), joined=joined)
     assert "加入日期" in p.message
+
+
+_ENTRY = st.builds(
+    LevelEntry,
+    st.none() | st.dates(min_value=D(2020, 1, 1), max_value=D(2030, 1, 1)),
+    st.sampled_from([u[0] for u in UNITS]),
+    st.sampled_from([u[1] for u in UNITS]),
+)
+
+
+@settings(deadline=None)
+@given(
+    st.lists(st.lists(_ENTRY, min_size=1, max_size=3), min_size=1, max_size=5),
+    st.lists(
+        st.tuples(
+            st.integers(0, 4),
+            st.integers(0, 4),
+            st.dates(min_value=D(2019, 1, 1), max_value=D(2031, 1, 1)),
+        ),  # fmt: skip
+        max_size=20,
+    ),
+)
+def test_directions_of_many_rotations_are_direction_on(units, rotations):
+    """The return's shortcut (a unit that never changed level has one tier) answers as
+    ``direction_on`` does, whether or not either unit changed level."""
+    histories = {n: LevelHistory(entries) for n, entries in enumerate(units)}
+    directions = Directions(histories)
+    for giver, taker, day in rotations:
+        if giver in histories and taker in histories:
+            expected = direction_on(histories[giver], histories[taker], day)
+            assert directions.on(giver, taker, day) == expected
+    with pytest.raises(KeyError):  # a unit without a history is an error, as before
+        directions.on(len(units), 0, D(2026, 1, 1))

@@ -11,6 +11,7 @@ from ylt_desktop.domain.roles import CLERK
 from ylt_desktop.store import users
 from ylt_desktop.store.models import AuditEntry, Setting, by_codepoint
 
+D = dt.date
 NAMES = ["张三", "李四", "阿丽", "王五", "赵六", "Zhang", "abc", "钱七", "孙八", "周九", "吴十"]
 
 
@@ -57,3 +58,40 @@ def test_audit_entries_are_numbered_one_after_another(db) -> None:  # noqa: ANN0
             s.commit()
         ids = s.scalars(select(AuditEntry.id).order_by(AuditEntry.id)).all()
     assert ids == list(range(ids[0], ids[0] + len(ids))) and len(ids) >= 5
+
+
+def test_unindexed_compares_and_orders_as_the_column_on_both_engines(db) -> None:  # noqa: ANN001
+    """``unindexed(col)`` keeps SQLite off the column's index (``+col``) and changes no
+    answer: dates compare and sort as the column's own, on both engines."""
+    from sqlalchemy import or_
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from tests.helpers.people import small_world
+    from ylt_desktop.store.models import Rotation, unindexed
+
+    starts = [D(2026, 9, 30), D(2026, 10, 1), D(2024, 1, 5), D(2026, 7, 1), D(2026, 9, 30)]
+    with db.session() as s:
+        ids = small_world(s)
+        for n, start in enumerate(starts):
+            s.add(Rotation(staff_id=ids["王"], from_id=ids["县医院"], to_id=ids["大树"],
+                           form="派驻", direction="下沉", start=start,
+                           end=None if n % 2 else start))  # fmt: skip
+        s.commit()
+
+        def found(col) -> list:  # noqa: ANN001
+            stmt = (
+                select(Rotation.id, Rotation.start)
+                .where(
+                    col <= D(2026, 9, 30),
+                    or_(Rotation.end.is_(None), Rotation.end >= D(2024, 2, 1)),
+                )
+                .order_by(col, Rotation.id)
+            )
+            return s.execute(stmt).all()
+
+        plain, wrapped = found(Rotation.start), found(unindexed(Rotation.start))
+    assert wrapped == plain
+    assert [d for _, d in wrapped] == [D(2026, 7, 1), D(2026, 9, 30), D(2026, 9, 30)]
+    stmt = select(Rotation.id).where(unindexed(Rotation.start) <= D(2026, 9, 30))
+    assert "+rotation.start" in str(stmt.compile(dialect=sqlite.dialect()))
+    assert "+" not in str(stmt.compile(dialect=postgresql.dialect()))

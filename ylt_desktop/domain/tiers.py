@@ -126,6 +126,31 @@ def direction_on(giver: LevelHistory, taker: LevelHistory, day: dt.date) -> str:
     return direction_of_tiers(giver.tier_on(day), taker.tier_on(day))
 
 
+class Directions:
+    """``direction_on`` for many rotations, by unit id: most units never changed level, and
+    their tier is worked out once instead of looked up by date for every rotation."""
+
+    __slots__ = ("_fixed", "_histories")
+
+    def __init__(self, histories: dict[int, LevelHistory]) -> None:
+        self._histories = histories
+        self._fixed = {
+            unit: tier(h.entries[0].level, h.entries[0].category)
+            for unit, h in histories.items()
+            if len(h.entries) == 1
+        }
+
+    def on(self, giver_id: int, taker_id: int, day: dt.date) -> str:
+        """The 流动方向 of a rotation from unit ``giver_id`` to ``taker_id`` starting on ``day``."""
+        giver = self._fixed.get(giver_id)
+        if giver is None:
+            giver = self._histories[giver_id].tier_on(day)
+        taker = self._fixed.get(taker_id)
+        if taker is None:
+            taker = self._histories[taker_id].tier_on(day)
+        return direction_of_tiers(giver, taker)
+
+
 def check_level_change(
     entries: Sequence[LevelEntry], since: dt.date | None, *, joined: dt.date | None
 ) -> list[Problem]:

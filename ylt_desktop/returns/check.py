@@ -15,24 +15,17 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from ylt_desktop.domain import lists
-from ylt_desktop.domain.agreement import OTHER_KIND, measures_for
+from ylt_desktop.domain.agreement import OTHER_KIND
 from ylt_desktop.domain.institution import validate_institution
 from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.domain.problems import Level
-from ylt_desktop.domain.rotation import calendar_days
 from ylt_desktop.domain.tiers import purpose_problems
-from ylt_desktop.returns import query
 from ylt_desktop.returns.check_figures import figure_items
-from ylt_desktop.returns.load import QuarterData, load_quarter
+from ylt_desktop.returns.load import AgreementRecord, QuarterData, RotationRecord, load_quarter
 from ylt_desktop.returns.model import TYPED_COVER_FIELDS, Cancel, check_cancel
-from ylt_desktop.returns.rows import (
-    capped_days,
-    kind_of,
-    rotation_figures,
-    summary_groups,
-)
+from ylt_desktop.returns.rows import capped_days, summary_groups
 from ylt_desktop.store.institutions import to_data
-from ylt_desktop.store.models import Agreement, Institution, Rotation
+from ylt_desktop.store.models import Institution
 
 ERROR = Level.ERROR
 WARNING = Level.WARNING
@@ -115,17 +108,11 @@ def check_quarter(
     member_ids = {m.id for m in members}
     check_cancel(cancel)
     rotations = data.rotations
-    kinds = {r.id: kind_of(r, data.histories) for r in rotations}
     for n, rotation in enumerate(rotations):
         if n % TICK == 0:
             check_cancel(cancel)
         items += _check_rotation(rotation, quarter, member_ids)
-        items += [
-            CheckItem(p.level, f"人员流动 {_rotation_label(rotation)}：{p.message}", "rotation",
-                      rotation.id, p.field)
-            for p in purpose_problems(kinds[rotation.id][0], rotation.form)
-        ]  # fmt: skip
-    items += _check_day_caps(rotations, quarter, kinds)
+    items += _check_day_caps(rotations, quarter)
     check_cancel(cancel)
     for n, agreement in enumerate(data.agreements):
         if n % TICK == 0:
@@ -154,10 +141,10 @@ def _missing_members(session: Session, quarter: Quarter) -> list[CheckItem]:
     ]
 
 
-def _check_day_caps(rotations: list[Rotation], quarter: Quarter, kinds: dict) -> list[CheckItem]:
+def _check_day_caps(rotations: list[RotationRecord], quarter: Quarter) -> list[CheckItem]:
     """A person whose 下沉 days at one unit add up to more than the quarter's calendar days:
     表3 counts the calendar days (DESIGN.md §4); the clerk should look at the figures."""
-    down, _up, units = summary_groups(rotations, kinds)
+    down, _up, units = summary_groups(rotations)
     items = []
     for unit_id, went in down.items():
         _total, over = capped_days(went, quarter)
@@ -194,15 +181,25 @@ def _check_members(members: list[Institution], quarter: Quarter) -> list[CheckIt
     return items
 
 
-def _rotation_label(r: Rotation) -> str:
+def _rotation_label(r: RotationRecord) -> str:
     return f"{r.staff.name}（{r.from_inst.name} → {r.to_inst.name}，{r.form}，{r.start} 起）"
 
 
-def _check_rotation(r: Rotation, quarter: Quarter, member_ids: set[int]) -> list[CheckItem]:
+def _check_rotation(r: RotationRecord, quarter: Quarter, member_ids: set[int]) -> list[CheckItem]:
+    """The rotation's days, both units' membership, then its 流动性质 warning. Most rotations
+    have no problem: their label is made only for a message."""
+    days, cal = r.days, r.calendar_days
+    fine = (
+        days is not None
+        and days <= cal
+        and r.from_id in member_ids
+        and r.to_id in member_ids
+        and not (r.form == lists.TRAINING_FORM and r.direction != lists.DIRECTION_UP)
+    )
+    if fine:
+        return []
     items = []
     label = _rotation_label(r)
-    days = rotation_figures(r, quarter).days
-    cal = calendar_days(r.start, r.end, quarter)
     field = f"quarters.{quarter}.days"
     if days is None:
         items.append(
@@ -217,12 +214,16 @@ def _check_rotation(r: Rotation, quarter: Quarter, member_ids: set[int]) -> list
         if inst.id not in member_ids:
             message = f"人员流动 {label}：“{inst.name}”在{quarter.label}不是医联体成员单位"
             items.append(CheckItem(WARNING, message, "rotation", r.id, name))
+    items += [
+        CheckItem(p.level, f"人员流动 {label}：{p.message}", "rotation", r.id, p.field)
+        for p in purpose_problems(r.direction, r.form)
+    ]
     return items
 
 
-def _check_agreement(a: Agreement, quarter: Quarter) -> list[CheckItem]:
+def _check_agreement(a: AgreementRecord, quarter: Quarter) -> list[CheckItem]:
     label = f"资源共享协议 {a.number}“{a.title}”"
-    measures = measures_for(a.kind, a.other_measure)
+    measures = a.measures
     if a.kind == OTHER_KIND and not measures:
         return [
             CheckItem(
@@ -233,7 +234,7 @@ def _check_agreement(a: Agreement, quarter: Quarter) -> list[CheckItem]:
                 "other_measure",
             )
         ]
-    entered = query.quarter_volumes(a, quarter)
+    entered = a.volumes
     missing = [m for m in measures if m not in entered]
     if not missing:
         return []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -32,9 +33,7 @@ from ylt_desktop.returns.rows_agreements import (  # noqa: F401 - the return's n
 from ylt_desktop.returns.rows_figures import KEYS as figure_keys
 from ylt_desktop.returns.rows_figures import figure_parts
 from ylt_desktop.returns.rows_rotations import (  # noqa: F401 - the return's names, here too
-    Kind,
     capped_days,
-    kind_of,
     rotation_figures,
     rotation_records,
     rotation_summary,
@@ -97,10 +96,9 @@ def collect_records(
     """Every figure of the quarter as records keyed by table, plus the cover's database facts."""
     data = data or load_quarter(session, quarter)
     rotations, agreements = data.rotations, data.agreements
-    kinds = {r.id: kind_of(r, data.histories) for r in rotations}
     consortium = data.consortium
     lead = next((i for i in data.members if _is_lead(i)), None)
-    summary, summary_total = rotation_summary(rotations, quarter, kinds)
+    summary, summary_total = rotation_summary(rotations, quarter)
     return {
         "cover": {
             "consortium_name": consortium.name if consortium else "",
@@ -108,11 +106,11 @@ def collect_records(
             "lead_unit": lead.name if lead else "",
         },
         "members": member_records(data.members),
-        "rotations": rotation_records(rotations, quarter, kinds, full_ids=full_ids),
+        "rotations": rotation_records(rotations, full_ids=full_ids),
         "rotation_summary": summary,
         "rotation_summary_total": summary_total,
-        "agreements": agreement_records(agreements, quarter, data.institutions),
-        "agreement_summary": agreement_summary(agreements, quarter),
+        "agreements": agreement_records(agreements, data.institutions),
+        "agreement_summary": agreement_summary(agreements),
         **figure_parts(session, quarter),
     }
 
@@ -167,7 +165,7 @@ def make_table(spec: TableSpec, records: list[Record], fixed: Record | None = No
     """The template's columns of ``records``, with its 合计 rows: one over every record, or
     one per ``spec.total_rows`` group. ``fixed``: 合计 values worked out with the records
     (表3's distinct persons) instead of summing the column."""
-    rows: list[list[Value]] = [[rec.get(c.source) for c in spec.columns] for rec in records]
+    rows = _rows(spec, records)
     totals = []
     if spec.total:
         label_at = next((i for i, summed in enumerate(spec.totals) if not summed), 0)
@@ -184,6 +182,22 @@ def make_table(spec: TableSpec, records: list[Record], fixed: Record | None = No
             total[label_at] = TOTAL_LABEL if group is None else group.label
             totals.append(total)
     return Table(spec.key, spec.title, spec.sheet, list(spec.columns), rows, totals, unit=spec.unit)
+
+
+def _rows(spec: TableSpec, records: list[Record]) -> list[list[Value]]:
+    """Each record's values of the template's columns; a key a record lacks is an empty cell
+    (表4's volume of a measure not entered, a frozen record of an older layout)."""
+    sources = [c.source for c in spec.columns]
+    if len(sources) < 2:  # itemgetter of one key gives no tuple
+        return [[rec.get(source) for source in sources] for rec in records]
+    pick = itemgetter(*sources)
+    rows: list[list[Value]] = []
+    for rec in records:
+        try:
+            rows.append(list(pick(rec)))
+        except KeyError:
+            rows.append([rec.get(source) for source in sources])
+    return rows
 
 
 def _total(spec: TableSpec, rows: list[list[Value]], fixed: Record | None) -> list[Value]:

@@ -1,7 +1,7 @@
 """表2 (the rotations) and 表3 (their summary per unit) of the return: pure figures.
 
-Every figure follows DESIGN.md §4; the rotations are the records ``load.py`` reads (or ORM
-``Rotation`` objects with people, units and the quarter's figures loaded).
+Every figure follows DESIGN.md §4; the rotations are the records ``load.py`` reads, which
+carry their 流动方向, 流动性质, calendar days and the quarter's figures already.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import Any
 from ylt_desktop.domain import lists
 from ylt_desktop.domain.codes import mask_id
 from ylt_desktop.domain.periods import Quarter
-from ylt_desktop.domain.rotation import QuarterFigures, calendar_days, default_days
+from ylt_desktop.domain.rotation import QuarterFigures, default_days
 from ylt_desktop.domain.staff import is_senior
-from ylt_desktop.domain.tiers import LevelHistory, direction_on, purpose
+from ylt_desktop.returns.load import RotationRecord
 from ylt_desktop.store.models import Institution, Rotation
 
 Record = dict[str, Any]
@@ -30,7 +30,8 @@ def _is_lead(inst: Institution) -> bool:
 
 
 def rotation_figures(rotation: Rotation, quarter: Quarter) -> QuarterFigures:
-    """Q's own figures of one rotation; full-time forms default to the calendar days."""
+    """Q's own figures of one ORM rotation (its ``quarters`` loaded); full-time forms default
+    to the calendar days. ``load.py`` works the same out for the return's records."""
     row = next((r for r in rotation.quarters if r.quarter == str(quarter)), None)
     figures = QuarterFigures()
     if row is not None:
@@ -40,49 +41,44 @@ def rotation_figures(rotation: Rotation, quarter: Quarter) -> QuarterFigures:
     return figures
 
 
-Kind = tuple[str, str]
-"""A rotation's (流动方向, 流动性质)."""
-
-
-def kind_of(rotation: Rotation, histories: dict[int, LevelHistory]) -> Kind:
-    """流动方向 from both units' tiers on the rotation's start date (their 等级变更记录, so a
-    later upgrade does not change it), and 流动性质 from that and the form (DESIGN.md §1)."""
-    direction = direction_on(histories[rotation.from_id], histories[rotation.to_id], rotation.start)
-    return direction, purpose(direction, rotation.form)
-
-
 def rotation_records(
-    rotations: Iterable[Rotation],
-    quarter: Quarter,
-    kinds: dict[int, Kind],
-    *,
-    full_ids: bool = False,
+    rotations: Iterable[RotationRecord], *, full_ids: bool = False
 ) -> list[Record]:
     records = []
+    masked: dict[str | None, str] = {}  # a person's number is masked once
     for n, r in enumerate(rotations, 1):
-        f = rotation_figures(r, quarter)
         person = r.staff
+        number = person.id_number
+        if not full_ids:
+            shown = masked.get(number)
+            if shown is None:
+                shown = masked[number] = mask_id(number)
+            number = shown
         records.append(
             {
                 "seq": n,
                 "staff_name": person.name,
                 "sex": person.sex,
                 "id_type": person.id_type,
-                "id_number": person.id_number if full_ids else mask_id(person.id_number),
+                "id_number": number,
                 "licence_code": person.licence_code,
                 "title": person.title,
                 "specialty": person.specialty,
                 "home_name": person.home.name,
                 "from_name": r.from_inst.name,
                 "to_name": r.to_inst.name,
-                "direction": kinds[r.id][0],
-                "purpose": kinds[r.id][1],
+                "direction": r.direction,
+                "purpose": r.purpose,
                 "form": r.form,
                 "start": r.start,
                 "end": r.end,
-                "calendar_days": calendar_days(r.start, r.end, quarter),
-                "days": f.days,
-                **{a: getattr(f, a) for a in _VOLUME_ATTRS},
+                "calendar_days": r.calendar_days,
+                "days": r.days,
+                "outpatient": r.outpatient,
+                "procedures": r.procedures,
+                "trainees": r.trainees,
+                "rounds": r.rounds,
+                "lectures": r.lectures,
                 "note": r.note,
             }
         )
@@ -101,7 +97,7 @@ PERSON_KEYS = ("down_persons", "down_posted", "down_mid_doctors", "down_senior",
 """The 表3 columns that count persons: their 合计 counts each person once (DESIGN.md §4)."""
 
 
-def _persons(went: list[Rotation]) -> dict[str, set[int]]:
+def _persons(went: list[RotationRecord]) -> dict[str, set[int]]:
     """The persons behind each person column of 表3, for some 下沉 rotations."""
     titles = {r.staff_id: r.staff.title or "" for r in went}
     posted = {r.staff_id for r in went if r.form in POSTED_FORMS}
@@ -117,25 +113,27 @@ def _persons(went: list[Rotation]) -> dict[str, set[int]]:
     return found
 
 
-def capped_days(went: list[Rotation], quarter: Quarter) -> tuple[int, dict[int, int]]:
+def capped_days(went: list[RotationRecord], quarter: Quarter) -> tuple[int, dict[int, int]]:
     """下沉总天数 at one unit: each person's days there summed, capped at the quarter's calendar
     days; and the raw sums above the cap, by person (the pre-export check warns of them)."""
     raw: dict[int, int] = defaultdict(int)
     for r in went:
-        raw[r.staff_id] += rotation_figures(r, quarter).days or 0
+        raw[r.staff_id] += r.days or 0
     cap = quarter.days
     return sum(min(d, cap) for d in raw.values()), {s: d for s, d in raw.items() if d > cap}
 
 
 def summary_groups(
-    rotations: Iterable[Rotation], kinds: dict[int, Kind]
-) -> tuple[dict[int, list[Rotation]], dict[int, list[Rotation]], dict[int, Institution]]:
+    rotations: Iterable[RotationRecord],
+) -> tuple[
+    dict[int, list[RotationRecord]], dict[int, list[RotationRecord]], dict[int, Institution]
+]:
     """The 下沉 rotations by receiving unit, the 上派进修 rotations by sending unit, the units."""
     units: dict[int, Institution] = {}
-    down: dict[int, list[Rotation]] = defaultdict(list)
-    up: dict[int, list[Rotation]] = defaultdict(list)
+    down: dict[int, list[RotationRecord]] = defaultdict(list)
+    up: dict[int, list[RotationRecord]] = defaultdict(list)
     for r in rotations:
-        kind = kinds[r.id][1]
+        kind = r.purpose
         if kind == lists.PURPOSE_DOWN:
             down[r.to_id].append(r)
             units[r.to_id] = r.to_inst
@@ -146,11 +144,11 @@ def summary_groups(
 
 
 def rotation_summary(
-    rotations: Iterable[Rotation], quarter: Quarter, kinds: dict[int, Kind]
+    rotations: Iterable[RotationRecord], quarter: Quarter
 ) -> tuple[list[Record], Record]:
     """表3: per receiving unit over 下沉, then per sending unit over 上派进修 (one row per unit);
     and its 合计, where the person columns count distinct persons over the whole consortium."""
-    down, up, units = summary_groups(rotations, kinds)
+    down, up, units = summary_groups(rotations)
     order = sorted(units.values(), key=lambda i: (not _is_lead(i), i.id))
     records = []
     everyone: dict[str, set[int]] = defaultdict(set)
@@ -165,10 +163,12 @@ def rotation_summary(
             record[key] = len(found)
             everyone[key] |= found
         record["down_days"] = capped_days(went, quarter)[0]
-        figures = [rotation_figures(r, quarter) for r in went]
-        for attr in _VOLUME_ATTRS:
-            record[f"down_{attr}"] = sum(getattr(f, attr) for f in figures)
-        record["up_days"] = sum(rotation_figures(r, quarter).days or 0 for r in sent)
+        record["down_outpatient"] = sum(r.outpatient for r in went)
+        record["down_procedures"] = sum(r.procedures for r in went)
+        record["down_trainees"] = sum(r.trainees for r in went)
+        record["down_rounds"] = sum(r.rounds for r in went)
+        record["down_lectures"] = sum(r.lectures for r in went)
+        record["up_days"] = sum(r.days or 0 for r in sent)
         for key, value in record.items():
             if key not in ("seq", "name") and key not in persons:
                 total[key] += value

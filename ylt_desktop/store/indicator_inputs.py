@@ -12,32 +12,30 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from collections import defaultdict
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ylt_desktop.domain import lists
 from ylt_desktop.domain.indicators import Inputs, QuarterInputs, last_quarters, quarters_needed
-from ylt_desktop.domain.periods import Quarter, touches
+from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.domain.rotation import (
     PROMOTION_FORM,
     PROMOTION_SERVICE_TARGET,
 )
-from ylt_desktop.domain.tiers import direction_on
+from ylt_desktop.domain.tiers import Directions
 from ylt_desktop.store.figures import figures_by_quarter, unit_of
 from ylt_desktop.store.levels import histories
-from ylt_desktop.store.models import Institution, Rotation, Staff
+from ylt_desktop.store.models import Institution, Rotation, Staff, unindexed
 
 POSTED_FORMS = frozenset({"派驻", PROMOTION_FORM})
 MID_DOCTOR_TITLES = frozenset({"主治医师", "副主任医师", "主任医师"})
 
 
-def _members(institutions: list[Institution], quarter: Quarter) -> list[Institution]:
-    found = [
-        i
-        for i in institutions
-        if i.joined <= quarter.last_day and (i.left is None or i.left >= quarter.first_day)
-    ]
+def _members(institutions: list[Any], quarter: Quarter) -> list[Any]:
+    first, last = quarter.first_day, quarter.last_day
+    found = [i for i in institutions if i.joined <= last and (i.left is None or i.left >= first)]
     return sorted(found, key=lambda i: (i.role != lists.ROLE_LEAD, i.id))
 
 
@@ -63,9 +61,18 @@ def indicator_inputs(session: Session, quarters: list[Quarter]) -> Inputs:
     if not quarters:
         return {}
     quarters = sorted(set(quarters))
-    institutions = list(session.scalars(select(Institution).order_by(Institution.id)))
+    i = Institution
+    institutions = list(  # plain rows with the attributes ``_members`` and ``unit_of`` read
+        session.execute(
+            select(
+                i.id, i.name, i.category, i.level, i.beds_actual, i.role, i.joined, i.left
+            ).order_by(i.id)
+        )
+    )
     members, county = figures_by_quarter(session, quarters)
     first, last = quarters[0].first_day, quarters[-1].last_day
+    # Most rotations start before the last quarter ends: reading the table in order beats
+    # walking the start index (``unindexed``).
     stmt = (
         select(
             Rotation.staff_id,
@@ -77,22 +84,23 @@ def indicator_inputs(session: Session, quarters: list[Quarter]) -> Inputs:
             Staff.title,
         )  # fmt: skip
         .join(Staff, Staff.id == Rotation.staff_id)
-        .where(Rotation.start <= last)
+        .where(unindexed(Rotation.start) <= last)
         .where(or_(Rotation.end.is_(None), Rotation.end >= first))
         .where(Rotation.form.in_(POSTED_FORMS))
         .where(Staff.title.in_(MID_DOCTOR_TITLES))
     )
     posted = []
-    levels = histories(session)  # directions as of each rotation's start date (表3's rule)
+    # directions as of each rotation's start date (表3's rule)
+    directions = Directions(histories(session))
     conn = session.connection()  # plain rows (years of rotations): no ORM row processing
     for staff_id, from_id, to_id, form, start, end, title in conn.execute(stmt):
         if title not in MID_DOCTOR_TITLES or form not in POSTED_FORMS:
             continue
-        if direction_on(levels[from_id], levels[to_id], start) == lists.DIRECTION_DOWN:
+        if directions.on(from_id, to_id, start) == lists.DIRECTION_DOWN:
             posted.append((staff_id, start, end))
     promotion: dict[int, list] = defaultdict(list)
     stmt2 = select(Rotation.staff_id, Rotation.start, Rotation.end).where(
-        Rotation.form == PROMOTION_FORM, Rotation.start <= last
+        Rotation.form == PROMOTION_FORM, unindexed(Rotation.start) <= last
     )
     for staff_id, start, end in conn.execute(stmt2):
         promotion[staff_id].append((start, end))
@@ -103,12 +111,16 @@ def indicator_inputs(session: Session, quarters: list[Quarter]) -> Inputs:
         if not units:
             continue
         done = bisect_right(reached, q.last_day)
+        q_first, q_last = q.first_day, q.last_day
         inputs[q] = QuarterInputs(
             quarter=q,
             units=[unit_of(i) for i in units],
             figures=members.get(str(q), {}),
             county=county.get(str(q)),
-            posted_doctor_ids=frozenset(s for s, start, end in posted if touches(start, end, q)),
+            # domain.periods.touches, with the quarter's days worked out once
+            posted_doctor_ids=frozenset(
+                s for s, start, end in posted if start <= q_last and (end is None or end >= q_first)
+            ),  # fmt: skip
             promotion_done=done,
         )
     return inputs
