@@ -803,6 +803,45 @@ Restore from it? The damaged file is kept in the backups folder, not deleted. Da
     </message>
 </context>
 <context>
+    <name>CoverBox</name>
+    <message>
+        <source>填报单位</source>
+        <translation>Reporting unit</translation>
+    </message>
+    <message>
+        <source>单位负责人</source>
+        <translation>Head of unit</translation>
+    </message>
+    <message>
+        <source>统计负责人</source>
+        <translation>Head of statistics</translation>
+    </message>
+    <message>
+        <source>填表人</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>联系电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>封面与签字栏（下次自动带出）</source>
+        <translation>Cover and signatures (remembered for next time)</translation>
+    </message>
+    <message>
+        <source>完整证件号（仅供内部留存）</source>
+        <translation>Full ID numbers (internal copies only)</translation>
+    </message>
+    <message>
+        <source>报出日期</source>
+        <translation>Submission date</translation>
+    </message>
+    <message>
+        <source>留空即为牵头单位：%1</source>
+        <translation>Leave empty for the lead unit: %1</translation>
+    </message>
+</context>
+<context>
     <name>CreateAdminDialog</name>
     <message>
         <source>连接服务器…</source>
@@ -1478,6 +1517,77 @@ The database was not changed.</translation>
     </message>
 </context>
 <context>
+    <name>LeadExchangeBox</name>
+    <message>
+        <source>成员单位</source>
+        <translation>Member unit</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>经办人</source>
+        <translation>Handled by</translation>
+    </message>
+    <message>
+        <source>制作人</source>
+        <translation>Made by</translation>
+    </message>
+    <message>
+        <source>数据包</source>
+        <translation>Data package</translation>
+    </message>
+    <message>
+        <source>退回原因</source>
+        <translation>Reason returned</translation>
+    </message>
+    <message>
+        <source>成员单位报送情况（数据包）</source>
+        <translation>Members’ reports (data packages)</translation>
+    </message>
+    <message>
+        <source>打开成员数据包…</source>
+        <translation>Open members’ data packages…</translation>
+    </message>
+    <message>
+        <source>可一次选择多个文件，也可以把文件拖到本窗口上</source>
+        <translation>Several files may be chosen at once, or dropped onto this window</translation>
+    </message>
+    <message>
+        <source>退回…</source>
+        <translation>Return…</translation>
+    </message>
+    <message>
+        <source>生成名册包…</source>
+        <translation>Make roster packages…</translation>
+    </message>
+    <message>
+        <source>生成于 %1</source>
+        <translation>Made at %1</translation>
+    </message>
+    <message>
+        <source>尚未设置数据交换口令：成员单位用数据包报送前，请管理员在“数据交换”菜单中设置。</source>
+        <translation>No exchange passphrase yet: before members report with data packages, an administrator sets it in the Data exchange menu.</translation>
+    </message>
+    <message>
+        <source>%1：已报送 %2 个，共 %3 个成员单位</source>
+        <translation>%1: %2 of %3 member units have reported</translation>
+    </message>
+    <message>
+        <source>退回</source>
+        <translation>Return</translation>
+    </message>
+    <message>
+        <source>退回“%1”%2的数据的原因（成员单位会在下一次名册包中看到）：</source>
+        <translation>Why the data of “%1” for %2 are returned (the member sees it in its next roster package):</translation>
+    </message>
+</context>
+<context>
     <name>LineChart</name>
     <message>
         <source>—（数据不全）</source>
@@ -1569,6 +1679,37 @@ The database was not changed.</translation>
     <message>
         <source>成员单位 %n 家</source>
         <translation>%n member institutions</translation>
+    </message>
+</context>
+<context>
+    <name>MemberExchangeBox</name>
+    <message>
+        <source>向牵头单位报送（数据包）</source>
+        <translation>Report to the lead unit (data package)</translation>
+    </message>
+    <message>
+        <source>生成数据包…</source>
+        <translation>Make data package…</translation>
+    </message>
+    <message>
+        <source>导入新名册…</source>
+        <translation>Open new roster…</translation>
+    </message>
+    <message>
+        <source>牵头单位已于 %1 接收%2的数据包（%3），本季度已锁定。</source>
+        <translation>The lead unit accepted the data package of %2 at %1 (%3); the quarter is locked.</translation>
+    </message>
+    <message>
+        <source>牵头单位已接收本季度的数据包</source>
+        <translation>The lead unit has accepted this quarter’s data package</translation>
+    </message>
+    <message>
+        <source>填好本季度的数据后，点“生成数据包…”，把生成的文件交给牵头单位。牵头单位接收后，本季度会锁定（在下一次名册包中生效）。</source>
+        <translation>Once the quarter’s data are entered, press Make data package… and give the file to the lead unit. When the lead accepts it, the quarter locks (with the next roster package).</translation>
+    </message>
+    <message>
+        <source>牵头单位退回了%1的数据（%3，%4）：%2。请修改后重新生成数据包。</source>
+        <translation>The lead unit returned the data of %1 (%3, %4): %2. Correct them and make a new data package.</translation>
     </message>
 </context>
 <context>
@@ -2007,67 +2148,66 @@ After a change, make a new roster package for every member unit (opened with the
     </message>
 </context>
 <context>
+    <name>ReturnOutput</name>
+    <message>
+        <source>有成员单位尚未报送</source>
+        <translation>Some members have not reported</translation>
+    </message>
+    <message>
+        <source>%1 个成员单位尚未报送%2的数据包（或已退回）：%3
+
+可以导出，但报表中这些单位的数据可能不全。仍要导出吗？</source>
+        <translation>%1 member unit(s) have not reported the data package of %2 (or it was returned): %3
+
+The return can be exported, but these units’ data may be incomplete. Export anyway?</translation>
+    </message>
+    <message>
+        <source>选择保存报表的文件夹</source>
+        <translation>Choose a folder for the return</translation>
+    </message>
+    <message>
+        <source>完整证件号</source>
+        <translation>Whole ID numbers</translation>
+    </message>
+    <message>
+        <source>导出完整证件号码的用途（将记入日志）：</source>
+        <translation>Purpose of exporting whole ID numbers (logged):</translation>
+    </message>
+    <message>
+        <source>正在导出报表…</source>
+        <translation>Exporting the return…</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>已取消</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <source>导出已取消，没有写入任何文件。</source>
+        <translation>Export cancelled; no files were written.</translation>
+    </message>
+    <message>
+        <source>不能导出</source>
+        <translation>Cannot export</translation>
+    </message>
+    <message>
+        <source>打印预览</source>
+        <translation>Print preview</translation>
+    </message>
+    <message>
+        <source>打印报表</source>
+        <translation>Print the return</translation>
+    </message>
+    <message>
+        <source>打印失败</source>
+        <translation>Printing failed</translation>
+    </message>
+</context>
+<context>
     <name>ReturnsPage</name>
-    <message>
-        <source>填报单位</source>
-        <translation>Reporting unit</translation>
-    </message>
-    <message>
-        <source>牵头单位退回了%1的数据（%3，%4）：%2。请修改后重新生成数据包。</source>
-        <translation>The lead unit returned the data of %1 (%3, %4): %2. Correct them and make a new data package.</translation>
-    </message>
-    <message>
-        <source>留空即为牵头单位：%1</source>
-        <translation>Leave empty for the lead unit: %1</translation>
-    </message>
-    <message>
-        <source>单位负责人</source>
-        <translation>Head of unit</translation>
-    </message>
-    <message>
-        <source>统计负责人</source>
-        <translation>Head of statistics</translation>
-    </message>
-    <message>
-        <source>填表人</source>
-        <translation>Clerk</translation>
-    </message>
-    <message>
-        <source>联系电话</source>
-        <translation>Phone</translation>
-    </message>
-    <message>
-        <source>成员单位</source>
-        <translation>Member unit</translation>
-    </message>
-    <message>
-        <source>状态</source>
-        <translation>Status</translation>
-    </message>
-    <message>
-        <source>时间</source>
-        <translation>Time</translation>
-    </message>
-    <message>
-        <source>经办人</source>
-        <translation>Handled by</translation>
-    </message>
-    <message>
-        <source>制作人</source>
-        <translation>Made by</translation>
-    </message>
-    <message>
-        <source>数据包</source>
-        <translation>Data package</translation>
-    </message>
-    <message>
-        <source>退回原因</source>
-        <translation>Reason returned</translation>
-    </message>
-    <message>
-        <source>完整证件号（仅供内部留存）</source>
-        <translation>Full ID numbers (internal copies only)</translation>
-    </message>
     <message>
         <source>检查</source>
         <translation>Check</translation>
@@ -2105,92 +2245,8 @@ After a change, make a new roster package for every member unit (opened with the
         <translation>Period</translation>
     </message>
     <message>
-        <source>封面与签字栏（下次自动带出）</source>
-        <translation>Cover and signatures (remembered for next time)</translation>
-    </message>
-    <message>
-        <source>报出日期</source>
-        <translation>Submission date</translation>
-    </message>
-    <message>
         <source>检查结果（双击跳转到记录；错误阻止导出，警告不阻止）</source>
         <translation>Check results (double-click to open the record; errors block export, warnings do not)</translation>
-    </message>
-    <message>
-        <source>成员单位报送情况（数据包）</source>
-        <translation>Members’ reports (data packages)</translation>
-    </message>
-    <message>
-        <source>打开成员数据包…</source>
-        <translation>Open members’ data packages…</translation>
-    </message>
-    <message>
-        <source>可一次选择多个文件，也可以把文件拖到本窗口上</source>
-        <translation>Several files may be chosen at once, or dropped onto this window</translation>
-    </message>
-    <message>
-        <source>退回…</source>
-        <translation>Return…</translation>
-    </message>
-    <message>
-        <source>生成名册包…</source>
-        <translation>Make roster packages…</translation>
-    </message>
-    <message>
-        <source>向牵头单位报送（数据包）</source>
-        <translation>Report to the lead unit (data package)</translation>
-    </message>
-    <message>
-        <source>生成数据包…</source>
-        <translation>Make data package…</translation>
-    </message>
-    <message>
-        <source>导入新名册…</source>
-        <translation>Open new roster…</translation>
-    </message>
-    <message>
-        <source>生成于 %1</source>
-        <translation>Made at %1</translation>
-    </message>
-    <message>
-        <source>尚未设置数据交换口令：成员单位用数据包报送前，请管理员在“数据交换”菜单中设置。</source>
-        <translation>No exchange passphrase yet: before members report with data packages, an administrator sets it in the Data exchange menu.</translation>
-    </message>
-    <message>
-        <source>%1：已报送 %2 个，共 %3 个成员单位</source>
-        <translation>%1: %2 of %3 member units have reported</translation>
-    </message>
-    <message>
-        <source>牵头单位已于 %1 接收%2的数据包（%3），本季度已锁定。</source>
-        <translation>The lead unit accepted the data package of %2 at %1 (%3); the quarter is locked.</translation>
-    </message>
-    <message>
-        <source>牵头单位已接收本季度的数据包</source>
-        <translation>The lead unit has accepted this quarter’s data package</translation>
-    </message>
-    <message>
-        <source>填好本季度的数据后，点“生成数据包…”，把生成的文件交给牵头单位。牵头单位接收后，本季度会锁定（在下一次名册包中生效）。</source>
-        <translation>Once the quarter’s data are entered, press Make data package… and give the file to the lead unit. When the lead accepts it, the quarter locks (with the next roster package).</translation>
-    </message>
-    <message>
-        <source>退回</source>
-        <translation>Return</translation>
-    </message>
-    <message>
-        <source>退回“%1”%2的数据的原因（成员单位会在下一次名册包中看到）：</source>
-        <translation>Why the data of “%1” for %2 are returned (the member sees it in its next roster package):</translation>
-    </message>
-    <message>
-        <source>有成员单位尚未报送</source>
-        <translation>Some members have not reported</translation>
-    </message>
-    <message>
-        <source>%1 个成员单位尚未报送%2的数据包（或已退回）：%3
-
-可以导出，但报表中这些单位的数据可能不全。仍要导出吗？</source>
-        <translation>%1 member unit(s) have not reported the data package of %2 (or it was returned): %3
-
-The return can be exported, but these units’ data may be incomplete. Export anyway?</translation>
     </message>
     <message>
         <source>未报送</source>
@@ -2217,38 +2273,6 @@ The return can be exported, but these units’ data may be incomplete. Export an
         <translation>Warning</translation>
     </message>
     <message>
-        <source>选择保存报表的文件夹</source>
-        <translation>Choose a folder for the return</translation>
-    </message>
-    <message>
-        <source>完整证件号</source>
-        <translation>Whole ID numbers</translation>
-    </message>
-    <message>
-        <source>导出完整证件号码的用途（将记入日志）：</source>
-        <translation>Purpose of exporting whole ID numbers (logged):</translation>
-    </message>
-    <message>
-        <source>正在导出报表…</source>
-        <translation>Exporting the return…</translation>
-    </message>
-    <message>
-        <source>取消</source>
-        <translation>Cancel</translation>
-    </message>
-    <message>
-        <source>已取消</source>
-        <translation>Cancelled</translation>
-    </message>
-    <message>
-        <source>导出已取消，没有写入任何文件。</source>
-        <translation>Export cancelled; no files were written.</translation>
-    </message>
-    <message>
-        <source>不能导出</source>
-        <translation>Cannot export</translation>
-    </message>
-    <message>
         <source>标记%1已报送后，该季度的数据将被锁定，只有审核人可以解锁。继续吗？</source>
         <translation>Once %1 is marked as submitted, its data are locked and only a reviewer can unlock them. Continue?</translation>
     </message>
@@ -2259,18 +2283,6 @@ The return can be exported, but these units’ data may be incomplete. Export an
     <message>
         <source>重新打开%1的原因（将记入日志）：</source>
         <translation>Reason for reopening %1 (written to the audit log):</translation>
-    </message>
-    <message>
-        <source>打印预览</source>
-        <translation>Print preview</translation>
-    </message>
-    <message>
-        <source>打印报表</source>
-        <translation>Print the return</translation>
-    </message>
-    <message>
-        <source>打印失败</source>
-        <translation>Printing failed</translation>
     </message>
 </context>
 <context>

@@ -130,3 +130,28 @@ def test_institution_form_in_english(qtbot, english: QTranslator, demo_db: Datab
     shown = [t for name, t in labels.items() if name.endswith("_label")]
     assert shown and not any(HAN.search(t) for t in shown)
     assert {b.text() for b in dialog.buttons.buttons()} == {"Save", "Cancel"}
+
+
+def test_returns_page_panels_in_english(qtbot, english: QTranslator, demo_db: Database) -> None:  # noqa: ANN001
+    """The cover box and the package panel (moved out of the page, so their translation
+    context changed) still speak English."""
+    from PySide6.QtWidgets import QFormLayout, QLabel
+
+    from ylt_desktop.ui.pages.returns import ReturnsPage
+
+    page = ReturnsPage(demo_db)
+    qtbot.addWidget(page)
+    form = page.cover_box.layout()
+    assert isinstance(form, QFormLayout)
+    labels = [form.itemAt(r, QFormLayout.ItemRole.LabelRole) for r in range(form.rowCount())]
+    texts = [page.cover_box.title(), page.full_ids.text()]
+    texts += [i.widget().text() for i in labels if i is not None and isinstance(i.widget(), QLabel)]
+    table = page.members_table
+    texts += [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    texts += [
+        page.exchange_box.title(),
+        page.open_packages_button.text(),
+        page.exchange_hint.text(),
+    ]
+    assert "Head of unit" in texts
+    assert not [t for t in texts if HAN.search(t)]

@@ -1,0 +1,69 @@
+"""季度报表's cover and signature box: 填报单位, the heads, 填表人, phone, 报出日期, and the
+完整证件号 choice. The texts are remembered as typed (``COVER_KEY``) and filled in next time."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate
+from PySide6.QtWidgets import QCheckBox, QDateEdit, QFormLayout, QGroupBox, QLineEdit, QWidget
+
+from ylt_desktop.domain.roles import Permission
+from ylt_desktop.store.db import Database
+from ylt_desktop.store.settings import get_setting, set_setting
+from ylt_desktop.ui.widgets.forms import from_qdate
+from ylt_desktop.ui.widgets.permissions import gate
+
+COVER_KEY = "return.cover"
+TEXT_FIELDS = (
+    ("filler_unit", QT_TRANSLATE_NOOP("CoverBox", "填报单位")),
+    ("unit_head", QT_TRANSLATE_NOOP("CoverBox", "单位负责人")),
+    ("stats_head", QT_TRANSLATE_NOOP("CoverBox", "统计负责人")),
+    ("preparer", QT_TRANSLATE_NOOP("CoverBox", "填表人")),
+    ("phone", QT_TRANSLATE_NOOP("CoverBox", "联系电话")),
+)
+
+
+class CoverBox(QGroupBox):
+    """封面与签字栏: ``cover`` (field → edit), ``report_date``, ``full_ids``."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.setTitle(self.tr("封面与签字栏（下次自动带出）"))
+        self.cover: dict[str, QLineEdit] = {key: QLineEdit() for key, _ in TEXT_FIELDS}
+        self.report_date = QDateEdit(QDate.currentDate(), calendarPopup=True)
+        self.report_date.setDisplayFormat("yyyy-MM-dd")
+        self.full_ids = QCheckBox(self.tr("完整证件号（仅供内部留存）"))
+        gate(self.full_ids, db, Permission.EXPORT_FULL_IDS)
+        form = QFormLayout(self)
+        for key, label in TEXT_FIELDS:
+            form.addRow(self.tr(label), self.cover[key])
+        form.addRow(self.tr("报出日期"), self.report_date)
+        form.addRow("", self.full_ids)
+        self.load()
+        # Saved as typed: nothing typed is lost, whatever happens before the next export.
+        for edit in self.cover.values():
+            edit.textEdited.connect(self.save)
+
+    def fields(self) -> dict:
+        fields = {key: edit.text().strip() for key, edit in self.cover.items()}
+        fields["report_date"] = from_qdate(self.report_date.date())
+        return fields
+
+    def load(self) -> None:
+        from ylt_desktop.store.institutions import lead_institution
+
+        with self.db.session() as s:
+            saved = get_setting(s, COVER_KEY, {})
+            lead = lead_institution(s)
+            lead_name = lead.name if lead is not None else None
+        for key, edit in self.cover.items():
+            edit.setText(saved.get(key, ""))
+        if lead_name:  # the return prints the lead unit when this is left empty
+            self.cover["filler_unit"].setPlaceholderText(
+                self.tr("留空即为牵头单位：%1").replace("%1", lead_name)
+            )
+
+    def save(self) -> None:
+        fields = {k: v for k, v in self.fields().items() if k != "report_date"}
+        with self.db.session() as s:
+            set_setting(s, key=COVER_KEY, value=fields)
