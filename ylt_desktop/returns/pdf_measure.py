@@ -135,7 +135,7 @@ def fit_widths(
         column = set(columns[i]) if columns else set()
         head = max(w(p) for p in header_pieces(col.header, breaks))
         natural = max([w(t) for t in column] + [head])
-        wraps = col.kind == "text" and any(_is_wide(t) for t in column)
+        wraps = col.kind == "text" and _any_wide(column)
         want.append(min(natural, avail / 3) if wraps else natural)
         flexible.append(wraps)
         # Short values (状态, 乡镇卫生院, a person's name) never wrap; long ones may, down to
@@ -152,8 +152,9 @@ def fit_widths(
     return [x * avail / sum(want) for x in want]
 
 
-def _is_wide(text: str) -> bool:
-    return any(ord(ch) > 0x2E7F for ch in text)
+def _any_wide(texts: set[str]) -> bool:
+    """Whether any of ``texts`` holds a CJK character (past U+2E7F)."""
+    return max("".join(texts), default="") > "\u2e7f"
 
 
 def _texts(table: Table) -> list[list[str]]:

@@ -333,8 +333,24 @@ def _draw(canv: Any, lay: TableLayout, start: int, end: int, total: bool, top: f
     canv.setLineWidth(GRID_WIDTH)
     canv.setLineCap(2)
     canv.setStrokeColorRGB(0, 0, 0)
-    canv.lines(segments)
+    _lines(canv, segments, placing.fp_str)
     canv.restoreState()
+
+
+def _lines(canv: Any, segments: list[tuple[float, float, float, float]], fp: Any) -> None:
+    """``canv.lines(segments)``: the same operators, each coordinate formatted once."""
+    known: dict[float, str] = {}
+
+    def f(v: float) -> str:
+        s = known.get(v)
+        if s is None:
+            s = known[v] = fp(v)
+        return s
+
+    code = canv._code
+    code.append("n")
+    code += [f"{f(x1)} {f(y1)} m {f(x2)} {f(y2)} l" for x1, y1, x2, y2 in segments]
+    code.append("S")
 
 
 def _draw_rows(
