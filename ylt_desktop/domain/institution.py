@@ -122,7 +122,12 @@ def _check_counts(d: InstitutionData) -> list[Problem]:
 
 def validate_institution(data: InstitutionData) -> list[Problem]:
     """Every single-record rule; uniqueness and the lead-unit rule need the store."""
-    d = data.normalized()
+    return validate_normalized(data.normalized())
+
+
+def validate_normalized(d: InstitutionData) -> list[Problem]:
+    """``validate_institution`` of data that is ``normalized()`` already (an import normalizes
+    each row once and checks it with this)."""
     problems = _check_name(d.name)
     problems += _check_uscc(d)
     if len(d.licence_no) > 30:

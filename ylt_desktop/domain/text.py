@@ -10,6 +10,7 @@ into the plain ones. So "示例县人民医院" followed by U+200B *is* 示例�
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -31,8 +32,20 @@ def clean(value: str | None) -> str:
         return ""
     if value.isascii() and value.isprintable():  # no control character, nothing to fold
         return value
+    if len(value) <= _REMEMBERED_LENGTH:  # an import repeats 村卫生室, 公立 … on every row
+        return _folded(value)
+    return _fold(value)
+
+
+_REMEMBERED_LENGTH = 40
+
+
+def _fold(value: str) -> str:
     value = _INVISIBLE.sub("", value)
     return value if value.isascii() else unicodedata.normalize("NFKC", value)
+
+
+_folded = functools.lru_cache(maxsize=4096)(_fold)
 
 
 def to_half_width(value: str) -> str:

@@ -159,8 +159,12 @@ def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
 _PLAIN = (bool, int, float, str, bytes, bytearray, memoryview, dt.date, dt.datetime)
 
 
+# One encoder for every entry: ``json.dumps`` with options builds a new one per call.
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
 def _dump(values: dict[str, Any] | None) -> str | None:
-    return None if values is None else json.dumps(values, ensure_ascii=False, sort_keys=True)
+    return None if values is None else _JSON.encode(values)
 
 
 def _acting_name(session: Session) -> str:
@@ -243,7 +247,12 @@ def insert_entry(
     """The entry a flush writes for a new row of ``table`` whose loaded columns (column name →
     value, as the ORM holds them after the flush) are ``values``."""
     quiet = QUIET.get(table, ())
-    shown = {col: _shown(col, v) for col, v in values.items() if col not in quiet}
+    simple = _SIMPLE
+    shown = {
+        col: SECRET_SHOWN if col in SECRET else v if type(v) in simple else jsonable(v)
+        for col, v in values.items()
+        if col not in quiet
+    }
     return {"at": at, "action": INSERT, "table_name": table, "record_id": str(record_id),
             "old_values": None, "new_values": _dump(shown)}  # fmt: skip
 

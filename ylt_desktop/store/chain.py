@@ -34,7 +34,11 @@ def canonical(row: dict[str, Any]) -> str:
         "old": row["old_values"],
         "new": row["new_values"],
     }
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _JSON.encode(data)
+
+
+# ``json.dumps`` with these options, built once (it builds an encoder per call).
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def entry_hash(previous: str | None, row: dict[str, Any]) -> str:

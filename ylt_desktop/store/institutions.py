@@ -15,7 +15,7 @@ from ylt_desktop.domain import lists
 from ylt_desktop.domain.institution import (
     InstitutionData,
     validate_consortium,
-    validate_institution,
+    validate_normalized,
 )
 from ylt_desktop.domain.problems import Problem, RuleViolation, error, has_errors
 from ylt_desktop.domain.text import normalize_code, normalize_name
@@ -125,7 +125,7 @@ def check_institution(
     """All problems of ``data`` as the form shows them: domain rules plus store rules.
     ``level_since``: the date a change of level or category took effect (see ``levels``)."""
     d = data.normalized()
-    problems = validate_institution(d) + _store_checks(session, d, own_id)
+    problems = validate_normalized(d) + _store_checks(session, d, own_id)
     if own_id is not None and level_since is not None:
         problems += _level_change_problems(session, own_id, d, level_since, today)
     return problems
@@ -169,7 +169,7 @@ def _check_normalized(session: Session, rows: list[InstitutionData]) -> list[lis
     lead_name = lead.name if lead is not None else None
     out = []
     for d in rows:
-        problems = validate_institution(d)
+        problems = validate_normalized(d)
         if d.name and d.name in names:
             problems.append(error("name", f"机构名称“{d.name}”已存在，同一医联体内不得重名"))
         if d.uscc and d.uscc in usccs:
@@ -368,7 +368,7 @@ def _check_updates(session: Session, rows: list[tuple[int, InstitutionData]], fo
         if inst_id not in found:
             problems = [error("name", "该机构已被删除")]
         else:
-            problems = validate_institution(d)
+            problems = validate_normalized(d)
             if d.name and names.get(d.name, inst_id) != inst_id:
                 problems.append(error("name", f"机构名称“{d.name}”已存在，同一医联体内不得重名"))
             if d.uscc and usccs.get(d.uscc, inst_id) != inst_id:
