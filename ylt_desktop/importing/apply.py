@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ylt_desktop.domain.problems import RuleViolation
-from ylt_desktop.importing import reader
+from ylt_desktop.importing import fast_rows, reader
 from ylt_desktop.importing.columns import match_columns
 from ylt_desktop.importing.plan import REJECTED, Bulk, Planned, RowProblem, SourceRow
 from ylt_desktop.importing.plan_links import planner_for
@@ -70,7 +70,7 @@ def source_rows(
     merged = [m for m in info.merged if m[2] > layout.header.last_row]
     mapped = [(i, key) for i, key in enumerate(layout.mapping) if key]
     total = wb[layout.sheet].max_row or 0
-    for number, row in reader.iter_rows(wb, layout.sheet):
+    for number, row in fast_rows.iter_rows(wb, layout.sheet):
         if number % TICK == 0:
             if cancel is not None and cancel():
                 raise Cancelled("已取消导入，数据库未作任何修改")
