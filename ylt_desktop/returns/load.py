@@ -282,15 +282,11 @@ def _agreements(
         (ag.id, ag.number, ag.title, ag.kind, ag.other_measure, ag.provider_id,
          ag.provider_share, ag.signed, ag.effective_from, ag.effective_to,
          ag.terminated_on) = row  # fmt: skip
-        dates = dict(
-            effective_from=ag.effective_from,
-            effective_to=ag.effective_to,
-            terminated_on=ag.terminated_on,
-        )
-        if in_force_in(quarter, **dates):
+        start, end, stop = ag.effective_from, ag.effective_to, ag.terminated_on
+        if in_force_in(quarter, effective_from=start, effective_to=end, terminated_on=stop):
             ag.provider = units[ag.provider_id]
             ag.recipients, ag.volumes = [], {}
-            ag.status = status_on(last, **dates)
+            ag.status = status_on(last, effective_from=start, effective_to=end, terminated_on=stop)
             ag.measures = measures_for(ag.kind, ag.other_measure)
             found.append(ag)
     by_id = {ag.id: ag for ag in found}

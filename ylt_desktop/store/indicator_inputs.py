@@ -106,6 +106,7 @@ def indicator_inputs(session: Session, quarters: list[Quarter]) -> Inputs:
         promotion[staff_id].append((start, end))
     reached = sorted(d for spans in promotion.values() if (d := year_reached_on(spans)))
     inputs: Inputs = {}
+    unit_by_id = {i.id: unit_of(i) for i in institutions}  # one (frozen) Unit each, shared
     for q in quarters:
         units = _members(institutions, q)
         if not units:
@@ -114,7 +115,7 @@ def indicator_inputs(session: Session, quarters: list[Quarter]) -> Inputs:
         q_first, q_last = q.first_day, q.last_day
         inputs[q] = QuarterInputs(
             quarter=q,
-            units=[unit_of(i) for i in units],
+            units=[unit_by_id[i.id] for i in units],
             figures=members.get(str(q), {}),
             county=county.get(str(q)),
             # domain.periods.touches, with the quarter's days worked out once
