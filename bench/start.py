@@ -3,10 +3,12 @@ started the same way (issue #18: painted <= 1.15 x bare, first page's data <= 3 
 
 from __future__ import annotations
 
+import json
 import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from bench.common import Context, Sample, _cpu, figure, part, target
 
@@ -46,6 +48,15 @@ def start_env(ctx: Context) -> dict[str, str]:
     return env
 
 
+def invalidate_snapshot(db_path: Path) -> None:
+    """Make the overview's saved snapshot stale, as a record written since would: the start
+    then computes the overview (and saves it again)."""
+    path = db_path.with_name(db_path.name + ".overview.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["key"]["hash"] = "changed since"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
 @part("start", order=10)
 def bench_start(ctx: Context) -> None:
     """first paint and first page's data against a bare PySide6 window"""
@@ -53,18 +64,26 @@ def bench_start(ctx: Context) -> None:
     ours_cmd = [sys.executable, "-m", "ylt_desktop", "--db", str(ctx.db_path), "--quit-after-paint"]
     env = start_env(ctx)
     line_times(bare_cmd, env), line_times(ours_cmd, env)  # warm the disk cache, untimed
-    bare, ours = [], []
-    for _ in range(max(ctx.runs, 5)):  # interleaved: a slow spell hits both sides
+    bare, ours, stale = [], [], []
+    for _ in range(max(ctx.runs, 5)):  # interleaved: a slow spell hits every side
         bare.append(line_times(bare_cmd, env))
-        ours.append(line_times(ours_cmd, env))
+        invalidate_snapshot(ctx.db_path)
+        stale.append(line_times(ours_cmd, env))  # computes, and saves the snapshot again
+        ours.append(line_times(ours_cmd, env))  # the data unchanged since the last start
     bare_s = Sample(
         statistics.median(t["painted"] for t, _ in bare), statistics.median(c for _, c in bare)
     )
-    painted = statistics.median(t["painted"] for t, _ in ours)
+    painted = statistics.median(t["painted"] for t, _ in ours + stale)
     ready = statistics.median(t["ready"] for t, _ in ours)
     cpu = statistics.median(c for _, c in ours)
     target("start: first paint", painted, floor=bare_s.wall, limit=1.15,
            note="floor: a bare PySide6 window started the same way, interleaved")  # fmt: skip
-    target("start: first page's data shown", ready, floor=bare_s.wall, limit=3)
-    figure("start CPU", f"ours {cpu:.2f} s to quit after the first page, bare window "
-           f"{bare_s.cpu:.2f} s")  # fmt: skip
+    target("start: first page's data shown", ready, floor=bare_s.wall, limit=3,
+           note="data unchanged since the last start: the overview's verified snapshot")  # fmt: skip
+    stale_ready = statistics.median(t["ready"] for t, _ in stale)
+    figure("start: first page's data shown, data changed since the last start",
+           f"{stale_ready:.2f} s, {stale_ready / bare_s.wall:.2f} x the bare window (no valid "
+           f"snapshot: the indicators computed, the check's counts follow), CPU "
+           f"{statistics.median(c for _, c in stale):.2f} s to quit after the check")  # fmt: skip
+    figure("start CPU", f"ours {cpu:.2f} s to quit (the snapshot shown, the database opened "
+           f"and verified), bare window {bare_s.cpu:.2f} s")  # fmt: skip

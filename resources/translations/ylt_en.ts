@@ -1763,6 +1763,10 @@ The database was not changed.</translation>
         <translation>Not submitted</translation>
     </message>
     <message>
+        <source>报表检查：正在检查…</source>
+        <translation>Return check: checking…</translation>
+    </message>
+    <message>
         <source>报表检查：%1 个错误，%2 个警告</source>
         <translation>Return check: %1 errors, %2 warnings</translation>
     </message>

@@ -145,11 +145,24 @@ class MainWindow(QMainWindow):
     def show_opening(self) -> None:
         self.statusBar().showMessage(self.tr("正在打开数据库…"))
 
+    def show_early(self, title: str, page: QWidget) -> None:
+        """Show ``page`` before the database opens (the overview from its snapshot, app.py);
+        ``attach`` then hands it the database (``page.set_database``)."""
+        row = self.titles().index(title)
+        self._install(title, row, page)
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(row)
+        self.nav.blockSignals(False)
+        self.stack.setCurrentIndex(row)
+
     def attach(self, db: Database) -> None:
         """Show ``db``: title, menus, the first page and the status bar."""
         from ylt_desktop.store import institutions as store
 
         self.db = db
+        for page in self.pages.values():  # shown before the database opened
+            if getattr(page, "db", False) is None and hasattr(page, "set_database"):
+                page.set_database(db)
         self.statusBar().clearMessage()
         with db.session() as s:
             consortium = store.get_consortium(s)
@@ -166,23 +179,26 @@ class MainWindow(QMainWindow):
         """The page called ``title``, built on first use."""
         if title not in self.pages:
             row = [t for t, _ in self._factories].index(title)
-            page = self._factories[row][1](self.db, self.stack)
-            placeholder_widget = self.stack.widget(row)
-            self.stack.insertWidget(row, page)
-            self.stack.removeWidget(placeholder_widget)
-            placeholder_widget.deleteLater()
-            self.pages[title] = page
-            if hasattr(page, "changed"):
-                page.changed.connect(self.update_status)
-            proxy = getattr(page, "proxy", None)
-            if proxy is not None:  # the status bar counts what a search or filter leaves
-                for signal in (proxy.modelReset, proxy.rowsInserted, proxy.rowsRemoved):
-                    signal.connect(self.update_status)
-            if hasattr(page, "open_record"):
-                page.open_record.connect(self.open_record)
-            if hasattr(page, "packages_applied"):
-                page.packages_applied.connect(self.packages_changed)
+            self._install(title, row, self._factories[row][1](self.db, self.stack))
         return self.pages[title]
+
+    def _install(self, title: str, row: int, page: QWidget) -> None:
+        """``page`` in place of its placeholder, wired to the status bar and the window."""
+        placeholder_widget = self.stack.widget(row)
+        self.stack.insertWidget(row, page)
+        self.stack.removeWidget(placeholder_widget)
+        placeholder_widget.deleteLater()
+        self.pages[title] = page
+        if hasattr(page, "changed"):
+            page.changed.connect(self.update_status)
+        proxy = getattr(page, "proxy", None)
+        if proxy is not None:  # the status bar counts what a search or filter leaves
+            for signal in (proxy.modelReset, proxy.rowsInserted, proxy.rowsRemoved):
+                signal.connect(self.update_status)
+        if hasattr(page, "open_record"):
+            page.open_record.connect(self.open_record)
+        if hasattr(page, "packages_applied"):
+            page.packages_applied.connect(self.packages_changed)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         """Stop the pages' background work first: a thread left running when the program

@@ -8,12 +8,10 @@ error stays on screen, red, until it is fixed. A submitted quarter is shown read
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -37,35 +35,7 @@ from ylt_desktop.store.db import Database
 from ylt_desktop.store.quarters import is_locked
 from ylt_desktop.store.versions import RecordChanged
 from ylt_desktop.ui.widgets.figure_grid import FigureGridModel, FigureGridView
-
-
-def offered_quarters(today: dt.date, count: int = 12) -> list[Quarter]:
-    """Today's quarter and the ``count - 1`` before it, latest first."""
-    out = [Quarter.containing(today)]
-    while len(out) < count:
-        out.append(out[-1].prev())
-    return out
-
-
-class QuarterBox(QComboBox):
-    """The quarters a page offers, the last finished one chosen."""
-
-    def __init__(self, parent: QWidget | None = None, today: dt.date | None = None) -> None:
-        super().__init__(parent)
-        today = today or dt.date.today()
-        for q in offered_quarters(today):
-            self.addItem(q.label, str(q))
-        self.set_quarter(Quarter.last_finished(today))
-
-    def quarter(self) -> Quarter:
-        return Quarter.parse(self.currentData())
-
-    def set_quarter(self, quarter: Quarter) -> None:
-        i = self.findData(str(quarter))
-        if i < 0:
-            self.addItem(quarter.label, str(quarter))
-            i = self.count() - 1
-        self.setCurrentIndex(i)
+from ylt_desktop.ui.widgets.quarter_box import QuarterBox, offered_quarters  # noqa: F401
 
 
 def _fit(view: FigureGridView) -> None:

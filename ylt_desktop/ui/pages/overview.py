@@ -6,16 +6,24 @@ still missing, the pre-export check's count of errors and warnings. Then 表7 (�
 target line (``widgets/chart.py``, drawn with QPainter). Its data are computed by an
 ``OverviewWorker`` on its own thread with its own database session (the indicators and the
 whole pre-export check take seconds on a large database and must not freeze the window),
-after the page is shown and again whenever it is shown after a change elsewhere. Only the
-newest computation's result is shown; an older one still running when the quarter changes
-or the page reloads is told to stop and its result is dropped.
+after the page is shown and again whenever it is shown after a change elsewhere. The
+indicators show as soon as they are computed (``indicators_shown``); the state line says the
+check runs until its counts arrive (``computed``). Only the newest computation's result is
+shown; an older one still running when the quarter changes or the page reloads is told to
+stop and its result is dropped.
+
+A start on unchanged data shows the overview saved last time (``overview_snapshot.py``)
+before the database is even opened: the page is built without a database
+(``show_snapshot``), then ``set_database`` attaches it and recomputes only when the data
+moved since.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import (
@@ -34,10 +42,16 @@ from PySide6.QtWidgets import (
 
 from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.returns.model import Cancelled
-from ylt_desktop.store.db import Database
 from ylt_desktop.ui.background import BackgroundTask
-from ylt_desktop.ui.pages.figures import QuarterBox
+from ylt_desktop.ui.pages.overview_snapshot import OverviewView
 from ylt_desktop.ui.widgets.chart import LineChart
+from ylt_desktop.ui.widgets.quarter_box import QuarterBox
+
+if TYPE_CHECKING:
+    from ylt_desktop.store.db import Database
+
+# Nothing here imports the store at module level: the page can show a saved overview before
+# SQLAlchemy is imported (app.py).
 
 MAX_LISTED = 6
 log = logging.getLogger(__name__)
@@ -45,60 +59,143 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class OverviewState:
-    """What one computation found: the quarter's indicators, lock state and check items."""
+    """What one computation found: the quarter's indicators, lock state and check items
+    (``items`` None: the check still runs)."""
 
     generation: int
     quarter: Quarter
     data: Any  # returns.indicators.QuarterIndicators
     locked: bool
-    items: list  # returns.check.CheckItem
+    items: list | None  # returns.check.CheckItem
+    view: OverviewView
+
+
+def view_of(quarter: Quarter, data: Any, locked: bool, items: list | None) -> OverviewView:
+    """What the page shows of a computation, as plain data (also what a snapshot keeps)."""
+    from ylt_desktop.returns.indicators import result_rows
+
+    missing = data.missing()
+    errors = None if items is None else sum(1 for i in items if i.is_error)
+    return OverviewView(
+        quarter=str(quarter),
+        locked=locked,
+        rows=result_rows(data.results),
+        charts=[
+            {
+                "title": c.spec.name,
+                "unit": c.spec.unit,
+                "labels": list(c.labels),
+                "values": list(c.values),
+                "target": c.target,
+                "target_label": c.target_label,
+            }
+            for c in data.charts
+        ],
+        missing=[[u.name, len(gaps)] for u, gaps in missing[:MAX_LISTED]],
+        missing_count=len(missing),
+        any_units=bool(data.units),
+        county_missing=list(data.county_missing()),
+        errors=errors,
+        warnings=None if items is None else len(items) - errors,
+    )
 
 
 class OverviewWorker(BackgroundTask):
     """Computes an ``OverviewState`` on its own thread (a ``BackgroundTask``: kept alive while
-    it runs, signals on the GUI thread); emits ``done(state)`` or ``failed_at(generation,
-    exc)``, or nothing when cancelled."""
+    it runs, signals on the GUI thread); emits ``indicators(state)`` (without the check's
+    items) and then ``done(state)``, or ``failed_at(generation, exc)``, or nothing more once
+    cancelled. ``snapshot``: (database file, UI language) whose overview snapshot is written
+    when done with the data unchanged throughout, or None."""
 
     failed_at = Signal(int, object)
+    indicators = Signal(object)
+    _found = Signal(object)  # emitted on the task's thread, relayed on the GUI thread
     cancelled_by = (Cancelled,)
 
-    def __init__(self, db: Database, quarter: Quarter, generation: int) -> None:
+    def __init__(
+        self,
+        db: Database,
+        quarter: Quarter,
+        generation: int,
+        snapshot: tuple[Path, str] | None = None,
+    ) -> None:
         super().__init__(self._compute)
         self.db, self.quarter, self.generation = db, quarter, generation
+        self.snapshot = snapshot
         self.failed.connect(self._failed_at)
+        # A bound slot of this GUI-thread object: queued from the task's thread.
+        self._found.connect(self._relay_indicators)
 
     @Slot(object)
     def _failed_at(self, exc: BaseException) -> None:
         self.failed_at.emit(self.generation, exc)
 
+    @Slot(object)
+    def _relay_indicators(self, state: OverviewState) -> None:
+        self.indicators.emit(state)
+
     def _compute(self) -> OverviewState:
+        from ylt_desktop.returns import indicators
         from ylt_desktop.returns.check import check_quarter, saved_cover_fields
-        from ylt_desktop.returns.indicators import CHART_QUARTERS, quarter_indicators
         from ylt_desktop.returns.model import check_cancel
         from ylt_desktop.store.quarters import is_locked
+        from ylt_desktop.store.snapshot_key import fingerprint
 
         cancel = self.is_cancelled
+        q = self.quarter
         # A session of this thread: SQLite connections never cross threads.
         with self.db.session() as s:
-            data = quarter_indicators(s, self.quarter, chart_quarters=CHART_QUARTERS)
+            before = fingerprint(s) if self.snapshot else None
+            data = indicators.quarter_indicators(s, q, chart_quarters=indicators.CHART_QUARTERS)
             check_cancel(cancel)
-            locked = is_locked(s, self.quarter)
-            items = check_quarter(
-                s, self.quarter, cover_fields=saved_cover_fields(s), cancel=cancel
-            )
-        return OverviewState(self.generation, self.quarter, data, locked, items)
+            locked = is_locked(s, q)
+            view = view_of(q, data, locked, None)
+            self._found.emit(OverviewState(self.generation, q, data, locked, None, view))
+            items = check_quarter(s, q, cover_fields=saved_cover_fields(s), cancel=cancel)
+            view = view_of(q, data, locked, items)
+            after = fingerprint(s) if before is not None else None
+        if before is not None and after == before:  # nothing written while computing
+            self._save(before, view)
+        return OverviewState(self.generation, q, data, locked, items, view)
+
+    def _save(self, fingerprint: Any, view: OverviewView) -> None:
+        from ylt_desktop.ui.pages.overview_snapshot import save_snapshot, snapshot_key
+
+        path, lang = self.snapshot
+        save_snapshot(path, snapshot_key(fingerprint, view.quarter, lang=lang), view)
+
+
+def snapshot_target(db: Any) -> Path | None:
+    """The database file next to which the overview is kept: SQLite files only."""
+    path = getattr(db, "path", None)
+    if path is None or getattr(db, "on_server", False):
+        return None
+    return Path(path)
+
+
+def ui_language() -> str:
+    """The language the program was started in (``app.main`` sets it; tests: Chinese)."""
+    from PySide6.QtCore import QCoreApplication
+
+    app = QCoreApplication.instance()
+    lang = app.property("ylt_lang") if app is not None else None
+    return lang if isinstance(lang, str) and lang else "zh_CN"
 
 
 class OverviewPage(QWidget):
     changed = Signal()
-    computed = Signal()  # a computation's result is shown (tests wait for it)
+    indicators_shown = Signal()  # the indicators are shown; the check's counts may follow
+    computed = Signal()  # everything is shown, the check's counts too (tests wait for it)
     failed_to_compute = Signal()  # a computation failed (its line says so)
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
         self._token: object = None
-        self.data = None
+        self.data = None  # the newest computation's QuarterIndicators (None from a snapshot)
+        self.view: OverviewView | None = None  # what the page shows
+        self.from_snapshot = False  # shown from a saved snapshot, not computed in this run
+        self._snapshot_key: dict | None = None
         self._generation = 0
         self._answered = 0  # the generation whose result (or failure) was shown last
         self._workers: list[OverviewWorker] = []
@@ -137,10 +234,6 @@ class OverviewPage(QWidget):
         top.addStretch(1)
         self.targets_button = QPushButton(self.tr("设置目标…"))
         self.targets_button.clicked.connect(self.edit_targets)
-        from ylt_desktop.domain.roles import Permission
-        from ylt_desktop.ui.widgets.permissions import gate
-
-        gate(self.targets_button, db, Permission.MANAGE_TARGETS)  # 管理员 only, says why
         top.addWidget(self.targets_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -148,10 +241,23 @@ class OverviewPage(QWidget):
         self.body = body
         self.state.setText(self.tr("正在计算…"))
         self.quarter_box.currentIndexChanged.connect(self.refresh)
+        if db is not None:
+            self._gate()
+        else:  # a snapshot shown before the database opens: nothing to change yet
+            self.quarter_box.setEnabled(False)
+            self.targets_button.setEnabled(False)
+
+    def _gate(self) -> None:
+        from ylt_desktop.domain.roles import Permission
+        from ylt_desktop.ui.widgets.permissions import gate
+
+        self.targets_button.setEnabled(True)
+        self.targets_button.setToolTip("")
+        gate(self.targets_button, self.db, Permission.MANAGE_TARGETS)  # 管理员 only, says why
 
     @property
     def busy(self) -> bool:
-        """Whether the newest computation is still running."""
+        """Whether the newest computation is still running (its check, too)."""
         return self._answered != self._generation
 
     def edit_targets(self) -> None:
@@ -165,7 +271,46 @@ class OverviewPage(QWidget):
         super().showEvent(event)
         QTimer.singleShot(0, self.refresh_if_changed)
 
+    # ------------------------------------------------------------ a saved overview
+
+    def show_snapshot(self, view: OverviewView, key: dict) -> None:
+        """Show a saved overview whose ``key`` matched the database's (``app.py`` checked)."""
+        self.quarter_box.blockSignals(True)
+        self.quarter_box.set_quarter(Quarter.parse(view.quarter))
+        self.quarter_box.blockSignals(False)
+        self._snapshot_key = key
+        self.from_snapshot = True
+        self._show_view(view)
+        self.body.setEnabled(True)
+        self.indicators_shown.emit()
+        self.computed.emit()
+
+    def set_database(self, db: Database) -> None:
+        """The database opened (and the user signed in): the page works as if built with it.
+        A snapshot shown before stays only when the database still has its key."""
+        self.db = db
+        self.quarter_box.setEnabled(True)
+        self._gate()
+        if self._snapshot_key is not None:
+            from ylt_desktop.store.snapshot_key import fingerprint
+            from ylt_desktop.ui.widgets.page_support import data_token
+
+            with db.session() as s:
+                now = fingerprint(s)
+            key = self._snapshot_key
+            if now is not None and now.key() == {k: key[k] for k in now.key()}:
+                self._token = (data_token(db), key["quarter"])
+            else:
+                log.info("overview snapshot outdated once the database opened: recomputed")
+                self._token = None
+        if self.isVisible():  # else when shown
+            self.refresh_if_changed()
+
+    # ------------------------------------------------------------ computing
+
     def refresh_if_changed(self) -> None:
+        if self.db is None:
+            return
         from ylt_desktop.ui.widgets.page_support import data_token
 
         token = (data_token(self.db), self.quarter_box.currentData())
@@ -174,6 +319,8 @@ class OverviewPage(QWidget):
 
     def refresh(self) -> None:
         """Start computing the selected quarter's state; an older computation is dropped."""
+        if self.db is None:
+            return
         from ylt_desktop.ui.widgets.page_support import data_token
 
         q = self.quarter_box.quarter()
@@ -181,8 +328,9 @@ class OverviewPage(QWidget):
         self._generation += 1
         for worker in self._workers:
             worker.cancel()
-        worker = OverviewWorker(self.db, q, self._generation)
+        worker = OverviewWorker(self.db, q, self._generation, self._snapshot_for(q))
         # Bound slots of this page (the worker's signals come on the GUI thread).
+        worker.indicators.connect(self._indicators)
         worker.done.connect(self._computed)
         worker.failed_at.connect(self._failed)
         worker.thread.finished.connect(self._reap)
@@ -191,14 +339,31 @@ class OverviewPage(QWidget):
         self.body.setEnabled(False)
         worker.start()
 
+    def _snapshot_for(self, quarter: Quarter) -> tuple[Path, str] | None:
+        """Where to keep this computation's result: the quarter a start opens on only."""
+        import datetime as dt
+
+        path = snapshot_target(self.db)
+        if path is None or quarter != Quarter.last_finished(dt.date.today()):
+            return None
+        return path, ui_language()
+
+    def _indicators(self, state: OverviewState) -> None:
+        if state.generation != self._generation:  # the quarter changed or the page reloaded
+            return
+        self.data = state.data
+        self.from_snapshot = False
+        self._show_view(state.view)
+        self.body.setEnabled(True)
+        self.indicators_shown.emit()
+
     def _computed(self, state: OverviewState) -> None:
         if state.generation != self._generation:  # the quarter changed or the page reloaded
             return
         self._answered = state.generation
         self.data = state.data
-        self._show_state(state.quarter, state.locked, state.items, state.data)
-        self._show_table(state.data)
-        self._show_charts(state.data)
+        self.from_snapshot = False
+        self._show_view(state.view)
         self.body.setEnabled(True)
         self.computed.emit()
 
@@ -231,34 +396,43 @@ class OverviewPage(QWidget):
         self.stop_work()
         super().closeEvent(event)
 
-    def _show_state(self, q, locked: bool, items: list, data) -> None:  # noqa: ANN001
-        errors = sum(1 for i in items if i.is_error)
+    # ------------------------------------------------------------ drawing
+
+    def _show_view(self, view: OverviewView) -> None:
+        self.view = view
+        self._show_state(view)
+        self._show_table(view.rows)
+        self._show_charts(view.charts)
+
+    def _show_state(self, view: OverviewView) -> None:
+        q = Quarter.parse(view.quarter)
         lines = [
-            f"<b>{q.label}</b>　" + (self.tr("已报送（已锁定）") if locked else self.tr("未报送")),
-            self.tr("报表检查：%1 个错误，%2 个警告")
-            .replace("%1", str(errors))
-            .replace("%2", str(len(items) - errors)),
+            f"<b>{q.label}</b>　"
+            + (self.tr("已报送（已锁定）") if view.locked else self.tr("未报送")),
         ]
-        missing = data.missing()
-        if missing:
-            shown = [f"{u.name}（{len(gaps)} 项）" for u, gaps in missing[:MAX_LISTED]]
-            more = self.tr("等") if len(missing) > MAX_LISTED else ""
+        if view.errors is None:
+            lines.append(self.tr("报表检查：正在检查…"))
+        else:
             lines.append(
-                self.tr("运行指标未填全：%1 家成员单位：").replace("%1", str(len(missing)))
+                self.tr("报表检查：%1 个错误，%2 个警告")
+                .replace("%1", str(view.errors))
+                .replace("%2", str(view.warnings))
+            )
+        if view.missing:
+            shown = [f"{name}（{gaps} 项）" for name, gaps in view.missing[:MAX_LISTED]]
+            more = self.tr("等") if view.missing_count > MAX_LISTED else ""
+            lines.append(
+                self.tr("运行指标未填全：%1 家成员单位：").replace("%1", str(view.missing_count))
                 + "、".join(shown)
                 + more
             )
-        elif data.units:
+        elif view.any_units:
             lines.append(self.tr("各成员单位运行指标已填全"))
-        county = data.county_missing()
-        if county:
-            lines.append(self.tr("县域运行指标未填：") + "、".join(county))
+        if view.county_missing:
+            lines.append(self.tr("县域运行指标未填：") + "、".join(view.county_missing))
         self.state.setText("<br>".join(lines))
 
-    def _show_table(self, data) -> None:  # noqa: ANN001
-        from ylt_desktop.returns.indicators import result_rows
-
-        rows = result_rows(data.results)
+    def _show_table(self, rows: list[dict[str, str]]) -> None:
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
             name = row["name"] + (f"（{row['basis']}）" if row["basis"] else "")
@@ -272,20 +446,18 @@ class OverviewPage(QWidget):
             + sum(self.table.rowHeight(r) for r in range(len(rows)))  # fmt: skip
         )
 
-    def _show_charts(self, data) -> None:  # noqa: ANN001
-        while len(self.charts) < len(data.charts):
+    def _show_charts(self, charts: list[dict[str, Any]]) -> None:
+        while len(self.charts) < len(charts):
             chart = LineChart()
             self.chart_grid.addWidget(chart, len(self.charts) // 2, len(self.charts) % 2)
             self.charts.append(chart)
-        for chart, spec in zip(self.charts, data.charts, strict=False):
-            chart.title, chart.unit = spec.spec.name, spec.spec.unit
-            chart.set_data(spec.labels, spec.values, target=spec.target,
-                           target_label=spec.target_label)  # fmt: skip
+        for chart, spec in zip(self.charts, charts, strict=False):
+            chart.title, chart.unit = spec["title"], spec["unit"]
+            chart.set_data(spec["labels"], spec["values"], target=spec["target"],
+                           target_label=spec["target_label"])  # fmt: skip
 
     def indicator_text(self, key: str, column: str = "quarter") -> str:
         """What the table shows for one indicator (tests and the status bar read it)."""
-        from ylt_desktop.returns.indicators import result_rows
-
-        if self.data is None:
+        if self.view is None:
             return ""
-        return next(r[column] for r in result_rows(self.data.results) if r["key"] == key)
+        return next(r[column] for r in self.view.rows if r["key"] == key)

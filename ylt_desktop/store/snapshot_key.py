@@ -1,0 +1,79 @@
+"""What identifies the data of an SQLite database for a saved overview (``ui/pages/overview_snapshot.py``).
+
+Every record is written through the ORM, and every ORM write adds an audit entry in its own
+transaction (``store/audit.py``; no bulk UPDATE/DELETE/INSERT anywhere in the program), and
+each entry's hash chains it to all before it (``store/chain.py``). So the newest entry's id
+and hash name the whole history of the records: equal means no record changed in between.
+A restore copies the backup's entries too (``store/restore.py``): its newest entry differs
+unless the backup holds this very history. A migration may rewrite data without an entry:
+the schema revision is part of the key. The database's users are not: only whether it has
+any (the overview may not show before a required sign-in).
+
+``file_fingerprint`` reads a file with the standard ``sqlite3`` module, read-only (it runs
+before SQLAlchemy is imported); ``fingerprint`` reads the same through a session.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+NEWEST_ENTRY = "SELECT id, hash FROM audit_entry ORDER BY id DESC LIMIT 1"
+REVISION = "SELECT version_num FROM alembic_version"
+ANY_USER = "SELECT EXISTS (SELECT 1 FROM app_user)"
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    entry: int  # the newest audit entry's id (0: none yet)
+    hash: str  # its hash ("" for none)
+    revision: str  # the schema's Alembic revision
+    has_users: bool = False  # not part of the key: whether a sign-in is required
+
+    def key(self) -> dict[str, Any]:
+        return {"entry": self.entry, "hash": self.hash, "revision": self.revision}
+
+
+def file_fingerprint(path: Path) -> Fingerprint | None:
+    """The fingerprint of the SQLite file ``path``, or None when it cannot be read here and
+    now: missing, empty, not ours, locked, damaged. No audit entry yet is entry 0 (any
+    audited write then moves it). Opened read-only
+    (``mode=ro``; nothing is ever written, not even a journal), without waiting for a lock."""
+    try:
+        if not path.is_file() or path.stat().st_size == 0:
+            return None
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0)
+    except (OSError, sqlite3.Error, ValueError):
+        return None
+    try:
+        conn.execute("PRAGMA query_only=1")
+        newest = conn.execute(NEWEST_ENTRY).fetchone()
+        revision = conn.execute(REVISION).fetchone()
+        users = conn.execute(ANY_USER).fetchone()
+    except sqlite3.Error as exc:  # not ours, locked, damaged: the overview is computed
+        log.info("no overview snapshot: the database cannot be read (%s)", type(exc).__name__)
+        return None
+    finally:
+        conn.close()
+    if not revision:
+        return None
+    entry, hash_ = newest if newest else (0, "")
+    return Fingerprint(int(entry), hash_ or "", str(revision[0]), bool(users and users[0]))
+
+
+def fingerprint(session: Any) -> Fingerprint | None:
+    """The same read through ``session`` (any thread's own); None without a schema."""
+    from sqlalchemy import text
+
+    newest = session.execute(text(NEWEST_ENTRY)).first()
+    revision = session.execute(text(REVISION)).scalar()
+    if not revision:
+        return None
+    entry, hash_ = newest if newest else (0, "")
+    users = session.execute(text(ANY_USER)).scalar()
+    return Fingerprint(int(entry), hash_ or "", str(revision), bool(users))
