@@ -244,3 +244,27 @@ def test_a_failure_writing_the_audit_or_at_commit_leaves_the_database_as_it_was(
     assert import_file(lead_db, "institutions", path, dry_run=False).new == 1200
     with lead_db.session() as s:
         assert verify_chain(s).ok
+
+
+def test_a_bulk_update_of_a_row_at_another_version_is_refused_and_rolled_back(tmp_path, lead_db):  # noqa: ANN001
+    """``update_rows`` checks every row's version as the ORM's UPDATE does (the sum of rows
+    matched, on both engines): one row moved on makes it fail (``StaleDataError``, refused as
+    ``RecordChanged`` naming the kind, as a flush's) and the transaction roll back."""
+    from ylt_desktop.store.tx import all_or_nothing
+
+    import_file(lead_db, "institutions", write_book(tmp_path / "a.xlsx", [INST_HEADER, *ROWS]),
+                dry_run=False)  # fmt: skip
+    before = dump(lead_db)
+    with lead_db.session() as s:
+        ids = list(s.scalars(select(Institution.id).order_by(Institution.id)))[1:]
+        rows = [(i, 1, {"beds_actual": 20}) for i in ids]
+        rows[-1] = (ids[-1], 2, {"beds_actual": 20})  # the last row is read at version 2
+        with pytest.raises(RecordChanged, match="成员单位"), all_or_nothing(s):
+            bulk_write.update_rows(s, Institution, rows)
+    assert dump(lead_db) == before
+    with lead_db.session() as s, all_or_nothing(s):
+        bulk_write.update_rows(s, Institution, [(i, 1, {"beds_actual": 20}) for i in ids])
+    with lead_db.session() as s:
+        got = s.execute(select(Institution.version, Institution.beds_actual)
+                        .where(Institution.id.in_(ids))).all()  # fmt: skip
+    assert [tuple(r) for r in got] == [(2, 20)] * 3
