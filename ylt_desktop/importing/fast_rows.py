@@ -60,7 +60,7 @@ def _parse(wb: Any, ws: Any) -> Iterator[tuple[int, Any]]:
 
     strings = ws._shared_strings
     dates, durations, epoch = wb._date_formats, wb._timedelta_formats, wb.epoch
-    done: list[tuple[int, Any]] = []
+    done: list[Any] = []  # rows read, and counts of missing rows
     state: dict[str, Any] = {"number": 0, "counter": 1, "row": None, "col": 0, "run_text": False}
     cells: list[tuple[int, Any]] = []
     cell: list[Any] = []  # type, style, column, value texts, inline texts, inline seen, t seen
@@ -163,9 +163,9 @@ def _parse(wb: Any, ws: Any) -> Iterator[tuple[int, Any]]:
     def _row_done() -> None:
         state["row"] = None
         idx = state["number"]
-        while state["counter"] < idx:
-            state["counter"] += 1
-            done.append([])
+        if state["counter"] < idx:  # missing rows, given one by one as they are read
+            done.append(idx - state["counter"])
+            state["counter"] = idx
         if state["counter"] <= idx:
             if cells:
                 width = cells[-1][0]
@@ -194,6 +194,11 @@ def _parse(wb: Any, ws: Any) -> Iterator[tuple[int, Any]]:
             chunk = src.read(_CHUNK)
             parser.Parse(chunk, not chunk)
             for row in done:
+                if type(row) is int:  # that many missing rows: openpyxl gives each as []
+                    for _ in range(row):
+                        number += 1
+                        yield number, []
+                    continue
                 number += 1
                 yield number, row
             done.clear()
