@@ -837,6 +837,10 @@ Restore from it? The damaged file is kept in the backups folder, not deleted. Da
         <translation>Submission date</translation>
     </message>
     <message>
+        <source>留空即为本单位：%1</source>
+        <translation>Leave empty for this unit: %1</translation>
+    </message>
+    <message>
         <source>留空即为牵头单位：%1</source>
         <translation>Leave empty for the lead unit: %1</translation>
     </message>

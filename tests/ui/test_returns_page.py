@@ -49,6 +49,24 @@ def test_empty_filler_unit_says_the_lead_unit_is_printed(qtbot, demo_db) -> None
     assert printed == lead
 
 
+def test_empty_filler_unit_at_a_member_says_its_own_unit(qtbot, tmp_path) -> None:  # noqa: ANN001
+    from tests.exchange.world import A, lead_database, member_database
+    from ylt_desktop.returns.rows import quarter_rows
+
+    lead = lead_database(tmp_path)
+    member = member_database(lead, A, tmp_path)
+    try:
+        page = make_page(qtbot, member)
+        assert page.cover["filler_unit"].placeholderText() == f"留空即为本单位：{A}"
+        with member.session() as s:
+            cover = quarter_rows(s, LAST, cover_fields=page.cover_fields()).cover
+        assert cover.filler_unit == A
+    finally:
+        page.close()
+        member.close()
+        lead.close()
+
+
 @pytest.mark.qt_log_level_fail("WARNING")
 def test_export_both_files_by_the_buttons(qtbot, demo_db, tmp_path, monkeypatch, answers) -> None:  # noqa: ANN001
     tmp_path = tmp_path / "out"

@@ -40,6 +40,7 @@ from ylt_desktop.returns.rows_rotations import (  # noqa: F401 - the return's na
     summary_groups,
 )
 from ylt_desktop.returns.templates import SOURCES, TableSpec, Template, load_template
+from ylt_desktop.store.exchange import MEMBER
 from ylt_desktop.store.models import Institution
 
 Record = dict[str, Any]
@@ -98,12 +99,15 @@ def collect_records(
     rotations, agreements = data.rotations, data.agreements
     consortium = data.consortium
     lead = next((i for i in data.members if _is_lead(i)), None)
+    own = _own_unit(data)
     summary, summary_total = rotation_summary(rotations, quarter)
     return {
         "cover": {
             "consortium_name": consortium.name if consortium else "",
             "consortium_kind": consortium.kind if consortium else "",
             "lead_unit": lead.name if lead else "",
+            # 填报单位 when the clerk leaves it empty: a member's database files for its own unit
+            "filler_unit": own.name if own is not None else (lead.name if lead else ""),
         },
         "members": member_records(data.members),
         "rotations": rotation_records(rotations, full_ids=full_ids),
@@ -126,11 +130,11 @@ def make_cover(
     unknown = set(cover_fields) - set(COVER_LABELS)
     if unknown:
         raise ValueError(f"未知的封面字段：{', '.join(sorted(unknown))}")
+    # A quarter frozen before the facts held 填报单位 files under the lead's name, as then.
     cover = Cover(
         report_name=template.report_name,
         period=quarter.label,
-        filler_unit=facts["lead_unit"],
-        **facts,
+        **{"filler_unit": facts["lead_unit"], **facts},
     )
     for key, value in cover_fields.items():
         if value not in (None, ""):
@@ -140,6 +144,14 @@ def make_cover(
 
 def format_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _own_unit(data: QuarterData) -> Any:
+    """The member unit a member's database (成员库) belongs to; None in the lead's."""
+    c = data.consortium
+    if c is None or getattr(c, "db_kind", None) != MEMBER or c.member_id is None:
+        return None
+    return data.institutions.get(c.member_id)
 
 
 def _is_lead(inst: Institution) -> bool:

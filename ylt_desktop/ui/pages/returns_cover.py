@@ -50,15 +50,25 @@ class CoverBox(QGroupBox):
         return fields
 
     def load(self) -> None:
+        from ylt_desktop.store.exchange import own_member_id
         from ylt_desktop.store.institutions import lead_institution
+        from ylt_desktop.store.models import Institution
 
         with self.db.session() as s:
             saved = get_setting(s, COVER_KEY, {})
+            own_id = own_member_id(s)
+            own = s.get(Institution, own_id) if own_id is not None else None
             lead = lead_institution(s)
+            own_name = own.name if own is not None else None
             lead_name = lead.name if lead is not None else None
         for key, edit in self.cover.items():
             edit.setText(saved.get(key, ""))
-        if lead_name:  # the return prints the lead unit when this is left empty
+        # The return prints this unit when 填报单位 is left empty: a member's own, else the lead.
+        if own_name:
+            self.cover["filler_unit"].setPlaceholderText(
+                self.tr("留空即为本单位：%1").replace("%1", own_name)
+            )
+        elif lead_name:
             self.cover["filler_unit"].setPlaceholderText(
                 self.tr("留空即为牵头单位：%1").replace("%1", lead_name)
             )
