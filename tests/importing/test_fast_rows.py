@@ -114,11 +114,20 @@ ODD_SHEETS = {
     "a row number with a fraction": '<row r="2.0"><c r="A2"><v>1</v></c></row>',
     "an element other than a cell in a row": '<row r="1"><c r="A1"><v>1</v></c><extLst/></row>',
     "a cell with two values": '<row r="1"><c r="A1"><v>1</v><v>2</v></c></row>',
+    "a plain text after a run": '<row r="1"><c r="A1" t="inlineStr"><is><r><t>a</t></r>'
+    "<t>b</t></is></c></row>",  # openpyxl puts the plain text first: "ba"
+    "two inline strings": '<row r="1"><c r="A1" t="inlineStr"><is><r><t>a</t></r></is>'
+    "<is><r><t>b</t></r></is></c></row>",  # openpyxl reads the first
     "a date type cell": '<row r="1"><c r="A1" t="d"><v>2026-07-01T00:00:00</v></c></row>',
 }
 
 
-HANDED_OVER = {"an element other than a cell in a row", "a cell with two values"}
+HANDED_OVER = {
+    "an element other than a cell in a row",
+    "a cell with two values",
+    "a plain text after a run",
+    "two inline strings",
+}
 
 
 @pytest.mark.parametrize("case", list(ODD_SHEETS))

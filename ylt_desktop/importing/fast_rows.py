@@ -61,7 +61,14 @@ def _parse(wb: Any, ws: Any) -> Iterator[tuple[int, Any]]:
     strings = ws._shared_strings
     dates, durations, epoch = wb._date_formats, wb._timedelta_formats, wb.epoch
     done: list[Any] = []  # rows read, and counts of missing rows
-    state: dict[str, Any] = {"number": 0, "counter": 1, "row": None, "col": 0, "run_text": False}
+    state: dict[str, Any] = {
+        "number": 0,
+        "counter": 1,
+        "row": None,
+        "col": 0,
+        "run_text": False,
+        "runs": False,
+    }
     cells: list[tuple[int, Any]] = []
     cell: list[Any] = []  # type, style, column, value texts, inline texts, inline seen, t seen
     path: list[str] = []  # open elements below a cell
@@ -77,14 +84,17 @@ def _parse(wb: Any, ws: Any) -> Iterator[tuple[int, Any]]:
                     raise _Unusual
                 cell[3] = text = []
             elif depth == 2 and tag == _INLINE:
+                if cell[5]:
+                    raise _Unusual  # two inline strings: openpyxl reads the first
                 cell[4], cell[5] = [], True
             elif depth == 3 and path[1] == _INLINE and tag == _TEXT:
-                if cell[6]:
-                    raise _Unusual  # two plain texts: openpyxl keeps the last
+                if cell[6] or state["runs"]:
+                    raise _Unusual  # two plain texts, or one after a run: openpyxl keeps the
+                    # last plain text and puts it before the runs
                 cell[6] = True
                 text = cell[4]
             elif depth == 3 and path[1] == _INLINE and tag == _RUN:
-                state["run_text"] = False
+                state["run_text"], state["runs"] = False, True
             elif depth == 4 and path[1] == _INLINE and path[2] == _RUN and tag == _TEXT:
                 if state["run_text"]:
                     raise _Unusual  # two texts in one run: openpyxl keeps the last
@@ -100,6 +110,7 @@ def _parse(wb: Any, ws: Any) -> Iterator[tuple[int, Any]]:
             else:
                 state["col"] += 1
             style = attrs.get("s")
+            state["runs"] = False
             cell[:] = [attrs.get("t", "n"), int(style) if style else 0, state["col"], None, None,
                        False, False]  # fmt: skip
             path.append(tag)
