@@ -62,7 +62,7 @@ def _institution(inst_id: int, row: list, stamps: list[str]) -> dict:
     }  # fmt: skip
 
 
-def test_new_rows_give_the_records_levels_versions_and_audit_of_the_per_row_path(tmp_path, lead_db):  # noqa: ANN001
+def test_new_rows_give_the_records_levels_versions_and_audit_of_an_orm_flush(tmp_path, lead_db):  # noqa: ANN001
     path = write_book(tmp_path / "new.xlsx", [INST_HEADER, *ROWS])
     mark = _last_id(lead_db)
     with lead_db.session() as s:
@@ -132,7 +132,7 @@ def test_new_rows_give_the_records_levels_versions_and_audit_of_the_per_row_path
         assert verify_chain(s).ok
 
 
-def test_changed_rows_give_the_updates_versions_and_audit_of_the_per_row_path(tmp_path, lead_db):  # noqa: ANN001
+def test_changed_rows_give_the_updates_versions_and_audit_of_updates_in_turn(tmp_path, lead_db):  # noqa: ANN001
     import_file(lead_db, "institutions", write_book(tmp_path / "a.xlsx", [INST_HEADER, *ROWS]),
                 dry_run=False)  # fmt: skip
     with lead_db.session() as s:

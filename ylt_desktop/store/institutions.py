@@ -194,7 +194,8 @@ def create_institutions(session: Session, *, rows: Sequence[InstitutionData]) ->
     first bad row's problems (its index in ``rows`` as ``.row``) and inserts nothing when any
     row has errors. The rows, their first 等级变更记录 entries and the audit entries are written
     with a few bulk statements (``store/bulk_write.py``): the same records, versions and audit
-    entries (in the same order) as ``create_institution`` row by row."""
+    entries as one ORM flush of the same rows wrote (per row its first level entry, then the
+    unit; ``create_institution`` alone logs the unit first)."""
     with transaction(session), session.no_autoflush:
         _refuse_in_member_database(session)
         rows = [d.normalized() for d in rows]
