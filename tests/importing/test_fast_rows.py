@@ -118,6 +118,8 @@ ODD_SHEETS = {
     "<t>b</t></is></c></row>",  # openpyxl puts the plain text first: "ba"
     "two inline strings": '<row r="1"><c r="A1" t="inlineStr"><is><r><t>a</t></r></is>'
     "<is><r><t>b</t></r></is></c></row>",  # openpyxl reads the first
+    "an empty style": '<row r="1"><c r="A1" s=""><v>45000</v></c><c r="B1" s="1"><v>2</v></c>'
+    "</row>",
     "a date type cell": '<row r="1"><c r="A1" t="d"><v>2026-07-01T00:00:00</v></c></row>',
 }
 

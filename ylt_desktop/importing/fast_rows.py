@@ -109,10 +109,11 @@ def _parse(wb: Any, ws: Any) -> Iterator[tuple[int, Any]]:
                 state["col"] = coordinate_to_tuple(coordinate)[1]
             else:
                 state["col"] += 1
-            style = attrs.get("s")
+            style: Any = attrs.get("s", 0)  # as openpyxl: s="" stays "" (no date style)
+            if style:
+                style = int(style)
             state["runs"] = False
-            cell[:] = [attrs.get("t", "n"), int(style) if style else 0, state["col"], None, None,
-                       False, False]  # fmt: skip
+            cell[:] = [attrs.get("t", "n"), style, state["col"], None, None, False, False]
             path.append(tag)
         elif tag == _ROW:
             if state["row"] is not None:
