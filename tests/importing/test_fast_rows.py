@@ -186,3 +186,29 @@ def test_the_bench_sheet_reads_the_same(tmp_path) -> None:  # noqa: ANN001
     _member_sheet(path, extra_beds=0)
     slow, fast = both(path)
     assert len(fast) == 10_001 and fast == slow
+
+
+@pytest.mark.parametrize("epoch1904", [False, True])
+def test_both_date_systems_rich_shared_strings_and_merges_read_the_same(
+    tmp_path, epoch1904
+) -> None:  # noqa: ANN001
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    if epoch1904:
+        wb.epoch = CALENDAR_MAC_1904
+    ws["A1"], ws["B1"] = dt.date(2026, 7, 1), dt.datetime(1904, 1, 1, 6)
+    ws["C1"], ws["D1"] = dt.time(12, 30), dt.timedelta(days=2, hours=3)
+    ws["A2"] = CellRichText(["甲", TextBlock(InlineFont(b=True), " 乙 ")])
+    ws["B2"], ws["C2"] = "=A1+1", "甲"  # a formula without a cached value; a repeated text
+    ws.merge_cells("A3:C4")
+    ws["A3"], ws["A6"], ws["B6"], ws["C6"] = "合并", "001", "#N/A", True
+    path = tmp_path / "dates.xlsx"
+    wb.save(path)
+    slow, fast = both(path)
+    assert fast == slow
+    assert slow[0][1][0] == (dt.datetime, dt.datetime(2026, 7, 1))
+    assert slow[1][1][0] == (str, "甲 乙 ")
