@@ -57,6 +57,18 @@ def _signed_in() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _server_checks_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The day's check of a server database is remembered in the session's folder, never in
+    the user's data folder (``store/server_daily.py``); a test patches it again for its own."""
+    from ylt_desktop.store import server_daily
+
+    path = tmp_path_factory.mktemp("server-checks") / server_daily.FILE_NAME
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(server_daily, "marks_file", lambda: path)
+        yield
+
+
 @pytest.fixture(scope="session")
 def empty_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A new database migrated to head, made once: migrating a new file costs ~0.1 s a test."""

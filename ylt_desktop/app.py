@@ -313,7 +313,9 @@ def _open(window, args: argparse.Namespace):  # noqa: ANN001, ANN202
     from ylt_desktop.store.server import PasswordNeeded
     from ylt_desktop.ui.errors import show_error
 
-    try:  # checks the file first; the first start of a day also backs it up
+    # Checks the file first; the first start of a day also backs it up. On a server the
+    # first start of the day on this PC (``daily_checked``) verifies the audit log too.
+    try:
         return open_database(db_path_for(args), daily=True)
     except PasswordNeeded as exc:  # a server that wants a password libpq found nowhere
         from ylt_desktop.ui.dialogs.connection import ask_password
@@ -322,7 +324,7 @@ def _open(window, args: argparse.Namespace):  # noqa: ANN001, ANN202
         if password is None:
             return None
         try:
-            return open_database(db_path_for(args), password=password)
+            return open_database(db_path_for(args), password=password, daily=True)
         except Exception as again:
             log.warning("cannot open the server database: %s", type(again).__name__)
             show_error(window, again)

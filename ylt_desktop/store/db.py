@@ -198,12 +198,16 @@ def open_database(
     ``user`` (default ``store.users.DEFAULT_ACTOR``, which only tests and scripts set).
 
     ``path`` may be a server's address (``postgresql://user@host/db``): see ``_open_server``;
-    ``password`` is then used when libpq finds none of its own.
+    ``password`` is then used when libpq finds none of its own, and ``daily`` sets
+    ``daily_checked`` on this PC's first opening of that database today (no backup: the
+    server's are its administrator's).
     """
     from ylt_desktop.store import server
 
     if server.is_server_url(path):
-        return _open_server(str(path), create=create, user=user, password=password)
+        return _open_server(
+            str(path), create=create, user=user, password=password, daily=daily, today=today
+        )
     from ylt_desktop.store.access import check_access
 
     path = Path(path).expanduser().resolve()
@@ -293,10 +297,19 @@ def _said_in_chinese(engine: Engine, where: str) -> Iterator[None]:
 
 
 def _open_server(
-    text: str, *, create: bool, user: users.Actor | None, password: str | None
+    text: str,
+    *,
+    create: bool,
+    user: users.Actor | None,
+    password: str | None,
+    daily: bool = False,
+    today: dt.date | None = None,
 ) -> Database:
     """A database on a PostgreSQL server: connect (a clear ``ServerProblem`` when that fails),
     refuse a database holding other tables or a newer schema, migrate it to head.
+
+    With ``daily``, this PC's first opening of it today is ``daily_checked`` (remembered in the
+    data folder once opened: ``store/server_daily.py``), so the program verifies the audit log.
 
     The database itself is made by the server's administrator (docs/POSTGRESQL.md); an empty
     one gets the program's tables only when ``create`` (``ylt init``, the first run)."""
@@ -326,7 +339,16 @@ def _open_server(
         )
     with _said_in_chinese(engine, where):
         upgrade(engine, None)
+    checked = False
+    if daily and tables:  # a new database has no log yet: its first real start checks
+        from ylt_desktop.store import server_daily
+
+        checked = server_daily.check_due(where, today=today)
+        if checked:
+            server_daily.mark_checked(where, today=today)
     sessions = make_sessions(engine)
-    database = Database(path=None, engine=engine, sessions=sessions, url=where)
+    database = Database(
+        path=None, engine=engine, sessions=sessions, url=where, daily_checked=checked
+    )
     database.sign_in(user or users.DEFAULT_ACTOR)
     return database

@@ -1,0 +1,110 @@
+"""The day's first start on a server database verifies the audit log (DESIGN §8, issue 17):
+``open_database(url, daily=True)`` sets ``daily_checked`` on this PC's first opening of that
+database on a day, not on the second, again on the next day; remembered per address in the data
+folder (``store/server_daily.py``). An unreachable server is the usual Chinese message."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from tests.conftest import pg_database
+from ylt_desktop.store import server_daily
+from ylt_desktop.store.audit_verify import verify_chain
+from ylt_desktop.store.db import open_database
+from ylt_desktop.store.server import ServerProblem
+
+DAY = dt.date(2026, 11, 30)
+
+
+@pytest.fixture
+def marks(tmp_path, monkeypatch):  # noqa: ANN001, ANN201
+    path = tmp_path / "marks" / server_daily.FILE_NAME
+    monkeypatch.setattr(server_daily, "marks_file", lambda: path)
+    return path
+
+
+@pytest.fixture
+def demo_url(request, pg_cluster, pg_demo_template) -> Iterator[str]:  # noqa: ANN001
+    with pg_database(pg_cluster, pg_demo_template, request) as url:
+        yield url
+
+
+def _alter_entry(url: str, entry_id: int) -> None:
+    """An audit entry changed with raw SQL, outside the program."""
+    import psycopg
+
+    from ylt_desktop.store.server import sqlalchemy_url
+
+    u = sqlalchemy_url(url)
+    with psycopg.connect(host=u.query["host"], port=int(u.query["port"]), user=u.username,
+                         dbname=u.database, autocommit=True) as conn:  # fmt: skip
+        conn.execute('UPDATE audit_entry SET "user" = %s WHERE id = %s', ("someone", entry_id))
+
+
+def _opened(url: str, day: dt.date, *, daily: bool = True) -> bool:
+    db = open_database(url, daily=daily, today=day)
+    try:
+        assert db.on_server and db.backup_problem is None  # no backup of the server's data
+        return db.daily_checked
+    finally:
+        db.close()
+
+
+def test_first_start_of_a_day_checks_then_not_then_the_next_day(demo_url, marks) -> None:  # noqa: ANN001
+    assert _opened(demo_url, DAY, daily=False) is False  # ylt commands: never the day's check
+    assert not marks.exists()
+    assert _opened(demo_url, DAY) is True
+    assert _opened(demo_url, DAY) is False  # the second start the same day
+    assert _opened(demo_url, DAY + dt.timedelta(days=1)) is True
+    assert _opened(demo_url, DAY + dt.timedelta(days=1)) is False
+    # Remembered by the address without a password, nothing else in it.
+    saved = json.loads(marks.read_text("utf-8"))
+    assert list(saved.values()) == [(DAY + dt.timedelta(days=1)).isoformat()]
+    (key,) = saved
+    assert key.startswith("postgresql://ylt@/") and ":" not in key.split("@")[0][13:]
+
+
+def test_each_server_database_is_checked_on_its_own(request, pg_cluster, pg_demo_template,
+                                                    demo_url, marks) -> None:  # noqa: ANN001  # fmt: skip
+    assert _opened(demo_url, DAY) is True
+    with pg_database(pg_cluster, pg_demo_template, request) as other:
+        assert _opened(other, DAY) is True
+        assert _opened(other, DAY) is False
+    assert _opened(demo_url, DAY) is False
+
+
+def test_an_unreadable_marks_file_means_the_check_is_due(demo_url, marks) -> None:  # noqa: ANN001
+    marks.parent.mkdir(parents=True)
+    marks.write_text("{not json", "utf-8")
+    assert _opened(demo_url, DAY) is True
+    assert _opened(demo_url, DAY) is False
+
+
+def test_the_days_check_finds_an_entry_altered_on_the_server(demo_url, marks) -> None:  # noqa: ANN001
+    db = open_database(demo_url, daily=True, today=DAY)
+    try:
+        assert db.daily_checked
+        with db.session() as s:
+            intact = verify_chain(s)
+        assert intact.ok and intact.entries > 12
+        _alter_entry(demo_url, 12)
+        with db.session() as s:
+            report = verify_chain(s)
+        assert report.first_bad_id == 12 and "操作日志第 12 条" in report.problems[0]
+    finally:
+        db.close()
+
+
+def test_an_unreachable_server_is_said_in_chinese_and_nothing_is_remembered(
+    pg_cluster, tmp_path, marks
+) -> None:  # noqa: ANN001
+    url = pg_cluster.url("ylt").replace(f"host={pg_cluster.dir}", f"host={tmp_path}")
+    with pytest.raises(ServerProblem) as caught:
+        open_database(url, daily=True, today=DAY)
+    assert "无法连接数据库服务器：服务器没有运行" in str(caught.value)
+    assert "postgresql://ylt@" in str(caught.value)
+    assert not marks.exists()
