@@ -198,3 +198,34 @@ def test_no_identity_number_is_in_the_snapshot(qtbot, demo_db) -> None:  # noqa:
     assert not re.search(r"\d{17}[\dXx]", text)
     assert not any(name in text for name in names)  # no person at all, units only
     assert snapshot_path(demo_db.path).stat().st_mode & 0o077 == 0  # owner-only
+
+
+def test_not_after_a_restore_of_another_database_without_audit_entries(qtbot, db, ids) -> None:  # noqa: ANN001
+    """Backups without audit entries (their log empty: made before the log existed, whose
+    restore creates it empty) name no history: two of them, with other data, must not share
+    one snapshot."""
+    import sqlite3
+
+    from ylt_desktop.store.backup import backup_copy
+    from ylt_desktop.store.restore import restore_database
+
+    def without_log(path):  # noqa: ANN001, ANN202
+        conn = sqlite3.connect(path)
+        conn.execute("DELETE FROM audit_entry")
+        conn.commit()
+        conn.close()
+        return path
+
+    first = without_log(backup_copy(db.path, reason="manual"))
+    with db.session() as s:  # a change the overview shows
+        store.save_figures(
+            s, quarter=Q, county=CountyFigures(county_visits=20000, resident_population=500000)
+        )
+    second = without_log(backup_copy(db.path, reason="manual"))
+    restore_database(first, db.path)
+    page = computed(qtbot, db)
+    restore_database(second, db.path)
+    window, shown = early(qtbot, db.path)
+    assert not shown  # it would show the first backup's overview
+    recomputed = computed(qtbot, db)
+    assert recomputed.view.county_missing != page.view.county_missing  # the data did differ

@@ -7,7 +7,9 @@ and hash name the whole history of the records: equal means no record changed in
 A restore copies the backup's entries too (``store/restore.py``): its newest entry differs
 unless the backup holds this very history. A migration may rewrite data without an entry:
 the schema revision is part of the key. The database's users are not: only whether it has
-any (the overview may not show before a required sign-in).
+any (the overview may not show before a required sign-in). A database without any entry
+has no key: its records may predate the log (a database or a backup from before it, whose
+log a migration creates empty), so two of them with other records look the same.
 
 ``file_fingerprint`` reads a file with the standard ``sqlite3`` module, read-only (it runs
 before SQLAlchemy is imported); ``fingerprint`` reads the same through a session.
@@ -30,8 +32,8 @@ ANY_USER = "SELECT EXISTS (SELECT 1 FROM app_user)"
 
 @dataclass(frozen=True)
 class Fingerprint:
-    entry: int  # the newest audit entry's id (0: none yet)
-    hash: str  # its hash ("" for none)
+    entry: int  # the newest audit entry's id
+    hash: str  # its hash
     revision: str  # the schema's Alembic revision
     has_users: bool = False  # not part of the key: whether a sign-in is required
 
@@ -41,8 +43,7 @@ class Fingerprint:
 
 def file_fingerprint(path: Path) -> Fingerprint | None:
     """The fingerprint of the SQLite file ``path``, or None when it cannot be read here and
-    now: missing, empty, not ours, locked, damaged. No audit entry yet is entry 0 (any
-    audited write then moves it). Opened read-only
+    now: missing, empty, not ours, locked, damaged, or without any audit entry. Opened read-only
     (``mode=ro``; nothing is ever written, not even a journal), without waiting for a lock."""
     try:
         if not path.is_file() or path.stat().st_size == 0:
@@ -60,20 +61,21 @@ def file_fingerprint(path: Path) -> Fingerprint | None:
         return None
     finally:
         conn.close()
-    if not revision:
+    if not revision or not newest:
         return None
-    entry, hash_ = newest if newest else (0, "")
+    entry, hash_ = newest
     return Fingerprint(int(entry), hash_ or "", str(revision[0]), bool(users and users[0]))
 
 
 def fingerprint(session: Any) -> Fingerprint | None:
-    """The same read through ``session`` (any thread's own); None without a schema."""
+    """The same read through ``session`` (any thread's own); None without a schema or
+    without any audit entry."""
     from sqlalchemy import text
 
     newest = session.execute(text(NEWEST_ENTRY)).first()
     revision = session.execute(text(REVISION)).scalar()
-    if not revision:
+    if not revision or not newest:
         return None
-    entry, hash_ = newest if newest else (0, "")
+    entry, hash_ = newest
     users = session.execute(text(ANY_USER)).scalar()
     return Fingerprint(int(entry), hash_ or "", str(revision), bool(users))
