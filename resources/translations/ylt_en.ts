@@ -1916,6 +1916,10 @@ Give this file to the lead unit (USB stick, intranet…); tell the exchange pass
         <translation>Units the lead unit deleted, now deleted here too: %1</translation>
     </message>
     <message>
+        <source>牵头单位已删除（或本单位已不参与）、本库也已删除的协议：%1</source>
+        <translation>Agreements the lead unit deleted (or this unit no longer takes part in), now deleted here too: %1</translation>
+    </message>
+    <message>
         <source>%1：牵头单位已接收，本季度已锁定。</source>
         <translation>%1: accepted by the lead unit; the quarter is locked.</translation>
     </message>

@@ -28,7 +28,9 @@ def test_roster_package_open_and_status(tmp_path, capsys, monkeypatch) -> None: 
     db.close()
     code, out = run(capsys, "package", "passphrase", "--db", lead_path)
     assert code == 0 and "已设置数据交换口令" in out
-    code, out = run(capsys, "package", "roster", "--member", A, "--out", tmp_path, "--db", lead_path)
+    code, out = run(
+        capsys, "package", "roster", "--member", A, "--out", tmp_path, "--db", lead_path
+    )
     assert code == 0, out
     (roster,) = Path(tmp_path).glob("*-名册-*.ylt")
 
@@ -71,6 +73,43 @@ def test_wrong_passphrase_is_refused_in_chinese(tmp_path, capsys, monkeypatch) -
     monkeypatch.setenv("YLT_EXCHANGE_PASSPHRASE", PASSPHRASE)
     assert run(capsys, "package", "passphrase", "--db", lead_path)[0] == 0
     monkeypatch.setenv("YLT_EXCHANGE_PASSPHRASE", "另一个口令-不对")
-    code, out = run(capsys, "package", "roster", "--member", A, "--out", tmp_path, "--db", lead_path)
+    code, out = run(
+        capsys, "package", "roster", "--member", A, "--out", tmp_path, "--db", lead_path
+    )
     assert code == 1 and "交换口令不正确" in out
     assert not list(tmp_path.glob("*.ylt"))
+
+
+def test_a_roster_names_the_agreements_it_removed_or_kept(tmp_path, capsys, monkeypatch) -> None:  # noqa: ANN001
+    """``ylt package open ROSTER`` at a member: the agreement the lead deleted and the member
+    has no volume of is removed and named; one with the member's unaccepted volume is kept,
+    and the line says why."""
+    from sqlalchemy import select
+
+    from tests.exchange.world import _volume, lead_database, member_database, unit_ids
+    from ylt_desktop.exchange import make_roster
+    from ylt_desktop.store import agreements
+    from ylt_desktop.store.models import Agreement
+
+    monkeypatch.setenv("YLT_EXCHANGE_PASSPHRASE", PASSPHRASE)
+    lead = lead_database(tmp_path)
+    with lead.session() as s:
+        first = s.scalar(select(Agreement))
+        data = agreements.to_data(first)
+        data.number, data.title = "YX-2026-02", "心电诊断中心"
+        agreements.create_agreement(s, data=data)
+    member = member_database(lead, A, tmp_path)
+    with member.session() as s:
+        _volume(s, 120)  # on YX-2026-01
+    member.close()
+    with lead.session() as s:
+        for a in list(s.scalars(select(Agreement))):
+            agreements.delete_agreement(s, agreement_id=a.id)
+        roster = make_roster(s, member_id=unit_ids(s)[A], passphrase=PASSPHRASE,
+                             out_dir=tmp_path / "r2")  # fmt: skip
+    lead.close()
+    code, out = run(capsys, "package", "open", roster, "--db", tmp_path / "member-a.sqlite")
+    assert code == 0, out
+    assert "已删除协议“YX-2026-02 心电诊断中心”" in out
+    assert "协议“YX-2026-01 影像诊断中心”：牵头单位已删除该协议" in out
+    assert "2026年第3季度的服务量" in out and "未删除" in out

@@ -562,8 +562,12 @@ def test_the_roster_message_names_the_units_the_lead_deleted(qapp) -> None:  # n
         consortium="示例县医共体",
         removed_units=["示例县新建村卫生室", "示例县东村卫生室"],
         kept_units=["示例县旧村卫生室：牵头单位已删除该单位，但本库仍有其人员流动，未删除"],
+        removed_agreements=["YX-2026-02 心电诊断中心"],
+        kept_agreements=["协议“YX-2026-01 影像诊断中心”：牵头单位已删除该协议，未删除"],
     )
     text = roster_summary(result)
+    assert "本库也已删除的协议：YX-2026-02 心电诊断中心" in text
+    assert "协议“YX-2026-01 影像诊断中心”：牵头单位已删除该协议，未删除" in text
     assert "已删除" in text and "示例县新建村卫生室、示例县东村卫生室" in text
     assert "示例县旧村卫生室：牵头单位已删除该单位" in text and "未删除" in text
     plain = roster_summary(RosterResult(created=False, unchanged=False, member="m", consortium="c"))

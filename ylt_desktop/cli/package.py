@@ -160,6 +160,10 @@ def _open_roster(args: argparse.Namespace, path: Path) -> int:
         print(f"已删除成员单位“{name}”（牵头单位已删除该单位）")
     for line in result.kept_units:
         print(line)
+    for name in result.removed_agreements:
+        print(f"已删除协议“{name}”（牵头单位已删除该协议，或本单位已不是其参与方）")
+    for line in result.kept_agreements:
+        print(line)
     with db.session() as s:
         has_users = users.has_users(s)
     if result.created and not has_users:

@@ -277,18 +277,23 @@ def plan_package(session: Session, pkg: Package) -> _Plan:
     }
     for row in parts["volumes"]:
         a = agreements.get(row["number"])
-        if a is None:
-            raise PackageRefused(
-                f"数据包中的协议“{row['number']}”在汇总库中不存在：请先发送最新的名册包"
-            )
-        parties = [a.provider_id, *(r.institution_id for r in a.recipients)]
-        if member_id not in parties:
-            raise PackageRefused(
-                f"“{inst.name}”不是协议“{a.number}”的提供方或接收方：文件已被改动或损坏"
-            )
+        parties = [] if a is None else [a.provider_id, *(r.institution_id for r in a.recipients)]
         mine = {m: float(v) for m, v in row["values"].items()}
         if not mine:
-            continue  # not entered by the member: not reported
+            continue  # not entered by the member: not reported (its roster may be older)
+        if a is None or member_id not in parties:
+            # The lead deleted the agreement (or took this member out of it) after the roster
+            # the member has: its volumes are refused, never an agreement made up again.
+            why = (
+                "汇总库中已没有这个协议（牵头单位已删除）"
+                if a is None
+                else f"汇总库中“{inst.name}”已不是该协议的提供方或接收方"
+            )
+            raise PackageRefused(
+                f"数据包中有协议“{row['number']}”{quarter.label}的服务量，但{why}：请把最新的"
+                "名册包发给该单位，由其删除这些服务量后重新生成数据包；"
+                "如该协议不应删除，请牵头单位先恢复该协议"
+            )
         now_values = {v.measure: float(v.value) for v in a.volumes if v.quarter == key_q}
         label = f"{a.number} {a.title}"
         ckey = _key("volumes", a.number, key_q)

@@ -6,7 +6,9 @@ the member takes part in and the persons of other units who rotate to it, and br
 lead's decisions: a quarter the lead accepted is locked here, one it returned is reopened with
 the lead's reason. The member's own profile (but for its membership: role, 加入日期, 退出日期),
 persons, rotations, volumes and figures are its own and are never overwritten by a roster
-(only filled in at the set-up). An older roster than
+(only filled in at the set-up). Units and agreements the lead deleted (or, for an
+agreement, no longer includes this member in) leave this database too, unless records the
+lead has not seen still need them (then kept, and ``RosterResult`` says why). An older roster than
 the last opened is refused; the same one twice changes nothing. One transaction.
 """
 
@@ -63,6 +65,10 @@ class RosterResult:
     returned: list[tuple[str, str]] = field(default_factory=list)  # (quarter, reason)
     removed_units: list[str] = field(default_factory=list)  # units the lead deleted: gone here
     kept_units: list[str] = field(default_factory=list)  # deleted by the lead, kept here: why
+    # Agreements the lead deleted, or no longer includes this member in: gone here, or kept
+    # (with why) while this database holds volumes of a quarter the lead has not accepted.
+    removed_agreements: list[str] = field(default_factory=list)
+    kept_agreements: list[str] = field(default_factory=list)
 
 
 def _roster_seen(session: Session) -> dict:
@@ -144,15 +150,19 @@ def _write(session: Session, package: Package, passphrase: str, *, first: bool) 
     if not c.exchange_check or not verify_password(passphrase, c.exchange_check):
         c.exchange_check = hash_password(passphrase)
     result = RosterResult(first, False, package.member, c.name)
+    filled = set(_roster_seen(session).get("volumes") or [])
     changed_units = _institutions(session, parts["institutions"], package.member_id, first)
     session.flush()
+    result.counts["institutions"] = len(parts["institutions"])
+    result.counts["staff"] = _staff(session, parts["staff"], package.member_id)
+    result.counts["agreements"] = _agreements(session, parts["agreements"], filled)
+    _status(session, parts["status"], package.member_id, result)
+    session.flush()
+    # Agreements first: a unit the lead deleted may still be named by an agreement it deleted.
+    _removed_agreements(session, parts["agreements"], package.member_id, filled, result)
     _removed_units(session, parts["institutions"], result)
     if changed_units and not first:
         levels.rederive_directions(session, changed_units)
-    result.counts["institutions"] = len(parts["institutions"])
-    result.counts["staff"] = _staff(session, parts["staff"], package.member_id)
-    result.counts["agreements"] = _agreements(session, parts["agreements"], first)
-    _status(session, parts["status"], package.member_id, result)
     row = session.get(Setting, ROSTER_SETTING)
     if row is None:
         row = Setting(key=ROSTER_SETTING)
@@ -160,11 +170,14 @@ def _write(session: Session, package: Package, passphrase: str, *, first: bool) 
     brought = roster_persons(session) | {
         person_hash(r["id_type"], r["id_number"]) for r in parts["staff"]
     }
+    numbers = {n for (n,) in session.execute(select(Agreement.number))}
     row.value = json.dumps(
         {
             "package_id": package.package_id,
             "created_at": package.header["created_at"],
             "persons": sorted(brought),  # every roster's other-unit persons, as hashes
+            # The volumes rosters filled in (not the member's own), of agreements still here.
+            "volumes": sorted(v for v in filled if json.loads(v)[0] in numbers),
         }
     )
     session.flush()
@@ -257,7 +270,14 @@ def _staff(session: Session, rows: list[dict], own_id: int) -> int:
     return n
 
 
-def _agreements(session: Session, rows: list[dict], first: bool) -> int:
+def _volume_key(number: str, quarter: str, measure: str, value: float) -> str:
+    import json
+
+    return json.dumps([number, quarter, measure, float(value)], ensure_ascii=False)
+
+
+def _agreements(session: Session, rows: list[dict], filled: set[str]) -> int:
+    """Add or update the roster's agreements; ``filled`` gets the volumes filled in here."""
     found = {a.number: a for a in session.scalars(select(Agreement))}
     for row in rows:
         a = found.get(row["number"])
@@ -285,7 +305,53 @@ def _agreements(session: Session, rows: list[dict], first: bool) -> int:
         for quarter, measure, value in row["volumes"]:
             if (quarter, measure) not in entered:
                 a.volumes.append(AgreementVolume(quarter=quarter, measure=measure, value=value))
+                filled.add(_volume_key(a.number, quarter, measure, value))
     return len(rows)
+
+
+def _removed_agreements(
+    session: Session, rows: list[dict], own_id: int, filled: set[str], result: RosterResult
+) -> None:
+    """Agreements here that the roster no longer lists (the lead deleted them, or this member
+    no longer takes part): deleted here too, unless this database holds volumes of them that
+    the member entered for a quarter the lead has not accepted (never dropped silently: kept,
+    and the result says so) or their signed scan (kept only here)."""
+    from ylt_desktop.store.models import Attachment
+
+    listed = {str(r["number"]) for r in rows}
+    latest: dict[str, str] = {}
+    for e in store.events(session, member_id=own_id):
+        latest[e.quarter] = e.action
+    accepted = {q for q, action in latest.items() if action == store.ACCEPT}
+    for a in list(session.scalars(select(Agreement).order_by(Agreement.number))):
+        if a.number in listed:
+            continue
+        own = sorted(
+            {
+                v.quarter
+                for v in a.volumes
+                if v.quarter not in accepted
+                and _volume_key(a.number, v.quarter, v.measure, v.value) not in filled
+            }
+        )
+        scan = session.scalar(select(Attachment.id).where(Attachment.agreement_id == a.id))
+        label = f"协议“{a.number} {a.title}”"
+        if own:
+            quarters = "、".join(Quarter.parse(q).label for q in own)
+            result.kept_agreements.append(
+                f"{label}：牵头单位已删除该协议（或本单位已不是其参与方），"
+                f"但本库仍有{quarters}的服务量（牵头单位尚未接收），未删除；"
+                "请核对后删除这些服务量，或请牵头单位恢复该协议"
+            )
+        elif scan is not None:
+            result.kept_agreements.append(
+                f"{label}：牵头单位已删除该协议（或本单位已不是其参与方），"
+                "但本库有其协议扫描件，未删除"
+            )
+        else:
+            result.removed_agreements.append(f"{a.number} {a.title}")
+            session.delete(a)
+    session.flush()
 
 
 def _status(session: Session, rows: list[dict], own_id: int, result: RosterResult) -> None:

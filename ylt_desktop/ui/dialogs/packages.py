@@ -239,6 +239,13 @@ def roster_summary(result: Any) -> str:
             ).replace("%1", "、".join(result.removed_units))
         )
     lines.extend(result.kept_units)  # already in words: "name：…，未删除"
+    if result.removed_agreements:
+        lines.append(
+            QCoreApplication.translate(
+                "Packages", "牵头单位已删除（或本单位已不参与）、本库也已删除的协议：%1"
+            ).replace("%1", "、".join(result.removed_agreements))
+        )
+    lines.extend(result.kept_agreements)  # already in words: "协议“…”：…，未删除；…"
     for quarter in result.locked:
         lines.append(
             QCoreApplication.translate("Packages", "%1：牵头单位已接收，本季度已锁定。").replace(
