@@ -256,3 +256,21 @@ def test_a_failed_daily_backup_opens_the_database_and_says_why(filled, monkeypat
         assert again.backup_problem is not None
     finally:
         again.close()
+
+
+def test_another_program_sees_a_restore_of_another_history_as_a_change(filled) -> None:  # noqa: ANN001
+    """Pages reload when ``change_token`` moves. A restore by another program (or the CLI)
+    to a backup with as many audit entries but another history must move it."""
+    from ylt_desktop.store.audit import change_token
+
+    start = backup_copy(filled.path, reason="manual", now=dt.datetime(2026, 3, 1, 8))
+    add(filled, "乙乡卫生院", "87654321")
+    other = backup_copy(filled.path, reason="manual", now=dt.datetime(2026, 3, 1, 9))
+    restore_database(start, filled.path)
+    add(filled, "丙乡卫生院", "11223344")  # as many entries as ``other``, another history
+    with filled.session() as s:
+        seen = change_token(s)
+    restore_database(other, filled.path)
+    assert names(filled.path) == ["甲县人民医院", "乙乡卫生院"]
+    with filled.session() as s:
+        assert change_token(s) != seen

@@ -345,6 +345,11 @@ def describe(entry: AuditEntry) -> str:
     return text(entry)
 
 
-def change_token(session: Session) -> int:
-    """A number that grows with every audited write: pages reload only when it moved."""
-    return session.scalar(select(func.max(AuditEntry.id))) or 0
+def change_token(session: Session) -> tuple[int, str]:
+    """The newest audit entry's id and hash: moves with every audited write, and with a
+    restore (by any program) of a backup of another history, even one with as many entries;
+    pages reload only when it moved."""
+    newest = session.execute(
+        select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+    ).first()
+    return (newest[0], newest[1] or "") if newest else (0, "")

@@ -15,7 +15,7 @@ from ylt_desktop.store.db import Database
 from ylt_desktop.ui.widgets.table_model import RecordFilterProxy, RecordTableModel
 
 
-def data_token(db: Database) -> int:
+def data_token(db: Database) -> tuple[int, str]:
     """Moves whenever a record is written; a page compares it to decide whether to reload."""
     with db.session() as s:
         return change_token(s)
