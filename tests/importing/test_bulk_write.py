@@ -3,6 +3,7 @@ exactly one audit entry, written with it in the one transaction."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -83,3 +84,42 @@ def test_the_collector_threshold_is_raised_only_while_importing(
     with pytest.raises(importing.ImportFileError):
         import_file(lead_db, "institutions", write_book(tmp_path / "b.xlsx", [["无关", "表头"]]))
     assert gc.get_threshold() == before
+
+
+@pytest.mark.sqlite_only  # a restore of a backup file
+def test_a_restore_of_another_history_after_the_dry_run_is_planned_again(
+    tmp_path, lead_db, monkeypatch
+) -> None:  # noqa: ANN001
+    """Another program restores, between the dry run and the write, a backup with as many
+    audit entries but another history: the record the plan matched by id is now another
+    unit. Planned again, 测试村1卫生室 keeps its record and 测试村2卫生室 is new."""
+    from ylt_desktop.domain.institution import InstitutionData
+    from ylt_desktop.store import institutions as inst_store
+    from ylt_desktop.store.backup import backup_copy
+    from ylt_desktop.store.restore import restore_database
+
+    def create(n: int) -> None:
+        with lead_db.session() as s:
+            inst_store.create_institution(s, data=InstitutionData(
+                name=f"测试村{n}卫生室", division="360428", category="村卫生室",
+                joined=village(n)[7]))  # fmt: skip
+
+    start = backup_copy(lead_db.path, reason="manual", now=dt.datetime(2026, 3, 1, 8))
+    create(1)  # history X: 村1 takes the next id
+    other = backup_copy(lead_db.path, reason="manual", now=dt.datetime(2026, 3, 1, 9))
+    restore_database(start, lead_db.path, actor=lead_db.user)
+    create(2)  # history Y: 村2 takes that id, as many entries
+    real = apply.backup_before
+
+    def backup_then_another_restores(db, reason):  # noqa: ANN001, ANN202
+        found = real(db, reason)
+        restore_database(other, db.path, actor=db.user)
+        return found
+
+    monkeypatch.setattr(apply, "backup_before", backup_then_another_restores)
+    path = write_book(tmp_path / "a.xlsx", [INST_HEADER, village(2, beds=5)])
+    report = import_file(lead_db, "institutions", path, dry_run=False)
+    assert report.written
+    with lead_db.session() as s:
+        names = set(s.scalars(select(Institution.name)))
+    assert {"测试村1卫生室", "测试村2卫生室"} <= names  # 村1 was renamed 村2 from a stale plan

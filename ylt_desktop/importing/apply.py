@@ -1,7 +1,8 @@
 """One import: read the sheet, plan every row, and (unless a dry run) write in ONE transaction.
 
-Writing uses the dry run's plan (``Kept``) when no record changed since it was made (no audit
-entry since: every change of a record writes one), else plans again inside ``all_or_nothing``
+Writing uses the dry run's plan (``Kept``) when no record changed since it was made (the same
+newest audit entry, id and hash: every change of a record writes one, and a restore of another
+history changes it even with as many entries), else plans again inside ``all_or_nothing``
 from the rows the dry run read (the file is not read twice). The store commands check the rows
 once more as they write. Planned rows are written in batches of ``BATCH``, in file order: a run
 of rows with the same bulk store command (``plan.Bulk``: new or changed records of a kind,
@@ -29,7 +30,7 @@ from ylt_desktop.importing.plan_links import planner_for
 from ylt_desktop.importing.report import ImportReport, SheetLayout
 from ylt_desktop.importing.template import is_example_row
 from ylt_desktop.store import access
-from ylt_desktop.store.audit import latest_entry_id, set_user
+from ylt_desktop.store.audit import change_token, set_user
 from ylt_desktop.store.backup import backup_before
 from ylt_desktop.store.settings import set_setting
 from ylt_desktop.store.tx import all_or_nothing
@@ -57,7 +58,7 @@ class Kept:
     rows: list[SourceRow] = field(default_factory=list)
     planned: list[Planned] = field(default_factory=list)
     planner: Any = None
-    mark: int | None = None
+    mark: tuple[int, str] | None = None  # audit.change_token when planned
 
 
 def source_rows(
@@ -132,7 +133,7 @@ def run_plan(
     ``rows``: the rows read before (else read from the sheet); ``keep``: rows and plan kept
     for the writing pass.
     """
-    mark = latest_entry_id(session) if keep is not None else None
+    mark = change_token(session) if keep is not None else None
     planner = planner_for(layout.kind)(session, columns=layout.columns(), quarter=report.quarter)
     report.notes.extend(planner.notes)
     if keep is not None:
@@ -271,7 +272,7 @@ def apply_import(
             set_user(session, user)
         try:
             with _disk_full_as(needed, folder), all_or_nothing(session):
-                if kept is not None and kept.mark == latest_entry_id(session):
+                if kept is not None and kept.mark == change_token(session):
                     write_kept(session, kept, done, only_valid=only_valid, progress=progress,
                                cancel=cancel)  # fmt: skip
                 else:
