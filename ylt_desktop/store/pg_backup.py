@@ -6,7 +6,9 @@ holds whole identity numbers). Automatic ones (before a migration, before an imp
 ``backups/`` in the per-user data folder, named ``<数据库名>-<YYYYmmdd-HHMMSS-ffffff>-<reason>.dump``,
 the newest ``backup.KEEP`` of each kind kept. A restore first dumps the current data
 (``before-restore``), then replaces the program's tables with the backup's in one transaction
-(``pg_restore --clean --single-transaction``) and brings the schema to head.
+(``pg_restore --clean --single-transaction``). A dump of an older schema (an older program's)
+is loaded and migrated to head in one transaction of the program's own (``_restore_older``);
+one of a newer schema is refused before anything is touched.
 
 The tools come with PostgreSQL (on Windows: its installer's "Command Line Tools"); they are
 looked for on the PATH, in ``YLT_PG_BIN``, and where Debian and the Windows installer put them.
@@ -103,21 +105,27 @@ def _conninfo(url: Any) -> tuple[str, dict[str, str]]:
 
 
 def _run(args: list[str], env: dict[str, str], what: str) -> str:
+    """The tool's output, read as UTF-8 (a dump's SQL is in the database's encoding, UTF8 for
+    ours, whatever the PC's code page); its messages in the PC's own encoding."""
+    import locale
+
     try:
-        done = subprocess.run(
-            args, env=env, capture_output=True, text=True, timeout=TIMEOUT, check=False
-        )
+        done = subprocess.run(args, env=env, capture_output=True, timeout=TIMEOUT, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         log.warning("%s failed to run: %s", what, exc)
         raise DatabaseProblem(f"{what}没有完成（备份工具无法运行或超时）") from None
+    stderr = done.stderr.decode(locale.getpreferredencoding(False), errors="replace")
     if done.returncode != 0:
         # The tools' own words are English and may name tables: the log keeps them.
-        log.warning("%s failed (%s): %s", what, done.returncode, done.stderr.strip()[-2000:])
+        log.warning("%s failed (%s): %s", what, done.returncode, stderr.strip()[-2000:])
         from ylt_desktop.store import server
 
-        reason = server.explain_text(done.stderr) or "详情已写入日志"
+        reason = server.explain_text(stderr) or "详情已写入日志"
         raise DatabaseProblem(f"{what}失败：{reason}")
-    return done.stdout
+    try:
+        return done.stdout.decode("utf-8")
+    except UnicodeDecodeError:
+        raise DatabaseProblem(f"{what}失败：备份文件的编码不是 UTF-8") from None
 
 
 def dump(url: Any, target: Path) -> Path:
@@ -155,8 +163,9 @@ def backup_revision(source: Path) -> str | None:
     return None
 
 
-def verify_dump(source: Path) -> None:
-    """Refuse (``RestoreRefused``) a file that is not a dump of a YLT database this program knows."""
+def verify_dump(source: Path) -> str:
+    """Refuse (``RestoreRefused``) a file that is not a dump of a YLT database this program
+    knows; returns the dump's schema version."""
     from ylt_desktop.store.backup import known_revisions
 
     source = Path(source)
@@ -172,8 +181,10 @@ def verify_dump(source: Path) -> None:
         raise RestoreRefused("该文件不是本程序的数据库备份（缺少医联体数据表），不能用于恢复")
     if revision not in known_revisions():
         raise RestoreRefused(
-            f"该备份的数据结构版本（{revision}）比本程序新，或无法识别；请先升级本程序再恢复"
+            f"该备份的数据结构版本（{revision}）比本程序新，或无法识别；请先升级本程序再恢复。"
+            "当前数据库没有被改动"
         )
+    return revision
 
 
 def restore(url: Any, source: Path, *, actor: Any = None) -> Path:
@@ -186,17 +197,118 @@ def restore(url: Any, source: Path, *, actor: Any = None) -> Path:
     """
     from ylt_desktop.domain.roles import Permission
     from ylt_desktop.store import users
+    from ylt_desktop.store.db import head_revision
 
     users.require_actor(actor or users.DEFAULT_ACTOR, Permission.RESTORE)
     tool = _require("pg_restore")
-    verify_dump(source)
+    revision = verify_dump(source)
     safety = automatic_backup(url, reason="before-restore", required=True)
+    if revision != head_revision():
+        _restore_older(url, source, revision)
+        log.info("restored the server database from %s at %s, migrated to head (safety copy %s)",
+                 source, revision, safety)  # fmt: skip
+        return safety
     conninfo, env = _conninfo(url)
     _run([tool, "--clean", "--if-exists", "--single-transaction", "--no-owner",
           "--no-privileges", "--exit-on-error", f"--dbname={conninfo}", str(source)],
          env, "恢复数据库")  # fmt: skip
     log.info("restored the server database from %s (safety copy %s)", source, safety)
     return safety
+
+
+def _restore_older(url: Any, source: Path, revision: str) -> None:
+    """A dump of an older schema (an older program's): in ONE transaction under the write lock,
+    drop the program's tables, load the dump's (``pg_restore`` as SQL, run here) and migrate
+    them to head. ``pg_restore --clean`` alone would keep the tables and columns the dump does
+    not know and leave a schema no migration can bring to head; any failure here rolls back to
+    the database as it was."""
+    from ylt_desktop.store import server
+    from ylt_desktop.store.db import alembic_config, head_revision
+
+    tool = _require("pg_restore")
+    script = _run([tool, "--no-owner", "--no-privileges", "--file=-", str(source)],
+                  dict(os.environ), "读取备份文件")  # fmt: skip
+    engine = server.make_server_engine(url)
+    try:
+        with engine.connect() as conn:
+            dbapi = conn.connection.dbapi_connection
+            with conn.begin():
+                server.lock_for_writing(dbapi, wait=600)
+                path = conn.exec_driver_sql("SHOW search_path").scalar()
+                _drop_tables(conn)
+                _run_script(dbapi, script)
+                conn.exec_driver_sql("SELECT pg_catalog.set_config('search_path', %s, false)",
+                                     (path,))  # fmt: skip
+                if current_revision_on(conn) != revision:
+                    raise RestoreRefused("备份文件内容不完整，不能恢复；当前数据库没有被改动")
+                from alembic import command
+
+                cfg = alembic_config(engine)
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                if current_revision_on(conn) != head_revision():
+                    raise RestoreRefused("恢复后未能升级数据结构，当前数据库没有被改动")
+    except (RestoreRefused, DatabaseProblem):
+        raise
+    except Exception as exc:
+        # Only the kind: the server's words may quote a row of the dump (an ID number).
+        log.warning("restoring an older dump failed: %s", type(exc).__name__)
+        reason = server.explain(exc) or "详情已写入日志"
+        raise RestoreRefused(
+            f"恢复旧版本程序的备份（数据结构版本 {revision}）没有完成：{reason}；"
+            "当前数据库没有被改动"
+        ) from None
+    finally:
+        engine.dispose()
+
+
+def current_revision_on(conn: Any) -> str | None:
+    """The schema version seen on ``conn`` (inside its transaction)."""
+    return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
+def _drop_tables(conn: Any) -> None:
+    """Every table and sequence of the current schema (the program's own database)."""
+    rows = conn.exec_driver_sql(
+        "SELECT quote_ident(table_name) FROM information_schema.tables"
+        " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+    ).fetchall()
+    if rows:
+        conn.exec_driver_sql(f"DROP TABLE {', '.join(r[0] for r in rows)} CASCADE")
+    seqs = conn.exec_driver_sql(
+        "SELECT quote_ident(sequence_name) FROM information_schema.sequences"
+        " WHERE sequence_schema = current_schema()"
+    ).fetchall()
+    if seqs:
+        conn.exec_driver_sql(f"DROP SEQUENCE {', '.join(r[0] for r in seqs)} CASCADE")
+
+
+def _run_script(dbapi: Any, script: str) -> None:
+    """``pg_restore``'s SQL on a psycopg connection: statements as they are, the rows of each
+    ``COPY … FROM stdin;`` block through COPY, psql's meta-commands (``\\restrict``) skipped."""
+    sql: list[str] = []
+    lines = iter(script.splitlines(keepends=True))
+    with dbapi.cursor() as cur:
+
+        def flush() -> None:
+            text = "".join(sql).strip()
+            if text:
+                cur.execute(text.encode("utf-8"))
+            sql.clear()
+
+        for line in lines:
+            if line.startswith("COPY ") and line.rstrip().endswith("FROM stdin;"):
+                flush()
+                with cur.copy(line.rstrip()[:-1]) as copy:
+                    for row in lines:
+                        if row.rstrip("\r\n") == "\\.":
+                            break
+                        copy.write(row.encode("utf-8"))
+            elif line.startswith("\\"):
+                continue
+            else:
+                sql.append(line)
+        flush()
 
 
 # ---------------------------------------------------------------- automatic backups

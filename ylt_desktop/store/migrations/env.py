@@ -17,27 +17,44 @@ config = context.config
 engine = config.attributes["engine"]
 sqlite = engine.dialect.name == "sqlite"
 
-with engine.connect() as connection:
-    if sqlite:
-        # Outside a transaction (the driver only opens one before data changes), so it holds.
-        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        connection.commit()
-    with connection.begin():
-        if not sqlite:
-            from ylt_desktop.store import server
 
-            server.lock_for_writing(connection.connection.dbapi_connection, wait=600)
-        context.configure(
-            connection=connection,
-            target_metadata=Base.metadata,
-            render_as_batch=sqlite,
-            compare_type=True,
-        )
-        context.run_migrations()
+def _run_on_engine() -> None:
+    with engine.connect() as connection:
         if sqlite:
-            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-            if broken:
-                raise RuntimeError(f"migration left {len(broken)} broken references: {broken[:5]}")
-    if sqlite:
-        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-        connection.commit()
+            # Outside a transaction (the driver only opens one before data changes), so it holds.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        with connection.begin():
+            if not sqlite:
+                from ylt_desktop.store import server
+
+                server.lock_for_writing(connection.connection.dbapi_connection, wait=600)
+            context.configure(
+                connection=connection,
+                target_metadata=Base.metadata,
+                render_as_batch=sqlite,
+                compare_type=True,
+            )
+            context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(
+                        f"migration left {len(broken)} broken references: {broken[:5]}"
+                    )
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+
+
+restoring = config.attributes.get("connection")
+if restoring is not None:
+    # store/pg_backup.py: an older dump just loaded, migrated inside the restore's own
+    # transaction (the write lock is held), committed or rolled back there as one.
+    context.configure(
+        connection=restoring, target_metadata=Base.metadata, render_as_batch=False,
+        compare_type=True,
+    )  # fmt: skip
+    context.run_migrations()
+else:
+    _run_on_engine()
