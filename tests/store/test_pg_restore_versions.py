@@ -204,3 +204,28 @@ def test_ylt_restore_of_an_older_and_a_newer_dump(empty_url, head_url, tmp_path,
     assert "原数据库已另存" in capsys.readouterr().out
     assert _institutions(head_url) == ["旧版县人民医院", "旧版乡镇卫生院"]
     assert _revision(head_url) == head_revision()
+
+
+def test_the_dumps_sql_is_run_with_its_copy_rows_and_without_psql_commands(empty_url) -> None:  # noqa: ANN001
+    """What newer pg_restore versions write (``\\restrict``, ``\\unrestrict``: psql's commands)
+    is skipped; COPY rows (Chinese, an escaped backslash, a NULL) arrive as they were."""
+    import psycopg
+
+    u = server.sqlalchemy_url(empty_url)
+    script = (
+        "\\restrict abc123\n"
+        "SET client_encoding = 'UTF8';\n"
+        "SELECT pg_catalog.set_config('search_path', '', false);\n"
+        "CREATE TABLE public.t (\n    a text,\n    b integer\n);\n\n"
+        "COPY public.t (a, b) FROM stdin;\n"
+        "中文名称\t1\n"
+        "x\\\\y\t\\N\n"
+        "\\.\n\n"
+        "\\unrestrict abc123\n"
+    )
+    with psycopg.connect(host=u.query["host"], port=int(u.query["port"]), user=u.username,
+                         dbname=u.database) as conn:  # fmt: skip
+        pg_backup._run_script(conn, script)
+        rows = conn.execute("SELECT a, b FROM public.t ORDER BY a DESC").fetchall()
+        conn.rollback()
+    assert rows == [("中文名称", 1), ("x\\y", None)]
