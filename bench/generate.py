@@ -286,7 +286,7 @@ def generate(
     audit: int = 0,
 ) -> Quarter:
     """Fill an empty database; returns the last quarter generated. ``audit`` entries are
-    added at the end of the log (none by default: the start bench's log stays empty)."""
+    added at the end of the log (none by default; ``bench/run.py`` asks for ``SIZES[1]``'s)."""
     rng = random.Random(seed)
     end = end or Quarter(2026, 3)
     quarters = [end]
