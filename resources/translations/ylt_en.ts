@@ -1067,6 +1067,10 @@ Folder: %2</translation>
         <translation>Set up member database</translation>
     </message>
     <message>
+        <source>这个名册包属于医联体“%1”，发给“%2”。建立后，本数据库属于这个医联体。</source>
+        <translation>This roster belongs to the consortium “%1” and is for “%2”. Once set up, this database belongs to that consortium.</translation>
+    </message>
+    <message>
         <source>选择牵头单位发来的名册包</source>
         <translation>Choose the roster package from the lead unit</translation>
     </message>

@@ -116,7 +116,8 @@ def test_another_consortiums_package_is_refused(world, tmp_path) -> None:  # noq
     enter_a(other_member)
     foreign = make_package(other_member, tmp_path / "other")
     message = refused(lead, [foreign], "属于另一个医联体")
-    assert "示例县医共体" in message
+    assert "示例县医共体" in message and "本数据库属于医联体“示例县医共体”" in message
+    assert "两者同名" in message  # same name, another exchange id: said so
     other_member.close()
     other_lead.close()
 

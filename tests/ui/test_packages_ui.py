@@ -122,10 +122,17 @@ def test_first_run_as_member_from_the_roster(qtbot, tmp_path, monkeypatch, answe
         qtbot.waitUntil(lambda: not task_running(dialog))
 
     attempt(roster, "不对的口令-12345")
+    # The roster names its consortium and unit before anything is built.
+    assert dialog.roster_info.text() == (
+        f"这个名册包属于医联体“示例县医共体”，发给“{A}”。建立后，本数据库属于这个医联体。"
+    )
     assert "口令不正确" in answers.shown[-1][1], answers.shown
     assert "口令不正确" in dialog.member_problem.text()
     attempt(damaged, PASSPHRASE)
     assert "损坏" in answers.shown[-1][1] or "改动" in answers.shown[-1][1], answers.shown
+    assert "示例县医共体" in dialog.roster_info.text()  # its plain header is still readable
+    dialog.roster_path.setText(str(tmp_path / "不存在.ylt"))
+    assert dialog.roster_info.text() == ""
     with db.session() as s:  # nothing half-made
         assert get_consortium(s) is None
     assert dialog.result() != QDialog.DialogCode.Accepted

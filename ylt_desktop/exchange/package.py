@@ -210,8 +210,11 @@ def make_data_package(
     return write_atomically(_free(out / file_name(c.name, member.name, str(quarter), now)), data)
 
 
-def check_header(sealed: Sealed, *, kind: str | None, exchange_id: str | None) -> None:
-    """Refuse a package of the wrong kind or of another consortium before decrypting it."""
+def check_header(
+    sealed: Sealed, *, kind: str | None, exchange_id: str | None, own_name: str = ""
+) -> None:
+    """Refuse a package of the wrong kind or of another consortium before decrypting it
+    (whatever the passphrase); ``own_name``: this database's consortium, named too."""
     h = sealed.header
     if h.get("kind") not in KIND_LABELS:
         raise PackageRefused("不是本程序生成的数据包（类型不明）")
@@ -219,8 +222,11 @@ def check_header(sealed: Sealed, *, kind: str | None, exchange_id: str | None) -
         have, want = KIND_LABELS[h["kind"]], KIND_LABELS[kind]
         raise PackageRefused(f"这是{have}，这里应打开{want}")
     if exchange_id is not None and h.get("consortium_id") != exchange_id:
+        theirs = str(h.get("consortium", ""))
+        ours = f"，本数据库属于医联体“{own_name}”" if own_name else ""
+        same = "（两者同名，但不是同一个医联体）" if own_name and own_name == theirs else ""
         raise PackageRefused(
-            f"这个{KIND_LABELS[h['kind']]}属于另一个医联体（“{h.get('consortium', '')}”），"
+            f"这个{KIND_LABELS[h['kind']]}属于另一个医联体“{theirs}”{ours}{same}，"
             "不是本医联体的，不能打开"
         )
     try:
@@ -236,11 +242,17 @@ def check_header(sealed: Sealed, *, kind: str | None, exchange_id: str | None) -
 
 
 def read_package(
-    path: str | Path, keys: Keys, *, kind: str | None, exchange_id: str | None
+    path: str | Path,
+    keys: Keys,
+    *,
+    kind: str | None,
+    exchange_id: str | None,
+    own_name: str = "",
 ) -> Package:
-    """Read, decrypt and check one package file (``kind``/``exchange_id``: None = any)."""
+    """Read, decrypt and check one package file (``kind``/``exchange_id``: None = any;
+    ``own_name``: this database's consortium, named when the file is another's)."""
     sealed = read_file(path)
-    check_header(sealed, kind=kind, exchange_id=exchange_id)
+    check_header(sealed, kind=kind, exchange_id=exchange_id, own_name=own_name)
     h = sealed.header
     content = unseal(sealed, keys.key(str(h["consortium_id"]), h["kdf"]))
     parts = parts_of.checked_parts(content, h)

@@ -114,7 +114,10 @@ def preview_packages(
     refuse at 应用 is refused here already, naming the file, the record and the rule."""
     with db.session() as session:
         exchange_id = _receiving(session)
+        from ylt_desktop.store.institutions import get_consortium
         from ylt_desktop.store.users import require
+
+        own_name = get_consortium(session).name
 
         require(session, Permission.RECEIVE_PACKAGE)
         if store.passphrase_matches(session, passphrase) is False:
@@ -124,7 +127,9 @@ def preview_packages(
         for path in paths:
             preview = PackagePreview(Path(path), Path(path).name)
             try:
-                pkg = read_package(path, keys, kind=DATA, exchange_id=exchange_id)
+                pkg = read_package(
+                    path, keys, kind=DATA, exchange_id=exchange_id, own_name=own_name
+                )
             except PackageRefused as exc:
                 preview.refusal = str(exc)
             else:

@@ -105,7 +105,14 @@ def open_roster(session: Session, path: str | Path, *, passphrase: str) -> Roste
             "本数据库是汇总库（牵头单位），不能打开名册包：名册包应在成员单位的电脑上打开，"
             "用来建立或更新成员库"
         )
-    check_header(sealed, kind=ROSTER, exchange_id=c.exchange_id if c is not None else None)
+    # Another consortium's roster is refused here, before any key is tried: a member database
+    # belongs to one consortium whatever the passphrase (at the set-up, any consortium).
+    check_header(
+        sealed,
+        kind=ROSTER,
+        exchange_id=c.exchange_id if c is not None else None,
+        own_name=c.name if c is not None else "",
+    )
     h = sealed.header
     if c is not None:
         if int(h["member_id"]) != c.member_id:

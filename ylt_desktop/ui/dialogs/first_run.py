@@ -123,6 +123,10 @@ class FirstRunDialog(RecordDialog):
         browse.clicked.connect(self.choose_roster)
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        # What the chosen file says of itself (readable without the passphrase): the
+        # consortium this database will belong to and the unit it is for, before building.
+        self.roster_info = QLabel()
+        self.roster_info.setWordWrap(True)
         self.member_problem = QLabel()
         self.member_problem.setWordWrap(True)
         self.member_problem.setStyleSheet("color: #b00020;")
@@ -135,6 +139,7 @@ class FirstRunDialog(RecordDialog):
         panel = QVBoxLayout(self.member_panel)
         panel.addWidget(intro)
         panel.addLayout(form)
+        panel.addWidget(self.roster_info)
         panel.addWidget(self.member_problem)
         panel.addStretch(1)
         self.member_panel.setVisible(False)
@@ -143,6 +148,7 @@ class FirstRunDialog(RecordDialog):
         layout.insertWidget(layout.indexOf(self.scroll) + 1, self.member_panel, 1)
         self.member_radio.toggled.connect(self._mode_changed)
         self.roster_path.textChanged.connect(self._member_edited)
+        self.roster_path.textChanged.connect(self._describe_roster)
         self.passphrase.textChanged.connect(self._member_edited)
 
     def is_member(self) -> bool:
@@ -159,6 +165,27 @@ class FirstRunDialog(RecordDialog):
     def _member_edited(self) -> None:
         self.member_problem.setText("")
         self.recheck()
+
+    def _describe_roster(self, path: str) -> None:
+        """Name the consortium and the unit the chosen roster is for (its plain header): the
+        clerk sees which consortium this database will join before 建立成员库."""
+        from ylt_desktop.exchange.content import ROSTER
+        from ylt_desktop.exchange.sealed import PackageRefused, read_file
+
+        self.roster_info.setText("")
+        if not path:
+            return
+        try:
+            header = read_file(path).header
+        except (PackageRefused, OSError):
+            return  # said at 建立成员库, with the reason
+        if header.get("kind") != ROSTER:
+            return
+        self.roster_info.setText(
+            self.tr("这个名册包属于医联体“%1”，发给“%2”。建立后，本数据库属于这个医联体。")
+            .replace("%1", str(header.get("consortium", "")))
+            .replace("%2", str(header.get("member", "")))
+        )
 
     def choose_roster(self) -> None:
         from ylt_desktop.ui.dialogs.packages import FILE_FILTER
