@@ -155,3 +155,24 @@ def test_an_older_roster_s_agreement_without_volumes_does_not_stop_a_package(tmp
         assert [r.institution_id for r in ag.recipients] == [unit_ids(s)[B]] and not ag.volumes
     for db in (a, lead, a2, lead2):
         db.close()
+
+
+def test_an_agreement_with_the_members_scan_is_kept_and_said(tmp_path) -> None:  # noqa: ANN001
+    """The signed scan A attached exists only in A's database: the agreement the lead deleted
+    is kept there (not dropped with the scan), and the message says why."""
+    from ylt_desktop.store.attachments import attach
+
+    lead = lead_database(tmp_path)
+    _second_agreement(lead)
+    a = member_database(lead, A, tmp_path)
+    with a.session() as s:
+        ag = s.scalar(select(Agreement).where(Agreement.number == SECOND))
+        attach(s, agreement_id=ag.id, file_name="协议.pdf", content=b"%PDF-1.4\n%%EOF\n")
+    _delete(lead, SECOND)
+    result = _roster(lead, a, A, tmp_path / "r2")
+    assert result.removed_agreements == []
+    (kept,) = result.kept_agreements
+    assert kept.startswith(f"协议“{SECOND} 心电诊断中心”") and "协议扫描件" in kept
+    assert _numbers(a) == ["YX-2026-01", SECOND]
+    a.close()
+    lead.close()
