@@ -28,8 +28,13 @@ from ylt_desktop.store import users
 from ylt_desktop.store.chain import entry_hash
 from ylt_desktop.store.db import Database, open_database
 
-# The bench databases have no users; the bench acts as a 管理员 (a script, not the program).
-users.DEFAULT_ACTOR = users.Actor("bench", ADMIN)
+
+def act_as_bench() -> None:
+    """The bench databases have no users; the bench acts as a 管理员 (a script, not the
+    program). Called by the bench's entry points, never on import: a test importing this
+    module (tests/returns/return_capture.py) must not change who every later test acts as."""
+    users.DEFAULT_ACTOR = users.Actor("bench", ADMIN)
+
 
 COUNTY = "360428"
 JOINED = dt.date(2018, 1, 1)
@@ -365,6 +370,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.out.exists():
         raise SystemExit(f"{args.out} exists")
+    act_as_bench()
     started = time.perf_counter()
     db = open_database(args.out)
     generate(db, seed=args.seed, end=args.end)

@@ -259,6 +259,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=int, action="append", choices=[1, 10])
     parser.add_argument("--runs", type=int, default=3)
+    from bench.generate import act_as_bench
+
+    act_as_bench()
     args = parser.parse_args()
     for scale in args.scale or [10]:
         bench_lists(scale, args.runs)

@@ -65,10 +65,11 @@ def main() -> None:
         f"machine: {platform.platform()}, {os.cpu_count()} cores, load {load:.1f}, "
         f"Python {platform.python_version()}"
     )
-    from bench.generate import SIZES, generate
+    from bench.generate import SIZES, act_as_bench, generate
     from ylt_desktop.domain.periods import Quarter
     from ylt_desktop.store.db import open_database
 
+    act_as_bench()
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)

@@ -109,6 +109,9 @@ def bench_scale_return(ctx: Context) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
+    from bench.generate import act_as_bench
+
+    act_as_bench()
     bench_scale(parser.parse_args().runs)
 
 
