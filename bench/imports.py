@@ -217,14 +217,14 @@ def bench_reimport(ctx: Context) -> None:
             col = None
             for row in ws.iter_rows(min_row=1, max_row=4):
                 for cell in row:
-                    if cell.value == "门急诊人次":
+                    if str(cell.value).replace("\n", "") == "门急诊人次":  # "门急诊\n人次" printed
                         col = cell.column - 1
             for row in ws.iter_rows(min_row=4):
                 if isinstance(row[col].value, int):
                     row[col].value += 1
 
         def more_volume(ws) -> None:  # noqa: ANN001
-            col = [c.value for c in ws[2]].index("本季度服务量")
+            col = [str(c.value).replace("\n", "") for c in ws[2]].index("本季度服务量")
             for row in ws.iter_rows(min_row=3):
                 text = row[col].value
                 if isinstance(text, str):
