@@ -158,6 +158,9 @@ def _write(session: Session, package: Package, passphrase: str, *, first: bool) 
         c.exchange_check = hash_password(passphrase)
     result = RosterResult(first, False, package.member, c.name)
     filled = set(_roster_seen(session).get("volumes") or [])
+    # The agreements rosters brought here: only those can be the lead's to delete (one the
+    # member typed itself is its own; a database set up before this was remembered has none).
+    brought_agreements = set(_roster_seen(session).get("agreements") or [])
     changed_units = _institutions(session, parts["institutions"], package.member_id, first)
     session.flush()
     result.counts["institutions"] = len(parts["institutions"])
@@ -166,7 +169,9 @@ def _write(session: Session, package: Package, passphrase: str, *, first: bool) 
     _status(session, parts["status"], package.member_id, result)
     session.flush()
     # Agreements first: a unit the lead deleted may still be named by an agreement it deleted.
-    _removed_agreements(session, parts["agreements"], package.member_id, filled, result)
+    _removed_agreements(
+        session, parts["agreements"], package.member_id, filled, brought_agreements, result
+    )
     _removed_units(session, parts["institutions"], result)
     if changed_units and not first:
         levels.rederive_directions(session, changed_units)
@@ -185,6 +190,10 @@ def _write(session: Session, package: Package, passphrase: str, *, first: bool) 
             "persons": sorted(brought),  # every roster's other-unit persons, as hashes
             # The volumes rosters filled in (not the member's own), of agreements still here.
             "volumes": sorted(v for v in filled if json.loads(v)[0] in numbers),
+            # The agreements rosters brought (the lead's), still here.
+            "agreements": sorted(
+                (brought_agreements | {str(r["number"]) for r in parts["agreements"]}) & numbers
+            ),
         }
     )
     session.flush()
@@ -317,10 +326,15 @@ def _agreements(session: Session, rows: list[dict], filled: set[str]) -> int:
 
 
 def _removed_agreements(
-    session: Session, rows: list[dict], own_id: int, filled: set[str], result: RosterResult
+    session: Session,
+    rows: list[dict],
+    own_id: int,
+    filled: set[str],
+    brought: set[str],
+    result: RosterResult,
 ) -> None:
-    """Agreements here that the roster no longer lists (the lead deleted them, or this member
-    no longer takes part): deleted here too, unless this database holds volumes of them that
+    """Agreements an earlier roster brought (``brought``) that this one no longer lists (the
+    lead deleted them, or this member no longer takes part): deleted here too, unless this database holds volumes of them that
     the member entered for a quarter the lead has not accepted (never dropped silently: kept,
     and the result says so) or their signed scan (kept only here)."""
     from ylt_desktop.store.models import Attachment
@@ -331,8 +345,8 @@ def _removed_agreements(
         latest[e.quarter] = e.action
     accepted = {q for q, action in latest.items() if action == store.ACCEPT}
     for a in list(session.scalars(select(Agreement).order_by(Agreement.number))):
-        if a.number in listed:
-            continue
+        if a.number in listed or a.number not in brought:
+            continue  # still the lead's, or the member's own agreement (never the lead's)
         own = sorted(
             {
                 v.quarter
