@@ -325,3 +325,34 @@ def test_closing_the_dialog_during_a_test_is_safe(qtbot, store, held_check) -> N
     background._prune()  # noqa: SLF001 - as the next start does
     assert task not in background._RUNNING  # noqa: SLF001
     assert remembered_server(store) is None
+
+
+@pytest.mark.qt_log_level_fail("WARNING")
+def test_exiting_during_a_test_does_not_wait_for_the_silent_server(
+    qtbot, store, silent_server
+) -> None:  # noqa: ANN001
+    """The program's exit (``background._stop_all``) while 测试连接 waits on a server that
+    accepted and never answers: the check is abandoned, the exit does not wait the
+    ``CONNECT_TIMEOUT`` (8 s) out, and the task's thread has ended (no QThread outlives it)."""
+    import time
+
+    from ylt_desktop.store.connect import CONNECT_TIMEOUT
+    from ylt_desktop.ui import background
+
+    port, accepted, release = silent_server
+    dialog = ConnectionDialog(store=store)
+    qtbot.addWidget(dialog)
+    _fill(qtbot, dialog, "127.0.0.1", port)
+    task = dialog.test()
+    qtbot.waitUntil(accepted.is_set, timeout=10_000)  # the check is inside the server
+    dialog.reject()
+    assert task.running() and task in background._RUNNING  # noqa: SLF001
+    start = time.monotonic()
+    background._stop_all()  # noqa: SLF001 - what the interpreter runs at exit
+    took = time.monotonic() - start
+    assert took < 3 < CONNECT_TIMEOUT
+    assert not release.is_set()  # the server never answered: the check was abandoned
+    assert task.thread.isFinished() and not background._RUNNING  # noqa: SLF001
+    with qtbot.waitSignal(task.cancelled, timeout=5_000):  # its end arrives on the GUI thread
+        pass
+    assert remembered_server(store) is None

@@ -10,10 +10,15 @@ the caller to open the database with. ``--db`` on the command line overrides the
 ``BackgroundTask``: an unreachable server takes up to ``CONNECT_TIMEOUT`` seconds, during which
 the dialog shows 正在连接…, stays usable and keeps 确定 off. An answer for an address changed
 since, or arriving after the dialog closed, is dropped; the task's thread ends on its own.
+The check itself runs on a daemon thread the task waits on (``_abandonable``): the check
+writes nothing, so when the program exits (``background._stop_all`` cancels every task) the
+task ends at once and the check is abandoned instead of holding the exit for up to
+``CONNECT_TIMEOUT`` seconds.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -117,6 +122,40 @@ def ask_password(parent: QWidget | None, message: str) -> str | None:
         QLineEdit.EchoMode.Password,
     )
     return text if ok else None
+
+
+class _Abandoned(Exception):
+    """The test was cancelled (the program is exiting): its answer is not waited for."""
+
+
+class _ConnectionTest(BackgroundTask):
+    """A 测试连接 task: cancelling it abandons the check (``cancelled`` is emitted at once)."""
+
+    cancelled_by = (_Abandoned,)
+
+
+def _abandonable(check: Callable[[], object], cancelled: Callable[[], bool]) -> object:
+    """``check()`` on a daemon thread of its own, waited for here until it answers or
+    ``cancelled()`` turns True (then ``_Abandoned`` is raised at once).
+
+    An abandoned check touches no Qt object and nothing but its own locals: it may go on until
+    its connect times out, or be stopped by the interpreter's exit like any daemon thread."""
+    answer: list[object] = []
+    answered = threading.Event()
+
+    def run() -> None:
+        try:
+            answer.append(check())
+        finally:
+            answered.set()
+
+    threading.Thread(target=run, name="ylt-connection-test", daemon=True).start()
+    while not answered.wait(0.05):
+        if cancelled():
+            raise _Abandoned
+    if not answer:  # a BaseException ended the check: shown as a fault, as _checked does
+        return RuntimeError("测试连接意外中止")
+    return answer[0]
 
 
 def _checked(url: str, password: str | None) -> ConnectionResult | Exception:
@@ -274,7 +313,14 @@ class ConnectionDialog(QDialog):
         password = self.password
         self._serial += 1
         serial = self._serial
-        task = BackgroundTask(lambda: (serial, url, password, _checked(url, password)))
+        task = _ConnectionTest(
+            lambda: (
+                serial,
+                url,
+                password,
+                _abandonable(lambda: _checked(url, password), task.is_cancelled),
+            )
+        )
         task.done.connect(self._answered)
         self._waiting = task  # kept alive by ui/background until its thread ends
         self._show(None, self.tr("正在连接…"))
