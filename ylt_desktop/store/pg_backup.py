@@ -175,10 +175,13 @@ def verify_dump(source: Path) -> str:
         revision = backup_revision(source)
     except DatabaseProblem:
         raise RestoreRefused(
-            "该文件不是 PostgreSQL 数据库的备份（pg_dump 格式），或已损坏，不能用于恢复"
+            "该文件不是 PostgreSQL 数据库的备份（pg_dump 格式），或已损坏，不能用于恢复；"
+            "当前数据库没有被改动"
         ) from None
     if revision is None:
-        raise RestoreRefused("该文件不是本程序的数据库备份（缺少医联体数据表），不能用于恢复")
+        raise RestoreRefused(
+            "该文件不是本程序的数据库备份（缺少医联体数据表），不能用于恢复；当前数据库没有被改动"
+        )
     if revision not in known_revisions():
         raise RestoreRefused(
             f"该备份的数据结构版本（{revision}）比本程序新，或无法识别；请先升级本程序再恢复。"
@@ -209,9 +212,15 @@ def restore(url: Any, source: Path, *, actor: Any = None) -> Path:
                  source, revision, safety)  # fmt: skip
         return safety
     conninfo, env = _conninfo(url)
-    _run([tool, "--clean", "--if-exists", "--single-transaction", "--no-owner",
-          "--no-privileges", "--exit-on-error", f"--dbname={conninfo}", str(source)],
-         env, "恢复数据库")  # fmt: skip
+    try:
+        _run([tool, "--clean", "--if-exists", "--single-transaction", "--no-owner",
+              "--no-privileges", "--exit-on-error", f"--dbname={conninfo}", str(source)],
+             env, "恢复数据库")  # fmt: skip
+    except DatabaseProblem as exc:
+        # One transaction (--single-transaction, --exit-on-error): the server rolled it back.
+        raise DatabaseProblem(
+            f"{exc}（备份文件可能已损坏或不完整）；当前数据库没有被改动"
+        ) from None
     log.info("restored the server database from %s (safety copy %s)", source, safety)
     return safety
 
@@ -226,8 +235,13 @@ def _restore_older(url: Any, source: Path, revision: str) -> None:
     from ylt_desktop.store.db import alembic_config, head_revision
 
     tool = _require("pg_restore")
-    script = _run([tool, "--no-owner", "--no-privileges", "--file=-", str(source)],
-                  dict(os.environ), "读取备份文件")  # fmt: skip
+    try:
+        script = _run([tool, "--no-owner", "--no-privileges", "--file=-", str(source)],
+                      dict(os.environ), "读取备份文件")  # fmt: skip
+    except DatabaseProblem:
+        raise RestoreRefused(
+            "备份文件已损坏或不完整（无法读出全部内容），不能恢复；当前数据库没有被改动"
+        ) from None
     engine = server.make_server_engine(url)
     try:
         with engine.connect() as conn:

@@ -1,0 +1,81 @@
+"""Attacks on the restore of an older program's server dump (review of b5e4b5a): text that
+COPY does not escape but Python's ``splitlines`` splits at (U+2028, U+0085, \\x1c), tabs,
+backslashes, a literal ``\\N``, very long values arrive as they were; a truncated dump is
+refused and nothing changes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import text
+
+from tests.conftest import pg_database
+from tests.store.test_pg_restore_versions import _dump, _institutions, _old_database, _revision
+from ylt_desktop.store import pg_backup, server
+from ylt_desktop.store.backup import DatabaseProblem, RestoreRefused
+from ylt_desktop.store.db import head_revision
+
+ODD = {
+    "sep": "甲\u2028乙\u2029丙\x85丁\x1c戊\x1d己\x1e庚\x0c辛\x0b壬",
+    "esc": "制表\t反斜杠\\N 换行\n回车\r\\. 结束",
+    "long": "长" * 300_000,
+}
+
+
+@pytest.fixture
+def empty_url(request, pg_cluster) -> Iterator[str]:  # noqa: ANN001
+    with pg_database(pg_cluster, None, request) as url:
+        yield url
+
+
+@pytest.fixture
+def head_url(request, pg_cluster, pg_demo_template) -> Iterator[str]:  # noqa: ANN001
+    with pg_database(pg_cluster, pg_demo_template, request) as url:
+        yield url
+
+
+def _settings(url: str) -> dict[str, str]:
+    engine = server.make_server_engine(server.sqlalchemy_url(url))
+    try:
+        with engine.connect() as conn:
+            return dict(conn.exec_driver_sql("SELECT key, value FROM setting").fetchall())
+    finally:
+        engine.dispose()
+
+
+def test_odd_text_in_an_older_dump_arrives_as_it_was(empty_url, head_url, tmp_path) -> None:  # noqa: ANN001
+    _old_database(empty_url)
+    engine = server.make_server_engine(server.sqlalchemy_url(empty_url))
+    with engine.begin() as conn:
+        for key, value in ODD.items():
+            conn.execute(text("INSERT INTO setting (key, value) VALUES (:k, :v)"),
+                         dict(k=key, v=value))  # fmt: skip
+    engine.dispose()
+    saved = _dump(empty_url, tmp_path / "old.dump")
+    pg_backup.restore(server.sqlalchemy_url(head_url), saved)
+    assert _revision(head_url) == head_revision()
+    got = _settings(head_url)
+    for key, value in ODD.items():
+        assert got[key] == value, key
+
+
+@pytest.mark.parametrize("keep", [0.5, 0.9, 0.99, -1])
+@pytest.mark.parametrize("older", [True, False], ids=["older", "head"])
+def test_a_truncated_dump_is_refused_and_nothing_changes(empty_url, head_url, tmp_path, keep,
+                                                         older) -> None:  # noqa: ANN001  # fmt: skip
+    if older:
+        _old_database(empty_url)
+    else:
+        from ylt_desktop.store.db import open_database
+
+        open_database(empty_url).close()
+    saved = _dump(empty_url, tmp_path / "whole.dump")
+    data = saved.read_bytes()
+    cut = tmp_path / "cut.dump"
+    cut.write_bytes(data[: int(len(data) * keep)] if keep > 0 else data[:keep])
+    before = _institutions(head_url)
+    with pytest.raises((RestoreRefused, DatabaseProblem)) as caught:
+        pg_backup.restore(server.sqlalchemy_url(head_url), cut)
+    assert "没有被改动" in str(caught.value), str(caught.value)
+    assert _revision(head_url) == head_revision() and _institutions(head_url) == before
