@@ -67,6 +67,9 @@ def sqlalchemy_url(text: str, *, password: str | None = None) -> Any:
     return url
 
 
+_SECRET_PARAMETERS = frozenset({"password", "sslpassword"})
+
+
 def display(text_or_url: Any) -> str:
     """The address as shown to the user and in logs: never with its password."""
     url = text_or_url if not isinstance(text_or_url, str) else sqlalchemy_url(text_or_url)
@@ -74,8 +77,10 @@ def display(text_or_url: Any) -> str:
 
     from sqlalchemy.engine import URL
 
+    # A password may also come as a parameter (``?password=…``: libpq takes it): never shown.
+    query = {k: v for k, v in url.query.items() if k.lower() not in _SECRET_PARAMETERS}
     shown = URL.create("postgresql", url.username, None, url.host, url.port, url.database,
-                       url.query)  # fmt: skip
+                       query)  # fmt: skip
     return unquote(shown.render_as_string(hide_password=True))
 
 

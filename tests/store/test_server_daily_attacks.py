@@ -1,0 +1,79 @@
+"""Attacks on the day's server check's marks (review of 84c37f0): a password written into the
+address as a parameter (``?password=…``, which libpq accepts) never reaches
+``server-checks.json``, the address shown or the log; the file is owner-only; a corrupt file
+means "due" and is written again whole."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import stat
+from collections.abc import Iterator
+
+import pytest
+
+from tests.conftest import pg_database
+from ylt_desktop.store import server, server_daily
+from ylt_desktop.store.db import open_database
+
+DAY = dt.date(2026, 11, 30)
+SECRET = "geheim-Pw-42"
+
+
+@pytest.fixture
+def marks(tmp_path, monkeypatch):  # noqa: ANN001, ANN201
+    path = tmp_path / "marks" / server_daily.FILE_NAME
+    monkeypatch.setattr(server_daily, "marks_file", lambda: path)
+    return path
+
+
+@pytest.fixture
+def demo_url(request, pg_cluster, pg_demo_template) -> Iterator[str]:  # noqa: ANN001
+    with pg_database(pg_cluster, pg_demo_template, request) as url:
+        yield url
+
+
+@pytest.mark.parametrize("key", ["password", "sslpassword"])
+def test_a_password_in_the_address_parameters_is_never_written(
+    demo_url,
+    marks,
+    caplog,
+    key,  # noqa: ANN001
+) -> None:
+    assert "?" in demo_url  # the test cluster's address has parameters (host, port)
+    url = f"{demo_url}&{key}={SECRET}"
+    assert SECRET not in server.display(url)
+    caplog.set_level(logging.DEBUG)
+    old = os.umask(0o022)  # the program sets 077; the file must be owner-only anyway
+    try:
+        db = open_database(url, daily=True, today=DAY)
+    finally:
+        os.umask(old)
+    try:
+        assert db.daily_checked
+        assert SECRET not in str(db.url)
+    finally:
+        db.close()
+    text = marks.read_text("utf-8")
+    assert SECRET not in text and list(json.loads(text).values()) == [DAY.isoformat()]
+    assert SECRET not in caplog.text
+    if os.name == "posix":
+        assert stat.S_IMODE(marks.stat().st_mode) == 0o600
+
+
+def test_a_corrupt_marks_file_means_due_and_is_written_again(demo_url, marks) -> None:  # noqa: ANN001
+    marks.parent.mkdir(parents=True)
+    marks.write_bytes(b'{"postgresql://x@y/z": "2026-11-30", \xff\xfe broken')
+    db = open_database(demo_url, daily=True, today=DAY)
+    try:
+        assert db.daily_checked
+    finally:
+        db.close()
+    assert json.loads(marks.read_text("utf-8")) == {server.display(demo_url): DAY.isoformat()}
+    db = open_database(demo_url, daily=True, today=DAY)
+    try:
+        assert not db.daily_checked
+    finally:
+        db.close()
