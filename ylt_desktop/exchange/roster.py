@@ -105,6 +105,16 @@ def open_roster(session: Session, path: str | Path, *, passphrase: str) -> Roste
             "本数据库是汇总库（牵头单位），不能打开名册包：名册包应在成员单位的电脑上打开，"
             "用来建立或更新成员库"
         )
+    if c is None and any(
+        session.scalar(select(model.id).limit(1)) is not None
+        for model in (Institution, Staff, Agreement)
+    ):
+        # Only an empty database is set up from a roster: the roster's units would replace
+        # records entered here (same ids), which the lead has never seen.
+        raise PackageRefused(
+            "本数据库已有数据（尚未设置医联体信息），不能用名册包建立成员库：名册包应在新的"
+            "（空的）数据库上打开。当前数据库没有被改动"
+        )
     # Another consortium's roster is refused here, before any key is tried: a member database
     # belongs to one consortium whatever the passphrase (at the set-up, any consortium).
     check_header(
