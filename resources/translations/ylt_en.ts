@@ -1175,6 +1175,10 @@ Folder: %2</translation>
         <translation>(do not import)</translation>
     </message>
     <message>
+        <source>正在导入，关闭将取消导入，已写入的内容不会保留（导入要么全部写入，要么全部不写）。确定取消吗？</source>
+        <translation>An import is running. Closing cancels it and nothing written so far is kept (an import is written entirely or not at all). Cancel the import?</translation>
+    </message>
+    <message>
         <source>从 Excel 导入</source>
         <translation>Import from Excel</translation>
     </message>
@@ -1301,6 +1305,10 @@ Fill it in with Excel, then import it with “Choose file…”.</translation>
 数据库未作任何修改。</source>
         <translation>
 The database was not changed.</translation>
+    </message>
+    <message>
+        <source>取消导入</source>
+        <translation>Cancel import</translation>
     </message>
 </context>
 <context>

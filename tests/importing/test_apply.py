@@ -378,3 +378,26 @@ def test_dates_an_earlier_row_frees_may_be_taken_by_a_later_row(tmp_path, lead_d
     assert (report.changed, report.new, report.rejected) == (1, 1, 0), [
         str(p) for p in report.problems
     ]
+
+
+def test_a_cancel_while_the_last_batch_is_written_leaves_nothing(
+    lead_db, tmp_path, monkeypatch
+) -> None:  # noqa: ANN001, E501
+    """Cancel is polled once more after the last batch, before the commit: a cancel that
+    arrives while the rows are being written rolls the whole import back."""
+    from ylt_desktop.importing import apply
+
+    path = write_book(tmp_path / "a.xlsx", [INST_HEADER, village(1), village(2)])
+    before = dump(lead_db)
+    written: list[bool] = []
+    real = apply._write_batch  # noqa: SLF001
+
+    def writing(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        real(*args, **kwargs)
+        written.append(True)  # the rows are in the transaction; the clerk cancels now
+
+    monkeypatch.setattr(apply, "_write_batch", writing)
+    with pytest.raises(apply.Cancelled):
+        import_file(lead_db, "institutions", path, dry_run=False, cancel=lambda: bool(written))
+    assert written == [True]
+    assert dump(lead_db) == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from PySide6.QtWidgets import QFileDialog
@@ -226,3 +227,173 @@ def test_cancel_reaches_the_running_import_and_the_dialog_says_so(
     assert dialog.report is None
     with db.session() as s:
         assert [i.name for i in inst_store.list_institutions(s)] == ["示例县人民医院"]
+
+
+# --- closing the dialog (or the program) while work runs ------------------------------------
+
+# What the offscreen platform says when a dialog is shown (not the program's warning).
+OFFSCREEN_SHOW = "This plugin does not support propagateSizeHints"
+
+
+def _ready_to_import(qtbot, db, tmp_path, monkeypatch, *, rows: int = 2, parent=None):  # noqa: ANN001, ANN202
+    """An import dialog, shown, whose file of ``rows`` new villages was checked."""
+    _lead(db)
+    book = [INST_HEADER, *[village(n) for n in range(1, rows + 1)]]
+    path = write_book(tmp_path / "a.xlsx", book)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    dialog = ImportDialog(db, parent)
+    if parent is None:
+        qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.browse.click()
+    dialog.check.click()
+    qtbot.waitUntil(lambda: dialog.report is not None and dialog.worker is None)
+    assert dialog.import_all.isEnabled()
+    return dialog
+
+
+@pytest.fixture
+def write_gate(monkeypatch):  # noqa: ANN001, ANN201
+    """The import held at a gate inside its write: its rows written in the open transaction,
+    not yet committed. The gate opens with ``release`` or when the import is cancelled.
+    Yields (inside, release)."""
+    from ylt_desktop.importing import apply
+    from ylt_desktop.ui.dialogs.importing import ImportWorker
+
+    inside, release = threading.Event(), threading.Event()
+    real_write, real_cancel = apply._write_batch, ImportWorker.cancel  # noqa: SLF001
+
+    def held_write(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        real_write(*args, **kwargs)
+        inside.set()
+        release.wait(timeout=60)
+
+    def cancel(self) -> None:  # noqa: ANN001
+        real_cancel(self)
+        release.set()
+
+    monkeypatch.setattr(apply, "_write_batch", held_write)
+    monkeypatch.setattr(ImportWorker, "cancel", cancel)
+    yield inside, release
+    release.set()
+
+
+def _names(db) -> list[str]:  # noqa: ANN001
+    with db.session() as s:
+        return [i.name for i in inst_store.list_institutions(s)]
+
+
+@pytest.mark.qt_log_level_fail("WARNING")
+@pytest.mark.qt_log_ignore(OFFSCREEN_SHOW)
+def test_closing_during_the_import_asks_and_a_yes_cancels_it_leaving_nothing(
+    qtbot, db, tmp_path, monkeypatch, answers, write_gate
+) -> None:  # noqa: ANN001
+    """The window's × while the rows are being written: the clerk is asked; 是 cancels the
+    import, waits for it and closes; the database is exactly as before (one transaction)."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.importing.conftest import dump
+    from ylt_desktop.ui.dialogs.importing import CLOSE_WHILE_WRITING
+
+    inside, _release = write_gate
+    dialog = _ready_to_import(qtbot, db, tmp_path, monkeypatch)
+    before = dump(db)
+    dialog.import_all.click()
+    worker_thread = dialog.worker.thread
+    qtbot.waitUntil(inside.is_set, timeout=20_000)  # both rows are in the open transaction
+    answers.push(QMessageBox.StandardButton.Yes)
+    assert dialog.close()  # the ×
+    assert answers.shown == [("question", CLOSE_WHILE_WRITING)]  # nothing else: no 导入完成
+    assert not dialog.isVisible() and dialog.worker is None and worker_thread.isFinished()
+    assert dump(db) == before
+    QCoreApplication.processEvents()  # nothing left to arrive: no late message
+    assert answers.shown == [("question", CLOSE_WHILE_WRITING)]
+
+
+@pytest.mark.qt_log_level_fail("WARNING")
+@pytest.mark.qt_log_ignore(OFFSCREEN_SHOW)
+def test_closing_during_the_import_and_answering_no_lets_it_finish(
+    qtbot, db, tmp_path, monkeypatch, answers, write_gate
+) -> None:  # noqa: ANN001
+    """Esc while the rows are written, 否: the dialog stays open, the import goes on and ends
+    written, with 导入完成."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    inside, release = write_gate
+    dialog = _ready_to_import(qtbot, db, tmp_path, monkeypatch)
+    dialog.import_all.click()
+    qtbot.waitUntil(inside.is_set, timeout=20_000)
+    answers.push(QMessageBox.StandardButton.No)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert [kind for kind, _ in answers.shown] == ["question"]
+    assert dialog.isVisible() and dialog.worker is not None and not dialog.worker.is_cancelled()
+    with qtbot.waitSignal(dialog.imported, timeout=20_000):
+        release.set()
+    qtbot.waitUntil(lambda: dialog.worker is None)
+    assert answers.shown[-1][0] == "information" and "新增 2 行" in answers.shown[-1][1]
+    assert _names(db) == ["示例县人民医院", "测试村1卫生室", "测试村2卫生室"]
+    assert dialog.isVisible()
+
+
+@pytest.mark.qt_log_level_fail("WARNING")
+@pytest.mark.qt_log_ignore(OFFSCREEN_SHOW)
+def test_closing_during_the_check_cancels_it_without_asking(
+    qtbot, db, tmp_path, monkeypatch, answers
+) -> None:  # noqa: ANN001
+    """The × during the check (dry run): no question, the check is cancelled and waited for,
+    the dialog closes with no message."""
+    from ylt_desktop.ui.dialogs.importing import ImportWorker
+
+    dialog = _ready_to_import(qtbot, db, tmp_path, monkeypatch, rows=450)
+    reached, seen = threading.Event(), []
+    real_progress = ImportWorker.report_progress
+
+    def held_progress(self, done: int, total: int) -> None:  # noqa: ANN001
+        real_progress(self, done, total)
+        if not reached.is_set():  # the first tick (row 200): held until cancelled
+            reached.set()
+            self._cancel.wait(timeout=60)  # noqa: SLF001
+            seen.append(self.is_cancelled())
+
+    monkeypatch.setattr(ImportWorker, "report_progress", held_progress)
+    dialog.check.click()
+    worker = dialog.worker
+    qtbot.waitUntil(reached.is_set, timeout=20_000)
+    dialog.close()
+    assert seen == [True] and worker.thread.isFinished()
+    assert not dialog.isVisible() and dialog.worker is None and dialog.report is None
+    assert answers.shown == []  # neither a question nor 导入未完成
+    assert _names(db) == ["示例县人民医院"]
+
+
+@pytest.mark.qt_log_level_fail("WARNING")
+@pytest.mark.qt_log_ignore(OFFSCREEN_SHOW)
+def test_closing_the_main_window_during_an_import_asks_and_stops_it(
+    qtbot, db, tmp_path, monkeypatch, answers, write_gate
+) -> None:  # noqa: ANN001
+    """The program's window closed while its import dialog writes: 否 keeps both open and the
+    import running; 是 cancels it (nothing kept), closes the dialog and lets the window close."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.importing.conftest import dump
+    from ylt_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.show()
+    inside, _release = write_gate
+    dialog = _ready_to_import(qtbot, db, tmp_path, monkeypatch, parent=window)
+    before = dump(db)
+    dialog.import_all.click()
+    thread = dialog.worker.thread
+    qtbot.waitUntil(inside.is_set, timeout=20_000)
+    answers.push(QMessageBox.StandardButton.No)
+    assert not window.close()
+    assert window.isVisible() and dialog.isVisible() and dialog.worker is not None
+    answers.push(QMessageBox.StandardButton.Yes)
+    assert window.close()
+    assert [kind for kind, _ in answers.shown] == ["question", "question"]
+    assert not dialog.isVisible() and dialog.worker is None and thread.isFinished()
+    assert dump(db) == before

@@ -9,6 +9,8 @@ of rows with the same bulk store command (``plan.Bulk``: new or changed records 
 rotations with their new people) goes in one call, checked as a whole with a few queries and
 one flush; a row the store refuses there is written again alone to say why. Any error,
 exception or cancel rolls the whole transaction back, so the database is exactly as before; a backup is taken first.
+Cancel is polled between batches and once more just before the commit: a cancel that comes
+while the last batch is written still leaves nothing.
 "Import valid rows only" skips rejected rows but is still that one transaction.
 """
 
@@ -279,6 +281,8 @@ def apply_import(
                     run_plan(session, wb, layout, done, path, write=True,
                              only_valid=only_valid, progress=progress, cancel=cancel,
                              rows=kept.rows if kept is not None else None)  # fmt: skip
+                if cancel is not None and cancel():  # the last moment before the commit
+                    raise Cancelled("已取消导入，数据库未作任何修改")
         except _Refused:
             done.written = False
             return done

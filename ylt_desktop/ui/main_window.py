@@ -202,7 +202,19 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         """Stop the pages' background work first: a thread left running when the program
-        ends would crash it."""
+        ends would crash it. An open import is asked to close first (``may_close``: the clerk
+        confirms cancelling a running import, or the window stays open)."""
+        from PySide6.QtWidgets import QDialog
+
+        for dialog in self.findChildren(QDialog):
+            may_close = getattr(dialog, "may_close", None)
+            if may_close is None:
+                continue
+            if not may_close():
+                event.ignore()
+                return
+            if dialog.isVisible():
+                dialog.reject()
         for page in self.pages.values():
             stop = getattr(page, "stop_work", None)
             if stop is not None:

@@ -3,6 +3,13 @@
 The dry run and the import run off the GUI thread (``ImportWorker``, a ``BackgroundTask``:
 its signals arrive on the GUI thread). Importing writes all valid rows or nothing in one transaction
 (``importing.import_file``).
+
+Closing the dialog (取消 when idle, Esc, the window's ×, or the main window closing:
+``may_close``) while work runs: a check (dry run) is cancelled; an import asks first
+(``CLOSE_WHILE_WRITING``) and is cancelled only when the clerk confirms, else the dialog stays
+open. Cancelled work is waited for (the import polls cancel between batches and just before
+its commit, so a cancel leaves the database exactly as before) and its end handled before the
+dialog closes: an import that committed before the cancel reached it says 导入完成.
 """
 
 from __future__ import annotations
@@ -10,7 +17,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QSize, QStandardPaths, Signal, Slot
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QEvent,
+    QSize,
+    QStandardPaths,
+    Signal,
+    Slot,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -46,6 +61,10 @@ QUARTERLY_KINDS = frozenset(
     {"rotations", "agreements", "figures"}
 )  # rows carry one quarter's figures
 QUARTERS_OFFERED = 8
+CLOSE_WHILE_WRITING = QT_TRANSLATE_NOOP(
+    "ImportDialog",
+    "正在导入，关闭将取消导入，已写入的内容不会保留（导入要么全部写入，要么全部不写）。确定取消吗？",
+)
 
 
 def offered_quarters(today: Any = None) -> list[Quarter]:
@@ -81,6 +100,7 @@ class ImportDialog(QDialog):
         self.db = db
         self.worker: ImportWorker | None = None
         self.report: Any = None
+        self._closing = False  # the work is being stopped because the dialog closes
         self.setWindowTitle(self.tr("从 Excel 导入"))
         self.kind = QComboBox()
         for key, label in KINDS.items():
@@ -317,9 +337,13 @@ class ImportDialog(QDialog):
 
     @Slot(object)
     def on_failed(self, exc: Exception) -> None:
+        from ylt_desktop.importing.apply import Cancelled
+
         self._finish()
         self.report = None
         self._set_ready(False)
+        if self._closing and isinstance(exc, Cancelled):
+            return  # closed by the clerk, who knows it was cancelled
         QMessageBox.warning(
             self, self.tr("导入未完成"), str(exc) + self.tr("\n数据库未作任何修改。")
         )
@@ -336,3 +360,43 @@ class ImportDialog(QDialog):
             self.worker.cancel()
             return
         self.reject()
+
+    def reject(self) -> None:
+        """Esc, the window's × (through ``closeEvent``) and 取消 when idle: see ``may_close``."""
+        if self.may_close():
+            super().reject()
+
+    def may_close(self) -> bool:
+        """Whether the dialog may close now, the work it runs stopped.
+
+        A check is cancelled; an import is cancelled when the clerk confirms, else False (the
+        dialog stays open and the import goes on). Cancelled work is waited for."""
+        worker = self.worker
+        if worker is None:
+            return True
+        if not worker.options.get("dry_run", True):
+            answer = QMessageBox.question(
+                self,
+                self.tr("取消导入"),
+                self.tr(CLOSE_WHILE_WRITING),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+            if self.worker is not worker:  # it ended while the question was asked
+                return True
+        self._stop_worker(worker)
+        return True
+
+    def _stop_worker(self, worker: ImportWorker) -> None:
+        """Cancel ``worker``, wait for its thread and handle its end now (a cancelled import
+        silently; one that committed before the cancel reached it says 导入完成)."""
+        self._closing = True
+        try:
+            worker.cancel()
+            worker.thread.wait()
+            # Its end was posted to the worker (GUI thread): deliver it before closing.
+            QCoreApplication.sendPostedEvents(worker, QEvent.Type.MetaCall)
+        finally:
+            self._closing = False
