@@ -95,3 +95,40 @@ def test_the_roster_s_deletion_is_in_the_audit_log_under_the_clerk(tmp_path) -> 
     assert json.loads(entry.old_values)["number"] == SECOND and entry.user
     a.close()
     lead.close()
+
+
+def test_a_volume_changed_after_the_accepted_package_keeps_the_agreement(tmp_path) -> None:  # noqa: ANN001
+    """A sent its Q package (120), then corrected the volume to 130 before the lead's decision
+    reached it; the lead accepted the package (120) and took A out of the agreement. 130 was
+    never seen by the lead: the roster keeps the agreement and says so, not drops it."""
+    from tests.exchange.test_deletions import _open
+    from tests.exchange.world import PASSPHRASE, _volume, enter_a
+    from ylt_desktop.exchange import make_data_package
+    from ylt_desktop.store.tx import all_or_nothing
+
+    lead = lead_database(tmp_path)
+    a = member_database(lead, A, tmp_path)
+    enter_a(a)  # the volume 120
+    with a.session() as s, all_or_nothing(s):  # entered an hour before the package was made
+        s.execute(AuditEntry.__table__.update().values(at=AuditEntry.at - dt.timedelta(hours=1)))
+    sent = dt.datetime.now() - dt.timedelta(seconds=5)
+    with a.session() as s:
+        package = make_data_package(s, quarter=Q, passphrase=PASSPHRASE,
+                                    out_dir=tmp_path / "p1", now=sent)  # fmt: skip
+    with a.session() as s:
+        _volume(s, 130)  # corrected after sending
+    _open(lead, package)
+    with lead.session() as s:
+        ag = s.scalar(select(Agreement).where(Agreement.number == "YX-2026-01"))
+        data = agreements.to_data(ag)
+        data.recipient_ids = [unit_ids(s)[B]]
+        agreements.update_agreement(s, agreement_id=ag.id, data=data)
+    result = _roster(lead, a, A, tmp_path / "r2")
+    assert result.removed_agreements == []
+    (kept,) = result.kept_agreements
+    assert "YX-2026-01" in kept and "2026年第3季度" in kept and "未删除" in kept
+    with a.session() as s:
+        ag = s.scalar(select(Agreement).where(Agreement.number == "YX-2026-01"))
+        assert {(v.quarter, float(v.value)) for v in ag.volumes} == {(str(Q), 130.0)}
+    a.close()
+    lead.close()

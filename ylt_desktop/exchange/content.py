@@ -176,6 +176,8 @@ def roster_parts(session: Session, member_id: int) -> dict[str, list]:
         {
             "quarter": e.quarter, "action": e.action, "at": iso(e.at), "by": e.by,
             "reason": e.reason or "", "package_id": e.package_id or "",
+            # When the member made the package: a volume it changed later is its own.
+            "package_created": iso(e.package_created) if e.package_created else "",
         }
         for e in session.scalars(
             select(PackageEvent)

@@ -344,16 +344,34 @@ def _removed_agreements(
     result: RosterResult,
 ) -> None:
     """Agreements an earlier roster brought (``brought``) that this one no longer lists (the
-    lead deleted them, or this member no longer takes part): deleted here too, unless this database holds volumes of them that
-    the member entered for a quarter the lead has not accepted (never dropped silently: kept,
-    and the result says so) or their signed scan (kept only here)."""
-    from ylt_desktop.store.models import Attachment
+    lead deleted them, or this member no longer takes part): deleted here too, unless this
+    database holds volumes of them that the member entered for a quarter the lead has not
+    accepted, or changed after the accepted package was made (never dropped silently: kept,
+    and the result says so), or their signed scan (kept only here)."""
+    from ylt_desktop.store.models import Attachment, AuditEntry
 
     listed = {str(r["number"]) for r in rows}
-    latest: dict[str, str] = {}
+    latest: dict[str, PackageEvent] = {}
     for e in store.events(session, member_id=own_id):
-        latest[e.quarter] = e.action
-    accepted = {q for q, action in latest.items() if action == store.ACCEPT}
+        latest[e.quarter] = e
+    # Accepted quarters: when the accepted package was made (None: not known).
+    accepted = {q: e.package_created for q, e in latest.items() if e.action == store.ACCEPT}
+
+    def seen_by_lead(v: AgreementVolume) -> bool:
+        """The volume is in an accepted quarter and unchanged here since the accepted package
+        was made (the audit log's times, to the second): the lead has it as it is here."""
+        if v.quarter not in accepted:
+            return False
+        made = accepted[v.quarter]
+        if made is None:
+            return False  # an older lead's roster: not known, so the member's own
+        later = select(AuditEntry.id).where(
+            AuditEntry.table_name == AgreementVolume.__tablename__,
+            AuditEntry.record_id == str(v.id),
+            AuditEntry.at > made.replace(microsecond=0),
+        )
+        return session.scalar(later.limit(1)) is None
+
     for a in list(session.scalars(select(Agreement).order_by(Agreement.number))):
         if a.number in listed or a.number not in brought:
             continue  # still the lead's, or the member's own agreement (never the lead's)
@@ -361,7 +379,7 @@ def _removed_agreements(
             {
                 v.quarter
                 for v in a.volumes
-                if v.quarter not in accepted
+                if not seen_by_lead(v)
                 and _volume_key(a.number, v.quarter, v.measure, v.value) not in filled
             }
         )
@@ -385,24 +403,32 @@ def _removed_agreements(
     session.flush()
 
 
+def _day_time(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
+
+
 def _status(session: Session, rows: list[dict], own_id: int, result: RosterResult) -> None:
     """The lead's decisions: kept as ``PackageEvent`` rows; the latest per quarter locks
     (accepted) or reopens (returned) the member's quarter here."""
     have = {
-        (e.quarter, e.action, e.at)
+        (e.quarter, e.action, e.at): e
         for e in session.scalars(select(PackageEvent).where(PackageEvent.member_id == own_id))
     }
     latest: dict[str, dict] = {}
     for row in rows:
         at = dt.datetime.fromisoformat(row["at"])
         latest[row["quarter"]] = row
-        if (row["quarter"], row["action"], at) in have:
+        created = _day_time(row.get("package_created"))
+        known = have.get((row["quarter"], row["action"], at))
+        if known is not None:
+            if known.package_created is None and created is not None:
+                known.package_created = created  # brought by an older roster without it
             continue
         session.add(
             PackageEvent(
                 member_id=own_id, quarter=row["quarter"], action=row["action"], at=at,
                 by=row["by"][:30], reason=row["reason"], package_id=row["package_id"],
-                summary="",
+                package_created=created, summary="",
             )
         )  # fmt: skip
     now = dt.datetime.now().replace(microsecond=0)
