@@ -356,3 +356,62 @@ def test_exiting_during_a_test_does_not_wait_for_the_silent_server(
     with qtbot.waitSignal(task.cancelled, timeout=5_000):  # its end arrives on the GUI thread
         pass
     assert remembered_server(store) is None
+
+
+CHILD_EXIT = r"""
+import socket, sys, threading
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+listener = socket.socket()
+listener.bind(("127.0.0.1", 0))
+listener.listen(1)
+accepted, never = threading.Event(), threading.Event()
+def serve():
+    conn, _ = listener.accept()
+    accepted.set()
+    never.wait(60)  # accepted, never answers
+threading.Thread(target=serve, daemon=True).start()
+from ylt_desktop.ui.dialogs.connection import ConnectionDialog
+dialog = ConnectionDialog(store=QSettings(sys.argv[1], QSettings.Format.IniFormat))
+dialog.server_radio.setChecked(True)
+dialog.host.setText("127.0.0.1")
+dialog.port.setValue(listener.getsockname()[1])
+dialog.database.setText("ylt")
+dialog.user.setText("ylt")
+task = dialog.test()
+assert task is not None and dialog.testing()
+while not accepted.wait(0.01):
+    app.processEvents()
+dialog.reject()
+print("exiting", flush=True)
+sys.exit(0)  # the interpreter's exit: atexit runs background._stop_all, then PySide's own
+"""
+
+
+def test_the_program_exits_at_once_during_a_test_without_a_crash(tmp_path) -> None:  # noqa: ANN001
+    """A whole interpreter that exits while 测试连接 waits on a silent server: it ends with code
+    0 well before ``CONNECT_TIMEOUT`` and says nothing of a QThread destroyed while running."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD_EXIT, str(tmp_path / "settings.ini")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    try:
+        line = child.stdout.readline()  # after the dialog was closed during the test
+        start = time.monotonic()
+        code = child.wait(timeout=60)
+        took = time.monotonic() - start
+    finally:
+        if child.poll() is None:
+            child.kill()
+    errors = child.stderr.read()
+    assert line == "exiting\n", errors
+    assert code == 0, errors
+    assert took < 3, took
+    assert "QThread" not in errors and "Fatal" not in errors, errors

@@ -397,3 +397,28 @@ def test_closing_the_main_window_during_an_import_asks_and_stops_it(
     assert [kind for kind, _ in answers.shown] == ["question", "question"]
     assert not dialog.isVisible() and dialog.worker is None and thread.isFinished()
     assert dump(db) == before
+
+
+@pytest.mark.qt_log_level_fail("WARNING")
+@pytest.mark.qt_log_ignore(OFFSCREEN_SHOW)
+def test_the_program_exiting_during_an_import_cancels_it_leaving_nothing(
+    qtbot, db, tmp_path, monkeypatch, answers, write_gate
+) -> None:  # noqa: ANN001
+    """The interpreter's exit (``background._stop_all``, with no window closed first, as when
+    the program is ended) while the rows are written: the import is cancelled and waited for,
+    and nothing of it is kept."""
+    from tests.importing.conftest import dump
+    from ylt_desktop.ui import background
+
+    inside, _release = write_gate
+    dialog = _ready_to_import(qtbot, db, tmp_path, monkeypatch)
+    before = dump(db)
+    dialog.import_all.click()
+    worker = dialog.worker
+    qtbot.waitUntil(inside.is_set, timeout=20_000)
+    background._stop_all()  # noqa: SLF001 - what the interpreter runs at exit
+    assert worker.thread.isFinished() and not background._RUNNING  # noqa: SLF001
+    assert dump(db) == before
+    with qtbot.waitSignal(worker.failed, timeout=5_000):  # its end, Cancelled, still arrives
+        pass
+    assert answers.shown[-1][0] == "warning" and "已取消导入" in answers.shown[-1][1]
