@@ -5,6 +5,7 @@ refused and nothing changes."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -79,3 +80,57 @@ def test_a_truncated_dump_is_refused_and_nothing_changes(empty_url, head_url, tm
         pg_backup.restore(server.sqlalchemy_url(head_url), cut)
     assert "没有被改动" in str(caught.value), str(caught.value)
     assert _revision(head_url) == head_revision() and _institutions(head_url) == before
+
+
+def _in_dump(saved, table: str, needle: str) -> bool:  # noqa: ANN001
+    script = pg_backup._run(
+        [pg_backup._require("pg_restore"), "--data-only", f"--table={table}", "--file=-",
+         str(saved)],
+        dict(os.environ), "读取备份文件",
+    )  # fmt: skip
+    return needle in script
+
+
+@pytest.mark.parametrize("older", [True, False], ids=["older", "head"])
+def test_a_clerks_save_between_the_safety_copy_and_the_restore_is_not_lost(
+    empty_url,
+    head_url,
+    tmp_path,
+    monkeypatch,
+    older,  # noqa: ANN001
+) -> None:
+    """Another clerk saves just after the safety copy was made: the save either waits and is
+    refused (the restore holds the write lock from before the safety copy) or is in the safety
+    copy; never in neither (overwritten by the restore and missing from its copy)."""
+    from ylt_desktop.store import access
+    from ylt_desktop.store.db import open_database
+    from ylt_desktop.store.settings import set_setting
+
+    if older:
+        _old_database(empty_url)
+    else:
+        open_database(empty_url).close()
+    saved = _dump(empty_url, tmp_path / "whole.dump")
+    monkeypatch.setattr(access, "BUSY_WAIT", 0.5)
+    real = pg_backup.automatic_backup
+    outcome = {}
+
+    def then_a_clerk_saves(url, **kw):  # noqa: ANN001, ANN202
+        safety = real(url, **kw)
+        clerk = open_database(head_url)
+        try:
+            with clerk.session() as s:
+                set_setting(s, key="clerk_saved", value="在恢复前保存的")
+            outcome["saved"] = True
+        except access.DatabaseBusy:
+            outcome["saved"] = False
+        finally:
+            clerk.close()
+        outcome["safety"] = safety
+        return safety
+
+    monkeypatch.setattr(pg_backup, "automatic_backup", then_a_clerk_saves)
+    pg_backup.restore(server.sqlalchemy_url(head_url), saved)
+    assert _revision(head_url) == head_revision()
+    if outcome["saved"]:
+        assert _in_dump(outcome["safety"], "setting", "clerk_saved")

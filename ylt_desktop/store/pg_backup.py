@@ -22,6 +22,7 @@ command line.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import glob
 import logging
@@ -29,6 +30,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -205,32 +207,55 @@ def restore(url: Any, source: Path, *, actor: Any = None) -> Path:
     users.require_actor(actor or users.DEFAULT_ACTOR, Permission.RESTORE)
     tool = _require("pg_restore")
     revision = verify_dump(source)
-    safety = automatic_backup(url, reason="before-restore", required=True)
+
+    # The write lock is taken BEFORE the safety copy and held to the restore's end: a clerk's
+    # save in between would be in neither the restored data nor the copy (it waits, then is
+    # refused with the usual "busy" message; reads go on).
+    def safety_copy() -> Path:
+        return automatic_backup(url, reason="before-restore", required=True)
+
     if revision != head_revision():
-        _restore_older(url, source, revision)
+        safety = _restore_older(url, source, revision, safety_copy)
         log.info("restored the server database from %s at %s, migrated to head (safety copy %s)",
                  source, revision, safety)  # fmt: skip
         return safety
     conninfo, env = _conninfo(url)
-    try:
-        _run([tool, "--clean", "--if-exists", "--single-transaction", "--no-owner",
-              "--no-privileges", "--exit-on-error", f"--dbname={conninfo}", str(source)],
-             env, "恢复数据库")  # fmt: skip
-    except DatabaseProblem as exc:
-        # One transaction (--single-transaction, --exit-on-error): the server rolled it back.
-        raise DatabaseProblem(
-            f"{exc}（备份文件可能已损坏或不完整）；当前数据库没有被改动"
-        ) from None
+    with _write_lock(url):
+        safety = safety_copy()
+        try:
+            _run([tool, "--clean", "--if-exists", "--single-transaction", "--no-owner",
+                  "--no-privileges", "--exit-on-error", f"--dbname={conninfo}", str(source)],
+                 env, "恢复数据库")  # fmt: skip
+        except DatabaseProblem as exc:
+            # One transaction (--single-transaction, --exit-on-error): rolled back.
+            raise DatabaseProblem(
+                f"{exc}（备份文件可能已损坏或不完整）；当前数据库没有被改动"
+            ) from None
     log.info("restored the server database from %s (safety copy %s)", source, safety)
     return safety
 
 
-def _restore_older(url: Any, source: Path, revision: str) -> None:
+@contextlib.contextmanager
+def _write_lock(url: Any) -> Iterator[None]:
+    """The database's write lock, held on a connection of its own while the block runs
+    (``pg_dump``/``pg_restore`` run meanwhile on theirs: they do not take it)."""
+    from ylt_desktop.store import server
+
+    engine = server.make_server_engine(url)
+    try:
+        with engine.connect() as conn, conn.begin():
+            server.lock_for_writing(conn.connection.dbapi_connection, wait=600)
+            yield
+    finally:
+        engine.dispose()
+
+
+def _restore_older(url: Any, source: Path, revision: str, safety_copy: Callable[[], Path]) -> Path:
     """A dump of an older schema (an older program's): in ONE transaction under the write lock,
     drop the program's tables, load the dump's (``pg_restore`` as SQL, run here) and migrate
     them to head. ``pg_restore --clean`` alone would keep the tables and columns the dump does
     not know and leave a schema no migration can bring to head; any failure here rolls back to
-    the database as it was."""
+    the database as it was. ``safety_copy`` is made under the lock; returned."""
     from ylt_desktop.store import server
     from ylt_desktop.store.db import alembic_config, head_revision
 
@@ -248,6 +273,7 @@ def _restore_older(url: Any, source: Path, revision: str) -> None:
             dbapi = conn.connection.dbapi_connection
             with conn.begin():
                 server.lock_for_writing(dbapi, wait=600)
+                safety = safety_copy()
                 path = conn.exec_driver_sql("SHOW search_path").scalar()
                 _drop_tables(conn)
                 _run_script(dbapi, script)
@@ -262,6 +288,7 @@ def _restore_older(url: Any, source: Path, revision: str) -> None:
                 command.upgrade(cfg, "head")
                 if current_revision_on(conn) != head_revision():
                     raise RestoreRefused("恢复后未能升级数据结构，当前数据库没有被改动")
+        return safety
     except (RestoreRefused, DatabaseProblem):
         raise
     except Exception as exc:
