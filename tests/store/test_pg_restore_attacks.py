@@ -134,3 +134,49 @@ def test_a_clerks_save_between_the_safety_copy_and_the_restore_is_not_lost(
     assert _revision(head_url) == head_revision()
     if outcome["saved"]:
         assert _in_dump(outcome["safety"], "setting", "clerk_saved")
+
+
+def test_an_older_dump_with_objects_beyond_the_programs_tables(
+    empty_url, head_url, tmp_path
+) -> None:  # noqa: ANN001
+    """The older database also held a table of its own, a function, a view and a large object:
+    the restore loads them with the program's tables, ends at head, and the program opens the
+    database (its tables are all there; the others are left as they came)."""
+    from ylt_desktop.store.audit_verify import verify_chain
+    from ylt_desktop.store.db import open_database
+
+    _old_database(empty_url)
+    engine = server.make_server_engine(server.sqlalchemy_url(empty_url))
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE notes (id serial PRIMARY KEY, body text)")
+        conn.exec_driver_sql("INSERT INTO notes (body) VALUES ('管理员的备注\t含制表符')")
+        conn.exec_driver_sql(
+            "CREATE FUNCTION twice(i integer) RETURNS integer LANGUAGE sql AS 'SELECT i * 2'"
+        )
+        conn.exec_driver_sql("CREATE VIEW unit_names AS SELECT name FROM institution")
+        conn.exec_driver_sql("SELECT lo_from_bytea(0, '\\x00ff'::bytea)")
+    engine.dispose()
+    saved = _dump(empty_url, tmp_path / "old.dump")
+    pg_backup.restore(server.sqlalchemy_url(head_url), saved)
+    assert _revision(head_url) == head_revision()
+    db = open_database(head_url)
+    try:
+        with db.session() as s:
+            assert verify_chain(s).ok
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT twice(21)").scalar() == 42
+            assert (
+                conn.exec_driver_sql("SELECT body FROM notes").scalar() == "管理员的备注\t含制表符"
+            )
+            assert conn.exec_driver_sql("SELECT count(*) FROM unit_names").scalar() == 2
+    finally:
+        db.close()
+    assert _institutions(head_url) == ["旧版县人民医院", "旧版乡镇卫生院"]
+    # The same dump again: the function and the large object are there already (not the
+    # program's tables, so not dropped): refused whole, the database as it was; or restored.
+    try:
+        pg_backup.restore(server.sqlalchemy_url(head_url), saved)
+    except RestoreRefused as exc:
+        assert "没有被改动" in str(exc)
+    assert _revision(head_url) == head_revision()
+    assert _institutions(head_url) == ["旧版县人民医院", "旧版乡镇卫生院"]
