@@ -132,3 +132,35 @@ def test_a_volume_changed_after_the_accepted_package_keeps_the_agreement(tmp_pat
         assert {(v.quarter, float(v.value)) for v in ag.volumes} == {(str(Q), 130.0)}
     a.close()
     lead.close()
+
+
+def test_an_older_roster_after_a_newer_one_is_refused_and_brings_nothing_back(tmp_path) -> None:  # noqa: ANN001
+    """r1 lists the second agreement, r2 (made after the lead deleted it) does not: once r2 is
+    open, r1 is refused as older and the deleted agreement is not made up again; r2 twice
+    changes nothing."""
+    import pytest
+
+    from tests.exchange.test_refusals import dump
+    from tests.exchange.world import PASSPHRASE
+    from ylt_desktop.exchange import PackageRefused, make_roster, open_roster
+
+    lead = lead_database(tmp_path)
+    _second_agreement(lead)
+    a = member_database(lead, A, tmp_path)
+    with lead.session() as s:
+        r1 = make_roster(s, member_id=unit_ids(s)[A], passphrase=PASSPHRASE,
+                         out_dir=tmp_path / "r1")  # fmt: skip
+    _delete(lead, SECOND)
+    result = _roster(lead, a, A, tmp_path / "r2")
+    assert result.removed_agreements == [f"{SECOND} 心电诊断中心"]
+    before = dump(a.path)
+    with a.session() as s, pytest.raises(PackageRefused) as refused:
+        open_roster(s, r1, passphrase=PASSPHRASE)
+    assert "旧" in str(refused.value) and "未打开" in str(refused.value)
+    assert dump(a.path) == before and _numbers(a) == ["YX-2026-01"]
+    (r2,) = (tmp_path / "r2").glob("*.ylt")
+    with a.session() as s:
+        assert open_roster(s, r2, passphrase=PASSPHRASE).unchanged
+    assert dump(a.path) == before
+    a.close()
+    lead.close()
