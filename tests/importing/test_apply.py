@@ -10,6 +10,7 @@ from tests.importing.conftest import INST_HEADER, dump, village, write_book
 from ylt_desktop import cli
 from ylt_desktop.importing import import_file
 from ylt_desktop.store import institutions as inst_store
+from ylt_desktop.store import institutions_bulk as inst_bulk
 from ylt_desktop.store import staff as staff_store
 from ylt_desktop.store.models import AuditEntry, Institution
 
@@ -55,6 +56,7 @@ def test_only_valid_writes_the_others_in_one_transaction(tmp_path, lead_db, monk
         return real(session)
 
     monkeypatch.setattr(inst_store, "transaction", counting)
+    monkeypatch.setattr(inst_bulk, "transaction", counting)  # the bulk commands' own
     path = _forty(tmp_path)
     code = cli.main(["import", "institutions", str(path), "--db", lead_db.location, "--only-valid"])
     assert code == 1  # a row was rejected; the rest were written
@@ -74,7 +76,7 @@ def test_an_exception_midway_leaves_the_database_as_it_was(tmp_path, lead_db, mo
     path = write_book(tmp_path / "ok.xlsx", [INST_HEADER, *rows])
     before = dump(lead_db)
     calls = []
-    real = inst_store.create_institutions
+    real = inst_bulk.create_institutions
 
     def failing(session, *, rows):  # noqa: ANN001, ANN202
         calls.append(len(rows))
@@ -83,7 +85,7 @@ def test_an_exception_midway_leaves_the_database_as_it_was(tmp_path, lead_db, mo
         return real(session, rows=rows)
 
     monkeypatch.setattr(apply, "BATCH", 10)
-    monkeypatch.setattr(inst_store, "create_institutions", failing)
+    monkeypatch.setattr(inst_bulk, "create_institutions", failing)
     with pytest.raises(OSError):
         import_file(lead_db, "institutions", path, dry_run=False)
     assert calls == [10, 10, 10]
@@ -117,7 +119,7 @@ def test_an_exception_in_a_single_create_leaves_the_database_as_it_was(
             raise OSError("disk full")
         return real(session, data=data)
 
-    monkeypatch.setattr(inst_store, "create_institutions", refusing)
+    monkeypatch.setattr(inst_bulk, "create_institutions", refusing)
     monkeypatch.setattr(inst_store, "create_institution", failing)
     with pytest.raises(OSError):
         import_file(lead_db, "institutions", path, dry_run=False)

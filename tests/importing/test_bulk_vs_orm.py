@@ -22,6 +22,7 @@ from ylt_desktop.domain.institution import InstitutionData
 from ylt_desktop.domain.problems import RuleViolation
 from ylt_desktop.importing import import_file
 from ylt_desktop.store import institutions as inst_store
+from ylt_desktop.store import institutions_bulk as inst_bulk
 from ylt_desktop.store.audit_verify import verify_chain
 from ylt_desktop.store.db import open_database
 from ylt_desktop.store.models import AuditEntry, Institution, InstitutionLevel
@@ -109,7 +110,7 @@ def test_bulk_updates_write_what_the_orm_writes_row_by_row(tmp_path, lead_db) ->
         try:
             with db.session() as s:
                 try:
-                    inst_store.update_institutions(s, rows=batch)
+                    inst_bulk.update_institutions(s, rows=batch)
                 except RuleViolation as exc:
                     bulk_refused = exc.row
         finally:

@@ -15,7 +15,7 @@ from tests.importing.conftest import INST_HEADER, village, write_book
 from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.importing import import_file
 from ylt_desktop.store import access, quarters
-from ylt_desktop.store import institutions as inst_store
+from ylt_desktop.store import institutions_bulk as inst_bulk
 from ylt_desktop.store.db import open_database
 from ylt_desktop.store.models import Institution
 
@@ -31,7 +31,7 @@ class HeldImport:
 
     def __init__(self, monkeypatch) -> None:  # noqa: ANN001
         self.inside, self.release, self.waited = (threading.Event() for _ in range(3))
-        real = inst_store.create_institutions
+        real = inst_bulk.create_institutions
 
         def held(session, *, rows):  # noqa: ANN001, ANN202
             done = real(session, rows=rows)
@@ -40,7 +40,7 @@ class HeldImport:
                 assert self.release.wait(60), "client B never got to wait"
             return done
 
-        monkeypatch.setattr(inst_store, "create_institutions", held)
+        monkeypatch.setattr(inst_bulk, "create_institutions", held)
         access.on_wait(lambda _text: self.waited.set())
 
     def close(self) -> None:

@@ -15,6 +15,7 @@ from ylt_desktop.domain.institution import InstitutionData
 from ylt_desktop.domain.problems import RuleViolation
 from ylt_desktop.domain.staff import StaffData
 from ylt_desktop.store import institutions as store
+from ylt_desktop.store import institutions_bulk as inst_bulk
 from ylt_desktop.store import staff as staff_store
 from ylt_desktop.store.models import AuditEntry, Institution
 from ylt_desktop.store.tx import all_or_nothing
@@ -37,7 +38,7 @@ def test_rows_are_inserted_in_bulk_with_one_audit_entry_each(db) -> None:  # noq
     flushes = []
     event.listen(db.sessions, "after_flush", lambda s, _ctx: flushes.append(len(s.new)))
     with db.session() as s:
-        ids = store.create_institutions(s, rows=[village(n) for n in range(50)])
+        ids = inst_bulk.create_institutions(s, rows=[village(n) for n in range(50)])
     assert flushes == []  # Core statements (store/bulk_write.py), not the unit of work
     with db.session() as s:
         assert store.count_institutions(s) == 50
@@ -66,7 +67,7 @@ def test_any_bad_row_refuses_all_rows(db, rows, field) -> None:  # noqa: ANN001
         store.create_institution(s, data=hospital(8))
     with db.session() as s:
         with pytest.raises(RuleViolation) as caught:
-            store.create_institutions(s, rows=rows)
+            inst_bulk.create_institutions(s, rows=rows)
         assert field in {p.field for p in caught.value.problems if p.is_error}
         assert caught.value.row == len(rows) - 1
     with db.session() as s:
@@ -75,7 +76,7 @@ def test_any_bad_row_refuses_all_rows(db, rows, field) -> None:  # noqa: ANN001
 
 def test_joins_an_outer_transaction_and_rolls_back_with_it(db) -> None:  # noqa: ANN001
     with db.session() as s, pytest.raises(OSError), all_or_nothing(s):
-        store.create_institutions(s, rows=[village(n) for n in range(5)])
+        inst_bulk.create_institutions(s, rows=[village(n) for n in range(5)])
         assert s.scalar(select(Institution.id).limit(1)) is not None  # flushed, not committed
         raise OSError("disk full")
     with db.session() as s:
@@ -87,7 +88,7 @@ def test_check_institutions_matches_the_single_record_check(db) -> None:  # noqa
     with db.session() as s:
         store.create_institution(s, data=village(0))
         rows = [village(0), village(1), village(1, role="牵头单位"), village(2, beds_actual=-1)]
-        bulk = store.check_institutions(s, rows)
+        bulk = inst_bulk.check_institutions(s, rows)
         for data, problems in zip(rows[:1] + rows[3:], bulk[:1] + bulk[3:], strict=True):
             assert problems == store.check_institution(s, data)
         assert [p.field for p in bulk[2] if p.is_error] == ["name"]  # the earlier row's name

@@ -16,6 +16,7 @@ from ylt_desktop.domain.codes import make_uscc
 from ylt_desktop.domain.institution import InstitutionData
 from ylt_desktop.domain.problems import RuleViolation
 from ylt_desktop.store import institutions as store
+from ylt_desktop.store import institutions_bulk as inst_bulk
 from ylt_desktop.store.models import AuditEntry, Institution
 
 
@@ -35,7 +36,9 @@ def seed(db, n: int = 6) -> list[int]:  # noqa: ANN001
         lead = store.create_institution(
             s, data=village(0, uscc=uscc(0), role="牵头单位", category="综合医院", level="二级甲等")
         )
-        rest = store.create_institutions(s, rows=[village(i, uscc=uscc(i)) for i in range(1, n)])
+        rest = inst_bulk.create_institutions(
+            s, rows=[village(i, uscc=uscc(i)) for i in range(1, n)]
+        )
         return [lead.id, *rest]
 
 
@@ -51,7 +54,7 @@ def test_changed_rows_are_written_in_bulk_with_one_audit_entry_each(db) -> None:
     event.listen(db.sessions, "after_flush", lambda s, _ctx: flushes.append(len(s.dirty)))
     pairs = [(i, village(n, uscc=uscc(n), beds_actual=n + 10)) for n, i in enumerate(ids) if n]
     with db.session() as s:
-        store.update_institutions(s, rows=pairs)
+        inst_bulk.update_institutions(s, rows=pairs)
     assert flushes == []  # Core statements (store/bulk_write.py), not the unit of work
     with db.session() as s:
         updates = s.scalars(select(AuditEntry).where(AuditEntry.action == "update")).all()
@@ -64,13 +67,13 @@ def test_names_and_codes_may_move_between_rows_in_turn(db) -> None:  # noqa: ANN
     # Row 1 frees 更新村1's name and code, row 2 takes them: fine in this order ...
     pairs = [(ids[1], village(9, uscc=uscc(9))), (ids[2], village(1, uscc=uscc(1)))]
     with db.session() as s:
-        store.update_institutions(s, rows=pairs)
+        inst_bulk.update_institutions(s, rows=pairs)
     names = {i: name for i, name, *_ in state(db)}
     assert names[ids[1]] == "更新村9卫生室" and names[ids[2]] == "更新村1卫生室"
     # ... but not the other way round: the first row would clash with the stored record.
     before = state(db)
     with db.session() as s, pytest.raises(RuleViolation) as caught:
-        store.update_institutions(s, rows=[(ids[3], village(1)), (ids[2], village(8))])
+        inst_bulk.update_institutions(s, rows=[(ids[3], village(1)), (ids[2], village(8))])
     assert caught.value.row == 0
     assert [p.field for p in caught.value.problems if p.is_error] == ["name"]
     assert state(db) == before
@@ -90,7 +93,7 @@ def test_any_bad_row_refuses_all_rows(db, make_rows, field, row) -> None:  # noq
     ids = seed(db)
     before = state(db)
     with db.session() as s, pytest.raises(RuleViolation) as caught:
-        store.update_institutions(s, rows=make_rows(ids))
+        inst_bulk.update_institutions(s, rows=make_rows(ids))
     assert field in {p.field for p in caught.value.problems if p.is_error}
     assert caught.value.row == row
     assert state(db) == before
@@ -101,7 +104,7 @@ def test_the_lead_may_pass_from_one_row_to_another(db) -> None:  # noqa: ANN001
     lead = dict(role="牵头单位", category="综合医院", level="二级甲等")
     pairs = [(ids[0], village(0, uscc=uscc(0))), (ids[1], village(1, uscc=uscc(1), **lead))]
     with db.session() as s:
-        store.update_institutions(s, rows=pairs)
+        inst_bulk.update_institutions(s, rows=pairs)
     assert [role for _, _, _, role, _ in state(db)] == ["成员单位", "牵头单位", "成员单位"]
 
 
@@ -128,7 +131,7 @@ def test_same_outcome_as_single_updates_in_turn(db, tmp_path) -> None:  # noqa: 
             pairs.append((rng.choice(ids), data))
         with dbs[0].session() as s:
             try:
-                store.update_institutions(s, rows=pairs)
+                inst_bulk.update_institutions(s, rows=pairs)
                 bulk_ok = True
             except RuleViolation:
                 bulk_ok = False
@@ -177,7 +180,7 @@ def test_a_units_new_level_rederives_its_rotations_direction(db, bulk) -> None: 
     data.category, data.level = "综合医院", "三级甲等"  # the township centre was mis-entered
     with db.session() as s:
         if bulk:
-            store.update_institutions(s, rows=[(ids["大树"], data)])
+            inst_bulk.update_institutions(s, rows=[(ids["大树"], data)])
         else:
             store.update_institution(s, institution_id=ids["大树"], data=data)
     with db.session() as s:
@@ -262,7 +265,7 @@ def test_a_name_or_code_may_move_to_a_lower_id(db) -> None:  # noqa: ANN001
     ids = seed(db, 4)
     pairs = [(ids[2], village(9, uscc=uscc(9))), (ids[1], village(2, uscc=uscc(2)))]
     with db.session() as s:
-        store.update_institutions(s, rows=pairs)
+        inst_bulk.update_institutions(s, rows=pairs)
     got = {i: (name, code) for i, name, code, *_ in state(db)}
     assert got[ids[1]] == ("更新村2卫生室", uscc(2)) and got[ids[2]] == ("更新村9卫生室", uscc(9))
 
@@ -292,7 +295,7 @@ def test_a_refused_batch_changes_nothing_inside_an_outer_transaction(db) -> None
     before = state(db)
     with db.session() as s, all_or_nothing(s):
         with pytest.raises(RuleViolation):
-            store.update_institutions(
+            inst_bulk.update_institutions(
                 s, rows=[(ids[1], village(21, beds_actual=9)), (ids[2], village(3))]
             )
         assert not s.dirty

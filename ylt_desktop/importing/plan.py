@@ -29,6 +29,7 @@ from ylt_desktop.domain.text import normalize_code, normalize_name
 from ylt_desktop.importing import parse
 from ylt_desktop.importing.columns import target_labels, targets
 from ylt_desktop.store import institutions as inst_store
+from ylt_desktop.store import institutions_bulk as inst_bulk
 from ylt_desktop.store.models import Institution
 
 NEW, CHANGED, UNCHANGED, REJECTED = "new", "changed", "unchanged", "rejected"
@@ -285,7 +286,7 @@ def _create_institution(session: Session, d: InstitutionData) -> int:
 
 
 def _create_institutions(session: Session, rows: list[InstitutionData]) -> list[int]:
-    return inst_store.create_institutions(session, rows=rows)
+    return inst_bulk.create_institutions(session, rows=rows)
 
 
 def _creator(idx: InstitutionIndex, placeholder: int, d: InstitutionData) -> Writer:
@@ -301,7 +302,7 @@ def _update_institution(session: Session, pair: tuple[int, InstitutionData]) -> 
 
 
 def _update_institutions(session: Session, pairs: list) -> list[int]:
-    return inst_store.update_institutions(session, rows=pairs)
+    return inst_bulk.update_institutions(session, rows=pairs)
 
 
 def _updater(idx: InstitutionIndex, inst_id: int, d: InstitutionData) -> Writer:
