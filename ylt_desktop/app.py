@@ -169,7 +169,9 @@ def _open_into(app, window, args: argparse.Namespace) -> None:  # noqa: ANN001
         # After the paint: it imports the store's file checks (~25 ms), needed from here on.
         install_wait_notice()
         if _overview_before_opening(window, args) and args.quit_after_paint:
-            _say_ready(window)
+            from ylt_desktop.ui.first_page import say_ready
+
+            say_ready(window)
         _open_and_attach(app, window, args)
     except Exception as exc:
         log.exception("cannot open the program")
@@ -200,8 +202,10 @@ def _open_and_attach(app, window, args: argparse.Namespace) -> None:  # noqa: AN
         app.exit(0)
         return
     if "概览" not in window.pages and not db.on_server:  # signed in: the saved overview
+        from ylt_desktop.ui.first_page import show_saved_overview
+
         try:
-            _show_snapshot(window, db.path, args.lang, signed_in=True)
+            show_saved_overview(window, db.path, args.lang, signed_in=True)
         except Exception:
             log.exception("the saved overview was not shown")
     window.attach(db)
@@ -210,7 +214,9 @@ def _open_and_attach(app, window, args: argparse.Namespace) -> None:  # noqa: AN
     if db.daily_checked:
         _verify_audit_log(window, db)
     if args.quit_after_paint:
-        _ready_when_shown(app, window)
+        from ylt_desktop.ui.first_page import quit_when_shown
+
+        quit_when_shown(app, window)
 
 
 def _overview_before_opening(window, args: argparse.Namespace) -> bool:  # noqa: ANN001
@@ -222,62 +228,12 @@ def _overview_before_opening(window, args: argparse.Namespace) -> bool:  # noqa:
         path = db_path_for(args)
         if not isinstance(path, Path):  # a server database: no snapshot
             return False
-        return _show_snapshot(window, path.expanduser().resolve(), args.lang, signed_in=False)
+        from ylt_desktop.ui.first_page import show_saved_overview
+
+        return show_saved_overview(window, path.expanduser().resolve(), args.lang, signed_in=False)
     except Exception:
         log.exception("the saved overview was not shown")
         return False
-
-
-def _show_snapshot(window, path: Path, lang: str, *, signed_in: bool) -> bool:  # noqa: ANN001
-    """Build the overview from the snapshot next to ``path`` when it matches the file now."""
-    import datetime as dt
-
-    from ylt_desktop.domain.periods import Quarter
-    from ylt_desktop.store.snapshot_key import file_fingerprint
-    from ylt_desktop.ui.pages.overview_snapshot import load_snapshot, snapshot_key
-
-    found = file_fingerprint(path)
-    if found is None or (found.has_users and not signed_in):
-        return False
-    key = snapshot_key(found, str(Quarter.last_finished(dt.date.today())), lang=lang)
-    view = load_snapshot(path, key)
-    if view is None:
-        return False
-    from ylt_desktop.ui.pages.overview import OverviewPage
-
-    page = OverviewPage(None, window.stack)
-    page.show_snapshot(view, key)
-    window.show_early("概览", page)
-    log.info("overview shown from its snapshot")
-    return True
-
-
-def _say_ready(window) -> None:  # noqa: ANN001
-    """bench/run.py: the first page shows its data (printed once, after a repaint)."""
-    if not getattr(window, "_ylt_ready", False):
-        window._ylt_ready = True  # noqa: SLF001
-        window.repaint()
-        print("ready", flush=True)
-
-
-def _ready_when_shown(app, window) -> None:  # noqa: ANN001
-    """bench/run.py: print "ready" once the first page shows its data (the overview's
-    indicators as soon as computed, or its snapshot), and quit once it has nothing more to
-    compute (the pre-export check done, the snapshot written), or its computation failed.
-    A page without such work is ready when attached."""
-    page = window.stack.currentWidget()
-    computed = getattr(page, "computed", None)
-
-    def done() -> None:
-        _say_ready(window)
-        app.quit()
-
-    if computed is None or (getattr(page, "view", None) is not None and not page.busy):
-        done()
-        return
-    page.indicators_shown.connect(lambda: _say_ready(window))
-    computed.connect(done)
-    page.failed_to_compute.connect(done)
 
 
 def _warn_backup_failed(window, problem: str) -> None:  # noqa: ANN001

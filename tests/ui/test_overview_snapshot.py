@@ -18,6 +18,7 @@ from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.returns import check
 from ylt_desktop.store import figures as store
 from ylt_desktop.store.snapshot_key import file_fingerprint
+from ylt_desktop.ui import first_page
 from ylt_desktop.ui.main_window import MainWindow
 from ylt_desktop.ui.pages import overview_snapshot
 from ylt_desktop.ui.pages.overview import OverviewPage
@@ -182,7 +183,7 @@ def test_a_database_with_users_shows_nothing_before_the_sign_in(qtbot, demo_db) 
     window, shown = early(qtbot, demo_db.path)
     assert not shown and "概览" not in window.pages
     # Signed in (app._open_and_attach): the saved overview, then nothing to compute.
-    assert app_module._show_snapshot(window, demo_db.path, "zh_CN", signed_in=True)
+    assert first_page.show_saved_overview(window, demo_db.path, "zh_CN", signed_in=True)
     assert window.pages["概览"].state.text() == page.state.text()
 
 
