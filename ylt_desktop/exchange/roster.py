@@ -32,13 +32,12 @@ from ylt_desktop.exchange.content import (
     person_hash,
 )
 from ylt_desktop.exchange.package import Package, check_header, read_package
+from ylt_desktop.exchange.roster_agreements import remove_agreements, write_agreements
 from ylt_desktop.exchange.sealed import BAD_CONTENT, Keys, PackageRefused, read_file
 from ylt_desktop.store import exchange as store
 from ylt_desktop.store import levels
 from ylt_desktop.store.models import (
     Agreement,
-    AgreementRecipient,
-    AgreementVolume,
     Consortium,
     Institution,
     InstitutionLevel,
@@ -175,11 +174,11 @@ def _write(session: Session, package: Package, passphrase: str, *, first: bool) 
     session.flush()
     result.counts["institutions"] = len(parts["institutions"])
     result.counts["staff"] = _staff(session, parts["staff"], package.member_id)
-    result.counts["agreements"] = _agreements(session, parts["agreements"], filled)
+    result.counts["agreements"] = write_agreements(session, parts["agreements"], filled)
     _status(session, parts["status"], package.member_id, result)
     session.flush()
     # Agreements first: a unit the lead deleted may still be named by an agreement it deleted.
-    _removed_agreements(
+    remove_agreements(
         session, parts["agreements"], package.member_id, filled, brought_agreements, result
     )
     _removed_units(session, parts["institutions"], result)
@@ -294,113 +293,6 @@ def _staff(session: Session, rows: list[dict], own_id: int) -> int:
             person.home_id = row["home_id"]
         n += 1
     return n
-
-
-def _volume_key(number: str, quarter: str, measure: str, value: float) -> str:
-    import json
-
-    return json.dumps([number, quarter, measure, float(value)], ensure_ascii=False)
-
-
-def _agreements(session: Session, rows: list[dict], filled: set[str]) -> int:
-    """Add or update the roster's agreements; ``filled`` gets the volumes filled in here."""
-    found = {a.number: a for a in session.scalars(select(Agreement))}
-    for row in rows:
-        a = found.get(row["number"])
-        if a is None:
-            a = Agreement(number=row["number"], recipients=[], volumes=[])
-            session.add(a)
-        a.title, a.kind = row["title"], row["kind"]
-        a.other_measure = row["other_measure"]
-        a.provider_id, a.provider_share = row["provider_id"], row["provider_share"]
-        for k in ("signed", "effective_from", "effective_to", "terminated_on"):
-            setattr(a, k, day(row[k]))
-        a.termination_reason, a.terms = row["termination_reason"], row["terms"]
-        wanted = {inst_id: share for inst_id, share in row["recipients"]}
-        for r in list(a.recipients):
-            if r.institution_id not in wanted:
-                a.recipients.remove(r)
-            elif r.share != wanted[r.institution_id]:
-                r.share = wanted[r.institution_id]
-        have = {r.institution_id for r in a.recipients}
-        for inst_id, share in wanted.items():
-            if inst_id not in have:
-                a.recipients.append(AgreementRecipient(institution_id=inst_id, share=share))
-        # Volumes are the members' own: a roster only fills in those not entered here.
-        entered = {(v.quarter, v.measure) for v in a.volumes}
-        for quarter, measure, value in row["volumes"]:
-            if (quarter, measure) not in entered:
-                a.volumes.append(AgreementVolume(quarter=quarter, measure=measure, value=value))
-                filled.add(_volume_key(a.number, quarter, measure, value))
-    return len(rows)
-
-
-def _removed_agreements(
-    session: Session,
-    rows: list[dict],
-    own_id: int,
-    filled: set[str],
-    brought: set[str],
-    result: RosterResult,
-) -> None:
-    """Agreements an earlier roster brought (``brought``) that this one no longer lists (the
-    lead deleted them, or this member no longer takes part): deleted here too, unless this
-    database holds volumes of them that the member entered for a quarter the lead has not
-    accepted, or changed after the accepted package was made (never dropped silently: kept,
-    and the result says so), or their signed scan (kept only here)."""
-    from ylt_desktop.store.models import Attachment, AuditEntry
-
-    listed = {str(r["number"]) for r in rows}
-    latest: dict[str, PackageEvent] = {}
-    for e in store.events(session, member_id=own_id):
-        latest[e.quarter] = e
-    # Accepted quarters: when the accepted package was made (None: not known).
-    accepted = {q: e.package_created for q, e in latest.items() if e.action == store.ACCEPT}
-
-    def seen_by_lead(v: AgreementVolume) -> bool:
-        """The volume is in an accepted quarter and unchanged here since the accepted package
-        was made (the audit log's times, to the second): the lead has it as it is here."""
-        if v.quarter not in accepted:
-            return False
-        made = accepted[v.quarter]
-        if made is None:
-            return False  # an older lead's roster: not known, so the member's own
-        later = select(AuditEntry.id).where(
-            AuditEntry.table_name == AgreementVolume.__tablename__,
-            AuditEntry.record_id == str(v.id),
-            AuditEntry.at > made.replace(microsecond=0),
-        )
-        return session.scalar(later.limit(1)) is None
-
-    for a in list(session.scalars(select(Agreement).order_by(Agreement.number))):
-        if a.number in listed or a.number not in brought:
-            continue  # still the lead's, or the member's own agreement (never the lead's)
-        own = sorted(
-            {
-                v.quarter
-                for v in a.volumes
-                if not seen_by_lead(v)
-                and _volume_key(a.number, v.quarter, v.measure, v.value) not in filled
-            }
-        )
-        scan = session.scalar(select(Attachment.id).where(Attachment.agreement_id == a.id))
-        label = f"协议“{a.number} {a.title}”"
-        if own:
-            quarters = "、".join(Quarter.parse(q).label for q in own)
-            result.kept_agreements.append(
-                f"{label}：牵头单位已删除该协议（或本单位已不是其参与方），"
-                f"但本库仍有{quarters}的服务量（牵头单位尚未接收），未删除；"
-                "请核对后删除这些服务量，或请牵头单位恢复该协议"
-            )
-        elif scan is not None:
-            result.kept_agreements.append(
-                f"{label}：牵头单位已删除该协议（或本单位已不是其参与方），"
-                "但本库有其协议扫描件，未删除"
-            )
-        else:
-            result.removed_agreements.append(f"{a.number} {a.title}")
-            session.delete(a)
-    session.flush()
 
 
 def _day_time(text: str | None) -> dt.datetime | None:
