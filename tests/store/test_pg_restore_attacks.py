@@ -6,12 +6,10 @@ refused and nothing changes."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import text
 
-from tests.conftest import pg_database
 from tests.store.test_pg_restore_versions import _dump, _institutions, _old_database, _revision
 from ylt_desktop.store import pg_backup, server
 from ylt_desktop.store.backup import DatabaseProblem, RestoreRefused
@@ -24,18 +22,6 @@ ODD = {
 }
 
 
-@pytest.fixture
-def empty_url(request, pg_cluster) -> Iterator[str]:  # noqa: ANN001
-    with pg_database(pg_cluster, None, request) as url:
-        yield url
-
-
-@pytest.fixture
-def head_url(request, pg_cluster, pg_demo_template) -> Iterator[str]:  # noqa: ANN001
-    with pg_database(pg_cluster, pg_demo_template, request) as url:
-        yield url
-
-
 def _settings(url: str) -> dict[str, str]:
     engine = server.make_server_engine(server.sqlalchemy_url(url))
     try:
@@ -45,7 +31,7 @@ def _settings(url: str) -> dict[str, str]:
         engine.dispose()
 
 
-def test_odd_text_in_an_older_dump_arrives_as_it_was(empty_url, head_url, tmp_path) -> None:  # noqa: ANN001
+def test_odd_text_in_an_older_dump_arrives_as_it_was(empty_url, demo_url, tmp_path) -> None:  # noqa: ANN001
     _old_database(empty_url)
     engine = server.make_server_engine(server.sqlalchemy_url(empty_url))
     with engine.begin() as conn:
@@ -54,16 +40,16 @@ def test_odd_text_in_an_older_dump_arrives_as_it_was(empty_url, head_url, tmp_pa
                          dict(k=key, v=value))  # fmt: skip
     engine.dispose()
     saved = _dump(empty_url, tmp_path / "old.dump")
-    pg_backup.restore(server.sqlalchemy_url(head_url), saved)
-    assert _revision(head_url) == head_revision()
-    got = _settings(head_url)
+    pg_backup.restore(server.sqlalchemy_url(demo_url), saved)
+    assert _revision(demo_url) == head_revision()
+    got = _settings(demo_url)
     for key, value in ODD.items():
         assert got[key] == value, key
 
 
 @pytest.mark.parametrize("keep", [0.5, 0.9, 0.99, -1])
 @pytest.mark.parametrize("older", [True, False], ids=["older", "head"])
-def test_a_truncated_dump_is_refused_and_nothing_changes(empty_url, head_url, tmp_path, keep,
+def test_a_truncated_dump_is_refused_and_nothing_changes(empty_url, demo_url, tmp_path, keep,
                                                          older) -> None:  # noqa: ANN001  # fmt: skip
     if older:
         _old_database(empty_url)
@@ -75,11 +61,11 @@ def test_a_truncated_dump_is_refused_and_nothing_changes(empty_url, head_url, tm
     data = saved.read_bytes()
     cut = tmp_path / "cut.dump"
     cut.write_bytes(data[: int(len(data) * keep)] if keep > 0 else data[:keep])
-    before = _institutions(head_url)
+    before = _institutions(demo_url)
     with pytest.raises((RestoreRefused, DatabaseProblem)) as caught:
-        pg_backup.restore(server.sqlalchemy_url(head_url), cut)
+        pg_backup.restore(server.sqlalchemy_url(demo_url), cut)
     assert "没有被改动" in str(caught.value), str(caught.value)
-    assert _revision(head_url) == head_revision() and _institutions(head_url) == before
+    assert _revision(demo_url) == head_revision() and _institutions(demo_url) == before
 
 
 def _in_dump(saved, table: str, needle: str) -> bool:  # noqa: ANN001
@@ -94,7 +80,7 @@ def _in_dump(saved, table: str, needle: str) -> bool:  # noqa: ANN001
 @pytest.mark.parametrize("older", [True, False], ids=["older", "head"])
 def test_a_clerks_save_between_the_safety_copy_and_the_restore_is_not_lost(
     empty_url,
-    head_url,
+    demo_url,
     tmp_path,
     monkeypatch,
     older,  # noqa: ANN001
@@ -117,7 +103,7 @@ def test_a_clerks_save_between_the_safety_copy_and_the_restore_is_not_lost(
 
     def then_a_clerk_saves(url, **kw):  # noqa: ANN001, ANN202
         safety = real(url, **kw)
-        clerk = open_database(head_url)
+        clerk = open_database(demo_url)
         try:
             with clerk.session() as s:
                 set_setting(s, key="clerk_saved", value="在恢复前保存的")
@@ -130,14 +116,14 @@ def test_a_clerks_save_between_the_safety_copy_and_the_restore_is_not_lost(
         return safety
 
     monkeypatch.setattr(pg_backup, "automatic_backup", then_a_clerk_saves)
-    pg_backup.restore(server.sqlalchemy_url(head_url), saved)
-    assert _revision(head_url) == head_revision()
+    pg_backup.restore(server.sqlalchemy_url(demo_url), saved)
+    assert _revision(demo_url) == head_revision()
     if outcome["saved"]:
         assert _in_dump(outcome["safety"], "setting", "clerk_saved")
 
 
 def test_an_older_dump_with_objects_beyond_the_programs_tables(
-    empty_url, head_url, tmp_path
+    empty_url, demo_url, tmp_path
 ) -> None:  # noqa: ANN001
     """The older database also held a table of its own, a function, a view and a large object:
     the restore loads them with the program's tables, ends at head, and the program opens the
@@ -157,9 +143,9 @@ def test_an_older_dump_with_objects_beyond_the_programs_tables(
         conn.exec_driver_sql("SELECT lo_from_bytea(0, '\\x00ff'::bytea)")
     engine.dispose()
     saved = _dump(empty_url, tmp_path / "old.dump")
-    pg_backup.restore(server.sqlalchemy_url(head_url), saved)
-    assert _revision(head_url) == head_revision()
-    db = open_database(head_url)
+    pg_backup.restore(server.sqlalchemy_url(demo_url), saved)
+    assert _revision(demo_url) == head_revision()
+    db = open_database(demo_url)
     try:
         with db.session() as s:
             assert verify_chain(s).ok
@@ -171,12 +157,12 @@ def test_an_older_dump_with_objects_beyond_the_programs_tables(
             assert conn.exec_driver_sql("SELECT count(*) FROM unit_names").scalar() == 2
     finally:
         db.close()
-    assert _institutions(head_url) == ["旧版县人民医院", "旧版乡镇卫生院"]
+    assert _institutions(demo_url) == ["旧版县人民医院", "旧版乡镇卫生院"]
     # The same dump again: the function and the large object are there already (not the
     # program's tables, so not dropped): refused whole, the database as it was; or restored.
     try:
-        pg_backup.restore(server.sqlalchemy_url(head_url), saved)
+        pg_backup.restore(server.sqlalchemy_url(demo_url), saved)
     except RestoreRefused as exc:
         assert "没有被改动" in str(exc)
-    assert _revision(head_url) == head_revision()
-    assert _institutions(head_url) == ["旧版县人民医院", "旧版乡镇卫生院"]
+    assert _revision(demo_url) == head_revision()
+    assert _institutions(demo_url) == ["旧版县人民医院", "旧版乡镇卫生院"]

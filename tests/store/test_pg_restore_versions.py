@@ -7,14 +7,12 @@ leaves the database exactly as it was."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from alembic import command
 from sqlalchemy import text
 
-from tests.conftest import pg_database
 from ylt_desktop.store import pg_backup, server
 from ylt_desktop.store.audit_verify import verify_chain
 from ylt_desktop.store.backup import RestoreRefused
@@ -22,19 +20,6 @@ from ylt_desktop.store.chain import entry_hash
 from ylt_desktop.store.db import alembic_config, head_revision, open_database
 
 OLD = "0008"
-
-
-@pytest.fixture
-def empty_url(request, pg_cluster) -> Iterator[str]:  # noqa: ANN001
-    with pg_database(pg_cluster, None, request) as url:
-        yield url
-
-
-@pytest.fixture
-def head_url(request, pg_cluster, pg_demo_template) -> Iterator[str]:  # noqa: ANN001
-    """The database restored into: the demo consortium, at head."""
-    with pg_database(pg_cluster, pg_demo_template, request) as url:
-        yield url
 
 
 def _old_database(url: str) -> None:
@@ -99,17 +84,17 @@ def _institutions(url: str) -> list[str]:
         engine.dispose()
 
 
-def test_an_older_programs_dump_is_restored_and_brought_to_head(empty_url, head_url,
+def test_an_older_programs_dump_is_restored_and_brought_to_head(empty_url, demo_url,
                                                                 tmp_path) -> None:  # noqa: ANN001  # fmt: skip
     _old_database(empty_url)
     saved = _dump(empty_url, tmp_path / "old.dump")
     assert pg_backup.backup_revision(saved) == OLD
-    assert _revision(head_url) == head_revision() != OLD
-    safety = pg_backup.restore(server.sqlalchemy_url(head_url), saved)
+    assert _revision(demo_url) == head_revision() != OLD
+    safety = pg_backup.restore(server.sqlalchemy_url(demo_url), saved)
     assert safety is not None and pg_backup.backup_revision(safety) == head_revision()
-    assert _revision(head_url) == head_revision()
+    assert _revision(demo_url) == head_revision()
     # The program opens it as it is (nothing left to migrate) and finds the records.
-    db = open_database(head_url)
+    db = open_database(demo_url)
     try:
         with db.session() as s:
             from ylt_desktop.store.institutions import get_consortium
@@ -119,7 +104,7 @@ def test_an_older_programs_dump_is_restored_and_brought_to_head(empty_url, head_
             assert get_setting(s, "note") == "旧版"
             report = verify_chain(s)
             assert report.ok and report.entries == 4
-        assert _institutions(head_url) == ["旧版县人民医院", "旧版乡镇卫生院"]
+        assert _institutions(demo_url) == ["旧版县人民医院", "旧版乡镇卫生院"]
         with db.engine.connect() as conn:  # head's columns and tables, at their defaults
             versions = conn.exec_driver_sql("SELECT version FROM institution").scalars().all()
             assert versions and all(v is not None for v in versions)
@@ -135,7 +120,7 @@ def test_an_older_programs_dump_is_restored_and_brought_to_head(empty_url, head_
         db.close()
 
 
-def test_a_newer_programs_dump_is_refused_and_nothing_changes(empty_url, head_url,
+def test_a_newer_programs_dump_is_refused_and_nothing_changes(empty_url, demo_url,
                                                               tmp_path) -> None:  # noqa: ANN001  # fmt: skip
     open_database(empty_url).close()
     engine = server.make_server_engine(server.sqlalchemy_url(empty_url))
@@ -143,21 +128,21 @@ def test_a_newer_programs_dump_is_refused_and_nothing_changes(empty_url, head_ur
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0099'")
     engine.dispose()
     saved = _dump(empty_url, tmp_path / "newer.dump")
-    before = _institutions(head_url)
+    before = _institutions(demo_url)
     with pytest.raises(RestoreRefused) as caught:
-        pg_backup.restore(server.sqlalchemy_url(head_url), saved)
+        pg_backup.restore(server.sqlalchemy_url(demo_url), saved)
     message = str(caught.value)
     assert "0099" in message and "比本程序新" in message and "请先升级本程序" in message
     assert "没有被改动" in message
-    assert _revision(head_url) == head_revision() and _institutions(head_url) == before
+    assert _revision(demo_url) == head_revision() and _institutions(demo_url) == before
 
 
 def test_a_failure_while_migrating_the_restored_dump_leaves_the_database_as_it_was(
-    empty_url, head_url, tmp_path, monkeypatch
+    empty_url, demo_url, tmp_path, monkeypatch
 ) -> None:  # noqa: ANN001
     _old_database(empty_url)
     saved = _dump(empty_url, tmp_path / "old.dump")
-    before = _institutions(head_url)
+    before = _institutions(demo_url)
     real = command.upgrade
 
     def broken(cfg, target):  # noqa: ANN001, ANN202
@@ -171,12 +156,12 @@ def test_a_failure_while_migrating_the_restored_dump_leaves_the_database_as_it_w
 
     monkeypatch.setattr(command, "upgrade", broken)
     with pytest.raises(RestoreRefused) as caught:
-        pg_backup.restore(server.sqlalchemy_url(head_url), saved)
+        pg_backup.restore(server.sqlalchemy_url(demo_url), saved)
     assert f"数据结构版本 {OLD}" in str(caught.value) and "没有被改动" in str(caught.value)
     monkeypatch.setattr(command, "upgrade", real)
-    assert _revision(head_url) == head_revision()
-    assert _institutions(head_url) == before and "旧版县人民医院" not in before
-    db = open_database(head_url)
+    assert _revision(demo_url) == head_revision()
+    assert _institutions(demo_url) == before and "旧版县人民医院" not in before
+    db = open_database(demo_url)
     try:
         with db.session() as s:
             assert verify_chain(s).ok
@@ -184,7 +169,7 @@ def test_a_failure_while_migrating_the_restored_dump_leaves_the_database_as_it_w
         db.close()
 
 
-def test_ylt_restore_of_an_older_and_a_newer_dump(empty_url, head_url, tmp_path,
+def test_ylt_restore_of_an_older_and_a_newer_dump(empty_url, demo_url, tmp_path,
                                                   capsys) -> None:  # noqa: ANN001  # fmt: skip
     """The same through ``ylt restore`` (what the 恢复数据库… menu also calls)."""
     from ylt_desktop.cli import main
@@ -197,13 +182,13 @@ def test_ylt_restore_of_an_older_and_a_newer_dump(empty_url, head_url, tmp_path,
     engine.dispose()
     newer = _dump(empty_url, tmp_path / "newer.dump")
     capsys.readouterr()
-    assert main(["restore", "--db", head_url, str(newer)]) != 0
+    assert main(["restore", "--db", demo_url, str(newer)]) != 0
     assert "比本程序新" in capsys.readouterr().err
-    assert _institutions(head_url) != ["旧版县人民医院", "旧版乡镇卫生院"]
-    assert main(["restore", "--db", head_url, str(old)]) == 0
+    assert _institutions(demo_url) != ["旧版县人民医院", "旧版乡镇卫生院"]
+    assert main(["restore", "--db", demo_url, str(old)]) == 0
     assert "原数据库已另存" in capsys.readouterr().out
-    assert _institutions(head_url) == ["旧版县人民医院", "旧版乡镇卫生院"]
-    assert _revision(head_url) == head_revision()
+    assert _institutions(demo_url) == ["旧版县人民医院", "旧版乡镇卫生院"]
+    assert _revision(demo_url) == head_revision()
 
 
 def test_the_dumps_sql_is_run_with_its_copy_rows_and_without_psql_commands(empty_url) -> None:  # noqa: ANN001

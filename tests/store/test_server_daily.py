@@ -7,30 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 
 import pytest
 
 from tests.conftest import pg_database
-from ylt_desktop.store import server_daily
 from ylt_desktop.store.audit_verify import verify_chain
 from ylt_desktop.store.db import open_database
 from ylt_desktop.store.server import ServerProblem
 
 DAY = dt.date(2026, 11, 30)
-
-
-@pytest.fixture
-def marks(tmp_path, monkeypatch):  # noqa: ANN001, ANN201
-    path = tmp_path / "marks" / server_daily.FILE_NAME
-    monkeypatch.setattr(server_daily, "marks_file", lambda: path)
-    return path
-
-
-@pytest.fixture
-def demo_url(request, pg_cluster, pg_demo_template) -> Iterator[str]:  # noqa: ANN001
-    with pg_database(pg_cluster, pg_demo_template, request) as url:
-        yield url
 
 
 def _alter_entry(url: str, entry_id: int) -> None:

@@ -10,29 +10,14 @@ import json
 import logging
 import os
 import stat
-from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import pg_database
-from ylt_desktop.store import server, server_daily
+from ylt_desktop.store import server
 from ylt_desktop.store.db import open_database
 
 DAY = dt.date(2026, 11, 30)
 SECRET = "geheim-Pw-42"
-
-
-@pytest.fixture
-def marks(tmp_path, monkeypatch):  # noqa: ANN001, ANN201
-    path = tmp_path / "marks" / server_daily.FILE_NAME
-    monkeypatch.setattr(server_daily, "marks_file", lambda: path)
-    return path
-
-
-@pytest.fixture
-def demo_url(request, pg_cluster, pg_demo_template) -> Iterator[str]:  # noqa: ANN001
-    with pg_database(pg_cluster, pg_demo_template, request) as url:
-        yield url
 
 
 @pytest.mark.parametrize("key", ["password", "sslpassword"])
