@@ -302,27 +302,62 @@ def test_accept_tests_first_and_closes_on_a_good_answer(qtbot, store, held_check
 
 
 @pytest.mark.qt_log_level_fail("WARNING")
-def test_closing_the_dialog_during_a_test_is_safe(qtbot, store, held_check) -> None:  # noqa: ANN001
-    """Closed (and deleted) while 测试连接 runs: no crash, nothing remembered; the test's thread
-    is kept until it ends and then let go."""
+def test_closing_the_dialog_during_a_test_abandons_it_at_once(qtbot, store, held_check) -> None:  # noqa: ANN001
+    """Closed (and deleted) while 测试连接 runs: the test is cancelled with the dialog, its task
+    ends at once (``cancelled``, never ``done``) without waiting for the check, nothing is
+    remembered, and the check answering later reaches nobody."""
     from ylt_desktop.ui import background
 
     tried, release = held_check
     dialog = ConnectionDialog(store=store)
     _fill(qtbot, dialog, "db-server")
     task = dialog.test()
+    answered: list = []
+    task.done.connect(lambda answer: answered.append(answer))
     qtbot.waitUntil(lambda: len(tried) == 1)
-    dialog.reject()
+    with qtbot.waitSignal(task.cancelled, timeout=2_000):  # not the check's 30 s
+        dialog.reject()
     assert dialog.result() == QDialog.DialogCode.Rejected and not dialog.testing()
+    assert task.is_cancelled() and not release.is_set()  # the check is still held
+    qtbot.waitUntil(task.thread.isFinished, timeout=2_000)
+    background._prune()  # noqa: SLF001 - as the next start does
+    assert task not in background._RUNNING  # noqa: SLF001
     with qtbot.waitSignal(dialog.destroyed):
         dialog.deleteLater()
     del dialog
     gc.collect()
-    assert task in background._RUNNING and task.running()  # noqa: SLF001 - kept alive
-    with qtbot.waitSignal(task.done, timeout=10_000):  # answered to nobody
-        release.set()
-    qtbot.waitUntil(task.thread.isFinished)
-    background._prune()  # noqa: SLF001 - as the next start does
+    release.set()  # the abandoned check answers now, on its daemon thread: to nobody
+    _ticked(qtbot)
+    assert answered == [] and remembered_server(store) is None
+
+
+@pytest.mark.qt_log_level_fail("WARNING")
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")  # offscreen
+def test_closing_the_dialog_during_a_silent_test_ends_its_task_before_the_timeout(
+    qtbot, store, silent_server
+) -> None:  # noqa: ANN001
+    """A real connect to a server that accepted and never answers: closing the dialog (×)
+    ends the test's task within a fraction of ``CONNECT_TIMEOUT``; the connect is left to
+    its daemon thread, which touches nothing of the dialog."""
+    import time
+
+    from ylt_desktop.store.connect import CONNECT_TIMEOUT
+    from ylt_desktop.ui import background
+
+    port, accepted, release = silent_server
+    dialog = ConnectionDialog(store=store)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _fill(qtbot, dialog, "127.0.0.1", port)
+    task = dialog.test()
+    qtbot.waitUntil(accepted.is_set, timeout=10_000)
+    start = time.monotonic()
+    with qtbot.waitSignal(task.cancelled, timeout=3_000):
+        dialog.close()
+    qtbot.waitUntil(task.thread.isFinished, timeout=3_000)
+    assert time.monotonic() - start < 3 < CONNECT_TIMEOUT
+    assert not release.is_set() and not dialog.testing()
+    background._prune()  # noqa: SLF001
     assert task not in background._RUNNING  # noqa: SLF001
     assert remembered_server(store) is None
 

@@ -8,12 +8,12 @@ the caller to open the database with. ``--db`` on the command line overrides the
 
 测试连接 (and 确定, which tests an untested address first) runs ``check_connection`` on a
 ``BackgroundTask``: an unreachable server takes up to ``CONNECT_TIMEOUT`` seconds, during which
-the dialog shows 正在连接…, stays usable and keeps 确定 off. An answer for an address changed
-since, or arriving after the dialog closed, is dropped; the task's thread ends on its own.
-The check itself runs on a daemon thread the task waits on (``_abandonable``): the check
-writes nothing, so when the program exits (``background._stop_all`` cancels every task) the
-task ends at once and the check is abandoned instead of holding the exit for up to
-``CONNECT_TIMEOUT`` seconds.
+the dialog shows 正在连接…, stays usable and keeps 确定 off. The check itself runs on a daemon
+thread the task waits on (``_abandonable``): the check writes nothing, so a test whose answer
+is no longer wanted — the address changed, the dialog closed, or the program exits
+(``background._stop_all`` cancels every task) — is cancelled: its task ends at once (within
+``_abandonable``'s 50 ms poll), emits ``cancelled`` and nothing reaches the dialog; the check
+is abandoned instead of holding anything for up to ``CONNECT_TIMEOUT`` seconds.
 """
 
 from __future__ import annotations
@@ -330,9 +330,14 @@ class ConnectionDialog(QDialog):
         return task
 
     def _stop_waiting(self) -> None:
-        """Whatever answer is on its way is not for the dialog as it now is."""
+        """Whatever answer is on its way is not for the dialog as it now is: a test still
+        running is cancelled (its task ends at once, the check is abandoned on its daemon
+        thread) and no longer connected to the dialog."""
         self._serial += 1
-        self._waiting = None
+        task, self._waiting = self._waiting, None
+        if task is not None:
+            task.cancel()
+            task.done.disconnect(self._answered)
         self._accept_after_test = False
         self.unsetCursor()
         self._enable_buttons()
@@ -383,7 +388,7 @@ class ConnectionDialog(QDialog):
         super().accept()
 
     def done(self, code: int) -> None:
-        """Closed (确定, 取消, Esc, the window's ×): a test still running is left to end on its
-        own thread, its answer dropped."""
+        """Closed (确定, 取消, Esc, the window's ×): a test still running is cancelled, its task
+        ends at once and its check is abandoned (``_stop_waiting``)."""
         self._stop_waiting()
         super().done(code)
