@@ -122,17 +122,11 @@ def test_a_clerks_save_between_the_safety_copy_and_the_restore_is_not_lost(
         assert _in_dump(outcome["safety"], "setting", "clerk_saved")
 
 
-def test_an_older_dump_with_objects_beyond_the_programs_tables(
-    empty_url, demo_url, tmp_path
-) -> None:  # noqa: ANN001
-    """The older database also held a table of its own, a function, a view and a large object:
-    the restore loads them with the program's tables, ends at head, and the program opens the
-    database (its tables are all there; the others are left as they came)."""
-    from ylt_desktop.store.audit_verify import verify_chain
-    from ylt_desktop.store.db import open_database
-
-    _old_database(empty_url)
-    engine = server.make_server_engine(server.sqlalchemy_url(empty_url))
+def _old_database_with_extras(url: str) -> None:
+    """The older database of ``_old_database`` that also holds a table of its own, a function,
+    a view, a type and a large object."""
+    _old_database(url)
+    engine = server.make_server_engine(server.sqlalchemy_url(url))
     with engine.begin() as conn:
         conn.exec_driver_sql("CREATE TABLE notes (id serial PRIMARY KEY, body text)")
         conn.exec_driver_sql("INSERT INTO notes (body) VALUES ('管理员的备注\t含制表符')")
@@ -140,8 +134,56 @@ def test_an_older_dump_with_objects_beyond_the_programs_tables(
             "CREATE FUNCTION twice(i integer) RETURNS integer LANGUAGE sql AS 'SELECT i * 2'"
         )
         conn.exec_driver_sql("CREATE VIEW unit_names AS SELECT name FROM institution")
+        conn.exec_driver_sql("CREATE TYPE mood AS ENUM ('好', '坏')")
         conn.exec_driver_sql("SELECT lo_from_bytea(0, '\\x00ff'::bytea)")
     engine.dispose()
+
+
+def _everything(url: str) -> dict:
+    """What the tests compare after a restore: the program's records and the objects beyond
+    them (each table's rows, the function, the view, the type, the large objects)."""
+    engine = server.make_server_engine(server.sqlalchemy_url(url))
+    try:
+        with engine.connect() as conn:
+            tables = (
+                conn.exec_driver_sql(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema ="
+                    " current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
+                )
+                .scalars()
+                .all()
+            )
+            found = {
+                t: sorted(map(repr, conn.exec_driver_sql(f'SELECT * FROM "{t}"').fetchall()))
+                for t in tables
+            }
+            found["twice(21)"] = conn.exec_driver_sql("SELECT twice(21)").scalar()
+            found["unit_names"] = (
+                conn.exec_driver_sql("SELECT name FROM unit_names ORDER BY name").scalars().all()
+            )
+            found["mood"] = conn.exec_driver_sql("SELECT enum_range(NULL::mood)::text").scalar()
+            found["large objects"] = (
+                conn.exec_driver_sql("SELECT lo_get(oid) FROM pg_largeobject_metadata ORDER BY oid")
+                .scalars()
+                .all()
+            )
+        return found
+    finally:
+        engine.dispose()
+
+
+def test_an_older_dump_with_objects_beyond_the_programs_tables(
+    empty_url, demo_url, tmp_path
+) -> None:  # noqa: ANN001
+    """The older database also held a table of its own, a function, a view, a type and a large
+    object: the restore loads them with the program's tables, ends at head, and the program
+    opens the database (its tables are all there; the others are left as they came). The
+    same dump restored again is restored again and leaves the same data (the function, the
+    type and the large object it brought are dropped before, like the tables)."""
+    from ylt_desktop.store.audit_verify import verify_chain
+    from ylt_desktop.store.db import open_database
+
+    _old_database_with_extras(empty_url)
     saved = _dump(empty_url, tmp_path / "old.dump")
     pg_backup.restore(server.sqlalchemy_url(demo_url), saved)
     assert _revision(demo_url) == head_revision()
@@ -158,11 +200,66 @@ def test_an_older_dump_with_objects_beyond_the_programs_tables(
     finally:
         db.close()
     assert _institutions(demo_url) == ["旧版县人民医院", "旧版乡镇卫生院"]
-    # The same dump again: the function and the large object are there already (not the
-    # program's tables, so not dropped): refused whole, the database as it was; or restored.
-    try:
+    first = _everything(demo_url)
+    assert first["large objects"] == [b"\x00\xff"] and first["mood"] == "{好,坏}"
+    # The same dump again, twice: restored each time, to the same data.
+    for _ in range(2):
         pg_backup.restore(server.sqlalchemy_url(demo_url), saved)
-    except RestoreRefused as exc:
-        assert "没有被改动" in str(exc)
+        assert _revision(demo_url) == head_revision()
+        assert _everything(demo_url) == first
+    # What was made since and is not in the dump goes too: the restore replaces.
+    engine = server.make_server_engine(server.sqlalchemy_url(demo_url))
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE FUNCTION thrice(i integer) RETURNS integer LANGUAGE sql"
+                             " AS 'SELECT i * 3'")  # fmt: skip
+        conn.exec_driver_sql("SELECT lo_from_bytea(0, '\\x0102'::bytea)")
+    engine.dispose()
+    pg_backup.restore(server.sqlalchemy_url(demo_url), saved)
+    assert _everything(demo_url) == first
+    engine = server.make_server_engine(server.sqlalchemy_url(demo_url))
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT to_regproc('thrice')").scalar() is None
+    engine.dispose()
+
+
+@pytest.mark.parametrize("again", [False, True], ids=["first", "again"])
+def test_an_older_dump_with_a_large_object_failing_midway_leaves_everything_as_it_was(
+    empty_url, demo_url, tmp_path, monkeypatch, again
+) -> None:  # noqa: ANN001
+    """The restore fails after the drops and the dump's SQL ran (while migrating): one
+    transaction, so the database is as it was — the demo (first), or the first restore's
+    tables, function, type and large object (again). The dump's large object came inside a
+    BEGIN/COMMIT of its own in pg_restore's SQL, which committed the restore halfway."""
+    from alembic import command
+
+    _old_database_with_extras(empty_url)
+    saved = _dump(empty_url, tmp_path / "old.dump")
+    if again:
+        pg_backup.restore(server.sqlalchemy_url(demo_url), saved)
+        engine = server.make_server_engine(server.sqlalchemy_url(demo_url))
+        with engine.begin() as conn:  # a later change, so "as it was" is not the dump itself
+            conn.exec_driver_sql("INSERT INTO notes (body) VALUES ('恢复之后写的')")
+            conn.exec_driver_sql("SELECT lo_from_bytea(0, '\\x0102'::bytea)")
+        engine.dispose()
+        before = _everything(demo_url)
+    else:
+        before = _institutions(demo_url)
+    real = command.upgrade
+    ran = []
+
+    def broken(cfg, target):  # noqa: ANN001, ANN202
+        real(cfg, target)
+        if "connection" in cfg.attributes:
+            conn = cfg.attributes["connection"]
+            # Dropped and loaded again inside the transaction: the later note is gone here.
+            assert conn.exec_driver_sql("SELECT count(*) FROM notes").scalar() == 1
+            ran.append(True)
+            conn.exec_driver_sql("SELECT 1/0")
+
+    monkeypatch.setattr(command, "upgrade", broken)
+    with pytest.raises(RestoreRefused) as caught:
+        pg_backup.restore(server.sqlalchemy_url(demo_url), saved)
+    assert ran and "没有被改动" in str(caught.value)
+    monkeypatch.setattr(command, "upgrade", real)
     assert _revision(demo_url) == head_revision()
-    assert _institutions(demo_url) == ["旧版县人民医院", "旧版乡镇卫生院"]
+    assert (_everything(demo_url) if again else _institutions(demo_url)) == before

@@ -261,8 +261,16 @@ def _restore_older(url: Any, source: Path, revision: str, safety_copy: Callable[
 
     tool = _require("pg_restore")
     try:
-        script = _run([tool, "--no-owner", "--no-privileges", "--file=-", str(source)],
+        # --clean --if-exists: the script first drops every object it brings (by name; large
+        # objects by their number), so what it brings that is already here (this very dump
+        # restored before: its functions, types, large objects, or a schema of its own) does
+        # not refuse the restore. --single-transaction: without it each large object's data
+        # come inside BEGIN; … COMMIT; of their own, which would commit the restore halfway
+        # (and end the write lock); with it, one BEGIN first and one COMMIT last, taken off.
+        script = _run([tool, "--clean", "--if-exists", "--single-transaction", "--no-owner",
+                       "--no-privileges", "--file=-", str(source)],
                       dict(os.environ), "读取备份文件")  # fmt: skip
+        script = _without_its_transaction(script)
     except DatabaseProblem:
         raise RestoreRefused(
             "备份文件已损坏或不完整（无法读出全部内容），不能恢复；当前数据库没有被改动"
@@ -275,7 +283,7 @@ def _restore_older(url: Any, source: Path, revision: str, safety_copy: Callable[
                 server.lock_for_writing(dbapi, wait=600)
                 safety = safety_copy()
                 path = conn.exec_driver_sql("SHOW search_path").scalar()
-                _drop_tables(conn)
+                _drop_objects(conn)
                 _run_script(dbapi, script)
                 conn.exec_driver_sql("SELECT pg_catalog.set_config('search_path', %s, false)",
                                      (path,))  # fmt: skip
@@ -308,14 +316,59 @@ def current_revision_on(conn: Any) -> str | None:
     return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
+def _drop_objects(conn: Any) -> None:
+    """What the restored dump replaces, in the restore's transaction: every table, view,
+    sequence, function and type of the current schema (the program's own database; not those
+    of an extension) and every large object of the database (the program keeps none: they
+    came with an earlier restore, and the dump brings its own again)."""
+    _drop_tables(conn)
+    routines = (
+        conn.exec_driver_sql(
+            "SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc p"
+            " WHERE p.pronamespace = current_schema()::regnamespace AND NOT EXISTS ("
+            "  SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_proc'::regclass"
+            "  AND d.objid = p.oid AND d.deptype = 'e')"
+        )
+        .scalars()
+        .all()
+    )
+    if routines:
+        conn.exec_driver_sql(f"DROP ROUTINE IF EXISTS {', '.join(routines)} CASCADE")
+    types = (
+        conn.exec_driver_sql(
+            "SELECT t.oid::regtype::text FROM pg_catalog.pg_type t"
+            " WHERE t.typnamespace = current_schema()::regnamespace"
+            " AND t.typtype IN ('e', 'd', 'r', 'm', 'c') AND NOT EXISTS ("  # arrays go with theirs
+            "  SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid AND c.relkind <> 'c')"
+            " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d"
+            "  WHERE d.classid = 'pg_catalog.pg_type'::regclass AND d.objid = t.oid"
+            "  AND d.deptype IN ('e', 'i'))"  # an extension's, or a range's multirange
+        )
+        .scalars()
+        .all()
+    )
+    if types:
+        conn.exec_driver_sql(f"DROP TYPE IF EXISTS {', '.join(types)} CASCADE")
+    conn.exec_driver_sql(
+        "SELECT pg_catalog.lo_unlink(oid) FROM pg_catalog.pg_largeobject_metadata"
+    ).fetchall()
+
+
 def _drop_tables(conn: Any) -> None:
-    """Every table and sequence of the current schema (the program's own database)."""
+    """Every table, view and sequence of the current schema (the program's own database)."""
     rows = conn.exec_driver_sql(
         "SELECT quote_ident(table_name) FROM information_schema.tables"
         " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
     ).fetchall()
     if rows:
         conn.exec_driver_sql(f"DROP TABLE {', '.join(r[0] for r in rows)} CASCADE")
+    views = conn.exec_driver_sql(  # those on no table (the others went with theirs)
+        "SELECT quote_ident(relname), relkind FROM pg_catalog.pg_class"
+        " WHERE relnamespace = current_schema()::regnamespace AND relkind IN ('v', 'm')"
+    ).fetchall()
+    for name, kind in views:
+        what = "MATERIALIZED VIEW" if kind == "m" else "VIEW"
+        conn.exec_driver_sql(f"DROP {what} IF EXISTS {name} CASCADE")
     seqs = conn.exec_driver_sql(
         "SELECT quote_ident(sequence_name) FROM information_schema.sequences"
         " WHERE sequence_schema = current_schema()"
@@ -324,9 +377,28 @@ def _drop_tables(conn: Any) -> None:
         conn.exec_driver_sql(f"DROP SEQUENCE {', '.join(r[0] for r in seqs)} CASCADE")
 
 
+def _without_its_transaction(script: str) -> str:
+    """``pg_restore --single-transaction``'s SQL without the ``BEGIN;`` before its first
+    statement and the ``COMMIT;`` after its last: run inside the restore's own transaction.
+    A script without them (not pg_restore's) raises ``DatabaseProblem``."""
+    lines = script.splitlines(keepends=True)
+    start = next((i for i, x in enumerate(lines) if x.rstrip("\r\n") == "BEGIN;"), None)
+    end = next((i for i in range(len(lines) - 1, -1, -1)
+                if lines[i].rstrip("\r\n") == "COMMIT;"), None)  # fmt: skip
+    if start is None or end is None or end < start:
+        raise DatabaseProblem("读取备份文件失败：备份内容不完整")
+    before = [x for x in lines[:start] if x.strip() and not x.startswith(("--", "\\"))]
+    after = [x for x in lines[end + 1 :] if x.strip() and not x.startswith(("--", "\\"))]
+    if before or after:  # a statement outside the transaction: not pg_restore's layout
+        raise DatabaseProblem("读取备份文件失败：备份内容的格式无法识别")
+    return "".join(lines[start + 1 : end])
+
+
 def _run_script(dbapi: Any, script: str) -> None:
     """``pg_restore``'s SQL on a psycopg connection: statements as they are, the rows of each
     ``COPY … FROM stdin;`` block through COPY, psql's meta-commands (``\\restrict``) skipped."""
+    from psycopg.pq import TransactionStatus
+
     sql: list[str] = []
     lines = iter(script.splitlines(keepends=True))
     with dbapi.cursor() as cur:
@@ -335,6 +407,8 @@ def _run_script(dbapi: Any, script: str) -> None:
             text = "".join(sql).strip()
             if text:
                 cur.execute(text.encode("utf-8"))
+                if dbapi.info.transaction_status != TransactionStatus.INTRANS:  # never expected
+                    raise RuntimeError("the dump's SQL ended the restore's transaction")
             sql.clear()
 
         for line in lines:
