@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tests.helpers.people import small_world
+from tests.helpers.people import add_person, institution, small_world
 from ylt_desktop.domain import lists
 from ylt_desktop.domain.codes import mask_id
 from ylt_desktop.domain.periods import Quarter
@@ -14,7 +14,7 @@ from ylt_desktop.domain.rotation import QuarterFigures, RotationData
 from ylt_desktop.store import rotations as store
 from ylt_desktop.store import staff as staff_store
 from ylt_desktop.store.models import Staff
-from ylt_desktop.store.rotation_list import RotationListRow, list_rotation_rows
+from ylt_desktop.store.rotation_list import Names, RotationListRow, list_rotation_rows
 
 D = dt.date
 TODAY = D(2026, 5, 20)
@@ -156,3 +156,44 @@ def test_order_edits_and_deletes_are_reflected(db, world) -> None:  # noqa: ANN0
     )
     assert (edited.end, edited.note) == (None, "改派")
     assert {r.staff_name for r in rows.values()} == {"王建华"}
+
+
+def _fields(row: RotationListRow) -> tuple:
+    return (row.id, row.staff_name, row.id_masked, row.title, row.from_id, row.from_name,
+            row.to_id, row.to_name, row.direction, row.form, row.start, row.end, row.note,
+            dict(row.quarters), row.version)  # fmt: skip
+
+
+def test_parts_read_with_names_equal_the_joined_read(db, world) -> None:  # noqa: ANN001
+    """A long list's parts take people and units from ``Names`` read once; the rows are the
+    joined read's, also for people and units written after the names were read."""
+    day = D(2026, 1, 1)
+    for i in range(7):
+        create(db, staff_id=world["王" if i % 2 else "李"], from_id=world["县医院"],
+               to_id=world["大树"], form="坐诊/巡诊", start=day + dt.timedelta(days=i), end=None,
+               quarters={"2026Q1": QuarterFigures(days=i, outpatient=10 * i)},
+               note=f"第{i}次")  # fmt: skip
+    with db.session() as s:
+        names = Names.read(s)
+        # Written after the names were read (by this program or another): a new person
+        # from a new unit, and a renamed one.
+        new_unit = institution(s, "示例县白云镇卫生院", category="乡镇卫生院", level="一级",
+                               body="10000009")  # fmt: skip
+        newcomer = add_person(s, new_unit, name="赵新来", seq=9)
+    create(db, staff_id=newcomer, from_id=new_unit, to_id=world["县医院"], form="进修学习",
+           start=D(2025, 12, 1), end=D(2026, 2, 28), note="新人")  # fmt: skip
+    with db.session() as s:
+        joined = list_rotation_rows(s)
+        first = list_rotation_rows(s, limit=3)
+        parts, last = [first], first[-1]
+        while True:
+            part = list_rotation_rows(s, limit=2, before=(last.start, last.id), names=names)
+            if not part:
+                break
+            parts.append(part)
+            last = part[-1]
+    read = [row for part in parts for row in part]
+    assert [_fields(r) for r in read] == [_fields(r) for r in joined]
+    assert len(read) == 8
+    assert read[-1].staff_name == "赵新来"
+    assert read[-1].from_name == "示例县白云镇卫生院"

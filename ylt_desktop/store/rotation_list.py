@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from types import MappingProxyType
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Row, Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ylt_desktop.domain.codes import mask_id
@@ -105,14 +105,65 @@ def _quarter_spans(y1: int, m1: int, y2: int, m2: int) -> tuple[tuple[str, dt.da
     return tuple((str(q), q.first_day, q.last_day) for q in months)
 
 
+@dataclass(slots=True, eq=False)
+class Names:
+    """The staff and institution columns of the list by id, read once for a whole list's parts.
+
+    Joined into every part, the same 50,000 people and 3,000 units were looked up again for
+    each of 500,000 rotations, each a B-tree descent that deepens as the database grows; the
+    part read alone, then two dict lookups, costs half and grows with the rows. The rows also
+    share one string per name and one masked number per person."""
+
+    staff: dict[int, tuple[str, str, str]]
+    """Person id -> (name, masked identity number, title)."""
+    institutions: dict[int, str]
+    same: dict[object, object]
+    """One object per distinct value of the few-valued columns (direction, form, dates,
+    quarter keys and figures): each read makes new ones, and 500,000 rows held a copy each."""
+
+    @classmethod
+    def read(cls, session: Session) -> Names:
+        names = cls({}, {}, {})
+        names._add(session, None, None)
+        return names
+
+    def _add(self, session: Session, staff_ids: set[int] | None, unit_ids: set[int] | None) -> None:
+        people = select(Staff.id, Staff.name, Staff.id_number, Staff.title)
+        units = select(Institution.id, Institution.name)
+        if staff_ids is not None:
+            people = people.where(Staff.id.in_(sorted(staff_ids)))
+        if unit_ids is not None:
+            units = units.where(Institution.id.in_(sorted(unit_ids)))
+        conn = session.connection()
+        if staff_ids is None or staff_ids:
+            self.staff.update(
+                (sid, (name, mask_id(number), title))
+                for sid, name, number, title in conn.execute(people).all()
+            )
+        if unit_ids is None or unit_ids:
+            self.institutions.update(conn.execute(units).all())
+
+    def complete(self, session: Session, staff_ids: set[int], unit_ids: set[int]) -> None:
+        """Read the people and units written since (by this program or another)."""
+        self._add(session, staff_ids - self.staff.keys(), unit_ids - self.institutions.keys())
+
+
 def list_rotation_rows(
-    session: Session, *, limit: int | None = None, before: tuple[dt.date, int] | None = None
+    session: Session,
+    *,
+    limit: int | None = None,
+    before: tuple[dt.date, int] | None = None,
+    names: Names | None = None,
 ) -> list[RotationListRow]:
     """Every rotation as a list row, newest start first (the order of ``list_rotations``).
 
     A page loads a long list in parts: ``limit`` rows at most, from the first row after
-    ``before`` (the start and id of the last row of the previous part) in that order.
+    ``before`` (the start and id of the last row of the previous part) in that order. With
+    ``names`` (``Names.read`` once for all the parts) the part reads only the rotations' own
+    columns and takes the people's and units' from there.
     """
+    if names is not None:
+        return _rows_with_names(session, names, limit, before)
     giver = aliased(Institution, name="giver")
     taker = aliased(Institution, name="taker")
     stmt = (
@@ -125,21 +176,8 @@ def list_rotation_rows(
         .join(taker, Rotation.to_id == taker.id)
         .order_by(Rotation.start.desc(), Rotation.id.desc())
     )  # fmt: skip
-    if before is not None:
-        start, rid = before
-        # A range on the start index, then the rows of that same day after ``rid``.
-        stmt = stmt.where(Rotation.start <= start, or_(Rotation.start < start, Rotation.id < rid))
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    found = session.execute(stmt).all()
-    if limit is None:
-        figures = _quarter_figures(session)
-    elif found:
-        # The part's rotations are those from its first row to its last in the list's order.
-        top, low = found[0], found[-1]
-        figures = _quarter_figures(session, ((top.start, top.id), (low.start, low.id)))
-    else:
-        figures = {}
+    found = session.connection().execute(_part(stmt, limit, before)).all()
+    figures = _figures_of(session, found, limit)
     masked: dict[str, str] = {}  # a person appears on many rotations; mask each number once
     rows = []
     for rid, name, number, title, from_id, giver_name, to_id, taker_name, *rest, version in found:
@@ -155,12 +193,64 @@ def list_rotation_rows(
     return rows
 
 
+def _part(stmt: Select, limit: int | None, before: tuple[dt.date, int] | None) -> Select:
+    if before is not None:
+        start, rid = before
+        # A range on the start index, then the rows of that same day after ``rid``.
+        stmt = stmt.where(Rotation.start <= start, or_(Rotation.start < start, Rotation.id < rid))
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return stmt
+
+
+def _figures_of(
+    session: Session, found: list[Row], limit: int | None, same: dict[object, object] | None = None
+) -> dict[int, dict[str, Figures]]:
+    if limit is None:
+        return _quarter_figures(session)
+    if not found:
+        return {}
+    # The part's rotations are those from its first row to its last in the list's order.
+    top, low = found[0], found[-1]
+    return _quarter_figures(session, ((top.start, top.id), (low.start, low.id)), same)
+
+
+def _rows_with_names(
+    session: Session, names: Names, limit: int | None, before: tuple[dt.date, int] | None
+) -> list[RotationListRow]:
+    stmt = select(
+        Rotation.id, Rotation.staff_id, Rotation.from_id, Rotation.to_id, Rotation.direction,
+        Rotation.form, Rotation.start, Rotation.end, Rotation.note, Rotation.version,
+    ).order_by(Rotation.start.desc(), Rotation.id.desc())  # fmt: skip
+    found = session.connection().execute(_part(stmt, limit, before)).all()
+    staff, units = names.staff, names.institutions
+    staff_ids = set(map(itemgetter(1), found))
+    unit_ids = set(map(itemgetter(2), found)) | set(map(itemgetter(3), found))
+    if not (staff_ids <= staff.keys() and unit_ids <= units.keys()):
+        names.complete(session, staff_ids, unit_ids)
+    figures = _figures_of(session, found, limit, names.same)
+    same = names.same.setdefault
+    rows = []
+    for rid, staff_id, from_id, to_id, direction, form, start, end, note, version in found:
+        name, shown, title = staff[staff_id]
+        rows.append(
+            RotationListRow(
+                rid, name, shown, title, from_id, units[from_id], to_id, units[to_id],
+                same(direction, direction), same(form, form), same(start, start),
+                same(end, end), note, figures.get(rid, _NONE), version,
+            )
+        )  # fmt: skip
+    return rows
+
+
 def count_rotations(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Rotation)) or 0
 
 
 def _quarter_figures(
-    session: Session, span: tuple[tuple[dt.date, int], tuple[dt.date, int]] | None = None
+    session: Session,
+    span: tuple[tuple[dt.date, int], tuple[dt.date, int]] | None = None,
+    same: dict[object, object] | None = None,
 ) -> dict[int, dict[str, Figures]]:
     """Stored figures by rotation and quarter: of the rotations from (start, id) ``span[0]``
     to ``span[1]`` in the list's order (newest start first), or of every rotation."""
@@ -179,6 +269,13 @@ def _quarter_figures(
             or_(Rotation.start > low_start, Rotation.id >= low_id),
         )
     out: dict[int, dict[str, Figures]] = {}
-    for rid, quarter, days, outpatient in session.execute(stmt):
-        out.setdefault(rid, {})[quarter] = (days, outpatient)
+    found = session.connection().execute(stmt).all()
+    if same is None:
+        for rid, quarter, days, outpatient in found:
+            out.setdefault(rid, {})[quarter] = (days, outpatient)
+        return out
+    one = same.setdefault
+    for rid, quarter, days, outpatient in found:
+        figures = (days, outpatient)
+        out.setdefault(rid, {})[one(quarter, quarter)] = one(figures, figures)
     return out

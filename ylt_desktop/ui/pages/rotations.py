@@ -215,10 +215,15 @@ class RotationsPage(QWidget):
     def _parts(self, quarter: Quarter | None, today: dt.date) -> Iterator[list[RotationRow]]:
         """The rotations after those read, ``PART`` at a time, as rows of the list."""
         rotations = self.rotations
+        names: rotation_list.Names | None = None
         while True:
             last = rotations[-1]
             with self.db.session() as s:
-                part = rotation_list.list_rotation_rows(s, limit=PART, before=(last.start, last.id))
+                if names is None:
+                    names = rotation_list.Names.read(s)
+                part = rotation_list.list_rotation_rows(
+                    s, limit=PART, before=(last.start, last.id), names=names
+                )
             if not part:
                 return
             rotations.extend(part)

@@ -158,7 +158,7 @@ class _WordIndex:
         first = self.rows
         for column, values in enumerate(texts):
             codes = self._codes[column]
-            new = list(dict.fromkeys(values).keys() - codes.keys())
+            new = [text for text in dict.fromkeys(values) if text not in codes]
             codes.update(zip(new, range(len(codes), len(codes) + len(new)), strict=True))
             self._values[column].extend(text.casefold() for text in new)
             groups = self._rows[column]
