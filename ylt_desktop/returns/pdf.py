@@ -50,8 +50,20 @@ def register_font() -> str:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
+    from ylt_desktop.returns.glyphs import shown
+
+    class MarkedFont(TTFont):
+        """Draws and measures a character it has no glyph for as "〓" (``returns/glyphs.py``):
+        reportlab would draw the empty glyph, and a rare character of a name would vanish."""
+
+        def splitString(self, text, doc, encoding="utf-8"):  # noqa: ANN001, ANN202, N802
+            return super().splitString(shown(text), doc, encoding)
+
+        def stringWidth(self, text, size, encoding="utf8"):  # noqa: ANN001, ANN202, N802
+            return super().stringWidth(shown(text), size, encoding)
+
     if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT, str(font_path()), subfontIndex=0))
+        pdfmetrics.registerFont(MarkedFont(FONT, str(font_path()), subfontIndex=0))
     return FONT
 
 

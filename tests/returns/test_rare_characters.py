@@ -1,0 +1,58 @@
+"""A name with a rare character the PDF's font cannot draw (CJK extensions, e.g. 𬭚 or 䶮, both
+in the 通用规范汉字表 for personal names): the PDF prints the character as "〓" — the printer's
+mark for a missing character, so the clerk sees where to write it in by hand — never a blank
+that turns "李𬭚䶮" into "李"; and the pre-export check says so beforehand, naming the record."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from pypdf import PdfReader
+
+from tests.returns.sample import Q3
+from ylt_desktop.returns.check import check_quarter
+from ylt_desktop.returns.glyphs import PLACEHOLDER, missing_characters
+from ylt_desktop.returns.pdf import write_pdf
+from ylt_desktop.returns.rows import quarter_rows
+from ylt_desktop.store import staff as staff_store
+from ylt_desktop.store.models import Staff
+
+RARE_NAME = "李𬭚䶮"  # U+2CB5A (Extension E) and U+4DAE (Extension A)
+
+
+def _rename(db, staff_id: int, name: str) -> None:  # noqa: ANN001
+    with db.session() as s:
+        data = dataclasses.replace(staff_store.to_data(s.get(Staff, staff_id)), name=name)
+        staff_store.update_staff(s, staff_id=staff_id, data=data)
+
+
+def test_the_font_lacks_the_rare_characters_and_has_the_mark() -> None:
+    assert missing_characters(RARE_NAME) == "𬭚䶮"
+    assert missing_characters("张主任 示例县人民医院 0792-1234567") == ""
+    assert missing_characters(PLACEHOLDER) == ""
+    assert missing_characters("a\u200bb\u00a0") == ""  # invisible anyway: not reported
+
+
+def test_a_rare_character_is_printed_as_the_mark_not_left_out(sample_db, tmp_path) -> None:  # noqa: ANN001
+    _rename(sample_db, sample_db.ids["s2"], RARE_NAME)
+    with sample_db.session() as s:
+        ret = quarter_rows(s, Q3, cover_fields={"unit_head": "王䶮"})
+    path = tmp_path / "r.pdf"
+    write_pdf(ret, path)
+    text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(str(path)).pages))
+    assert "李〓〓" in text  # 表2's row of the person
+    assert "王〓" in text  # the cover and the signature block
+    assert "𬭚" not in text and "䶮" not in text
+
+
+def test_the_check_warns_before_the_export_naming_the_person(sample_db) -> None:  # noqa: ANN001
+    _rename(sample_db, sample_db.ids["s2"], RARE_NAME)
+    with sample_db.session() as s:
+        items = check_quarter(s, Q3, cover_fields={"unit_head": "王䶮", "preparer": "张三"})
+    rare = [i for i in items if "〓" in i.message]
+    assert rare and not any(i.is_error for i in rare)  # the export is not blocked
+    person = [i for i in rare if RARE_NAME in i.message]
+    assert len(person) == 1  # once for the person, however many rotations they have
+    assert person[0].kind == "rotation" and "𬭚" in person[0].message
+    assert any(i.kind == "cover" and "单位负责人" in i.message for i in rare)

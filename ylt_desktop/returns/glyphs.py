@@ -1,0 +1,50 @@
+"""Characters the return's PDF font cannot draw, and what the PDF prints instead.
+
+The shipped font (WenQuanYi Micro Hei) covers the common Chinese characters but not the CJK
+extensions, which hold rare characters of personal and place names (𬭚, 𫖯, 䶮 … several are in
+the 通用规范汉字表 for names). reportlab draws such a character with the font's empty glyph,
+so "李𬭚䶮" printed as "李" on a return that is signed and stamped. The PDF prints
+``PLACEHOLDER`` ("〓", the printer's mark for a missing character) instead, so the gap shows
+and can be written in by hand; the pre-export check names the records beforehand. The Excel
+workbook keeps the characters: it is not drawn with this font.
+"""
+
+from __future__ import annotations
+
+import functools
+
+PLACEHOLDER = "〓"
+
+
+@functools.cache
+def _covered() -> frozenset[int]:
+    """The code points the PDF font maps to a glyph (read once: ~0.06 s)."""
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    from ylt_desktop.paths import font_path
+
+    return frozenset(TTFontFile(str(font_path()), subfontIndex=0).charToGlyph)
+
+
+def missing_characters(text: str | None) -> str:
+    """The distinct visible characters of ``text`` the font cannot draw, in order."""
+    if not text or text.isascii():
+        return ""
+    covered = _covered()
+    found: list[str] = []
+    for ch in text:
+        if ord(ch) not in covered and ch.isprintable() and ch not in found:
+            found.append(ch)
+    return "".join(found)
+
+
+def shown(text: str) -> str:
+    """``text`` as the PDF prints it: each visible character the font lacks as ``PLACEHOLDER``."""
+    if not isinstance(text, str) or text.isascii():
+        return text
+    covered = _covered()
+    if all(ord(ch) in covered for ch in text):
+        return text
+    return "".join(
+        PLACEHOLDER if ord(ch) not in covered and ch.isprintable() else ch for ch in text
+    )
