@@ -246,22 +246,24 @@ def _warn_backup_failed(window, problem: str) -> None:  # noqa: ANN001
 
 def _verify_audit_log(window, db) -> None:  # noqa: ANN001
     """The day's first start also checks the audit log's hash chain and the stored scans; the
-    first entry altered or removed outside the program is named (nothing is changed)."""
+    first entry altered or removed outside the program is named (nothing is changed). Only
+    once that is done (and said) is the day's check remembered: a crash or a kill before
+    leaves it due (``Database.daily_check_done``)."""
     from PySide6.QtWidgets import QMessageBox
 
     from ylt_desktop.store.audit_verify import verify_chain
 
     with db.session() as s:
         report = verify_chain(s)
-    if report.ok:
-        return
-    log.warning("audit log check failed at entry %s", report.first_bad_id)
-    QMessageBox.warning(
-        window,
-        "操作日志校验未通过",
-        "\n".join(report.problems)
-        + "\n\n数据库可能在本程序之外被改动。请联系管理员核查，必要时从备份恢复。",
-    )
+    if not report.ok:
+        log.warning("audit log check failed at entry %s", report.first_bad_id)
+        QMessageBox.warning(
+            window,
+            "操作日志校验未通过",
+            "\n".join(report.problems)
+            + "\n\n数据库可能在本程序之外被改动。请联系管理员核查，必要时从备份恢复。",
+        )
+    db.daily_check_done()
 
 
 def _open(window, args: argparse.Namespace):  # noqa: ANN001, ANN202

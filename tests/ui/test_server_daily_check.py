@@ -90,3 +90,27 @@ def test_an_unreachable_server_at_start_is_said_in_chinese(qapp, pg_cluster, ans
     assert kind == "critical" or kind == "warning"
     assert "无法连接数据库服务器：服务器没有运行" in text
     assert not server_daily.marks_file().exists()
+
+
+def test_a_check_that_fails_at_start_is_done_again_at_the_next_start(qapp, demo_url, answers,
+                                                                     monkeypatch) -> None:  # noqa: ANN001  # fmt: skip
+    """The check raises (or the program dies) between opening and its end: the day is not
+    remembered, so the next start checks; a check that ends is remembered."""
+    from ylt_desktop.store import audit_verify
+
+    real = audit_verify.verify_chain
+
+    def broken(session):  # noqa: ANN001, ANN202
+        raise RuntimeError("the check stopped before its end")
+
+    monkeypatch.setattr(audit_verify, "verify_chain", broken)
+    with pytest.raises(RuntimeError):
+        _start(qapp, monkeypatch, demo_url)
+    assert not server_daily.marks_file().exists()
+    checked = []
+    monkeypatch.setattr(audit_verify, "verify_chain",
+                        lambda s: (checked.append(True), real(s))[1])  # fmt: skip
+    _start(qapp, monkeypatch, demo_url)
+    _start(qapp, monkeypatch, demo_url)
+    assert checked == [True] and answers.shown == []
+    assert server_daily.marks_file().exists()

@@ -12,14 +12,14 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from ylt_desktop.private import owner_only
-from ylt_desktop.store import users
+from ylt_desktop.store import server_daily, users
 from ylt_desktop.store.backup import (  # noqa: F401 - backup_copy re-exported
     DamagedDatabase,
     DatabaseProblem,
@@ -48,6 +48,9 @@ class Database:
     backup_problem: str | None = None
     # The server's address without its password (``postgresql://user@host/db``), or ``None``.
     url: str | None = None
+    # A server database's day's check this program runs (``server_daily.Claim``): remembered
+    # by ``daily_check_done`` only, so a program killed while checking leaves it due.
+    daily_claim: server_daily.Claim | None = field(default=None, repr=False)
 
     @property
     def on_server(self) -> bool:
@@ -71,7 +74,15 @@ class Database:
         with self.sessions() as session:
             yield session
 
+    def daily_check_done(self) -> None:
+        """The day's check (``daily_checked``) has run to its end: a server database is
+        remembered as checked today on this PC (an SQLite file's day is its backup's)."""
+        if self.daily_claim is not None:
+            self.daily_claim.done()
+
     def close(self) -> None:
+        if self.daily_claim is not None:  # not done: the next start checks again
+            self.daily_claim.release()
         self.engine.dispose()
 
 
@@ -308,8 +319,9 @@ def _open_server(
     """A database on a PostgreSQL server: connect (a clear ``ServerProblem`` when that fails),
     refuse a database holding other tables or a newer schema, migrate it to head.
 
-    With ``daily``, this PC's first opening of it today is ``daily_checked`` (remembered in the
-    data folder once opened: ``store/server_daily.py``), so the program verifies the audit log.
+    With ``daily``, this PC's first opening of it today is ``daily_checked``, so the program
+    verifies the audit log; the day is remembered in the data folder once the program says the
+    check is done (``Database.daily_check_done``; ``store/server_daily.py``).
 
     The database itself is made by the server's administrator (docs/POSTGRESQL.md); an empty
     one gets the program's tables only when ``create`` (``ylt init``, the first run)."""
@@ -339,16 +351,17 @@ def _open_server(
         )
     with _said_in_chinese(engine, where):
         upgrade(engine, None)
-    checked = False
+    claim = None
     if daily and tables:  # a new database has no log yet: its first real start checks
-        from ylt_desktop.store import server_daily
-
-        checked = server_daily.check_due(where, today=today)
-        if checked:
-            server_daily.mark_checked(where, today=today)
+        claim = server_daily.claim_check(where, today=today)
     sessions = make_sessions(engine)
     database = Database(
-        path=None, engine=engine, sessions=sessions, url=where, daily_checked=checked
+        path=None,
+        engine=engine,
+        sessions=sessions,
+        url=where,
+        daily_checked=claim is not None,
+        daily_claim=claim,
     )
     database.sign_in(user or users.DEFAULT_ACTOR)
     return database

@@ -9,11 +9,19 @@ clerk who shares the database is told when the log was altered (a flag in the da
 tell only the first one of the day, and a program would write, and audit, a setting at every
 start). Stdlib only; a missing or unreadable file means "due" (one check too many, never one
 too few).
+
+The day is remembered only once the check has run to its end (``Claim.done``): a program that
+crashes or is killed while checking leaves it due, and the next start checks. While a program
+of this PC runs the check it holds an OS lock on a file of its own beside the marks (released
+by the OS when the program ends, however it ends), so a second program of this PC started
+meanwhile does not run it again at the same time; PCs do not wait for each other (each clerk
+is told on their own PC).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import os
@@ -62,3 +70,84 @@ def mark_checked(where: str, *, today: dt.date | None = None) -> None:
     except OSError as exc:
         log.warning("cannot remember the server database's daily check: %s", type(exc).__name__)
         tmp.unlink(missing_ok=True)
+
+
+def lock_file(where: str) -> Path:
+    """The file whose OS lock a program holds while it runs the day's check of ``where``."""
+    digest = hashlib.sha256(where.encode("utf-8")).hexdigest()[:16]
+    return marks_file().with_name(f"server-check-{digest}.lock")
+
+
+class Claim:
+    """This program's run of the day's check of one server database: ``done`` when the check
+    has run to its end (remembers the day, then lets go), ``release`` otherwise (not
+    remembered: the next start checks)."""
+
+    def __init__(self, where: str, today: dt.date, handle: int | None) -> None:
+        self.where, self.today, self._handle = where, today, handle
+
+    def done(self) -> None:
+        if self.where:
+            mark_checked(self.where, today=self.today)
+            self.where = ""
+        self.release()
+
+    def release(self) -> None:
+        handle, self._handle = self._handle, None
+        if handle is not None:
+            _unlock(handle)
+
+
+def claim_check(where: str, *, today: dt.date | None = None) -> Claim | None:
+    """The day's check of ``where`` for this program to run: ``None`` when it is not due on
+    this PC today, or another program of this PC is running it now. A lock file that cannot
+    be made (a read-only data folder) does not stop the check."""
+    today = today or dt.date.today()
+    if not check_due(where, today=today):
+        return None
+    handle, free = _lock(lock_file(where))
+    if not free:
+        log.info("the server database's daily check is running in another program of this PC")
+        return None
+    claim = Claim(where, today, handle)
+    if not check_due(where, today=today):  # the other program finished just before
+        claim.release()
+        return None
+    return claim
+
+
+def _lock(path: Path) -> tuple[int | None, bool]:
+    """(an open file holding an exclusive OS lock on ``path``, True); (None, False) when
+    another program holds it; (None, True) when no lock file can be made here."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        log.warning("no lock for the server database's daily check: %s", type(exc).__name__)
+        return None, True
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            msvcrt.locking(handle, msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(handle)
+        return None, False
+    return handle, True
+
+
+def _unlock(handle: int) -> None:
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            os.lseek(handle, 0, os.SEEK_SET)
+            msvcrt.locking(handle, msvcrt.LK_UNLCK, 1)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
