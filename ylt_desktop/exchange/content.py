@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ylt_desktop import __version__
@@ -155,9 +155,21 @@ def roster_parts(session: Session, member_id: int) -> dict[str, list]:
     from ylt_desktop.store.institutions import get_consortium
 
     c = get_consortium(session)
+    # How many agreements the member takes part in, counted apart from the list: an empty
+    # list is taken as "the lead deleted them all" only with a count of 0 (an older lead
+    # program's roster has none; a list the count disagrees with removes nothing).
+    count = select(func.count(Agreement.id)).where(
+        or_(
+            Agreement.provider_id == member_id,
+            Agreement.recipients.any(AgreementRecipient.institution_id == member_id),
+        )
+    )
     consortium = [
-        {"name": c.name, "kind": c.kind, "division": c.division, "founded": iso(c.founded)}
-    ]
+        {
+            "name": c.name, "kind": c.kind, "division": c.division, "founded": iso(c.founded),
+            "agreement_count": session.scalar(count),
+        }
+    ]  # fmt: skip
     levels = _levels(session)
     institutions = [
         institution_row(inst, levels.get(inst.id, []))
@@ -240,7 +252,10 @@ def data_parts(session: Session, member_id: int, quarter: Quarter) -> dict[str, 
     volumes = []
     for a in agreements_of(session, member_id):
         values = {v.measure: v.value for v in a.volumes if v.quarter == key}
-        volumes.append({"number": a.number, "values": dict(sorted(values.items()))})
+        # The title names the agreement at the lead when the lead does not have it.
+        volumes.append(
+            {"number": a.number, "title": a.title, "values": dict(sorted(values.items()))}
+        )
     figures = []
     row = session.scalars(
         select(MemberQuarterFigures).where(

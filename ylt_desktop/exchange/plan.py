@@ -23,6 +23,7 @@ from ylt_desktop.exchange.content import (
 )
 from ylt_desktop.exchange.package import Package
 from ylt_desktop.exchange.plan_deletions import (
+    _gone_at_lead,
     _member_agreements,
     _plan_deletions,
     _plan_removals,
@@ -283,16 +284,29 @@ def plan_package(session: Session, pkg: Package) -> _Plan:
             continue  # not entered by the member: not reported (its roster may be older)
         if a is None or member_id not in parties:
             # The lead deleted the agreement (or took this member out of it) after the roster
-            # the member has: its volumes are refused, never an agreement made up again.
+            # the member has, or the member made it itself: its volumes are refused, never an
+            # agreement made up here. Which of them, the lead's audit log tells.
+            number = str(row["number"])
+            gone = _gone_at_lead(session, number) if a is None else None
+            title = str(row.get("title") or (gone[0] if gone else ""))
+            label = f"“{number} {title}”" if title else f"“{number}”"
+            head = f"数据包中有协议{label}{quarter.label}的服务量，"
+            if a is None and gone is None:
+                raise PackageRefused(
+                    f"{head}该协议不在牵头单位的协议清单中（汇总库中没有这个协议，也没有删除"
+                    f"它的记录），应是“{inst.name}”自行录入的，不能接收：如该协议确实存在，"
+                    f"请牵头单位先在汇总库中录入该协议（协议编号“{number}”，参与方包括"
+                    f"“{inst.name}”），再重新接收这个数据包，并把新的名册包发给该单位；"
+                    "如不应有该协议，请该单位删除它后重新生成数据包"
+                )
             why = (
-                "汇总库中已没有这个协议（牵头单位已删除）"
-                if a is None
+                f"汇总库中已没有这个协议（{gone[1]}）"
+                if gone is not None
                 else f"汇总库中“{inst.name}”已不是该协议的提供方或接收方"
             )
             raise PackageRefused(
-                f"数据包中有协议“{row['number']}”{quarter.label}的服务量，但{why}：请把最新的"
-                "名册包发给该单位，由其删除这些服务量后重新生成数据包；"
-                "如该协议不应删除，请牵头单位先恢复该协议"
+                f"{head}但{why}：请把最新的名册包发给该单位，由其删除这些服务量后重新生成"
+                "数据包；如该协议不应删除，请牵头单位先恢复该协议"
             )
         now_values = {v.measure: float(v.value) for v in a.volumes if v.quarter == key_q}
         label = f"{a.number} {a.title}"

@@ -5,6 +5,7 @@ longer reports (``_plan_removals``); each kept, and said so, while another unit 
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,6 +32,33 @@ def _member_agreements(session: Session, member_id: int) -> list[Agreement]:
     from ylt_desktop.exchange.content import agreements_of
 
     return agreements_of(session, member_id)
+
+
+def _gone_at_lead(session: Session, number: str) -> tuple[str, str] | None:
+    """An agreement number the lead's database no longer has: (its title, what became of it)
+    when the audit log shows the lead deleted or renumbered it; ``None`` when the lead never
+    had it (an agreement the member made itself)."""
+    from ylt_desktop.store.audit import DELETE, UPDATE
+    from ylt_desktop.store.models import AuditEntry
+
+    entries = session.scalars(
+        select(AuditEntry)
+        .where(
+            AuditEntry.table_name == Agreement.__tablename__,
+            AuditEntry.action.in_((DELETE, UPDATE)),
+            AuditEntry.old_values.contains(json.dumps(number, ensure_ascii=False), autoescape=True),
+        )
+        .order_by(AuditEntry.id.desc())
+    )
+    for e in entries:
+        old = json.loads(e.old_values or "{}")
+        if old.get("number") != number:
+            continue
+        if e.action == DELETE:
+            return str(old.get("title") or ""), "牵头单位已删除"
+        new = json.loads(e.new_values or "{}").get("number")
+        return str(old.get("title") or ""), f"牵头单位已把它的编号改为“{new}”"
+    return None
 
 
 def _person_key(id_type: str, id_number: str) -> str:

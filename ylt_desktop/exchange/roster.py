@@ -65,7 +65,8 @@ class RosterResult:
     removed_units: list[str] = field(default_factory=list)  # units the lead deleted: gone here
     kept_units: list[str] = field(default_factory=list)  # deleted by the lead, kept here: why
     # Agreements the lead deleted, or no longer includes this member in: gone here, or kept
-    # (with why) while this database holds volumes of a quarter the lead has not accepted.
+    # (with why) while this database holds volumes of a quarter the lead has not accepted,
+    # or when the roster is no evidence (lists none without saying so; an older database).
     removed_agreements: list[str] = field(default_factory=list)
     kept_agreements: list[str] = field(default_factory=list)
 
@@ -166,10 +167,13 @@ def _write(session: Session, package: Package, passphrase: str, *, first: bool) 
     if not c.exchange_check or not verify_password(passphrase, c.exchange_check):
         c.exchange_check = hash_password(passphrase)
     result = RosterResult(first, False, package.member, c.name)
-    filled = set(_roster_seen(session).get("volumes") or [])
+    seen = _roster_seen(session)
+    filled = set(seen.get("volumes") or [])
     # The agreements rosters brought here: only those can be the lead's to delete (one the
-    # member typed itself is its own; a database set up before this was remembered has none).
-    brought_agreements = set(_roster_seen(session).get("agreements") or [])
+    # member typed itself is its own). A database set up before this was remembered (00ba0dc)
+    # cannot tell: ``None``, and nothing is deleted (said once, by this roster).
+    remembered = first or "agreements" in seen
+    brought_agreements = set(seen.get("agreements") or [])
     changed_units = _institutions(session, parts["institutions"], package.member_id, first)
     session.flush()
     result.counts["institutions"] = len(parts["institutions"])
@@ -179,7 +183,13 @@ def _write(session: Session, package: Package, passphrase: str, *, first: bool) 
     session.flush()
     # Agreements first: a unit the lead deleted may still be named by an agreement it deleted.
     remove_agreements(
-        session, parts["agreements"], package.member_id, filled, brought_agreements, result
+        session,
+        parts["agreements"],
+        package.member_id,
+        filled,
+        brought_agreements if remembered else None,
+        result,
+        stated_count=cons.get("agreement_count"),
     )
     _removed_units(session, parts["institutions"], result)
     if changed_units and not first:

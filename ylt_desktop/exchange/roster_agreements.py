@@ -69,15 +69,52 @@ def remove_agreements(
     rows: list[dict],
     own_id: int,
     filled: set[str],
-    brought: set[str],
+    brought: set[str] | None,
     result: RosterResult,
+    *,
+    stated_count: int | None = None,
 ) -> None:
     """Agreements an earlier roster brought (``brought``) that this one no longer lists (the
     lead deleted them, or this member no longer takes part): deleted here too, unless this
     database holds volumes of them that the member entered for a quarter the lead has not
     accepted, or changed after the accepted package was made (never dropped silently: kept,
-    and the result says so), or their signed scan (kept only here)."""
+    and the result says so), or their signed scan (kept only here).
+
+    Nothing is deleted, and the result names each agreement and why, when the roster is no
+    evidence: it lists no agreement at all while earlier rosters brought some, and does not
+    state (``stated_count`` 0, counted apart at the lead) that the member takes part in none
+    (an older lead program, or a faulty list), or ``brought`` is ``None`` (a
+    database set up before rosters remembered what they brought: the lead's and the member's
+    own cannot be told apart; said by this roster only, the next ones remember)."""
     listed = {str(r["number"]) for r in rows}
+    unlisted = [
+        a
+        for a in session.scalars(select(Agreement).order_by(Agreement.number))
+        if a.number not in listed
+    ]
+    if brought is None:
+        for a in unlisted:
+            result.kept_agreements.append(
+                f"协议“{a.number} {a.title}”：名册包中没有该协议，但本库建立时的程序版本较早，"
+                "没有记录哪些协议是名册包带来的，无法判断它是牵头单位已删除（或本单位已不是"
+                "其参与方）的协议，还是本单位自行录入的协议，未删除；如不是本单位录入的，"
+                "请向牵头单位核实后在“资源共享协议”页手动删除（此提示只出现这一次）"
+            )
+        return
+    if not listed and stated_count != 0 and any(a.number in brought for a in unlisted):
+        why = (
+            "也没有说明本单位已不参与任何协议（名册包由较早版本的程序生成）"
+            if stated_count is None
+            else f"却说明本单位参与{stated_count}份协议（名册包有误）"
+        )
+        for a in unlisted:
+            if a.number in brought:
+                result.kept_agreements.append(
+                    f"协议“{a.number} {a.title}”：这个名册包中没有列出任何协议，{why}，"
+                    "不能据此认定牵头单位删除了全部协议，未删除；如牵头单位确已删除该协议"
+                    "（或本单位已不是其参与方），请向牵头单位核实后在“资源共享协议”页手动删除"
+                )
+        return
     latest: dict[str, PackageEvent] = {}
     for e in store.events(session, member_id=own_id):
         latest[e.quarter] = e
@@ -99,9 +136,9 @@ def remove_agreements(
         )
         return session.scalar(later.limit(1)) is None
 
-    for a in list(session.scalars(select(Agreement).order_by(Agreement.number))):
-        if a.number in listed or a.number not in brought:
-            continue  # still the lead's, or the member's own agreement (never the lead's)
+    for a in unlisted:
+        if a.number not in brought:
+            continue  # the member's own agreement (never the lead's)
         own = sorted(
             {
                 v.quarter
