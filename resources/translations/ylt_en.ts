@@ -966,6 +966,17 @@ Folder: %2</translation>
     </message>
 </context>
 <context>
+    <name>FigureGridView</name>
+    <message>
+        <source>没有粘贴</source>
+        <translation>Nothing pasted</translation>
+    </message>
+    <message>
+        <source>复制的内容有 %1 行 × %2 列，从所选单元格起表格只有 %3 行 × %4 列，放不下：没有粘贴。请选中能放下整块内容的起始单元格后再粘贴。</source>
+        <translation>The copied block has %1 rows × %2 columns, but from the selected cell the table has only %3 rows × %4 columns: nothing was pasted. Select a starting cell where the whole block fits and paste again.</translation>
+    </message>
+</context>
+<context>
     <name>FiguresPage</name>
     <message>
         <source>县域</source>
@@ -982,6 +993,16 @@ Folder: %2</translation>
     <message>
         <source>县域运行指标（常住人口、县域总诊疗人次、住院人次来自统计和医保）</source>
         <translation>County figures (resident population, all visits in the county and inpatient stays, from statistics and insurance)</translation>
+    </message>
+    <message>
+        <source>放弃未保存的运行指标</source>
+        <translation>Discard unsaved operating figures</translation>
+    </message>
+    <message>
+        <source>%1 的运行指标有错误，尚未保存。
+放弃这些输入吗？（选“否”返回修改）</source>
+        <translation>The operating figures of %1 have errors and are not saved.
+Discard this input? (Choose No to go back and correct them.)</translation>
     </message>
     <message>
         <source>本季度已报送并锁定，只能查看（如需修改，请由审核人重新打开该季度）</source>

@@ -203,9 +203,15 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         """Stop the pages' background work first: a thread left running when the program
         ends would crash it. An open import is asked to close first (``may_close``: the clerk
-        confirms cancelling a running import, or the window stays open)."""
+        confirms cancelling a running import, or the window stays open), and so is a page
+        holding input it could not save (运行指标's rows with errors)."""
         from PySide6.QtWidgets import QDialog
 
+        for page in self.pages.values():
+            may_close = getattr(page, "may_close", None)
+            if may_close is not None and not may_close():
+                event.ignore()
+                return
         for dialog in self.findChildren(QDialog):
             may_close = getattr(dialog, "may_close", None)
             if may_close is None:

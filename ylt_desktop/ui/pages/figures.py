@@ -56,6 +56,10 @@ class FiguresPage(QWidget):
         super().__init__(parent)
         self.db = db
         self.units: list[Unit] = []
+        # Rows typed or pasted but held back by an error (row numbers; "county" for the
+        # county's row): never dropped unasked by another quarter or by closing the window.
+        self.unsaved: set[int | str] = set()
+        self.shown_quarter: Quarter | None = None
         self.quarter_box = QuarterBox(self)
         self.lock_label = QLabel()
         self.status = QLabel()
@@ -88,7 +92,7 @@ class FiguresPage(QWidget):
         layout.addWidget(self.status)
         self.members.edited.connect(self._members_edited)
         self.county.edited.connect(self._county_edited)
-        self.quarter_box.currentIndexChanged.connect(self.refresh)
+        self.quarter_box.currentIndexChanged.connect(self._quarter_chosen)
         self.refresh()
 
     @property
@@ -100,8 +104,41 @@ class FiguresPage(QWidget):
 
     # --- loading ---------------------------------------------------------------------
 
+    def _quarter_chosen(self) -> None:
+        if self.quarter != self.shown_quarter and not self.may_drop_unsaved():
+            self.quarter_box.blockSignals(True)
+            self.quarter_box.set_quarter(self.shown_quarter)
+            self.quarter_box.blockSignals(False)
+            return
+        self.refresh()
+
+    def may_drop_unsaved(self) -> bool:
+        """True when nothing is held back, or the clerk agrees to drop what is."""
+        if not self.unsaved:
+            return True
+        from PySide6.QtWidgets import QMessageBox
+
+        names = [self.tr("县域") if r == "county" else self.units[r].name
+                 for r in sorted(self.unsaved, key=str)]  # fmt: skip
+        answer = QMessageBox.question(
+            self,
+            self.tr("放弃未保存的运行指标"),
+            self.tr("%1 的运行指标有错误，尚未保存。\n放弃这些输入吗？（选“否”返回修改）").replace(
+                "%1", "、".join(names)
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def may_close(self) -> bool:
+        """The main window asks before closing (``MainWindow.closeEvent``)."""
+        return self.may_drop_unsaved()
+
     def refresh(self) -> None:
         q = self.quarter
+        self.shown_quarter = q
+        self.unsaved = set()
         with self.db.session() as s:
             self.units = store.units_in(s, q)
             stored = store.member_figures(s, q)
@@ -141,19 +178,23 @@ class FiguresPage(QWidget):
             if not self.members.row_has_errors(r)
         }
         waiting = [r for r in rows if self.members.row_has_errors(r)]
-        if ready:
-            self._save(members=ready)
+        self.unsaved.update(rows)
+        if ready and self._save(members=ready):
+            self.unsaved.difference_update(r for r in rows if r not in waiting)
         if waiting:
             names = "、".join(self.units[r].name for r in waiting)
             self.status.setText(self.tr("有错误，未保存：") + names)
 
     def _county_edited(self, _rows: list[int]) -> None:
+        self.unsaved.add("county")
         if self.county.row_has_errors(0):
             self.status.setText(self.tr("县域运行指标有错误，未保存"))
             return
-        self._save(county=CountyFigures(**self.county.row_values(0)))
+        if self._save(county=CountyFigures(**self.county.row_values(0))):
+            self.unsaved.discard("county")
 
-    def _save(self, **figures: Any) -> None:
+    def _save(self, **figures: Any) -> bool:
+        """Save; False when refused (the reason shown)."""
         expected = {i: self.versions.get(i) for i in figures.get("members", {})}
         with self.db.session() as s:
             try:
@@ -163,18 +204,19 @@ class FiguresPage(QWidget):
                 )  # fmt: skip
             except RecordChanged as exc:
                 self._changed(exc, figures)
-                return
+                return False
             except RuleViolation as exc:
                 self._place(exc.problems)
                 self.status.setText(self.tr("未保存：") + "；".join(
                     p.message for p in exc.problems if p.is_error))  # fmt: skip
-                return
+                return False
         with self.db.session() as s:
             self.versions, self.county_version = store.figure_versions(s, self.quarter)
         self._place(warnings, saved=figures)
         overall = [p.message for p in warnings if p.field.startswith("consortium.")]
         self.status.setText(self.tr("已保存") + ("。" + "；".join(overall) if overall else ""))
         self.changed.emit()
+        return True
 
     def _changed(self, exc: RecordChanged, figures: dict[str, Any]) -> None:
         """Another saved the row since it was read: theirs is shown in the grid, the clerk's

@@ -202,11 +202,33 @@ class FigureGridView(QTableView):
         super().keyPressEvent(event)
 
     def paste(self, text: str) -> list[int]:
+        """Paste ``text`` from the current cell; a block that does not fit there is refused
+        whole, saying so (pasting the part that fits would drop the rest unseen)."""
         model = self.model()
         index = self.currentIndex()
         if not isinstance(model, FigureGridModel) or not index.isValid() or not text:
             return []
-        return model.put_block(index.row(), index.column(), parse_block(text))
+        block = parse_block(text)
+        rows, cols = len(block), max((len(line) for line in block), default=0)
+        room_rows = model.rowCount() - index.row()
+        room_cols = model.columnCount() - index.column()
+        if rows > room_rows or cols > room_cols:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.warning(
+                self,
+                self.tr("没有粘贴"),
+                self.tr(
+                    "复制的内容有 %1 行 × %2 列，从所选单元格起表格只有 %3 行 × %4 列，"
+                    "放不下：没有粘贴。请选中能放下整块内容的起始单元格后再粘贴。"
+                )
+                .replace("%1", str(rows))
+                .replace("%2", str(cols))
+                .replace("%3", str(room_rows))
+                .replace("%4", str(room_cols)),
+            )
+            return []
+        return model.put_block(index.row(), index.column(), block)
 
     def clear_selection_cells(self) -> None:
         model = self.model()
