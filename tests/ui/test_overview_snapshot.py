@@ -230,3 +230,39 @@ def test_not_after_a_restore_of_another_database_without_audit_entries(qtbot, db
     assert not shown  # it would show the first backup's overview
     recomputed = computed(qtbot, db)
     assert recomputed.view.county_missing != page.view.county_missing  # the data did differ
+
+
+def test_an_open_overview_recomputes_after_a_restore_between_databases_without_entries(
+    qtbot, db, ids
+) -> None:  # noqa: ANN001
+    """The page is open on a database without audit entries; another program restores another
+    such backup with other figures: the page's token moves (``audit.change_token`` of such a
+    database comes from its data), so showing the page again computes the restored data; and
+    still no snapshot is saved for either (no trustworthy key)."""
+    import sqlite3
+
+    from ylt_desktop.store.backup import backup_copy
+    from ylt_desktop.store.restore import restore_database
+
+    def without_log(path):  # noqa: ANN001, ANN202
+        conn = sqlite3.connect(path)
+        conn.execute("DELETE FROM audit_entry")
+        conn.commit()
+        conn.close()
+        return path
+
+    first = without_log(backup_copy(db.path, reason="manual"))
+    with db.session() as s:  # the same rows, another value the overview shows
+        store.save_figures(
+            s, quarter=Q, county=CountyFigures(county_visits=20000, resident_population=500000)
+        )
+    second = without_log(backup_copy(db.path, reason="manual"))
+    restore_database(first, db.path)
+    page = computed(qtbot, db)
+    assert not snapshot_path(db.path).exists()
+    before = page.view.county_missing
+    restore_database(second, db.path)
+    with qtbot.waitSignal(page.computed, timeout=WAIT):
+        page.refresh_if_changed()
+    assert page.view.county_missing != before
+    assert not snapshot_path(db.path).exists()

@@ -348,8 +348,14 @@ def describe(entry: AuditEntry) -> str:
 def change_token(session: Session) -> tuple[int, str]:
     """The newest audit entry's id and hash: moves with every audited write, and with a
     restore (by any program) of a backup of another history, even one with as many entries;
-    pages reload only when it moved."""
+    pages reload only when it moved. A database without any entry (an old one, or a backup
+    from before the log) has ``(0, snapshot_key.data_stamp(...))``, which a restore of
+    another such database moves too."""
     newest = session.execute(
         select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
     ).first()
-    return (newest[0], newest[1] or "") if newest else (0, "")
+    if newest:
+        return newest[0], newest[1] or ""
+    from ylt_desktop.store.snapshot_key import data_stamp
+
+    return 0, data_stamp(session)
