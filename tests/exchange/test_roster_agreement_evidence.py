@@ -37,9 +37,9 @@ from ylt_desktop.store import agreements
 from ylt_desktop.store.models import Agreement, Setting
 
 
-def _empty_roster(lead, member, folder, monkeypatch, *, older: bool = False):  # noqa: ANN001, ANN202
-    """A roster whose agreement list is empty: a faulty lead program's (its own count says
-    otherwise), or an ``older`` one's (which stated no count)."""
+def _empty_roster(lead, member, folder, monkeypatch, *, older: bool = False, keep=()):  # noqa: ANN001, ANN202
+    """A roster whose agreement list is empty (but for the numbers in ``keep``): a faulty lead
+    program's (its own count says otherwise), or an ``older`` one's (which stated no count)."""
     real = content.roster_parts
 
     def no_agreements(session, member_id):  # noqa: ANN001, ANN202
@@ -47,7 +47,7 @@ def _empty_roster(lead, member, folder, monkeypatch, *, older: bool = False):  #
         if older:
             for row in parts["consortium"]:
                 del row["agreement_count"]
-        return {**parts, "agreements": []}
+        return {**parts, "agreements": [r for r in parts["agreements"] if r["number"] in keep]}
 
     with monkeypatch.context() as m:
         m.setattr(content, "roster_parts", no_agreements)
@@ -65,8 +65,8 @@ def test_a_roster_listing_no_agreement_removes_none_and_names_each(
     assert _numbers(a) == [OWN, "YX-2026-01", SECOND]
 
     for folder, older, why in (
-        ("r2", False, "却说明本单位参与2份协议（名册包有误）"),
-        ("r2o", True, "较早版本的程序"),
+        ("r2", False, "这个名册包没有列出任何协议，却说明本单位参与2份（有误）"),
+        ("r2o", True, "这个名册包没有列出任何协议，也没有说明本单位已不参与任何协议"),
     ):
         result = _empty_roster(lead, a, tmp_path / folder, monkeypatch, older=older)
         assert result.removed_agreements == []
@@ -77,8 +77,16 @@ def test_a_roster_listing_no_agreement_removes_none_and_names_each(
             f"协议“{SECOND} 心电诊断中心",
         ]  # the member's own OWN is not the lead's: not mentioned
         for line in kept:
-            assert "名册包中没有列出任何协议" in line and why in line and "未删除" in line
-            assert "手动删除" in line and "牵头单位已删除该协议" not in line
+            assert why in line and "未删除" in line and "手动删除" in line
+            assert "不能据此认定牵头单位已删除该协议" in line
+
+    # A list shorter than the lead's own count (one agreement dropped by a fault) neither.
+    result = _empty_roster(lead, a, tmp_path / "r2p", monkeypatch, keep={"YX-2026-01"})
+    assert result.removed_agreements == []
+    (kept,) = result.kept_agreements
+    assert kept.startswith(f"协议“{SECOND} 心电诊断中心”")
+    assert "这个名册包列出1份协议，却说明本单位参与2份（有误）" in kept and "未删除" in kept
+    assert _numbers(a) == [OWN, "YX-2026-01", SECOND]
 
     # The agreements are still known as the lead's: a good roster that lists one of them (the
     # lead really deleted the other) removes exactly that one, never the member's own.

@@ -81,9 +81,9 @@ def remove_agreements(
     and the result says so), or their signed scan (kept only here).
 
     Nothing is deleted, and the result names each agreement and why, when the roster is no
-    evidence: it lists no agreement at all while earlier rosters brought some, and does not
-    state (``stated_count`` 0, counted apart at the lead) that the member takes part in none
-    (an older lead program, or a faulty list), or ``brought`` is ``None`` (a
+    evidence: its list disagrees with ``stated_count`` (counted apart at the lead: a faulty
+    list), or it lists no agreement at all and states no count (an older lead program: an
+    empty list is not "the lead deleted them all"), or ``brought`` is ``None`` (a
     database set up before rosters remembered what they brought: the lead's and the member's
     own cannot be told apart; said by this roster only, the next ones remember)."""
     listed = {str(r["number"]) for r in rows}
@@ -101,18 +101,22 @@ def remove_agreements(
                 "请向牵头单位核实后在“资源共享协议”页手动删除（此提示只出现这一次）"
             )
         return
-    if not listed and stated_count != 0 and any(a.number in brought for a in unlisted):
+    shown = f"列出{len(rows)}份协议" if rows else "没有列出任何协议"
+    if stated_count is None:
+        why = "" if rows else f"{shown}，也没有说明本单位已不参与任何协议（由较早版本的程序生成）"
+    else:
         why = (
-            "也没有说明本单位已不参与任何协议（名册包由较早版本的程序生成）"
-            if stated_count is None
-            else f"却说明本单位参与{stated_count}份协议（名册包有误）"
+            ""
+            if stated_count == len(rows)
+            else f"{shown}，却说明本单位参与{stated_count}份（有误）"
         )
+    if why and any(a.number in brought for a in unlisted):
         for a in unlisted:
             if a.number in brought:
                 result.kept_agreements.append(
-                    f"协议“{a.number} {a.title}”：这个名册包中没有列出任何协议，{why}，"
-                    "不能据此认定牵头单位删除了全部协议，未删除；如牵头单位确已删除该协议"
-                    "（或本单位已不是其参与方），请向牵头单位核实后在“资源共享协议”页手动删除"
+                    f"协议“{a.number} {a.title}”：这个名册包{why}，不能据此认定牵头单位已删除"
+                    "该协议，未删除；如牵头单位确已删除该协议（或本单位已不是其参与方），"
+                    "请向牵头单位核实后在“资源共享协议”页手动删除"
                 )
         return
     latest: dict[str, PackageEvent] = {}
