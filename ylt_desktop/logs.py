@@ -70,8 +70,11 @@ def _attach(handler: logging.Handler) -> None:
         buffer.hand_over(handler)
 
 
-def setup_logging(folder: Path | None = None, level: int = logging.INFO) -> Path:
-    """Open the rotating log file; the records kept since the start are written to it first."""
+def setup_logging(
+    folder: Path | None = None, level: int = logging.INFO, name: str = "ylt.log"
+) -> Path:
+    """Open the rotating log file; the records kept since the start are written to it first.
+    ``name``: the command line keeps a file of its own (the window may hold ylt.log open)."""
     from logging.handlers import RotatingFileHandler
 
     from ylt_desktop.paths import log_dir
@@ -79,7 +82,7 @@ def setup_logging(folder: Path | None = None, level: int = logging.INFO) -> Path
 
     folder = folder or log_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "ylt.log"
+    path = folder / name
     handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
     owner_only(path)
     handler.setFormatter(MaskingFormatter(FORMAT))

@@ -13,12 +13,14 @@ import hashlib
 import os
 import sqlite3
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from tests.helpers.programs import SETPRIV, ylt
+from tests.helpers.ui_english import english_words
 from tests.importing.conftest import INST_HEADER, village, write_book
 from ylt_desktop.cli import main
 from ylt_desktop.domain.institution import InstitutionData
@@ -312,3 +314,21 @@ def test_restore_on_a_full_disk(small_disk, tmp_path, capsys) -> None:  # noqa: 
     _one_error_line(err, "磁盘空间不足（需要约")
     assert _digest(db) == before
     assert _leftovers(small_disk) == []
+
+
+def test_a_damaged_file_says_so_in_chinese_only(tmp_path) -> None:  # noqa: ANN001
+    """The log's records (here the health check's English reason) go to the log folder, never
+    to the terminal: Python prints a record nobody handles on stderr, in English, unmasked."""
+    db = tmp_path / "damaged.sqlite"
+    db.write_bytes(b"hello, this is not a database" * 10)
+    state = tmp_path / "state"
+    env = {**os.environ, "XDG_STATE_HOME": str(state), "PYTHONPATH": str(Path.cwd())}
+    done = subprocess.run(
+        [sys.executable, "-m", "ylt_desktop.cli", "check", "--quarter", "2026Q3", "--db", str(db)],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2
+    _one_error_line(done.stderr, "数据库文件已损坏")
+    assert "cannot read" not in done.stderr and not english_words(done.stderr), done.stderr
+    [log] = state.rglob("*.log")
+    assert "cannot read damaged.sqlite as a database" in log.read_text(encoding="utf-8")
