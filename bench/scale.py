@@ -13,8 +13,12 @@ wall time of a shared machine swings with the load; the wall times are printed t
 from __future__ import annotations
 
 import argparse
+import random
+import statistics
+import time
+from dataclasses import dataclass
 
-from bench.common import Context, part, target
+from bench.common import Context, figure, part, target
 from bench.lists import RESULTS, Clock, ListFigures, bench_lists
 
 LINEAR = 10.0
@@ -64,6 +68,56 @@ def bench_scale(runs: int = 3) -> None:
     small = bench_lists(1, runs)
     large = RESULTS.get(10) or bench_lists(10, runs)
     report_growth(small, large)
+    machine_growth(runs)
+
+
+@dataclass(slots=True)
+class _Row:
+    id: int
+    name: str
+    unit: str
+    note: str
+
+
+def _rows_loop(rows: int, people: int, units: int) -> float:
+    """CPU seconds of a plain loop shaped like a long list's read: each row looks up its
+    person and unit, becomes an object, a search text and an entry of a word index, in parts
+    of 5,000, all held. Nothing in it grows faster than its rows."""
+    rnd = random.Random(7)
+    names = [f"人员{i:06d}" for i in range(people)]
+    staff = {i: (names[i], f"{i:04d}") for i in range(people)}
+    unit_names = [f"单位{i:05d}" for i in range(units)]
+    refs = [(rnd.randrange(people), rnd.randrange(units)) for _ in range(rows)]
+    held: list[object] = []
+    index: dict[str, list[int]] = {}
+    started = time.process_time()
+    for first in range(0, rows, 5000):
+        part = []
+        for i, (p, u) in enumerate(refs[first : first + 5000], first):
+            name, _number = staff[p]
+            part.append(_Row(i, name, unit_names[u], ""))
+        held.extend([f"{r.name} {r.unit}".casefold() for r in part])
+        for i, r in enumerate(part, first):
+            index.setdefault(r.name, []).append(i)
+        held.extend(part)
+    return time.process_time() - started
+
+
+def machine_growth(runs: int = 3) -> None:
+    """How this machine's CPU time grows for plain Python work of the rotation list's shape
+    (50,000 rows, 5,000 people, 300 units at 1 ×; ten times each at 10 ×): more memory than
+    its caches hold costs more per row, so "linear" here is this growth, not 10 × (printed
+    beside the lists' growth; the targets stay at 10 ×)."""
+    small, large = [], []
+    for _ in range(max(runs, 3)):
+        small.append(_rows_loop(50_000, 5_000, 300))
+        large.append(_rows_loop(500_000, 50_000, 3_000))
+    a, b = statistics.median(small), statistics.median(large)
+    figure(
+        "scale: this machine's own growth",
+        f"a plain Python loop of the rotation list's shape, CPU at 10 × over 1 ×: {a:.2f} s → "
+        f"{b:.2f} s, {b / a:.1f} × (not a target: what the lists' ratios compare with)",
+    )
 
 
 @part("scale-return", order=46, default=False)
