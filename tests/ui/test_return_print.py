@@ -122,9 +122,12 @@ def test_cancelled_print_dialog_prints_nothing(qtbot, demo_db, tmp_path) -> None
 
 def test_cover_fields_are_saved_as_typed(qtbot, demo_db) -> None:  # noqa: ANN001
     page = make_page(qtbot, demo_db)
+    page.show()
     type_text(qtbot, page.cover["unit_head"], "王建国")
     type_text(qtbot, page.cover["phone"], "0792-1234567")
-    # No export, no print: a new page (the program started again) shows what was typed.
+    # No export, no print, the field not left: the program is closed (the page hidden at
+    # once, before the pause after typing saves) and started again; it shows what was typed.
+    page.close()
     again = make_page(qtbot, demo_db)
     assert again.cover["unit_head"].text() == "王建国"
     assert again.cover["phone"].text() == "0792-1234567"

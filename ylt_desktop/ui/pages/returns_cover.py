@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, QTimer
 from PySide6.QtWidgets import QCheckBox, QDateEdit, QFormLayout, QGroupBox, QLineEdit, QWidget
 
 from ylt_desktop.domain.roles import Permission
@@ -13,6 +13,7 @@ from ylt_desktop.ui.widgets.forms import from_qdate
 from ylt_desktop.ui.widgets.permissions import gate
 
 COVER_KEY = "return.cover"
+SAVE_DELAY_MS = 800  # typing paused this long: the fields are remembered
 TEXT_FIELDS = (
     ("filler_unit", QT_TRANSLATE_NOOP("CoverBox", "填报单位")),
     ("unit_head", QT_TRANSLATE_NOOP("CoverBox", "单位负责人")),
@@ -40,9 +41,17 @@ class CoverBox(QGroupBox):
         form.addRow(self.tr("报出日期"), self.report_date)
         form.addRow("", self.full_ids)
         self.load()
-        # Saved as typed: nothing typed is lost, whatever happens before the next export.
+        # Remembered once typing pauses or the field is left, and before every export or
+        # print (which read the fields themselves): a save per keystroke held the window for
+        # the database at every key while another program wrote to it, and failed at each.
+        self.pending = QTimer(self)
+        self.pending.setSingleShot(True)
+        self.pending.setInterval(SAVE_DELAY_MS)
+        self.pending.timeout.connect(self._save_pending)
+        self.dirty = False
         for edit in self.cover.values():
-            edit.textEdited.connect(self.save)
+            edit.textEdited.connect(self._edited)
+            edit.editingFinished.connect(self._save_pending)
 
     def fields(self) -> dict:
         fields = {key: edit.text().strip() for key, edit in self.cover.items()}
@@ -73,7 +82,31 @@ class CoverBox(QGroupBox):
                 self.tr("留空即为牵头单位：%1").replace("%1", lead_name)
             )
 
+    def hideEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt's name
+        """Another page shown, or the window closed: what was typed is remembered now."""
+        self._save_pending()
+        super().hideEvent(event)
+
+    def _edited(self) -> None:
+        self.dirty = True
+        self.pending.start()
+
+    def _save_pending(self) -> None:
+        """Save what was typed since the last save; a failure is said once (the typed text
+        stays in its field and is saved with the next change or export)."""
+        self.pending.stop()
+        if not self.dirty:
+            return
+        try:
+            self.save()
+        except Exception as exc:  # noqa: BLE001 - said to the clerk (a lock, a full disk, …)
+            from ylt_desktop.ui.errors import show_error
+
+            show_error(self, exc)
+
     def save(self) -> None:
+        self.pending.stop()
         fields = {k: v for k, v in self.fields().items() if k != "report_date"}
         with self.db.session() as s:
             set_setting(s, key=COVER_KEY, value=fields)
+        self.dirty = False

@@ -1,0 +1,64 @@
+"""The 季度报表 cover remembers what is typed without holding the window at every keystroke:
+while another program writes to the database (an import or a backup by ``ylt``), typing a name
+into 单位负责人 waited for the database and failed at each keystroke (a frozen window, then one
+unhandled error per key). Now the fields are saved once typing pauses or the field is left;
+a failure says so once, and the text stays in the field and is saved later."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from ylt_desktop.store import access
+from ylt_desktop.store.settings import get_setting
+from ylt_desktop.ui.pages.returns import COVER_KEY, ReturnsPage
+
+
+def _saved(db) -> dict:  # noqa: ANN001
+    with db.session() as s:
+        return get_setting(s, COVER_KEY, {}) or {}
+
+
+def test_typing_while_another_program_writes(qtbot, demo_db, answers, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setattr(access, "BUSY_TIMEOUT_MS", 50)
+    monkeypatch.setattr(access, "BUSY_WAIT", 0.3)
+    page = ReturnsPage(demo_db)
+    qtbot.addWidget(page)
+    page.show()
+    edit = page.cover["unit_head"]
+    holder = sqlite3.connect(demo_db.path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another program writing
+    try:
+        edit.setFocus()
+        qtbot.keyClicks(edit, "Wang")
+        qtbot.waitUntil(lambda: len(answers.shown) == 1, timeout=10_000)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    kind, message = answers.shown[0]
+    assert kind == "warning" and "其他程序" in message
+    assert edit.text() == "Wang"  # kept in the field
+    qtbot.keyClicks(edit, "Li")
+    qtbot.waitUntil(lambda: _saved(demo_db).get("unit_head") == "WangLi", timeout=10_000)
+    assert len(answers.shown) == 1
+
+
+def test_one_save_for_a_typed_word_and_on_leaving_the_field(qtbot, demo_db, answers,
+                                                            monkeypatch) -> None:  # noqa: ANN001  # fmt: skip
+    from ylt_desktop.ui.pages import returns_cover
+
+    saves = []
+    original = returns_cover.set_setting
+    monkeypatch.setattr(returns_cover, "set_setting",
+                        lambda s, **kw: saves.append(kw["value"]) or original(s, **kw))  # fmt: skip
+    page = ReturnsPage(demo_db)
+    qtbot.addWidget(page)
+    page.show()
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    edit = page.cover["preparer"]
+    edit.setFocus()
+    qtbot.keyClicks(edit, "Zhang")
+    assert saves == []  # not one per key
+    page.cover["phone"].setFocus()  # leaving the field saves at once
+    assert [v["preparer"] for v in saves] == ["Zhang"]
+    assert _saved(demo_db)["preparer"] == "Zhang"
