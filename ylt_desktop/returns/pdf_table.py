@@ -106,6 +106,38 @@ class TableLayout:
         self.has_total = bool(table.total_rows)
         self.total_count = len(table.total_rows)  # the last rows are 合计 rows
         self._drawn_on: Any = None  # the canvas whose operators the cells hold
+        self._split_tall_rows(FRAME_HEIGHT - CAPTION_HEIGHT - self.head_height - 1)
+
+    def _split_tall_rows(self, room: float) -> None:
+        """A row taller than a page's ``room`` (a long 备注 or 协议名称) goes on in rows
+        below it: each long text's lines continue there, page-sized pieces, the row's other
+        cells stay in its first. A page could not hold it: platypus raised LayoutError and
+        there was no return at all."""
+        if not self.heights or max(self.heights) <= room:
+            return
+        most = max(1, int((room - 2 * PAD) / PARA_LEADING))  # lines of one piece
+        heights: list[float] = []
+        cells: list[tuple[Cell | None, ...]] = []
+        for height, row in zip(self.heights, self.cells, strict=True):
+            if height <= room:
+                heights.append(height)
+                cells.append(row)
+                continue
+            pieces: list[list[Cell | None]] = [list(row)]
+            for c, cell in enumerate(row):
+                if cell is None or len(cell.lines) <= most:
+                    continue
+                for k in range(0, len(cell.lines), most):
+                    lines = cell.lines[k : k + most]
+                    piece = Cell(lines, len(lines) * PARA_LEADING + 2 * PAD)
+                    self._distinct.append(piece)
+                    if k // most == len(pieces):
+                        pieces.append([None] * len(row))
+                    pieces[k // most][c] = piece
+            for piece_row in pieces:
+                heights.append(max([ONE_LINE] + [x.need for x in piece_row if x is not None]))
+                cells.append(tuple(piece_row))
+        self.heights, self.cells = heights, cells
 
     def __len__(self) -> int:
         return len(self.heights)
