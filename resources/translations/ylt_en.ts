@@ -1899,6 +1899,22 @@ The database was not changed.</translation>
         <translation>Reading the data packages…</translation>
     </message>
     <message>
+        <source>数据包中有本单位自行录入的协议</source>
+        <translation>The package has agreements entered at this unit</translation>
+    </message>
+    <message>
+        <source>仍要生成这个数据包吗？</source>
+        <translation>Make this data package anyway?</translation>
+    </message>
+    <message>
+        <source>仍然生成</source>
+        <translation>Make it anyway</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
         <source>选择数据包保存的文件夹（如U盘）</source>
         <translation>Choose the folder to save the data package in (e.g. a USB stick)</translation>
     </message>

@@ -113,3 +113,63 @@ def test_a_roster_names_the_agreements_it_removed_or_kept(tmp_path, capsys, monk
     assert "已删除协议“YX-2026-02 心电诊断中心”" in out
     assert "协议“YX-2026-01 影像诊断中心”：牵头单位已删除该协议" in out
     assert "2026年第3季度的服务量" in out and "未删除" in out
+
+
+def test_make_warns_about_the_members_own_agreement_and_still_writes(
+    tmp_path,  # noqa: ANN001
+    capsys,  # noqa: ANN001
+    monkeypatch,  # noqa: ANN001
+) -> None:
+    """``ylt package make`` with volumes of an agreement the member typed itself (no roster
+    brought it): a warning naming it, before the file is written; the file is written anyway
+    (code 0) and no identity number is printed. Only the roster's agreement: no warning."""
+    import datetime as dt
+    import re
+
+    from sqlalchemy import select
+
+    from tests.exchange.test_roster_agreement_attacks import OWN, _own_agreement
+    from tests.exchange.world import lead_database, member_database
+    from ylt_desktop.store import agreements
+    from ylt_desktop.store.models import Agreement
+
+    monkeypatch.setenv("YLT_EXCHANGE_PASSPHRASE", PASSPHRASE)
+    lead = lead_database(tmp_path)
+    member = member_database(lead, A, tmp_path)
+    lead.close()
+    enter_a(member)  # a person with an identity number, a volume of the roster's agreement
+    member_path = tmp_path / "member-a.sqlite"
+    member.close()
+    code, out = run(capsys, "package", "make", "--quarter", Q, "--out", tmp_path / "o1",
+                    "--db", member_path)  # fmt: skip
+    assert code == 0 and "警告" not in out and "自行录入" not in out, out
+
+    member = open_database(member_path)
+    _own_agreement(member)
+    with member.session() as s:
+        ag = s.scalar(select(Agreement).where(Agreement.number == OWN))
+        data = agreements.to_data(ag)
+        data.volumes[(str(Q), "影像诊断例数")] = 42
+        agreements.update_agreement(s, agreement_id=ag.id, data=data)
+    member.close()
+    from ylt_desktop.exchange import package
+
+    said_before_writing: list[str] = []
+    real = package.write_atomically
+
+    def spy(path, data):  # noqa: ANN001, ANN202
+        said_before_writing.append(capsys.readouterr().err)
+        return real(path, data)
+
+    monkeypatch.setattr(package, "write_atomically", spy)
+    code, out = run(capsys, "package", "make", "--quarter", Q, "--out", tmp_path / "o2",
+                    "--db", member_path)  # fmt: skip
+    assert code == 0, out
+    (made,) = (tmp_path / "o2").glob("*.ylt")
+    assert "已生成" in out and "警告" not in out  # the warning came before the file
+    (out,) = said_before_writing
+    assert out.startswith("警告\t")
+    assert f"“{OWN} 远程心电会诊”" in out and "YX-2026-01" not in out
+    assert "协议清单中可能没有" in out and "协议编号相同" in out
+    assert ric(dt.date(1985, 3, 2), "女", 2) not in out
+    assert not re.search(r"\d{17}[\dX]", out)

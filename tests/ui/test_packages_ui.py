@@ -392,6 +392,71 @@ def test_a_member_makes_its_package_with_the_button_and_sees_the_lock(
     lead.close()
 
 
+def test_a_member_is_warned_of_its_own_agreement_and_may_cancel(
+    qtbot,
+    tmp_path,
+    monkeypatch,
+    answers,  # noqa: ANN001
+) -> None:
+    """Volumes of an agreement the member typed itself (no roster brought it): before anything
+    is written a box names it and says the lead may not have it; 取消 writes nothing (nor asks
+    for the folder or passphrase); 仍然生成 makes the package as usual. With only the
+    roster's agreement (ENTER[A] types its volume) no such box is shown."""
+    from tests.exchange.test_roster_agreement_attacks import OWN, _own_agreement
+    from ylt_desktop.store import agreements
+    from ylt_desktop.store.models import Agreement
+
+    lead = lead_database(tmp_path)
+    member = member_database(lead, A, tmp_path)
+    ENTER[A](member)
+    window, page = _returns_page(qtbot, member)
+    out = tmp_path / "U盘"
+    out.mkdir()
+    folders: list = []
+
+    def folder(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        folders.append(args)
+        return str(out)
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", folder)
+    asked = _passphrase(monkeypatch, PASSPHRASE)
+    qtbot.mouseClick(page.make_package_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not task_running(page))
+    assert [kind for kind, _ in answers.shown] == ["information"]  # made, no warning
+    assert len(list(out.glob("*.ylt"))) == 1
+
+    _own_agreement(member)
+    with member.session() as s:
+        ag = s.scalar(select(Agreement).where(Agreement.number == OWN))
+        data = agreements.to_data(ag)
+        data.volumes[(str(Q), "影像诊断例数")] = 42
+        agreements.update_agreement(s, agreement_id=ag.id, data=data)
+    folders.clear()
+    asked.clear()
+    answers.click("取消")
+    qtbot.mouseClick(page.make_package_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not task_running(page))
+    kind, text = answers.shown[-1]
+    assert kind == "box" and f"“{OWN} 远程心电会诊”" in text and "YX-2026-01" not in text
+    assert "协议清单中可能没有" in text and "协议编号相同" in text
+    assert folders == [] and asked == []  # cancelled before anything else
+    assert len(list(out.glob("*.ylt"))) == 1  # no file written
+
+    # Closing the box is cancelling too.
+    qtbot.mouseClick(page.make_package_button, Qt.MouseButton.LeftButton)
+    assert answers.shown[-1][0] == "box" and folders == []
+    assert len(list(out.glob("*.ylt"))) == 1
+
+    answers.click("仍然生成")
+    qtbot.mouseClick(page.make_package_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not task_running(page))
+    assert answers.shown[-1][0] == "information" and len(list(out.glob("*.ylt"))) == 2
+    assert len(folders) == 1 and len(asked) == 1
+    window.close()
+    member.close()
+    lead.close()
+
+
 # ---------------------------------------------------------------- roles and the menu
 
 

@@ -5,7 +5,8 @@
 - ``ylt package open FILE...``: a roster (sets up a new member database at ``--db``, or
   updates it), or members' data packages at the lead: a preview, written only with ``--apply``;
   ``--choose 1=单位`` picks whose values stand in conflict 1;
-- ``ylt package make --quarter 2026Q3 --out DIR``: a member's data package;
+- ``ylt package make --quarter 2026Q3 --out DIR``: a member's data package (a warning first
+  when it carries volumes of agreements the member typed itself, which the lead may not have);
 - ``ylt package status --quarter 2026Q3``: who has reported; ``ylt package return``: 退回.
 
 The passphrase comes from ``YLT_EXCHANGE_PASSPHRASE`` or a hidden prompt, never an argument.
@@ -88,10 +89,15 @@ def cmd_roster(args: argparse.Namespace) -> int:
 
 
 def cmd_make(args: argparse.Namespace) -> int:
-    from ylt_desktop.exchange import PackageRefused, make_data_package
+    """The package is written even when it carries volumes of the member's own agreements
+    (no roster brought them): the warning is printed first, on stderr, and the code is 0."""
+    from ylt_desktop.exchange import PackageRefused, make_data_package, own_agreements_warning
 
     db = open_db(args)
     with db.session() as s:
+        warning = own_agreements_warning(s, quarter=args.quarter)
+        for line in filter(None, warning.splitlines()):
+            print(f"警告\t{line.strip()}", file=sys.stderr)
         try:
             path = make_data_package(
                 s, quarter=args.quarter, passphrase=passphrase(), out_dir=args.out

@@ -6,7 +6,8 @@ only ``ui/`` and ``cli/`` call it. The API (see docs/DEVELOPING.md, "Packages"):
 - lead: ``store.exchange.set_passphrase``, ``make_roster``, ``preview_packages`` →
   ``apply_packages``, ``store.exchange.report_status`` / ``return_quarter``;
 - member: ``open_roster`` (sets up an empty database as a 成员库, or updates it),
-  ``make_data_package``, ``returned_quarters``.
+  ``make_data_package`` (``own_agreements_warning`` first: the member's own agreements in
+  it, which the lead may not have), ``returned_quarters``.
 
 Every refusal is a ``PackageRefused`` (Chinese message; nothing changed) or a
 ``RuleViolation`` (a store rule, a permission).
@@ -14,6 +15,11 @@ Every refusal is a ``PackageRefused`` (Chinese message; nothing changed) or a
 
 from __future__ import annotations
 
+from ylt_desktop.exchange.own_agreements import (
+    OwnAgreement,
+    own_agreements,
+    own_agreements_warning,
+)
 from ylt_desktop.exchange.package import Package, make_data_package, make_roster, read_package
 from ylt_desktop.exchange.receive import (
     ApplyResult,
@@ -33,6 +39,7 @@ __all__ = [
     "Change",
     "Conflict",
     "Option",
+    "OwnAgreement",
     "Package",
     "PackagePreview",
     "PackageRefused",
@@ -41,6 +48,8 @@ __all__ = [
     "make_data_package",
     "make_roster",
     "open_roster",
+    "own_agreements",
+    "own_agreements_warning",
     "preview_packages",
     "read_package",
     "returned_quarters",

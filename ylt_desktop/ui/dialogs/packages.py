@@ -6,7 +6,8 @@ the packages' reading and writing run off the GUI thread (``ui/background.py``).
 - lead: 设置交换口令… (``PassphraseDialog``), 生成名册包… (``RosterDialog``), 打开成员数据包…
   (``open_data_packages`` → ``PreviewDialog``: per package what changes, refusals, conflicts with
   a required choice; 应用 applies all or nothing after the backup the API makes);
-- member: 生成数据包… (``make_data_package_for``), 导入新名册… (``open_new_roster``).
+- member: 生成数据包… (``make_data_package_for``; first ``own_agreements_go_on``: a warning
+  naming the member's own agreements in it, with 取消), 导入新名册… (``open_new_roster``).
 
 This module: the menu, dropped files, the member's side, and every name above importable from
 here; the lead's dialogs are in ``package_lead.py`` and ``package_preview.py``, the shared
@@ -64,6 +65,7 @@ __all__ = [
     "open_data_packages",
     "open_files",
     "open_new_roster",
+    "own_agreements_go_on",
     "package_files",
     "roster_summary",
     "show_refusal",
@@ -162,6 +164,33 @@ def open_files(window: QWidget, db: Database, paths: list[Path], on_changed: Cal
 # ---------------------------------------------------------------- member
 
 
+def own_agreements_go_on(parent: QWidget, db: Database, quarter: Quarter) -> bool:
+    """Volumes of agreements no roster brought (the member typed them; the lead's list may not
+    have them, and then it refuses the package): named in a box before anything is written,
+    with 仍然生成 / 取消. True to go on (also when there is nothing to say); closing the box
+    cancels."""
+    from ylt_desktop.exchange import own_agreements_warning
+
+    with db.session() as s:
+        warning = own_agreements_warning(s, quarter=quarter)
+    if not warning:
+        return True
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(QCoreApplication.translate("Packages", "数据包中有本单位自行录入的协议"))
+    box.setText(warning + "\n\n" + QCoreApplication.translate("Packages", "仍要生成这个数据包吗？"))
+    go_on = box.addButton(
+        QCoreApplication.translate("Packages", "仍然生成"), QMessageBox.ButtonRole.AcceptRole
+    )
+    cancel = box.addButton(
+        QCoreApplication.translate("Packages", "取消"), QMessageBox.ButtonRole.RejectRole
+    )
+    box.setDefaultButton(go_on)
+    box.setEscapeButton(cancel)
+    box.exec()
+    return box.clickedButton() is go_on
+
+
 def make_data_package_for(
     parent: QWidget,
     db: Database,
@@ -169,9 +198,13 @@ def make_data_package_for(
     *,
     on_done: Callable[[Path], None] | None = None,
 ) -> None:
-    """生成数据包: choose the folder, type the passphrase, then write it off the GUI thread."""
+    """生成数据包: a warning first when it carries volumes of the member's own agreements
+    (``own_agreements_go_on``), then choose the folder, type the passphrase, then write it
+    off the GUI thread."""
     from ylt_desktop.exchange import make_data_package
 
+    if not own_agreements_go_on(parent, db, quarter):
+        return
     folder = choose_folder(
         parent, db, QCoreApplication.translate("Packages", "选择数据包保存的文件夹（如U盘）")
     )
