@@ -62,3 +62,11 @@ def test_one_save_for_a_typed_word_and_on_leaving_the_field(qtbot, demo_db, answ
     page.cover["phone"].setFocus()  # leaving the field saves at once
     assert [v["preparer"] for v in saves] == ["Zhang"]
     assert _saved(demo_db)["preparer"] == "Zhang"
+
+
+def test_the_fields_take_what_the_cover_can_lay_out(qtbot, demo_db) -> None:  # noqa: ANN001
+    from ylt_desktop.returns.check import COVER_MAX
+
+    page = ReturnsPage(demo_db)
+    qtbot.addWidget(page)
+    assert {k: e.maxLength() for k, e in page.cover.items()} == COVER_MAX

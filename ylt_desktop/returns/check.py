@@ -68,6 +68,23 @@ def summary(items: list[CheckItem]) -> str:
 
 # The cover fields a signed return must name (DESIGN.md §4): empty is a warning.
 SIGNERS = (("unit_head", "单位负责人"), ("preparer", "填表人"))
+# The typed cover fields' lengths (a unit's name, a person's, a phone line): a longer text
+# cannot be laid out on the cover (the PDF stopped with reportlab's LayoutError).
+COVER_MAX = {"filler_unit": 100, "unit_head": 30, "stats_head": 30, "preparer": 30, "phone": 40}
+COVER_FIELD_LABELS = {"filler_unit": "填报单位", "unit_head": "单位负责人",
+                      "stats_head": "统计负责人", "preparer": "填表人", "phone": "联系电话"}  # fmt: skip
+
+
+def cover_length_items(cover_fields: dict | None) -> list[CheckItem]:
+    """An error for each typed cover field longer than ``COVER_MAX``."""
+    items = []
+    for key, most in COVER_MAX.items():
+        length = len(str((cover_fields or {}).get(key) or "").strip())
+        if length > most:
+            label = COVER_FIELD_LABELS[key]
+            message = f"封面“{label}”太长（{length} 个字）：不能超过 {most} 个字"
+            items.append(CheckItem(ERROR, message, "cover", None, key))
+    return items
 
 
 def check_quarter(
@@ -99,6 +116,7 @@ def check_quarter(
         if not str(cover_fields.get(key) or "").strip():
             message = f"封面“{label}”未填写：报表须由{label}签字"
             first.append(CheckItem(WARNING, message, "cover", None, key))
+    first += cover_length_items(cover_fields)
     first += _missing_members(session, quarter)
     items: list[CheckItem] = []
     data = data or load_quarter(session, quarter)

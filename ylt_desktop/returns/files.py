@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.durable import fsync_dir, fsync_file
-from ylt_desktop.returns.check import CheckItem, check_quarter, errors_in
+from ylt_desktop.returns.check import CheckItem, check_quarter, cover_length_items, errors_in
 from ylt_desktop.returns.model import Cancel, Cancelled, Progress, QuarterReturn
 from ylt_desktop.returns.templates import Template
 from ylt_desktop.returns.temps import (  # noqa: F401 - files' names, here too
@@ -269,6 +269,9 @@ def _assemble(
     from ylt_desktop.returns.rows import quarter_rows
     from ylt_desktop.store.models import QuarterSnapshot
 
+    too_long = cover_length_items(cover_fields)  # a submitted quarter's cover too
+    if too_long:
+        raise ExportBlocked(too_long)
     helper = None
     try:
         frozen = session.get(QuarterSnapshot, str(quarter)) is not None

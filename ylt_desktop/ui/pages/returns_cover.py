@@ -7,6 +7,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, QTimer
 from PySide6.QtWidgets import QCheckBox, QDateEdit, QFormLayout, QGroupBox, QLineEdit, QWidget
 
 from ylt_desktop.domain.roles import Permission
+from ylt_desktop.returns.check import COVER_MAX
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.settings import get_setting, set_setting
 from ylt_desktop.ui.widgets.forms import from_qdate
@@ -37,6 +38,7 @@ class CoverBox(QGroupBox):
         gate(self.full_ids, db, Permission.EXPORT_FULL_IDS)
         form = QFormLayout(self)
         for key, label in TEXT_FIELDS:
+            self.cover[key].setMaxLength(COVER_MAX[key])  # what the cover can lay out
             form.addRow(self.tr(label), self.cover[key])
         form.addRow(self.tr("报出日期"), self.report_date)
         form.addRow("", self.full_ids)
