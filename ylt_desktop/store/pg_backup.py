@@ -355,26 +355,26 @@ def _drop_objects(conn: Any) -> None:
 
 
 def _drop_tables(conn: Any) -> None:
-    """Every table, view and sequence of the current schema (the program's own database)."""
-    rows = conn.exec_driver_sql(
-        "SELECT quote_ident(table_name) FROM information_schema.tables"
-        " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
-    ).fetchall()
+    """Every table, view and sequence of the current schema (the program's own database),
+    not those of an extension the administrator installed there (pg_stat_statements' view,
+    PostGIS's table): the server refuses to drop them alone, and they are not the dump's."""
+    own = (
+        "SELECT quote_ident(c.relname), c.relkind FROM pg_catalog.pg_class c"
+        " WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ({})"
+        " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d"
+        "  WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid"
+        "  AND d.deptype = 'e')"
+    )
+    rows = conn.exec_driver_sql(own.format("'r', 'p'")).fetchall()
     if rows:
-        conn.exec_driver_sql(f"DROP TABLE {', '.join(r[0] for r in rows)} CASCADE")
-    views = conn.exec_driver_sql(  # those on no table (the others went with theirs)
-        "SELECT quote_ident(relname), relkind FROM pg_catalog.pg_class"
-        " WHERE relnamespace = current_schema()::regnamespace AND relkind IN ('v', 'm')"
-    ).fetchall()
-    for name, kind in views:
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {', '.join(r[0] for r in rows)} CASCADE")
+    # The views and sequences left (those on no table; the others went with theirs).
+    for name, kind in conn.exec_driver_sql(own.format("'v', 'm'")).fetchall():
         what = "MATERIALIZED VIEW" if kind == "m" else "VIEW"
         conn.exec_driver_sql(f"DROP {what} IF EXISTS {name} CASCADE")
-    seqs = conn.exec_driver_sql(
-        "SELECT quote_ident(sequence_name) FROM information_schema.sequences"
-        " WHERE sequence_schema = current_schema()"
-    ).fetchall()
+    seqs = conn.exec_driver_sql(own.format("'S'")).fetchall()
     if seqs:
-        conn.exec_driver_sql(f"DROP SEQUENCE {', '.join(r[0] for r in seqs)} CASCADE")
+        conn.exec_driver_sql(f"DROP SEQUENCE IF EXISTS {', '.join(r[0] for r in seqs)} CASCADE")
 
 
 def _without_its_transaction(script: str) -> str:
