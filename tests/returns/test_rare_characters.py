@@ -56,3 +56,56 @@ def test_the_check_warns_before_the_export_naming_the_person(sample_db) -> None:
     assert len(person) == 1  # once for the person, however many rotations they have
     assert person[0].kind == "rotation" and "𬭚" in person[0].message
     assert any(i.kind == "cover" and "单位负责人" in i.message for i in rare)
+
+
+# Review of 6b5c9d0: characters the font lacks that ``str.isprintable`` calls unprintable.
+PRIVATE = "\ue4c6"  # a private-use code point: how GBK-era systems (HIS) carry rare name characters
+NEWER = "\U00031350"  # CJK Extension H (Unicode 15): unassigned in Python 3.11's Unicode 14
+IVS = "\U000e0100"  # an ideographic variation selector: a variant of the character before it
+
+
+def test_private_use_and_newer_characters_are_marked_not_left_out() -> None:
+    from ylt_desktop.returns.glyphs import shown
+
+    for rare in (PRIVATE, NEWER):
+        assert missing_characters(f"李{rare}明") == rare
+        assert shown(f"李{rare}明") == "李〓明"
+
+
+def test_a_variation_selector_is_no_missing_character() -> None:
+    """葛 + a variation selector is one character in a variant shape: 葛 is printed, and no
+    〓 tells the clerk to write in a character that is not missing."""
+    from ylt_desktop.returns.glyphs import shown
+
+    assert missing_characters(f"葛{IVS}优") == ""
+    assert shown(f"葛{IVS}优") == "葛优"
+
+
+def test_a_private_use_character_is_marked_in_the_pdf_and_warned(sample_db, tmp_path) -> None:  # noqa: ANN001
+    _rename(sample_db, sample_db.ids["s2"], f"李{PRIVATE}明")
+    with sample_db.session() as s:
+        ret = quarter_rows(s, Q3, cover_fields={"unit_head": "王五"})
+        items = check_quarter(s, Q3, cover_fields={"unit_head": "王五", "preparer": "张三"})
+    path = tmp_path / "r.pdf"
+    write_pdf(ret, path)
+    text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(str(path)).pages))
+    assert "李〓明" in text
+    assert any(i.kind == "rotation" and "〓" in i.message for i in items)
+
+
+def test_the_workbook_keeps_the_rare_characters(sample_db, tmp_path) -> None:  # noqa: ANN001
+    """The mark is the PDF's alone: the Excel return, written after a PDF, has the name."""
+    from openpyxl import load_workbook
+
+    from ylt_desktop.returns.xlsx import write_xlsx
+
+    name = f"{RARE_NAME}{PRIVATE}"
+    _rename(sample_db, sample_db.ids["s2"], name)
+    with sample_db.session() as s:
+        ret = quarter_rows(s, Q3, cover_fields={"unit_head": "王䶮"})
+    write_pdf(ret, tmp_path / "r.pdf")
+    write_xlsx(ret, tmp_path / "r.xlsx")
+    cells = {str(c.value) for ws in load_workbook(tmp_path / "r.xlsx") for row in ws.iter_rows()
+             for c in row if c.value is not None}  # fmt: skip
+    assert name in cells and "王䶮" in cells
+    assert not any(PLACEHOLDER in c for c in cells)

@@ -12,8 +12,25 @@ workbook keeps the characters: it is not drawn with this font.
 from __future__ import annotations
 
 import functools
+import unicodedata
 
 PLACEHOLDER = "〓"
+# Nothing to see, so nothing missing: controls, format characters, spaces, separators.
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Zs", "Zl", "Zp"})
+
+
+def _variation_selector(ch: str) -> bool:
+    """A variation selector: a variant shape of the character before it, printed as that."""
+    code = ord(ch)
+    return 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF or 0x180B <= code <= 0x180F
+
+
+def _marked(ch: str) -> bool:
+    """A character the font lacks that the reader would miss. Not ``str.isprintable``: a
+    private-use character (how older systems carry rare name characters) and one newer than
+    this Python's Unicode (CJK Extension H and later) are "unprintable" to it, yet a name
+    would lose them."""
+    return unicodedata.category(ch) not in _INVISIBLE and not _variation_selector(ch)
 
 
 @functools.cache
@@ -33,7 +50,7 @@ def missing_characters(text: str | None) -> str:
     covered = _covered()
     found: list[str] = []
     for ch in text:
-        if ord(ch) not in covered and ch.isprintable() and ch not in found:
+        if ord(ch) not in covered and _marked(ch) and ch not in found:
             found.append(ch)
     return "".join(found)
 
@@ -45,6 +62,10 @@ def shown(text: str) -> str:
     covered = _covered()
     if all(ord(ch) in covered for ch in text):
         return text
-    return "".join(
-        PLACEHOLDER if ord(ch) not in covered and ch.isprintable() else ch for ch in text
-    )
+    return "".join(ch if ord(ch) in covered else _instead(ch) for ch in text)
+
+
+def _instead(ch: str) -> str:
+    if _variation_selector(ch):
+        return ""  # the character before it is printed: no empty glyph after it
+    return PLACEHOLDER if _marked(ch) else ch
