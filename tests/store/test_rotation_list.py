@@ -13,6 +13,7 @@ from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.domain.rotation import QuarterFigures, RotationData
 from ylt_desktop.store import rotations as store
 from ylt_desktop.store import staff as staff_store
+from ylt_desktop.store.audit import change_token
 from ylt_desktop.store.models import Staff
 from ylt_desktop.store.rotation_list import Names, RotationListRow, list_rotation_rows
 
@@ -197,3 +198,67 @@ def test_parts_read_with_names_equal_the_joined_read(db, world) -> None:  # noqa
     assert len(read) == 8
     assert read[-1].staff_name == "赵新来"
     assert read[-1].from_name == "示例县白云镇卫生院"
+
+
+def _parts_with(db, names: Names, first: int = 3, size: int = 2) -> list[RotationListRow]:  # noqa: ANN001
+    with db.session() as s:
+        part = list_rotation_rows(s, limit=first)
+        read = list(part)
+        while part:
+            part = list_rotation_rows(s, limit=size, before=(read[-1].start, read[-1].id),
+                                      names=names)  # fmt: skip
+            read += part
+    return read
+
+
+def test_parts_read_with_names_show_renames_made_since(db, world) -> None:  # noqa: ANN001
+    """Review of feeba21: a person or unit renamed (here, or by another program) after the
+    names were read shows under its new name in the later parts, as the joined read shows
+    it: never the old name beside the new in one list."""
+    from ylt_desktop.store import institutions as inst_store
+    from ylt_desktop.store.models import Institution
+
+    day = D(2026, 1, 1)
+    for i in range(7):
+        create(db, staff_id=world["王"], from_id=world["县医院"], to_id=world["大树"],
+               form="坐诊/巡诊", start=day + dt.timedelta(days=i), end=None)  # fmt: skip
+    with db.session() as s:
+        names = Names.read(s)
+        person = staff_store.to_data(s.get(Staff, world["王"]))
+        person.name = "王建华"
+        staff_store.update_staff(s, staff_id=world["王"], data=person)
+        unit = inst_store.to_data(s.get(Institution, world["大树"]))
+        unit.name = "示例县大树中心卫生院"
+        inst_store.update_institution(s, institution_id=world["大树"], data=unit)
+    read = _parts_with(db, names)
+    with db.session() as s:
+        joined = list_rotation_rows(s)
+    assert [_fields(r) for r in read] == [_fields(r) for r in joined]
+    assert {(r.staff_name, r.to_name) for r in read} == {("王建华", "示例县大树中心卫生院")}
+
+
+def test_a_person_gone_between_the_part_and_its_names_is_no_keyerror(
+    db, world, monkeypatch
+) -> None:  # noqa: ANN001
+    """On a server each statement sees the data of its own moment: a rotation and its new
+    person deleted by another clerk between the part's read and the names' completion. The
+    part is read again joined (without them), never a KeyError that stops the list."""
+    day = D(2026, 1, 1)
+    for i in range(5):
+        create(db, staff_id=world["王"], from_id=world["县医院"], to_id=world["大树"],
+               form="坐诊/巡诊", start=day + dt.timedelta(days=i), end=None)  # fmt: skip
+    with db.session() as s:
+        names = Names.read(s)
+        newcomer = add_person(s, world["大树"], name="赵新来", seq=9)
+    gone = create(db, staff_id=newcomer, from_id=world["大树"], to_id=world["县医院"],
+                  form="进修学习", start=D(2025, 12, 1), end=D(2026, 2, 28))  # fmt: skip
+    with db.session() as s:  # both written after the part's token was read, before its rows
+        names.token = change_token(s)
+
+    def vanished(self, session, staff_ids, unit_ids) -> None:  # noqa: ANN001
+        store.delete_rotation(session, rotation_id=gone)  # another clerk, meanwhile
+        staff_store.delete_staff(session, staff_id=newcomer)
+
+    monkeypatch.setattr(Names, "complete", vanished)
+    read = _parts_with(db, names)
+    assert gone not in {r.id for r in read} and len(read) == 5

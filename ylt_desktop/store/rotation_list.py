@@ -120,12 +120,24 @@ class Names:
     same: dict[object, object]
     """One object per distinct value of the few-valued columns (direction, form, dates,
     quarter keys and figures): each read makes new ones, and 500,000 rows held a copy each."""
+    token: tuple[int, str] = (0, "")
+    """``audit.change_token`` when read: a later part reads them again once it moved (a
+    person or unit renamed, an id deleted and given again), as the joined read would show."""
 
     @classmethod
     def read(cls, session: Session) -> Names:
         names = cls({}, {}, {})
-        names._add(session, None, None)
+        names.refresh(session)
         return names
+
+    def refresh(self, session: Session) -> None:
+        """Read every person and unit again (the shared values stay)."""
+        from ylt_desktop.store.audit import change_token
+
+        self.token = change_token(session)
+        self.staff.clear()
+        self.institutions.clear()
+        self._add(session, None, None)
 
     def _add(self, session: Session, staff_ids: set[int] | None, unit_ids: set[int] | None) -> None:
         people = select(Staff.id, Staff.name, Staff.id_number, Staff.title)
@@ -222,12 +234,20 @@ def _rows_with_names(
         Rotation.id, Rotation.staff_id, Rotation.from_id, Rotation.to_id, Rotation.direction,
         Rotation.form, Rotation.start, Rotation.end, Rotation.note, Rotation.version,
     ).order_by(Rotation.start.desc(), Rotation.id.desc())  # fmt: skip
+    from ylt_desktop.store.audit import change_token
+
+    if change_token(session) != names.token:  # written since: renamed, deleted, ids given again
+        names.refresh(session)
     found = session.connection().execute(_part(stmt, limit, before)).all()
     staff, units = names.staff, names.institutions
     staff_ids = set(map(itemgetter(1), found))
     unit_ids = set(map(itemgetter(2), found)) | set(map(itemgetter(3), found))
     if not (staff_ids <= staff.keys() and unit_ids <= units.keys()):
         names.complete(session, staff_ids, unit_ids)
+        if not (staff_ids <= staff.keys() and unit_ids <= units.keys()):
+            # Deleted by another between the two reads (a server's statements each see
+            # their own moment): this part as one joined statement reads it.
+            return list_rotation_rows(session, limit=limit, before=before)
     figures = _figures_of(session, found, limit, names.same)
     same = names.same.setdefault
     rows = []
