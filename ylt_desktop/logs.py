@@ -83,7 +83,14 @@ def setup_logging(
     folder = folder or log_dir()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
-    handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+
+    class LogFile(RotatingFileHandler):
+        def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+            """A record that cannot be written (a full disk, a file another program holds
+            while rotating) is dropped: logging's own report would print it on stderr, in
+            English, with its message and arguments unmasked, under the command's output."""
+
+    handler = LogFile(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
     owner_only(path)
     handler.setFormatter(MaskingFormatter(FORMAT))
     logging.getLogger().setLevel(level)

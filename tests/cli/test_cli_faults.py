@@ -332,3 +332,23 @@ def test_a_damaged_file_says_so_in_chinese_only(tmp_path) -> None:  # noqa: ANN0
     assert "cannot read" not in done.stderr and not english_words(done.stderr), done.stderr
     [log] = state.rglob("*.log")
     assert "cannot read damaged.sqlite as a database" in log.read_text(encoding="utf-8")
+
+
+def test_a_full_log_disk_prints_nothing_of_the_log(small_disk, tmp_path) -> None:  # noqa: ANN001
+    """Review of bf89437: the log file's disk is full. logging's own fault report ('--- Logging
+    error ---', a traceback, the record's unmasked message and arguments) went to the
+    terminal in English under the Chinese line; a record that cannot be written is dropped."""
+    db = tmp_path / "damaged.sqlite"
+    db.write_bytes(b"hello, this is not a database" * 10)
+    state = small_disk / "state"
+    (state / "YLTDesktop" / "log").mkdir(parents=True)
+    _fill(small_disk, 0)
+    env = {**os.environ, "XDG_STATE_HOME": str(state), "PYTHONPATH": str(Path.cwd())}
+    done = subprocess.run(
+        [sys.executable, "-m", "ylt_desktop.cli", "check", "--quarter", "2026Q3", "--db", str(db)],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "Logging error" not in done.stderr, done.stderr
+    _one_error_line(done.stderr, "数据库文件已损坏")
+    assert not english_words(done.stderr), done.stderr
