@@ -87,3 +87,22 @@ def test_nothing_is_asked_when_every_row_is_saved(qtbot, db, ids, answers) -> No
     page.member_view.paste("100\t20")
     page.quarter_box.setCurrentIndex(_other_quarter(page))
     assert page.quarter != Q and answers.shown == []
+
+
+def test_the_pages_read_again_ask_before_dropping_rows_with_errors(qtbot, db, ids, answers) -> None:  # noqa: ANN001, F811
+    """Review of f57dc8b: MainWindow.refresh_pages (a package applied, a roster opened, 设置
+    saved) reloaded the grid and dropped the rows held back by an error, unasked."""
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.show()
+    window.nav.setCurrentRow(window.titles().index("运行指标"))
+    page = window.pages["运行指标"]
+    _type_a_bad_row(page, ids["县医院"])
+    row = [u.id for u in page.units].index(ids["县医院"])
+    answers.push(No)
+    window.refresh_pages()
+    assert answers.shown[-1][0] == "question" and "示例县人民医院" in answers.shown[-1][1]
+    assert page.members.row_values(row)["tcm_visits"] == 200  # kept
+    answers.push(Yes)
+    window.refresh_pages()
+    assert page.members.row_values(row)["tcm_visits"] is None and not page.unsaved

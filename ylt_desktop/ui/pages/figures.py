@@ -110,7 +110,7 @@ class FiguresPage(QWidget):
             self.quarter_box.set_quarter(self.shown_quarter)
             self.quarter_box.blockSignals(False)
             return
-        self.refresh()
+        self._reload()
 
     def may_drop_unsaved(self) -> bool:
         """True when nothing is held back, or the clerk agrees to drop what is."""
@@ -136,6 +136,14 @@ class FiguresPage(QWidget):
         return self.may_drop_unsaved()
 
     def refresh(self) -> None:
+        """Read the quarter again when asked from outside (``MainWindow.refresh_pages``: a
+        package applied, a roster opened, 设置 saved): rows held back by an error are dropped
+        only when the clerk agrees, as for another quarter; 否 keeps the grid as it is (a row
+        saved later is still checked against the versions read)."""
+        if self.may_drop_unsaved():
+            self._reload()
+
+    def _reload(self) -> None:
         q = self.quarter
         self.shown_quarter = q
         self.unsaved = set()
@@ -228,7 +236,7 @@ class FiguresPage(QWidget):
         else:
             mine = figures["members"][exc.record_id].values()
         self.changed_dialog = show_record_changed(self, self.db, exc, mine)
-        self.refresh()
+        self._reload()
         self.status.setText(self.tr("未保存：") + str(exc))
 
     def _place(self, problems: list[Problem], saved: dict[str, Any] | None = None) -> None:
