@@ -106,3 +106,37 @@ def test_the_pages_read_again_ask_before_dropping_rows_with_errors(qtbot, db, id
     answers.push(Yes)
     window.refresh_pages()
     assert page.members.row_values(row)["tcm_visits"] is None and not page.unsaved
+
+
+def test_a_restore_asks_before_it_replaces_the_data(qtbot, db, ids, answers, monkeypatch) -> None:  # noqa: ANN001, F811
+    """Review of f57dc8b: 恢复数据库 asked nothing first, restored, then closed the window:
+    its closeEvent asked about the held-back rows only then, and 否 left the old window open
+    beside the new one until deleteLater took it, rows and all. Now it asks before restoring;
+    否 restores nothing and keeps the rows."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from ylt_desktop.store.backup import backup_copy, list_backups
+    from ylt_desktop.ui.dialogs.backup import restore_from_file
+
+    window = MainWindow(db)
+    qtbot.addWidget(window)
+    window.show()
+    window.nav.setCurrentRow(window.titles().index("运行指标"))
+    page = window.pages["运行指标"]
+    _type_a_bad_row(page, ids["县医院"])
+    row = [u.id for u in page.units].index(ids["县医院"])
+    saved = backup_copy(db.path, reason="manual")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(saved), ""))
+    answers.push(Yes)  # 恢复数据库？
+    answers.push(No)  # 放弃未保存的运行指标？
+    assert restore_from_file(window) is None
+    assert window.isVisible() and page.members.row_values(row)["tcm_visits"] == 200
+    assert not any(b.reason == "before-restore" for b in list_backups(db.path))
+    answers.push(Yes)
+    answers.push(Yes)
+    new = restore_from_file(window)
+    qtbot.addWidget(new)
+    assert new is not window and not window.isVisible()
+    asked = [text for kind, text in answers.shown if kind == "question" and "未保存" in text]
+    assert len(asked) == 2  # once per restore: not again when the old window closes
+    new.db.close()

@@ -172,6 +172,11 @@ def restore_from_file(window: QMainWindow) -> QMainWindow | None:
     )
     if answer != QMessageBox.StandardButton.Yes:
         return None
+    # The window is replaced after the restore: a page holding input it could not save
+    # (运行指标's rows with errors) asks now, while 否 can still keep it.
+    pages = getattr(window, "pages", {}).values()
+    if not all(getattr(page, "may_close", lambda: True)() for page in pages):
+        return None
     db.close()
     safety = None
     try:

@@ -129,7 +129,10 @@ class FiguresPage(QWidget):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
-        return answer == QMessageBox.StandardButton.Yes
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        self.unsaved = set()  # dropped by the clerk: not asked again (the window closing)
+        return True
 
     def may_close(self) -> bool:
         """The main window asks before closing (``MainWindow.closeEvent``)."""
