@@ -5,6 +5,8 @@ program's, and the server refuses to drop them one by one."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.store.test_pg_restore_versions import _dump, _institutions, _old_database, _revision
 from ylt_desktop.store import pg_backup, server
 from ylt_desktop.store.db import head_revision
@@ -34,3 +36,46 @@ def test_an_extension_in_the_schema_does_not_refuse_the_restore(
         demo_url, "SELECT extname FROM pg_extension WHERE extname = 'pg_stat_statements'"
     )
     assert found == [("pg_stat_statements",)]
+
+
+def _schema_with_a_view_on_ours(url: str) -> None:
+    """What a county's administrator may add beside the program: a schema of their own with a
+    report view on the program's table and a table referring to it."""
+    _sql(
+        url,
+        "CREATE SCHEMA reports",
+        "CREATE VIEW reports.units AS SELECT id, name FROM institution",
+        "CREATE TABLE reports.visits (unit_id integer REFERENCES institution (id), n integer)",
+    )
+
+
+@pytest.mark.parametrize("older", [True, False], ids=["older", "head"])
+def test_another_schemas_objects_on_ours_are_not_dropped_unasked(
+    empty_url, demo_url, tmp_path, older
+) -> None:  # noqa: ANN001
+    """DROP TABLE … CASCADE dropped another schema's view on the program's tables (and the
+    foreign key of its table) with them, silently and for good: the dump does not bring them
+    back; a dump of this program's schema failed on them in pg_restore, said as a damaged
+    file. The restore is refused instead, naming them; nothing changes."""
+    from ylt_desktop.store.backup import RestoreRefused
+
+    if older:
+        _old_database(empty_url)
+        saved = _dump(empty_url, tmp_path / "old.dump")
+    else:
+        saved = _dump(demo_url, tmp_path / "head.dump")
+    _schema_with_a_view_on_ours(demo_url)
+    before = _institutions(demo_url)
+    with pytest.raises(RestoreRefused) as caught:
+        pg_backup.restore(server.sqlalchemy_url(demo_url), saved)
+    message = str(caught.value)
+    assert "reports.units" in message and "reports.visits" in message, message
+    assert "没有被改动" in message
+    assert _institutions(demo_url) == before
+    [views, keys] = _sql(
+        demo_url,
+        "SELECT to_regclass('reports.units')::text",
+        "SELECT count(*) FROM pg_constraint WHERE conrelid = 'reports.visits'::regclass"
+        " AND contype = 'f'",
+    )
+    assert views == [("reports.units",)] and keys == [(1,)]

@@ -220,7 +220,8 @@ def restore(url: Any, source: Path, *, actor: Any = None) -> Path:
                  source, revision, safety)  # fmt: skip
         return safety
     conninfo, env = _conninfo(url)
-    with _write_lock(url):
+    with _write_lock(url) as conn:
+        _refuse_others_on_ours(conn)
         safety = safety_copy()
         try:
             _run([tool, "--clean", "--if-exists", "--single-transaction", "--no-owner",
@@ -236,7 +237,7 @@ def restore(url: Any, source: Path, *, actor: Any = None) -> Path:
 
 
 @contextlib.contextmanager
-def _write_lock(url: Any) -> Iterator[None]:
+def _write_lock(url: Any) -> Iterator[Any]:
     """The database's write lock, held on a connection of its own while the block runs
     (``pg_dump``/``pg_restore`` run meanwhile on theirs: they do not take it)."""
     from ylt_desktop.store import server
@@ -245,7 +246,7 @@ def _write_lock(url: Any) -> Iterator[None]:
     try:
         with engine.connect() as conn, conn.begin():
             server.lock_for_writing(conn.connection.dbapi_connection, wait=600)
-            yield
+            yield conn
     finally:
         engine.dispose()
 
@@ -283,6 +284,7 @@ def _restore_older(url: Any, source: Path, revision: str, safety_copy: Callable[
                 server.lock_for_writing(dbapi, wait=600)
                 safety = safety_copy()
                 path = conn.exec_driver_sql("SHOW search_path").scalar()
+                _refuse_others_on_ours(conn)
                 _drop_objects(conn)
                 _run_script(dbapi, script)
                 conn.exec_driver_sql("SELECT pg_catalog.set_config('search_path', %s, false)",
@@ -314,6 +316,36 @@ def _restore_older(url: Any, source: Path, revision: str, safety_copy: Callable[
 def current_revision_on(conn: Any) -> str | None:
     """The schema version seen on ``conn`` (inside its transaction)."""
     return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
+_OTHERS_ON_OURS = (  # views and foreign keys of another schema on the program's tables
+    "SELECT DISTINCT v.oid::regclass::text FROM pg_catalog.pg_depend d"
+    " JOIN pg_catalog.pg_rewrite r ON d.classid = 'pg_catalog.pg_rewrite'::regclass"
+    "  AND d.objid = r.oid"
+    " JOIN pg_catalog.pg_class v ON v.oid = r.ev_class"
+    " JOIN pg_catalog.pg_class t ON d.refclassid = 'pg_catalog.pg_class'::regclass"
+    "  AND d.refobjid = t.oid"
+    " WHERE t.relnamespace = current_schema()::regnamespace"
+    "  AND v.relnamespace <> current_schema()::regnamespace"
+    " UNION SELECT c.conrelid::regclass::text FROM pg_catalog.pg_constraint c"
+    " JOIN pg_catalog.pg_class t ON t.oid = c.confrelid"
+    " WHERE c.contype = 'f' AND t.relnamespace = current_schema()::regnamespace"
+    "  AND c.connamespace <> current_schema()::regnamespace"
+    " ORDER BY 1"
+)
+
+
+def _refuse_others_on_ours(conn: Any) -> None:
+    """A restore drops the program's tables: another schema's view on them would go with them
+    (CASCADE) for good, as would its table's foreign key, and ``pg_restore --clean`` fails on
+    them. Refused first, naming them (an administrator's objects, not the program's)."""
+    others = conn.exec_driver_sql(_OTHERS_ON_OURS).scalars().all()
+    if others:
+        raise RestoreRefused(
+            "数据库中有其他模式的对象引用本程序的数据表（" + "、".join(others) + "），恢复会"
+            "连带删除它们，不能恢复；当前数据库没有被改动。请数据库管理员先删除或另行保存这些"
+            "对象后再恢复"
+        )
 
 
 def _drop_objects(conn: Any) -> None:
