@@ -62,7 +62,7 @@ def _institution(inst_id: int, row: list, stamps: list[str]) -> dict:
     }  # fmt: skip
 
 
-def test_new_rows_give_the_records_levels_versions_and_audit_of_an_orm_flush(tmp_path, lead_db):  # noqa: ANN001
+def test_new_rows_give_the_records_levels_versions_and_audit_of_creates_in_turn(tmp_path, lead_db):  # noqa: ANN001
     path = write_book(tmp_path / "new.xlsx", [INST_HEADER, *ROWS])
     mark = _last_id(lead_db)
     with lead_db.session() as s:
@@ -102,17 +102,17 @@ def test_new_rows_give_the_records_levels_versions_and_audit_of_an_orm_flush(tmp
     for inst_id, level_id, row in zip(ids, level_ids, ROWS, strict=True):
         level = {"category": row[3], "id": level_id, "institution_id": inst_id,
                  "level": row[4], "recorded_at": recorded[level_id][0], "since": None}  # fmt: skip
-        expected.append(("institution_level", str(level_id), None, level))
         expected.append(("institution", str(inst_id), None, _institution(inst_id, row,
                                                                           stamps[inst_id])))  # fmt: skip
+        expected.append(("institution_level", str(level_id), None, level))
     entries = _entries(lead_db, mark)
     got = [(e.table_name, e.record_id, e.old_values, json.loads(e.new_values)) for e in entries]
     assert got == expected
     assert [e.id for e in entries] == list(range(mark + 1, mark + 7))
     assert {e.action for e in entries} == {"insert"} and {e.user for e in entries} == {lead_user}
     # The text as stored: sorted keys, Chinese as itself, as every flush writes it.
-    assert entries[3].new_values.startswith('{"address": "", "beds_actual": 6, "beds_authorised"')
-    assert '"name": "乙卫生院"' in entries[3].new_values
+    assert entries[2].new_values.startswith('{"address": "", "beds_actual": 6, "beds_authorised"')
+    assert '"name": "乙卫生院"' in entries[2].new_values
     with lead_db.session() as s:
         chain = verify_chain(s)
     assert chain.ok and chain.entries == mark + 6
@@ -176,6 +176,37 @@ def test_changed_rows_give_the_updates_versions_and_audit_of_updates_in_turn(tmp
         data = InstitutionData(**{**vars(data), "beds_actual": 9})
         inst_store.update_institution(s, institution_id=ids[0], data=data, version=2)
         assert s.get(Institution, ids[0]).version == 3
+
+
+def test_a_corrected_level_is_logged_right_after_its_row_before_the_next_rows(tmp_path, lead_db):  # noqa: ANN001
+    """As ``update_institution`` row by row: 甲's entry, 乙's, its 等级变更记录 correction, then
+    丙's (the level entry came after every row's entry)."""
+    import_file(lead_db, "institutions", write_book(tmp_path / "a.xlsx", [INST_HEADER, *ROWS]),
+                dry_run=False)  # fmt: skip
+    with lead_db.session() as s:
+        ids = list(s.scalars(select(Institution.id).order_by(Institution.id)))[1:]
+        level_of = dict(
+            s.execute(select(InstitutionLevel.institution_id, InstitutionLevel.id)).all()
+        )
+    changed = [list(r) for r in ROWS]
+    changed[1][4] = "二级"  # 乙: a corrected level
+    changed[2][9] = 5  # 丙: 实有床位 0 → 5
+    changed[0][8] = 4  # 甲: 编制床位 3 → 4
+    mark = _last_id(lead_db)
+    report = import_file(lead_db, "institutions",
+                         write_book(tmp_path / "b.xlsx", [INST_HEADER, *changed]),
+                         dry_run=False)  # fmt: skip
+    assert report.changed == 3
+    got = [(e.table_name, e.record_id, json.loads(e.old_values), json.loads(e.new_values))
+           for e in _entries(lead_db, mark)]  # fmt: skip
+    assert got == [
+        ("institution", str(ids[0]), {"beds_authorised": 3}, {"beds_authorised": 4}),
+        ("institution", str(ids[1]), {"level": "一级"}, {"level": "二级"}),
+        ("institution_level", str(level_of[ids[1]]), {"level": "一级"}, {"level": "二级"}),
+        ("institution", str(ids[2]), {"beds_actual": 0}, {"beds_actual": 5}),
+    ]  # fmt: skip
+    with lead_db.session() as s:
+        assert verify_chain(s).ok
 
 
 def _many(n: int) -> list[list]:

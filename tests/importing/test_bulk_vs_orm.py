@@ -2,8 +2,9 @@
 (the ORM path) on random batches of changes to the same database: names passed between
 rows, a row changed twice, levels and categories corrected, unchanged rows. Either both
 refuse the same row (and the bulk path writes nothing), or both leave the same records,
-versions, 等级变更记录 and audit entries (the same columns, old and new values) and a chain
-that verifies."""
+versions, 等级变更记录 and audit entries (the same columns, old and new values, in the same
+order: a unit's level correction and its rotations' new directions right after its own entry)
+and a chain that verifies."""
 
 from __future__ import annotations
 
@@ -16,16 +17,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from tests.helpers.people import add_person
 from tests.importing.conftest import INST_HEADER, write_book
 from ylt_desktop.domain.codes import uscc_check_char
 from ylt_desktop.domain.institution import InstitutionData
 from ylt_desktop.domain.problems import RuleViolation
+from ylt_desktop.domain.rotation import RotationData
 from ylt_desktop.importing import import_file
 from ylt_desktop.store import institutions as inst_store
 from ylt_desktop.store import institutions_bulk as inst_bulk
 from ylt_desktop.store.audit_verify import verify_chain
 from ylt_desktop.store.db import open_database
 from ylt_desktop.store.models import AuditEntry, Institution, InstitutionLevel
+from ylt_desktop.store.rotations import create_rotation
 
 NAMES = ["甲村卫生室", "乙卫生院", "丙村卫生室", "丁卫生院", "戊村卫生室"]
 RANKS = [("村卫生室", "未定级"), ("乡镇卫生院", "一级"), ("乡镇卫生院", "二级")]
@@ -71,11 +75,18 @@ def test_bulk_updates_write_what_the_orm_writes_row_by_row(tmp_path, lead_db) ->
     with lead_db.session() as s:
         ids = list(s.scalars(select(Institution.id).order_by(Institution.id)))[1:]
         base = {i: inst_store.to_data(s.get(Institution, i)) for i in ids}
+        # A rotation from each unit to the next: a corrected level or category re-derives
+        # its direction (村 ↔ 乡: 下沉 / 上派 / 平级交流), audited after the unit's level entry.
+        for n, inst_id in enumerate(ids):
+            person = add_person(s, inst_id, seq=n + 1)
+            data = RotationData(staff_id=person, from_id=inst_id, to_id=ids[(n + 1) % len(ids)],
+                                form="坐诊/巡诊", start=dt.date(2025, 1, 1))  # fmt: skip
+            create_rotation(s, data=data)
         mark = s.scalar(select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1))
     source = Path(lead_db.path)
     lead_db.close()
     rng = random.Random(18)
-    compared = 0
+    compared = reranked = followed = redirected = 0
     for case in range(40):
         batch = []
         for _ in range(rng.randint(1, 5)):
@@ -122,13 +133,19 @@ def test_bulk_updates_write_what_the_orm_writes_row_by_row(tmp_path, lead_db) ->
                 _state(orm, mark),
             )
             assert (records, levels) == (orm_records, orm_levels), (case, batch)
-            # The same entries; the bulk path logs the level corrections after every row's
-            # own entry (row by row, each follows its row), so they are compared as a set.
-            assert [e[0] for e in entries] == [e[0] for e in orm_entries]
-            assert sorted(map(repr, (e[1:] for e in entries))) == sorted(
-                map(repr, (e[1:] for e in orm_entries))
-            ), (case, batch)
+            # The same entries in the same order: a row's level correction and its rotations'
+            # new directions follow the row's own entry, before the next row's.
+            assert entries == orm_entries, (case, batch)
             compared += 1
+            reranked += any(e[2] == "institution_level" for e in entries)
+            tables = [e[2] for e in entries]
+            followed += (
+                "institution_level" in tables
+                and "institution" in tables[tables.index("institution_level") :]
+            )
+            redirected += any(e[2] == "rotation" for e in entries)
         else:
             assert _state(bulk, mark)[0] == _state(source, mark)[0]  # nothing written
     assert compared >= 10  # enough batches went through to compare
+    # ... among them corrected levels, with another row's entry after one, and rotations.
+    assert reranked >= 5 and followed >= 3 and redirected >= 3, (reranked, followed, redirected)

@@ -132,3 +132,41 @@ def test_any_bad_staff_row_refuses_all_rows_with_the_single_record_message(db) -
                 assert caught.value.problems == alone
             assert caught.value.row == len(rows) - 1
         assert staff_store.count_staff(s) == 1
+
+
+def _logged(db) -> list[tuple]:  # noqa: ANN001
+    """Every audit entry as the comparison sees it: the database's times left out."""
+    stamps = {"created_at", "updated_at", "recorded_at"}
+    with db.session() as s:
+        found = []
+        for e in s.scalars(select(AuditEntry).order_by(AuditEntry.id)):
+            new = json.loads(e.new_values) if e.new_values else {}
+            found.append((e.id, e.action, e.table_name, e.record_id,
+                          {k: v for k, v in new.items() if k not in stamps}))  # fmt: skip
+        return found
+
+
+def test_bulk_creates_log_what_the_command_in_turn_logs_in_the_same_order(tmp_path) -> None:  # noqa: ANN001
+    """``create_institutions`` against ``create_institution`` row by row (what an import falls
+    back to): the same entries in the same order, each unit before its first 等级变更记录."""
+    from ylt_desktop.store.audit_verify import verify_chain
+    from ylt_desktop.store.db import open_database
+
+    rows = [village(1), hospital(2), village(3)]
+    logged = []
+    for how in ("bulk", "turn"):
+        db = open_database(tmp_path / f"{how}.sqlite")
+        try:
+            with db.session() as s, all_or_nothing(s):
+                if how == "bulk":
+                    inst_bulk.create_institutions(s, rows=rows)
+                else:
+                    for row in rows:
+                        store.create_institution(s, data=row)
+            logged.append(_logged(db))
+            with db.session() as s:
+                assert verify_chain(s).ok
+        finally:
+            db.close()
+    assert logged[0] == logged[1]
+    assert [e[2] for e in logged[0]] == ["institution", "institution_level"] * 3

@@ -176,6 +176,11 @@ def _acting_name(session: Session) -> str:
     return os_user()
 
 
+def _table_and_key(obj: Any) -> tuple[str, tuple]:
+    state = instance_state(obj)
+    return _mapped(state)[1], tuple(state.identity or ())
+
+
 def _entries(session: Session) -> list[dict[str, Any]]:
     at = dt.datetime.now().replace(microsecond=0)
     rows = []
@@ -194,7 +199,10 @@ def _entries(session: Session) -> list[dict[str, Any]]:
 
     for obj in session.new:
         add(INSERT, obj, None, _values(obj))
-    for obj in session.dirty:
+    # The session keeps its changed objects in a set (no order, or that of their addresses):
+    # ordered by table and key, so the same changes are logged in the same order by every
+    # path that makes them (a bulk command, the commands in turn: store/institutions_bulk.py).
+    for obj in sorted(session.dirty, key=_table_and_key):
         if obj in session.deleted:
             continue
         old, new = _changes(obj)

@@ -57,8 +57,8 @@ def create_institutions(session: Session, *, rows: Sequence[InstitutionData]) ->
     first bad row's problems (its index in ``rows`` as ``.row``) and inserts nothing when any
     row has errors. The rows, their first 等级变更记录 entries and the audit entries are written
     with a few bulk statements (``store/bulk_write.py``): the same records, versions and audit
-    entries as one ORM flush of the same rows wrote (per row its first level entry, then the
-    unit; ``create_institution`` alone logs the unit first)."""
+    entries, in the same order, as ``create_institution`` row by row (what an import falls
+    back to): per row the unit, then its first level entry."""
     with transaction(session), session.no_autoflush:
         _refuse_in_member_database(session)
         rows = [d.normalized() for d in rows]
@@ -77,9 +77,9 @@ def create_institutions(session: Session, *, rows: Sequence[InstitutionData]) ->
         )
         at = audit.now()
         entries = []
-        for inst, first in zip(made, firsts, strict=True):  # a flush logs the entry first
-            entries.append(audit.insert_entry("institution_level", first["id"], first, at))
+        for inst, first in zip(made, firsts, strict=True):  # as create_institution in turn
             entries.append(audit.insert_entry("institution", inst["id"], inst, at))
+            entries.append(audit.insert_entry("institution_level", first["id"], first, at))
         audit.write_entries(session, entries)
     return [v["id"] for v in made]
 
@@ -102,8 +102,10 @@ def update_institutions(
     changes nothing when any row has errors: every row is checked before any is written.
     Each changed row's version and ``updated_at`` move and its audit entry (the changed
     columns, in the order of ``rows``) is written as a flush would; a changed level or
-    category corrects the entry in force (an import row carries no change date), logged and
-    followed by the units' rotations through the ORM as ``update_institution`` does."""
+    category corrects the entry in force (an import row carries no change date) and re-derives
+    the unit's rotations through the ORM as ``update_institution`` does, right after the row
+    (the rows before it written first): the entries are those of ``update_institution`` row by
+    row, in the same order."""
     with transaction(session), session.no_autoflush:
         rows = [(inst_id, d.normalized()) for inst_id, d in rows]
         found = _current(session, {inst_id for inst_id, _ in rows})
@@ -114,7 +116,6 @@ def update_institutions(
         # SQLite checks UNIQUE per UPDATE: a row taking a name or code an earlier row gave
         # up is written after it (the rows before it go first).
         freed: set[tuple[str, str | None]] = set()
-        reranked: dict[int, tuple[str, str]] = {}
         for inst_id, d in rows:
             old, new = found[inst_id], _row(d)
             changed = [col for col, value in new.items() if old[col] != value]
@@ -131,20 +132,27 @@ def update_institutions(
                 freed.add(("name", old["name_key"]))
             if old["uscc"] and old["uscc"] != new["uscc"]:
                 freed.add(("uscc", old["uscc"]))
-            if (old["level"], old["category"]) != (d.level, d.category):
-                reranked.setdefault(inst_id, (old["level"], old["category"]))
+            ranked = (old["level"], old["category"])
             values = {col: new[col] for col in changed}
             segment.append((inst_id, old["version"], values))
             before = {col: old[col] for col in changed}
             entries.append(audit.update_entry("institution", inst_id, before, values, at))
             old.update(values)
             old["version"] += 1
+            if ranked != (d.level, d.category):
+                # As update_institution in turn: the row's entry, then its level correction
+                # (an import row carries no change date) and its rotations' new directions,
+                # all before the next row's entry.
+                _update_segment(session, segment)
+                audit.write_entries(session, entries)
+                segment, freed, entries = [], set(), []
+                _forget(session, [inst_id])
+                inst = session.get(Institution, inst_id)
+                levels.record_change(session, inst, since=None, before=ranked)
+                session.flush()
         _update_segment(session, segment)
         audit.write_entries(session, entries)
         _forget(session, [inst_id for inst_id, _ in rows])
-        for inst_id in sorted(reranked):  # corrections: an import row carries no change date
-            inst = session.get(Institution, inst_id)
-            levels.record_change(session, inst, since=None, before=reranked[inst_id])
     return [inst_id for inst_id, _ in rows]
 
 
