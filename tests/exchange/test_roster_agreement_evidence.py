@@ -222,3 +222,26 @@ def test_the_lead_says_it_renumbered_an_agreement_it_renumbered(tmp_path) -> Non
     assert "牵头单位已把它的编号改为“YX-2026-09”" in message and "自行录入" not in message
     a.close()
     lead.close()
+
+
+def test_the_lead_asks_to_move_the_volumes_of_a_renumbered_agreement(tmp_path) -> None:  # noqa: ANN001
+    """Review of b93e77c: for an agreement the lead renumbered, the refusal still told the
+    member to delete these volumes ("由其删除这些服务量"): a quarter's work thrown away, when
+    they belong under the new number. It now says to enter them under the new number."""
+    lead = lead_database(tmp_path)
+    a = member_database(lead, A, tmp_path)
+    with a.session() as s:
+        ag = s.scalar(select(Agreement).where(Agreement.number == "YX-2026-01"))
+        data = agreements.to_data(ag)
+        data.volumes[(str(Q), "影像诊断例数")] = 120
+        agreements.update_agreement(s, agreement_id=ag.id, data=data)
+    with lead.session() as s:
+        ag = s.scalar(select(Agreement).where(Agreement.number == "YX-2026-01"))
+        data = agreements.to_data(ag)
+        data.number = "YX-2026-09"
+        agreements.update_agreement(s, agreement_id=ag.id, data=data)
+    message = refused(lead, [make_package(a, tmp_path / "p1")], "汇总库中已没有这个协议")
+    assert "删除这些服务量" not in message, message
+    assert "录入协议“YX-2026-09”" in message, message
+    a.close()
+    lead.close()

@@ -299,6 +299,12 @@ def plan_package(session: Session, pkg: Package) -> _Plan:
                     f"“{inst.name}”），再重新接收这个数据包，并把新的名册包发给该单位；"
                     "如不应有该协议，请该单位删除它后重新生成数据包"
                 )
+            if gone is not None and gone[2]:  # renumbered: the volumes belong under the new one
+                raise PackageRefused(
+                    f"{head}但汇总库中已没有这个协议（{gone[1]}）：请把最新的名册包发给该单位，"
+                    f"由其把这些服务量录入协议“{gone[2]}”，再删除原协议“{number}”中的这些"
+                    "服务量后重新生成数据包"
+                )
             why = (
                 f"汇总库中已没有这个协议（{gone[1]}）"
                 if gone is not None

@@ -34,10 +34,10 @@ def _member_agreements(session: Session, member_id: int) -> list[Agreement]:
     return agreements_of(session, member_id)
 
 
-def _gone_at_lead(session: Session, number: str) -> tuple[str, str] | None:
-    """An agreement number the lead's database no longer has: (its title, what became of it)
-    when the audit log shows the lead deleted or renumbered it; ``None`` when the lead never
-    had it (an agreement the member made itself)."""
+def _gone_at_lead(session: Session, number: str) -> tuple[str, str, str | None] | None:
+    """An agreement number the lead's database no longer has: (its title, what became of it,
+    its new number when renumbered) when the audit log shows the lead deleted or renumbered
+    it; ``None`` when the lead never had it (an agreement the member made itself)."""
     from ylt_desktop.store.audit import DELETE, UPDATE
     from ylt_desktop.store.models import AuditEntry
 
@@ -55,9 +55,9 @@ def _gone_at_lead(session: Session, number: str) -> tuple[str, str] | None:
         if old.get("number") != number:
             continue
         if e.action == DELETE:
-            return str(old.get("title") or ""), "牵头单位已删除"
+            return str(old.get("title") or ""), "牵头单位已删除", None
         new = json.loads(e.new_values or "{}").get("number")
-        return str(old.get("title") or ""), f"牵头单位已把它的编号改为“{new}”"
+        return str(old.get("title") or ""), f"牵头单位已把它的编号改为“{new}”", str(new)
     return None
 
 
