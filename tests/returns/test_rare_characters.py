@@ -109,3 +109,14 @@ def test_the_workbook_keeps_the_rare_characters(sample_db, tmp_path) -> None:  #
              for c in row if c.value is not None}  # fmt: skip
     assert name in cells and "王䶮" in cells
     assert not any(PLACEHOLDER in c for c in cells)
+
+
+def test_characters_the_font_maps_to_an_empty_glyph_are_marked() -> None:
+    """The shipped font's cmap maps a few visible characters to an outline-less glyph (the
+    Roman numerals Ⅴ and Ⅹ, pinyin's ǎ ǐ ǒ ǔ ǚ, ℃): "第Ⅴ病区" printed as "第 病区" and the
+    check said nothing, since the font 'had' them. Marked like a character it lacks."""
+    from ylt_desktop.returns.glyphs import shown
+
+    assert missing_characters("示例县第Ⅴ人民医院") == "Ⅴ"
+    assert shown("吕Lǚ 第Ⅹ病区") == "吕L〓 第〓病区"
+    assert shown("张 三\u3000李四") == "张 三\u3000李四"  # spaces are outline-less, not missing

@@ -35,12 +35,17 @@ def _marked(ch: str) -> bool:
 
 @functools.cache
 def _covered() -> frozenset[int]:
-    """The code points the PDF font maps to a glyph (read once: ~0.06 s)."""
+    """The code points the PDF font draws: mapped to a glyph with an outline (read once:
+    ~0.06 s). Its cmap maps a few visible characters to an empty glyph (Ⅴ, Ⅹ, ǎ ǐ ǒ ǔ ǚ,
+    ℃): drawn, they vanish like a character it lacks. Spaces are outline-less too, and
+    never marked (``_marked``)."""
     from reportlab.pdfbase.ttfonts import TTFontFile
 
     from ylt_desktop.paths import font_path
 
-    return frozenset(TTFontFile(str(font_path()), subfontIndex=0).charToGlyph)
+    font = TTFontFile(str(font_path()), subfontIndex=0)
+    at = font.glyphPos  # glyph g's outline: at[g] to at[g + 1] in the glyf table
+    return frozenset(c for c, g in font.charToGlyph.items() if at[g] != at[g + 1])
 
 
 def missing_characters(text: str | None) -> str:
