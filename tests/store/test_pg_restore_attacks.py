@@ -263,3 +263,33 @@ def test_an_older_dump_with_a_large_object_failing_midway_leaves_everything_as_i
     monkeypatch.setattr(command, "upgrade", real)
     assert _revision(demo_url) == head_revision()
     assert (_everything(demo_url) if again else _institutions(demo_url)) == before
+
+
+def test_another_schemas_objects_on_the_dumps_function_or_type_are_not_dropped_unasked(
+    empty_url, demo_url, tmp_path
+) -> None:  # noqa: ANN001
+    """After the older dump's first restore, an administrator's schema uses its type (a column)
+    and its function (a view): the restore again would drop them with the type and the
+    function (CASCADE), silently and for good. Refused first, naming them; nothing changes."""
+    _old_database_with_extras(empty_url)
+    saved = _dump(empty_url, tmp_path / "old.dump")
+    pg_backup.restore(server.sqlalchemy_url(demo_url), saved)
+    engine = server.make_server_engine(server.sqlalchemy_url(demo_url))
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE SCHEMA reports")
+        conn.exec_driver_sql("CREATE TABLE reports.moods (id integer, m public.mood)")
+        conn.exec_driver_sql("INSERT INTO reports.moods VALUES (1, '好')")
+        conn.exec_driver_sql("CREATE VIEW reports.doubled AS SELECT public.twice(2) AS n")
+    engine.dispose()
+    before = _everything(demo_url)
+    with pytest.raises(RestoreRefused) as caught:
+        pg_backup.restore(server.sqlalchemy_url(demo_url), saved)
+    message = str(caught.value)
+    assert "reports.moods" in message and "reports.doubled" in message, message
+    assert "没有被改动" in message
+    assert _everything(demo_url) == before
+    engine = server.make_server_engine(server.sqlalchemy_url(demo_url))
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT m::text FROM reports.moods").scalar() == "好"
+        assert conn.exec_driver_sql("SELECT n FROM reports.doubled").scalar() == 4
+    engine.dispose()

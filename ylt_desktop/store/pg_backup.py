@@ -335,16 +335,39 @@ _OTHERS_ON_OURS = (  # views and foreign keys of another schema on the program's
 )
 
 
+_OTHERS_ON_OUR_ROUTINES = (  # another schema's objects using a function or type of ours
+    "WITH ours AS ("
+    " SELECT 'pg_catalog.pg_proc'::regclass AS classid, oid FROM pg_catalog.pg_proc"
+    "  WHERE pronamespace = current_schema()::regnamespace"
+    " UNION ALL SELECT 'pg_catalog.pg_type'::regclass, oid FROM pg_catalog.pg_type"
+    "  WHERE typnamespace = current_schema()::regnamespace)"
+    " SELECT DISTINCT coalesce(v.oid::regclass::text, o.identity) FROM pg_catalog.pg_depend d"
+    " JOIN ours ON d.refclassid = ours.classid AND d.refobjid = ours.oid"
+    " CROSS JOIN LATERAL pg_catalog.pg_identify_object(d.classid, d.objid, d.objsubid) o"
+    " LEFT JOIN pg_catalog.pg_rewrite r"
+    "  ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND r.oid = d.objid"
+    " LEFT JOIN pg_catalog.pg_class v ON v.oid = r.ev_class"
+    " WHERE d.deptype = 'n' AND coalesce(v.relnamespace::regnamespace::text, o.schema)"
+    "  IS DISTINCT FROM current_schema()"
+    " ORDER BY 1"
+)
+
+
 def _refuse_others_on_ours(conn: Any) -> None:
-    """A restore drops the program's tables: another schema's view on them would go with them
-    (CASCADE) for good, as would its table's foreign key, and ``pg_restore --clean`` fails on
-    them. Refused first, naming them (an administrator's objects, not the program's)."""
+    """A restore drops the program's tables (and an older dump's restore every function and
+    type of the schema): another schema's view on them would go with them (CASCADE) for good,
+    as would its table's foreign key or a column of such a type, and ``pg_restore --clean``
+    fails on them. Refused first, naming them (an administrator's objects, not the
+    program's)."""
     others = conn.exec_driver_sql(_OTHERS_ON_OURS).scalars().all()
+    others += [
+        x for x in conn.exec_driver_sql(_OTHERS_ON_OUR_ROUTINES).scalars().all() if x not in others
+    ]
     if others:
         raise RestoreRefused(
-            "数据库中有其他模式的对象引用本程序的数据表（" + "、".join(others) + "），恢复会"
-            "连带删除它们，不能恢复；当前数据库没有被改动。请数据库管理员先删除或另行保存这些"
-            "对象后再恢复"
+            "数据库中有其他模式的对象引用本程序的数据表、函数或类型（" + "、".join(others) + "），"
+            "恢复会连带删除它们，不能恢复；当前数据库没有被改动。请数据库管理员先删除或另行保存"
+            "这些对象后再恢复"
         )
 
 
