@@ -28,7 +28,13 @@ def test_an_extension_in_the_schema_does_not_refuse_the_restore(
     _old_database(empty_url)
     saved = _dump(empty_url, tmp_path / "old.dump")
     # The administrator installed an extension into the program's database (its schema).
-    _sql(demo_url, "CREATE EXTENSION pg_stat_statements")
+    # and a view of its own schema on it (not on the program's tables: no reason to refuse).
+    _sql(
+        demo_url,
+        "CREATE EXTENSION pg_stat_statements",
+        "CREATE SCHEMA monitor",
+        "CREATE VIEW monitor.top AS SELECT query FROM pg_stat_statements",
+    )
     pg_backup.restore(server.sqlalchemy_url(demo_url), saved)
     assert _revision(demo_url) == head_revision()
     assert _institutions(demo_url) == ["旧版县人民医院", "旧版乡镇卫生院"]
@@ -36,6 +42,8 @@ def test_an_extension_in_the_schema_does_not_refuse_the_restore(
         demo_url, "SELECT extname FROM pg_extension WHERE extname = 'pg_stat_statements'"
     )
     assert found == [("pg_stat_statements",)]
+    [view] = _sql(demo_url, "SELECT to_regclass('monitor.top')::text")
+    assert view == [("monitor.top",)]
 
 
 def _schema_with_a_view_on_ours(url: str) -> None:

@@ -318,6 +318,11 @@ def current_revision_on(conn: Any) -> str | None:
     return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
+_NOT_AN_EXTENSIONS = (  # t: a relation of the schema that a restore drops
+    " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e"
+    "  WHERE e.classid = 'pg_catalog.pg_class'::regclass AND e.objid = t.oid"
+    "  AND e.deptype = 'e')"
+)
 _OTHERS_ON_OURS = (  # views and foreign keys of another schema on the program's tables
     "SELECT DISTINCT v.oid::regclass::text FROM pg_catalog.pg_depend d"
     " JOIN pg_catalog.pg_rewrite r ON d.classid = 'pg_catalog.pg_rewrite'::regclass"
@@ -327,11 +332,11 @@ _OTHERS_ON_OURS = (  # views and foreign keys of another schema on the program's
     "  AND d.refobjid = t.oid"
     " WHERE t.relnamespace = current_schema()::regnamespace"
     "  AND v.relnamespace <> current_schema()::regnamespace"
-    " UNION SELECT c.conrelid::regclass::text FROM pg_catalog.pg_constraint c"
+    + _NOT_AN_EXTENSIONS
+    + " UNION SELECT c.conrelid::regclass::text FROM pg_catalog.pg_constraint c"
     " JOIN pg_catalog.pg_class t ON t.oid = c.confrelid"
     " WHERE c.contype = 'f' AND t.relnamespace = current_schema()::regnamespace"
-    "  AND c.connamespace <> current_schema()::regnamespace"
-    " ORDER BY 1"
+    "  AND c.connamespace <> current_schema()::regnamespace" + _NOT_AN_EXTENSIONS + " ORDER BY 1"
 )
 
 
