@@ -87,3 +87,24 @@ def test_another_schemas_objects_on_ours_are_not_dropped_unasked(
         " AND contype = 'f'",
     )
     assert views == [("reports.units",)] and keys == [(1,)]
+
+
+def test_another_schemas_use_of_an_extensions_type_does_not_refuse(
+    empty_url, demo_url, tmp_path
+) -> None:  # noqa: ANN001
+    """An extension's type and function in the program's schema are left by the restore, so
+    another schema's column of that type (a report table with a citext column) is no reason
+    to refuse it (573dffc counted every type and function of the schema)."""
+    _old_database(empty_url)
+    saved = _dump(empty_url, tmp_path / "old.dump")
+    _sql(
+        demo_url,
+        "CREATE EXTENSION citext",
+        "CREATE SCHEMA reports",
+        "CREATE TABLE reports.tags (tag citext)",
+        "INSERT INTO reports.tags VALUES ('甲')",
+    )
+    pg_backup.restore(server.sqlalchemy_url(demo_url), saved)
+    assert _revision(demo_url) == head_revision()
+    [tags] = _sql(demo_url, "SELECT tag::text FROM reports.tags")
+    assert tags == [("甲",)]

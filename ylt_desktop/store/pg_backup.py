@@ -341,18 +341,24 @@ _OTHERS_ON_OURS = (  # views and foreign keys of another schema on the program's
 
 
 _OTHERS_ON_OUR_ROUTINES = (  # another schema's objects using a function or type of ours
-    "WITH ours AS ("
-    " SELECT 'pg_catalog.pg_proc'::regclass AS classid, oid FROM pg_catalog.pg_proc"
-    "  WHERE pronamespace = current_schema()::regnamespace"
-    " UNION ALL SELECT 'pg_catalog.pg_type'::regclass, oid FROM pg_catalog.pg_type"
-    "  WHERE typnamespace = current_schema()::regnamespace)"
+    "WITH ours AS ("  # not an extension's (nor its type's array): the restore leaves those
+    " SELECT 'pg_catalog.pg_proc'::regclass AS classid, p.oid FROM pg_catalog.pg_proc p"
+    "  WHERE p.pronamespace = current_schema()::regnamespace AND NOT EXISTS ("
+    "   SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_proc'::regclass"
+    "   AND e.objid = p.oid AND e.deptype = 'e')"
+    " UNION ALL SELECT 'pg_catalog.pg_type'::regclass, t.oid FROM pg_catalog.pg_type t"
+    "  WHERE t.typnamespace = current_schema()::regnamespace AND NOT EXISTS ("
+    "   SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_type'::regclass"
+    "   AND e.objid IN (t.oid, t.typelem) AND e.deptype = 'e'))"
     " SELECT DISTINCT coalesce(v.oid::regclass::text, o.identity) FROM pg_catalog.pg_depend d"
     " JOIN ours ON d.refclassid = ours.classid AND d.refobjid = ours.oid"
     " CROSS JOIN LATERAL pg_catalog.pg_identify_object(d.classid, d.objid, d.objsubid) o"
     " LEFT JOIN pg_catalog.pg_rewrite r"
     "  ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND r.oid = d.objid"
     " LEFT JOIN pg_catalog.pg_class v ON v.oid = r.ev_class"
-    " WHERE d.deptype = 'n' AND coalesce(v.relnamespace::regnamespace::text, o.schema)"
+    " WHERE d.deptype = 'n' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e"
+    "  WHERE e.classid = d.classid AND e.objid = d.objid AND e.deptype = 'e')"
+    " AND coalesce(v.relnamespace::regnamespace::text, o.schema)"
     "  IS DISTINCT FROM current_schema()"
     " ORDER BY 1"
 )
