@@ -159,7 +159,11 @@ class RecordDialog(QDialog):
         QTimer.singleShot(0, self._widen)
 
     def _widen(self) -> None:
-        extra = self.scroll.horizontalScrollBar().maximum()
+        # The form's own wish, not only the scroll bar: the scroll area lays the form out
+        # after this runs, so its bar still said 0 (设置 stayed cut off behind a bar).
+        inner = self.scroll.widget()
+        wish = inner.sizeHint().width() - self.scroll.viewport().width() if inner else 0
+        extra = max(self.scroll.horizontalScrollBar().maximum(), wish)
         if extra > 0:
             fit_window(self, QSize(self.width() + extra, self.height()), self._available)
 
