@@ -214,6 +214,7 @@ def _log_to_file() -> None:
         return
     from ylt_desktop import logs
 
+    logging.raiseExceptions = False  # a log file that cannot be written is not printed either
     try:
         logs.setup_logging(level=logging.WARNING, name="ylt-cli.log")
     except OSError:  # no log folder: the records are dropped, not printed
