@@ -422,3 +422,67 @@ def test_the_program_exiting_during_an_import_cancels_it_leaving_nothing(
     with qtbot.waitSignal(worker.failed, timeout=5_000):  # its end, Cancelled, still arrives
         pass
     assert answers.shown[-1][0] == "warning" and "已取消导入" in answers.shown[-1][1]
+
+
+@pytest.mark.qt_log_level_fail("WARNING")
+@pytest.mark.qt_log_ignore(OFFSCREEN_SHOW)
+@pytest.mark.parametrize("ending", ["written", "failed", "cancelled"])
+def test_waiting_for_a_cancelled_import_shows_the_busy_cursor_and_disables_the_buttons(
+    qtbot, db, tmp_path, monkeypatch, answers, ending
+) -> None:  # noqa: ANN001
+    """After 是 to closing during an import, the GUI thread waits for the import to stop (up
+    to one batch): meanwhile the wait cursor shows and every button is off; afterwards, on
+    each way the import can end (it committed before the cancel reached it, it failed, it was
+    cancelled), the cursor is restored before any message shows and the buttons are back."""
+    import dataclasses
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from ylt_desktop.importing.apply import Cancelled
+    from ylt_desktop.ui.dialogs import importing as dialog_module
+
+    dialog = _ready_to_import(qtbot, db, tmp_path, monkeypatch)
+    buttons = [dialog.browse, dialog.template, dialog.check, dialog.import_all,
+               dialog.import_valid, dialog.cancel]  # fmt: skip
+    checked = dataclasses.replace(dialog.report, dry_run=False, written=True)
+    inside, seen = threading.Event(), {}
+
+    def cursor() -> object:
+        shown = QApplication.overrideCursor()
+        return None if shown is None else shown.shape()
+
+    def held_import(*args, cancel, **options):  # noqa: ANN002, ANN003, ANN202
+        inside.set()
+        dialog.worker._cancel.wait(timeout=60)  # noqa: SLF001 - until 是 cancels it
+        # The GUI thread is blocked in its wait now: what it shows cannot change under us.
+        seen["cursor"] = cursor()
+        seen["enabled"] = [b.isEnabled() for b in buttons]
+        if ending == "written":
+            return checked  # committed before the cancel reached it
+        if ending == "failed":
+            raise RuntimeError("写入失败：磁盘已满")
+        raise Cancelled("已取消导入，数据库未作任何修改")
+
+    messages: list = []
+    for kind in ("information", "warning"):
+        shown = getattr(QMessageBox, kind)  # the answers fixture's
+
+        def record(*args, _shown=shown, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            messages.append(cursor())
+            return _shown(*args, **kwargs)
+
+        monkeypatch.setattr(QMessageBox, kind, record)
+    monkeypatch.setattr(dialog_module, "import_file", held_import)
+    dialog.import_all.click()
+    qtbot.waitUntil(inside.is_set, timeout=20_000)
+    answers.push(QMessageBox.StandardButton.Yes)
+    assert dialog.close()
+    assert seen == {"cursor": Qt.CursorShape.WaitCursor, "enabled": [False] * len(buttons)}
+    assert QApplication.overrideCursor() is None
+    assert dialog.worker is None and not dialog.isVisible()
+    assert messages == ([None] if ending != "cancelled" else [])  # shown with the usual cursor
+    assert dialog.browse.isEnabled() and dialog.template.isEnabled() and dialog.cancel.isEnabled()
+    # As after any import: a new check first (no import button until then).
+    assert dialog.check.isEnabled()
+    assert not dialog.import_all.isEnabled() and not dialog.import_valid.isEnabled()

@@ -8,12 +8,15 @@ Closing the dialog (取消 when idle, Esc, the window's ×, or the main window c
 ``may_close``) while work runs: a check (dry run) is cancelled; an import asks first
 (``CLOSE_WHILE_WRITING``) and is cancelled only when the clerk confirms, else the dialog stays
 open. Cancelled work is waited for (the import polls cancel between batches and just before
-its commit, so a cancel leaves the database exactly as before) and its end handled before the
-dialog closes: an import that committed before the cancel reached it says 导入完成.
+its commit, so a cancel leaves the database exactly as before; the wait cursor shows and the
+buttons are off meanwhile) and its end handled before the dialog closes: an import that
+committed before the cancel reached it says 导入完成.
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +26,12 @@ from PySide6.QtCore import (
     QEvent,
     QSize,
     QStandardPaths,
+    Qt,
     Signal,
     Slot,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -394,9 +399,26 @@ class ImportDialog(QDialog):
         silently; one that committed before the cancel reached it says 导入完成)."""
         self._closing = True
         try:
-            worker.cancel()
-            worker.thread.wait()
-            # Its end was posted to the worker (GUI thread): deliver it before closing.
+            with self._busy():  # up to one batch on the GUI thread: the clerk sees it waits
+                worker.cancel()
+                worker.thread.wait()
+            # Its end was posted to the worker (GUI thread): deliver it before closing (its
+            # message, if any, shows with the usual cursor).
             QCoreApplication.sendPostedEvents(worker, QEvent.Type.MetaCall)
         finally:
             self._closing = False
+
+    @contextlib.contextmanager
+    def _busy(self) -> Iterator[None]:
+        """The wait cursor and every button off while the GUI thread waits; both restored
+        however the wait ends."""
+        buttons = [b for b in self.findChildren(QPushButton) if b.isEnabled()]
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            for button in buttons:
+                button.setEnabled(False)
+            yield
+        finally:
+            for button in buttons:
+                button.setEnabled(True)
+            QApplication.restoreOverrideCursor()
