@@ -66,3 +66,28 @@ def test_ylt_export_prints_an_iso_report_date_as_on_paper(sample_db, tmp_path) -
     (pdf,) = out.iterdir()
     cover = re.sub(r"\s+", "", PdfReader(pdf).pages[0].extract_text())
     assert "报出日期2026年10月12日" in cover
+
+
+def test_a_note_too_long_for_an_excel_cell_is_a_warning_naming_it(sample_db) -> None:  # noqa: ANN001
+    """A 备注 over Excel's 32,767 UTF-16 units (16,384 characters outside the BMP are 32,768):
+    a warning on that rotation's 备注 (the Excel cuts it, ``returns/excel_text.py``); one at
+    the limit is not."""
+    from ylt_desktop.store.models import Rotation
+
+    rare = "\U00020000"
+    after = dt.date(2026, 11, 1)
+    rid = sample_db.ids["r1"]
+    for note, warned in ((rare * 16_383 + "甲", False), (rare * 16_384, True)):
+        with sample_db.session() as s, s.begin():
+            s.get(Rotation, rid).note = note
+        with sample_db.session() as s:
+            items = check_quarter(s, Q3, today=after, cover_fields=SIGNED)
+        items = [i for i in items if i.kind != "figures"]
+        if not warned:
+            assert items == []
+            continue
+        assert [(i.kind, i.record_id, i.field, i.is_error) for i in items] == [
+            ("rotation", rid, "note", False)
+        ]
+        assert "备注" in items[0].message and "32,767" in items[0].message
+        assert "扩展区汉字按2个计" in items[0].message

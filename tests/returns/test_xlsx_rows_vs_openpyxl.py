@@ -19,7 +19,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-from ylt_desktop.returns.xlsx_rows import MAX_TEXT, StreamedRow, create_sheet
+from ylt_desktop.returns.xlsx_rows import MAX_TEXT, StreamedRow, cell_text, create_sheet
 
 HOSTILE = [
     "a&b<c>d \"'", "]]>", "&amp;", "𠀀😀", " 前 ", "后 ", "\t制表", "一行\n两行", "回车\r行",
@@ -63,7 +63,8 @@ def _ours(rows: list[list[Any]], epoch1904: bool) -> list[list[Any]]:
 
 
 def _openpyxl(rows: list[list[Any]], epoch1904: bool) -> list[list[Any]]:
-    """openpyxl's own writer; a text is a text (no formula), cleaned as our rows clean it."""
+    """openpyxl's own writer; a text is a text (no formula), cleaned and cut to Excel's
+    limit (UTF-16 units: openpyxl cuts by code points) as our rows clean and cut it."""
     wb = _workbook(epoch1904)
     ws = wb.create_sheet("t")
     for row in rows:
@@ -72,7 +73,7 @@ def _openpyxl(rows: list[list[Any]], epoch1904: bool) -> list[list[Any]]:
             if isinstance(v, float | decimal.Decimal) and not math.isfinite(v):
                 v = None  # Excel has no NaN or infinity: a blank cell
             if isinstance(v, str):
-                v = ILLEGAL_CHARACTERS_RE.sub("", v)
+                v = cell_text(ILLEGAL_CHARACTERS_RE.sub("", v))
             cell = WriteOnlyCell(ws, value=v)
             if isinstance(v, str):
                 cell.data_type = "s"
@@ -106,7 +107,10 @@ def test_hostile_texts_and_odd_values_reopen_as_openpyxl_writes_them(epoch1904: 
     rows += [ODD[i : i + 5] for i in range(0, len(ODD), 5)]
     ours = _ours(rows, epoch1904)
     _assert_same(ours, _openpyxl(rows, epoch1904))
-    assert ours[0][:2] == ["a&b<c>d \"'", "]]>"] and len(ours[4][1]) == MAX_TEXT
+    assert ours[0][:2] == ["a&b<c>d \"'", "]]>"]
+    long_texts = [ours[4][1], ours[4][2]]  # "长" and "😀" (outside the BMP) * 40,000
+    # As much as fits: a character outside the BMP that would straddle the limit is left out.
+    assert [len(t.encode("utf-16-le")) // 2 for t in long_texts] == [MAX_TEXT, MAX_TEXT - 1]
 
 
 _VALUES = st.one_of(

@@ -22,6 +22,7 @@ from ylt_desktop.domain.problems import Level
 from ylt_desktop.domain.tiers import purpose_problems
 from ylt_desktop.returns.check_figures import figure_items
 from ylt_desktop.returns.check_glyphs import glyph_items
+from ylt_desktop.returns.excel_text import MAX_TEXT, excel_length, fits_a_cell
 from ylt_desktop.returns.load import AgreementRecord, QuarterData, RotationRecord, load_quarter
 from ylt_desktop.returns.model import TYPED_COVER_FIELDS, Cancel, check_cancel
 from ylt_desktop.returns.rows import capped_days, summary_groups
@@ -215,6 +216,7 @@ def _check_rotation(r: RotationRecord, quarter: Quarter, member_ids: set[int]) -
         and r.from_id in member_ids
         and r.to_id in member_ids
         and not (r.form == lists.TRAINING_FORM and r.direction != lists.DIRECTION_UP)
+        and fits_a_cell(r.note or "")
     )
     if fine:
         return []
@@ -238,6 +240,12 @@ def _check_rotation(r: RotationRecord, quarter: Quarter, member_ids: set[int]) -
         CheckItem(p.level, f"人员流动 {label}：{p.message}", "rotation", r.id, p.field)
         for p in purpose_problems(r.direction, r.form)
     ]
+    if not fits_a_cell(r.note or ""):
+        message = (
+            f"人员流动 {label}：备注长{excel_length(r.note):,}个字符（生僻字等扩展区汉字按2个计），"
+            f"超过Excel单元格的上限{MAX_TEXT:,}个，导出的Excel中将截断；请精简备注"
+        )
+        items.append(CheckItem(WARNING, message, "rotation", r.id, "note"))
     return items
 
 

@@ -31,6 +31,7 @@ DATE_FORMAT = "yyyy-mm-dd"
 NUMBER_FORMATS = {"int": "0", "float": "General", "date": DATE_FORMAT, "text": "@"}
 FONT_NAME = "宋体"
 TICK = 50  # rows between progress reports and cancel checks
+HEADER_MAX = 255  # UTF-16 units in a page header or footer, its codes (&L, &C, &R) included
 
 
 class _Styles:
@@ -176,6 +177,10 @@ def _cell(ws: Any, value: Any, *, font: Any = None, align: Any = None, border: A
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if is_text:
+        from ylt_desktop.returns.excel_text import cell_text
+
+        value = cell_text(value)  # never over Excel's limit in UTF-16 units
     cell = WriteOnlyCell(ws, value=value)
     if is_text:
         # Never a formula: "=1+1" stays the text "=1+1" (DESIGN.md §4).
@@ -269,6 +274,32 @@ def _signature_block(ws: Any, ret: QuarterReturn, st: _Styles, first: int) -> No
     ws.row_dimensions[first + seal_rows].height = 24
 
 
+def _page_header(ws: Any, filler_unit: str, period: str, unit: str) -> None:
+    """填报单位, 报告期 and 计量单位 as the page header, within Excel's ``HEADER_MAX`` (a longer
+    header makes Excel refuse the workbook): the typed 填报单位 is cut to fit, ending in "…".
+    A "&" is doubled: alone it starts one of the header's codes (&P is the page number)."""
+    from ylt_desktop.returns.excel_text import excel_length
+
+    center = f"报告期：{period}".replace("&", "&&")
+    right = f"计量单位：{unit}".replace("&", "&&") if unit else ""
+    label = "填报单位："
+    used = excel_length(label + center + right) + 2 * (3 if right else 2)  # &L &C &R
+    room = HEADER_MAX - used
+    left = filler_unit.replace("&", "&&")
+    if excel_length(left) > room:
+        kept, size = [], 0
+        for ch in filler_unit:
+            size += excel_length(ch) * (2 if ch == "&" else 1)
+            if size > room - 1:
+                break
+            kept.append(ch.replace("&", "&&"))
+        left = "".join(kept) + "…"
+    ws.oddHeader.left.text = label + left
+    ws.oddHeader.center.text = center
+    if right:
+        ws.oddHeader.right.text = right
+
+
 def _letter(index: int) -> str:
     from openpyxl.utils import get_column_letter
 
@@ -287,10 +318,7 @@ def _table_sheet(wb: Any, ret: QuarterReturn, table: Table, st: _Styles, tick: A
     _print_setup(ws, f"1:{1 + height}")
     # 填报单位/报告期/计量单位 over the table on every printed page (no row is added, so the
     # sheet reads back as before).
-    ws.oddHeader.left.text = f"填报单位：{ret.cover.filler_unit}"
-    ws.oddHeader.center.text = f"报告期：{ret.cover.period}"
-    if table.unit:
-        ws.oddHeader.right.text = f"计量单位：{table.unit}"
+    _page_header(ws, ret.cover.filler_unit, ret.cover.period, table.unit)
     ws.freeze_panes = f"A{2 + height}"
     ws.merged_cells.add(f"A1:{_letter(ncols - 1)}1")
     ws.row_dimensions[1].height = 28

@@ -31,8 +31,15 @@ from openpyxl.xml import LXML
 from openpyxl.xml.constants import SHEET_MAIN_NS, XML_NS
 from openpyxl.xml.functions import Element, SubElement, xmlfile
 
+from ylt_desktop.returns.excel_text import (  # noqa: F401 - CUT_MARK, excel_length re-exported
+    CUT_MARK,
+    MAX_TEXT,
+    SAFE,
+    cell_text,
+    excel_length,
+)
+
 _PRESERVE = {f"{{{XML_NS}}}space": "preserve"}
-MAX_TEXT = 32_767  # characters in one Excel cell
 _KNOWN = (type(None), str, bool, int, float, decimal.Decimal, dt.date)  # anything else: str()
 PENDING_ROWS = 500  # rows of XML text gathered before one write
 
@@ -135,7 +142,7 @@ def _row_element(row: Iterable[tuple[Any, str]], row_idx: int, letters: list[str
         if value is None or value == "":  # a blank, bordered cell, as openpyxl writes it
             SubElement(el, "c", {"r": ref, "s": style, "t": "n" if value is None else "inlineStr"})
         elif isinstance(value, str):
-            value = value[:MAX_TEXT]  # as openpyxl's cells cut it: Excel repairs longer ones
+            value = cell_text(value)  # Excel refuses a longer cell
             c = SubElement(el, "c", {"r": ref, "s": style, "t": "inlineStr"})
             t = SubElement(SubElement(c, "is"), "t", _PRESERVE if value != value.strip() else {})
             t.text = value  # always text: "=1+1" stays "=1+1" (DESIGN.md §4)
@@ -171,7 +178,8 @@ def _row_xml(row: Iterable[tuple[Any, str]], row_idx: int, letters: list[str], e
                 continue
             if not value.isprintable():
                 return None
-            value = value[:MAX_TEXT]
+            if len(value) > SAFE:
+                value = cell_text(value)
             text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             space = ' xml:space="preserve"' if value != value.strip() else ""
             add(
