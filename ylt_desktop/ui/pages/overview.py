@@ -20,6 +20,7 @@ moved since.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,6 +144,8 @@ class OverviewWorker(BackgroundTask):
 
         cancel = self.is_cancelled
         q = self.quarter
+        # One day for the check and the snapshot's key, even when this runs past midnight.
+        today = dt.date.today()
         # A session of this thread: SQLite connections never cross threads.
         with self.db.session() as s:
             before = fingerprint(s) if self.snapshot else None
@@ -151,18 +154,20 @@ class OverviewWorker(BackgroundTask):
             locked = is_locked(s, q)
             view = view_of(q, data, locked, None)
             self._found.emit(OverviewState(self.generation, q, data, locked, None, view))
-            items = check_quarter(s, q, cover_fields=saved_cover_fields(s), cancel=cancel)
+            items = check_quarter(
+                s, q, cover_fields=saved_cover_fields(s), cancel=cancel, today=today
+            )
             view = view_of(q, data, locked, items)
             after = fingerprint(s) if before is not None else None
         if before is not None and after == before:  # nothing written while computing
-            self._save(before, view)
+            self._save(before, view, today)
         return OverviewState(self.generation, q, data, locked, items, view)
 
-    def _save(self, fingerprint: Any, view: OverviewView) -> None:
+    def _save(self, fingerprint: Any, view: OverviewView, today: dt.date) -> None:
         from ylt_desktop.ui.pages.overview_snapshot import save_snapshot, snapshot_key
 
         path, lang = self.snapshot
-        save_snapshot(path, snapshot_key(fingerprint, view.quarter, lang=lang), view)
+        save_snapshot(path, snapshot_key(fingerprint, view.quarter, lang=lang, today=today), view)
 
 
 def snapshot_target(db: Any) -> Path | None:
@@ -341,8 +346,6 @@ class OverviewPage(QWidget):
 
     def _snapshot_for(self, quarter: Quarter) -> tuple[Path, str] | None:
         """Where to keep this computation's result: the quarter a start opens on only."""
-        import datetime as dt
-
         path = snapshot_target(self.db)
         if path is None or quarter != Quarter.last_finished(dt.date.today()):
             return None
