@@ -163,17 +163,34 @@ def _open_into(app, window, args: argparse.Namespace) -> None:  # noqa: ANN001
     Never leaves the window on "正在打开数据库…": an unexpected failure is logged, shown,
     and ends the program with 2.
     """
-    try:
-        _start_logging()
-        from ylt_desktop.ui.errors import install_wait_notice
+    _guarded(app, window, lambda: _open_after_paint(app, window, args))
 
-        # After the paint: it imports the store's file checks (~25 ms), needed from here on.
-        install_wait_notice()
-        if _overview_before_opening(window, args) and args.quit_after_paint:
-            from ylt_desktop.ui.first_page import say_ready
 
-            say_ready(window)
+def _open_after_paint(app, window, args: argparse.Namespace) -> None:  # noqa: ANN001
+    _start_logging()
+    from ylt_desktop.ui.errors import install_wait_notice
+
+    # After the paint: it imports the store's file checks (~25 ms), needed from here on.
+    install_wait_notice()
+    if not _overview_before_opening(window, args):
         _open_and_attach(app, window, args)
+        return
+    from ylt_desktop.ui.first_page import open_behind_overview, say_ready
+
+    if args.quit_after_paint:
+        say_ready(window)
+    # The saved overview shows: the window answers while the file is opened (first_page).
+    open_behind_overview(
+        window,
+        db_path_for(args),
+        lambda opened: _guarded(app, window, lambda: _open_and_attach(app, window, args, opened)),
+    )
+
+
+def _guarded(app, window, call) -> None:  # noqa: ANN001
+    """``call()``; an unexpected failure is logged, shown, and ends the program with 2."""
+    try:
+        call()
     except Exception as exc:
         log.exception("cannot open the program")
         from ylt_desktop.ui.errors import show_error
@@ -193,8 +210,10 @@ def _start_logging() -> None:
         log.exception("cannot open the log file")
 
 
-def _open_and_attach(app, window, args: argparse.Namespace) -> None:  # noqa: ANN001
-    db = _open(window, args)
+def _open_and_attach(app, window, args: argparse.Namespace, opened=None) -> None:  # noqa: ANN001
+    """``opened``: what ``first_page.open_behind_overview`` opened (the database, or the
+    exception that stopped it), handled as an opening here would be."""
+    db = _open(window, args, opened)
     if db is None:
         app.exit(2)
         return
@@ -266,7 +285,7 @@ def _verify_audit_log(window, db) -> None:  # noqa: ANN001
     db.daily_check_done()
 
 
-def _open(window, args: argparse.Namespace):  # noqa: ANN001, ANN202
+def _open(window, args: argparse.Namespace, opened=None):  # noqa: ANN001, ANN202
     from ylt_desktop.store.backup import DamagedDatabase
     from ylt_desktop.store.db import open_database
     from ylt_desktop.store.server import PasswordNeeded
@@ -275,6 +294,10 @@ def _open(window, args: argparse.Namespace):  # noqa: ANN001, ANN202
     # Checks the file first; the first start of a day also backs it up. On a server the
     # first start of the day on this PC (``daily_checked``) verifies the audit log too.
     try:
+        if isinstance(opened, BaseException):
+            raise opened
+        if opened is not None:
+            return opened
         return open_database(db_path_for(args), daily=True)
     except PasswordNeeded as exc:  # a server that wants a password libpq found nowhere
         from ylt_desktop.ui.dialogs.connection import ask_password

@@ -7,7 +7,7 @@ import sys
 import traceback
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 from PySide6.QtWidgets import QApplication, QWidget
 
 log = logging.getLogger(__name__)
@@ -65,19 +65,45 @@ def install_excepthook() -> None:
     sys.excepthook = excepthook
 
 
-def install_wait_notice() -> None:
-    """Another program holds the database: the status bar says we wait (``store/access.py``)."""
-    from PySide6.QtWidgets import QMainWindow
+class _WaitNotice(QObject):
+    """Lives on the GUI thread: a wait told on another thread (an import's, the opening behind
+    the saved overview) reaches the status bar through a queued signal."""
 
-    from ylt_desktop.store import access
+    told = Signal(bool)
 
-    def show(_text: str) -> None:
+    def __init__(self) -> None:
+        super().__init__()
+        self.told.connect(self.show)
+
+    @Slot(bool)
+    def show(self, repaint: bool) -> None:
+        from PySide6.QtWidgets import QMainWindow
+
         window = getattr(QApplication.instance(), "_ylt_main_window", None)
         window = window or QApplication.activeWindow()
         if isinstance(window, QMainWindow):
             window.statusBar().showMessage(
                 QCoreApplication.translate("ErrorDialog", "数据库正被其他程序使用，正在等待……")
             )
-            window.statusBar().repaint()
+            if repaint:  # the GUI thread itself waits: no event loop will paint it
+                window.statusBar().repaint()
 
-    access.on_wait(show)
+    def tell(self, _text: str) -> None:
+        import threading
+
+        if threading.current_thread() is threading.main_thread():  # the GUI thread
+            self.show(True)
+        else:
+            self.told.emit(False)
+
+
+_notice: list[_WaitNotice] = []
+
+
+def install_wait_notice() -> None:
+    """Another program holds the database: the status bar says we wait (``store/access.py``),
+    whichever thread waits."""
+    from ylt_desktop.store import access
+
+    _notice[:] = [_WaitNotice()]
+    access.on_wait(_notice[0].tell)

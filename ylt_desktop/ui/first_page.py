@@ -1,7 +1,8 @@
 """The first page at start: the overview saved last time, shown when it still matches the
 database (``ui/pages/overview_snapshot.py``; ``app.py`` asks before the database opens and again
-after a sign-in), and, for ``bench/run.py`` (``--quit-after-paint``), the moment the first
-page shows its data."""
+after a sign-in), the database then opened behind it off the GUI thread
+(``open_behind_overview``), and, for ``bench/run.py`` (``--quit-after-paint``), the moment the
+first page shows its data."""
 
 from __future__ import annotations
 
@@ -34,6 +35,45 @@ def show_saved_overview(window, path: Path, lang: str, *, signed_in: bool) -> bo
     window.show_early("概览", page)
     log.info("overview shown from its snapshot")
     return True
+
+
+def open_behind_overview(window, target, then) -> None:  # noqa: ANN001
+    """Open the database at ``target`` (as ``app._open`` does: checked, the day's backup,
+    migrated) on a ``BackgroundTask`` while the saved overview shows, so the window keeps
+    answering (SQLAlchemy's import and the opening take ~0.5 s, the day's first start more);
+    meanwhile the navigation waits and the busy cursor shows. ``then(db or exception)`` runs
+    on the GUI thread once it has opened, unless the window was closed meanwhile (the
+    database is then closed again). The task is ``window._ylt_opening`` while it runs."""
+    from PySide6.QtCore import Qt
+
+    from ylt_desktop.ui.background import BackgroundTask
+
+    def call():  # noqa: ANN202 - on the task's thread: SQLAlchemy is imported there
+        from ylt_desktop.store.db import open_database
+
+        return open_database(target, daily=True)
+
+    task = BackgroundTask(call)
+    was_shown = window.isVisible()
+
+    def ended(result) -> None:  # noqa: ANN001
+        task.thread.wait()
+        window._ylt_opening = None  # noqa: SLF001
+        window.nav.setEnabled(True)
+        window.unsetCursor()
+        if was_shown and not window.isVisible():  # closed meanwhile: nothing to show it in
+            log.info("window closed while the database opened")
+            if not isinstance(result, BaseException):
+                result.close()
+            return
+        then(result)
+
+    task.done.connect(ended)
+    task.failed.connect(ended)
+    window._ylt_opening = task  # noqa: SLF001
+    window.nav.setEnabled(False)
+    window.setCursor(Qt.CursorShape.BusyCursor)
+    task.start()
 
 
 def say_ready(window) -> None:  # noqa: ANN001
