@@ -82,7 +82,8 @@ def test_a_note_too_long_for_an_excel_cell_is_a_warning_naming_it(sample_db) -> 
             s.get(Rotation, rid).note = note
         with sample_db.session() as s:
             items = check_quarter(s, Q3, today=after, cover_fields=SIGNED)
-        items = [i for i in items if i.kind != "figures"]
+        # (The PDF's font lacks 𠀀: check_glyphs warns of that on its own, whatever the length.)
+        items = [i for i in items if i.kind != "figures" and "PDF 字体" not in i.message]
         if not warned:
             assert items == []
             continue
