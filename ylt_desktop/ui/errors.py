@@ -78,10 +78,15 @@ class _WaitNotice(QObject):
     @Slot(bool)
     def show(self, repaint: bool) -> None:
         from PySide6.QtWidgets import QMainWindow
+        from shiboken6 import isValid
 
+        # The window a restore put in place, else the active one, else any shown main window
+        # (a queued notice may arrive after the window it was meant for has gone).
+        shown = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
         window = getattr(QApplication.instance(), "_ylt_main_window", None)
-        window = window or QApplication.activeWindow()
-        if isinstance(window, QMainWindow):
+        candidates = [window, QApplication.activeWindow(), *shown]
+        window = next((w for w in candidates if isinstance(w, QMainWindow) and isValid(w)), None)
+        if window is not None:
             window.statusBar().showMessage(
                 QCoreApplication.translate("ErrorDialog", "数据库正被其他程序使用，正在等待……")
             )
