@@ -450,3 +450,29 @@ def test_the_program_exits_at_once_during_a_test_without_a_crash(tmp_path) -> No
     assert code == 0, errors
     assert took < 3, took
     assert "QThread" not in errors and "Fatal" not in errors, errors
+
+
+@pytest.mark.qt_log_level_fail("WARNING")
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")  # offscreen
+def test_closing_the_main_window_during_a_test_closes_the_dialog_and_cancels_it(
+    qtbot, store, held_check
+) -> None:  # noqa: ANN001
+    """The program's window closed while its 数据库连接 tests a server (设置 → 数据库连接):
+    nothing to ask (a test writes nothing); the dialog closes with it, its test cancelled at
+    once, so the program can end without waiting for the server."""
+    from ylt_desktop.ui.main_window import MainWindow
+
+    tried, release = held_check
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    dialog = ConnectionDialog(window, store=store)
+    dialog.show()
+    _fill(qtbot, dialog, "db-server")
+    task = dialog.test()
+    qtbot.waitUntil(lambda: len(tried) == 1)
+    with qtbot.waitSignal(task.cancelled, timeout=2_000):
+        assert window.close()
+    assert not dialog.isVisible() and not dialog.testing() and not window.isVisible()
+    assert not release.is_set() and remembered_server(store) is None
+    qtbot.waitUntil(task.thread.isFinished, timeout=2_000)

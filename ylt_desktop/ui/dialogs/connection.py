@@ -387,6 +387,12 @@ class ConnectionDialog(QDialog):
         remember(self.store, choice)
         super().accept()
 
+    def may_close(self) -> bool:
+        """The main window closes (``MainWindow.closeEvent``, which then rejects the dialog):
+        nothing to ask, a test writes nothing; a running one is cancelled now."""
+        self._stop_waiting()
+        return True
+
     def done(self, code: int) -> None:
         """Closed (确定, 取消, Esc, the window's ×): a test still running is cancelled, its task
         ends at once and its check is abandoned (``_stop_waiting``)."""
