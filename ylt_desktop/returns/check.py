@@ -10,6 +10,7 @@ Shown as: ``summary(items)`` (N 个错误，M 个警告) first, then the items i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -124,7 +125,7 @@ def check_quarter(
     if data.consortium is None:
         items.append(CheckItem(ERROR, "尚未创建医联体（名称、类型）", "consortium"))
     members = data.members
-    items += _check_members(members, quarter)
+    items += _check_members(members, quarter, data.institutions.values())
     member_ids = {m.id for m in members}
     check_cancel(cancel)
     rotations = data.rotations
@@ -181,14 +182,12 @@ def _check_day_caps(rotations: list[RotationRecord], quarter: Quarter) -> list[C
     return items
 
 
-def _check_members(members: list[Institution], quarter: Quarter) -> list[CheckItem]:
+def _check_members(
+    members: list[Institution], quarter: Quarter, units: Iterable[Institution] = ()
+) -> list[CheckItem]:
     items = []
     if not any(m.role == lists.ROLE_LEAD for m in members):
-        items.append(
-            CheckItem(
-                ERROR, f"{quarter.label}没有牵头单位：请在成员单位中指定牵头单位", "institution"
-            )
-        )
+        items.append(_no_lead(quarter, units))
     for inst in members:
         if inst.staff_total is None:
             message = f"成员单位“{inst.name}”：未填写在岗职工（表1 该格为空，合计不含该单位）"
@@ -200,6 +199,24 @@ def _check_members(members: list[Institution], quarter: Quarter) -> list[CheckIt
                 )
             )
     return items
+
+
+def _no_lead(quarter: Quarter, units: Iterable[Institution]) -> CheckItem:
+    """No lead unit among the quarter's members: the lead unit's dates when it has one (a
+    consortium set up today has its lead joined today, after the quarter just ended)."""
+    lead = next((u for u in units if u.role == lists.ROLE_LEAD), None)
+    if lead is None:
+        message = f"{quarter.label}没有牵头单位：请在成员单位中指定牵头单位"
+        return CheckItem(ERROR, message, "institution")
+    if lead.joined > quarter.last_day:
+        when, field = f"加入日期为 {lead.joined}，晚于本季度", "joined"
+    else:
+        when, field = f"退出日期为 {lead.left}，早于本季度", "left"
+    message = (
+        f"{quarter.label}没有牵头单位：牵头单位“{lead.name}”的{when}；"
+        "请核对该单位的加入日期（及医联体的成立日期）"
+    )
+    return CheckItem(ERROR, message, "institution", lead.id, field)
 
 
 def _rotation_label(r: RotationRecord) -> str:
