@@ -155,3 +155,116 @@ def test_a_number_may_move_to_a_lower_id(db) -> None:  # noqa: ANN001
     with db.session() as s:
         numbers = dict(s.execute(select(Agreement.id, Agreement.number)).all())
     assert numbers[made[0]] == "YLT-1" and numbers[made[1]] == "YLT-9"
+
+
+def _changed(rng, made: list[int], units: list[int], current: dict) -> list[tuple]:  # noqa: ANN001
+    """Random changed rows for update_agreements: numbers moving, titles, dates, shares,
+    volumes changed, added and dropped, a recipient dropped or added, a deleted agreement."""
+    import dataclasses
+    import datetime as dt
+
+    rows = []
+    for aid in rng.sample(made, rng.randint(1, 4)):
+        d = dataclasses.replace(current[aid], volumes=dict(current[aid].volumes),
+                                recipient_ids=list(current[aid].recipient_ids),
+                                recipient_shares=dict(current[aid].recipient_shares))  # fmt: skip
+        for _ in range(rng.randint(1, 2)):
+            roll = rng.random()
+            if roll < 0.2:
+                d.number = f"YLT-{rng.randint(0, 6)}"
+            elif roll < 0.3:
+                d.title = f"协议{rng.randint(0, 9)}"
+            elif roll < 0.4:
+                d.effective_to = dt.date(2026, rng.randint(4, 12), 28)
+            elif roll < 0.5:
+                d.provider_share = float(rng.choice([40, 50]))
+            elif roll < 0.6 and len(d.recipient_ids) > 1:
+                gone = d.recipient_ids.pop()
+                d.recipient_shares.pop(gone, None)
+                d.provider_share = 100.0 - sum(d.recipient_shares.values())
+            elif roll < 0.7:
+                d.volumes.pop(("2026Q2", "影像诊断例数"), None)
+            elif roll < 0.8:
+                d.volumes[("2026Q3", "影像诊断例数")] = rng.randint(0, 500)
+            else:
+                d.volumes[("2026Q1", "影像诊断例数")] = rng.randint(0, 500)
+        rows.append((aid, d, rng.choice([None, "条款"])))
+    if rng.random() < 0.1:
+        rows.append((made[-1] + 50, rows[0][1], None))
+    return rows
+
+
+def test_updates_write_the_rows_and_audit_entries_of_single_updates_in_turn(tmp_path) -> None:  # noqa: ANN001
+    """The guard of the bulk write (tests/helpers/audit_guard.py) for update_agreements (the
+    表4 import of changed rows) on random batches: the same refusal; else every table's rows,
+    versions moved once per changed agreement, the audit entries (text; inserts and deletes
+    in order, each record's updates in order; the log replayed gives the rows) and chains
+    that verify, as update_agreement in turn."""
+    import random
+
+    from tests.helpers.audit_guard import bulk_against_in_turn
+    from tests.helpers.databases import Twins
+    from ylt_desktop.store.quarters import submit_quarter
+
+    rng = random.Random(31)
+    outcomes = []
+    twins = Twins(tmp_path, _seed)
+    units, made = twins.seeded
+    for trial in range(30):
+        dbs = twins.pair(f"g{trial}")
+        if trial % 5 == 0:
+            for x in dbs:
+                with x.session() as s:
+                    submit_quarter(s, quarter="2026Q1", by="审核人")
+        with dbs[0].session() as s:
+            current = {aid: store.to_data(store.get_agreement(s, aid)) for aid in made}
+        rows = _changed(rng, made, units, current)
+        bulk, one = bulk_against_in_turn(
+            dbs,
+            lambda s, rows=rows: agreements_bulk.update_agreements(s, rows=rows),
+            [lambda s, r=r: store.update_agreement(s, agreement_id=r[0], data=r[1], terms=r[2])
+             for r in rows],
+        )  # fmt: skip
+        assert bulk == one, rows
+        outcomes.append(bulk is None)
+        for x in dbs:
+            x.close()
+    assert 6 <= outcomes.count(True) <= 24, outcomes  # both outcomes are exercised
+
+
+def test_new_agreements_write_the_rows_and_audit_entries_of_single_creates_in_turn(
+    tmp_path,
+) -> None:  # noqa: ANN001
+    """The same guard for create_agreements (the 表4 import of new rows): numbers taken before
+    or by an earlier row, recipients and volumes of each, a unit that is not a member."""
+    import random
+
+    from tests.helpers.audit_guard import bulk_against_in_turn
+    from tests.helpers.databases import Twins
+
+    rng = random.Random(32)
+    outcomes = []
+    twins = Twins(tmp_path, _seed)
+    units, _made = twins.seeded
+    for trial in range(25):
+        dbs = twins.pair(f"n{trial}")
+        rows = []
+        for _ in range(rng.randint(1, 5)):
+            d = imaging(units, number=f"YLT-{rng.randint(2, 30)}", title=f"协议{trial}")
+            if rng.random() < 0.3:
+                d.volumes = {("2026Q1", "影像诊断例数"): rng.randint(0, 9)}
+            if rng.random() < 0.3:
+                d.recipient_ids, d.recipient_shares = [units[2]], {units[2]: 60.0}
+            if rng.random() < 0.05:
+                d.provider_id = units[-1] + 9
+            rows.append(d)
+        bulk, one = bulk_against_in_turn(
+            dbs,
+            lambda s, rows=rows: agreements_bulk.create_agreements(s, rows=rows),
+            [lambda s, d=d: store.create_agreement(s, data=d) for d in rows],
+        )
+        assert bulk == one, rows
+        outcomes.append(bulk is None)
+        for x in dbs:
+            x.close()
+    assert 5 <= outcomes.count(True) <= 22, outcomes  # both outcomes are exercised

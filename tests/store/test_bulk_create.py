@@ -170,3 +170,55 @@ def test_bulk_creates_log_what_the_command_in_turn_logs_in_the_same_order(tmp_pa
             db.close()
     assert logged[0] == logged[1]
     assert [e[2] for e in logged[0]] == ["institution", "institution_level"] * 3
+
+
+def test_new_staff_write_the_rows_and_audit_entries_of_single_creates_in_turn(tmp_path) -> None:  # noqa: ANN001
+    """The guard of the bulk write (tests/helpers/audit_guard.py) for create_many_staff on
+    random batches (an ID number taken before or by an earlier row, a missing home, a bad
+    name): the same refusal; else every table's rows and the audit entries (text, order; the
+    log replayed gives the rows), chains that verify, as create_staff in turn."""
+    import dataclasses
+    import random
+
+    from tests.helpers.audit_guard import bulk_against_in_turn
+    from tests.helpers.databases import Twins
+    from tests.helpers.people import consortium, person
+
+    rng = random.Random(21)
+    numbers = [ric(dt.date(1979, 5, 1), "女", n) for n in range(40)]
+
+    def register(x):  # noqa: ANN001, ANN202
+        with x.session() as s:
+            ids = consortium(s)
+            staff_store.create_staff(s, data=dataclasses.replace(
+                person(ids["县医院"], name="已登记", sex="女"), id_number=numbers[0]))  # fmt: skip
+        return ids
+
+    twins = Twins(tmp_path, register)
+    units = twins.seeded
+    outcomes = []
+    for trial in range(30):
+        dbs = twins.pair(f"g{trial}")
+        rows = []
+        for _ in range(rng.randint(1, 6)):
+            data = dataclasses.replace(
+                person(rng.choice(list(units.values())), name=f"新人{rng.randint(0, 99)}",
+                       sex="女", title=rng.choice(["主治医师", "医师"])),
+                id_number=numbers[rng.randint(0, 39) if rng.random() < 0.15 else
+                                  rng.randint(1, 39)],
+            )  # fmt: skip
+            if rng.random() < 0.04:
+                data = dataclasses.replace(data, home_id=max(units.values()) + 9)
+            if rng.random() < 0.04:
+                data = dataclasses.replace(data, name="")
+            rows.append(data)
+        bulk, one = bulk_against_in_turn(
+            dbs,
+            lambda s, rows=rows: staff_store.create_many_staff(s, rows=rows),
+            [lambda s, d=d: staff_store.create_staff(s, data=d) for d in rows],
+        )
+        assert bulk == one, rows
+        outcomes.append(bulk is None)
+        for x in dbs:
+            x.close()
+    assert 5 <= outcomes.count(True) <= 25, outcomes  # both outcomes are exercised

@@ -11,9 +11,11 @@ import re
 import pytest
 from sqlalchemy import event, select
 
+from tests.helpers.audit_guard import bulk_against_in_turn
 from tests.helpers.bulk import bulk_and_in_turn
 from tests.helpers.databases import Twins
 from tests.helpers.people import add_person, small_world
+from ylt_desktop.domain.periods import Quarter, touches
 from ylt_desktop.domain.problems import RuleViolation
 from ylt_desktop.domain.rotation import QuarterFigures, RotationData
 from ylt_desktop.store import rotations as store
@@ -95,6 +97,36 @@ def test_a_refused_batch_changes_nothing_inside_an_outer_transaction(db) -> None
     assert state(db) == before
 
 
+def random_batch(rng: random.Random, ids: dict, made: list[int], current: dict) -> list[tuple]:
+    """Changed rows for ``update_rotations``: new dates, forms, people, units, figures (full-time
+    postings may overlap; a quarter may be locked), now and then a rotation deleted meanwhile."""
+    chosen = rng.sample(made, rng.randint(1, len(made)))
+    rows = []
+    for rid in chosen:
+        d = dataclasses.replace(current[rid], quarters=dict(current[rid].quarters))
+        roll = rng.random()
+        if roll < 0.3:
+            d.start = d.start + dt.timedelta(days=rng.randint(-60, 60))
+            d.end = d.start + dt.timedelta(days=rng.randint(0, 120))
+            if rng.random() < 0.5:  # the quarters the new dates leave go, as a form drops them
+                d.quarters = {k: v for k, v in d.quarters.items()
+                              if touches(d.start, d.end, Quarter.parse(k))}  # fmt: skip
+        elif roll < 0.45:
+            d.form = rng.choice(FORMS)
+        elif roll < 0.55:
+            d.staff_id = ids[rng.choice(["王", "李", "张"])]
+        elif roll < 0.65:
+            d.to_id = ids[rng.choice(["大树", "青山", "中医院"])]
+        else:
+            for key in d.quarters:
+                d.quarters[key] = QuarterFigures(d.quarters[key].days,
+                                                 outpatient=rng.randint(0, 9))  # fmt: skip
+        rows.append((rid, d, rng.choice([None, "改"])))
+    if rng.random() < 0.1:
+        rows.append((made[-1] + 100, rows[0][1], None))  # deleted meanwhile
+    return rows
+
+
 def test_same_outcome_as_single_updates_in_turn(tmp_path) -> None:  # noqa: ANN001
     """Random batches (new dates, forms, people, units, figures; overlaps of full-time
     postings; a locked quarter; a deleted rotation): the bulk command accepts exactly when
@@ -112,27 +144,7 @@ def test_same_outcome_as_single_updates_in_turn(tmp_path) -> None:  # noqa: ANN0
                     submit_quarter(s, quarter="2025Q3", by="审核人")
         with dbs[0].session() as s:
             current = {rid: store.to_data(store.get_rotation(s, rid)) for rid in made}
-        chosen = rng.sample(made, rng.randint(1, len(made)))
-        rows = []
-        for rid in chosen:
-            d = dataclasses.replace(current[rid], quarters=dict(current[rid].quarters))
-            roll = rng.random()
-            if roll < 0.3:
-                d.start = d.start + dt.timedelta(days=rng.randint(-60, 60))
-                d.end = d.start + dt.timedelta(days=rng.randint(0, 120))
-            elif roll < 0.45:
-                d.form = rng.choice(FORMS)
-            elif roll < 0.55:
-                d.staff_id = ids[rng.choice(["王", "李", "张"])]
-            elif roll < 0.65:
-                d.to_id = ids[rng.choice(["大树", "青山", "中医院"])]
-            else:
-                for key in d.quarters:
-                    d.quarters[key] = QuarterFigures(d.quarters[key].days,
-                                                     outpatient=rng.randint(0, 9))  # fmt: skip
-            rows.append((rid, d, rng.choice([None, "改"])))
-        if rng.random() < 0.1:
-            rows.append((made[-1] + 100, rows[0][1], None))  # deleted meanwhile
+        rows = random_batch(rng, ids, made, current)
         bulk, one = bulk_and_in_turn(
             *dbs,
             lambda s, rows=rows: rotations_bulk.update_rotations(s, rows=rows, today=TODAY),
@@ -206,3 +218,35 @@ def test_one_rotation_twice_in_a_batch_is_refused_before_anything_is_written(db)
             rotations_bulk.update_rotations(s, rows=[(made[0], d, "甲"), (made[0], d, "乙")],
                                             today=TODAY)  # fmt: skip
     assert state(db) == before
+
+
+def test_same_rows_and_audit_entries_as_single_updates_in_turn(tmp_path) -> None:  # noqa: ANN001
+    """The guard of the bulk write (tests/helpers/audit_guard.py) on the random batches above:
+    the same refusal; else every table's rows, every version moved once per changed rotation,
+    the audit entries (text; inserts and deletes in order, each record's updates in order;
+    the log replayed gives the rows stored) and chains that verify — as update_rotation row by
+    row writes them."""
+    rng = random.Random(7)
+    outcomes = []
+    twins = Twins(tmp_path, seed)
+    ids, made = twins.seeded
+    for trial in range(30):
+        dbs = twins.pair(f"g{trial}")
+        if trial % 4 == 0:
+            for x in dbs:
+                with x.session() as s:
+                    submit_quarter(s, quarter="2025Q3", by="审核人")
+        with dbs[0].session() as s:
+            current = {rid: store.to_data(store.get_rotation(s, rid)) for rid in made}
+        rows = random_batch(rng, ids, made, current)
+        bulk, one = bulk_against_in_turn(
+            dbs,
+            lambda s, rows=rows: rotations_bulk.update_rotations(s, rows=rows, today=TODAY),
+            [lambda s, r=r: store.update_rotation(s, rotation_id=r[0], data=r[1], note=r[2],
+                                                  today=TODAY) for r in rows],
+        )  # fmt: skip
+        assert bulk == one, rows
+        outcomes.append(bulk is None)
+        for x in dbs:
+            x.close()
+    assert 6 <= outcomes.count(True) <= 24, outcomes  # both outcomes are exercised

@@ -3,6 +3,7 @@ all rows or none, one flush, one audit entry per new rotation and quarter row.""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -81,3 +82,83 @@ def test_a_locked_quarter_is_refused_as_alone(db, world) -> None:  # noqa: ANN00
         with pytest.raises(RuleViolation) as alone:
             store.create_rotation(s, data=row, today=TODAY)
         assert caught.value.problems == alone.value.problems
+
+
+def test_new_people_and_rotations_write_what_single_creates_in_turn_write(tmp_path) -> None:  # noqa: ANN001
+    """The guard of the bulk write (tests/helpers/audit_guard.py) for what a 表2 import of new
+    rows does — create_many_staff for the persons new to the register, then create_rotations —
+    on random batches (people stored or new, units, forms, dates open or past today, figures;
+    full-time postings overlapping, a unit not yet a member, an end before the start): the
+    same refusal; else every table's rows and the audit entries (text, order; the log
+    replayed gives the rows), chains that verify, as create_staff and create_rotation in
+    turn."""
+    import random
+
+    from tests.helpers.audit_guard import bulk_against_in_turn
+    from tests.helpers.databases import Twins
+    from tests.helpers.people import person
+    from tests.store.test_bulk_rotation_updates import FORMS, seed
+    from ylt_desktop.domain.rotation import QuarterFigures
+    from ylt_desktop.store import staff as staff_store
+    from ylt_desktop.store.tx import all_or_nothing
+
+    rng = random.Random(9)
+    twins = Twins(tmp_path, seed)
+    ids, _made = twins.seeded
+    units = [ids[k] for k in ("县医院", "中医院", "大树", "青山")]
+    stored = {-3: ids["王"], -2: ids["李"], -1: ids["张"]}
+
+    def staff_of(who: int, box: dict) -> int:
+        return stored[who] if who < 0 else box[who]
+
+    outcomes = []
+    for trial in range(30):
+        dbs = twins.pair(f"g{trial}")
+        people = [
+            person(rng.choice(units[:3]), name=f"新人{n}", seq=20 + n,
+                   birth=D(1990, 1, 1 + trial % 28))
+            for n in range(rng.randint(0, 3))
+        ]  # fmt: skip
+        rows = []
+        for _ in range(rng.randint(1, 6)):
+            who = rng.randrange(-3, len(people)) if people else rng.randrange(-3, 0)
+            start = D(2025, 1, 1) + dt.timedelta(days=rng.randint(0, 560))
+            end = None if rng.random() < 0.15 else start + dt.timedelta(days=rng.randint(-5, 150))
+            data = rotation(
+                ids, staff_id=who, from_id=rng.choice(units), to_id=rng.choice(units),
+                form=rng.choice(FORMS), start=start, end=end,
+            )  # fmt: skip
+            if rng.random() < 0.4:
+                key = f"{start.year}Q{(start.month - 1) // 3 + 1}"
+                data.quarters[key] = QuarterFigures(None, outpatient=rng.randint(0, 30))
+            rows.append((data, rng.choice(["", " 备注 "])))
+
+        def bulk(s, people=people, rows=rows):  # noqa: ANN001, ANN202
+            with all_or_nothing(s):
+                made = staff_store.create_many_staff(s, rows=people)
+                box = {n: getattr(m, "id", m) for n, m in enumerate(made)}
+                fixed = [(dataclasses.replace(d, staff_id=staff_of(d.staff_id, box)), note)
+                         for d, note in rows]  # fmt: skip
+                try:
+                    rotations_bulk.create_rotations(s, rows=fixed, today=TODAY)
+                except RuleViolation as exc:
+                    exc.row += len(people)
+                    raise
+
+        box: dict[int, int] = {}
+
+        def one_person(s, n: int, p=None, box=box) -> None:  # noqa: ANN001
+            box[n] = staff_store.create_staff(s, data=p).id
+
+        def one_rotation(s, d=None, note="", box=box) -> None:  # noqa: ANN001
+            fixed = dataclasses.replace(d, staff_id=staff_of(d.staff_id, box))
+            store.create_rotation(s, data=fixed, note=note, today=TODAY)
+
+        singles = [lambda s, n=n, p=p: one_person(s, n, p) for n, p in enumerate(people)]
+        singles += [lambda s, d=d, note=note: one_rotation(s, d, note) for d, note in rows]
+        by_bulk, by_one = bulk_against_in_turn(dbs, bulk, singles)
+        assert by_bulk == by_one, (people, rows)
+        outcomes.append(by_bulk is None)
+        for x in dbs:
+            x.close()
+    assert 5 <= outcomes.count(True) <= 25, outcomes  # both outcomes are exercised

@@ -300,3 +300,55 @@ def test_a_refused_batch_changes_nothing_inside_an_outer_transaction(db) -> None
             )
         assert not s.dirty
     assert state(db) == before
+
+
+def test_staff_updates_write_the_rows_and_audit_entries_of_single_updates_in_turn(
+    tmp_path,
+) -> None:  # noqa: ANN001
+    """The guard of the bulk write (tests/helpers/audit_guard.py) for update_many_staff on
+    random batches (each person once, as an import has them; names, titles, homes, ID numbers
+    moving between people in either id order, a person deleted meanwhile): the same refusal;
+    else every table's rows, versions moved once, the audit entries (text, each record's in
+    order, the log replayed gives the rows) and chains that verify, as update_staff in turn."""
+    from tests.helpers.audit_guard import bulk_against_in_turn
+    from tests.helpers.databases import Twins
+    from tests.helpers.people import consortium, person, ric
+    from ylt_desktop.store import staff as staff_store
+
+    rng = random.Random(12)
+    numbers = [ric(dt.date(1980, 1, 1), "男", n) for n in range(10)]
+
+    def register(x):  # noqa: ANN001, ANN202
+        with x.session() as s:
+            ids = consortium(s)
+            made = [staff_store.create_staff(s, data=dataclasses.replace(
+                person(ids["县医院"], name=f"人员{n}"), id_number=numbers[n])).id
+                for n in range(5)]  # fmt: skip
+        return ids, made
+
+    twins = Twins(tmp_path, register)
+    units, ids = twins.seeded
+    outcomes = []
+    for trial in range(30):
+        dbs = twins.pair(f"g{trial}")
+        pairs = []
+        for staff_id in rng.sample(ids, rng.randint(1, 5)):
+            data = dataclasses.replace(
+                person(rng.choice(list(units.values())), name=f"人员{rng.randint(0, 6)}",
+                       title=rng.choice(["主治医师", "医师", "主任医师"])),
+                id_number=numbers[rng.randint(0, 9)],
+            )  # fmt: skip
+            if rng.random() < 0.05:
+                data = dataclasses.replace(data, home_id=max(units.values()) + 9)
+            pairs.append((staff_id if rng.random() < 0.95 else ids[-1] + 50, data))
+        bulk, one = bulk_against_in_turn(
+            dbs,
+            lambda s, pairs=pairs: staff_store.update_many_staff(s, rows=pairs),
+            [lambda s, p=p: staff_store.update_staff(s, staff_id=p[0], data=p[1])
+             for p in pairs],
+        )  # fmt: skip
+        assert bulk == one, pairs
+        outcomes.append(bulk is None)
+        for x in dbs:
+            x.close()
+    assert 5 <= outcomes.count(True) <= 25, outcomes  # both outcomes are exercised
