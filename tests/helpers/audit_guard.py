@@ -10,7 +10,7 @@ update: they are checked by ``versions_moved``). One gap of the log is known and
 instead: a quarter row or volume that its rotation or agreement no longer has is deleted by
 the flush (delete-orphan) without an entry, by the single commands and the bulk ones alike;
 such rows come back as ``UNLOGGED`` and must be the same rows on both sides. It returns the entries in a form that does
-not depend on the database's clock or on which id a part row got (a rotation's quarter rows
+not depend on the database's clock (any date-and-time column) or on which id a part row got (a rotation's quarter rows
 and an agreement's volumes are named by their natural key: after a delete SQLite may give a
 later insert the same id, so row by row and in bulk the ids may differ).
 
@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import DateTime, select
 from sqlalchemy.orm import Session
 
 from ylt_desktop.domain.problems import RuleViolation
@@ -38,7 +38,11 @@ from ylt_desktop.store.db import Database
 from ylt_desktop.store.models import AuditEntry, Base
 from ylt_desktop.store.tx import all_or_nothing
 
-CLOCK = frozenset({"created_at", "updated_at", "recorded_at", "added_at"})
+# The database's clock: every date-and-time column (a record's stamps, a lock's time).
+CLOCK = {
+    table.name: frozenset(c.name for c in table.columns if isinstance(c.type, DateTime))
+    for table in Base.metadata.sorted_tables
+}
 NATURAL = {
     "rotation_quarter": ("rotation_id", "quarter"),
     "agreement_volume": ("agreement_id", "quarter", "measure"),
@@ -89,7 +93,8 @@ def _entries(db: Database, after: int) -> list[AuditEntry]:
 
 
 def _without_clock(values: dict[str, Any], table: str) -> dict[str, Any]:
-    out = {k: ("time" if k in CLOCK else v) for k, v in values.items()}
+    clock = CLOCK.get(table, ())
+    out = {k: ("time" if k in clock else v) for k, v in values.items()}
     if table in NATURAL:
         out.pop("id", None)
     return out
@@ -213,9 +218,10 @@ def bulk_against_in_turn(
     the dates, and an autoflush there writes half the row first (two entries, the version
     moved twice); with it off each row is one flush, as each is alone in a form's save.
     Returns each side's refusal, or None when it wrote."""
-    before = snapshot(dbs[0])
-    assert snapshot(dbs[1]) == before
+    befores = [snapshot(x) for x in dbs]
+    assert comparable(befores[0]) == comparable(befores[1])  # twins, made seconds apart
     after_id = mark(dbs[0])
+    assert mark(dbs[1]) == after_id
     with dbs[0].session() as s:
         try:
             bulk(s)
@@ -235,12 +241,12 @@ def bulk_against_in_turn(
         except RuleViolation:
             pass
     sides = []
-    for x in dbs:
+    for x, before in zip(dbs, befores, strict=True):
         entries = written(x, before, after_id)
         versions_moved(before, snapshot(x), entries)
         sides.append(entries)
-    if by_bulk is not None:
-        assert sides[0] == [] and snapshot(dbs[0]) == before  # a refused batch writes nothing
+    if by_bulk is not None:  # a refused batch writes nothing
+        assert sides[0] == [] and snapshot(dbs[0]) == befores[0]
     if by_bulk is None and by_single is None:
         assert comparable(snapshot(dbs[0])) == comparable(snapshot(dbs[1]))
         same_writes(*sides)
