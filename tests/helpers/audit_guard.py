@@ -211,13 +211,17 @@ def bulk_against_in_turn(
     dbs: list[Database],
     bulk: Callable[[Session], Any],
     singles: Sequence[Callable[[Session], Any]],
+    *,
+    one_flush: bool = False,
 ) -> tuple[Refusal, Refusal]:
     """Run ``bulk`` on ``dbs[0]`` and ``singles`` (one per row, in order, in one all-or-nothing
     transaction) on its twin ``dbs[1]``, and compare what each wrote (see the module). The
     singles run without autoflush: ``update_rotation`` reads the units' levels after setting
     the dates, and an autoflush there writes half the row first (two entries, the version
     moved twice); with it off each row is one flush, as each is alone in a form's save.
-    Returns each side's refusal, or None when it wrote."""
+    ``one_flush``: the bulk command writes what one flush writes, so its entries come in a
+    flush's order too: the inserts, then the updates ordered by table and key
+    (``audit._entries``). Returns each side's refusal, or None when it wrote."""
     befores = [snapshot(x) for x in dbs]
     assert comparable(befores[0]) == comparable(befores[1])  # twins, made seconds apart
     after_id = mark(dbs[0])
@@ -250,4 +254,16 @@ def bulk_against_in_turn(
     if by_bulk is None and by_single is None:
         assert comparable(snapshot(dbs[0])) == comparable(snapshot(dbs[1]))
         same_writes(*sides)
+    if by_bulk is None and one_flush:
+        in_flush_order(dbs[0], after_id)
     return by_bulk, by_single
+
+
+def in_flush_order(db: Database, after_id: int) -> None:
+    """The entries after ``after_id`` in the order one flush logs them: every insert before
+    every update, the updates ordered by table and key."""
+    entries = [(e.action, e.table_name, int(e.record_id)) for e in _entries(db, after_id)]
+    actions = [a for a, _t, _k in entries]
+    assert actions == sorted(actions, key=lambda a: a != "insert"), actions
+    updates = [(t, k) for a, t, k in entries if a == "update"]
+    assert updates == sorted(updates), updates

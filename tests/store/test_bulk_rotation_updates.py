@@ -225,7 +225,7 @@ def test_same_rows_and_audit_entries_as_single_updates_in_turn(tmp_path) -> None
     the same refusal; else every table's rows, every version moved once per changed rotation,
     the audit entries (text; inserts and deletes in order, each record's updates in order;
     the log replayed gives the rows stored) and chains that verify — as update_rotation row by
-    row writes them."""
+    row writes them; and in bulk, in one flush's order."""
     rng = random.Random(7)
     outcomes = []
     twins = Twins(tmp_path, seed)
@@ -244,6 +244,7 @@ def test_same_rows_and_audit_entries_as_single_updates_in_turn(tmp_path) -> None
             lambda s, rows=rows: rotations_bulk.update_rotations(s, rows=rows, today=TODAY),
             [lambda s, r=r: store.update_rotation(s, rotation_id=r[0], data=r[1], note=r[2],
                                                   today=TODAY) for r in rows],
+            one_flush=True,
         )  # fmt: skip
         assert bulk == one, rows
         outcomes.append(bulk is None)
