@@ -953,6 +953,16 @@ Restore from it? The damaged file is kept in the backups folder, not deleted. Da
 Folder: %2</translation>
     </message>
     <message>
+        <source>……共 %1 处，详见“检查”</source>
+        <translation>… %1 in all; see Check</translation>
+    </message>
+    <message>
+        <source>请注意，打印签章前核对：
+%1</source>
+        <translation>Please check before printing, signing and stamping:
+%1</translation>
+    </message>
+    <message>
         <source>打开文件夹</source>
         <translation>Open folder</translation>
     </message>

@@ -92,6 +92,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     db = _open(args)
     out = check_out_folder(args.out)
+    notes: list[str] = []  # texts the PDF prints with "〓" (a character its font lacks)
     with db.session() as s:
         try:
             paths = export_quarter(
@@ -103,6 +104,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                 id_reason=args.id_reason or "",
                 xlsx=not args.pdf_only,
                 pdf=not args.xlsx_only,
+                notes=notes,
             )
         except ExportBlocked as exc:
             _print_items(s, exc.items)
@@ -112,6 +114,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             return 1
     for path in paths:
         print(path)
+    for note in notes:
+        print(f"警告\t{note}", file=sys.stderr)
     return 0
 
 

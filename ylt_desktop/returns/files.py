@@ -217,8 +217,13 @@ def export_quarter(
     template: Template | None = None,
     check: bool = True,
     parallel: bool | None = None,
+    notes: list[str] | None = None,
 ) -> list[Path]:
     """Check the quarter, assemble its return and write the chosen files; returns their paths.
+
+    ``notes`` (a list) gets what the clerk should know of the written PDF: each text with a
+    character its font lacks, printed as "〓" (``check_glyphs``), so the exported box can
+    say so even when 检查 was not run.
 
     Raises ``ExportBlocked`` when the check finds errors (``check=False`` skips it),
     ``Cancelled`` when ``cancel()`` turns True; in both cases no file is written or changed.
@@ -240,8 +245,9 @@ def export_quarter(
     helper = None
     try:
         ret, helper = _assemble(
-            session, quarter, cover_fields, full_ids, template, check, parallel, xlsx and pdf
-        )
+            session, quarter, cover_fields, full_ids, template, check, parallel, xlsx and pdf,
+            notes if pdf else None,
+        )  # fmt: skip
         if cancel is not None and cancel():
             raise Cancelled("已取消导出")
         targets = _write(ret, quarter, Path(out_dir), _jobs(xlsx, pdf), helper, progress, cancel)
@@ -262,6 +268,7 @@ def _assemble(
     check: bool,
     parallel: bool | None,
     both: bool,
+    notes: list[str] | None = None,
 ) -> tuple[QuarterReturn, Any]:
     """The checked, assembled return, and the helper process when one pays. The records read
     stay here: they are freed before the files are written (peak memory)."""
@@ -283,6 +290,10 @@ def _assemble(
             items = check_quarter(session, quarter, data=data)
             if errors_in(items):
                 raise ExportBlocked(items)
+        if notes is not None and data is not None:
+            from ylt_desktop.returns.check_glyphs import glyph_items
+
+            notes.extend(i.message for i in glyph_items(data, cover_fields))
         ret = quarter_rows(
             session,
             quarter,

@@ -20,6 +20,7 @@ class ExportWorker(BackgroundTask):
     def __init__(self, db: Database, quarter: Quarter, out_dir: Path, **options: Any) -> None:
         super().__init__(self._export)
         self.db, self.quarter, self.out_dir, self.options = db, quarter, out_dir, options
+        self.notes: list[str] = []  # what the exported box says of the PDF (rare characters)
 
     def _export(self) -> list[Path]:
         from ylt_desktop.returns.files import export_quarter
@@ -32,5 +33,6 @@ class ExportWorker(BackgroundTask):
                 self.out_dir,
                 progress=self.report_progress,
                 cancel=self.is_cancelled,
+                notes=self.notes,
                 **self.options,
             )

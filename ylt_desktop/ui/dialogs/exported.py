@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QStandardPaths, QUrl
@@ -9,6 +10,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 KINDS = {".xlsx": "Excel", ".pdf": "PDF"}
+NOTES_SHOWN = 5  # the rest are counted: the check lists every one
 
 
 def documents_folder() -> str:
@@ -31,17 +33,31 @@ def open_path(parent: QWidget | None, path: Path) -> bool:
     return False
 
 
-def show_exported(parent: QWidget | None, paths: list[Path]) -> None:
-    """The export is done: the files' names and folder, and buttons to open them."""
+def show_exported(parent: QWidget | None, paths: list[Path], notes: Sequence[str] = ()) -> None:
+    """The export is done: the files' names and folder, and buttons to open them; ``notes``
+    (texts the PDF prints with "〓" for a rare character) follow, so the clerk hears of them
+    before printing even without 检查."""
     folder = paths[0].parent
     box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Information)
+    box.setIcon(QMessageBox.Icon.Information if not notes else QMessageBox.Icon.Warning)
     box.setWindowTitle(QCoreApplication.translate("Exported", "导出完成"))
-    box.setText(
+    text = (
         QCoreApplication.translate("Exported", "已保存：\n%1\n\n文件夹：%2")
         .replace("%1", "\n".join(p.name for p in paths))
         .replace("%2", str(folder))
     )
+    if notes:
+        shown = list(notes[:NOTES_SHOWN])
+        if len(notes) > NOTES_SHOWN:
+            shown.append(
+                QCoreApplication.translate("Exported", "……共 %1 处，详见“检查”").replace(
+                    "%1", str(len(notes))
+                )
+            )
+        text += "\n\n" + QCoreApplication.translate(
+            "Exported", "请注意，打印签章前核对：\n%1"
+        ).replace("%1", "\n".join(shown))
+    box.setText(text)
     targets = {
         box.addButton(
             QCoreApplication.translate("Exported", "打开文件夹"),

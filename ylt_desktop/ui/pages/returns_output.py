@@ -138,7 +138,7 @@ class ReturnOutput:
         if not self._export_ended():
             return
         self.last_paths = paths
-        show_exported(self, paths)
+        show_exported(self, paths, notes=self.worker.notes if self.worker is not None else [])
 
     def _cancelled(self) -> None:
         if not self._export_ended():
