@@ -169,6 +169,8 @@ def test_the_lead_says_an_agreement_made_at_the_member_is_not_in_its_list(tmp_pa
     message = refused(lead, [package], "不在牵头单位的协议清单中")
     assert f"“{OWN} 远程心电会诊”" in message and A in message and "2026年第3季度" in message
     assert "牵头单位已删除" not in message and "录入该协议" in message
+    # Not told as a fact: a lead restored to a backup from before the agreement looks the same.
+    assert "可能是" in message and "恢复过录入该协议之前的备份" in message
     assert _numbers(lead) == ["YX-2026-01"]  # not made up
 
     # Doing what the message says: the lead enters it (same number); the same package is in.

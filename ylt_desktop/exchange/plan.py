@@ -294,7 +294,8 @@ def plan_package(session: Session, pkg: Package) -> _Plan:
             if a is None and gone is None:
                 raise PackageRefused(
                     f"{head}该协议不在牵头单位的协议清单中（汇总库中没有这个协议，也没有删除"
-                    f"它的记录），应是“{inst.name}”自行录入的，不能接收：如该协议确实存在，"
+                    f"它的记录），可能是“{inst.name}”自行录入的，也可能是汇总库恢复过录入该协议之前的"
+                    "备份，不能接收：如该协议确实存在，"
                     f"请牵头单位先在汇总库中录入该协议（协议编号“{number}”，参与方包括"
                     f"“{inst.name}”），再重新接收这个数据包，并把新的名册包发给该单位；"
                     "如不应有该协议，请该单位删除它后重新生成数据包"
