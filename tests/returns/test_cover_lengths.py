@@ -43,3 +43,37 @@ def test_the_export_refuses_before_writing(sample_db, tmp_path, submitted) -> No
         export_quarter(s, Q3, out, cover_fields={"filler_unit": LONG_UNIT})  # LayoutError
     assert "填报单位" in str(refused.value)
     assert list(out.iterdir()) == []
+
+
+def test_a_unit_name_at_the_length_keeps_the_line_over_each_table_on_the_page(
+    sample_db, tmp_path
+) -> None:  # noqa: ANN001
+    """The line over every table (填报单位：…　　报告期：…　　计量单位：…) was drawn at 9 pt
+    whatever its length: a 填报单位 of more than ~50 characters (100 are allowed) ran past the
+    table's right edge, and 报告期 and 计量单位 went off the paper on every table page."""
+    from pypdf import PdfReader
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from ylt_desktop.returns.pdf import write_pdf
+    from ylt_desktop.returns.pdf_table import FONT, MARGIN, PAGE_SIZE
+    from ylt_desktop.returns.rows import quarter_rows
+
+    unit = ("都昌县某某镇中心卫生院" * 10)[: COVER_MAX["filler_unit"]]
+    with sample_db.session() as s:
+        ret = quarter_rows(s, Q3, cover_fields={"filler_unit": unit})
+    path = tmp_path / "r.pdf"
+    write_pdf(ret, path)
+    right_edge = PAGE_SIZE[0] - MARGIN + 0.5  # where the tables themselves end
+    found = []
+
+    def visit(text, cm, tm, _font, size) -> None:  # noqa: ANN001
+        text = text.strip()
+        if text.startswith("填报单位：") and "报告期：" in text:
+            x = cm[4] + tm[4] * cm[0]
+            found.append((x + stringWidth(text, FONT, size * cm[0]), text))
+
+    for page in PdfReader(str(path)).pages[1:]:
+        page.extract_text(visitor_text=visit)
+    assert len(found) >= len(ret.tables)
+    for right, text in found:
+        assert right <= right_edge, text[-20:]

@@ -22,6 +22,7 @@ from ylt_desktop.returns.pdf_table import (
     Caption,
     Cell,
     TableLayout,
+    info_size,
 )
 from ylt_desktop.returns.pdf_text import Placer, placer
 
@@ -31,7 +32,7 @@ def draw_caption(canv: Any, caption: Caption, width: float, top: float) -> None:
     canv.setFillColorRGB(0, 0, 0)
     canv.setFont(FONT, TITLE_SIZE)
     canv.drawCentredString(width / 2, top - TITLE_SIZE - 2, caption.shown_title)
-    canv.setFont(FONT, INFO_SIZE)
+    canv.setFont(FONT, info_size(caption.info, width))
     canv.drawString(0, top - TITLE_HEIGHT - INFO_SIZE - 2, caption.info)
     canv.restoreState()
 

@@ -227,6 +227,17 @@ def paginate(layout: TableLayout, room: float = FRAME_HEIGHT - CAPTION_HEIGHT) -
     return pages
 
 
+def info_size(info: str, width: float) -> float:
+    """The font size of the line over a table (填报单位：…　　报告期：…　　计量单位：…):
+    ``INFO_SIZE``, smaller when the line is wider than the table (``width``). A long 填报单位
+    (up to 100 characters are allowed) ran past the table's edge at ``INFO_SIZE``: 报告期 and
+    计量单位 went off the paper on every table page."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    wide = stringWidth(info, FONT, INFO_SIZE)
+    return INFO_SIZE if wide <= width else INFO_SIZE * width / wide
+
+
 def caption_title(title: str, continued: bool) -> str:
     return title + CONTINUED if continued else title
 

@@ -157,8 +157,8 @@ class ReturnPainter:
                        top + pt.TITLE_SIZE + 2),
             title,
         )  # fmt: skip
-        painter.setFont(self.font(pt.INFO_SIZE))
         info = self.ret.info_line(table)
+        painter.setFont(self.font(pt.info_size(info, lay.width)))
         painter.drawText(self.point(x0, top + pt.TITLE_HEIGHT + pt.INFO_SIZE + 2), info)
         top += pt.CAPTION_HEIGHT
         painter.setFont(self.font(pt.FONT_SIZE))
