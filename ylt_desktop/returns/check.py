@@ -258,12 +258,26 @@ def _check_rotation(r: RotationRecord, quarter: Quarter, member_ids: set[int]) -
         for p in purpose_problems(r.direction, r.form)
     ]
     if not fits_a_cell(r.note or ""):
-        message = (
-            f"人员流动 {label}：备注长{excel_length(r.note):,}个字符（生僻字等扩展区汉字按2个计），"
-            f"超过Excel单元格的上限{MAX_TEXT:,}个，导出的Excel中将截断；请精简备注"
-        )
-        items.append(CheckItem(WARNING, message, "rotation", r.id, "note"))
+        items.append(_note_cut_item(r, label))
     return items
+
+
+def _note_cut_item(r: RotationRecord, label: str) -> CheckItem:
+    message = (
+        f"人员流动 {label}：备注长{excel_length(r.note):,}个字符（生僻字等扩展区汉字按2个计），"
+        f"超过Excel单元格的上限{MAX_TEXT:,}个，导出的Excel中将截断；请精简备注"
+    )
+    return CheckItem(WARNING, message, "rotation", r.id, "note")
+
+
+def excel_cut_items(data: QuarterData) -> list[CheckItem]:
+    """The check's warning for each of the quarter's 备注 that the workbook cuts (longer than
+    one Excel cell holds; the PDF prints it whole): the export says them too."""
+    return [
+        _note_cut_item(r, _rotation_label(r))
+        for r in data.rotations
+        if not fits_a_cell(r.note or "")
+    ]
 
 
 def _check_agreement(a: AgreementRecord, quarter: Quarter) -> list[CheckItem]:

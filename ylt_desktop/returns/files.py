@@ -221,9 +221,10 @@ def export_quarter(
 ) -> list[Path]:
     """Check the quarter, assemble its return and write the chosen files; returns their paths.
 
-    ``notes`` (a list) gets what the clerk should know of the written PDF: each text with a
-    character its font lacks, printed as "〓" (``check_glyphs``), so the exported box can
-    say so even when 检查 was not run.
+    ``notes`` (a list) gets what the clerk should know of the written files: each text with a
+    character its font lacks, printed in the PDF as "〓" (``check_glyphs``), and each 备注
+    the workbook cuts (longer than an Excel cell holds; the PDF prints it whole), so the
+    exported box can say so even when 检查 was not run.
 
     Raises ``ExportBlocked`` when the check finds errors (``check=False`` skips it),
     ``Cancelled`` when ``cancel()`` turns True; in both cases no file is written or changed.
@@ -246,7 +247,7 @@ def export_quarter(
     try:
         ret, helper = _assemble(
             session, quarter, cover_fields, full_ids, template, check, parallel, xlsx and pdf,
-            notes if pdf else None,
+            notes, (xlsx, pdf),
         )  # fmt: skip
         if cancel is not None and cancel():
             raise Cancelled("已取消导出")
@@ -269,6 +270,7 @@ def _assemble(
     parallel: bool | None,
     both: bool,
     notes: list[str] | None = None,
+    files: tuple[bool, bool] = (True, True),
 ) -> tuple[QuarterReturn, Any]:
     """The checked, assembled return, and the helper process when one pays. The records read
     stay here: they are freed before the files are written (peak memory)."""
@@ -290,10 +292,14 @@ def _assemble(
             items = check_quarter(session, quarter, data=data)
             if errors_in(items):
                 raise ExportBlocked(items)
-        if notes is not None and data is not None:
+        if notes is not None and data is not None and files[1]:  # the PDF's 〓
             from ylt_desktop.returns.check_glyphs import glyph_items
 
             notes.extend(i.message for i in glyph_items(data, cover_fields))
+        if notes is not None and data is not None and files[0]:  # 备注 the workbook cuts
+            from ylt_desktop.returns.check import excel_cut_items
+
+            notes.extend(i.message for i in excel_cut_items(data))
         ret = quarter_rows(
             session,
             quarter,
