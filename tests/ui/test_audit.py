@@ -49,8 +49,9 @@ def test_audit_page_lists_and_filters(qtbot, db) -> None:  # noqa: ANN001
     assert page.model.rowCount() == 1 and page.model.index(0, 3).data() == "设置"
     page.table_filter.setCurrentIndex(0)
     type_text(qtbot, page.search, "甲县")
-    assert page.proxy.rowCount() == 1
-    assert page.count_label.text() == "共 1 条"
+    # The unit's insert and its 等级变更记录, which names it (成员单位：甲县人民医院（#1）).
+    assert page.proxy.rowCount() == 2
+    assert page.count_label.text() == "共 2 条"
     page.search.clear()
     assert page.proxy.rowCount() == 4
     last_year = dt.date.today() - dt.timedelta(days=365)
@@ -111,3 +112,43 @@ def test_every_record_dialog_has_its_history(qtbot, demo_db) -> None:  # noqa: A
     fresh = InstitutionDialog(demo_db, None)
     qtbot.addWidget(fresh)
     assert not hasattr(fresh, "history_button")  # a new record has no history yet
+
+
+def test_entries_name_the_units_people_and_agreements_they_refer_to(qtbot, demo_db) -> None:  # noqa: ANN001
+    """'接收方：#14' told a clerk nothing (DESIGN §6: a log a clerk reads): a referred unit,
+    person or agreement is named, with its number; one deleted since keeps the number only."""
+    from sqlalchemy import select as query
+
+    from ylt_desktop.store.audit_text import describe, read_names
+    from ylt_desktop.store.models import Agreement, AuditEntry, Institution, Rotation, Staff
+
+    with demo_db.session() as s:
+        rotation = s.scalars(query(Rotation).order_by(Rotation.id)).first()
+        person = s.get(Staff, rotation.staff_id).name
+        giver = s.get(Institution, rotation.from_id).name
+        agreement = s.scalars(query(Agreement).order_by(Agreement.id)).first()
+        names = read_names(s)
+        recipient_entry = s.scalars(
+            query(AuditEntry).where(AuditEntry.table_name == "agreement_recipient")
+        ).first()
+        # An entry referring to a unit that no longer exists keeps its number only.
+        gone = AuditEntry(table_name="staff", action="insert", record_id="0", user="x",
+                          new_values='{"name": "某人", "home_id": 999999}')  # fmt: skip
+        assert describe(gone, names=names) == "姓名：某人；所属机构：#999999"
+    page = AuditPage(demo_db)
+    qtbot.addWidget(page)
+    page.set_range(dt.date(2000, 1, 1), dt.date.today())
+    select(page.table_filter, "rotation")
+    texts = [page.proxy.index(r, 5).data() for r in range(page.proxy.rowCount())]
+    assert f"人员：{person}（#{rotation.staff_id}）" in "".join(texts)
+    assert f"派出单位：{giver}（#{rotation.from_id}）" in "".join(texts)
+    assert not any("：#" in t for t in texts if "人员：" in t)
+    # The free-text search finds an entry by the unit's name.
+    page.search.setText(giver)
+    assert 0 < page.proxy.rowCount() < len(texts)
+    page.search.clear()
+    select(page.table_filter, "agreement_recipient")
+    texts = [page.proxy.index(r, 5).data() for r in range(page.proxy.rowCount())]
+    assert recipient_entry is not None and texts
+    assert all("协议：" in t and "协议：#" not in t for t in texts)
+    assert f"协议：{agreement.number} {agreement.title}（#{agreement.id}）" in "".join(texts)

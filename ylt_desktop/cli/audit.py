@@ -6,7 +6,7 @@ import argparse
 
 from ylt_desktop.cli.common import emit, open_db
 from ylt_desktop.store.audit import ACTION_LABELS, TABLE_LABELS
-from ylt_desktop.store.audit_text import masked_values
+from ylt_desktop.store.audit_text import masked_values, read_names
 
 AUDIT_TABLES: tuple[str, ...] = tuple(TABLE_LABELS.values())
 AUDIT_ACTIONS: tuple[str, ...] = tuple(ACTION_LABELS.values())
@@ -79,6 +79,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
                 for e in entries
             ]
         else:
+            names = read_names(s)
             rows = [
                 {
                     "id": e.id,
@@ -87,7 +88,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
                     "action": ACTION_LABELS.get(e.action, e.action),
                     "table": TABLE_LABELS.get(e.table_name, e.table_name),
                     "record_id": e.record_id,
-                    "change": audit.describe(e),
+                    "change": audit.describe(e, names),
                 }
                 for e in entries
             ]

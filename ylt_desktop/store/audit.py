@@ -20,6 +20,7 @@ import datetime as dt
 import getpass
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import event, func, insert, inspect, or_, select
@@ -346,11 +347,12 @@ def _start(value: dt.date | dt.datetime) -> dt.datetime:
     return value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
 
 
-def describe(entry: AuditEntry) -> str:
-    """A short Chinese summary of what changed (labels, form values, IDs masked)."""
+def describe(entry: AuditEntry, names: Mapping[str, Mapping[int, str]] | None = None) -> str:
+    """A short Chinese summary of what changed (labels, form values, IDs masked; units,
+    people and agreements named from ``audit_text.read_names``)."""
     from ylt_desktop.store.audit_text import describe as text
 
-    return text(entry)
+    return text(entry, names=names)
 
 
 def change_token(session: Session) -> tuple[int, str]:

@@ -3,12 +3,15 @@
 
 ``describe(entry)`` is the one-line summary (lists, ``ylt audit``); ``details(entry)`` one line
 per field for the detail view; ``masked_values`` masks the stored JSON for ``ylt audit --json``.
+A unit, person or agreement referred to by its id is named (``read_names``): "协议：#40" told a
+clerk nothing; a record deleted since keeps its number.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from ylt_desktop.domain.codes import mask_id
@@ -93,6 +96,34 @@ PACKAGE_WORDS = {"accept": "接收数据包", "return": "退回"}
 KIND_WORDS = {"lead": "汇总库", "member": "成员库"}
 
 
+# Columns holding another record's id, and that record's table.
+REFERENCES = {
+    "member_id": "institution", "home_id": "institution", "from_id": "institution",
+    "to_id": "institution", "provider_id": "institution", "institution_id": "institution",
+    "staff_id": "staff", "agreement_id": "agreement",
+}  # fmt: skip
+
+Names = Mapping[str, Mapping[int, str]]
+"""Table -> id -> the name shown for it (``read_names``)."""
+
+
+def read_names(session: Any) -> dict[str, dict[int, str]]:
+    """The names of every unit, person and agreement (number and title) by id."""
+    from sqlalchemy import select
+
+    from ylt_desktop.store.models import Agreement, Institution, Staff
+
+    run = session.connection().execute
+    return {
+        "institution": dict(run(select(Institution.id, Institution.name)).all()),
+        "staff": dict(run(select(Staff.id, Staff.name)).all()),
+        "agreement": {
+            i: f"{number} {title}"
+            for i, number, title in run(select(Agreement.id, Agreement.number, Agreement.title))
+        },
+    }
+
+
 def label(table: str, column: str) -> str:
     return FIELD_LABELS.get(table, {}).get(column) or _COMMON.get(column) or column
 
@@ -102,8 +133,8 @@ def mask_text(text: str) -> str:
     return mask_id_numbers(text)
 
 
-def show(table: str, column: str, value: Any) -> str:
-    """One value as the forms show it."""
+def show(table: str, column: str, value: Any, names: Names | None = None) -> str:
+    """One value as the forms show it; another record's id by its name when ``names`` has it."""
     if value is None or value == "":
         return "（空）"
     if isinstance(value, bool):
@@ -123,7 +154,8 @@ def show(table: str, column: str, value: Any) -> str:
     if column == "quarter" and re.fullmatch(r"\d{4}Q[1-4]", str(value)):
         return Quarter.parse(str(value)).label
     if column.endswith("_id") and isinstance(value, int):
-        return f"#{value}"
+        name = (names or {}).get(REFERENCES.get(column, ""), {}).get(value)
+        return f"{mask_text(name)}（#{value}）" if name else f"#{value}"
     text = str(value)
     if re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?", text):
         text = text[:16].replace("T", " ")
@@ -140,20 +172,22 @@ def _fields(entry: Any) -> list[tuple[str, Any, Any]]:
     return [(k, old.get(k), new.get(k)) for k in keys if k not in HIDDEN]
 
 
-def details(entry: Any) -> list[str]:
+def details(entry: Any, names: Names | None = None) -> list[str]:
     """One line per field: ``实有床位：0 → 120`` (an update) or ``姓名：王芳``."""
     table, lines = entry.table_name, []
     for key, before, after in _fields(entry):
         name = label(table, key)
         if entry.action == "update":
-            lines.append(f"{name}：{show(table, key, before)} → {show(table, key, after)}")
+            lines.append(
+                f"{name}：{show(table, key, before, names)} → {show(table, key, after, names)}"
+            )
         else:
             value = after if entry.action == "insert" else before
-            lines.append(f"{name}：{show(table, key, value)}")
+            lines.append(f"{name}：{show(table, key, value, names)}")
     return lines
 
 
-def describe(entry: Any, *, width: int = 60) -> str:
+def describe(entry: Any, *, width: int = 60, names: Names | None = None) -> str:
     """The one-line summary; a long value says only that it changed."""
     table, parts = entry.table_name, []
     for key, before, after in _fields(entry):
@@ -161,10 +195,12 @@ def describe(entry: Any, *, width: int = 60) -> str:
         if key in LONG and len(str(after if after is not None else before)) > width:
             parts.append(f"{name}（内容较长，见详情）")
         elif entry.action == "update":
-            parts.append(f"{name}：{show(table, key, before)} → {show(table, key, after)}")
+            parts.append(
+                f"{name}：{show(table, key, before, names)} → {show(table, key, after, names)}"
+            )
         else:
             value = after if entry.action == "insert" else before
-            parts.append(f"{name}：{show(table, key, value)}")
+            parts.append(f"{name}：{show(table, key, value, names)}")
     return "；".join(parts)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QVBoxLayout, QWidget
 
 from ylt_desktop.store import audit
-from ylt_desktop.store.audit_text import details
+from ylt_desktop.store.audit_text import details, read_names
 
 # Which table and id attribute each record dialog edits.
 RECORDS = {
@@ -24,11 +24,12 @@ RECORDS = {
 def history_text(db, table: str, record_id: int) -> str:  # noqa: ANN001
     with db.session() as s:
         entries = [e for e in audit.list_entries(s, table=table) if e.record_id == str(record_id)]
+        names = read_names(s)
         blocks = [
             "\n".join(
                 [
                     f"{e.at:%Y-%m-%d %H:%M:%S}　{e.user}　{audit.ACTION_LABELS.get(e.action, e.action)}",
-                    *(f"　　{line}" for line in details(e)),
+                    *(f"　　{line}" for line in details(e, names)),
                 ]
             )
             for e in entries

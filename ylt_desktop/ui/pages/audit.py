@@ -7,6 +7,7 @@ filters the loaded rows through ``RecordFilterProxy``. At most ``LIMIT`` newest 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt
 from PySide6.QtWidgets import (
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ylt_desktop.store import audit
+from ylt_desktop.store.audit_text import read_names
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.models import AuditEntry
 from ylt_desktop.ui.widgets.page_support import show_in_parts
@@ -53,6 +55,13 @@ class AuditTableModel(RecordTableModel[AuditEntry]):
         Column(QT_TRANSLATE_NOOP("Column", "记录编号"), lambda r: r.record_id, searchable=True),
         Column(QT_TRANSLATE_NOOP("Column", "内容"), audit.describe, searchable=True),
     )
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.names: dict[str, dict[int, str]] = {}
+        """Units, people and agreements by id (``audit_text.read_names``), read with the rows."""
+        *head, content = type(self).columns
+        self.columns = (*head, replace(content, value=lambda r: audit.describe(r, self.names)))
 
 
 def _combo(everything: str, items: dict[str, str]) -> QComboBox:
@@ -146,7 +155,7 @@ class AuditPage(QWidget):
             f"{audit.ACTION_LABELS.get(entry.action, entry.action)}　"
             f"{audit.TABLE_LABELS.get(entry.table_name, entry.table_name)} #{entry.record_id}"
         )
-        text.setPlainText("\n".join([head, "", *details(entry)]))
+        text.setPlainText("\n".join([head, "", *details(entry, self.model.names)]))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
         buttons.rejected.connect(dialog.reject)
         layout = QVBoxLayout(dialog)
@@ -172,6 +181,7 @@ class AuditPage(QWidget):
                 action=self.action_filter.currentData(),
                 limit=LIMIT,
             )
+            self.model.names = read_names(s)
         show_in_parts(self.model, rows)
         self.table.resizeColumnsToContents()
         self._show_count()
