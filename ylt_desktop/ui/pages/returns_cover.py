@@ -51,6 +51,7 @@ class CoverBox(QGroupBox):
         self.pending.setInterval(SAVE_DELAY_MS)
         self.pending.timeout.connect(self._save_pending)
         self.dirty = False
+        self._saying = False  # a failed save's message shows
         for edit in self.cover.values():
             edit.textEdited.connect(self._edited)
             edit.editingFinished.connect(self._save_pending)
@@ -97,14 +98,20 @@ class CoverBox(QGroupBox):
         """Save what was typed since the last save; a failure is said once (the typed text
         stays in its field and is saved with the next change or export)."""
         self.pending.stop()
-        if not self.dirty:
+        if not self.dirty or self._saying:
             return
         try:
             self.save()
         except Exception as exc:  # noqa: BLE001 - said to the clerk (a lock, a full disk, …)
             from ylt_desktop.ui.errors import show_error
 
-            show_error(self, exc)
+            # The box takes the focus, and the field left emits editingFinished: not saved
+            # again meanwhile (a second wait for the database, then a second box).
+            self._saying = True
+            try:
+                show_error(self, exc)
+            finally:
+                self._saying = False
 
     def save(self) -> None:
         self.pending.stop()
