@@ -58,6 +58,8 @@ def test_clerk_is_refused_what_the_reviewer_may(demo, tmp_path, capsys, monkeypa
         code, _, err = _run(capsys, *argv, "--db", demo)
         assert code == 1, argv
         assert words in err and "当前用户“clerk”是填表人" in err
+    # The refused export made the folder for its files and, having written none, removed it.
+    assert not (tmp_path / "out").exists()
     code, out, _ = _run(capsys, "export", "--quarter", Q, "--out", out_dir, "--xlsx-only",
                         "--db", demo)  # fmt: skip
     assert code == 0 and out.strip().endswith(".xlsx")

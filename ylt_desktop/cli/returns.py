@@ -88,10 +88,21 @@ def _cover_fields(session: Any, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    db = _open(args)
+    existed = args.out.expanduser().resolve().exists()
+    out = check_out_folder(args.out)
+    try:
+        return _export(args, db, out)
+    finally:
+        # A folder made for this export and left empty (refused, blocked, failed) goes again.
+        if not existed and out.is_dir() and not any(out.iterdir()):
+            out.rmdir()
+            print(f"未导出，已删除刚创建的空文件夹：{out}", file=sys.stderr)
+
+
+def _export(args: argparse.Namespace, db, out: Path) -> int:  # noqa: ANN001
     from ylt_desktop.returns.files import Cancelled, ExportBlocked, export_quarter
 
-    db = _open(args)
-    out = check_out_folder(args.out)
     notes: list[str] = []  # texts the PDF prints with "〓" (a character its font lacks)
     with db.session() as s:
         try:
