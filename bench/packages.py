@@ -74,7 +74,7 @@ def _add_twin(db, quarter) -> str:  # noqa: ANN001
             )
         new_people = staff.create_many_staff(s, rows=rows)
         s.flush()
-        ids = {old.id: new.id for old, new in zip(people, new_people, strict=True)}
+        ids = {old.id: new for old, new in zip(people, new_people, strict=True)}
         copied = []
         for r in s.scalars(select(Rotation).where(Rotation.staff_id.in_(list(ids)))):
             d = rotations.to_data(r)

@@ -35,7 +35,6 @@ from ylt_desktop.importing.plan_staff import StaffIndex, StaffRows
 from ylt_desktop.store import rotations as rotation_store
 from ylt_desktop.store import rotations_bulk
 from ylt_desktop.store import staff as staff_store
-from ylt_desktop.store.models import Rotation
 
 _FIGURES = ("days", "outpatient", "procedures", "trainees", "rounds", "lectures")
 RotationKey = tuple[int, int, int, Any]
@@ -179,15 +178,13 @@ class RotationPlanner(Planner):
             return Bulk((d, note or "", person), self._create_one, self._create_many, _rotation_id)
         return Bulk((own, d, note), self._update_one, self._update_many, _rotation_id)
 
-    def _update_rotation(
-        self, session: Session, item: tuple[int, RotationData, str | None]
-    ) -> Rotation:
+    def _update_rotation(self, session: Session, item: tuple[int, RotationData, str | None]) -> int:
         own, d, note = item
         return rotation_store.update_rotation(
             session, rotation_id=own, data=self._stored(d), note=note, today=self.today
-        )
+        ).id
 
-    def _update_rotations(self, session: Session, items: list) -> list[Rotation]:
+    def _update_rotations(self, session: Session, items: list) -> list[int]:
         rows = [(own, self._stored(d), note) for own, d, note in items]
         return rotations_bulk.update_rotations(session, rows=rows, today=self.today)
 
@@ -200,7 +197,7 @@ class RotationPlanner(Planner):
         box = self.new_staff
         return dataclasses.replace(d, staff_id=box.get(d.staff_id, d.staff_id))
 
-    def _create_rotation(self, session: Session, item: NewRotation) -> Rotation:
+    def _create_rotation(self, session: Session, item: NewRotation) -> int:
         d, note, person = item
         if person is not None and d.staff_id not in self.new_staff:
             # Both checked before either is written: a refused row registers nobody.
@@ -215,9 +212,9 @@ class RotationPlanner(Planner):
             self.new_staff[d.staff_id] = staff_store.create_staff(session, data=staff).id
         return rotation_store.create_rotation(
             session, data=self._stored(d), note=note, today=self.today
-        )
+        ).id
 
-    def _create_rotations(self, session: Session, items: list[NewRotation]) -> list[Rotation]:
+    def _create_rotations(self, session: Session, items: list[NewRotation]) -> list[int]:
         """New rotations, and the new persons they name, with two bulk commands. Everything is
         checked before anything is written, so a refusal leaves the session as it was (and
         ``apply`` writes the rows one by one to say which row is refused and why)."""
@@ -239,7 +236,7 @@ class RotationPlanner(Planner):
                 if has_errors(problems):
                     raise RuleViolation(problems)
             made = staff_store.create_many_staff(session, rows=list(people.values()))
-            self.new_staff.update(zip(people, (staff.id for staff in made), strict=True))
+            self.new_staff.update(zip(people, made, strict=True))
         rows = [(self._stored(d), note) for d, note, _p in items]
         try:
             return rotations_bulk.create_rotations(session, rows=rows, today=self.today)
@@ -251,8 +248,8 @@ class RotationPlanner(Planner):
             raise RuntimeError("人员流动导入：新登记人员已写入但流动记录被拒绝") from exc
 
 
-def _rotation_id(rotation: Rotation) -> int:
-    return rotation.id
+def _rotation_id(rotation_id: int) -> int:
+    return rotation_id
 
 
 def _blank(name: str) -> Any:

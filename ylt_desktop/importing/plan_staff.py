@@ -106,18 +106,22 @@ class StaffPlanner(Planner):
             return REJECTED, None, d.name
         self.seen[key] = (row.number, d)
         if own is None:
-            return NEW, Bulk(d, _create_staff, _create_many_staff, _staff_id), d.name
+            return NEW, Bulk(d, _create_staff, _create_many_staff, _same), d.name
         if self.staff.data[own] == d:
             return UNCHANGED, None, d.name
         return CHANGED, Bulk((own, d), _update_staff, _update_many_staff, _staff_id), d.name
 
 
-def _create_staff(session: Session, d: StaffData) -> Staff:
-    return staff_store.create_staff(session, data=d)
+def _create_staff(session: Session, d: StaffData) -> int:
+    return staff_store.create_staff(session, data=d).id
 
 
-def _create_many_staff(session: Session, rows: list[StaffData]) -> list[Staff]:
+def _create_many_staff(session: Session, rows: list[StaffData]) -> list[int]:
     return staff_store.create_many_staff(session, rows=rows)
+
+
+def _same(staff_id: int) -> int:
+    return staff_id
 
 
 def _update_staff(session: Session, pair: tuple[int, StaffData]) -> Staff:

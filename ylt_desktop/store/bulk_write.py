@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, insert, update
+from sqlalchemy import Table, bindparam, delete, func, insert, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -45,13 +45,15 @@ def _plan(table: Table) -> tuple[dict[str, Any], list[Any]]:
 
 
 def insert_rows(
-    session: Session, model: Any, rows: list[dict[str, Any]], *, key: str
+    session: Session, model: Any, rows: list[dict[str, Any]], *, key: str | None
 ) -> list[dict[str, Any]]:
     """INSERT ``rows`` (column name → value, the same columns in every row) into ``model``'s
     table with one executemany in the session's transaction; return each row's values as the
     ORM holds them after a flush (see the module). ``key``: a column whose values differ
     between the rows, to pair the rows read back with the rows sent (a multi-row INSERT's
-    RETURNING promises no order)."""
+    RETURNING promises no order); None when no column does: then SQLAlchemy returns the
+    rows in the order sent (``sort_by_parameter_order``; on SQLite one INSERT per row, in
+    one executemany), and the ids grow in that order, as a flush gives them."""
     if not rows:
         return []
     table = model.__table__
@@ -59,6 +61,14 @@ def insert_rows(
     given = rows[0].keys()
     fill = {col: value for col, value in defaults.items() if col not in given}
     params = [{**fill, **row} for row in rows]
+    if key is None:
+        returned = [col for col in filled if col.name not in given]
+        names = [col.name for col in returned]
+        stmt = insert(table).returning(*returned, sort_by_parameter_order=True)
+        result = session.connection().execute(stmt, params)
+        for values, back in zip(params, result, strict=True):
+            values.update(zip(names, back, strict=True))
+        return params
     returned = [table.c[key]] + [col for col in filled if col.name not in given]
     names = [col.name for col in returned[1:]]
     result = session.connection().execute(insert(table).returning(*returned), params)
@@ -100,3 +110,29 @@ def update_rows(session: Session, model: Any, rows: list[tuple[int, int, dict[st
             f"UPDATE statement on table '{table.name}' expected to update {len(params)} row(s);"
             f" {result.rowcount} were matched."
         )
+
+
+def update_parts(session: Session, model: Any, rows: list[tuple[int, dict[str, Any]]]) -> None:
+    """UPDATE rows of a table without a version of its own (a rotation's quarter rows): ``(id,
+    {column: new value})``, one executemany per set of columns changed. Their record's
+    ``update_rows``, sent first in the same transaction, checked the record's version."""
+    groups: dict[tuple[str, ...], list[tuple[int, dict[str, Any]]]] = {}
+    for row_id, new in rows:
+        groups.setdefault(tuple(new), []).append((row_id, new))
+    table = model.__table__
+    conn = session.connection()
+    for columns, group in groups.items():
+        values = {col: bindparam(f"new_{col}") for col in columns}
+        stmt = update(table).where(table.c.id == bindparam("old_id")).values(values)
+        params = [
+            {"old_id": row_id, **{f"new_{c}": new[c] for c in columns}} for row_id, new in group
+        ]
+        conn.execute(stmt, params)
+
+
+def delete_rows(session: Session, model: Any, ids: list[int]) -> None:
+    """DELETE the rows of ``model``'s table with these ids, 500 ids a statement."""
+    table = model.__table__
+    conn = session.connection()
+    for i in range(0, len(ids), 500):
+        conn.execute(delete(table).where(table.c.id.in_(ids[i : i + 500])))

@@ -13,7 +13,7 @@ from ylt_desktop.domain.problems import Problem, RuleViolation, error, has_error
 from ylt_desktop.domain.rotation import PROMOTION_FORM, promotion_service_days
 from ylt_desktop.domain.staff import StaffData, validate_staff
 from ylt_desktop.domain.text import normalize_code, normalize_name
-from ylt_desktop.store import versions
+from ylt_desktop.store import audit, bulk_write, versions
 from ylt_desktop.store.models import Institution, Rotation, Staff
 from ylt_desktop.store.tx import transaction
 
@@ -128,10 +128,12 @@ def _check_normalized(session: Session, rows: list[StaffData]) -> list[list[Prob
     return out
 
 
-def create_many_staff(session: Session, *, rows: Sequence[StaffData]) -> list[Staff]:
-    """Validate every row (the rules of ``create_staff``), then insert them all with one flush,
-    in one transaction. Raises RuleViolation with the first bad row's problems (its index in
-    ``rows`` as ``.row``) and inserts nothing when any row has errors."""
+def create_many_staff(session: Session, *, rows: Sequence[StaffData]) -> list[int]:
+    """Validate every row (the rules of ``create_staff``), then insert them all, in one
+    transaction; returns the new ids in the order of ``rows``. Raises RuleViolation with the
+    first bad row's problems (its index in ``rows`` as ``.row``) and inserts nothing when any
+    row has errors. The rows and their audit entries are written with a few bulk statements
+    (``store/bulk_write.py``): the same records and entries as one flush of the same rows."""
     with transaction(session), session.no_autoflush:
         rows = [normalized(d) for d in rows]
         for i, problems in enumerate(_check_normalized(session, rows)):
@@ -139,13 +141,16 @@ def create_many_staff(session: Session, *, rows: Sequence[StaffData]) -> list[St
                 exc = RuleViolation(problems)
                 exc.row = i
                 raise exc
-        made = []
-        for d in rows:
-            staff = Staff()
-            _apply(staff, d)
-            made.append(staff)
-        session.add_all(made)  # one flush as the transaction ends (or joins an outer one)
-    return made
+        session.flush()  # what the session holds comes first in the audit log, as it would
+        made = bulk_write.insert_rows(
+            session, Staff, [{f.name: getattr(d, f.name) for f in fields(StaffData)}
+                             for d in rows], key=None
+        )  # fmt: skip
+        at = audit.now()
+        audit.write_entries(
+            session, [audit.insert_entry("staff", row["id"], row, at) for row in made]
+        )
+    return [row["id"] for row in made]
 
 
 def update_staff(
