@@ -83,3 +83,34 @@ def test_restore_of_a_garbage_file_is_refused(tmp_path, capsys) -> None:  # noqa
 def test_backup_of_a_missing_database_is_refused(tmp_path, capsys) -> None:  # noqa: ANN001
     assert main(["backup", "--db", str(tmp_path / "none.sqlite")]) == 2
     assert "找不到数据库文件" in capsys.readouterr().err
+
+
+def test_ylt_does_not_use_up_the_programs_days_check(demo_path, capsys) -> None:  # noqa: ANN001
+    """``ylt`` never runs the day's check of a file (no full check, no daily backup, as on a
+    server): ``ylt audit verify`` checks the log's chain only, ``ylt backup`` is a manual copy;
+    the program's next start still runs the whole check and makes the day's backup."""
+    import datetime as dt
+
+    from ylt_desktop.store.db import open_database
+
+    assert main(["audit", "verify", "--db", str(demo_path)]) == 0
+    assert main(["backup", "--db", str(demo_path)]) == 0
+    assert [b.reason for b in list_backups(demo_path)] == ["manual"]
+    db = open_database(demo_path, daily=True, today=dt.date.today())
+    try:
+        assert db.daily_checked
+    finally:
+        db.close()  # stopped before its end: still due
+    assert sorted(b.reason for b in list_backups(demo_path)) == ["daily", "manual"]
+    db = open_database(demo_path, daily=True, today=dt.date.today())
+    try:
+        assert db.daily_checked
+        db.daily_check_done()
+    finally:
+        db.close()
+    db = open_database(demo_path, daily=True, today=dt.date.today())
+    try:
+        assert not db.daily_checked
+    finally:
+        db.close()
+    assert sorted(b.reason for b in list_backups(demo_path)) == ["daily", "manual"]

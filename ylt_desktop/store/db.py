@@ -24,6 +24,7 @@ from ylt_desktop.store.backup import (  # noqa: F401 - backup_copy re-exported
     DamagedDatabase,
     DatabaseProblem,
     backup_copy,
+    backup_folder,
     check_database,
     daily_backup,
     daily_backup_due,
@@ -41,15 +42,17 @@ class Database:
     engine: Engine
     sessions: sessionmaker[Session]
     user: users.Actor | None = None
-    # True when this opening ran the day's full check (the program then verifies the audit log).
+    # True when this opening runs the day's check (an SQLite file's full integrity check has run;
+    # the program then verifies the audit log and says so with ``daily_check_done``).
     daily_checked: bool = False
     # Why the day's automatic backup could not be made (a full disk, say): the program opens all
     # the same and tells the clerk; ``None`` when it was made or was not due.
     backup_problem: str | None = None
     # The server's address without its password (``postgresql://user@host/db``), or ``None``.
     url: str | None = None
-    # A server database's day's check this program runs (``server_daily.Claim``): remembered
-    # by ``daily_check_done`` only, so a program killed while checking leaves it due.
+    # The day's check this program runs (``server_daily.Claim``; a server's or an SQLite
+    # file's): remembered by ``daily_check_done`` only, so a program killed while checking
+    # leaves it due.
     daily_claim: server_daily.Claim | None = field(default=None, repr=False)
 
     @property
@@ -75,8 +78,9 @@ class Database:
             yield session
 
     def daily_check_done(self) -> None:
-        """The day's check (``daily_checked``) has run to its end: a server database is
-        remembered as checked today on this PC (an SQLite file's day is its backup's)."""
+        """The day's check (``daily_checked``) has run to its end: remembered as done today
+        (a server database on this PC, an SQLite file beside its backups), so the next start
+        that day does not check again."""
         if self.daily_claim is not None:
             self.daily_claim.done()
 
@@ -202,9 +206,11 @@ def open_database(
     Before SQLite touches anything, ``store/access.py: check_access`` refuses a folder, a
     missing file (unless ``create``), a read-only file or folder and an empty file; a file that
     is an SQLite database but not a YLT one is refused unwritten (``NotOurDatabase``).
-    An existing file is checked first (``quick_check``; the full ``integrity_check`` on the first
-    start of a day when ``daily``) and a damaged one raises ``DamagedDatabase`` before anything
-    writes to it. ``daily`` also makes the day's backup (see ``store/backup.py``).
+    An existing file is checked first (``quick_check``; the full ``integrity_check`` when
+    ``daily`` and the day's check is due, ``claim_file_check``) and a damaged one raises
+    ``DamagedDatabase`` before anything writes to it. The day's check also makes the day's
+    backup when none is made yet (see ``store/backup.py``); it is remembered as done only when
+    the program says so (``Database.daily_check_done``, after the audit log's verification).
     Every session records its changes in the audit log (``store/audit.py``) and acts as
     ``user`` (default ``store.users.DEFAULT_ACTOR``, which only tests and scripts set).
 
@@ -226,20 +232,31 @@ def open_database(
     existed = path.exists()
     if not existed:
         path.parent.mkdir(parents=True, exist_ok=True)
-    daily = daily and existed and daily_backup_due(path, today=today)
-    if existed:
-        _refuse_unusable(path, full=daily, check=check)
-    engine = make_engine(path)
-    upgrade(engine, path)
-    owner_only(path)  # also an older file made before this version
-    backup_problem = _try_daily_backup(path, today=today) if daily else None
+    claim = None
+    if daily and existed and file_check_due(path, today=today):
+        # A file not ours (or newer, or unreadable) is refused before the check's lock file
+        # is made beside it (reading its tables only: the full check comes with the claim).
+        _refuse_unusable(path, full=False, check=False)
+        claim = claim_file_check(path, today=today)
+    try:
+        if existed:
+            _refuse_unusable(path, full=claim is not None, check=check)
+        engine = make_engine(path)
+        upgrade(engine, path)
+        owner_only(path)  # also an older file made before this version
+        backup_problem = _try_daily_backup(path, today=today) if claim is not None else None
+    except BaseException:
+        if claim is not None:  # not done: the next opening checks (in this program too)
+            claim.release()
+        raise
     sessions = make_sessions(engine)
     database = Database(
         path=path,
         engine=engine,
         sessions=sessions,
-        daily_checked=daily,
+        daily_checked=claim is not None,
         backup_problem=backup_problem,
+        daily_claim=claim,
     )
     database.sign_in(user or users.DEFAULT_ACTOR)
     return database
@@ -255,6 +272,41 @@ def make_sessions(engine: Engine) -> sessionmaker[Session]:
     install_audit(sessions)
     install_versions(sessions)
     return sessions
+
+
+def _file_marks(path: Path) -> tuple[Path, Path]:
+    """The file keeping the day an SQLite file was last checked, and its check's lock file."""
+    folder = backup_folder(path)
+    return folder / f".{path.name}.daily-check.json", folder / f".{path.name}.daily-check.lock"
+
+
+def file_check_due(path: Path, *, today: dt.date | None = None) -> bool:
+    """True when the day's check of the SQLite file ``path`` is due (``claim_file_check``);
+    reads only, makes nothing."""
+    marks, _lock = _file_marks(path)
+    return server_daily.check_due(path.name, today=today, marks=marks) or daily_backup_due(
+        path, today=today
+    )
+
+
+def claim_file_check(path: Path, *, today: dt.date | None = None) -> server_daily.Claim | None:
+    """The day's check of the SQLite file ``path`` for this program to run (the full integrity
+    check, the day's backup, the audit log's verification), or ``None``: done today already
+    (and its backup made), or another program is running it right now (it is not waited for).
+
+    Due until a program has run it to its end (``Database.daily_check_done``) and while the
+    day's backup is not made (a full disk: both are tried again at the next start, as
+    before). The day is kept in ``backups/.<file>.daily-check.json``, with the lock
+    ``.<file>.daily-check.lock`` beside it (``server_daily``'s claim): the folder beside the
+    database is writable (``check_access``), and the day is the file's, like its backups."""
+    marks, lock = _file_marks(path)
+    return server_daily.claim_check(
+        path.name,
+        today=today,
+        marks=marks,
+        lock=lock,
+        also_due=lambda: daily_backup_due(path, today=today),
+    )
 
 
 def _try_daily_backup(path: Path, *, today: dt.date | None) -> str | None:

@@ -16,6 +16,10 @@ of this PC runs the check it holds an OS lock on a file of its own beside the ma
 by the OS when the program ends, however it ends), so a second program of this PC started
 meanwhile does not run it again at the same time; PCs do not wait for each other (each clerk
 is told on their own PC).
+
+An SQLite file's day's check uses the same claim (``store/db.py``: ``claim_file_check``), with
+its marks and lock beside the file's backups rather than in the data folder: the check is of
+the file, which one PC uses.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import hashlib
 import json
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from ylt_desktop.private import owner_only
@@ -48,27 +53,28 @@ def _read(path: Path) -> dict[str, str]:
     return found if isinstance(found, dict) else {}
 
 
-def check_due(where: str, *, today: dt.date | None = None) -> bool:
-    """True when this PC has not checked the server database ``where`` today."""
+def check_due(where: str, *, today: dt.date | None = None, marks: Path | None = None) -> bool:
+    """True when this PC has not checked the server database ``where`` today (``marks``: the
+    file the days are kept in, ``marks_file()`` unless given)."""
     today = today or dt.date.today()
-    return _read(marks_file()).get(where) != today.isoformat()
+    return _read(marks or marks_file()).get(where) != today.isoformat()
 
 
-def mark_checked(where: str, *, today: dt.date | None = None) -> None:
+def mark_checked(where: str, *, today: dt.date | None = None, marks: Path | None = None) -> None:
     """Remember that the database ``where`` is checked today (temp file + rename); a failure to
     write is logged only: the next start checks again."""
     today = today or dt.date.today()
-    path = marks_file()
-    marks = _read(path)
-    marks[where] = today.isoformat()
+    path = marks or marks_file()
+    days = _read(path)
+    days[where] = today.isoformat()
     tmp = path.with_name(f".{path.name}.{os.getpid()}.partial")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps(marks, ensure_ascii=False, indent=1), "utf-8")
+        tmp.write_text(json.dumps(days, ensure_ascii=False, indent=1), "utf-8")
         owner_only(tmp)
         os.replace(tmp, path)
     except OSError as exc:
-        log.warning("cannot remember the server database's daily check: %s", type(exc).__name__)
+        log.warning("cannot remember the database's daily check: %s", type(exc).__name__)
         tmp.unlink(missing_ok=True)
 
 
@@ -79,16 +85,18 @@ def lock_file(where: str) -> Path:
 
 
 class Claim:
-    """This program's run of the day's check of one server database: ``done`` when the check
-    has run to its end (remembers the day, then lets go), ``release`` otherwise (not
-    remembered: the next start checks)."""
+    """This program's run of the day's check of one database: ``done`` when the check has run
+    to its end (remembers the day, then lets go), ``release`` otherwise (not remembered: the
+    next start checks)."""
 
-    def __init__(self, where: str, today: dt.date, handle: int | None) -> None:
-        self.where, self.today, self._handle = where, today, handle
+    def __init__(
+        self, where: str, today: dt.date, handle: int | None, marks: Path | None = None
+    ) -> None:
+        self.where, self.today, self._handle, self.marks = where, today, handle, marks
 
     def done(self) -> None:
         if self.where:
-            mark_checked(self.where, today=self.today)
+            mark_checked(self.where, today=self.today, marks=self.marks)
             self.where = ""
         self.release()
 
@@ -98,19 +106,34 @@ class Claim:
             _unlock(handle)
 
 
-def claim_check(where: str, *, today: dt.date | None = None) -> Claim | None:
+def claim_check(
+    where: str,
+    *,
+    today: dt.date | None = None,
+    marks: Path | None = None,
+    lock: Path | None = None,
+    also_due: Callable[[], bool] | None = None,
+) -> Claim | None:
     """The day's check of ``where`` for this program to run: ``None`` when it is not due on
-    this PC today, or another program of this PC is running it now. A lock file that cannot
-    be made (a read-only data folder) does not stop the check."""
+    this PC today, or another program of this PC is running it now (never waits for it). A
+    lock file that cannot be made (a read-only data folder) does not stop the check.
+
+    ``marks`` and ``lock`` are the files of the days checked and of the lock (the data
+    folder's, ``lock_file(where)``, unless given); ``also_due`` says the check is due for a
+    reason of the caller's even when the day is marked (an SQLite file's backup not made)."""
     today = today or dt.date.today()
-    if not check_due(where, today=today):
+
+    def due() -> bool:
+        return check_due(where, today=today, marks=marks) or bool(also_due and also_due())
+
+    if not due():
         return None
-    handle, free = _lock(lock_file(where))
+    handle, free = _lock(lock or lock_file(where))
     if not free:
-        log.info("the server database's daily check is running in another program of this PC")
+        log.info("the database's daily check is running in another program")
         return None
-    claim = Claim(where, today, handle)
-    if not check_due(where, today=today):  # the other program finished just before
+    claim = Claim(where, today, handle, marks)
+    if not due():  # the other program finished just before
         claim.release()
         return None
     return claim
@@ -123,7 +146,7 @@ def _lock(path: Path) -> tuple[int | None, bool]:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError as exc:
-        log.warning("no lock for the server database's daily check: %s", type(exc).__name__)
+        log.warning("no lock for the database's daily check: %s", type(exc).__name__)
         return None, True
     try:
         if os.name == "nt":
