@@ -55,3 +55,32 @@ def test_a_row_taller_than_a_page_is_printed_whole(sample_db, tmp_path) -> None:
             for long in (NOTE, TITLE):
                 if any(long in str(row[c]) for row in table.rows):
                     assert long in shown, column.header
+
+
+def test_a_long_note_without_chinese_leaves_the_other_columns_their_width(sample_db) -> None:  # noqa: ANN001
+    """A 备注 column holding no Chinese (a pasted link, an English sentence, a list of codes)
+    was laid out as a column that never wraps: one long note asked for its whole length, and
+    every other column of 表2 was shrunk with it to slivers (names, dates and days broken
+    character by character, on every page of the table). The long text wraps instead."""
+    from ylt_desktop.returns.pdf import register_font
+    from ylt_desktop.returns.pdf_measure import measurer
+    from ylt_desktop.returns.pdf_table import MARGIN, PAD, PAGE_SIZE
+
+    register_font()
+    note = "See https://example.org/rotation/records?id=1234&page=2 for the duty roster. " * 6
+    with sample_db.session() as s:
+        rid = sample_db.ids["r1"]
+        data = rotation_store.to_data(s.get(Rotation, rid))
+        rotation_store.update_rotation(s, rotation_id=rid, data=data, note=note)
+    with sample_db.session() as s:
+        ret = quarter_rows(s, Q3, cover_fields={})
+    table = next(t for t in ret.tables if "备注" in [c.header for c in t.columns])
+    notes = [c.header for c in table.columns].index("备注")
+    assert note.strip() in [row[notes] for row in table.rows]
+    assert not any(ch > "\u2e7f" for row in table.rows for ch in str(row[notes] or ""))
+    layout = TableLayout(table, PAGE_SIZE[0] - 2 * MARGIN, ret.header_breaks)  # as the PDF
+    measure = measurer()
+    for c, column in enumerate(table.columns):
+        if column.kind in ("int", "float", "date"):  # never broken mid-number
+            longest = max(measure(str(row[c])) for row in table.rows if row[c] is not None)
+            assert layout.widths[c] >= longest + 2 * PAD, column.header

@@ -135,7 +135,9 @@ def fit_widths(
         column = set(columns[i]) if columns else set()
         head = max(w(p) for p in header_pieces(col.header, breaks))
         natural = max([w(t) for t in column] + [head])
-        wraps = col.kind == "text" and _any_wide(column)
+        # A text without Chinese wraps too once it is long (a pasted link or English in
+        # 备注): kept on one line it took the page and shrank every other column to slivers.
+        wraps = col.kind == "text" and (_any_wide(column) or natural > avail / 3)
         want.append(min(natural, avail / 3) if wraps else natural)
         flexible.append(wraps)
         # Short values (状态, 乡镇卫生院, a person's name) never wrap; long ones may, down to
