@@ -232,3 +232,23 @@ def test_a_stale_figures_row_is_refused_and_others_rows_save(db) -> None:  # noq
                              versions={b_id: seen.get(b_id)})  # fmt: skip
         stored = figures.member_figures(s, q)
     assert (stored[a_id].visits, stored[b_id].visits) == (900, 50)
+
+
+def test_a_rotation_save_changing_its_units_and_dates_moves_the_version_once(demo_db) -> None:  # noqa: ANN001
+    """One save, one version and one audit entry for the rotation: reading the units' levels
+    (and its quarter rows) after the new values were set flushed half the row first."""
+    from ylt_desktop.store.models import AuditEntry
+
+    with demo_db.session() as s:
+        r = rotations.get_rotation(s, _first(demo_db, Rotation).id)
+        data, seen = rotations.to_data(r), r.version
+        last = s.scalar(select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1))
+    data = dataclasses.replace(data, from_id=data.to_id, to_id=data.from_id, quarters={})
+    with demo_db.session() as s:
+        rotations.update_rotation(s, rotation_id=r.id, data=data, version=seen)
+    assert _version(demo_db, Rotation, r.id) == seen + 1
+    with demo_db.session() as s:
+        entries = s.scalars(
+            select(AuditEntry).where(AuditEntry.id > last, AuditEntry.table_name == "rotation")
+        ).all()
+    assert [(e.action, e.record_id) for e in entries] == [("update", str(r.id))]

@@ -260,6 +260,19 @@ def _apply(
     known: dict[int, LevelHistory] | None = None,
 ) -> None:
     """Write ``data`` onto ``rotation``; ``known``: the units' histories already read."""
+    # Reading the units' levels (and the quarter rows) with some values set would flush half
+    # the row first: two audit entries and two versions for one save.
+    with session.no_autoflush:
+        _set(session, rotation, data, today, known)
+
+
+def _set(
+    session: Session,
+    rotation: Rotation,
+    data: RotationData,
+    today: dt.date,
+    known: dict[int, LevelHistory] | None,
+) -> None:
     rotation.staff_id = data.staff_id
     rotation.from_id = data.from_id
     rotation.to_id = data.to_id
