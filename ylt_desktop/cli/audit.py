@@ -79,7 +79,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
                 for e in entries
             ]
         else:
-            names = read_names(s)
+            names = read_names(s, entries)
             rows = [
                 {
                     "id": e.id,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ylt_desktop.domain.codes import mask_id
@@ -107,21 +107,42 @@ Names = Mapping[str, Mapping[int, str]]
 """Table -> id -> the name shown for it (``read_names``)."""
 
 
-def read_names(session: Any) -> dict[str, dict[int, str]]:
-    """The names of every unit, person and agreement (number and title) by id."""
+_REFERENCE = re.compile(r'"(' + "|".join(REFERENCES) + r')": (\d+)')
+
+
+def read_names(session: Any, entries: Iterable[Any] | None = None) -> dict[str, dict[int, str]]:
+    """The names of the units, people and agreements (number and title) by id: those
+    ``entries`` refer to (read from their stored values), or every one."""
     from sqlalchemy import select
 
     from ylt_desktop.store.models import Agreement, Institution, Staff
 
+    wanted: dict[str, set[int]] | None = None
+    if entries is not None:
+        wanted = {"institution": set(), "staff": set(), "agreement": set()}
+        for entry in entries:
+            for text in (entry.old_values, entry.new_values):
+                for column, value in _REFERENCE.findall(text or ""):
+                    wanted[REFERENCES[column]].add(int(value))
     run = session.connection().execute
-    return {
-        "institution": dict(run(select(Institution.id, Institution.name)).all()),
-        "staff": dict(run(select(Staff.id, Staff.name)).all()),
-        "agreement": {
-            i: f"{number} {title}"
-            for i, number, title in run(select(Agreement.id, Agreement.number, Agreement.title))
-        },
-    }
+    names: dict[str, dict[int, str]] = {}
+    for table, model, columns in (
+        ("institution", Institution, (Institution.name,)),
+        ("staff", Staff, (Staff.name,)),
+        ("agreement", Agreement, (Agreement.number, Agreement.title)),
+    ):
+        stmt = select(model.id, *columns)
+        if wanted is None:
+            found = run(stmt).all()
+        else:
+            ids = sorted(wanted[table])
+            found = [
+                row
+                for i in range(0, len(ids), 500)
+                for row in run(stmt.where(model.id.in_(ids[i : i + 500]))).all()
+            ]
+        names[table] = {row[0]: " ".join(row[1:]) for row in found}
+    return names
 
 
 def label(table: str, column: str) -> str:

@@ -24,7 +24,7 @@ RECORDS = {
 def history_text(db, table: str, record_id: int) -> str:  # noqa: ANN001
     with db.session() as s:
         entries = [e for e in audit.list_entries(s, table=table) if e.record_id == str(record_id)]
-        names = read_names(s)
+        names = read_names(s, entries)
         blocks = [
             "\n".join(
                 [

@@ -181,7 +181,7 @@ class AuditPage(QWidget):
                 action=self.action_filter.currentData(),
                 limit=LIMIT,
             )
-            self.model.names = read_names(s)
+            self.model.names = read_names(s, rows)
         show_in_parts(self.model, rows)
         self.table.resizeColumnsToContents()
         self._show_count()
