@@ -130,12 +130,12 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from ylt_desktop.ui.fonts import FontInstall
+    from ylt_desktop.ui.fonts import install_font
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    font = FontInstall()  # on a thread while the window is built; in place before it shows
     app.setApplicationName("YLT Desktop")
     app.setProperty("ylt_lang", args.lang)  # part of the overview snapshot's key
+    install_font(app)
     if args.lang != "zh_CN":  # the window's own strings; Qt's Chinese ones after the paint
         install_translator(app, args.lang)
     # The window paints first; the log file (logging.handlers, ~10 ms) and the database
@@ -143,7 +143,6 @@ def main(argv: list[str] | None = None) -> int:
     # loop, so the clerk sees the program at once.
     window = MainWindow()
     window.show_opening()
-    font.finish(app)
     window.show()
     if args.quit_after_paint:
         QTimer.singleShot(0, lambda: (window.repaint(), print("painted", flush=True)))

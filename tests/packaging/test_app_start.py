@@ -148,34 +148,3 @@ def test_the_usual_command_lines_are_read_as_argparse_reads_them(argv) -> None: 
 )
 def test_anything_else_is_left_to_argparse(argv) -> None:  # noqa: ANN001
     assert app_module._usual_args(argv) is None
-
-
-def test_the_font_registered_on_a_thread_is_the_windows_font_before_it_shows() -> None:
-    """app.main registers the shipped font on a thread while the window is built: the window
-    shows with it (this machine has no Chinese system font), its text measured with it."""
-    code = """
-import sys
-from ylt_desktop.ui.main_window import MainWindow
-from PySide6.QtGui import QFontInfo, QFontMetrics
-from PySide6.QtWidgets import QApplication
-from ylt_desktop.ui.fonts import FontInstall
-app = QApplication(sys.argv[:1])
-install = FontInstall()
-window = MainWindow()
-window.show_opening()
-family = install.finish(app)
-window.show()
-window.repaint()
-item = window.nav.item(0)
-expected = QFontMetrics(app.font()).horizontalAdvance(item.text())
-print(family, QFontInfo(window.nav.font()).family(),
-      QFontInfo(window.statusBar().font()).family(),
-      window.nav.fontMetrics().horizontalAdvance(item.text()) == expected, sep="|")
-"""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr[-2000:]
-    family, nav, status, same_metrics = done.stdout.strip().split("|")
-    assert family == "WenQuanYi Micro Hei"
-    assert nav == status == family
-    assert same_metrics == "True"
