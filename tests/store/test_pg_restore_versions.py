@@ -13,7 +13,7 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
-from ylt_desktop.store import pg_backup, server
+from ylt_desktop.store import pg_backup, pg_schema, server
 from ylt_desktop.store.audit_verify import verify_chain
 from ylt_desktop.store.backup import RestoreRefused
 from ylt_desktop.store.chain import entry_hash
@@ -210,7 +210,7 @@ def test_the_dumps_sql_is_run_with_its_copy_rows_and_without_psql_commands(empty
     )
     with psycopg.connect(host=u.query["host"], port=int(u.query["port"]), user=u.username,
                          dbname=u.database) as conn:  # fmt: skip
-        pg_backup._run_script(conn, script)
+        pg_schema.run_script(conn, script)
         rows = conn.execute("SELECT a, b FROM public.t ORDER BY a DESC").fetchall()
         conn.rollback()
     assert rows == [("中文名称", 1), ("x\\y", None)]
