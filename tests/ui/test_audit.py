@@ -127,13 +127,13 @@ def test_entries_name_the_units_people_and_agreements_they_refer_to(qtbot, demo_
         person = s.get(Staff, rotation.staff_id).name
         giver = s.get(Institution, rotation.from_id).name
         agreement = s.scalars(query(Agreement).order_by(Agreement.id)).first()
-        names = read_names(s)
         recipient_entry = s.scalars(
             query(AuditEntry).where(AuditEntry.table_name == "agreement_recipient")
         ).first()
         # An entry referring to a unit that no longer exists keeps its number only.
         gone = AuditEntry(table_name="staff", action="insert", record_id="0", user="x",
                           new_values='{"name": "某人", "home_id": 999999}')  # fmt: skip
+        names = read_names(s, [gone])
         assert describe(gone, names=names) == "姓名：某人；所属机构：#999999"
     page = AuditPage(demo_db)
     qtbot.addWidget(page)

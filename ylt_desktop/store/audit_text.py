@@ -110,20 +110,18 @@ Names = Mapping[str, Mapping[int, str]]
 _REFERENCE = re.compile(r'"(' + "|".join(REFERENCES) + r')": (\d+)')
 
 
-def read_names(session: Any, entries: Iterable[Any] | None = None) -> dict[str, dict[int, str]]:
-    """The names of the units, people and agreements (number and title) by id: those
-    ``entries`` refer to (read from their stored values), or every one."""
+def read_names(session: Any, entries: Iterable[Any]) -> dict[str, dict[int, str]]:
+    """The names of the units, people and agreements (number and title) ``entries`` refer to
+    (found in their stored values), by id."""
     from sqlalchemy import select
 
     from ylt_desktop.store.models import Agreement, Institution, Staff
 
-    wanted: dict[str, set[int]] | None = None
-    if entries is not None:
-        wanted = {"institution": set(), "staff": set(), "agreement": set()}
-        for entry in entries:
-            for text in (entry.old_values, entry.new_values):
-                for column, value in _REFERENCE.findall(text or ""):
-                    wanted[REFERENCES[column]].add(int(value))
+    wanted: dict[str, set[int]] = {"institution": set(), "staff": set(), "agreement": set()}
+    for entry in entries:
+        for text in (entry.old_values, entry.new_values):
+            for column, value in _REFERENCE.findall(text or ""):
+                wanted[REFERENCES[column]].add(int(value))
     run = session.connection().execute
     names: dict[str, dict[int, str]] = {}
     for table, model, columns in (
@@ -131,17 +129,13 @@ def read_names(session: Any, entries: Iterable[Any] | None = None) -> dict[str, 
         ("staff", Staff, (Staff.name,)),
         ("agreement", Agreement, (Agreement.number, Agreement.title)),
     ):
+        ids = sorted(wanted[table])
         stmt = select(model.id, *columns)
-        if wanted is None:
-            found = run(stmt).all()
-        else:
-            ids = sorted(wanted[table])
-            found = [
-                row
-                for i in range(0, len(ids), 500)
-                for row in run(stmt.where(model.id.in_(ids[i : i + 500]))).all()
-            ]
-        names[table] = {row[0]: " ".join(row[1:]) for row in found}
+        names[table] = {
+            row[0]: " ".join(row[1:])
+            for i in range(0, len(ids), 500)
+            for row in run(stmt.where(model.id.in_(ids[i : i + 500]))).all()
+        }
     return names
 
 
