@@ -486,3 +486,69 @@ def test_waiting_for_a_cancelled_import_shows_the_busy_cursor_and_disables_the_b
     # As after any import: a new check first (no import button until then).
     assert dialog.check.isEnabled()
     assert not dialog.import_all.isEnabled() and not dialog.import_valid.isEnabled()
+
+
+@pytest.mark.qt_log_level_fail("WARNING")
+@pytest.mark.qt_log_ignore(OFFSCREEN_SHOW)
+@pytest.mark.parametrize("ending", ["written", "failed", "cancelled"])
+def test_the_file_and_the_mapping_cannot_change_while_an_import_runs(
+    qtbot, db, tmp_path, monkeypatch, answers, ending
+) -> None:  # noqa: ANN001
+    """选择文件…, the kind, the quarter and the columns' mapping are off while the import
+    runs (another file picked meanwhile would be read as this one's report); they are back
+    once it ends, however it ends: written, failed, or cancelled with 取消."""
+    from ylt_desktop.importing.apply import Cancelled
+    from ylt_desktop.ui.dialogs import importing as dialog_module
+
+    dialog = _ready_to_import(qtbot, db, tmp_path, monkeypatch)
+    inputs = [dialog.browse, dialog.kind, dialog.quarter, dialog.mapping, dialog.combo(0)]
+    assert all(w.isEnabled() for w in inputs)
+    real_import = dialog_module.import_file
+    inside, release = threading.Event(), threading.Event()
+
+    def held_import(*args, **options):  # noqa: ANN002, ANN003, ANN202
+        inside.set()
+        release.wait(timeout=60)
+        if ending == "failed":
+            raise RuntimeError("写入失败：磁盘已满")
+        if ending == "cancelled":
+            raise Cancelled("已取消导入，数据库未作任何修改")
+        return real_import(*args, **options)
+
+    monkeypatch.setattr(dialog_module, "import_file", held_import)
+    if ending == "cancelled":
+        monkeypatch.setattr(dialog_module.ImportWorker, "cancel", _cancel_then(release))
+    asked: list = []
+    other = str(tmp_path / "other.xlsx")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        lambda *a, **k: (asked.append(a), (other, ""))[1])  # fmt: skip
+    path = dialog.path.text()
+    dialog.import_all.click()
+    qtbot.waitUntil(inside.is_set, timeout=20_000)
+    assert [w.isEnabled() for w in inputs] == [False] * len(inputs)
+    assert dialog.cancel.isEnabled()  # 取消 stays: it stops the import
+    dialog.browse.click()  # a disabled button does nothing: no file dialog, the path kept
+    assert asked == [] and dialog.path.text() == path
+    if ending == "cancelled":
+        dialog.cancel.click()
+    else:
+        release.set()
+    qtbot.waitUntil(lambda: dialog.worker is None, timeout=20_000)
+    assert [w.isEnabled() for w in inputs] == [True] * len(inputs)
+    assert dialog.path.text() == path
+    kinds = {"written": "information", "failed": "warning", "cancelled": "warning"}
+    assert answers.shown[-1][0] == kinds[ending]
+    expected = ["示例县人民医院", "测试村1卫生室", "测试村2卫生室"]
+    assert _names(db) == (expected if ending == "written" else expected[:1])
+
+
+def _cancel_then(release: threading.Event):  # noqa: ANN202
+    from ylt_desktop.ui.dialogs.importing import ImportWorker
+
+    real_cancel = ImportWorker.cancel
+
+    def cancel(self) -> None:  # noqa: ANN001
+        real_cancel(self)
+        release.set()
+
+    return cancel

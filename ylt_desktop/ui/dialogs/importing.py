@@ -317,6 +317,7 @@ class ImportDialog(QDialog):
         self.bar.setRange(0, 0)
         self.bar.show()
         self._set_ready(False)
+        self._set_inputs_enabled(False)
         self.worker.start()
 
     @Slot(int, int)
@@ -329,6 +330,14 @@ class ImportDialog(QDialog):
             self.worker.thread.wait()
             self.worker = None
         self.bar.hide()
+        self._set_inputs_enabled(True)
+
+    def _set_inputs_enabled(self, enabled: bool) -> None:
+        """What the running check or import reads (the kind, the file, the quarter, the
+        columns' mapping): off while it runs, so the clerk cannot pick another file or change
+        the mapping under it (a change would also drop the report it is about to show)."""
+        for widget in (self.kind, self.browse, self.quarter, self.mapping):
+            widget.setEnabled(enabled)
 
     @Slot(object)
     def on_done(self, report: Any) -> None:
