@@ -41,6 +41,10 @@ class DatabaseBusy(DatabaseProblem):
     pass
 
 
+class DiskTrouble(DatabaseProblem):
+    """The disk under a sound database cannot be written or read (full, failing)."""
+
+
 class DiskFull(DatabaseProblem):
     def __init__(self, needed: int | None = None, where: Path | None = None) -> None:
         need = f"（需要约 {max(1, -(-needed // MB))} MB）" if needed else ""

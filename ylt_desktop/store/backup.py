@@ -39,6 +39,7 @@ AUTOMATIC = ("daily", "before-migration", "before-import", "before-restore", "be
 MANUAL = "manual"
 DAMAGED = "damaged"
 _STAMP = "%Y%m%d-%H%M%S-%f"
+_SQLITE_IOERR, _SQLITE_FULL = 10, 13  # primary result codes (extended code & 0xFF)
 _PARTIAL = ".partial"
 _YLT_TABLES = {"alembic_version", "consortium", "institution"}
 
@@ -155,6 +156,15 @@ def _raise_access_problem(path: Path, exc: sqlite3.OperationalError) -> None:
     if "unable to open" in text or "readonly" in text:
         access.check_access(path, create=False)  # names the permission that is missing
         raise access.DatabaseReadOnly(f"无法打开数据库文件（无权限或所在文件夹不可写）：{path}")
+    # Opening a WAL database makes its -shm file: on a full disk that fails with "disk I/O
+    # error" (SQLITE_IOERR_SHMSIZE) or "database or disk is full". The file is sound; calling
+    # it damaged offered to restore an older backup over it.
+    code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+    if code in (_SQLITE_IOERR, _SQLITE_FULL) or "disk i/o" in text or "full" in text:
+        raise access.DiskTrouble(
+            f"无法读写数据库文件所在的磁盘（磁盘空间不足，或磁盘出错）：{path.parent}；"
+            "数据库文件没有被改动。请清理磁盘空间后重新打开"
+        )
 
 
 def verify_backup(path: str | Path) -> Health:
