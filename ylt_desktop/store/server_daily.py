@@ -139,6 +139,18 @@ def claim_check(
     return claim
 
 
+def _windows() -> bool:
+    """Whether the OS lock is ``msvcrt.locking`` (Windows) rather than ``fcntl.flock``; one
+    place, so a test runs the Windows branch on any system (with a stand-in ``msvcrt``)."""
+    return os.name == "nt"
+
+
+# msvcrt locks a byte range counted from the handle's current position, not the whole file:
+# every program locks (and unlocks) this range, from the file's start, whatever its size (a
+# range past the end of an empty file may be locked on Windows).
+_LOCKED_BYTES = 1
+
+
 def _lock(path: Path) -> tuple[int | None, bool]:
     """(an open file holding an exclusive OS lock on ``path``, True); (None, False) when
     another program holds it; (None, True) when no lock file can be made here."""
@@ -149,10 +161,11 @@ def _lock(path: Path) -> tuple[int | None, bool]:
         log.warning("no lock for the database's daily check: %s", type(exc).__name__)
         return None, True
     try:
-        if os.name == "nt":
+        if _windows():
             import msvcrt
 
-            msvcrt.locking(handle, msvcrt.LK_NBLCK, 1)
+            os.lseek(handle, 0, os.SEEK_SET)
+            msvcrt.locking(handle, msvcrt.LK_NBLCK, _LOCKED_BYTES)  # OSError when held
         else:
             import fcntl
 
@@ -165,12 +178,12 @@ def _lock(path: Path) -> tuple[int | None, bool]:
 
 def _unlock(handle: int) -> None:
     try:
-        if os.name == "nt":
+        if _windows():
             import msvcrt
 
-            os.lseek(handle, 0, os.SEEK_SET)
-            msvcrt.locking(handle, msvcrt.LK_UNLCK, 1)
+            os.lseek(handle, 0, os.SEEK_SET)  # the range locked, wherever the handle is now
+            msvcrt.locking(handle, msvcrt.LK_UNLCK, _LOCKED_BYTES)
     except OSError:
-        pass
+        log.warning("the daily check's lock was not unlocked; closing its file lets it go")
     finally:
         os.close(handle)
