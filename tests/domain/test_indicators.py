@@ -167,3 +167,32 @@ def test_bad_targets_are_refused_with_every_problem(tmp_path) -> None:  # noqa: 
     with pytest.raises(TargetsError, match="不是有效的 JSON"):
         load_indicators(bad)
     assert [p.field for p in validate_target({"value": 5, "year": 1800})] == ["year"]
+
+
+def _share_of(grassroots: int, county: int) -> dict:
+    """One quarter (2026Q1) whose 基层诊疗量占比 is grassroots ÷ county."""
+    q = Quarter(2026, 1)
+    units = [HOSP, TOWN]
+    figures = {1: member(county - grassroots), 2: member(grassroots)}
+    return {q: QuarterInputs(q, units, figures, CountyFigures(100_000, county, 90, 10))}
+
+
+@pytest.mark.parametrize(
+    ("target", "grassroots", "shown", "met"),
+    [
+        ({"value": 65, "comparison": "≥"}, 6496, "65.0%", "是"),  # 64.96 % printed 65.0 %
+        ({"value": 65, "comparison": "≥"}, 6494, "64.9%", "否"),
+        ({"value": 65, "comparison": "≤"}, 6504, "65.0%", "是"),  # 65.04 % printed 65.0 %
+        ({"value": 65, "comparison": "左右"}, 6296, "63.0%", "是"),  # 62.96 %: 2.0 from 65 printed
+        ({"value": 65, "comparison": "左右"}, 6294, "62.9%", "否"),
+    ],
+)
+def test_met_agrees_with_the_value_printed_beside_it(
+    target: dict, grassroots: int, shown: str, met: str
+) -> None:
+    # 达标 stands beside 本年累计 on the signed return: a 64.96 % printed "65.0%" beside
+    # "≥65%" was "否", a return contradicting itself.
+    specs = with_overrides(SPECS, {"primary_share": target})
+    r = by_key(compute(specs, _share_of(grassroots, 10_000), Quarter(2026, 1)))["primary_share"]
+    assert fmt(r.ytd, "%") == shown
+    assert r.met_text == met

@@ -71,7 +71,8 @@ class IndicatorResult:
         target = self.spec.target
         if target is None or not self.applies or self.ytd is None:
             return None
-        return target.met(self.ytd.value)
+        # Judged on the value printed beside it: 64.96 % is printed "65.0%" and meets "≥65%".
+        return target.met(shown_value(self.ytd.value, self.spec.unit))
 
     @property
     def met_text(self) -> str:
@@ -96,16 +97,25 @@ class IndicatorResult:
         return "、".join(sorted(found))
 
 
+def _digits(value: float, unit: str) -> str:
+    if unit == "%":
+        return f"{value:.1f}"
+    if unit == "人":
+        return f"{value:.0f}"
+    return f"{value:.2f}"
+
+
+def shown_value(value: float, unit: str) -> float:
+    """``value`` rounded as it is printed (the same digits as ``fmt``)."""
+    return float(_digits(value, unit))
+
+
 def fmt(measure: Measure | float | None, unit: str) -> str:
     """A value as printed: "65.2%", "1.35", "12"; "—" when missing."""
     if measure is None:
         return DASH
     value = measure.value if isinstance(measure, Measure) else measure
-    if unit == "%":
-        return f"{value:.1f}%"
-    if unit == "人":
-        return f"{value:.0f}"
-    return f"{value:.2f}"
+    return _digits(value, unit) + ("%" if unit == "%" else "")
 
 
 def year_to_date(quarter: Quarter) -> list[Quarter]:
