@@ -36,3 +36,27 @@ def test_export_warns_of_the_texts_printed_with_the_mark(demo_path, tmp_path, ca
     code = main(["export", "--quarter", Q, "--out", str(out), "--db", str(demo_path),
                  "--xlsx-only"])  # fmt: skip
     assert code == 0 and "〓" not in capsys.readouterr().err
+
+
+def test_a_submitted_quarters_re_export_warns_too(demo_path, tmp_path, capsys) -> None:  # noqa: ANN001
+    """A 已报送 quarter re-exports its frozen records, without the records read the notes came
+    from: it printed the mark and said nothing."""
+    from ylt_desktop.returns import snapshot
+
+    db = open_database(demo_path)
+    try:
+        with db.session() as s:
+            person = load_quarter(s, Quarter.parse(Q)).rotations[0].staff
+            name = person.name[:1] + "𠀾"  # U+2003E, CJK Extension B
+            data = dataclasses.replace(staff_store.to_data(s.get(Staff, person.id)), name=name)
+            staff_store.update_staff(s, staff_id=person.id, data=data)
+        with db.session() as s:
+            snapshot.submit(s, quarter=Quarter.parse(Q), by="审核员")
+    finally:
+        db.close()
+    code = main(["export", "--quarter", Q, "--out", str(tmp_path / "out"), "--db",
+                 str(demo_path), "--pdf-only"])  # fmt: skip
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    marked = [line for line in captured.err.splitlines() if "〓" in line]
+    assert any(line.startswith("警告\t") and name in line for line in marked), captured.err

@@ -55,3 +55,24 @@ def test_nothing_is_added_when_the_pdf_has_every_character(
     qtbot.waitUntil(page.worker.thread.isFinished, timeout=10_000)
     kind, text = answers.shown[-1]
     assert kind == "box" and "〓" not in text and "核对" not in text
+
+
+def test_a_submitted_quarters_re_export_names_them_too(
+    qtbot, demo_db, tmp_path, monkeypatch, answers
+) -> None:  # noqa: ANN001
+    """已报送: the re-export prints the frozen records, and says what it prints with the mark."""
+    from ylt_desktop.returns import snapshot
+
+    name = _rename_someone_in(demo_db)
+    with demo_db.session() as s:
+        snapshot.submit(s, quarter=LAST, by="审核员")
+    page = make_page(qtbot, demo_db)
+    page.quarter.setCurrentIndex(page.quarter.findData(str(LAST)))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
+    answers.click("关闭")
+    page.both_button.click()
+    qtbot.waitUntil(lambda: bool(page.last_paths), timeout=60_000)
+    qtbot.waitUntil(page.worker.thread.isFinished, timeout=10_000)
+    kind, text = answers.shown[-1]
+    assert kind == "box" and "已保存" in text
+    assert name in text and "〓" in text and "手写补正" in text

@@ -220,7 +220,12 @@ def _no_lead(quarter: Quarter, units: Iterable[Institution]) -> CheckItem:
 
 
 def _rotation_label(r: RotationRecord) -> str:
-    return f"{r.staff.name}（{r.from_inst.name} → {r.to_inst.name}，{r.form}，{r.start} 起）"
+    return rotation_label(r.staff.name, r.from_inst.name, r.to_inst.name, r.form, r.start)
+
+
+def rotation_label(name: str, from_name: str, to_name: str, form: str, start: dt.date) -> str:
+    """How a message names a rotation: its person, units, form and start."""
+    return f"{name}（{from_name} → {to_name}，{form}，{start} 起）"
 
 
 def _check_rotation(r: RotationRecord, quarter: Quarter, member_ids: set[int]) -> list[CheckItem]:
@@ -263,11 +268,15 @@ def _check_rotation(r: RotationRecord, quarter: Quarter, member_ids: set[int]) -
 
 
 def _note_cut_item(r: RotationRecord, label: str) -> CheckItem:
-    message = (
-        f"人员流动 {label}：备注长{excel_length(r.note):,}个字符（生僻字等扩展区汉字按2个计），"
+    return CheckItem(WARNING, note_cut_message(r.note or "", label), "rotation", r.id, "note")
+
+
+def note_cut_message(note: str, label: str) -> str:
+    """The warning for a 备注 longer than one Excel cell holds, of the rotation ``label``."""
+    return (
+        f"人员流动 {label}：备注长{excel_length(note):,}个字符（生僻字等扩展区汉字按2个计），"
         f"超过Excel单元格的上限{MAX_TEXT:,}个，导出的Excel中将截断；请精简备注"
     )
-    return CheckItem(WARNING, message, "rotation", r.id, "note")
 
 
 def excel_cut_items(data: QuarterData) -> list[CheckItem]:

@@ -8,9 +8,10 @@ the characters, and the PDF marks each with "〓" to be written in by hand.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+from ylt_desktop.domain.agreement import OTHER_KIND
 from ylt_desktop.domain.problems import Level
 from ylt_desktop.returns.glyphs import PLACEHOLDER, missing_characters
 from ylt_desktop.returns.load import QuarterData
@@ -25,10 +26,20 @@ COVER_LABELS = {
 
 
 def glyph_items(data: QuarterData, cover_fields: dict | None) -> list[Any]:
+    return _items(_texts(data, cover_fields or {}))
+
+
+def frozen_glyph_messages(records: dict[str, Any], cover_fields: dict | None) -> list[str]:
+    """The same warnings' texts for a submitted quarter's re-export, from its frozen records
+    (``snapshot.py``: what the PDF prints then), in the same order as ``glyph_items``."""
+    return [i.message for i in _items(_frozen_texts(records, cover_fields or {}))]
+
+
+def _items(texts: Iterable[Text]) -> list[Any]:
     from ylt_desktop.returns.check import CheckItem
 
     items = []
-    for kind, record_id, field, what, text in _texts(data, cover_fields or {}):
+    for kind, record_id, field, what, text in texts:
         lacking = missing_characters(text)
         if lacking:
             chars = "”“".join(lacking)
@@ -40,12 +51,12 @@ def glyph_items(data: QuarterData, cover_fields: dict | None) -> list[Any]:
     return items
 
 
-def _texts(data: QuarterData, cover: dict) -> Iterator[tuple[str, int | None, str, str, str]]:
-    """(kind, record id, field, what the text is, the text) of what the PDF prints."""
-    for key, label in COVER_LABELS.items():
-        yield "cover", None, key, f"封面“{label}”", str(cover.get(key) or "")
-    if data.consortium is not None:
-        yield "consortium", None, "name", "医联体名称", data.consortium.name or ""
+# (kind, record id, field, what the text is, the text) of what the PDF prints
+Text = tuple[str, int | None, str, str, str]
+
+
+def _texts(data: QuarterData, cover: dict) -> Iterator[Text]:
+    yield from _heading(cover, data.consortium.name if data.consortium is not None else None)
     units = {m.id: m for m in data.members}
     for r in data.rotations:
         units.setdefault(r.from_inst.id, r.from_inst)
@@ -56,28 +67,69 @@ def _texts(data: QuarterData, cover: dict) -> Iterator[tuple[str, int | None, st
             if unit_id in data.institutions:
                 units.setdefault(unit_id, data.institutions[unit_id])
     for unit in units.values():
-        yield "institution", unit.id, "name", "机构名称", unit.name or ""
-        yield (
-            "institution",
-            unit.id,
-            "contact",
-            f"成员单位“{unit.name}”的联系人",
-            unit.contact or "",
-        )
+        yield from _unit(unit.id, unit.name, unit.contact)
     seen: set[int] = set()
     for r in data.rotations:
         if r.staff_id not in seen:
             seen.add(r.staff_id)
-            yield "rotation", r.id, "staff_id", "人员姓名", r.staff.name or ""
-            yield (
-                "rotation",
-                r.id,
-                "staff_id",
-                f"人员“{r.staff.name}”的专业",
-                r.staff.specialty or "",
-            )
-        yield "rotation", r.id, "note", f"人员流动（{r.staff.name}）的备注", r.note or ""
+            yield from _person(r.id, r.staff.name, r.staff.specialty)
+        yield _note(r.id, r.staff.name, r.note)
     for a in data.agreements:
-        for field, label in (("number", "协议编号"), ("title", "协议名称"),
-                             ("other_measure", "服务量指标名称")):  # fmt: skip
-            yield "agreement", a.id, field, label, getattr(a, field) or ""
+        yield from _agreement(a.id, a.number, a.title, a.other_measure)
+
+
+def _frozen_texts(records: dict[str, Any], cover: dict) -> Iterator[Text]:
+    """As ``_texts``, over a snapshot's records: units by name (a unit that is no member of
+    the quarter has no contact there: the PDF prints none), persons by their identity."""
+    yield from _heading(cover, records.get("cover", {}).get("consortium_name"))
+    units = {m.get("name") or "": m.get("contact") for m in records.get("members", [])}
+    for r in records.get("rotations", []):
+        units.setdefault(r.get("from_name") or "", None)
+        units.setdefault(r.get("to_name") or "", None)
+    for a in records.get("agreements", []):
+        units.setdefault(a.get("provider") or "", None)
+        for name in (a.get("recipients") or "").split("、"):
+            units.setdefault(name, None)
+    for name, contact in units.items():
+        if name:
+            yield from _unit(None, name, contact)
+    seen: set[tuple] = set()
+    for r in records.get("rotations", []):
+        who = (r.get("staff_name"), r.get("id_type"), r.get("id_number"))
+        if who not in seen:
+            seen.add(who)
+            yield from _person(None, r.get("staff_name"), r.get("specialty"))
+        yield _note(None, r.get("staff_name"), r.get("note"))
+    for a in records.get("agreements", []):
+        kind = a.get("kind") or ""  # 其他（指标）: the measure named for an "other" agreement
+        other = kind[3:-1] if kind.startswith(f"{OTHER_KIND}（") and kind.endswith("）") else ""
+        yield from _agreement(None, a.get("number"), a.get("title"), other)
+
+
+def _heading(cover: dict, consortium_name: str | None) -> Iterator[Text]:
+    for key, label in COVER_LABELS.items():
+        yield "cover", None, key, f"封面“{label}”", str(cover.get(key) or "")
+    if consortium_name is not None:
+        yield "consortium", None, "name", "医联体名称", consortium_name or ""
+
+
+def _unit(unit_id: int | None, name: str, contact: str | None) -> Iterator[Text]:
+    yield "institution", unit_id, "name", "机构名称", name or ""
+    yield "institution", unit_id, "contact", f"成员单位“{name}”的联系人", contact or ""
+
+
+def _person(rotation_id: int | None, name: str | None, specialty: str | None) -> Iterator[Text]:
+    yield "rotation", rotation_id, "staff_id", "人员姓名", name or ""
+    yield "rotation", rotation_id, "staff_id", f"人员“{name}”的专业", specialty or ""
+
+
+def _note(rotation_id: int | None, name: str | None, note: str | None) -> Text:
+    return "rotation", rotation_id, "note", f"人员流动（{name}）的备注", note or ""
+
+
+def _agreement(
+    agreement_id: int | None, number: str | None, title: str | None, other: str | None
+) -> Iterator[Text]:
+    for field, label, text in (("number", "协议编号", number), ("title", "协议名称", title),
+                               ("other_measure", "服务量指标名称", other)):  # fmt: skip
+        yield "agreement", agreement_id, field, label, text or ""

@@ -224,7 +224,8 @@ def export_quarter(
     ``notes`` (a list) gets what the clerk should know of the written files: each text with a
     character its font lacks, printed in the PDF as "〓" (``check_glyphs``), and each 备注
     the workbook cuts (longer than an Excel cell holds; the PDF prints it whole), so the
-    exported box can say so even when 检查 was not run.
+    exported box can say so even when 检查 was not run; a submitted quarter's from its
+    frozen records (``export_notes.py``).
 
     Raises ``ExportBlocked`` when the check finds errors (``check=False`` skips it),
     ``Cancelled`` when ``cancel()`` turns True; in both cases no file is written or changed.
@@ -274,16 +275,18 @@ def _assemble(
 ) -> tuple[QuarterReturn, Any]:
     """The checked, assembled return, and the helper process when one pays. The records read
     stay here: they are freed before the files are written (peak memory)."""
+    from ylt_desktop.returns import snapshot
+    from ylt_desktop.returns.export_notes import export_notes
     from ylt_desktop.returns.load import load_quarter
     from ylt_desktop.returns.rows import quarter_rows
-    from ylt_desktop.store.models import QuarterSnapshot
 
     too_long = cover_length_items(cover_fields)  # a submitted quarter's cover too
     if too_long:
         raise ExportBlocked(too_long)
     helper = None
     try:
-        frozen = session.get(QuarterSnapshot, str(quarter)) is not None
+        records = snapshot.load(session, quarter)  # a submitted quarter's frozen records
+        frozen = records is not None
         data = None if frozen else load_quarter(session, quarter)  # read once: check and rows
         if data is not None:  # started now, it gets ready while the rows are assembled
             size = len(data.members) + len(data.rotations) + len(data.agreements)
@@ -292,14 +295,10 @@ def _assemble(
             items = check_quarter(session, quarter, data=data)
             if errors_in(items):
                 raise ExportBlocked(items)
-        if notes is not None and data is not None and files[1]:  # the PDF's 〓
-            from ylt_desktop.returns.check_glyphs import glyph_items
-
-            notes.extend(i.message for i in glyph_items(data, cover_fields))
-        if notes is not None and data is not None and files[0]:  # 备注 the workbook cuts
-            from ylt_desktop.returns.check import excel_cut_items
-
-            notes.extend(i.message for i in excel_cut_items(data))
+        if notes is not None:  # the PDF's 〓, 备注 the workbook cuts: from what is written
+            notes += export_notes(
+                data=data, frozen=records, cover_fields=cover_fields, xlsx=files[0], pdf=files[1]
+            )
         ret = quarter_rows(
             session,
             quarter,
@@ -307,6 +306,7 @@ def _assemble(
             full_ids=full_ids,
             template=template,
             data=data,
+            frozen=records,
         )
         if helper is None and data is None:
             helper = _helper(parallel, both, ret.row_count)

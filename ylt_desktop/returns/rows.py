@@ -55,13 +55,16 @@ def quarter_rows(
     full_ids: bool = False,
     template: Template | None = None,
     data: QuarterData | None = None,
+    frozen: dict[str, Any] | None = None,
 ) -> QuarterReturn:
     """The whole return of ``quarter``; ``cover_fields`` holds the typed cover fields.
-    ``data``: the quarter's records when already read (``load.load_quarter``)."""
+    ``data``: the quarter's records when already read (``load.load_quarter``); ``frozen``: a
+    submitted quarter's snapshot when already read (``snapshot.load``)."""
     from ylt_desktop.returns import snapshot
 
     template = template or load_template()
-    frozen = snapshot.load(session, quarter)
+    if frozen is None:
+        frozen = snapshot.load(session, quarter)
     if frozen is None:
         records = collect_records(session, quarter, full_ids=full_ids, data=data)
     else:  # a submitted quarter: exactly the figures that were signed
