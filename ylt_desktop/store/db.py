@@ -289,6 +289,13 @@ def file_check_due(path: Path, *, today: dt.date | None = None) -> bool:
     )
 
 
+def forget_file_check(path: Path) -> None:
+    """The day's check of the SQLite file ``path`` is due again at the next opening, even if
+    run today (``store/restore.py``: its data were just replaced by a backup's)."""
+    marks, _lock = _file_marks(path)
+    server_daily.forget_checked(path.name, marks=marks)
+
+
 def claim_file_check(path: Path, *, today: dt.date | None = None) -> server_daily.Claim | None:
     """The day's check of the SQLite file ``path`` for this program to run (the full integrity
     check, the day's backup, the audit log's verification), or ``None``: done today already

@@ -224,6 +224,7 @@ def restore(url: Any, source: Path, *, actor: Any = None) -> Path:
         safety = _restore_older(url, source, revision, safety_copy)
         log.info("restored the server database from %s at %s, migrated to head (safety copy %s)",
                  source, revision, safety)  # fmt: skip
+        _check_again(url)
         return safety
     conninfo, env = _conninfo(url)
     with _write_lock(url) as conn:
@@ -239,7 +240,17 @@ def restore(url: Any, source: Path, *, actor: Any = None) -> Path:
                 f"{exc}（备份文件可能已损坏或不完整）；当前数据库没有被改动"
             ) from None
     log.info("restored the server database from %s (safety copy %s)", source, safety)
+    _check_again(url)
     return safety
+
+
+def _check_again(url: Any) -> None:
+    """This PC's next opening of the database runs the day's check (the audit log's
+    verification) again: a check run earlier today was of the data replaced. Other PCs
+    keep their own day (``store/server_daily.py``)."""
+    from ylt_desktop.store import server, server_daily
+
+    server_daily.forget_checked(server.display(url))
 
 
 @contextlib.contextmanager

@@ -94,7 +94,9 @@ def restore_database(
     remove_stale_partials(target.parent, older_than=3600)
     ensure_free_space(target.parent, 2 * source.stat().st_size + database_size(target))
     if live and check_database(target, full=False).ok:
-        return _restore_live(source, target, say, progress)
+        safety = _restore_live(source, target, say, progress)
+        _check_again(target)
+        return safety
     safety = _set_aside_damaged(target) if live else None
     say("backed-up")
     tmp = target.with_name(f".{target.name}.restore-{os.getpid()}{_PARTIAL}")
@@ -112,7 +114,16 @@ def restore_database(
     fsync_dir(target.parent)
     say("replaced")
     log.info("restored %s from %s (safety copy %s)", target, source, safety)
+    _check_again(target)
     return safety
+
+
+def _check_again(target: Path) -> None:
+    """The day's check (full integrity check, the audit log's verification) is run again at
+    the next opening: a check run earlier today was of the data replaced."""
+    from ylt_desktop.store.db import forget_file_check
+
+    forget_file_check(target)
 
 
 def _restore_live(source: Path, target: Path, say: Progress, progress: Progress | None) -> Path:

@@ -67,6 +67,21 @@ def mark_checked(where: str, *, today: dt.date | None = None, marks: Path | None
     path = marks or marks_file()
     days = _read(path)
     days[where] = today.isoformat()
+    _write(path, days)
+
+
+def forget_checked(where: str, *, marks: Path | None = None) -> None:
+    """The day's check of ``where`` is due again, even if run today: its data were replaced
+    (a restore), and what was checked is no longer what is there. A failure to write is
+    logged (the day stays remembered: the next day's start checks)."""
+    path = marks or marks_file()
+    days = _read(path)
+    if days.pop(where, None) is not None:
+        _write(path, days)
+        log.info("the database's daily check is due again (its data were restored)")
+
+
+def _write(path: Path, days: dict[str, str]) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.partial")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
