@@ -70,7 +70,8 @@ class ListFigures:
     sort: Clock | None = None
     paint: Clock | None = None
     rest: Clock | None = None
-    """A list shown in parts: reading and adding the parts after the first screen."""
+    """A list shown in parts: reading and adding the parts after the first screen (median
+    over the pages built, each read to its end before the next is built)."""
 
 
 @dataclass
@@ -128,10 +129,17 @@ def _paint(page: Any) -> None:
 
 
 def measure_list(case: ListCase, db: Any, runs: int) -> ListFigures:
-    from PySide6.QtCore import Qt
+    import gc
 
-    builds, pages = [], []
+    from PySide6.QtCore import QCoreApplication, Qt
+
+    builds, rests, page, model = [], [], None, None
     for _ in range(runs):
+        if page is not None:  # the previous run's page, with every row it read, goes first
+            page.deleteLater()
+            QCoreApplication.processEvents()
+            page = model = None
+            gc.collect()
 
         def build() -> Any:
             page = case.make(db)
@@ -141,15 +149,12 @@ def measure_list(case: ListCase, db: Any, runs: int) -> ListFigures:
 
         clock, page = timed(build)
         builds.append(clock)
-        pages.append(page)
-    page = pages[-1]
+        model = getattr(page, "model", None)
+        if model is not None and model.loading():  # a list shown in parts: the rest, at once
+            rests.append(timed(model.fetch_rest)[0])
     model = getattr(page, "model", None)
-    rest = None
-    if model is not None and model.loading():  # a list shown in parts: the rest, at once
-        rest = timed(model.fetch_rest)[0]
+    rest = median_clock(rests) if rests else None
     figures = ListFigures(case.name, case.rows(page), median_clock(builds), rest=rest)
-    for other in pages[:-1]:
-        other.deleteLater()
     if case.search:
         keys: list[Clock] = []
         for _ in range(runs):

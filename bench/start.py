@@ -65,7 +65,9 @@ def bench_start(ctx: Context) -> None:
     env = start_env(ctx)
     line_times(bare_cmd, env), line_times(ours_cmd, env)  # warm the disk cache, untimed
     bare, ours, stale = [], [], []
-    for _ in range(max(ctx.runs, 5)):  # interleaved: a slow spell hits every side
+    # Interleaved, so that a slow spell hits every side; nine rounds: the two sides differ by
+    # a few milliseconds, less than one start's spread.
+    for _ in range(max(ctx.runs, 9)):
         bare.append(line_times(bare_cmd, env))
         invalidate_snapshot(ctx.db_path)
         stale.append(line_times(ours_cmd, env))  # computes, and saves the snapshot again
