@@ -69,6 +69,57 @@ def bench_scale(runs: int = 3) -> None:
     large = RESULTS.get(10) or bench_lists(10, runs)
     report_growth(small, large)
     machine_growth(runs)
+    sqlite_growth(runs)
+
+
+_PART_SQL = (
+    'SELECT id, staff_id, from_id, to_id, direction, form, start, "end", note, version'
+    " FROM rotation{where} ORDER BY start DESC, id DESC LIMIT 5000"
+)
+_FIGURES_SQL = (
+    "SELECT q.rotation_id, q.quarter, q.days, q.outpatient FROM rotation_quarter q"
+    " JOIN rotation r ON q.rotation_id = r.id WHERE r.start <= ? AND r.start >= ?"
+    " AND (r.start < ? OR r.id <= ?) AND (r.start > ? OR r.id >= ?)"
+)
+
+
+def _sqlite_read(path: object) -> float:
+    """CPU seconds of SQLite alone (the ``sqlite3`` module, no SQLAlchemy, no row objects)
+    giving the rotation list's rows and figures in its parts and order, as the list asks."""
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        started = time.process_time()
+        rows = con.execute(_PART_SQL.format(where="")).fetchall()
+        where = " WHERE start <= ? AND (start < ? OR id < ?)"
+        while rows:
+            (top_id, top_start), (low_id, low_start) = rows[0][::6][:2], rows[-1][::6][:2]
+            span = (top_start, low_start, top_start, top_id, low_start, low_id)
+            con.execute(_FIGURES_SQL, span).fetchall()
+            rows = con.execute(_PART_SQL.format(where=where), (low_start, low_start, low_id))
+            rows = rows.fetchall()
+        return time.process_time() - started
+    finally:
+        con.close()
+
+
+def sqlite_growth(runs: int = 3) -> None:
+    """How SQLite's own reading of the rotation list grows: the rows in the list's order come
+    through the start index, one table lookup each, and each part's figures one index lookup
+    per rotation. Printed beside the lists' growth (not a target)."""
+    from bench.generate import cached_database
+
+    a, b = (
+        statistics.median(_sqlite_read(cached_database(scale)[0]) for _ in range(max(runs, 3)))
+        for scale in (1, 10)
+    )
+    figure(
+        "scale: SQLite alone",
+        f"the rotation list's rows and figures read by SQLite in its parts and order (no "
+        f"Python objects beyond its tuples), CPU at 10 × over 1 ×: {a:.2f} s → {b:.2f} s, "
+        f"{b / a:.1f} × (not a target: what reading through an index costs as the file grows)",
+    )
 
 
 @dataclass(slots=True)
