@@ -161,6 +161,7 @@ def _raise_access_problem(path: Path, exc: sqlite3.OperationalError) -> None:
     # it damaged offered to restore an older backup over it.
     code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
     if code in (_SQLITE_IOERR, _SQLITE_FULL) or "disk i/o" in text or "full" in text:
+        access.check_access(path, create=False)  # a folder, a read-only file: said as such
         raise access.DiskTrouble(
             f"无法读写数据库文件所在的磁盘（磁盘空间不足，或磁盘出错）：{path.parent}；"
             "数据库文件没有被改动。请清理磁盘空间后重新打开"
