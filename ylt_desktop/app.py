@@ -171,15 +171,13 @@ def _open_after_paint(app, window, args: argparse.Namespace) -> None:  # noqa: A
 
     # After the paint: it imports the store's file checks (~25 ms), needed from here on.
     install_wait_notice()
-    if not _overview_before_opening(window, args):
-        _open_and_attach(app, window, args)
-        return
-    from ylt_desktop.ui.first_page import open_behind_overview, say_ready
+    from ylt_desktop.ui.first_page import open_in_background, say_ready
 
-    if args.quit_after_paint:
+    if _overview_before_opening(window, args) and args.quit_after_paint:
         say_ready(window)
-    # The saved overview shows: the window answers while the file is opened (first_page).
-    open_behind_overview(
+    # The window answers while the file is checked, backed up and migrated (first_page):
+    # behind the saved overview, or before the sign-in or the first run asks anything.
+    open_in_background(
         window,
         db_path_for(args),
         lambda opened: _guarded(app, window, lambda: _open_and_attach(app, window, args, opened)),
@@ -210,7 +208,7 @@ def _start_logging() -> None:
 
 
 def _open_and_attach(app, window, args: argparse.Namespace, opened=None) -> None:  # noqa: ANN001
-    """``opened``: what ``first_page.open_behind_overview`` opened (the database, or the
+    """``opened``: what ``first_page.open_in_background`` opened (the database, or the
     exception that stopped it), handled as an opening here would be."""
     db = _open(window, args, opened)
     if db is None:

@@ -88,7 +88,7 @@ def test_a_failure_while_opening_ends_the_program_with_2(
 
 
 def test_the_database_opens_when_the_log_file_cannot(
-    qapp, shown, window, monkeypatch, demo_path, capsys
+    qtbot, qapp, shown, window, monkeypatch, demo_path, capsys
 ) -> None:  # noqa: ANN001, E501
     path = demo_path
     logging.getLogger("ylt_desktop.ui.fonts").error("cannot load font x")  # before the paint
@@ -101,7 +101,8 @@ def test_the_database_opens_when_the_log_file_cannot(
     monkeypatch.setattr(qapp, "exit", exits.append)
     app_module._open_into(qapp, window, app_module.parse_args(["--db", str(path)]))
     try:
-        assert window.db is not None and window.db.path == path
+        qtbot.waitUntil(lambda: window.db is not None, timeout=20_000)  # opened off the GUI thread
+        assert window.db.path == path
         assert exits == []
         assert shown == []
         err = capsys.readouterr().err

@@ -1,8 +1,10 @@
-"""A start that shows the saved overview opens the database off the GUI thread: the window
-keeps handling events (the clerk may read, scroll, move or close it) while the file is
-checked, backed up and migrated; navigation waits and the busy cursor shows until the
-database is attached. A failure of that opening is shown and ends the program with 2 as
-before; a window closed meanwhile is not attached to (the database is closed again)."""
+"""Every start opens the database off the GUI thread: the window keeps handling events (the
+clerk may read, scroll, move or close it) while the file is checked, backed up and migrated,
+behind the saved overview or, for a database with users (the sign-in comes after the opening)
+or without a snapshot, behind the opening page; navigation waits and the busy cursor shows
+until the database is attached. A failure of that opening is shown (the same Chinese messages
+as ever) and ends the program with 2; a window closed meanwhile is not attached to (the
+database is closed again)."""
 
 from __future__ import annotations
 
@@ -176,3 +178,107 @@ def test_a_wait_told_on_another_thread_reaches_the_status_bar_on_the_gui_thread(
         qtbot.waitUntil(lambda: "正在等待" in window.statusBar().currentMessage(), timeout=WAIT)
     finally:
         access.on_wait(None)
+
+
+# --- a database with users: opened off the GUI thread, then the sign-in -----------------------
+
+
+@pytest.fixture
+def sign_ins(monkeypatch) -> list[tuple]:  # noqa: ANN001
+    """The sign-in dialog at start (no YLT_USER): each time it is asked for, (its thread,
+    whether the window had a database then); the demo's 管理员 then signs in."""
+    from PySide6.QtWidgets import QDialog
+
+    from ylt_desktop.demo.users import demo_actor
+    from ylt_desktop.ui.dialogs.sign_in import SignInDialog
+
+    asked: list[tuple] = []
+    monkeypatch.delenv("YLT_USER", raising=False)
+
+    def answered(dialog) -> QDialog.DialogCode:  # noqa: ANN001
+        asked.append((threading.current_thread(), dialog.parent().db is not None))
+        dialog.db.sign_in(demo_actor(dialog.db, "admin"))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(SignInDialog, "exec", answered)
+    return asked
+
+
+@pytest.mark.qt_log_level_fail("WARNING")
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")  # offscreen
+def test_a_database_with_users_opens_off_the_gui_thread_before_the_sign_in(
+    qtbot, qapp, demo_path, window, exits, held_open, sign_ins
+) -> None:  # noqa: ANN001
+    """No overview shows before a sign-in: the opening page stays while the file is checked,
+    backed up and migrated on a worker thread (here held: a slow opening), the window handles
+    events meanwhile, and the sign-in is asked once the database is open."""
+    entered, release, seen = held_open
+    _start(qapp, window, demo_path)  # returns without waiting for the opening
+    assert "概览" not in window.pages and window.db is None
+    qtbot.waitUntil(entered.is_set, timeout=WAIT)
+    assert seen["thread"] is not threading.main_thread()
+    _ticked(qtbot)  # the window handles events while the file is opened
+    _ticked(qtbot)
+    assert sign_ins == [] and "db" not in seen  # nothing asked before the file is open
+    assert not window.nav.isEnabled()
+    assert window.cursor().shape() == Qt.CursorShape.BusyCursor
+    release.set()
+    qtbot.waitUntil(lambda: window.db is not None, timeout=WAIT)
+    assert sign_ins == [(threading.main_thread(), False)]  # once, on the GUI thread
+    assert window.db is seen["db"] and window.db.user.name == "admin"
+    assert window.nav.isEnabled() and window.cursor().shape() == Qt.CursorShape.ArrowCursor
+    assert exits == [] and getattr(window, "_ylt_opening", None) is None
+
+
+def test_a_read_only_database_with_users_is_named_so_without_a_sign_in(
+    qtbot, qapp, demo_path, window, exits, sign_ins, answers, monkeypatch
+) -> None:  # noqa: ANN001
+    """The opening on the worker thread refuses the file: the same message as ever (shown on
+    the GUI thread), exit 2, nobody asked to sign in."""
+    from pathlib import Path
+
+    from ylt_desktop.store import access
+
+    threads: list = []
+    real_check = access.check_access
+
+    def spied(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        threads.append(threading.current_thread())
+        return real_check(*args, **kwargs)
+
+    monkeypatch.setattr(access, "check_access", spied)
+    real = access.os.access
+    # Root ignores chmod 444: refuse writing to this one file as a clerk's system would.
+    monkeypatch.setattr(access.os, "access",
+                        lambda p, mode: not (mode & 2 and Path(p) == demo_path) and real(p, mode))  # fmt: skip
+    _start(qapp, window, demo_path)
+    assert exits == []  # the opening runs behind
+    qtbot.waitUntil(lambda: exits == [2], timeout=WAIT)
+    ((box, text),) = answers.shown
+    assert box == "warning" and "数据库文件只读" in text and "已损坏" not in text
+    assert threads and threading.main_thread() not in threads
+    assert sign_ins == [] and window.db is None
+
+
+def test_a_locked_database_with_users_is_waited_for_while_the_window_answers(
+    qtbot, qapp, demo_path, window, exits, sign_ins, answers
+) -> None:  # noqa: ANN001
+    """Another program holds the file locked (exclusively): the opening waits for it on the
+    worker thread (SQLite's own wait, ~5 s) while the window handles events, then says the
+    database is in use, as ever; exit 2, nobody asked to sign in."""
+    import sqlite3
+
+    holder = sqlite3.connect(demo_path, isolation_level=None)
+    try:
+        holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+        holder.execute("BEGIN EXCLUSIVE")
+        holder.execute("COMMIT")  # the lock stays, in exclusive locking mode
+        _start(qapp, window, demo_path)
+        _ticked(qtbot)
+        assert exits == [] and answers.shown == []  # still waiting, the window answering
+        qtbot.waitUntil(lambda: exits == [2], timeout=WAIT)
+    finally:
+        holder.close()
+    ((box, text),) = answers.shown
+    assert box == "warning" and "数据库正被其他程序使用" in text
+    assert sign_ins == [] and window.db is None

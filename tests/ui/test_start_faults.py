@@ -36,10 +36,14 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _start(qapp, window, monkeypatch, path: Path) -> list[int]:  # noqa: ANN001
+def _start(qtbot, qapp, window, monkeypatch, path: Path) -> list[int]:  # noqa: ANN001
+    """The start on ``path``: the database opens off the GUI thread (the call returns at
+    once), then its outcome is handled; waited for until the program leaves."""
     exits: list[int] = []
     monkeypatch.setattr(qapp, "exit", exits.append)
     app_module._open_into(qapp, window, app_module.parse_args(["--db", str(path)]))
+    assert exits == []  # not opened on the GUI thread: nothing has ended yet
+    qtbot.waitUntil(lambda: bool(exits), timeout=20_000)
     return exits
 
 
@@ -52,7 +56,7 @@ def _foreign(path: Path) -> Path:
 
 
 @pytest.mark.parametrize("kind", ["zero-byte", "foreign"])
-def test_a_file_that_is_not_ours_is_refused_with_a_message(kind, qapp, window, answers,
+def test_a_file_that_is_not_ours_is_refused_with_a_message(kind, qtbot, qapp, window, answers,
                                                            monkeypatch, tmp_path) -> None:  # noqa: ANN001  # fmt: skip
     path = tmp_path / "ylt.sqlite"
     if kind == "zero-byte":
@@ -60,7 +64,7 @@ def test_a_file_that_is_not_ours_is_refused_with_a_message(kind, qapp, window, a
     else:
         _foreign(path)
     before = _digest(path)
-    assert _start(qapp, window, monkeypatch, path) == [2]
+    assert _start(qtbot, qapp, window, monkeypatch, path) == [2]
     ((box, text),) = answers.shown
     assert box == "warning"
     assert "不是本程序的数据库" in text and str(path) in text
@@ -68,7 +72,7 @@ def test_a_file_that_is_not_ours_is_refused_with_a_message(kind, qapp, window, a
     assert sorted(p.name for p in tmp_path.iterdir()) == ["logs", "ylt.sqlite"]
 
 
-def test_a_read_only_file_is_named_so(qapp, window, answers, monkeypatch, tmp_path) -> None:  # noqa: ANN001
+def test_a_read_only_file_is_named_so(qtbot, qapp, window, answers, monkeypatch, tmp_path) -> None:  # noqa: ANN001
     from ylt_desktop.store.db import open_database
 
     path = tmp_path / "ylt.sqlite"
@@ -79,7 +83,7 @@ def test_a_read_only_file_is_named_so(qapp, window, answers, monkeypatch, tmp_pa
     monkeypatch.setattr(
         access.os, "access", lambda p, mode: not (mode & 2 and Path(p) == path) and real(p, mode)
     )
-    assert _start(qapp, window, monkeypatch, path) == [2]
+    assert _start(qtbot, qapp, window, monkeypatch, path) == [2]
     ((box, text),) = answers.shown
     assert box == "warning" and "数据库文件只读" in text and "已损坏" not in text
     assert _digest(path) == before

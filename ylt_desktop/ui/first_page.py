@@ -1,7 +1,7 @@
 """The first page at start: the overview saved last time, shown when it still matches the
 database (``ui/pages/overview_snapshot.py``; ``app.py`` asks before the database opens and again
-after a sign-in), the database then opened behind it off the GUI thread
-(``open_behind_overview``), and, for ``bench/run.py`` (``--quit-after-paint``), the moment the
+after a sign-in), the database opened off the GUI thread behind it or behind the opening page
+(``open_in_background``), and, for ``bench/run.py`` (``--quit-after-paint``), the moment the
 first page shows its data."""
 
 from __future__ import annotations
@@ -37,10 +37,12 @@ def show_saved_overview(window, path: Path, lang: str, *, signed_in: bool) -> bo
     return True
 
 
-def open_behind_overview(window, target, then) -> None:  # noqa: ANN001
+def open_in_background(window, target, then) -> None:  # noqa: ANN001
     """Open the database at ``target`` (as ``app._open`` does: checked, the day's backup,
-    migrated) on a ``BackgroundTask`` while the saved overview shows, so the window keeps
-    answering (SQLAlchemy's import and the opening take ~0.5 s, the day's first start more);
+    migrated) on a ``BackgroundTask`` while the saved overview or the opening page shows
+    (before the sign-in, the first run, or a database locked by another program: waited for),
+    so the window keeps answering (SQLAlchemy's import and the opening take ~0.5 s, the
+    day's first start more, a locked file up to ``access.BUSY_WAIT``);
     meanwhile the navigation waits and the busy cursor shows. ``then(db or exception)`` runs
     on the GUI thread once it has opened, unless the window was closed meanwhile (the
     database is then closed again). The task is ``window._ylt_opening`` while it runs."""
