@@ -92,6 +92,38 @@ def test_restore_replaces_the_data_and_rebuilds_the_window(
     new.db.close()
 
 
+def test_a_restore_runs_the_days_check_again_at_once(window, qtbot, monkeypatch, answers) -> None:  # noqa: ANN001
+    """The day's check already ran today; the backup restored has an audit entry altered
+    outside the program: the restore runs the check again at once and names the entry (it
+    used to wait for the next day's start), then remembers it, with no second day's backup."""
+    import sqlite3
+
+    path = window.db.path
+    first = open_database(path, daily=True)  # the day's first start, checked to its end
+    assert first.daily_checked
+    first.daily_check_done()
+    first.close()
+    saved = backup_copy(path, reason="manual")
+    conn = sqlite3.connect(saved)
+    (entry,) = conn.execute("SELECT min(id) FROM audit_entry").fetchone()
+    conn.execute("UPDATE audit_entry SET user = 'someone' WHERE id = ?", (entry,))
+    conn.commit()
+    conn.close()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(saved), ""))
+    answers.push(QMessageBox.StandardButton.Yes)
+    new = restore_from_file(window)
+    qtbot.addWidget(new)
+    try:
+        assert [kind for kind, _ in answers.shown] == ["question", "information", "warning"]
+        assert f"操作日志第 {entry} 条" in answers.shown[-1][1]
+    finally:
+        new.db.close()
+    again = open_database(path, daily=True)
+    again.close()
+    assert not again.daily_checked  # the check after the restore is remembered
+    assert [b.reason for b in list_backups(path)].count("daily") == 1
+
+
 def test_restore_refuses_a_damaged_file_and_changes_nothing(
     window, tmp_path, monkeypatch, answers
 ) -> None:  # noqa: ANN001
@@ -127,6 +159,7 @@ def test_damaged_database_at_start_offers_the_newest_good_backup(tmp_path, answe
     answers.push(QMessageBox.StandardButton.Yes)
     restored = offer_good_backup(None, err.value)
     assert restored is not None and count(restored) == 1
+    assert restored.daily_checked  # the start then verifies the restored data's audit log
     assert "已损坏" in answers.shown[0][1] and "正常备份" in answers.shown[0][1]
     assert any(b.reason == "damaged" for b in list_backups(db.path))
     restored.close()

@@ -100,6 +100,7 @@ def test_first_run_restores_a_backup(qtbot, tmp_path, demo_db, monkeypatch, answ
     with dialog.db.session() as s:
         assert store.get_consortium(s).name == "示例县医共体"
         assert store.count_institutions(s) == 45
+    assert dialog.db.daily_checked  # the start then verifies the restored data's audit log
     dialog.db.close()
 
 

@@ -39,11 +39,25 @@ FILE_FILTER = QT_TRANSLATE_NOOP("Backup", "数据库文件 (*.sqlite);;所有文
 SERVER_FILTER = QT_TRANSLATE_NOOP("Backup", "PostgreSQL 备份文件 (*.dump);;所有文件 (*)")
 
 
-def _reopen(db: Database) -> Database:
-    """``db`` opened again (a server's password, if one was typed, kept in memory only)."""
+def _reopen(db: Database, *, daily: bool = False) -> Database:
+    """``db`` opened again (a server's password, if one was typed, kept in memory only);
+    ``daily``: running the day's check when it is due (after a restore it is)."""
     if db.on_server:
-        return open_database(db.location, password=db.engine.url.password)
-    return open_database(db.path)
+        return open_database(db.location, password=db.engine.url.password, daily=daily)
+    return open_database(db.path, daily=daily)
+
+
+def _check_restored(window: QWidget, db: Database) -> None:
+    """A restore makes the day's check due again (``store/restore.py``, ``pg_backup``): the
+    reopened database runs it now as the day's first start does (``app.py``: the day's backup
+    if not made, the audit log's verification, then remembered), so restored data with a
+    problem are told at once, not at the next day's start."""
+    from ylt_desktop import app
+
+    if db.backup_problem:
+        app._warn_backup_failed(window, db.backup_problem)  # noqa: SLF001
+    if db.daily_checked:
+        app._verify_audit_log(window, db)  # noqa: SLF001
 
 
 def add_backup_actions(window: QMainWindow, menu: QMenu) -> None:
@@ -178,7 +192,7 @@ def restore_from_file(window: QMainWindow) -> QMainWindow | None:
     if not all(getattr(page, "may_close", lambda: True)() for page in pages):
         return None
     db.close()
-    safety = None
+    safety, restored = None, False
     try:
         if db.on_server:
             from ylt_desktop.store import pg_backup
@@ -186,6 +200,7 @@ def restore_from_file(window: QMainWindow) -> QMainWindow | None:
             safety = pg_backup.restore(db.engine.url, Path(chosen), actor=db.user)
         else:
             safety = restore_database(chosen, db.path, actor=db.user)
+        restored = True
     except DatabaseProblem as exc:
         QMessageBox.warning(
             window,
@@ -197,7 +212,8 @@ def restore_from_file(window: QMainWindow) -> QMainWindow | None:
     except Exception as exc:
         log.exception("restore failed")
         show_error(window, exc)
-    new_window = reload_window(window, _signed_in_again(window, _reopen(db), db.user))
+    new_db = _signed_in_again(window, _reopen(db, daily=restored), db.user)
+    new_window = reload_window(window, new_db)
     if safety is not None:
         QMessageBox.information(
             new_window,
@@ -206,6 +222,7 @@ def restore_from_file(window: QMainWindow) -> QMainWindow | None:
                 "Backup", "已从备份恢复数据库。\n恢复前的数据已另存为：\n%1"
             ).replace("%1", str(safety)),
         )
+    _check_restored(new_window, new_db)
     return new_window
 
 
@@ -267,7 +284,8 @@ def offer_good_backup(parent: QWidget | None, exc: DamagedDatabase) -> Database 
         return None
     try:
         restore_database(candidate.path, exc.path)
-        db = open_database(exc.path)
+        # The day's check is due again (the start verifies the log when daily_checked).
+        db = open_database(exc.path, daily=True)
     except Exception as error:  # the backup folder went away, a full disk
         log.exception("restore at start failed")
         show_error(parent, error)

@@ -276,14 +276,18 @@ class FirstRunDialog(RecordDialog):
             return False
         path = self.db.path
         self.db.close()
+        restored = False
         try:
             restore_database(chosen, path)
+            restored = True
         except Exception as exc:  # refused or failed: the empty database is still there
             log.exception("restore at first run failed")
             show_error(self, exc)
             return False
         finally:
-            self.db = open_database(path)  # an older backup is upgraded here
+            # An older backup is upgraded here; a restored one runs the day's check (app.py
+            # verifies the audit log once the first run ends).
+            self.db = open_database(path, daily=restored)
         with self.db.session() as s:
             consortium = store.get_consortium(s)
         if consortium is None:
