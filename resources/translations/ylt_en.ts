@@ -1015,6 +1015,10 @@ Folder: %2</translation>
 Discard this input? (Choose No to go back and correct them.)</translation>
     </message>
     <message>
+        <source>本数据库是成员库：只填写本单位的运行指标；县域运行指标由牵头单位填写</source>
+        <translation>This is a member database: enter your own unit&apos;s operating figures only; the county&apos;s figures are entered by the lead unit</translation>
+    </message>
+    <message>
         <source>本季度已报送并锁定，只能查看（如需修改，请由审核人重新打开该季度）</source>
         <translation>This quarter is submitted and locked, read only (a reviewer can reopen it to make changes)</translation>
     </message>

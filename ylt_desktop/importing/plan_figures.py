@@ -38,6 +38,8 @@ class FiguresPlanner(Planner):
             raise ValueError("运行指标导入须指定季度")
         self.notes.append(f"运行指标记入{self.quarter.label}")
         self.units = {u.id: u for u in figure_store.units_in(session, self.quarter)}
+        # A member's database (成员库) takes its own unit's figures only: a package carries no other.
+        self.taken = {u.id for u in figure_store.figure_units(session, self.quarter)}
         self.stored = figure_store.member_figures(session, self.quarter)
         self.locked = figure_store.lock_problem(session, self.quarter)
         self.seen: dict[int, int] = {}
@@ -57,6 +59,12 @@ class FiguresPlanner(Planner):
             self.problem("name", f"“{name}”在{self.quarter.label}不是医联体成员单位")
             return REJECTED, None, label
         label = unit.name
+        if inst_id not in self.taken:
+            self.problem(
+                "name",
+                f"本数据库是成员库，只导入本单位的运行指标；“{unit.name}”的运行指标由该单位自己填报",
+            )
+            return REJECTED, None, label
         if inst_id in self.seen:
             self.duplicate("name", self.seen[inst_id], "机构")
         self.seen[inst_id] = row.number

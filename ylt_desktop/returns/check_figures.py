@@ -21,7 +21,7 @@ KIND = "figures"
 def figure_items(session: Session, quarter: Quarter) -> list:
     from ylt_desktop.returns.check import CheckItem
 
-    units = store.units_in(session, quarter)
+    units = store.figure_units(session, quarter)  # a member's database: its own unit
     stored = store.member_figures(session, quarter)
     county = store.county_figures(session, quarter)
     items = []
@@ -39,7 +39,7 @@ def figure_items(session: Session, quarter: Quarter) -> list:
             items.append(CheckItem(Level.WARNING, message, KIND, unit.id, "figures"))
     values = county.values() if county is not None else {}
     gaps = [f.label for f in COUNTY_FIELDS[:4] if values.get(f.key) is None]
-    if gaps:
+    if gaps and store.takes_county_figures(session):
         message = f"{quarter.label}县域运行指标未填写：{'、'.join(gaps)}"
         items.append(CheckItem(Level.WARNING, message, KIND, None, "county"))
     for p in store.check_figures(session, quarter, members=stored, county=county):

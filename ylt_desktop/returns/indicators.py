@@ -52,11 +52,14 @@ class QuarterIndicators:
     units: list[Unit] = field(default_factory=list)
     figures: dict[int, MemberFigures] = field(default_factory=dict)
     county: CountyFigures | None = None
+    own_unit: int | None = None  # a member's database (成员库) enters its own figures only
 
     def missing(self) -> list[tuple[Unit, list[str]]]:
         """Members whose required figures of the quarter are not all entered, with what."""
         out = []
         for unit in self.units:
+            if self.own_unit is not None and unit.id != self.own_unit:
+                continue
             gaps = missing_fields(unit, self.figures.get(unit.id))
             if gaps:
                 out.append((unit, gaps))
@@ -65,6 +68,8 @@ class QuarterIndicators:
     def county_missing(self) -> list[str]:
         from ylt_desktop.domain.figures import COUNTY_FIELDS
 
+        if self.own_unit is not None:
+            return []  # the lead's to enter
         values = self.county.values() if self.county is not None else {}
         return [f.label for f in COUNTY_FIELDS[:4] if values.get(f.key) is None]
 
@@ -73,8 +78,12 @@ def quarter_indicators(
     session: Session, quarter: Quarter, *, chart_quarters: int = 0
 ) -> QuarterIndicators:
     specs = indicator_specs(session)
+    from ylt_desktop.store.exchange import own_member_id
+
     inputs = inputs_for_quarter(session, quarter, chart_quarters=chart_quarters)
-    return build(specs, inputs, quarter, chart_quarters=chart_quarters)
+    out = build(specs, inputs, quarter, chart_quarters=chart_quarters)
+    out.own_unit = own_member_id(session)
+    return out
 
 
 def build(

@@ -64,6 +64,57 @@ def units_in(session: Session, quarter: Quarter) -> list[Unit]:
     return [Unit(r.id, r.name, r.category, r.level, r.beds_actual or 0) for r in rows]
 
 
+def _own_member(session: Session) -> int | None:
+    from ylt_desktop.store.exchange import own_member_id
+
+    return own_member_id(session)
+
+
+def figure_units(session: Session, quarter: Quarter) -> list[Unit]:
+    """The units whose figures this database takes: ``units_in``, or in a member's database
+    (成员库) its own unit only (its data package carries no other unit's figures)."""
+    units = units_in(session, quarter)
+    own = _own_member(session)
+    return units if own is None else [u for u in units if u.id == own]
+
+
+def takes_county_figures(session: Session) -> bool:
+    """The county's figures are the lead's to enter; a member's package does not carry them."""
+    return _own_member(session) is None
+
+
+def _member_refusals(
+    session: Session, members: dict[int, MemberFigures], county: CountyFigures | None
+) -> list[Problem]:
+    """In a member's database: figures of another unit or of the county, which no package
+    would carry to the lead (typed there, they were silently never reported)."""
+    own = _own_member(session)
+    if own is None:
+        return []
+    own_inst = session.get(Institution, own)
+    own_name = own_inst.name if own_inst is not None else f"编号 {own}"
+    problems = []
+    for inst_id in members:
+        if inst_id != own:
+            inst = session.get(Institution, inst_id)
+            name = inst.name if inst is not None else f"编号 {inst_id}"
+            problems.append(
+                error(
+                    f"members.{inst_id}.visits",
+                    f"本数据库是“{own_name}”的成员库，只填写本单位的运行指标；"
+                    f"“{name}”的运行指标由该单位自己填报（填在这里不会报送给牵头单位）",
+                )
+            )
+    if county is not None:
+        problems.append(
+            error(
+                "county.resident_population",
+                "县域运行指标由牵头单位填写；成员库的数据包不带县域运行指标，填在这里不会报送",
+            )
+        )
+    return problems
+
+
 def _member(row: MemberQuarterFigures) -> MemberFigures:
     return MemberFigures(**{k: getattr(row, k) for k in MEMBER_KEYS})
 
@@ -201,7 +252,9 @@ def save_figures(
     (``versions.RecordChanged`` with their figures); nothing is written.
     """
     with transaction(session):
-        problems = lock_problem(session, quarter)
+        problems = lock_problem(session, quarter) or _member_refusals(
+            session, members or {}, county
+        )
         if problems:
             raise RuleViolation(problems)
         _refuse_changed(session, quarter, members or {}, versions or {})

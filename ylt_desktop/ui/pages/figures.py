@@ -85,9 +85,9 @@ class FiguresPage(QWidget):
         )
         layout.addWidget(QLabel(hint))
         layout.addWidget(self.member_view, 1)
-        layout.addWidget(
-            QLabel(self.tr("县域运行指标（常住人口、县域总诊疗人次、住院人次来自统计和医保）"))
-        )
+        self.county_label = QLabel()
+        self.county_label.setWordWrap(True)
+        layout.addWidget(self.county_label)
         layout.addWidget(self.county_view)
         layout.addWidget(self.status)
         self.members.edited.connect(self._members_edited)
@@ -151,7 +151,8 @@ class FiguresPage(QWidget):
         self.shown_quarter = q
         self.unsaved = set()
         with self.db.session() as s:
-            self.units = store.units_in(s, q)
+            self.units = store.figure_units(s, q)  # a member's database: its own unit
+            county_taken = store.takes_county_figures(s)
             stored = store.member_figures(s, q)
             county = store.county_figures(s, q)
             locked = is_locked(s, q)
@@ -163,6 +164,12 @@ class FiguresPage(QWidget):
             [(stored.get(u.id) or MemberFigures()).values() for u in self.units],
         )
         self.county.set_rows([self.tr("县域")], [(county or CountyFigures()).values()])
+        self.county_view.setVisible(county_taken)
+        self.county_label.setText(
+            self.tr("县域运行指标（常住人口、县域总诊疗人次、住院人次来自统计和医保）")
+            if county_taken
+            else self.tr("本数据库是成员库：只填写本单位的运行指标；县域运行指标由牵头单位填写")
+        )
         self.lock_label.setText(
             self.tr("本季度已报送并锁定，只能查看（如需修改，请由审核人重新打开该季度）")
             if locked

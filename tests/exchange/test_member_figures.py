@@ -1,0 +1,67 @@
+"""A member's database takes the operating figures of its own unit only (DESIGN §7).
+
+Its data package carries its own row (``exchange/content.py``); figures typed into another
+unit's row or the county's stayed in the member's database and never reached the lead, while
+its check asked the clerk to fill all the consortium's units and the county.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.exchange.world import A, B, Q, lead_database, member_database, unit_ids
+from ylt_desktop.domain.figures import CountyFigures, MemberFigures
+from ylt_desktop.domain.problems import RuleViolation
+from ylt_desktop.returns.check_figures import figure_items
+from ylt_desktop.store import figures
+
+
+@pytest.fixture
+def member(tmp_path):  # noqa: ANN001, ANN201
+    lead = lead_database(tmp_path)
+    db = member_database(lead, A, tmp_path)
+    lead.close()
+    yield db
+    db.close()
+
+
+def test_a_member_saves_its_own_figures_and_not_another_units(member) -> None:  # noqa: ANN001
+    with member.session() as s:
+        ids = unit_ids(s)
+        with pytest.raises(RuleViolation) as refused:
+            figures.save_figures(s, quarter=Q, members={ids[B]: MemberFigures(visits=900)})
+        assert f"“{B}”" in str(refused.value) and "成员库" in str(refused.value)
+        with pytest.raises(RuleViolation) as refused:
+            figures.save_figures(s, quarter=Q, county=CountyFigures(resident_population=1000))
+        assert "县域运行指标" in str(refused.value) and "牵头单位" in str(refused.value)
+        figures.save_figures(s, quarter=Q, members={ids[A]: MemberFigures(visits=900)})
+    with member.session() as s:
+        assert set(figures.member_figures(s, Q)) == {unit_ids(s)[A]}
+        assert figures.county_figures(s, Q) is None
+        assert [u.name for u in figures.figure_units(s, Q)] == [A]
+
+
+def test_a_members_check_asks_only_for_its_own_figures(member) -> None:  # noqa: ANN001
+    with member.session() as s:
+        items = figure_items(s, Q)
+    texts = [i.message for i in items]
+    assert texts and all("县域" not in t for t in texts), texts
+    assert all("4 家" not in t for t in texts), texts  # not the consortium's four units
+    assert any("1 家" in t or A in t for t in texts), texts
+
+
+def test_a_members_figures_import_rejects_another_units_row(member, tmp_path) -> None:  # noqa: ANN001
+    from openpyxl import Workbook
+
+    from ylt_desktop.importing import import_file
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["机构名称", "诊疗人次"])
+    ws.append([A, 5000])
+    ws.append([B, 6000])
+    path = tmp_path / "运行指标.xlsx"
+    wb.save(path)
+    report = import_file(member, "figures", path, quarter=Q)  # the dry run says it first
+    assert report.counts["rejected"] == 1 and report.counts["new"] == 1
+    assert any(B in p.message and "成员库" in p.message for p in report.problems)
