@@ -2280,6 +2280,14 @@ The return can be exported, but these units’ data may be incomplete. Export an
         <source>打印失败</source>
         <translation>Printing failed</translation>
     </message>
+    <message>
+        <source>打印前请核对</source>
+        <translation>Check before printing</translation>
+    </message>
+    <message>
+        <source>打印件上这些字印作“〓”（与导出的 PDF 相同）。仍要打印吗？</source>
+        <translation>These characters are printed as “〓” (as in the exported PDF). Print anyway?</translation>
+    </message>
 </context>
 <context>
     <name>ReturnsPage</name>

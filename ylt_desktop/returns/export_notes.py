@@ -5,14 +5,19 @@ warnings, so the exported box and ``ylt export``'s 警告 lines say them even wi
 
 An open quarter's notes come from the records read for the export (``QuarterData``); a
 submitted one (已报送) re-exports its frozen records (``snapshot.py``), and its notes come from
-those: the names as they were signed, which may differ from today's.
+those: the names as they were signed, which may differ from today's. 打印 paints what the PDF
+prints, and its clerk hears the PDF's notes first (``printed_return``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.orm import Session
+
+from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.returns.load import QuarterData
+from ylt_desktop.returns.model import QuarterReturn
 
 Records = dict[str, Any]
 
@@ -63,3 +68,22 @@ def _cut_notes(data: QuarterData | None, frozen: Records | None) -> list[str]:
         for r in frozen.get("rotations", [])
         if not fits_a_cell(r.get("note") or "")
     ]
+
+
+def printed_return(
+    session: Session, quarter: Quarter, *, cover_fields: dict[str, Any], full_ids: bool = False
+) -> tuple[QuarterReturn, list[str]]:
+    """The return 打印 and 打印预览 paint (``ui/print_return.py``), and the notes the clerk
+    hears first: the texts printed with "〓", as in the PDF (painted with the same font and
+    the same substitution). The records are read once for both."""
+    from ylt_desktop.returns import snapshot
+    from ylt_desktop.returns.load import load_quarter
+    from ylt_desktop.returns.rows import quarter_rows
+
+    frozen = snapshot.load(session, quarter)
+    data = None if frozen is not None else load_quarter(session, quarter)
+    notes = export_notes(data=data, frozen=frozen, cover_fields=cover_fields, xlsx=False, pdf=True)
+    ret = quarter_rows(
+        session, quarter, cover_fields=cover_fields, full_ids=full_ids, data=data, frozen=frozen
+    )
+    return ret, notes

@@ -12,6 +12,7 @@ QtPdf (PySide6-Addons, +400 MB) would only show the PDF file; painting needs not
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QMarginsF, QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -28,6 +29,7 @@ from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QWidget
 
 from ylt_desktop.returns import pdf_table as pt
+from ylt_desktop.returns.glyphs import shown
 from ylt_desktop.returns.model import COVER_LABELS, SIGNATURE_FIELDS, QuarterReturn, Table
 
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -83,7 +85,17 @@ class ReturnPainter:
         return font
 
     def text_width(self, font: QFont, text: str) -> float:
-        return QFontMetricsF(font, self.device).horizontalAdvance(text) / self.k
+        return QFontMetricsF(font, self.device).horizontalAdvance(shown(text)) / self.k
+
+    @staticmethod
+    def draw(painter: QPainter, where: QPointF | QRectF, *flags_and_text: Any) -> None:
+        """``painter.drawText`` of a text as the PDF prints it: each character the shipped
+        font lacks as "〓" (``returns/glyphs.py``: the one set of what the font has, the same
+        file Qt draws with). Qt drew an empty box for it (𠀾, a private-use character), or
+        nothing for the few the font maps to an outline-less glyph (Ⅴ, ǚ, ℃), on paper to be
+        signed; the table layout already measured them as "〓" (the PDF's font)."""
+        *flags, text = flags_and_text
+        painter.drawText(where, *flags, shown(text))
 
     def _layout(self) -> list[Page]:
         pages = [Page("cover")]
@@ -108,12 +120,12 @@ class ReturnPainter:
         painter.setFont(self.font(8))
         stamp = self.ret.generated_at.strftime("%Y-%m-%d %H:%M")
         rect = self.rect(0, self.height - 12, self.width, 12)
-        painter.drawText(rect, CENTER, f"第 {n} 页 共 {len(self.pages)} 页    生成时间：{stamp}")
+        self.draw(painter, rect, CENTER, f"第 {n} 页 共 {len(self.pages)} 页    生成时间：{stamp}")
 
     def _centred(self, painter: QPainter, text: str, top: float, size: float) -> float:
         painter.setFont(self.font(size))
         h = size * 1.6
-        painter.drawText(self.rect(0, top, self.width, h), CENTER, text)
+        self.draw(painter, self.rect(0, top, self.width, h), CENTER, text)
         return top + h
 
     # -- cover -------------------------------------------------------------------------
@@ -128,8 +140,8 @@ class ReturnPainter:
             painter.fillRect(label_rect, QColor.fromRgbF(*pt.HEADER_GREY))
             painter.drawRect(label_rect)
             painter.drawRect(self.rect(left + label_w, top, value_w, h))
-            painter.drawText(self.rect(left + 3, top, label_w - 6, h), LEFT, label)
-            painter.drawText(self.rect(left + label_w + 3, top, value_w - 6, h), LEFT, value)
+            self.draw(painter, self.rect(left + 3, top, label_w - 6, h), LEFT, label)
+            self.draw(painter, self.rect(left + label_w + 3, top, value_w - 6, h), LEFT, value)
             top += h
 
     def _marks(self, painter: QPainter) -> float:
@@ -139,8 +151,8 @@ class ReturnPainter:
         painter.setFont(self.font(9))
         left, top = self.width - 82 * pt.MM, pt.FRAME_PADDING
         for label, value in self.ret.marks:
-            painter.drawText(self.rect(left, top, 20 * pt.MM, 13), LEFT, f"{label}：")
-            painter.drawText(self.rect(left + 20 * pt.MM, top, 62 * pt.MM, 13), LEFT, value)
+            self.draw(painter, self.rect(left, top, 20 * pt.MM, 13), LEFT, f"{label}：")
+            self.draw(painter, self.rect(left + 20 * pt.MM, top, 62 * pt.MM, 13), LEFT, value)
             top += 13
         return top + 4 * pt.MM
 
@@ -152,14 +164,15 @@ class ReturnPainter:
         top = pt.FRAME_PADDING
         painter.setFont(self.font(pt.TITLE_SIZE))
         title = pt.caption_title(table.title, page.continued)
-        painter.drawText(
+        self.draw(
+            painter,
             self.point(x0 + (lay.width - self.text_width(painter.font(), title)) / 2,
                        top + pt.TITLE_SIZE + 2),
             title,
         )  # fmt: skip
         info = self.ret.info_line(table)
         painter.setFont(self.font(pt.info_size(info, lay.width)))
-        painter.drawText(self.point(x0, top + pt.TITLE_HEIGHT + pt.INFO_SIZE + 2), info)
+        self.draw(painter, self.point(x0, top + pt.TITLE_HEIGHT + pt.INFO_SIZE + 2), info)
         top += pt.CAPTION_HEIGHT
         painter.setFont(self.font(pt.FONT_SIZE))
         bottom = self._header(painter, lay, x0, top)
@@ -171,14 +184,14 @@ class ReturnPainter:
                     self.rect(x0, bottom, lay.width, h), QColor.fromRgbF(*pt.TOTAL_GREY)
                 )
             for x, dy, text in items:
-                painter.drawText(self.point(x0 + x, bottom + h - dy), text)
+                self.draw(painter, self.point(x0 + x, bottom + h - dy), text)
             bottom += h
             painter.drawLine(self.point(x0, bottom), self.point(x0 + lay.width, bottom))
         head_bottom = top + lay.head_height
         for x in lay.x:
             painter.drawLine(self.point(x0 + x, head_bottom), self.point(x0 + x, bottom))
         if not table.rows:
-            painter.drawText(self.point(x0, bottom + 14), "（本季度无数据）")
+            self.draw(painter, self.point(x0, bottom + 14), "（本季度无数据）")
 
     def _header(self, painter: QPainter, lay: pt.TableLayout, x0: float, top: float) -> float:
         painter.fillRect(
@@ -193,7 +206,7 @@ class ReturnPainter:
             y = (y0 + y1 - len(lines) * pt.PARA_LEADING) / 2 + pt.FONT_SIZE
             for line in lines:
                 x = x0 + (cx0 + cx1 - lay.measure(line)) / 2
-                painter.drawText(self.point(x, y), line)
+                self.draw(painter, self.point(x, y), line)
                 y += pt.PARA_LEADING
         return top + lay.head_height
 
@@ -204,16 +217,16 @@ class ReturnPainter:
 
         top = self._centred(painter, CHART_TITLE, pt.FRAME_PADDING, 14)
         painter.setFont(self.font(pt.INFO_SIZE))
-        painter.drawText(self.point(0, top + pt.INFO_SIZE), chart_info_line(self.ret))
+        self.draw(painter, self.point(0, top + pt.INFO_SIZE), chart_info_line(self.ret))
         top += pt.INFO_SIZE + 8
         charts = self.ret.charts
         rows = -(-len(charts) // COLUMNS)
         cell_w = self.width / COLUMNS
         cell_h = min((self.height - top - 20) / max(rows, 1), 70 * pt.MM)
         for i, data in enumerate(charts):
-            chart = LineChart(data.title, data.unit)
-            chart.set_data(data.labels, data.values, target=data.target,
-                           target_label=data.target_label)  # fmt: skip
+            chart = LineChart(shown(data.title), shown(data.unit))
+            chart.set_data([shown(label) for label in data.labels], data.values,
+                           target=data.target, target_label=shown(data.target_label))  # fmt: skip
             chart.setFixedSize(340, 210)  # drawn at screen size, scaled into its cell
             painter.save()
             x, y = (i % COLUMNS) * cell_w, top + (i // COLUMNS) * cell_h
@@ -232,11 +245,11 @@ class ReturnPainter:
         for note in self.ret.notes:
             need = (
                 metrics.boundingRect(
-                    self.rect(0, 0, self.width, 1000), Qt.TextFlag.TextWordWrap, note
+                    self.rect(0, 0, self.width, 1000), Qt.TextFlag.TextWordWrap, shown(note)
                 ).height()
                 / self.k
             )
-            painter.drawText(self.rect(0, top, self.width, need), Qt.TextFlag.TextWordWrap, note)
+            self.draw(painter, self.rect(0, top, self.width, need), Qt.TextFlag.TextWordWrap, note)
             top += need + 6
         self._signature(painter, max(top + 10 * pt.MM, self.height - 12 - 9 * 5 * pt.MM - 8))
 
@@ -245,9 +258,12 @@ class ReturnPainter:
         line_h = 9 * pt.MM
         for i, key in enumerate(SIGNATURE_FIELDS):
             y = top + i * line_h
-            painter.drawText(self.rect(0, y, 32 * pt.MM, line_h), LEFT, f"{COVER_LABELS[key]}：")
-            painter.drawText(
-                self.rect(32 * pt.MM, y, 70 * pt.MM, line_h), LEFT, getattr(self.ret.cover, key)
+            self.draw(painter, self.rect(0, y, 32 * pt.MM, line_h), LEFT, f"{COVER_LABELS[key]}：")
+            self.draw(
+                painter,
+                self.rect(32 * pt.MM, y, 70 * pt.MM, line_h),
+                LEFT,
+                getattr(self.ret.cover, key),
             )
             painter.drawLine(
                 self.point(32 * pt.MM, y + line_h - 4), self.point(102 * pt.MM, y + line_h - 4)
@@ -256,7 +272,7 @@ class ReturnPainter:
         seal_left = self.width - 60 * pt.MM + 10 * pt.MM
         seal_top = top + (len(SIGNATURE_FIELDS) * line_h - size) / 2
         painter.setFont(self.font(10))
-        painter.drawText(self.rect(seal_left, seal_top - 16, size, 14), CENTER, "（盖章）")
+        self.draw(painter, self.rect(seal_left, seal_top - 16, size, 14), CENTER, "（盖章）")
         painter.drawRect(self.rect(seal_left, seal_top, size, size))
 
 

@@ -33,6 +33,21 @@ def open_path(parent: QWidget | None, path: Path) -> bool:
     return False
 
 
+def notes_text(notes: Sequence[str]) -> str:
+    """What the clerk should check before signing (``returns/export_notes.py``): the first
+    ``NOTES_SHOWN`` notes, then how many there are in all."""
+    shown = list(notes[:NOTES_SHOWN])
+    if len(notes) > NOTES_SHOWN:
+        shown.append(
+            QCoreApplication.translate("Exported", "……共 %1 处，详见“检查”").replace(
+                "%1", str(len(notes))
+            )
+        )
+    return QCoreApplication.translate("Exported", "请注意，打印签章前核对：\n%1").replace(
+        "%1", "\n".join(shown)
+    )
+
+
 def show_exported(parent: QWidget | None, paths: list[Path], notes: Sequence[str] = ()) -> None:
     """The export is done: the files' names and folder, and buttons to open them; ``notes``
     (texts the PDF prints with "〓" for a rare character) follow, so the clerk hears of them
@@ -47,16 +62,7 @@ def show_exported(parent: QWidget | None, paths: list[Path], notes: Sequence[str
         .replace("%2", str(folder))
     )
     if notes:
-        shown = list(notes[:NOTES_SHOWN])
-        if len(notes) > NOTES_SHOWN:
-            shown.append(
-                QCoreApplication.translate("Exported", "……共 %1 处，详见“检查”").replace(
-                    "%1", str(len(notes))
-                )
-            )
-        text += "\n\n" + QCoreApplication.translate(
-            "Exported", "请注意，打印签章前核对：\n%1"
-        ).replace("%1", "\n".join(shown))
+        text += "\n\n" + notes_text(notes)
     box.setText(text)
     targets = {
         box.addButton(

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QProgressDialog
 
 from ylt_desktop.store.settings import get_setting, set_setting
-from ylt_desktop.ui.dialogs.exported import documents_folder, show_exported
+from ylt_desktop.ui.dialogs.exported import documents_folder, notes_text, show_exported
 from ylt_desktop.ui.dialogs.record import run_guarded
 from ylt_desktop.ui.errors import show_error
 from ylt_desktop.ui.export_worker import ExportWorker
@@ -156,19 +156,23 @@ class ReturnOutput:
         else:
             show_error(self, exc)
 
-    def current_return(self, id_reason: str = ""):  # noqa: ANN201
-        from ylt_desktop.returns.rows import quarter_rows
+    def current_return(self, id_reason: str = "", notes: list[str] | None = None):  # noqa: ANN201
+        """The return as printed; ``notes`` (a list) gets the texts it prints with "〓"."""
+        from ylt_desktop.returns.export_notes import printed_return
         from ylt_desktop.store.quarters import log_full_id_export
 
         with self.db.session() as s:
             if self.full_ids.isChecked():  # refused (and shown) unless a reviewer gave a reason
                 log_full_id_export(s, quarter=self.selected_quarter(), reason=id_reason)
-            return quarter_rows(
+            ret, said = printed_return(
                 s,
                 self.selected_quarter(),
                 cover_fields=self.cover_fields(),
                 full_ids=self.full_ids.isChecked(),
             )
+        if notes is not None:
+            notes += said
+        return ret
 
     def print_preview(self) -> None:
         from ylt_desktop.ui.print_return import ReturnPreviewDialog
@@ -218,6 +222,21 @@ class ReturnOutput:
         if reason is None:
             return None
         made: list = []
-        if not run_guarded(self, lambda: made.append(self.current_return(reason))):
+        notes: list[str] = []
+        if not run_guarded(self, lambda: made.append(self.current_return(reason, notes))):
+            return None
+        if notes and not self._print_anyway(notes):
             return None
         return made[0]
+
+    def _print_anyway(self, notes: list[str]) -> bool:
+        """The texts the page prints with "〓" (the PDF's notes: the same font, the same
+        mark), said before the print dialog or the preview opens; True to go on."""
+        answer = QMessageBox.question(
+            self,
+            self.tr("打印前请核对"),
+            notes_text(notes)
+            + "\n\n"
+            + self.tr("打印件上这些字印作“〓”（与导出的 PDF 相同）。仍要打印吗？"),
+        )
+        return answer == QMessageBox.StandardButton.Yes
