@@ -6,18 +6,17 @@ the audit entries, as each side wrote them.
 must be of a new record, each update's and delete's old values must be the record's values
 at that point of the log (so the order matters), and the log replayed must give the rows
 stored — every column an entry shows (``version`` and ``updated_at`` are not shown by an
-update: they are checked by ``versions_moved``). One gap of the log is known and held equal
-instead: a quarter row or volume that its rotation or agreement no longer has is deleted by
-the flush (delete-orphan) without an entry, by the single commands and the bulk ones alike;
-such rows come back as ``UNLOGGED`` and must be the same rows on both sides. It returns the entries in a form that does
-not depend on the database's clock (any date-and-time column) or on which id a part row got (a rotation's quarter rows
+update: they are checked by ``versions_moved``); a part row its record's collection dropped
+(delete-orphan: a quarter row, a recipient, a volume) has its delete entry like any other,
+so every row gone has one. It returns the entries in a form that does not depend on the database's clock (any date-and-time column) or on which id a part row got (a rotation's quarter rows
 and an agreement's volumes are named by their natural key: after a delete SQLite may give a
 later insert the same id, so row by row and in bulk the ids may differ).
 
 ``same_writes(bulk, one)`` compares the two sides: the same rows in every table; the same
-inserts in the same order; the same deletes in the same order; the same updates, a record's
-updates in the same order (the order of different records' updates within one flush is a
-Python set's: not defined, so not compared); both chains verify.
+inserts in the same order; the same updates and deletes, a record's in the same order (one
+flush orders different records' updates, and the part rows it drops, by table and key, while
+single commands in turn write row by row: that order is not compared; ``in_flush_order``
+checks a one-flush bulk command's); both chains verify.
 """
 
 from __future__ import annotations
@@ -48,8 +47,6 @@ NATURAL = {
     "agreement_volume": ("agreement_id", "quarter", "measure"),
 }
 NOT_LOGGED_ON_UPDATE = frozenset({"version", "updated_at"})
-UNLOGGED_ORPHANS = frozenset({*NATURAL, "agreement_recipient"})
-UNLOGGED = "deleted, not logged"
 Rows = dict[str, dict[str, dict[str, Any]]]  # table → record id → column → value
 
 
@@ -132,14 +129,8 @@ def written(db: Database, before: Rows, after_id: int) -> list[tuple]:
     for table, rows in now.items():
         replayed = state.get(table, {})
         assert set(rows) <= set(replayed), (table, set(rows) - set(replayed))
-        for rid in sorted(set(replayed) - set(rows)):
-            # A part row its record's collection dropped (delete-orphan) is deleted by the
-            # flush without an entry: the audit listener sees only ``session.deleted``. Not
-            # this guard's to fix; both sides must drop the same rows.
-            assert table in UNLOGGED_ORPHANS, (table, rid, "deleted without an entry")
-            values = _without_clock(replayed[rid], table)
-            key = ",".join(str(values[c]) for c in NATURAL[table]) if table in NATURAL else rid
-            out.append((UNLOGGED, table, key, values, None))
+        gone = set(replayed) - set(rows)
+        assert not gone, (table, sorted(gone), "deleted without an entry")
         for rid, values in rows.items():
             for col, value in values.items():
                 if col in NOT_LOGGED_ON_UPDATE:
@@ -194,14 +185,15 @@ def versions_moved(before: Rows, after: Rows, entries: list[tuple]) -> None:
 
 
 def same_writes(bulk: list[tuple], one: list[tuple]) -> None:
-    """See the module: inserts and deletes in the same order, updates per record in order."""
-    for action in ("insert", "delete", UNLOGGED):
-        assert [e for e in bulk if e[0] == action] == [e for e in one if e[0] == action]
-    updates = [[e for e in side if e[0] == "update"] for side in (bulk, one)]
-    assert Counter(map(repr, updates[0])) == Counter(map(repr, updates[1]))
-    for side in updates:
-        side.sort(key=lambda e: (e[1], e[2]))  # stable: each record's own order kept
-    assert updates[0] == updates[1]
+    """See the module: inserts in the same order, updates and deletes per record in order."""
+    assert [e for e in bulk if e[0] == "insert"] == [e for e in one if e[0] == "insert"]
+    for action in ("update", "delete"):
+        # One flush orders them by table and key; flushes in turn, row by row.
+        found = [[e for e in side if e[0] == action] for side in (bulk, one)]
+        assert Counter(map(repr, found[0])) == Counter(map(repr, found[1]))
+        for side in found:
+            side.sort(key=lambda e: (e[1], e[2]))  # stable: each record's own order kept
+        assert found[0] == found[1]
 
 
 Refusal = tuple[int, list] | None  # (index of the refused row, its problems), or None
@@ -220,8 +212,8 @@ def bulk_against_in_turn(
     the dates, and an autoflush there writes half the row first (two entries, the version
     moved twice); with it off each row is one flush, as each is alone in a form's save.
     ``one_flush``: the bulk command writes what one flush writes, so its entries come in a
-    flush's order too: the inserts, then the updates ordered by table and key
-    (``audit._entries``). Returns each side's refusal, or None when it wrote."""
+    flush's order too: the inserts, then the updates ordered by table and key, then the
+    part rows dropped by table and key (``audit._entries``). Returns each side's refusal, or None when it wrote."""
     befores = [snapshot(x) for x in dbs]
     assert comparable(befores[0]) == comparable(befores[1])  # twins, made seconds apart
     after_id = mark(dbs[0])
@@ -260,10 +252,13 @@ def bulk_against_in_turn(
 
 
 def in_flush_order(db: Database, after_id: int) -> None:
-    """The entries after ``after_id`` in the order one flush logs them: every insert before
-    every update, the updates ordered by table and key."""
-    entries = [(e.action, e.table_name, int(e.record_id)) for e in _entries(db, after_id)]
+    """The entries after ``after_id`` in the order one flush logs them: the inserts, the
+    updates ordered by table and key, then the deletes (part rows dropped) by table and key."""
+    entries = [(e.action, e.table_name, tuple(map(int, e.record_id.split(","))))
+               for e in _entries(db, after_id)]  # fmt: skip
+    rank = {"insert": 0, "update": 1, "delete": 2}
     actions = [a for a, _t, _k in entries]
-    assert actions == sorted(actions, key=lambda a: a != "insert"), actions
-    updates = [(t, k) for a, t, k in entries if a == "update"]
-    assert updates == sorted(updates), updates
+    assert actions == sorted(actions, key=rank.__getitem__), actions
+    for action in ("update", "delete"):
+        found = [(t, k) for a, t, k in entries if a == action]
+        assert found == sorted(found), (action, found)

@@ -11,7 +11,14 @@ bookkeeping is not logged, and a password hash is logged only as "changed".
 Not seen: bulk ``session.execute(update(...)/delete(...))`` statements and raw SQL, which bypass
 the unit of work; store commands change records through the ORM, or write many rows with Core
 statements (``store/bulk_write.py``) and then the very entries a flush would have written
-(``insert_entry``, ``update_entry``, ``write_entries``).
+(``insert_entry``, ``update_entry``, ``delete_entry``, ``write_entries``).
+
+A flush's entries come in this order: the new rows, the changed rows ordered by table and key,
+the rows passed to ``session.delete`` (in that order, a record's cascaded parts with it), then
+the part rows a record's collection dropped (delete-orphan: a rotation's quarter row, an
+agreement's recipient or volume), which the unit of work finds only while flushing, ordered by
+table and key, each logged as a delete of its own. Logs written before that last kind was
+logged lack those deletes; the chain never covered rows, so they verify as they are.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from typing import Any
 from sqlalchemy import event, func, insert, inspect, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import instance_state
+from sqlalchemy.orm.base import NO_VALUE
 
 from ylt_desktop.domain.roles import NotAllowed
 from ylt_desktop.store.chain import entry_hash
@@ -129,6 +137,24 @@ def _values(obj: Any) -> dict[str, Any]:
     }
 
 
+def _stored_values(obj: Any) -> dict[str, Any]:
+    """``_values`` of a row being deleted as it was stored: a column changed in the session
+    before the delete (a part row edited, then dropped by its record) shows its value as read,
+    since the DELETE writes no change first; one not read before it changed is left out."""
+    state = instance_state(obj)
+    values = _values(obj)
+    committed = state.committed_state
+    if committed:
+        for key, col in _mapped(state)[0]:
+            if key in committed and col in values:
+                before = committed[key]
+                if before is NO_VALUE:
+                    del values[col]
+                else:
+                    values[col] = _shown(col, before)
+    return values
+
+
 def _record_id(obj: Any) -> str:
     # New objects get their identity key only after after_flush; their primary key is loaded.
     state = instance_state(obj)
@@ -182,7 +208,25 @@ def _table_and_key(obj: Any) -> tuple[str, tuple]:
     return _mapped(state)[1], tuple(state.identity or ())
 
 
-def _entries(session: Session) -> list[dict[str, Any]]:
+def _orphans(session: Session, flush_context: Any) -> list[Any]:
+    """The rows this flush deleted that nobody passed to ``session.delete``: part rows their
+    record's collection dropped (delete-orphan: a rotation's quarter row, an agreement's
+    recipient or volume), which the unit of work finds only while flushing. Ordered by table
+    and key, as the updates are."""
+    if flush_context is None:
+        return []
+    explicit = session.deleted
+    found = []
+    for state, (isdelete, listonly) in flush_context.states.items():
+        if not isdelete or listonly or state.key is None:
+            continue
+        obj = state.obj()
+        if obj is not None and obj not in explicit:
+            found.append(obj)
+    return sorted(found, key=_table_and_key)
+
+
+def _entries(session: Session, flush_context: Any = None) -> list[dict[str, Any]]:
     at = dt.datetime.now().replace(microsecond=0)
     rows = []
 
@@ -198,19 +242,24 @@ def _entries(session: Session) -> list[dict[str, Any]]:
             }
         )
 
+    orphans = _orphans(session, flush_context)
     for obj in session.new:
         add(INSERT, obj, None, _values(obj))
     # The session keeps its changed objects in a set (no order, or that of their addresses):
     # ordered by table and key, so the same changes are logged in the same order by every
     # path that makes them (a bulk command, the commands in turn: store/institutions_bulk.py).
+    gone = session.deleted.union(orphans)
     for obj in sorted(session.dirty, key=_table_and_key):
-        if obj in session.deleted:
+        if obj in gone:
             continue
         old, new = _changes(obj)
         if new:
             add(UPDATE, obj, old, new)
-    for obj in session.deleted:
-        add(DELETE, obj, _values(obj), None)
+    for obj in session.deleted:  # in the order they were passed to session.delete
+        add(DELETE, obj, _stored_values(obj), None)
+    # Then the dropped part rows, as deletes of their own (by table and key).
+    for obj in orphans:
+        add(DELETE, obj, _stored_values(obj), None)
     rows = [r for r in rows if r["table_name"] != AuditEntry.__tablename__]
     if rows:
         user = _acting_name(session)
@@ -238,8 +287,8 @@ def _chain(session: Session, rows: list[dict[str, Any]]) -> None:
         next_id += 1
 
 
-def _after_flush(session: Session, _flush_context: Any) -> None:
-    rows = _entries(session)
+def _after_flush(session: Session, flush_context: Any) -> None:
+    rows = _entries(session, flush_context)
     if rows:
         _chain(session, rows)
         session.connection().execute(insert(AuditEntry.__table__), rows)
@@ -277,8 +326,19 @@ def update_entry(
             "old_values": _dump(before), "new_values": _dump(after)}  # fmt: skip
 
 
+def delete_entry(
+    table: str, record_id: Any, values: dict[str, Any], at: dt.datetime
+) -> dict[str, Any]:
+    """The entry a flush writes for a deleted row (one ``session.delete`` named, or a part row
+    its record's collection dropped) whose columns (column name → value) are ``values``."""
+    quiet = QUIET.get(table, ())
+    before = {col: _shown(col, v) for col, v in values.items() if col not in quiet}
+    return {"at": at, "action": DELETE, "table_name": table, "record_id": str(record_id),
+            "old_values": _dump(before), "new_values": None}  # fmt: skip
+
+
 def write_entries(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Write entries made by ``insert_entry``/``update_entry`` for rows written outside the
+    """Write entries made by ``insert_entry``/``update_entry``/``delete_entry`` for rows written outside the
     unit of work (bulk Core statements, ``store/bulk_write.py``), in order, chained after the
     newest entry, in the session's transaction: what the flush would have written."""
     if not rows:

@@ -3,8 +3,8 @@
 
 ``describe(entry)`` is the one-line summary (lists, ``ylt audit``); ``details(entry)`` one line
 per field for the detail view; ``masked_values`` masks the stored JSON for ``ylt audit --json``.
-A unit, person or agreement referred to by its id is named (``read_names``): "协议：#40" told a
-clerk nothing; a record deleted since keeps its number.
+A unit, person, agreement or rotation referred to by its id is named (``read_names``): "协议：#40"
+told a clerk nothing; a record deleted since keeps its number.
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ KIND_WORDS = {"lead": "汇总库", "member": "成员库"}
 REFERENCES = {
     "member_id": "institution", "home_id": "institution", "from_id": "institution",
     "to_id": "institution", "provider_id": "institution", "institution_id": "institution",
-    "staff_id": "staff", "agreement_id": "agreement",
+    "staff_id": "staff", "agreement_id": "agreement", "rotation_id": "rotation",
 }  # fmt: skip
 
 Names = Mapping[str, Mapping[int, str]]
@@ -111,13 +111,17 @@ _REFERENCE = re.compile(r'"(' + "|".join(REFERENCES) + r')": (\d+)')
 
 
 def read_names(session: Any, entries: Iterable[Any]) -> dict[str, dict[int, str]]:
-    """The names of the units, people and agreements (number and title) ``entries`` refer to
+    """The names of the units, people, agreements (number and title) and rotations (the
+    person, 派出单位→接收单位: a quarter row's entry names its rotation) ``entries`` refer to
     (found in their stored values), by id."""
     from sqlalchemy import select
+    from sqlalchemy.orm import aliased
 
-    from ylt_desktop.store.models import Agreement, Institution, Staff
+    from ylt_desktop.store.models import Agreement, Institution, Rotation, Staff
 
-    wanted: dict[str, set[int]] = {"institution": set(), "staff": set(), "agreement": set()}
+    wanted: dict[str, set[int]] = {
+        "institution": set(), "staff": set(), "agreement": set(), "rotation": set()
+    }  # fmt: skip
     for entry in entries:
         for text in (entry.old_values, entry.new_values):
             for column, value in _REFERENCE.findall(text or ""):
@@ -136,6 +140,19 @@ def read_names(session: Any, entries: Iterable[Any]) -> dict[str, dict[int, str]
             for i in range(0, len(ids), 500)
             for row in run(stmt.where(model.id.in_(ids[i : i + 500]))).all()
         }
+    giver, taker = aliased(Institution), aliased(Institution)
+    stmt = (
+        select(Rotation.id, Staff.name, giver.name, taker.name)
+        .join(Staff, Rotation.staff_id == Staff.id)
+        .join(giver, Rotation.from_id == giver.id)
+        .join(taker, Rotation.to_id == taker.id)
+    )
+    ids = sorted(wanted["rotation"])
+    names["rotation"] = {
+        rid: f"{person} {a}→{b}"
+        for i in range(0, len(ids), 500)
+        for rid, person, a, b in run(stmt.where(Rotation.id.in_(ids[i : i + 500]))).all()
+    }
     return names
 
 
@@ -181,9 +198,20 @@ def _load(text: str | None) -> dict[str, Any]:
     return json.loads(text) if text else {}
 
 
+# A part row's entry (a new or deleted quarter row, recipient, volume) starts with the record
+# it belongs to and what it is of that record; the rest in the stored (alphabetical) order.
+LEADING = {
+    "rotation_quarter": ("rotation_id", "quarter"),
+    "agreement_recipient": ("agreement_id", "institution_id"),
+    "agreement_volume": ("agreement_id", "quarter", "measure"),
+}
+
+
 def _fields(entry: Any) -> list[tuple[str, Any, Any]]:
     old, new = _load(entry.old_values), _load(entry.new_values)
     keys = list(new) if entry.action == "update" else list(new or old)
+    lead = [k for k in LEADING.get(entry.table_name, ()) if k in keys]
+    keys = lead + [k for k in keys if k not in lead]
     return [(k, old.get(k), new.get(k)) for k in keys if k not in HIDDEN]
 
 

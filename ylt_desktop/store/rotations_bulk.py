@@ -230,8 +230,8 @@ def update_rotations(
     statements (``store/bulk_write.py``), as one flush of the same rows writes them: each
     changed rotation's UPDATE checks and moves its version (a change of its quarter rows
     only moves it too), then the quarter rows changed, added and dropped; the audit entries
-    are the flush's (the new quarter rows, then the changes ordered by table and key; a
-    dropped quarter row is deleted without an entry, as the flush deletes an orphan)."""
+    are the flush's (the new quarter rows, then the changes ordered by table and key, then
+    the dropped quarter rows' deletes by key, as the flush logs the orphans it deletes)."""
     today = today or dt.date.today()
     if len({rid for rid, _d, _note in rows}) < len(rows):
         raise ValueError("update_rotations: a rotation may appear once in a batch")
@@ -241,7 +241,7 @@ def update_rotations(
         session.flush()  # what the session holds comes first in the audit log, as it would
         at = audit.now()
         changed_rotations, changed_parts, added, dropped = [], [], [], []
-        added_entries, entries = [], []
+        added_entries, entries, gone_entries = [], [], []
         for rid, d, note in rows:
             old, (version, direction, part_ids) = found[rid], extra[rid]
             new = _rotation_row(session, d, histories)
@@ -267,8 +267,13 @@ def update_rotations(
                     was = {col: getattr(q, col) for col in diff}
                     entry = audit.update_entry("rotation_quarter", part_id, was, diff, at)
                     part_entries.append(((entry["table_name"], (part_id,)), entry))
-            gone = [part_id for key, (part_id, _q) in stored.items() if key not in wanted]
-            dropped += gone
+            gone = [(part_id, q) for key, (part_id, q) in stored.items() if key not in wanted]
+            for part_id, q in gone:
+                dropped.append(part_id)
+                values = {"id": part_id, "rotation_id": rid, "quarter": q.quarter,
+                          "days": q.days, **{col: getattr(q, col) for col in VOLUMES}}  # fmt: skip
+                entry = audit.delete_entry("rotation_quarter", part_id, values, at)
+                gone_entries.append(((entry["table_name"], (part_id,)), entry))
             if touched or part_entries or gone:  # its flush touches it: the version moves
                 changed_rotations.append((rid, version, changed))
             if changed:
@@ -281,9 +286,13 @@ def update_rotations(
         for row in bulk_write.insert_rows(session, RotationQuarter, added, key=None):
             added_entries.append(audit.insert_entry("rotation_quarter", row["id"], row, at))
         bulk_write.delete_rows(session, RotationQuarter, dropped)
-        # A flush logs its updates ordered by table and key (``audit._entries``).
+        # A flush logs its updates, then the part rows its records dropped, each ordered by
+        # table and key (``audit._entries``).
         entries.sort(key=lambda item: item[0])
-        audit.write_entries(session, added_entries + [entry for _key, entry in entries])
+        gone_entries.sort(key=lambda item: item[0])
+        audit.write_entries(
+            session, added_entries + [entry for _key, entry in entries + gone_entries]
+        )
         _forget(session, extra)
     return [rid for rid, _d, _note in rows]
 
