@@ -86,6 +86,7 @@ def restore_database(
         raise RestoreRefused(health.message)
     if source == target:
         raise RestoreRefused("所选文件就是当前数据库，无需恢复")
+    refuse_other_database(source, target)
     live = target.exists() and target.stat().st_size > 0
     check_access(target, create=not live)
     say("verified")
@@ -116,6 +117,57 @@ def restore_database(
     log.info("restored %s from %s (safety copy %s)", target, source, safety)
     _check_again(target)
     return safety
+
+
+def _identity(path: Path) -> tuple[str, int | None, str | None, str | None] | None:
+    """Which database ``path`` is: its kind (lead/member), member unit, exchange id and that
+    unit's name; None when it has no consortium yet (or is not readable so far)."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            columns = {r[1] for r in conn.execute("PRAGMA table_info(consortium)")}
+            if "db_kind" not in columns:  # older than packages: a lead's database
+                found = conn.execute("SELECT 'lead', NULL, NULL FROM consortium").fetchone()
+            else:
+                found = conn.execute(
+                    "SELECT db_kind, member_id, exchange_id FROM consortium"
+                ).fetchone()
+            if found is None:
+                return None
+            kind, member_id, exchange_id = found
+            name = None
+            if member_id is not None:
+                row = conn.execute(
+                    "SELECT name FROM institution WHERE id = ?", (member_id,)
+                ).fetchone()
+                name = row[0] if row else None
+            return kind or "lead", member_id, exchange_id, name
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+
+
+def _kind_text(identity: tuple) -> str:
+    kind, _member_id, _exchange_id, name = identity
+    return f"成员库（{name or '成员单位'}）" if kind == "member" else "汇总库（牵头单位）"
+
+
+def refuse_other_database(source: Path, target: Path) -> None:
+    """``RestoreRefused`` when ``source`` is another database's file (a member's over the
+    lead's, another consortium's), not a backup of ``target``: restoring it replaced the data
+    and the users without a word."""
+    theirs, ours = _identity(source), _identity(target)
+    if theirs is None or ours is None:
+        return  # a database not set up yet, or a backup from before it was
+    advice = "；请选择本数据库的备份（在 backups 文件夹中）"
+    if theirs[0] != ours[0] or (theirs[0] == "member" and theirs[1] != ours[1]):
+        raise RestoreRefused(
+            f"所选文件是{_kind_text(theirs)}的数据库，当前数据库是{_kind_text(ours)}，"
+            f"不是它的备份{advice}"
+        )
+    if theirs[2] and ours[2] and theirs[2] != ours[2]:
+        raise RestoreRefused(f"所选文件是另一个医联体的数据库，不是当前数据库的备份{advice}")
 
 
 def _check_again(target: Path) -> None:

@@ -22,6 +22,7 @@ from ylt_desktop.store.backup import (
     MANUAL,
     DamagedDatabase,
     DatabaseProblem,
+    RestoreRefused,
     backup_folder,
     backup_name,
     copy_database,
@@ -29,7 +30,7 @@ from ylt_desktop.store.backup import (
     verify_backup,
 )
 from ylt_desktop.store.db import Database, open_database
-from ylt_desktop.store.restore import restore_database
+from ylt_desktop.store.restore import refuse_other_database, restore_database
 from ylt_desktop.ui.errors import show_error
 
 log = logging.getLogger(__name__)
@@ -237,7 +238,13 @@ def _refusal(db: Database, chosen: str) -> str | None:
             return str(exc)
         return None
     health = verify_backup(chosen)
-    return None if health.ok else health.message
+    if not health.ok:
+        return health.message
+    try:  # a member's database chosen at the lead, another consortium's: said before asking
+        refuse_other_database(Path(chosen).resolve(), db.path)
+    except RestoreRefused as exc:
+        return str(exc)
+    return None
 
 
 def reload_window(window: QMainWindow, db: Database) -> QMainWindow:
