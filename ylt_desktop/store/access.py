@@ -88,7 +88,8 @@ def check_access(path: Path, *, create: bool) -> None:
         raise DatabaseReadOnly(f"无权限读取数据库文件：{path}")
     if path.stat().st_size == 0:
         raise NotOurDatabase(
-            f"不是本程序的数据库（文件为空，0 字节）：{path}；程序没有改动它。新建请用 ylt init"
+            f"不是本程序的数据库（文件为空，0 字节）：{path}；程序没有改动它。"
+            "要在这里新建数据库，请先删除这个空文件（或换一个文件名）"
         )
     if not os.access(path, os.W_OK):
         raise DatabaseReadOnly(
