@@ -1913,6 +1913,10 @@ The database was not changed.</translation>
         <translation>Reading the data packages…</translation>
     </message>
     <message>
+        <source>牵头单位将拒收这个数据包</source>
+        <translation>The lead unit will refuse this package</translation>
+    </message>
+    <message>
         <source>数据包中有本单位自行录入的协议</source>
         <translation>The package has agreements entered at this unit</translation>
     </message>

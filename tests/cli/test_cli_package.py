@@ -173,3 +173,38 @@ def test_make_warns_about_the_members_own_agreement_and_still_writes(
     assert "协议清单中可能没有" in out and "协议编号相同" in out
     assert ric(dt.date(1985, 3, 2), "女", 2) not in out
     assert not re.search(r"\d{17}[\dX]", out)
+
+
+def test_make_says_the_lead_will_refuse_an_agreement_it_deleted(
+    tmp_path,  # noqa: ANN001
+    capsys,  # noqa: ANN001
+    monkeypatch,  # noqa: ANN001
+) -> None:
+    """The lead deleted YX-2026-01; A keeps it for its unaccepted volume (the roster says so).
+    ``ylt package make`` says, before writing, that the lead will refuse the package, naming
+    the agreement and what to do; the file is written (code 0)."""
+    from sqlalchemy import select
+
+    from tests.exchange.test_deletions import _roster
+    from tests.exchange.world import _volume, lead_database, member_database
+    from ylt_desktop.store import agreements
+    from ylt_desktop.store.models import Agreement
+
+    monkeypatch.setenv("YLT_EXCHANGE_PASSPHRASE", PASSPHRASE)
+    lead = lead_database(tmp_path)
+    member = member_database(lead, A, tmp_path)
+    with member.session() as s:
+        _volume(s, 120)
+    with lead.session() as s:
+        a = s.scalar(select(Agreement).where(Agreement.number == "YX-2026-01"))
+        agreements.delete_agreement(s, agreement_id=a.id)
+    assert _roster(lead, member, A, tmp_path / "r2").kept_agreements
+    member.close()
+    lead.close()
+    code, out = run(capsys, "package", "make", "--quarter", Q, "--out", tmp_path / "o1",
+                    "--db", tmp_path / "member-a.sqlite")  # fmt: skip
+    assert code == 0 and "已生成" in out, out
+    warned = [line for line in out.splitlines() if line.startswith("警告\t")]
+    text = "".join(warned)
+    assert "协议“YX-2026-01 影像诊断中心”" in text and "牵头单位已删除" in text
+    assert "拒收整个数据包" in text and "重新生成" in text

@@ -6,8 +6,9 @@ only ``ui/`` and ``cli/`` call it. The API (see docs/DEVELOPING.md, "Packages"):
 - lead: ``store.exchange.set_passphrase``, ``make_roster``, ``preview_packages`` →
   ``apply_packages``, ``store.exchange.report_status`` / ``return_quarter``;
 - member: ``open_roster`` (sets up an empty database as a 成员库, or updates it),
-  ``make_data_package`` (``own_agreements_warning`` first: the member's own agreements in
-  it, which the lead may not have), ``returned_quarters``.
+  ``make_data_package`` (``own_agreements_warning`` first: the agreements in it the lead
+  no longer has for this member, ``withdrawn_agreements``, and the member's own, which the
+  lead may not have), ``returned_quarters``.
 
 Every refusal is a ``PackageRefused`` (Chinese message; nothing changed) or a
 ``RuleViolation`` (a store rule, a permission).
@@ -19,6 +20,7 @@ from ylt_desktop.exchange.own_agreements import (
     OwnAgreement,
     own_agreements,
     own_agreements_warning,
+    withdrawn_agreements,
 )
 from ylt_desktop.exchange.package import Package, make_data_package, make_roster, read_package
 from ylt_desktop.exchange.receive import (
@@ -54,4 +56,5 @@ __all__ = [
     "read_package",
     "returned_quarters",
     "unresolved",
+    "withdrawn_agreements",
 ]

@@ -15,6 +15,14 @@ the memory) cannot tell the lead's agreements from its own: it says nothing rath
 suspect every agreement on every package (a warning clerks would learn to click away). The
 next roster it opens remembers what it brings, and from then on the own ones are named; the
 lead's refusal, which says the same truly, stays the backstop meanwhile.
+
+An agreement the lead deleted, or no longer counts this member in, stays here while it holds
+volumes the lead has not accepted, or the member's scan (``roster_agreements``). The package
+carries its volumes of the quarter all the same, and the lead refuses the whole package
+(``plan.py``: "汇总库中已没有这个协议" / "已不是该协议的提供方或接收方"): not a may, a will.
+``withdrawn_agreements`` names them, from the roster memory's ``WITHDRAWN`` (what the newest
+roster no longer listed; written by a roster opened since it is kept, so a database whose
+newest roster is older says nothing until its next one), and the warning says so first.
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.exchange.content import agreements_of
-from ylt_desktop.exchange.roster import _roster_seen
+from ylt_desktop.exchange.roster import WITHDRAWN, _roster_seen
 from ylt_desktop.store import exchange as store
 
 
@@ -57,12 +65,57 @@ def own_agreements(session: Session, *, quarter: Quarter) -> list[OwnAgreement]:
     ]
 
 
+def withdrawn_agreements(session: Session, *, quarter: Quarter) -> list[OwnAgreement]:
+    """The agreements whose ``quarter`` volumes this member's data package would carry and
+    that the lead deleted, or no longer counts this member in, as its newest roster showed
+    (kept here for volumes it has not accepted, or a scan): the lead refuses such a package."""
+    from ylt_desktop.store.institutions import get_consortium
+
+    c = get_consortium(session)
+    if c is None or c.db_kind != store.MEMBER or c.member_id is None:
+        return []
+    withdrawn = _roster_seen(session).get(WITHDRAWN)
+    if not isinstance(withdrawn, list) or not withdrawn:
+        return []
+    numbers = {str(n) for n in withdrawn}
+    key = str(quarter)
+    return [
+        OwnAgreement(a.number, a.title)
+        for a in agreements_of(session, c.member_id)
+        if a.number in numbers and any(v.quarter == key for v in a.volumes)
+    ]
+
+
 def own_agreements_warning(session: Session, *, quarter: Quarter) -> str:
-    """The warning for the clerk (Chinese; no identity number), or "" when there is none."""
+    """The warning for the clerk (Chinese; no identity number), or "" when there is none:
+    first the agreements the lead no longer has for this member (``withdrawn_agreements``:
+    the lead will refuse the package), then the member's own (``own_agreements``)."""
+    parts = [
+        _withdrawn_warning(withdrawn_agreements(session, quarter=quarter), quarter),
+        _own_warning(session, own_agreements(session, quarter=quarter), quarter),
+    ]
+    return "\n\n".join(p for p in parts if p)
+
+
+def _withdrawn_warning(found: list[OwnAgreement], quarter: Quarter) -> str:
+    if not found:
+        return ""
+    names = "\n".join(f"  协议“{a.number} {a.title}”" for a in found)
+    return (
+        f"这个数据包含有以下协议{quarter.label}的服务量，但根据最新的名册包，牵头单位已删除"
+        "这些协议（或本单位已不再是其参与方）；本库因仍有牵头单位尚未接收的服务量（或协议"
+        f"扫描件）而保留了它们：\n{names}\n\n"
+        "牵头单位将拒收整个数据包（其中的人员、流动、运行指标等其他数据也一并不能接收）。\n\n"
+        f"请先在“资源共享协议”页删除上述协议{quarter.label}的服务量，再重新生成数据包。"
+        "如这些服务量确应报送，请与牵头单位核实：协议改了编号的，请把服务量录入新编号的协议；"
+        "协议不应删除的，请牵头单位恢复该协议并发来新的名册包，打开后再生成数据包。"
+    )
+
+
+def _own_warning(session: Session, found: list[OwnAgreement], quarter: Quarter) -> str:
     from ylt_desktop.store.institutions import get_consortium
     from ylt_desktop.store.models import Institution
 
-    found = own_agreements(session, quarter=quarter)
     if not found:
         return ""
     c = get_consortium(session)

@@ -51,6 +51,9 @@ from ylt_desktop.store.models import (
 from ylt_desktop.store.tx import all_or_nothing
 
 ROSTER_SETTING = "exchange.roster"
+# The roster memory's agreements the newest roster no longer lists, kept here (a list of
+# numbers; missing in a memory written before it was kept: nothing known).
+WITHDRAWN = "withdrawn"
 
 
 @dataclass
@@ -182,7 +185,7 @@ def _write(session: Session, package: Package, passphrase: str, *, first: bool) 
     _status(session, parts["status"], package.member_id, result)
     session.flush()
     # Agreements first: a unit the lead deleted may still be named by an agreement it deleted.
-    remove_agreements(
+    withdrawn = remove_agreements(
         session,
         parts["agreements"],
         package.member_id,
@@ -213,6 +216,9 @@ def _write(session: Session, package: Package, passphrase: str, *, first: bool) 
             "agreements": sorted(
                 (brought_agreements | {str(r["number"]) for r in parts["agreements"]}) & numbers
             ),
+            # Of those, the ones this roster no longer lists, kept here (volumes the lead has
+            # not accepted, a scan): a package with their volumes is refused by the lead.
+            WITHDRAWN: sorted(withdrawn & numbers),
         }
     )
     session.flush()

@@ -73,7 +73,7 @@ def remove_agreements(
     result: RosterResult,
     *,
     stated_count: int | None = None,
-) -> None:
+) -> set[str]:
     """Agreements an earlier roster brought (``brought``) that this one no longer lists (the
     lead deleted them, or this member no longer takes part): deleted here too, unless this
     database holds volumes of them that the member entered for a quarter the lead has not
@@ -85,7 +85,11 @@ def remove_agreements(
     list), or it lists no agreement at all and states no count (an older lead program: an
     empty list is not "the lead deleted them all"), or ``brought`` is ``None`` (a
     database set up before rosters remembered what they brought: the lead's and the member's
-    own cannot be told apart; said by this roster only, the next ones remember)."""
+    own cannot be told apart; said by this roster only, the next ones remember).
+
+    Returns the numbers of those kept although the roster shows the lead no longer has them
+    for this member (``own_agreements.withdrawn_agreements``: a package carrying their
+    volumes is refused by the lead); empty when the roster is no evidence."""
     listed = {str(r["number"]) for r in rows}
     unlisted = [
         a
@@ -100,7 +104,7 @@ def remove_agreements(
                 "其参与方）的协议，还是本单位自行录入的协议，未删除；如不是本单位录入的，"
                 "请向牵头单位核实后在“资源共享协议”页手动删除（此提示只出现这一次）"
             )
-        return
+        return set()
     shown = f"列出{len(rows)}份协议" if rows else "没有列出任何协议"
     if stated_count is None:
         why = "" if rows else f"{shown}，也没有说明本单位已不参与任何协议（由较早版本的程序生成）"
@@ -118,7 +122,7 @@ def remove_agreements(
                     "该协议，未删除；如牵头单位确已删除该协议（或本单位已不是其参与方），"
                     "请向牵头单位核实后在“资源共享协议”页手动删除"
                 )
-        return
+        return set()
     latest: dict[str, PackageEvent] = {}
     for e in store.events(session, member_id=own_id):
         latest[e.quarter] = e
@@ -140,6 +144,7 @@ def remove_agreements(
         )
         return session.scalar(later.limit(1)) is None
 
+    withdrawn: set[str] = set()
     for a in unlisted:
         if a.number not in brought:
             continue  # the member's own agreement (never the lead's)
@@ -153,6 +158,8 @@ def remove_agreements(
         )
         scan = session.scalar(select(Attachment.id).where(Attachment.agreement_id == a.id))
         label = f"协议“{a.number} {a.title}”"
+        if own or scan is not None:
+            withdrawn.add(a.number)
         if own:
             quarters = "、".join(Quarter.parse(q).label for q in own)
             result.kept_agreements.append(
@@ -169,3 +176,4 @@ def remove_agreements(
             result.removed_agreements.append(f"{a.number} {a.title}")
             session.delete(a)
     session.flush()
+    return withdrawn

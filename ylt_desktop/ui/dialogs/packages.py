@@ -165,19 +165,25 @@ def open_files(window: QWidget, db: Database, paths: list[Path], on_changed: Cal
 
 
 def own_agreements_go_on(parent: QWidget, db: Database, quarter: Quarter) -> bool:
-    """Volumes of agreements no roster brought (the member typed them; the lead's list may not
-    have them, and then it refuses the package): named in a box before anything is written,
-    with 仍然生成 / 取消. True to go on (also when there is nothing to say); closing the box
-    cancels."""
-    from ylt_desktop.exchange import own_agreements_warning
+    """Volumes of agreements the lead no longer has for this member (its newest roster: the
+    lead refuses the package) or no roster brought (the member typed them; the lead's list
+    may not have them, and then it refuses the package): named in a box before anything is
+    written, with 仍然生成 / 取消. True to go on (also when there is nothing to say); closing
+    the box cancels. When the lead will refuse it, 取消 is the default."""
+    from ylt_desktop.exchange import own_agreements_warning, withdrawn_agreements
 
     with db.session() as s:
         warning = own_agreements_warning(s, quarter=quarter)
+        refused = bool(warning) and bool(withdrawn_agreements(s, quarter=quarter))
     if not warning:
         return True
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(QCoreApplication.translate("Packages", "数据包中有本单位自行录入的协议"))
+    box.setWindowTitle(
+        QCoreApplication.translate("Packages", "牵头单位将拒收这个数据包")
+        if refused
+        else QCoreApplication.translate("Packages", "数据包中有本单位自行录入的协议")
+    )
     box.setText(warning + "\n\n" + QCoreApplication.translate("Packages", "仍要生成这个数据包吗？"))
     go_on = box.addButton(
         QCoreApplication.translate("Packages", "仍然生成"), QMessageBox.ButtonRole.AcceptRole
@@ -185,7 +191,7 @@ def own_agreements_go_on(parent: QWidget, db: Database, quarter: Quarter) -> boo
     cancel = box.addButton(
         QCoreApplication.translate("Packages", "取消"), QMessageBox.ButtonRole.RejectRole
     )
-    box.setDefaultButton(go_on)
+    box.setDefaultButton(cancel if refused else go_on)
     box.setEscapeButton(cancel)
     box.exec()
     return box.clickedButton() is go_on
