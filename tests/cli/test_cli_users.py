@@ -196,3 +196,18 @@ def test_an_import_is_logged_under_the_signed_in_user(demo, tmp_path, capsys, mo
     code, out, _ = _run(capsys, "audit", "--table", "成员单位", "--json", "--db", demo)
     newest = json.loads(out)[0]
     assert newest["user"] == "clerk" and newest["action"] == "insert"
+
+
+def test_a_users_problem_is_not_labelled_with_an_institutions_field(
+    demo, capsys, monkeypatch
+) -> None:  # noqa: ANN001, E501
+    # Problems of users carry the fields name and role; they were printed under the
+    # institution's labels: '错误	医联体角色	至少要保留一位启用的管理员', '错误	机构名称	用户名…'.
+    _as(monkeypatch, "admin")
+    monkeypatch.setenv("YLT_NEW_PASSWORD", "new-user-pass")
+    code, _, err = _run(capsys, "users", "role", "admin", "填表人", "--db", demo)
+    assert code == 1 and "至少要保留一位启用的管理员" in err
+    code, _, err2 = _run(capsys, "users", "add", "小 李", "--role", "审核人", "--db", demo)
+    assert code == 1 and "用户名不能含空格" in err2
+    for said in (err, err2):
+        assert "医联体角色" not in said and "机构名称" not in said, said

@@ -184,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except RuleViolation as exc:
-        print_problems(exc)
+        print_problems(exc, getattr(args, "problem_labels", None))
         return 1
     except DatabaseProblem as exc:  # damaged, foreign or too new: refused, nothing written
         print(f"错误\t{exc}", file=sys.stderr)

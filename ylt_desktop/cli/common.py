@@ -103,10 +103,12 @@ def sign_in_user(db, args: argparse.Namespace) -> None:  # noqa: ANN001
         db.sign_in(users.authenticate(s, name=name, password=password))
 
 
-def print_problems(exc: RuleViolation) -> None:
+def print_problems(exc: RuleViolation, labels: dict[str, str] | None = None) -> None:
+    """Each problem on a line; ``labels`` (field → Chinese) for a command whose records are
+    not institutions (``ylt users``: its name and role are not 机构名称 and 医联体角色)."""
     for p in exc.problems:
         level = "错误" if p.is_error else "警告"
-        label = field_label(p.field)
+        label = field_label(p.field) if labels is None else labels.get(p.field, "")
         print(
             f"{level}\t{label}\t{p.message}" if label else f"{level}\t{p.message}", file=sys.stderr
         )

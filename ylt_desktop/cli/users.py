@@ -12,6 +12,8 @@ from typing import Any
 from ylt_desktop.cli.common import emit, open_db, password_from_env_or_prompt
 
 NEW_PASSWORD_ENV = "YLT_NEW_PASSWORD"
+# The fields of a user's problems (``domain/roles.validate_user``), as ``print_problems`` says them.
+USER_LABELS = {"name": "用户名", "role": "角色", "password": "密码"}
 
 
 def _role(text: str) -> str:
@@ -125,11 +127,17 @@ def cmd_delete(args: argparse.Namespace) -> int:
     return _run(args, f"已删除“{args.name}”", lambda s: users.delete_user(s, name=args.name))
 
 
-def add_user_commands(sub: Any, add: Any) -> None:
+def add_user_commands(sub: Any, add_command: Any) -> None:
     """Register ``ylt users …`` with ``cli.build_parser``'s ``add``."""
     grp = sub.add_parser(
         "users", help="用户管理（管理员）", description="用户管理（管理员）"
     ).add_subparsers(dest="action", required=True, title="操作", metavar="操作")
+
+    def add(name: str, func: Any, **kw: Any) -> Any:
+        p = add_command(name, func, **kw)
+        p.set_defaults(problem_labels=USER_LABELS)
+        return p
+
     p = add("add-admin", cmd_add_admin, parent=grp, help="为还没有管理员的数据库创建管理员")
     p.add_argument("--name", required=True, metavar="用户名", help="管理员用户名")
     p = add("list", cmd_list, parent=grp, help="列出用户")
