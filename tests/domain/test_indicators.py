@@ -85,7 +85,7 @@ def test_every_indicator_of_a_hand_made_year() -> None:
     # Contracts: stock; 2026Q2 (600+200)/(1000+500) = 53.3 %; 2025: 400/1500 = 26.7 %.
     assert r["contract_rate"].ytd.value == pytest.approx(800 / 1500 * 100)
     assert r["contract_rate"].last_year.value == pytest.approx(400 / 1500 * 100)
-    assert r["contract_rate"].yoy == pytest.approx((800 - 400) / 1500 * 100)
+    assert r["contract_rate"].yoy == pytest.approx(53.3 - 26.7)  # between the printed values
     assert r["contract_rate"].met_text == "是"
     assert r["key_contract_rate"].ytd.value == pytest.approx(400 / 300 * 100)
     # Posted doctors: persons {2, 100} over the half year → 2 per 100,000 → 0.2 per 10,000.
@@ -196,3 +196,14 @@ def test_met_agrees_with_the_value_printed_beside_it(
     r = by_key(compute(specs, _share_of(grassroots, 10_000), Quarter(2026, 1)))["primary_share"]
     assert fmt(r.ytd, "%") == shown
     assert r.met_text == met
+
+
+def test_percentage_point_change_agrees_with_the_values_printed_beside_it() -> None:
+    # 同比 of a percentage stands beside 本年累计 and 上年同期: 85.14 % and 75.06 %, printed
+    # 85.1% and 75.1%, gave "+10.1个百分点" (85.1 − 75.1 = 10.0 on the same line).
+    inputs = {**_share_of(8514, 10_000)}
+    inputs.update({Quarter(2025, 1): _share_of(7506, 10_000)[Quarter(2026, 1)]})
+    inputs[Quarter(2025, 1)].quarter = Quarter(2025, 1)
+    r = by_key(compute(SPECS, inputs, Quarter(2026, 1)))["primary_share"]
+    assert (fmt(r.ytd, "%"), fmt(r.last_year, "%")) == ("85.1%", "75.1%")
+    assert r.yoy_text == "+10.0个百分点"

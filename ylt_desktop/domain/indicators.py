@@ -294,8 +294,8 @@ def quarters_needed(quarter: Quarter) -> list[Quarter]:
 def yoy(unit: str, now: Measure | None, before: Measure | None) -> float | None:
     if now is None or before is None:
         return None
-    if unit == "%":
-        return now.value - before.value
+    if unit == "%":  # in points, between the two values as printed beside it
+        return round(shown_value(now.value, unit) - shown_value(before.value, unit), 1)
     if before.value == 0:
         return None
     return (now.value - before.value) / before.value * 100
