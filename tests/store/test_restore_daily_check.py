@@ -82,3 +82,36 @@ def test_a_server_restore_makes_this_pcs_days_check_due_again(demo_url, marks, t
         db.close()
     assert _opened(demo_url) is True
     assert _opened(demo_url) is False
+
+
+def test_a_check_running_while_the_data_are_restored_is_not_remembered(checked) -> None:  # noqa: ANN001
+    """Another program was running the day's check when a restore replaced the data: its end
+    does not remember the day (what it checked is gone); the next start checks again."""
+    path, saved = checked
+    restore_database(saved, path)
+    running = open_database(path, daily=True, today=TODAY)
+    try:
+        assert running.daily_checked
+        restore_database(saved, path)  # meanwhile, by another program
+        running.daily_check_done()
+    finally:
+        running.close()
+    assert _opened(path) is True
+    assert _opened(path) is False
+
+
+def test_on_a_server_a_check_running_while_the_data_are_restored_is_not_remembered(
+    demo_url, marks, tmp_path
+) -> None:  # noqa: ANN001
+    if pg_backup.find_tool("pg_restore") is None:
+        pytest.skip("pg_dump/pg_restore are not installed here")
+    saved = pg_backup.dump(server.sqlalchemy_url(demo_url), tmp_path / "saved.dump")
+    running = open_database(demo_url, daily=True, today=TODAY)
+    try:
+        assert running.daily_checked
+        pg_backup.restore(server.sqlalchemy_url(demo_url), saved)  # by another program
+        running.daily_check_done()
+    finally:
+        running.close()
+    assert _opened(demo_url) is True
+    assert _opened(demo_url) is False

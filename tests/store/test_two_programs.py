@@ -70,8 +70,9 @@ def consortium(tmp_path) -> tuple[Path, Path]:  # noqa: ANN001
 
 
 def _no_leftovers(folder: Path) -> None:
+    # The day's check's own files are kept, not left over (a restore makes the check due).
     left = [p.name for p in folder.rglob("*") if ".partial" in p.name or p.name.startswith(".")]
-    assert left == []
+    assert [name for name in left if ".daily-check." not in name or ".partial" in name] == []
 
 
 def _clean(text: str) -> None:

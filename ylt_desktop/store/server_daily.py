@@ -29,6 +29,7 @@ import hashlib
 import json
 import logging
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -72,13 +73,18 @@ def mark_checked(where: str, *, today: dt.date | None = None, marks: Path | None
 
 def forget_checked(where: str, *, marks: Path | None = None) -> None:
     """The day's check of ``where`` is due again, even if run today: its data were replaced
-    (a restore), and what was checked is no longer what is there. A failure to write is
-    logged (the day stays remembered: the next day's start checks)."""
+    (a restore), and what was checked is no longer what is there. A check running meanwhile
+    in another program is not remembered when it ends (``Claim.done``: the mark it started
+    from changed). A failure to write is logged (the day stays remembered: the next day's
+    start checks)."""
     path = marks or marks_file()
     days = _read(path)
-    if days.pop(where, None) is not None:
-        _write(path, days)
-        log.info("the database's daily check is due again (its data were restored)")
+    days[where] = f"{RESTORED}{time.time_ns()}"  # never a day: due
+    _write(path, days)
+    log.info("the database's daily check is due again (its data were restored)")
+
+
+RESTORED = "restored-"
 
 
 def _write(path: Path, days: dict[str, str]) -> None:
@@ -108,10 +114,15 @@ class Claim:
         self, where: str, today: dt.date, handle: int | None, marks: Path | None = None
     ) -> None:
         self.where, self.today, self._handle, self.marks = where, today, handle, marks
+        # The mark when the check began: a restore meanwhile changes it (``forget_checked``).
+        self.began_at = _read(marks or marks_file()).get(where)
 
     def done(self) -> None:
         if self.where:
-            mark_checked(self.where, today=self.today, marks=self.marks)
+            if _read(self.marks or marks_file()).get(self.where) == self.began_at:
+                mark_checked(self.where, today=self.today, marks=self.marks)
+            else:  # the data checked were replaced meanwhile: the next start checks again
+                log.info("the database was restored during its daily check: still due")
             self.where = ""
         self.release()
 
