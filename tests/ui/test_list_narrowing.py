@@ -16,13 +16,8 @@ from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 
 from ylt_desktop.ui.widgets.predicate_proxy import PredicateFilterProxy
-from ylt_desktop.ui.widgets.table_model import (
-    Column,
-    RecordTableModel,
-    _column_order,
-    _ordered,
-    sort_keys,
-)
+from ylt_desktop.ui.widgets.row_index import column_order, ordered_key, sort_keys
+from ylt_desktop.ui.widgets.table_model import Column, RecordTableModel
 
 
 @dataclass(eq=False)
@@ -110,7 +105,7 @@ def test_narrowing_conditions_and_sorting_show_what_a_fresh_filter_shows(
         else:
             column, descending = arg
             value = RecModel.columns[column].value
-            order = sorted(order, key=lambda r: _ordered(value(r)), reverse=descending)
+            order = sorted(order, key=lambda r: ordered_key(value(r)), reverse=descending)
             proxy.sort(
                 column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
             )
@@ -135,7 +130,7 @@ def test_column_keys_order_values_as_the_general_key_does(values: list) -> None:
     keys = sort_keys(values)
     for reverse in (False, True):
         by_keys = sorted(range(len(values)), key=keys.__getitem__, reverse=reverse)
-        general = sorted(range(len(values)), key=lambda i: _ordered(values[i]), reverse=reverse)
+        general = sorted(range(len(values)), key=lambda i: ordered_key(values[i]), reverse=reverse)
         assert by_keys == general
 
 
@@ -169,7 +164,7 @@ def test_a_list_given_in_parts_ends_as_the_whole_list(
         else:
             column, descending = arg
             value = RecModel.columns[column].value
-            order = sorted(order or recs, key=lambda r: _ordered(value(r)), reverse=descending)
+            order = sorted(order or recs, key=lambda r: ordered_key(value(r)), reverse=descending)
             proxy.sort(
                 column, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
             )
@@ -207,7 +202,7 @@ def test_a_sort_after_the_rows_change_orders_the_new_rows(qapp) -> None:  # noqa
 @given(st.lists(st.none() | st.integers(-2, 2) | st.text(alphabet="ab", max_size=2), max_size=15))
 def test_a_column_order_is_the_stable_sort_of_the_row_numbers(values: list) -> None:
     keys = sort_keys(values)
-    orders = _column_order(keys)
+    orders = column_order(keys)
     rows = range(len(values))
     assert orders.ascending == sorted(rows, key=keys.__getitem__)
     assert orders.descending == sorted(rows, key=keys.__getitem__, reverse=True)
@@ -270,7 +265,7 @@ def test_clicks_on_headers_sort_stably_on_the_order_shown(
     order = list(recs)
     for column, descending in sorts:
         value = RecModel.columns[column].value
-        order = sorted(order, key=lambda r: _ordered(value(r)), reverse=descending)
+        order = sorted(order, key=lambda r: ordered_key(value(r)), reverse=descending)
         how = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
         model.sort(column, how)
         assert model.records() == order

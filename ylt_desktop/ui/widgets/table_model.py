@@ -6,14 +6,10 @@ A subclass only declares its columns. Models never touch widgets.
 from __future__ import annotations
 
 import datetime as dt
-import operator
-from array import array
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cached_property
-from itertools import accumulate, chain, compress, repeat
-from operator import contains, ne
+from itertools import compress, repeat
+from operator import contains
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
@@ -25,6 +21,16 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
     Signal,
+)
+
+from ylt_desktop.ui.widgets.row_index import (
+    ColumnOrder,
+    WordIndex,
+    column_order,
+    extends,
+    reversed_groups,
+    row_marks,
+    sort_keys,
 )
 
 R = TypeVar("R")
@@ -64,162 +70,8 @@ def sort_key(value: Any) -> Any:
     return value
 
 
-def _ordered(value: Any) -> tuple[int, Any]:
-    """A sort key that never compares across kinds: empty, then numbers, then text and dates."""
-    if value is None or value == "":
-        return (0, 0)
-    if isinstance(value, bool | int | float):
-        return (1, value)
-    if isinstance(value, dt.date):
-        return (2, value.isoformat())
-    return (2, str(value))
-
-
 Condition = Callable[[Any], bool]
 """Keeps a row: called with the record (the filters other than the typed words)."""
-
-
-def sort_keys(values: list[Any]) -> list[Any]:
-    """Keys that order ``values`` as ``_ordered`` does, cheaper to compare where the column
-    holds one kind: text (empty first), numbers (empty first) or dates (empty first)."""
-    kinds = {type(v) for v in values if v is not None and v != ""}
-    if not kinds:
-        return [0] * len(values)
-    if kinds <= {str}:
-        return [v or "" for v in values]
-    if kinds <= {bool, int, float}:
-        low = float("-inf")
-        return [low if v is None or v == "" else v for v in values]
-    if len(kinds) == 1 and issubclass(next(iter(kinds)), dt.date):
-        low = dt.datetime.min if kinds == {dt.datetime} else dt.date.min
-        return [low if v is None or v == "" else v for v in values]
-    return list(map(_ordered, values))
-
-
-def _marks(n: int, kept: Sequence[int]) -> bytearray:
-    """One byte per row: 1 for the rows in ``kept``."""
-    marks = bytearray(n)
-    deque(map(marks.__setitem__, kept, repeat(1)), maxlen=0)  # a loop in C
-    return marks
-
-
-class _ColumnOrder:
-    """One column's orders of every row number, equal keys kept in row-number order: one
-    n log n sort; the descending order and the ranks follow, when first needed, in C-speed
-    loops."""
-
-    def __init__(self, keys: list[Any]) -> None:
-        self._keys = keys
-        self.ascending = sorted(range(len(keys)), key=keys.__getitem__)
-
-    @cached_property
-    def _starts(self) -> list[bool]:
-        """Per place in ``ascending``: its key differs from the one before."""
-        ordered = list(map(self._keys.__getitem__, self.ascending))
-        return [True, *map(ne, ordered[1:], ordered[:-1])] if ordered else []
-
-    @cached_property
-    def descending(self) -> list[int]:
-        """Groups of equal keys last to first, each group's rows still in row-number order:
-        what a stable descending sort of the row numbers gives."""
-        return sorted(self.ascending, key=self._keys.__getitem__, reverse=True)
-
-    @cached_property
-    def ranks(self) -> list[int]:
-        """Per row number: the dense rank of its key (equal keys, equal ranks)."""
-        ranks = [0] * len(self.ascending)
-        deque(map(ranks.__setitem__, self.ascending, accumulate(self._starts)), maxlen=0)
-        return ranks
-
-
-def _column_order(keys: list[Any]) -> _ColumnOrder:
-    return _ColumnOrder(keys)
-
-
-class _WordIndex:
-    """Per searchable column: its distinct texts, lower-cased, and each row's number among
-    them. A typed word holds no space and a row's search text joins its columns' texts with
-    spaces, so the word lies in the row's text exactly when it lies in one column's text: it
-    is tested once per distinct text (67,000 for 500,000 rotations), not once per row.
-
-    A column of at most 256 texts keeps one byte per row (a word's rows are one
-    ``bytes.translate``); a larger one keeps the rows of each text, and a word marks the rows
-    of the texts it lies in (or unmarks those of the others, whichever are fewer)."""
-
-    def __init__(self, columns: int) -> None:
-        self._codes: list[dict[str, int]] = [{} for _ in range(columns)]
-        self._values: list[list[str]] = [[] for _ in range(columns)]
-        self._ids: list[bytearray] = [bytearray() for _ in range(columns)]
-        self._rows: list[list[array] | None] = [None] * columns  # rows per text, once > 256
-        self.rows = 0
-
-    def add(self, texts: Sequence[list[str]]) -> None:
-        """Rows added at the end: one list of texts per searchable column."""
-        first = self.rows
-        for column, values in enumerate(texts):
-            codes = self._codes[column]
-            new = [text for text in dict.fromkeys(values) if text not in codes]
-            codes.update(zip(new, range(len(codes), len(codes) + len(new)), strict=True))
-            self._values[column].extend(text.casefold() for text in new)
-            groups = self._rows[column]
-            if groups is None and len(codes) <= 256:
-                self._ids[column].extend(map(codes.__getitem__, values))
-                continue
-            if groups is None:  # more than 256 texts from now on: rows per text
-                groups = self._rows[column] = [array("I") for _ in range(256)]
-                for row, i in enumerate(self._ids[column]):
-                    groups[i].append(row)
-                self._ids[column] = bytearray()
-            groups.extend(array("I") for _ in range(len(codes) - len(groups)))
-            added = range(first, first + len(values))
-            for row, i in zip(added, map(codes.__getitem__, values), strict=True):
-                groups[i].append(row)
-        if texts:
-            self.rows += len(texts[0])
-
-    def find(self, word: str) -> bytes | None:
-        """One byte per row, 1 where ``word`` lies in the row's search text; None where it
-        lies in every row's."""
-        n, marks = self.rows, 0
-        for values, ids, groups in zip(self._values, self._ids, self._rows, strict=True):
-            found = list(map(contains, values, repeat(word)))
-            hits = list(compress(range(len(values)), found))
-            if not hits:
-                continue
-            if len(hits) == len(values):
-                return None
-            if groups is None:
-                table = bytearray(256)
-                deque(map(table.__setitem__, hits, repeat(1)), maxlen=0)
-                column = ids.translate(table)
-            elif 2 * sum(map(len, map(groups.__getitem__, hits))) <= n:
-                column = bytearray(n)
-                rows = chain.from_iterable(map(groups.__getitem__, hits))
-                deque(map(column.__setitem__, rows, repeat(1)), maxlen=0)
-            else:  # most rows: unmark those of the texts the word is not in
-                column = bytearray(b"\x01") * n
-                others = compress(range(len(values)), map(operator.not_, found))
-                rows = chain.from_iterable(map(groups.__getitem__, others))
-                deque(map(column.__setitem__, rows, repeat(0)), maxlen=0)
-            marks |= int.from_bytes(column, "little")
-        return marks.to_bytes(n, "little")
-
-
-def _reversed_groups(order: Sequence[int], ranks: list[int]) -> list[int]:
-    """``order`` (grouped by ``ranks``) with its groups of equal ranks last to first, each
-    group's rows in the order they had: a stable sort the other way."""
-    n = len(order)
-    shown = list(map(ranks.__getitem__, order))
-    starts = list(compress(range(n), [True, *map(ne, shown[1:], shown[:-1])])) if n else []
-    ends = [*starts[1:], n]
-    return list(
-        chain.from_iterable(map(order.__getitem__, map(slice, reversed(starts), reversed(ends))))
-    )
-
-
-def _extends(words: Sequence[str], previous: Sequence[str]) -> bool:
-    """Every row matching ``words`` matches ``previous``: each old word lies in a new one."""
-    return all(any(old in new for new in words) for old in previous)
 
 
 class RecordTableModel(QAbstractTableModel, Generic[R]):
@@ -241,10 +93,10 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         super().__init__(parent)
         self._all_rows: list[R] = []
         self._all_search: list[str] = []
-        self._index = _WordIndex(0)
+        self._index = WordIndex(0)
         self._recent: dict[tuple[str, ...], Sequence[int]] = {}  # words -> rows shown
         self._keys: dict[int, list[Any]] = {}  # sort keys per column, in the rows' order
-        self._orders: dict[int, _ColumnOrder] = {}  # per column, computed on its first sort
+        self._orders: dict[int, ColumnOrder] = {}  # per column, computed on its first sort
         self._order: Sequence[int] = range(0)  # every row, in the order shown
         # The column whose equal keys the order shown keeps in row-number order (-1: every
         # column's, the rows as read; None: not known): sorting by it needs no sort.
@@ -272,7 +124,7 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         every row calls ``fetch_rest``). ``total`` is the whole list's count meanwhile."""
         self._all_rows = list(rows)
         self._keys, self._orders, self._recent = {}, {}, {}
-        self._index = _WordIndex(sum(1 for c in self.columns if c.searchable))
+        self._index = WordIndex(sum(1 for c in self.columns if c.searchable))
         self._order = range(len(self._all_rows))
         self._ties_in_row_order, self._sorted_by = -1, None
         self._all_search = self._search_texts(self._all_rows)
@@ -356,7 +208,7 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
             self._words = words
             self._show(self._recent[words])
             return
-        elif _extends(words, self._words):
+        elif extends(words, self._words):
             base, todo = self._shown, tuple(w for w in words if w not in self._words)
         else:
             base, todo = self._passing, words
@@ -426,12 +278,12 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
             )
         return keys
 
-    def column_order(self, column: int) -> _ColumnOrder:
+    def column_order(self, column: int) -> ColumnOrder:
         """Every row number in ``column``'s order, ascending and descending, equal keys in
         row-number order (one n log n sort per column and load, kept for later clicks)."""
         order = self._orders.get(column)
         if order is None:
-            order = self._orders[column] = _column_order(self.column_keys(column))
+            order = self._orders[column] = column_order(self.column_keys(column))
         return order
 
     def sort(self, column: int, how: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -451,7 +303,7 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         elif self._sorted_by == (column, descending):
             order = self._order  # sorted so already
         elif self._sorted_by == (column, not descending):
-            order = _reversed_groups(self._order, orders.ranks)
+            order = reversed_groups(self._order, orders.ranks)
         else:
             order = sorted(self._order, key=orders.ranks.__getitem__, reverse=descending)
             self._ties_in_row_order = None
@@ -462,7 +314,7 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         def in_order(kept: Sequence[int]) -> Sequence[int]:
             if len(kept) == n:
                 return order
-            marks = _marks(n, kept)
+            marks = row_marks(n, kept)
             return list(compress(order, map(marks.__getitem__, order)))
 
         self._order, self._recent = order, {}
