@@ -4,6 +4,7 @@ is new, changed, unchanged, and where two units disagree; refusals before planni
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import select
@@ -60,6 +61,8 @@ from ylt_desktop.store.models import (
     Rotation,
 )
 
+CLOCK_TOLERANCE = dt.timedelta(days=1)  # two PCs' clocks and time zones may differ a little
+
 
 def _refuse_early(session: Session, pkg: Package, batch: dict) -> str | None:
     """Why the package cannot be applied at all (None: it can), before planning."""
@@ -76,6 +79,13 @@ def _refuse_early(session: Session, pkg: Package, batch: dict) -> str | None:
             f"汇总库的{quarter.label}已报送并锁定，不能再接收数据包；如需接收，请先重新打开该季度"
         )
     last = store.last_accepted(session, pkg.member_id, quarter)
+    # Packages are ordered by the time they were made: one dated ahead of this PC's clock
+    # (the member's date is wrong) would make every later package "older" until that date.
+    if pkg.created_at > dt.datetime.now() + CLOCK_TOLERANCE:
+        return (
+            f"这个数据包的生成时间（{pkg.created_at:%Y-%m-%d %H:%M}）晚于本机的当前时间："
+            f"“{inst.name}”电脑的日期（或本机的日期）不对。请校正电脑日期后重新生成数据包"
+        )
     # Per member, any quarter (DESIGN §7): a package's profile and persons are not a
     # quarter's, so an older one would take back what a newer accepted one brought.
     newest = store.newest_accepted(session, pkg.member_id)
@@ -86,6 +96,7 @@ def _refuse_early(session: Session, pkg: Package, batch: dict) -> str | None:
             f"这个数据包（生成于 {pkg.created_at:%Y-%m-%d %H:%M}）比已接收的“{inst.name}”"
             f"{other.label}数据包（生成于 {newest.package_created:%Y-%m-%d %H:%M}）旧，"
             f"不能接收（本单位基本情况和人员以较新的数据包为准）{again}"
+            f"；如果这个数据包是刚生成的，请检查该单位电脑的日期是否正确，校正后重新生成"
         )
     if store.is_accepted(session, pkg.member_id, quarter):
         return (
