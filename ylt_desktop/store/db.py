@@ -238,6 +238,7 @@ def open_database(
         # is made beside it (reading its tables only: the full check comes with the claim).
         _refuse_unusable(path, full=False, check=False)
         claim = claim_file_check(path, today=today)
+    engine = None
     try:
         if existed:
             _refuse_unusable(path, full=claim is not None, check=check)
@@ -248,6 +249,8 @@ def open_database(
     except BaseException:
         if claim is not None:  # not done: the next opening checks (in this program too)
             claim.release()
+        if not existed:  # a full disk: no half-made file that every later try refuses
+            _remove_unmade(path, engine)
         raise
     sessions = make_sessions(engine)
     database = Database(
@@ -260,6 +263,19 @@ def open_database(
     )
     database.sign_in(user or users.DEFAULT_ACTOR)
     return database
+
+
+def _remove_unmade(path: Path, engine: Engine | None) -> None:
+    """The file this opening was making (and its -wal, -shm), when making it failed: 0 bytes
+    or a schema cut short by a full disk was refused at every later try as "不是本程序的数据库
+    ……程序没有改动它", and the clerk had to delete it. Only a file that did not exist before."""
+    if engine is not None:
+        engine.dispose()
+    for suffix in ("-wal", "-shm", ""):
+        try:
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("could not remove the unmade %s%s: %s", path.name, suffix, exc)
 
 
 def make_sessions(engine: Engine) -> sessionmaker[Session]:
