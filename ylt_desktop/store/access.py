@@ -226,8 +226,8 @@ def explain(exc: BaseException) -> str | None:
         name = type(link).__name__
         if isinstance(link, sqlite3.Error) or name in ("OperationalError", "IntegrityError"):
             text = str(getattr(link, "orig", link)).lower()
-            if "locked" in text or "busy" in text:
-                return busy_refusal()
+            if "locked" in text or "busy" in text or "locking protocol" in text:
+                return busy_refusal()  # "locking protocol": another program holds the -shm
             if "full" in text:
                 return str(DiskFull())
             if "readonly" in text or "read-only" in text:

@@ -40,6 +40,7 @@ MANUAL = "manual"
 DAMAGED = "damaged"
 _STAMP = "%Y%m%d-%H%M%S-%f"
 _SQLITE_IOERR, _SQLITE_FULL = 10, 13  # primary result codes (extended code & 0xFF)
+_SQLITE_PROTOCOL = 15  # "locking protocol": another program holds the -shm file's locks
 _PARTIAL = ".partial"
 _YLT_TABLES = {"alembic_version", "consortium", "institution"}
 
@@ -151,7 +152,10 @@ def _raise_access_problem(path: Path, exc: sqlite3.OperationalError) -> None:
     from ylt_desktop.store import access
 
     text = str(exc).lower()
-    if "locked" in text or "busy" in text:
+    code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+    # "locking protocol": a WAL database whose -shm file another program keeps locked (a
+    # program on another PC, on a network share) is as busy as a locked one, not damaged.
+    if "locked" in text or "busy" in text or "locking protocol" in text or code == _SQLITE_PROTOCOL:
         raise access.DatabaseBusy(access.busy_refusal(path)) from None
     if "unable to open" in text or "readonly" in text:
         access.check_access(path, create=False)  # names the permission that is missing
@@ -159,7 +163,6 @@ def _raise_access_problem(path: Path, exc: sqlite3.OperationalError) -> None:
     # Opening a WAL database makes its -shm file: on a full disk that fails with "disk I/O
     # error" (SQLITE_IOERR_SHMSIZE) or "database or disk is full". The file is sound; calling
     # it damaged offered to restore an older backup over it.
-    code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
     if code in (_SQLITE_IOERR, _SQLITE_FULL) or "disk i/o" in text or "full" in text:
         access.check_access(path, create=False)  # a folder, a read-only file: said as such
         raise access.DiskTrouble(
