@@ -57,3 +57,38 @@ def test_an_older_package_says_a_wrong_date_may_be_why(tmp_path) -> None:  # noq
     assert "日期" in preview.refusal and "电脑" in preview.refusal, preview.refusal
     member.close()
     lead.close()
+
+
+def test_a_roster_dated_in_the_future_is_refused_and_blocks_nothing(tmp_path) -> None:  # noqa: ANN001
+    # The same trap the other way: a roster made on a lead PC whose date is ahead made every
+    # later roster "older" at the member ("请使用牵头单位最新的名册包", which it was).
+    from ylt_desktop.exchange import make_roster, open_roster
+    from ylt_desktop.exchange.sealed import PackageRefused
+
+    lead = lead_database(tmp_path)
+    member = member_database(lead, A, tmp_path)
+    now = dt.datetime.now()  # after the roster member_database opened
+    with lead.session() as s:
+        from tests.exchange.world import unit_ids
+
+        ahead, right = (
+            make_roster(
+                s,
+                member_id=unit_ids(s)[A],
+                passphrase=PASSPHRASE,
+                out_dir=tmp_path / name,
+                now=when,
+            )  # fmt: skip
+            for name, when in (("ahead", now + dt.timedelta(days=400)), ("right", now))
+        )
+    with member.session() as s:
+        try:
+            open_roster(s, ahead, passphrase=PASSPHRASE)
+        except PackageRefused as exc:
+            assert "日期" in str(exc) and "电脑" in str(exc), str(exc)
+        else:
+            raise AssertionError("a roster dated a year ahead was opened")
+    with member.session() as s:
+        assert open_roster(s, right, passphrase=PASSPHRASE).created is False
+    member.close()
+    lead.close()

@@ -35,6 +35,9 @@ from ylt_desktop.store import exchange as store
 from ylt_desktop.store.models import Institution
 
 SUFFIX = ".ylt"
+# Packages and rosters are ordered by the time they were made; one dated more than this
+# ahead of the opening PC's clock is refused (a wrong date would block every later one).
+CLOCK_TOLERANCE = dt.timedelta(days=1)
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 

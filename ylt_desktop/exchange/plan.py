@@ -22,7 +22,7 @@ from ylt_desktop.exchange.content import (
     day,
     institution_row,
 )
-from ylt_desktop.exchange.package import Package
+from ylt_desktop.exchange.package import CLOCK_TOLERANCE, Package
 from ylt_desktop.exchange.plan_deletions import (
     _gone_at_lead,
     _member_agreements,
@@ -60,8 +60,6 @@ from ylt_desktop.store.models import (
     PackageEvent,
     Rotation,
 )
-
-CLOCK_TOLERANCE = dt.timedelta(days=1)  # two PCs' clocks and time zones may differ a little
 
 
 def _refuse_early(session: Session, pkg: Package, batch: dict) -> str | None:

@@ -31,7 +31,7 @@ from ylt_desktop.exchange.content import (
     day,
     person_hash,
 )
-from ylt_desktop.exchange.package import Package, check_header, read_package
+from ylt_desktop.exchange.package import CLOCK_TOLERANCE, Package, check_header, read_package
 from ylt_desktop.exchange.roster_agreements import remove_agreements, write_agreements
 from ylt_desktop.exchange.sealed import BAD_CONTENT, Keys, PackageRefused, read_file
 from ylt_desktop.store import exchange as store
@@ -139,10 +139,19 @@ def open_roster(session: Session, path: str | Path, *, passphrase: str) -> Roste
     if seen.get("package_id") == h["package_id"]:
         return RosterResult(False, True, str(h.get("member", "")), str(h.get("consortium", "")))
     created_at = dt.datetime.fromisoformat(h["created_at"])
+    # Rosters are ordered by the time they were made: one dated ahead of this PC's clock
+    # would make every later roster "older" until that date (and says this PC's date is
+    # behind, which would date its data packages wrong too).
+    if created_at > dt.datetime.now() + CLOCK_TOLERANCE:
+        raise PackageRefused(
+            f"这个名册包的生成时间（{created_at:%Y-%m-%d %H:%M}）晚于本机的当前时间："
+            "本机或牵头单位电脑的日期不对。请校正电脑日期后再打开（或请牵头单位重新生成）"
+        )
     if seen.get("created_at") and created_at < dt.datetime.fromisoformat(seen["created_at"]):
         raise PackageRefused(
             f"这个名册包（生成于 {created_at:%Y-%m-%d %H:%M}）比已打开的名册包"
             f"（{seen['created_at'][:16].replace('T', ' ')}）旧，未打开；请使用牵头单位最新的名册包"
+            "（如果它是刚生成的，请牵头单位检查电脑的日期是否正确）"
         )
     package = read_package(path, Keys(passphrase), kind=ROSTER, exchange_id=h["consortium_id"])
     try:
