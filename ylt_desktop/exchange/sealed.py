@@ -173,8 +173,10 @@ def read_file(path: str | Path) -> Sealed:
         raise PackageRefused(f"找不到文件：{path}") from None
     except IsADirectoryError:
         raise PackageRefused(f"这是一个文件夹，不是数据包：{path}") from None
-    except OSError as exc:
-        raise PackageRefused(f"无法读取文件：{path}（{exc.strerror or '读取失败'}）") from None
+    except OSError as exc:  # the reason in Chinese (the system's words are English)
+        from ylt_desktop.store.access import os_error_text
+
+        raise PackageRefused(f"无法读取文件：{path}（{os_error_text(exc)}）") from None
     return read_sealed(data)
 
 
