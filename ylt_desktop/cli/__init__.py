@@ -193,6 +193,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except Exception as exc:  # a full disk, a read-only folder, a lock held too long
         message = access.explain(exc)
+        if message is None and isinstance(exc, OSError):  # a file error of a rarer kind
+            where = f"：{exc.filename}" if exc.filename else ""
+            message = access.os_error_text(exc) + where
         if message is None:
             raise
         print(f"错误\t{message}", file=sys.stderr)
