@@ -207,3 +207,37 @@ def test_percentage_point_change_agrees_with_the_values_printed_beside_it() -> N
     r = by_key(compute(SPECS, inputs, Quarter(2026, 1)))["primary_share"]
     assert (fmt(r.ytd, "%"), fmt(r.last_year, "%")) == ("85.1%", "75.1%")
     assert r.yoy_text == "+10.0个百分点"
+
+
+def _down_and_posted(down: int, posted: int, q: Quarter) -> QuarterInputs:
+    """One quarter: the 二级 hospital's 下转 ``down``, ``posted`` doctors 派驻 per 100,000."""
+    return QuarterInputs(
+        q,
+        [HOSP, TOWN],
+        {1: member(6000, down=down), 2: member(4000)},
+        CountyFigures(100_000, 10_000, 90, 10),
+        posted_doctor_ids=frozenset(range(posted)),
+    )
+
+
+def test_a_change_that_rounds_to_nothing_is_printed_without_a_minus() -> None:
+    # 下转 9,999 against 10,000 a year earlier is −0.01 %: printed "-0.0%" beside "≥10%"
+    # (and Excel, which has no negative zero, showed 0.0%); 派驻 9,999 against 10,000 per
+    # 100,000 people, a relative change of −0.01 %, printed "-0.0%" where Excel said "+0.0%".
+    from ylt_desktop.returns.indicators import QuarterIndicators
+    from ylt_desktop.returns.rows_figures import indicator_records
+
+    now, before = Quarter(2026, 1), Quarter(2025, 1)
+    inputs = {
+        now: _down_and_posted(9999, 9999, now),
+        before: _down_and_posted(10000, 10000, before),
+    }
+    results = compute(SPECS, inputs, now)
+    r = by_key(results)
+    assert r["down_growth"].ytd.value < 0 and fmt(r["down_growth"].ytd, "%") == "0.0%"
+    assert r["down_growth"].met_text == "否"  # 0.0 % against ≥10 %
+    assert r["posted_doctors"].yoy < 0 and r["posted_doctors"].yoy_text == "+0.0%"
+    records = {rec["key"]: rec for rec in indicator_records(QuarterIndicators(now, results))}
+    for key, column in (("down_growth", "ytd"), ("posted_doctors", "yoy")):
+        shown = records[key][column]
+        assert str(shown.value) == "0.0", (key, column, shown)  # no negative zero in the cell

@@ -87,9 +87,10 @@ class IndicatorResult:
     def yoy_text(self) -> str:
         if self.yoy is None:
             return DASH
+        yoy = round(self.yoy, 1) + 0.0  # no "-0.0%": Excel's format says "+0.0%" then
         if self.spec.unit == "%":
-            return f"{self.yoy:+.1f}个百分点"
-        return f"{self.yoy:+.1f}%"
+            return f"{yoy:+.1f}个百分点"
+        return f"{yoy:+.1f}%"
 
     @property
     def basis(self) -> str:
@@ -98,11 +99,9 @@ class IndicatorResult:
 
 
 def _digits(value: float, unit: str) -> str:
-    if unit == "%":
-        return f"{value:.1f}"
-    if unit == "人":
-        return f"{value:.0f}"
-    return f"{value:.2f}"
+    places = 1 if unit == "%" else 0 if unit == "人" else 2
+    # A value that rounds to nothing is printed "0.0", never "-0.0" (Excel has no -0).
+    return f"{round(value, places) + 0.0:.{places}f}"
 
 
 def shown_value(value: float, unit: str) -> float:

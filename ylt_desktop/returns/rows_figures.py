@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ylt_desktop.domain.figures import COUNTY_FIELDS, MEMBER_FIELDS
+from ylt_desktop.domain.indicators import shown_value
 from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.returns.indicators import CHART_QUARTERS, QuarterIndicators, quarter_indicators
 from ylt_desktop.returns.indicators import result_rows as _result_rows
@@ -70,7 +71,7 @@ def indicator_records(data: QuarterIndicators) -> list[Record]:
             if measure is not None:
                 record[key] = _measure(measure.value, unit, row[key])
         if r.yoy is not None:
-            yoy = round(r.yoy, 1)
+            yoy = round(r.yoy, 1) + 0.0  # never -0.0: the PDF prints "+0.0"
             record["yoy"] = (
                 Shown(yoy, POINTS, row["yoy"])
                 if unit == "%"
@@ -81,11 +82,12 @@ def indicator_records(data: QuarterIndicators) -> list[Record]:
 
 
 def _measure(value: float, unit: str, text: str) -> Shown:
+    value = shown_value(value, unit)  # the digits printed, never -0.0
     if unit == "%":
-        return Shown(round(value, 1) / 100, PERCENT, text)
+        return Shown(value / 100, PERCENT, text)
     if unit in BY_UNIT:
-        return Shown(float(round(value)), BY_UNIT[unit], text)
-    return Shown(round(value, 2), OTHER, text)
+        return Shown(value, BY_UNIT[unit], text)
+    return Shown(value, OTHER, text)
 
 
 def chart_records(data: QuarterIndicators) -> list[Record]:
