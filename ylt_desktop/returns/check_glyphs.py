@@ -44,11 +44,33 @@ def _items(texts: Iterable[Text]) -> list[Any]:
         if lacking:
             chars = "”“".join(lacking)
             message = (
-                f"{what}“{text}”含 PDF 字体没有的生僻字“{chars}”：PDF 中印作“{PLACEHOLDER}”"
+                f"{what}“{_quoted(text, lacking)}”含 PDF 字体没有的生僻字“{chars}”："
+                f"PDF 中印作“{PLACEHOLDER}”"
                 "（Excel 中正常），请在打印件上手写补正"
             )
             items.append(CheckItem(Level.WARNING, message, kind, record_id, field))
     return items
+
+
+QUOTE_MAX = 40  # characters of a text quoted whole; a longer one by an excerpt
+QUOTE_BEFORE = 10  # characters of the excerpt before the first rare one
+
+
+def _quoted(text: str, lacking: str) -> str:
+    """``text`` as the warning quotes it: whole when short (a name, a title), else the part
+    around its first rare character and its length. A long 备注 was quoted whole, and the
+    boxes saying the warnings (打印's question, the exported box) grew past the screen."""
+    if len(text) <= QUOTE_MAX:
+        return text
+    at = next(i for i, ch in enumerate(text) if ch in lacking)
+    start = max(0, min(at - QUOTE_BEFORE, len(text) - QUOTE_MAX))
+    end = start + QUOTE_MAX
+    return (
+        ("…" if start else "")
+        + text[start:end]
+        + ("…" if end < len(text) else "")
+        + f"（共{len(text):,}字）"
+    )
 
 
 # (kind, record id, field, what the text is, the text) of what the PDF prints
