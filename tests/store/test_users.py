@@ -80,6 +80,19 @@ def test_sign_in_and_five_wrong_passwords_lock_for_five_minutes(staffed) -> None
         users.authenticate(s, name="无此人", password="clerk-pass")
 
 
+def test_a_lock_set_under_a_clock_set_ahead_lasts_five_minutes_at_most(staffed) -> None:  # noqa: ANN001
+    # Five wrong passwords while the PC's date was a year ahead (a wrong date, corrected
+    # since): the user stayed locked for that year ("请 525601 分钟后再试"); the only 管理员
+    # could then not manage users at all. A lock never lasts longer than five minutes.
+    ahead = dt.datetime(2027, 11, 1, 9, 0)
+    for _ in range(5):
+        with staffed.session() as s, pytest.raises(SignInRefused):
+            users.authenticate(s, name="填表人丙", password="wrong", now=ahead)
+    right = dt.datetime(2026, 11, 1, 9, 0)  # the date corrected
+    with staffed.session() as s:
+        assert users.authenticate(s, name="填表人丙", password="clerk-pass", now=right).id
+
+
 def test_sign_in_bookkeeping_and_passwords_stay_out_of_the_audit_log(staffed) -> None:  # noqa: ANN001
     with staffed.session() as s, pytest.raises(SignInRefused):
         users.authenticate(s, name="填表人丙", password="wrong")

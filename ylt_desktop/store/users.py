@@ -109,6 +109,14 @@ def get_user(session: Session, name: str) -> User | None:
     return session.scalar(select(User).where(User.name == (name or "").strip()))
 
 
+def _locked(until: dt.datetime | None, now: dt.datetime) -> bool:
+    """Locked until ``until``; a lock ending more than ``LOCK_MINUTES`` from now was set while
+    the PC's date was ahead (corrected since): it has lasted its five minutes."""
+    if until is None or until <= now:
+        return False
+    return until - now <= dt.timedelta(minutes=LOCK_MINUTES)
+
+
 def authenticate(
     session: Session, *, name: str, password: str, now: dt.datetime | None = None
 ) -> Actor:
@@ -118,7 +126,7 @@ def authenticate(
         user = get_user(session, name)
         if user is None:
             failure = "用户名或密码错误"
-        elif user.locked_until is not None and user.locked_until > now:
+        elif _locked(user.locked_until, now):
             minutes = max(1, -(-int((user.locked_until - now).total_seconds()) // 60))
             failure = f"密码连续输错 {MAX_FAILED} 次，该用户已锁定，请 {minutes} 分钟后再试"
         elif not user.active:
