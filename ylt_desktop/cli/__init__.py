@@ -191,6 +191,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # output piped into head and the like
         return 0
+    except EOFError:  # a password asked where nothing can be typed (its input closed)
+        print(
+            "错误\t需要输入密码或口令，但没有可输入的地方（输入已关闭）：请在命令行窗口中运行，"
+            "或用环境变量 YLT_PASSWORD（登录密码）、YLT_EXCHANGE_PASSPHRASE（数据交换口令）给出",
+            file=sys.stderr,
+        )
+        return 2
     except Exception as exc:  # a full disk, a read-only folder, a lock held too long
         message = access.explain(exc)
         if message is None and isinstance(exc, OSError):  # a file error of a rarer kind
