@@ -111,9 +111,13 @@ def test_a_restore_runs_the_days_check_again_at_once(window, qtbot, monkeypatch,
     conn.close()
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(saved), ""))
     answers.push(QMessageBox.StandardButton.Yes)
+    # The wait below runs the event loop, which would delete the replaced window (qtbot
+    # closes it after the test): closed, not deleted, here.
+    window.deleteLater = lambda: None
     new = restore_from_file(window)
     qtbot.addWidget(new)
-    try:
+    try:  # the audit log's check runs on a thread: said when it ends
+        qtbot.waitUntil(lambda: getattr(new, "_ylt_verifying", None) is None)
         assert [kind for kind, _ in answers.shown] == ["question", "information", "warning"]
         assert f"操作日志第 {entry} 条" in answers.shown[-1][1]
     finally:

@@ -150,14 +150,62 @@ def test_the_days_first_start_names_an_altered_audit_entry(qtbot, demo_db, answe
 
     window = MainWindow(demo_db)
     qtbot.addWidget(window)
-    app_module._verify_audit_log(window, demo_db)
+
+    def verified() -> None:  # on its thread; said on the GUI thread when it ends
+        app_module._verify_audit_log(window, demo_db)
+        qtbot.waitUntil(lambda: getattr(window, "_ylt_verifying", None) is None)
+
+    verified()
     assert answers.shown == []  # an intact log says nothing
     conn = sqlite3.connect(demo_db.path)
     conn.execute("UPDATE audit_entry SET user = 'someone' WHERE id = 12")
     conn.commit()
     conn.close()
-    app_module._verify_audit_log(window, demo_db)
+    verified()
     assert answers.shown[-1][0] == "warning" and "操作日志第 12 条" in answers.shown[-1][1]
+
+
+def test_the_window_answers_while_the_audit_log_is_checked(qtbot, demo_db, answers,
+                                                           monkeypatch) -> None:  # noqa: ANN001  # fmt: skip
+    """The day's audit log check runs on a thread (a lead's million entries take ~30 s): the
+    GUI thread handles events meanwhile; the check's end is said and remembered there, and
+    not for a database the window no longer holds."""
+    import threading
+
+    from PySide6.QtCore import QTimer
+
+    from ylt_desktop.store import audit_verify
+
+    real, release, threads = audit_verify.verify_chain, threading.Event(), []
+
+    def held(session):  # noqa: ANN001, ANN202
+        threads.append(threading.current_thread())
+        assert release.wait(30)
+        return real(session)
+
+    monkeypatch.setattr(audit_verify, "verify_chain", held)
+    remembered = []
+    monkeypatch.setattr(demo_db, "daily_check_done", lambda: remembered.append(True))
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    app_module._verify_audit_log(window, demo_db)
+    ticks = []
+    timer = QTimer(window)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(10)
+    qtbot.waitUntil(lambda: len(ticks) >= 3)  # events handled while the check is held
+    assert threads and threads[0] is not threading.main_thread() and remembered == []
+    release.set()
+    qtbot.waitUntil(lambda: getattr(window, "_ylt_verifying", None) is None)
+    assert remembered == [True] and answers.shown == []
+    # Another database attached meanwhile: the old one's check is not remembered.
+    release.clear()
+    app_module._verify_audit_log(window, demo_db)
+    window.db = object()
+    release.set()
+    qtbot.waitUntil(lambda: getattr(window, "_ylt_verifying", None) is None)
+    window.db = demo_db
+    assert remembered == [True]
 
 
 def test_targets_are_the_admins(qtbot, demo_db) -> None:  # noqa: ANN001

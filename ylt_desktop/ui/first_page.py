@@ -89,14 +89,21 @@ def say_ready(window) -> None:  # noqa: ANN001
 def quit_when_shown(app, window) -> None:  # noqa: ANN001
     """bench/run.py: print "ready" once the first page shows its data (the overview's
     indicators as soon as computed, or its snapshot), and quit once it has nothing more to
-    compute (the pre-export check done, the snapshot written), or its computation failed.
-    A page without such work is ready when attached."""
+    compute (the pre-export check done, the snapshot written), or its computation failed,
+    and the day's audit log check has ended. A page without such work is ready when
+    attached."""
     page = window.stack.currentWidget()
     computed = getattr(page, "computed", None)
 
     def done() -> None:
         say_ready(window)
-        app.quit()
+        verifying = getattr(window, "_ylt_verifying", None)  # the day's audit log check
+        if verifying is None:
+            app.quit()
+            return
+        # After the check's own slots (connected first): its end is said and remembered.
+        verifying.done.connect(lambda _report: app.quit())
+        verifying.failed.connect(lambda _exc: app.quit())
 
     if computed is None or (getattr(page, "view", None) is not None and not page.busy):
         done()
