@@ -65,3 +65,26 @@ def test_a_members_figures_import_rejects_another_units_row(member, tmp_path) ->
     report = import_file(member, "figures", path, quarter=Q)  # the dry run says it first
     assert report.counts["rejected"] == 1 and report.counts["new"] == 1
     assert any(B in p.message and "成员库" in p.message for p in report.problems)
+
+
+def test_a_quarter_the_lead_accepted_says_to_ask_the_lead(tmp_path) -> None:  # noqa: ANN001
+    # The lock's advice was "请由审核人…重新打开该季度", which a member's database refuses
+    # (only the lead's 退回 reopens it): the clerk was sent to a refusal.
+    from tests.exchange.world import PASSPHRASE, enter_a, make_package
+    from ylt_desktop.exchange import apply_packages, make_roster, open_roster, preview_packages
+
+    lead = lead_database(tmp_path)
+    member = member_database(lead, A, tmp_path)
+    enter_a(member)
+    package = make_package(member, tmp_path)
+    apply_packages(lead, preview_packages(lead, [package], passphrase=PASSPHRASE))
+    with lead.session() as s:
+        roster = make_roster(s, member_id=unit_ids(s)[A], passphrase=PASSPHRASE,
+                             out_dir=tmp_path / "again")  # fmt: skip
+    with member.session() as s:
+        assert str(Q) in open_roster(s, roster, passphrase=PASSPHRASE).locked
+    with member.session() as s, pytest.raises(RuleViolation) as refused:
+        figures.save_figures(s, quarter=Q, members={unit_ids(s)[A]: MemberFigures(visits=1)})
+    assert "牵头单位退回" in str(refused.value), str(refused.value)
+    member.close()
+    lead.close()

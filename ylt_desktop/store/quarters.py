@@ -24,8 +24,12 @@ SUBMIT = "submit"
 REOPEN = "reopen"
 FULL_IDS = "full_ids"  # a return exported with whole identity numbers (logged, with a reason)
 # Says who may reopen (the 审核人) and where, in the clerk's words; the CLI's `ylt reopen`
-# is in its own help.
-REOPEN_HINT = "如需修改，请由审核人在“季度报表”页点“重新打开…”重新打开该季度，重新打开会记入日志"
+# is in its own help. In a member's database a quarter the lead accepted is reopened only by
+# the lead's 退回 (``reopen_quarter`` refuses it): said too, or the advice led to a refusal.
+REOPEN_HINT = (
+    "如需修改，请由审核人在“季度报表”页点“重新打开…”重新打开该季度，重新打开会记入日志"
+    "（成员单位已被牵头单位接收的季度，须请牵头单位退回）"
+)
 
 
 def _key(quarter: Quarter | str) -> str:
