@@ -1,5 +1,6 @@
-"""``create_agreements`` (used by imports): the problems ``create_agreement`` would raise row by
-row, all rows or none, one flush, one audit entry per new agreement and recipient."""
+"""``create_agreements`` and ``update_agreements`` (used by imports): the problems the single
+commands would raise row by row, all rows or none, bulk statements, the rows, versions and
+audit entries of the single commands in turn."""
 
 from __future__ import annotations
 
@@ -13,13 +14,13 @@ from ylt_desktop.store import agreements_bulk
 from ylt_desktop.store.models import Agreement, AgreementRecipient, AuditEntry
 
 
-def test_rows_are_inserted_with_one_flush_and_audited(db, ids) -> None:  # noqa: ANN001, F811
+def test_rows_are_inserted_in_bulk_and_audited(db, ids) -> None:  # noqa: ANN001, F811
     rows = [imaging(ids, number=f"YLT-{n}") for n in range(4)]
     flushes = []
     event.listen(db.sessions, "after_flush", lambda s, _ctx: flushes.append(len(s.new)))
     with db.session() as s:
-        made = [a.id for a in agreements_bulk.create_agreements(s, rows=rows)]
-    assert len(flushes) == 1
+        made = agreements_bulk.create_agreements(s, rows=rows)
+    assert flushes == []  # Core statements (store/bulk_write.py), not the unit of work
     with db.session() as s:
         assert sorted(s.scalars(select(Agreement.id))) == sorted(made)
         recipients = s.scalars(select(AgreementRecipient)).all()
@@ -159,7 +160,8 @@ def test_a_number_may_move_to_a_lower_id(db) -> None:  # noqa: ANN001
 
 def _changed(rng, made: list[int], units: list[int], current: dict) -> list[tuple]:  # noqa: ANN001
     """Random changed rows for update_agreements: numbers moving, titles, dates, shares,
-    volumes changed, added and dropped, a recipient dropped or added, a deleted agreement."""
+    volumes changed, added and dropped, a recipient dropped, added back or its share changed,
+    a deleted agreement."""
     import dataclasses
     import datetime as dt
 
@@ -182,12 +184,21 @@ def _changed(rng, made: list[int], units: list[int], current: dict) -> list[tupl
                 gone = d.recipient_ids.pop()
                 d.recipient_shares.pop(gone, None)
                 d.provider_share = 100.0 - sum(d.recipient_shares.values())
+            elif roll < 0.6:  # one recipient left: the other comes back
+                back = units[2] if units[1] in d.recipient_ids else units[1]
+                d.recipient_ids.append(back)
+                d.recipient_shares[back] = 10.0
+                d.provider_share = 100.0 - sum(d.recipient_shares.values())
             elif roll < 0.7:
                 d.volumes.pop(("2026Q2", "影像诊断例数"), None)
             elif roll < 0.8:
                 d.volumes[("2026Q3", "影像诊断例数")] = rng.randint(0, 500)
-            else:
+            elif roll < 0.9:
                 d.volumes[("2026Q1", "影像诊断例数")] = rng.randint(0, 500)
+            else:  # a share moves between the provider and a recipient
+                first = d.recipient_ids[0]
+                d.recipient_shares[first] = float(rng.choice([20, 30]))
+                d.provider_share = 100.0 - sum(d.recipient_shares.values())
         rows.append((aid, d, rng.choice([None, "条款"])))
     if rng.random() < 0.1:
         rows.append((made[-1] + 50, rows[0][1], None))
@@ -197,9 +208,10 @@ def _changed(rng, made: list[int], units: list[int], current: dict) -> list[tupl
 def test_updates_write_the_rows_and_audit_entries_of_single_updates_in_turn(tmp_path) -> None:  # noqa: ANN001
     """The guard of the bulk write (tests/helpers/audit_guard.py) for update_agreements (the
     表4 import of changed rows) on random batches: the same refusal; else every table's rows,
-    versions moved once per changed agreement, the audit entries (text; inserts and deletes
-    in order, each record's updates in order; the log replayed gives the rows) and chains
-    that verify, as update_agreement in turn."""
+    versions moved once per changed agreement, the audit entries (text; inserts in order,
+    each record's updates and deletes in order; the log replayed gives the rows, every row
+    gone with its entry) and chains that verify, as update_agreement in turn; the bulk
+    side's entries in one flush's order (its Core statements write what one flush would)."""
     import random
 
     from tests.helpers.audit_guard import bulk_against_in_turn
@@ -224,6 +236,7 @@ def test_updates_write_the_rows_and_audit_entries_of_single_updates_in_turn(tmp_
             lambda s, rows=rows: agreements_bulk.update_agreements(s, rows=rows),
             [lambda s, r=r: store.update_agreement(s, agreement_id=r[0], data=r[1], terms=r[2])
              for r in rows],
+            one_flush=True,
         )  # fmt: skip
         assert bulk == one, rows
         outcomes.append(bulk is None)
@@ -262,9 +275,41 @@ def test_new_agreements_write_the_rows_and_audit_entries_of_single_creates_in_tu
             dbs,
             lambda s, rows=rows: agreements_bulk.create_agreements(s, rows=rows),
             [lambda s, d=d: store.create_agreement(s, data=d) for d in rows],
+            one_flush=True,
         )
         assert bulk == one, rows
         outcomes.append(bulk is None)
         for x in dbs:
             x.close()
     assert 5 <= outcomes.count(True) <= 22, outcomes  # both outcomes are exercised
+
+
+def test_the_session_reads_what_the_bulk_statements_wrote(db) -> None:  # noqa: ANN001
+    """Agreements, recipients and volumes the session held before (an import's planner reads
+    them all) show, in the same transaction, what the Core statements wrote: a dropped
+    recipient is gone, a share and a volume changed, a volume added, the version moved."""
+    import dataclasses
+
+    from ylt_desktop.store.tx import all_or_nothing
+
+    units, made = _seed(db)
+    with db.session() as s:
+        held = {aid: store.get_agreement(s, aid) for aid in made[:2]}
+        (dropped,) = [r for r in held[made[0]].recipients if r.institution_id == units[2]]
+        first = store.to_data(held[made[0]])
+        data = dataclasses.replace(
+            first,
+            recipient_ids=[units[1]],
+            recipient_shares={units[1]: 45.0},
+            provider_share=55.0,
+            volumes={**first.volumes, ("2026Q1", "影像诊断例数"): 7, ("2026Q3", "影像诊断例数"): 9},
+        )
+        with all_or_nothing(s):  # as an import: nothing committed (and expired) yet
+            agreements_bulk.update_agreements(s, rows=[(made[0], data, None)])
+            a = held[made[0]]
+            assert a.version == 2 and a.provider_share == 55.0
+            assert [(r.institution_id, r.share) for r in a.recipients] == [(units[1], 45.0)]
+            assert sorted((v.quarter, v.value) for v in a.volumes) == [
+                ("2026Q1", 7), ("2026Q2", 480), ("2026Q3", 9)]  # fmt: skip
+            assert held[made[1]].version == 1 and len(held[made[1]].volumes) == 2
+            assert dropped not in s  # the dropped recipient left the session

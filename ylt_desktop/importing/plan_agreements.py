@@ -23,7 +23,6 @@ from ylt_desktop.importing.plan import (
 )
 from ylt_desktop.store import agreements as agreement_store
 from ylt_desktop.store import agreements_bulk
-from ylt_desktop.store.models import Agreement
 
 _OTHER_RE = re.compile(r"其他[（(](.+)[)）]")
 _PART_RE = re.compile(r"(.+?)[:：]?\s*([+-]?[\d.,]+(?:[eE][+-]?\d+)?)\s*%?")
@@ -129,25 +128,25 @@ class AgreementPlanner(Planner):
                 d.volumes[(q, m.group(1).strip())] = float(m.group(2).replace(",", ""))
 
 
-def _create_agreement(session: Session, d: AgreementData) -> Agreement:
-    return agreement_store.create_agreement(session, data=d)
+def _create_agreement(session: Session, d: AgreementData) -> int:
+    return agreement_store.create_agreement(session, data=d).id
 
 
-def _create_agreements(session: Session, rows: list[AgreementData]) -> list[Agreement]:
+def _create_agreements(session: Session, rows: list[AgreementData]) -> list[int]:
     return agreements_bulk.create_agreements(session, rows=rows)
 
 
-def _update_agreement(session: Session, item: tuple[int, AgreementData]) -> Agreement:
-    return agreement_store.update_agreement(session, agreement_id=item[0], data=item[1])
+def _update_agreement(session: Session, item: tuple[int, AgreementData]) -> int:
+    return agreement_store.update_agreement(session, agreement_id=item[0], data=item[1]).id
 
 
-def _update_agreements(session: Session, items: list) -> list[Agreement]:
+def _update_agreements(session: Session, items: list) -> list[int]:
     rows = [(own, d, None) for own, d in items]
     return agreements_bulk.update_agreements(session, rows=rows)
 
 
-def _agreement_id(agreement: Agreement) -> int:
-    return agreement.id
+def _agreement_id(agreement_id: int) -> int:
+    return agreement_id
 
 
 def _none_or_text(key: str) -> Any:

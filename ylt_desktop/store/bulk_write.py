@@ -63,6 +63,9 @@ def insert_rows(
     params = [{**fill, **row} for row in rows]
     if key is None:
         returned = [col for col in filled if col.name not in given]
+        if not returned:  # every key given (a recipient's): nothing to read back
+            session.connection().execute(insert(table), params)
+            return params
         names = [col.name for col in returned]
         stmt = insert(table).returning(*returned, sort_by_parameter_order=True)
         result = session.connection().execute(stmt, params)
@@ -112,22 +115,36 @@ def update_rows(session: Session, model: Any, rows: list[tuple[int, int, dict[st
         )
 
 
-def update_parts(session: Session, model: Any, rows: list[tuple[int, dict[str, Any]]]) -> None:
-    """UPDATE rows of a table without a version of its own (a rotation's quarter rows): ``(id,
-    {column: new value})``, one executemany per set of columns changed. Their record's
-    ``update_rows``, sent first in the same transaction, checked the record's version."""
-    groups: dict[tuple[str, ...], list[tuple[int, dict[str, Any]]]] = {}
-    for row_id, new in rows:
-        groups.setdefault(tuple(new), []).append((row_id, new))
+def update_parts(
+    session: Session,
+    model: Any,
+    rows: list[tuple[Any, dict[str, Any]]],
+    *,
+    by: tuple[str, ...] = ("id",),
+) -> None:
+    """UPDATE rows of a table without a version of its own (a rotation's quarter rows, an
+    agreement's volumes or recipients): ``(key, {column: new value})``, the key the value of
+    ``by`` (the id) or a tuple of the values of ``by`` (an agreement's and a unit's id), one
+    executemany per set of columns changed. Their record's ``update_rows``, sent first in the
+    same transaction, checked the record's version."""
+    groups: dict[tuple[str, ...], list[tuple[Any, dict[str, Any]]]] = {}
+    for key, new in rows:
+        groups.setdefault(tuple(new), []).append((key, new))
     table = model.__table__
     conn = session.connection()
+    where = [table.c[col] == bindparam(f"old_{col}") for col in by]
     for columns, group in groups.items():
         values = {col: bindparam(f"new_{col}") for col in columns}
-        stmt = update(table).where(table.c.id == bindparam("old_id")).values(values)
+        stmt = update(table).where(*where).values(values)
         params = [
-            {"old_id": row_id, **{f"new_{c}": new[c] for c in columns}} for row_id, new in group
+            {**_key_params(by, key), **{f"new_{c}": new[c] for c in columns}} for key, new in group
         ]
         conn.execute(stmt, params)
+
+
+def _key_params(by: tuple[str, ...], key: Any) -> dict[str, Any]:
+    parts = key if len(by) > 1 else (key,)
+    return {f"old_{col}": value for col, value in zip(by, parts, strict=True)}
 
 
 def delete_rows(session: Session, model: Any, ids: list[int]) -> None:
@@ -136,3 +153,13 @@ def delete_rows(session: Session, model: Any, ids: list[int]) -> None:
     conn = session.connection()
     for i in range(0, len(ids), 500):
         conn.execute(delete(table).where(table.c.id.in_(ids[i : i + 500])))
+
+
+def delete_parts(session: Session, model: Any, keys: list[tuple], *, by: tuple[str, ...]) -> None:
+    """DELETE the rows of ``model``'s table whose columns ``by`` hold one of ``keys`` (an
+    agreement's recipients by agreement and unit): one executemany."""
+    if not keys:
+        return
+    table = model.__table__
+    stmt = delete(table).where(*(table.c[col] == bindparam(f"old_{col}") for col in by))
+    session.connection().execute(stmt, [_key_params(by, key) for key in keys])
