@@ -129,6 +129,8 @@ class _Plan:
 def _shown(value: Any) -> str:
     if value is None or value == "":
         return "（空）"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a volume typed 120 is stored 120.0 (amounts may have cents)
     return str(value)
 
 
