@@ -153,3 +153,18 @@ def test_zero_is_not_the_same_as_not_entered(tmp_path) -> None:  # noqa: ANN001
     assert ("在岗职工", "（空）", "0") in profile.fields
     a.close()
     lead.close()
+
+
+def test_a_members_database_tells_only_its_own_status(tmp_path) -> None:  # noqa: ANN001
+    # A member's database knows only its own packages (from its rosters): it listed the
+    # other members as 未报送, which it cannot know.
+    from tests.exchange.world import A, Q, lead_database, member_database
+    from ylt_desktop.store import exchange as store_exchange
+
+    lead = lead_database(tmp_path)
+    member = member_database(lead, A, tmp_path)
+    with member.session() as s:
+        rows = store_exchange.report_status(s, Q)
+    assert [r.name for r in rows] == [A]
+    member.close()
+    lead.close()

@@ -203,7 +203,9 @@ def _status_of(inst: Institution, latest: PackageEvent | None, accepted: Package
 
 
 def report_status(session: Session, quarter: Quarter) -> list[MemberStatus]:
-    """Every member expected for ``quarter`` with its 未报送 / 已报送 / 已退回."""
+    """Every member expected for ``quarter`` with its 未报送 / 已报送 / 已退回; in a member's
+    database only its own unit (it knows no other unit's packages)."""
+    own = own_member_id(session)
     latest: dict[int, PackageEvent] = {}
     accepted: dict[int, PackageEvent] = {}
     for e in events(session, quarter=quarter):
@@ -213,6 +215,7 @@ def report_status(session: Session, quarter: Quarter) -> list[MemberStatus]:
     return [
         _status_of(inst, latest.get(inst.id), accepted.get(inst.id))
         for inst in member_units(session, quarter)
+        if own is None or inst.id == own
     ]
 
 
