@@ -101,6 +101,22 @@ def _free(path: Path) -> Path:
     return found
 
 
+def _write_new(out: Path, name: str, data: bytes) -> Path:
+    """Write the package into ``out`` (made when missing) under a free name; when the write
+    fails (a full disk, a USB stick pulled out) the folders made for it are removed again."""
+    made = [p for p in (out, *out.parents) if not p.exists()]  # the innermost first
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        return write_atomically(_free(out / name), data)
+    except BaseException:
+        for folder in made:
+            try:
+                folder.rmdir()  # only while empty
+            except OSError:
+                break
+        raise
+
+
 def _who(session: Session) -> str:
     from ylt_desktop.store.audit import os_user
     from ylt_desktop.store.users import current_actor
@@ -178,9 +194,7 @@ def make_roster(
         kind=ROSTER, exchange_id=c.exchange_id, consortium=c.name, member=member, quarter=None,
         parts=parts, keys=Keys(passphrase), made_by=_who(session), created_at=now,
     )  # fmt: skip
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    return write_atomically(_free(out / file_name(c.name, member.name, "名册", now)), data)
+    return _write_new(Path(out_dir), file_name(c.name, member.name, "名册", now), data)
 
 
 def make_data_package(
@@ -208,9 +222,7 @@ def make_data_package(
         kind=DATA, exchange_id=c.exchange_id, consortium=c.name, member=member, quarter=quarter,
         parts=parts, keys=Keys(passphrase), made_by=_who(session), created_at=now,
     )  # fmt: skip
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    return write_atomically(_free(out / file_name(c.name, member.name, str(quarter), now)), data)
+    return _write_new(Path(out_dir), file_name(c.name, member.name, str(quarter), now), data)
 
 
 def check_header(
