@@ -181,8 +181,8 @@ def test_make_says_the_lead_will_refuse_an_agreement_it_deleted(
     monkeypatch,  # noqa: ANN001
 ) -> None:
     """The lead deleted YX-2026-01; A keeps it for its unaccepted volume (the roster says so).
-    ``ylt package make`` says, before writing, that the lead will refuse the package, naming
-    the agreement and what to do; the file is written (code 0)."""
+    ``ylt package make`` says that the lead will refuse the package, naming the agreement and
+    what to do, and writes nothing (code 2) unless ``--anyway`` (the program's 仍然生成)."""
     from sqlalchemy import select
 
     from tests.exchange.test_deletions import _roster
@@ -203,6 +203,13 @@ def test_make_says_the_lead_will_refuse_an_agreement_it_deleted(
     lead.close()
     code, out = run(capsys, "package", "make", "--quarter", Q, "--out", tmp_path / "o1",
                     "--db", tmp_path / "member-a.sqlite")  # fmt: skip
+    assert code == 2 and "已生成" not in out, out
+    assert not (tmp_path / "o1").exists() or not any((tmp_path / "o1").iterdir())
+    refused = "".join(line for line in out.splitlines() if line.startswith("错误\t"))
+    assert "协议“YX-2026-01 影像诊断中心”" in refused and "牵头单位已删除" in refused
+    assert "拒收整个数据包" in refused and "--anyway" in refused
+    code, out = run(capsys, "package", "make", "--quarter", Q, "--out", tmp_path / "o1",
+                    "--db", tmp_path / "member-a.sqlite", "--anyway")  # fmt: skip
     assert code == 0 and "已生成" in out, out
     warned = [line for line in out.splitlines() if line.startswith("警告\t")]
     text = "".join(warned)

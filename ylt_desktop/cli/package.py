@@ -90,14 +90,27 @@ def cmd_roster(args: argparse.Namespace) -> int:
 
 def cmd_make(args: argparse.Namespace) -> int:
     """The package is written even when it carries volumes of the member's own agreements
-    (no roster brought them): the warning is printed first, on stderr, and the code is 0."""
-    from ylt_desktop.exchange import PackageRefused, make_data_package, own_agreements_warning
+    (no roster brought them; the lead may refuse it): the warning is printed first, on stderr,
+    and the code is 0. One the lead will refuse whole (it carries volumes of an agreement the
+    lead deleted, ``withdrawn_agreements``) is not written unless ``--anyway`` says so, as
+    the program's 仍然生成 (its default is 取消): the warning, then code 2."""
+    from ylt_desktop.exchange import (
+        PackageRefused,
+        make_data_package,
+        own_agreements_warning,
+        withdrawn_agreements,
+    )
 
     db = open_db(args)
     with db.session() as s:
         warning = own_agreements_warning(s, quarter=args.quarter)
+        refused = bool(withdrawn_agreements(s, quarter=args.quarter)) and not args.anyway
         for line in filter(None, warning.splitlines()):
-            print(f"警告\t{line.strip()}", file=sys.stderr)
+            print(f"{'错误' if refused else '警告'}\t{line.strip()}", file=sys.stderr)
+        if refused:
+            print("错误\t未生成数据包：牵头单位将拒收它。处理后重新生成；如确要生成，请加 --anyway",
+                  file=sys.stderr)  # fmt: skip
+            return 2
         try:
             path = make_data_package(
                 s, quarter=args.quarter, passphrase=passphrase(), out_dir=args.out
@@ -315,6 +328,8 @@ def add_package_commands(
     p = add("make", cmd_make, parent=pkg, help="生成本单位某季度的数据包（成员单位）")
     p.add_argument("--quarter", type=quarter_arg, required=True, metavar="季度", help="如 2026Q3")
     p.add_argument("--out", type=Path, required=True, metavar="文件夹", help="写入的文件夹")
+    p.add_argument("--anyway", action="store_true",
+                   help="牵头单位将拒收时（含有牵头单位已删除的协议的服务量）仍然生成")  # fmt: skip
     p = add("open", cmd_open, parent=pkg,
             help="打开名册包（建立或更新成员库）或成员单位的数据包（牵头单位：先预览）")  # fmt: skip
     p.add_argument("files", nargs="+", type=Path, metavar="文件", help="一个或多个 .ylt 文件")
