@@ -49,10 +49,10 @@ def test_insert_update_delete_are_recorded_with_values(db) -> None:  # noqa: ANN
         store.update_institution(s, institution_id=inst_id, data=data)
         store.delete_institution(s, institution_id=inst_id)
     found = entries(db)
-    # the unit's first 等级变更记录 entry is recorded with it
+    # the unit's first 等级变更记录 entry is recorded with it, and deleted with it
     assert [(e.table_name, e.action) for e in found if e.table_name != "institution"] == [
-        ("institution_level", "insert")
-    ]
+        ("institution_level", "insert"), ("institution_level", "delete")
+    ]  # fmt: skip
     ins, upd, dele = [e for e in found if e.table_name == "institution"]
     assert [e.action for e in (ins, upd, dele)] == ["insert", "update", "delete"]
     assert {e.table_name for e in (ins, upd, dele)} == {"institution"}
@@ -124,12 +124,15 @@ def test_list_entries_filters(db) -> None:  # noqa: ANN001
         store.delete_institution(s, institution_id=a)
         s.add(Setting(key="x", value="y"))
         s.commit()
-        assert len(list_entries(s)) == 4 + 2  # and each unit's first 等级变更记录 entry
-        assert [e.action for e in list_entries(s, action="delete")] == ["delete"]
+        # and each unit's first 等级变更记录 entry, the deleted unit's deleted with it
+        assert len(list_entries(s)) == 4 + 2 + 1
+        assert [e.table_name for e in list_entries(s, action="delete")] == [
+            "institution_level", "institution"
+        ]  # fmt: skip
         assert len(list_entries(s, table="institution")) == 3
         assert len(list_entries(s, text="乡镇卫生院")) == 1
         today = dt.date.today()
-        assert len(list_entries(s, since=today, until=today)) == 6
+        assert len(list_entries(s, since=today, until=today)) == 7
         assert list_entries(s, since=today + dt.timedelta(days=1)) == []
         assert list_entries(s, until=today - dt.timedelta(days=1)) == []
         assert list_entries(s)[0].table_name == "setting"  # newest first

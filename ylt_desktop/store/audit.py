@@ -14,7 +14,9 @@ statements (``store/bulk_write.py``) and then the very entries a flush would hav
 (``insert_entry``, ``update_entry``, ``delete_entry``, ``write_entries``).
 
 A flush's entries come in this order: the new rows, the changed rows ordered by table and key,
-the rows passed to ``session.delete`` (in that order, a record's cascaded parts with it), then
+the rows passed to ``session.delete`` (in that order, a record's cascaded parts with it, and
+after it the rows the database's ``ON DELETE CASCADE`` would remove unseen, deleted through the
+session before the flush: a unit's 等级变更记录, an agreement's scan, a quarter's snapshot), then
 the part rows a record's collection dropped (delete-orphan: a rotation's quarter row, an
 agreement's recipient or volume), which the unit of work finds only while flushing, ordered by
 table and key, each logged as a delete of its own. Logs written before that last kind was
@@ -55,6 +57,7 @@ TABLE_LABELS = {
     "attachment": "协议附件",
     "quarter_lock": "季度报送",
     "quarter_event": "季度报送记录",
+    "quarter_snapshot": "季度报表快照",
     "setting": "设置",
     "member_figures": "运行指标",
     "county_figures": "县域运行指标",
@@ -287,6 +290,58 @@ def _chain(session: Session, rows: list[dict[str, Any]]) -> None:
         next_id += 1
 
 
+def _db_cascades(table: Any) -> list[tuple[Any, Any]]:
+    """(child mapper, foreign key) of every mapped table whose foreign key to ``table`` has
+    ``ON DELETE CASCADE``: rows the database removes with a deleted row of ``table``."""
+    found = _CASCADES.get(table)
+    if found is None:
+        from ylt_desktop.store.models import Base
+
+        found = []
+        for mapper in Base.registry.mappers:
+            child = mapper.local_table
+            for fk in child.foreign_keys:
+                if fk.column.table is table and (fk.ondelete or "").upper() == "CASCADE":
+                    found.append((mapper, fk))
+        _CASCADES[table] = found
+    return found
+
+
+_CASCADES: dict[Any, list[tuple[Any, Any]]] = {}
+
+
+def _before_flush(session: Session, _flush_context: Any, _instances: Any) -> None:
+    """The rows the database's ``ON DELETE CASCADE`` would remove with a deleted row, which no
+    ORM cascade deletes (a unit's 等级变更记录, an agreement's scan, a quarter's snapshot), are
+    deleted through the session here, after their parent in the order of deletes, so each
+    has its entry: the database would drop them with no entry at all."""
+    seen: set[int] = set()
+    todo = [o for o in session.deleted if instance_state(o).key is not None]
+    while todo:
+        by_fk: dict[tuple[Any, Any], list[Any]] = {}
+        for obj in todo:
+            seen.add(id(obj))
+            state = instance_state(obj)
+            table = state.mapper.local_table
+            for mapper, fk in _db_cascades(table):
+                prop = state.mapper.get_property_by_column(fk.column)
+                value = state.dict.get(prop.key)
+                if value is None:  # the key of a persistent row: its identity
+                    pk = list(state.mapper.primary_key)
+                    value = state.identity[pk.index(fk.column)] if fk.column in pk else None
+                if value is not None:
+                    by_fk.setdefault((mapper, fk), []).append(value)
+        todo = []
+        for (mapper, fk), values in by_fk.items():
+            column = getattr(mapper.class_, mapper.get_property_by_column(fk.parent).key)
+            for i in range(0, len(values), 500):
+                stmt = select(mapper).where(column.in_(values[i : i + 500]))
+                for child in session.scalars(stmt):
+                    if child not in session.deleted and id(child) not in seen:
+                        session.delete(child)
+                        todo.append(child)
+
+
 def _after_flush(session: Session, flush_context: Any) -> None:
     rows = _entries(session, flush_context)
     if rows:
@@ -357,6 +412,7 @@ def install_audit(sessions: sessionmaker) -> None:
     # would leave a new database without its audit log.
     if getattr(sessions, "_ylt_audited", False):
         return
+    event.listen(sessions, "before_flush", _before_flush)
     event.listen(sessions, "after_flush", _after_flush)
     sessions._ylt_audited = True  # type: ignore[attr-defined]
 

@@ -65,6 +65,10 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         "agreement_id": "协议", "file_name": "文件名", "sha256": "SHA-256", "size": "大小(字节)",
         "content": "扫描件", "added_at": "上传时间",
     },
+    "institution_level": {
+        "institution_id": "成员单位", "since": "生效日期", "level": "机构等级",
+        "category": "机构类别", "recorded_at": "记录时间",
+    },
     "quarter_lock": {"submitted_at": "报送时间", "submitted_by": "报送人"},
     "quarter_event": {"action": "操作", "at": "时间", "by": "操作人", "reason": "原因"},
     "quarter_snapshot": {"taken_at": "冻结时间", "records": "报表数据"},

@@ -312,6 +312,10 @@ class Attachment(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     added_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
 
+    # Only for the flush's order: the scan's DELETE before its agreement's (the audit log
+    # deletes it through the session, store/audit.py: _before_flush).
+    agreement: Mapped[Agreement] = relationship(lazy="raise")
+
 
 class QuarterLock(Base):
     """A quarter marked submitted (报送); its data are locked while the row exists."""
@@ -337,6 +341,9 @@ class QuarterSnapshot(Base):
     )
     taken_at: Mapped[dt.datetime] = mapped_column(DateTime)
     records: Mapped[str] = mapped_column(Text)
+
+    # Only for the flush's order: the snapshot's DELETE before its lock's (store/audit.py).
+    lock: Mapped[QuarterLock] = relationship(lazy="raise")
 
 
 class QuarterEvent(Base):
