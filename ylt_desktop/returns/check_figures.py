@@ -24,6 +24,11 @@ def figure_items(session: Session, quarter: Quarter) -> list:
     units = store.figure_units(session, quarter)  # a member's database: its own unit
     stored = store.member_figures(session, quarter)
     county = store.county_figures(session, quarter)
+    if not store.takes_county_figures(session):
+        # Rows of other units or the county stored before a member refused them: not its own.
+        taken = {u.id for u in units}
+        stored = {i: f for i, f in stored.items() if i in taken}
+        county = None
     items = []
     if units and not stored:  # nobody has reported: one line, not one per member
         message = (

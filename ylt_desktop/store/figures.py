@@ -221,6 +221,10 @@ def check_figures(
             problems.append(
                 Problem(f"members.{inst_id}.{p.field}", p.level, f"{unit.name}：{p.message}")
             )
+    if _own_member(session) is not None:
+        # A member's database: its own unit's figures; the county's and the rules across the
+        # consortium's units (sums of referrals, the county's visits) are the lead's.
+        return problems
     whole_county = county if county is not None else county_figures(session, quarter)
     if county is not None:
         for p in validate_county_figures(county):
