@@ -198,6 +198,81 @@ def verify_dump(source: Path) -> str:
     return revision
 
 
+_COPY = re.compile(r'^COPY (?:\S+\.)?"?(consortium|institution)"? \((.*)\) FROM stdin;$')
+_ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "\\": "\\"}
+
+
+def _copy_value(text: str) -> str | None:
+    """One field of ``COPY … FROM stdin`` text: ``\\N`` is NULL, backslash escapes decoded."""
+    if text == "\\N":
+        return None
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), text)
+
+
+def _dump_identity(source: Path) -> tuple[str, int | None, str | None, str | None] | None:
+    """Which database the dump ``source`` is of (as ``restore._identity`` says of a file):
+    its kind, member unit, exchange id and that unit's name; None without a consortium."""
+    tool = _require("pg_restore")
+    try:
+        out = _run([tool, "--data-only", "--table=consortium", "--table=institution",
+                    "--file=-", str(source)], dict(os.environ), "读取备份文件")  # fmt: skip
+    except DatabaseProblem:
+        raise RestoreRefused(
+            "备份文件已损坏或不完整（无法读出全部内容），不能恢复；当前数据库没有被改动"
+        ) from None
+    rows: dict[str, list[dict[str, str | None]]] = {"consortium": [], "institution": []}
+    table, columns = None, []
+    for line in out.splitlines():
+        found = _COPY.match(line)
+        if found:
+            table, columns = (
+                found.group(1),
+                [c.strip().strip('"') for c in found.group(2).split(",")],
+            )
+            continue
+        if table is None:
+            continue
+        if line == "\\.":
+            table = None
+            continue
+        values = [_copy_value(v) for v in line.split("\t")]
+        rows[table].append(dict(zip(columns, values, strict=False)))
+    if not rows["consortium"]:
+        return None
+    c = rows["consortium"][0]
+    kind = c.get("db_kind") or "lead"
+    member_id = int(c["member_id"]) if c.get("member_id") else None
+    name = next((r.get("name") for r in rows["institution"] if r.get("id") == str(member_id)), None)
+    return kind, member_id, c.get("exchange_id"), name
+
+
+def _server_identity(url: Any) -> tuple[str, int | None, str | None, str | None] | None:
+    from ylt_desktop.store import server
+
+    engine = server.make_server_engine(url)
+    try:
+        with engine.connect() as conn:
+            found = conn.exec_driver_sql(
+                "SELECT c.db_kind, c.member_id, c.exchange_id, i.name FROM consortium c "
+                "LEFT JOIN institution i ON i.id = c.member_id"
+            ).first()
+    finally:
+        engine.dispose()
+    if found is None:
+        return None
+    kind, member_id, exchange_id, name = found
+    return kind or "lead", member_id, exchange_id, name
+
+
+def refuse_other_dump(url: Any, source: Path) -> None:
+    """``RestoreRefused`` when the dump ``source`` is of another database than the server's at
+    ``url`` (a member's over the lead's, another consortium's): as ``restore_database`` refuses
+    another database's file (``restore.refuse_other_identity``)."""
+    from ylt_desktop.store.restore import refuse_other_identity
+
+    refuse_other_identity(_dump_identity(Path(source)), _server_identity(url))
+
+
 def restore(url: Any, source: Path, *, actor: Any = None) -> Path:
     """Replace the data of the server database at ``url`` by those of the dump ``source``.
 
@@ -213,6 +288,7 @@ def restore(url: Any, source: Path, *, actor: Any = None) -> Path:
     users.require_actor(actor or users.DEFAULT_ACTOR, Permission.RESTORE)
     tool = _require("pg_restore")
     revision = verify_dump(source)
+    refuse_other_dump(url, source)
 
     # The write lock is taken BEFORE the safety copy and held to the restore's end: a clerk's
     # save in between would be in neither the restored data nor the copy (it waits, then is

@@ -157,7 +157,12 @@ def refuse_other_database(source: Path, target: Path) -> None:
     """``RestoreRefused`` when ``source`` is another database's file (a member's over the
     lead's, another consortium's), not a backup of ``target``: restoring it replaced the data
     and the users without a word."""
-    theirs, ours = _identity(source), _identity(target)
+    refuse_other_identity(_identity(source), _identity(target))
+
+
+def refuse_other_identity(theirs: tuple | None, ours: tuple | None) -> None:
+    """``RestoreRefused`` when the backup's identity ``theirs`` (kind, member unit, exchange id,
+    that unit's name) is not that of the database ``ours`` restores (a file's or a server's)."""
     if theirs is None or ours is None:
         return  # a database not set up yet, or a backup from before it was
     advice = "；请选择本数据库的备份（在 backups 文件夹中）"

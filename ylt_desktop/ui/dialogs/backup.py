@@ -234,6 +234,7 @@ def _refusal(db: Database, chosen: str) -> str | None:
 
         try:
             pg_backup.verify_dump(Path(chosen))
+            pg_backup.refuse_other_dump(db.engine.url, Path(chosen))  # another database's
         except DatabaseProblem as exc:  # not a dump, a newer one, or pg_restore missing
             return str(exc)
         return None
