@@ -20,7 +20,9 @@ session before the flush: a unit's 等级变更记录, an agreement's scan, a qu
 the part rows a record's collection dropped (delete-orphan: a rotation's quarter row, an
 agreement's recipient or volume), which the unit of work finds only while flushing, ordered by
 table and key, each logged as a delete of its own. Logs written before that last kind was
-logged lack those deletes; the chain never covered rows, so they verify as they are.
+logged lack those deletes; the chain never covered rows, so they verify as they are. A row
+dropped (or deleted) and a new one with its primary key added in the same flush is one UPDATE
+of the stored row to the database (a row switch): logged as that update, among the updates.
 """
 
 from __future__ import annotations
@@ -229,6 +231,19 @@ def _orphans(session: Session, flush_context: Any) -> list[Any]:
     return sorted(found, key=_table_and_key)
 
 
+def _switched(session: Session, flush_context: Any) -> dict[Any, Any]:
+    """Row switches: a row dropped or deleted and a new one with its primary key added in the
+    same flush, which the unit of work writes as one UPDATE of the stored row (it keeps the
+    dropped row's state in the flush, marked list-only). Identity key → the dropped row."""
+    if flush_context is None:
+        return {}
+    return {
+        state.key: state.obj()
+        for state, (isdelete, listonly) in flush_context.states.items()
+        if isdelete and listonly and state.key is not None and state.obj() is not None
+    }
+
+
 def _entries(session: Session, flush_context: Any = None) -> list[dict[str, Any]]:
     at = dt.datetime.now().replace(microsecond=0)
     rows = []
@@ -246,20 +261,36 @@ def _entries(session: Session, flush_context: Any = None) -> list[dict[str, Any]
         )
 
     orphans = _orphans(session, flush_context)
+    switched = _switched(session, flush_context)
+    replaced, updates = set(), []
     for obj in session.new:
-        add(INSERT, obj, None, _values(obj))
+        key = inspect(obj).mapper.identity_key_from_instance(obj) if switched else None
+        was = switched.get(key) if switched else None
+        if was is None:
+            add(INSERT, obj, None, _values(obj))
+            continue
+        # A row switch: the database saw an UPDATE of the stored row (none when unchanged).
+        replaced.add(id(was))
+        old, new = _stored_values(was), _values(obj)
+        changed = [col for col, value in new.items() if old.get(col) != value]
+        if changed:
+            before, after = {c: old.get(c) for c in changed}, {c: new[c] for c in changed}
+            updates.append(((_mapped(instance_state(obj))[1], tuple(key[1])), obj, before, after))
     # The session keeps its changed objects in a set (no order, or that of their addresses):
     # ordered by table and key, so the same changes are logged in the same order by every
     # path that makes them (a bulk command, the commands in turn: store/institutions_bulk.py).
     gone = session.deleted.union(orphans)
-    for obj in sorted(session.dirty, key=_table_and_key):
+    for obj in session.dirty:
         if obj in gone:
             continue
         old, new = _changes(obj)
         if new:
-            add(UPDATE, obj, old, new)
+            updates.append((_table_and_key(obj), obj, old, new))
+    for _key, obj, old, new in sorted(updates, key=lambda u: u[0]):
+        add(UPDATE, obj, old, new)
     for obj in session.deleted:  # in the order they were passed to session.delete
-        add(DELETE, obj, _stored_values(obj), None)
+        if id(obj) not in replaced:
+            add(DELETE, obj, _stored_values(obj), None)
     # Then the dropped part rows, as deletes of their own (by table and key).
     for obj in orphans:
         add(DELETE, obj, _stored_values(obj), None)
