@@ -424,6 +424,14 @@ The data before the restore were saved as:
 %1</translation>
     </message>
     <message>
+        <source>没有用户登录，程序将关闭；请重新启动程序并登录。</source>
+        <translation>Nobody signed in: the program will close. Please start it again and sign in.</translation>
+    </message>
+    <message>
+        <source>未登录</source>
+        <translation>Not signed in</translation>
+    </message>
+    <message>
         <source>数据库已损坏</source>
         <translation>Database damaged</translation>
     </message>

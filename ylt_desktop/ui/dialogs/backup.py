@@ -150,7 +150,8 @@ def _signed_in_again(window: QWidget, db: Database, before: Any) -> Database:
 
 
 def restore_from_file(window: QMainWindow) -> QMainWindow | None:
-    """Pick a backup, check it, confirm, restore; returns the rebuilt main window."""
+    """Pick a backup, check it, confirm, restore; returns the rebuilt main window (None:
+    nothing restored, or nobody signed in to the restored data: the program ends)."""
     db: Database = window.db
     if db.on_server:
         from ylt_desktop.store import pg_backup
@@ -214,6 +215,10 @@ def restore_from_file(window: QMainWindow) -> QMainWindow | None:
         log.exception("restore failed")
         show_error(window, exc)
     new_db = _signed_in_again(window, _reopen(db, daily=restored), db.user)
+    if new_db.user is None:  # nobody signed in to the restored data: the program ends, as at start
+        new_db.close()
+        _end_unsigned(window, safety)
+        return None
     new_window = reload_window(window, new_db)
     if safety is not None:
         QMessageBox.information(
@@ -246,6 +251,20 @@ def _refusal(db: Database, chosen: str) -> str | None:
     except RestoreRefused as exc:
         return str(exc)
     return None
+
+
+def _end_unsigned(window: QMainWindow, safety: Path | None) -> None:
+    """Nobody signed in after a restore (the sign-in cancelled): the data are not shown to
+    nobody; the program ends, saying what was done (the start asks to sign in again)."""
+    text = QCoreApplication.translate("Backup", "没有用户登录，程序将关闭；请重新启动程序并登录。")
+    if safety is not None:
+        done = QCoreApplication.translate(
+            "Backup", "已从备份恢复数据库。\n恢复前的数据已另存为：\n%1"
+        ).replace("%1", str(safety))
+        text = f"{done}\n\n{text}"
+    QMessageBox.information(window, QCoreApplication.translate("Backup", "未登录"), text)
+    window.close()
+    QApplication.instance().exit(0)
 
 
 def reload_window(window: QMainWindow, db: Database) -> QMainWindow:
