@@ -72,6 +72,10 @@ def _combo(everything: str, items: dict[str, str]) -> QComboBox:
     return combo
 
 
+def _today() -> dt.date:
+    return dt.date.today()
+
+
 def _qdate(day: dt.date) -> QDate:
     return QDate(day.year, day.month, day.day)
 
@@ -88,9 +92,14 @@ class AuditPage(QWidget):
         self.model.loaded.connect(self._show_count)  # a long log is added in parts
         self.table_filter = _combo(self.tr("全部类别"), audit.TABLE_LABELS)
         self.action_filter = _combo(self.tr("全部操作"), audit.ACTION_LABELS)
-        today = dt.date.today()
+        today = _today()
         self.since = self._date_edit(today - dt.timedelta(days=30))
         self.until = self._date_edit(today)
+        # 到 left at today follows the day (a program left open overnight); one chosen stays.
+        self.until_is_today = True
+        self.until.dateChanged.connect(
+            lambda day: setattr(self, "until_is_today", day.toPython() == _today())
+        )
         self.search = QLineEdit(placeholderText=self.tr("搜索操作人、内容…"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._search)
@@ -169,9 +178,19 @@ class AuditPage(QWidget):
             edit.blockSignals(True)
             edit.setDate(_qdate(day))
             edit.blockSignals(False)
+        self.until_is_today = until == _today()
         self.refresh()
 
     def refresh(self) -> None:
+        today = _today()
+        if self.until_is_today and self.until.date().toPython() != today:
+            moved = today - self.until.date().toPython()
+            self.until.blockSignals(True)
+            self.since.blockSignals(True)
+            self.until.setDate(_qdate(today))
+            self.since.setDate(_qdate(self.since.date().toPython() + moved))
+            self.since.blockSignals(False)
+            self.until.blockSignals(False)
         with self.db.session() as s:
             rows = audit.list_entries(
                 s,
