@@ -58,6 +58,18 @@ def _signed_in() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _user_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The program's per-user folders (data: the demo database, a server's automatic backups;
+    state: the log) in the session's folder, never the user's: ``platformdirs`` follows
+    XDG_DATA_HOME / XDG_STATE_HOME on Linux, and so do the ``ylt`` processes tests start."""
+    root = tmp_path_factory.mktemp("user-folders")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_DATA_HOME", str(root / "data"))
+        patch.setenv("XDG_STATE_HOME", str(root / "state"))
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _server_checks_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """The day's check of a server database is remembered in the session's folder, never in
     the user's data folder (``store/server_daily.py``); a test patches it again for its own."""
