@@ -211,3 +211,31 @@ def test_a_users_problem_is_not_labelled_with_an_institutions_field(
     assert code == 1 and "用户名不能含空格" in err2
     for said in (err, err2):
         assert "医联体角色" not in said and "机构名称" not in said, said
+
+
+def test_users_list_shows_only_a_lock_that_holds(demo, capsys) -> None:  # noqa: ANN001
+    """锁定至 names a lock in force; one that has ended, or one set while the PC's date was
+    ahead (it lasts five minutes at most: 43066cc), shows nothing, as sign-in treats them."""
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from ylt_desktop.store.db import open_database
+    from ylt_desktop.store.models import User
+
+    now = dt.datetime.now().replace(microsecond=0)
+    locks = {
+        "clerk": now + dt.timedelta(minutes=3),  # in force
+        "reviewer": now - dt.timedelta(minutes=1),  # ended
+        "admin": now.replace(year=now.year + 1),  # set under a clock a year ahead
+    }
+    assert set(locks) == {user[0] for user in DEMO_USERS}
+    db = open_database(demo)
+    with db.session() as s, s.begin():
+        for name, until in locks.items():
+            s.execute(update(User).where(User.name == name).values(locked_until=until))
+    db.close()
+    code, out, _ = _run(capsys, "users", "list", "--db", demo)  # as the admin: not locked
+    assert code == 0, out
+    shown = {line.split("\t")[0]: line.split("\t")[3] for line in out.splitlines()[1:]}
+    assert shown == {"clerk": locks["clerk"].isoformat(sep=" "), "reviewer": "", "admin": ""}

@@ -52,7 +52,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                 "name": u.name,
                 "role": role_label(u.role),
                 "active": "启用" if u.active else "停用",
-                "locked_until": u.locked_until.isoformat(sep=" ") if u.locked_until else "",
+                "locked_until": ends.isoformat(sep=" ") if (ends := users.lock_ends(u)) else "",
             }
             for u in users.list_users(s)
         ]

@@ -109,6 +109,13 @@ def get_user(session: Session, name: str) -> User | None:
     return session.scalar(select(User).where(User.name == (name or "").strip()))
 
 
+def lock_ends(user: User, now: dt.datetime | None = None) -> dt.datetime | None:
+    """When the user's lock ends, or None when the user is not locked (now): a lock that has
+    ended, or one set while the PC's date was ahead (``_locked``), is none."""
+    now = now or dt.datetime.now()
+    return user.locked_until if _locked(user.locked_until, now) else None
+
+
 def _locked(until: dt.datetime | None, now: dt.datetime) -> bool:
     """Locked until ``until``; a lock ending more than ``LOCK_MINUTES`` from now was set while
     the PC's date was ahead (corrected since): it has lasted its five minutes."""
