@@ -14,6 +14,7 @@ import pytest
 
 from tests.exchange.world import A, lead_database, member_database
 from ylt_desktop.store.backup import RestoreRefused, copy_database
+from ylt_desktop.store.db import open_database
 from ylt_desktop.store.restore import restore_database
 
 
@@ -53,6 +54,19 @@ def test_another_consortiums_database_does_not_restore(world, tmp_path) -> None:
     with pytest.raises(RestoreRefused) as refused:
         restore_database(other_path, lead)
     assert "另一个医联体" in str(refused.value)
+    # The way out it names for a unit's own older data (a reinstall made a new database):
+    # a database not set up yet (the first run's 从备份恢复…) takes it.
+    assert "从备份恢复" in str(refused.value)
+    fresh = tmp_path / "fresh.sqlite"
+    open_database(fresh).close()
+    restore_database(other_path, fresh)
+    import sqlite3
+
+    def consortium(path: Path) -> list:
+        with sqlite3.connect(path) as conn:
+            return conn.execute("SELECT * FROM consortium").fetchall()
+
+    assert consortium(fresh) == consortium(other_path)
 
 
 def test_its_own_backup_restores(world, tmp_path) -> None:  # noqa: ANN001

@@ -252,6 +252,8 @@ def _server_identity(url: Any) -> tuple[str, int | None, str | None, str | None]
     engine = server.make_server_engine(url)
     try:
         with engine.connect() as conn:
+            if conn.exec_driver_sql("SELECT to_regclass('consortium')").scalar() is None:
+                return None  # a database just made on the server: nothing to compare
             found = conn.exec_driver_sql(
                 "SELECT c.db_kind, c.member_id, c.exchange_id, i.name FROM consortium c "
                 "LEFT JOIN institution i ON i.id = c.member_id"
@@ -270,7 +272,7 @@ def refuse_other_dump(url: Any, source: Path) -> None:
     another database's file (``restore.refuse_other_identity``)."""
     from ylt_desktop.store.restore import refuse_other_identity
 
-    refuse_other_identity(_dump_identity(Path(source)), _server_identity(url))
+    refuse_other_identity(_dump_identity(Path(source)), _server_identity(url), server=True)
 
 
 def restore(url: Any, source: Path, *, actor: Any = None) -> Path:

@@ -160,9 +160,14 @@ def refuse_other_database(source: Path, target: Path) -> None:
     refuse_other_identity(_identity(source), _identity(target))
 
 
-def refuse_other_identity(theirs: tuple | None, ours: tuple | None) -> None:
+def refuse_other_identity(
+    theirs: tuple | None, ours: tuple | None, *, server: bool = False
+) -> None:
     """``RestoreRefused`` when the backup's identity ``theirs`` (kind, member unit, exchange id,
-    that unit's name) is not that of the database ``ours`` restores (a file's or a server's)."""
+    that unit's name) is not that of the database ``ours`` restores (a file's or, ``server``,
+    a server's). Another consortium's may be the unit's own older data (a reinstall made a
+    new database and a new exchange passphrase): the message says how to restore it into a
+    database not set up yet, which compares nothing."""
     if theirs is None or ours is None:
         return  # a database not set up yet, or a backup from before it was
     advice = "；请选择本数据库的备份（在 backups 文件夹中）"
@@ -172,7 +177,15 @@ def refuse_other_identity(theirs: tuple | None, ours: tuple | None) -> None:
             f"不是它的备份{advice}"
         )
     if theirs[2] and ours[2] and theirs[2] != ours[2]:
-        raise RestoreRefused(f"所选文件是另一个医联体的数据库，不是当前数据库的备份{advice}")
+        raise RestoreRefused(
+            f"所选文件是另一个医联体的数据库，不是当前数据库的备份{advice}。如果它确是本单位"
+            "以前的数据（例如重装程序后新建了数据库、设了新的交换口令）："
+            + (
+                "它须恢复到服务器上新建的空数据库，请与数据库服务器的管理员联系"
+                if server
+                else "请把当前数据库文件改名移走，重新打开程序，在第一次运行的窗口中点“从备份恢复…”选它"
+            )
+        )
 
 
 def _check_again(target: Path) -> None:
