@@ -266,15 +266,16 @@ def _verify_audit_log(window, db) -> None:  # noqa: ANN001
     the window half a minute); the clerk works meanwhile. The first entry altered or removed
     outside the program is then named (nothing is changed). Only once that is done (and said)
     is the day's check remembered, and only while the window still holds ``db``: a crash, a
-    kill, a check that stopped, or another database opened meanwhile leaves it due
+    kill, a check that stopped (or was stopped: the program's exit cancels it, so closing
+    does not wait for the whole log), or another database opened meanwhile leaves it due
     (``Database.daily_check_done``). The task is ``window._ylt_verifying`` while it runs."""
     from ylt_desktop.ui.background import BackgroundTask
 
     def call():  # noqa: ANN202 - on the task's thread, with its own session
         from ylt_desktop.store.audit_verify import verify_chain
 
-        with db.session() as s:
-            return verify_chain(s)
+        with db.session() as s:  # stopped when the program ends (background._stop_all)
+            return verify_chain(s, stop=task.is_cancelled)
 
     task = BackgroundTask(call)
 
@@ -304,7 +305,12 @@ def _verify_audit_log(window, db) -> None:  # noqa: ANN001
         db.daily_check_done()
 
     def failed(exc: BaseException) -> None:
+        from ylt_desktop.store.audit_verify import CheckStopped
+
         ended()
+        if isinstance(exc, CheckStopped):  # asked to stop: nothing concluded, still due
+            log.info("the audit log's check was stopped; the day's check stays due")
+            return
         log.error("the audit log's check stopped; the day's check stays due", exc_info=exc)
 
     task.done.connect(done)

@@ -178,10 +178,10 @@ def test_the_window_answers_while_the_audit_log_is_checked(qtbot, demo_db, answe
 
     real, release, threads = audit_verify.verify_chain, threading.Event(), []
 
-    def held(session):  # noqa: ANN001, ANN202
+    def held(session, **kw):  # noqa: ANN001, ANN003, ANN202
         threads.append(threading.current_thread())
         assert release.wait(30)
-        return real(session)
+        return real(session, **kw)
 
     monkeypatch.setattr(audit_verify, "verify_chain", held)
     remembered = []
@@ -206,6 +206,25 @@ def test_the_window_answers_while_the_audit_log_is_checked(qtbot, demo_db, answe
     qtbot.waitUntil(lambda: getattr(window, "_ylt_verifying", None) is None)
     window.db = demo_db
     assert remembered == [True]
+
+
+def test_a_stopped_audit_log_check_leaves_the_day_due(qtbot, demo_db, answers,
+                                                      monkeypatch) -> None:  # noqa: ANN001  # fmt: skip
+    """The program's exit cancels its background tasks (background._stop_all): the audit log's
+    check stops within 1,000 entries instead of holding the exit for the whole log, says
+    nothing and leaves the day's check due."""
+    remembered = []
+    monkeypatch.setattr(demo_db, "daily_check_done", lambda: remembered.append(True))
+    window = MainWindow(demo_db)
+    qtbot.addWidget(window)
+    app_module._verify_audit_log(window, demo_db)
+    task = window._ylt_verifying
+    task.cancel()
+    with qtbot.waitSignal(task.failed) as ended:
+        pass
+    qtbot.waitUntil(lambda: getattr(window, "_ylt_verifying", None) is None)
+    assert type(ended.args[0]).__name__ == "CheckStopped"
+    assert remembered == [] and answers.shown == []
 
 
 def test_targets_are_the_admins(qtbot, demo_db) -> None:  # noqa: ANN001

@@ -105,7 +105,7 @@ def test_a_check_that_fails_at_start_is_done_again_at_the_next_start(qtbot, demo
 
     real = audit_verify.verify_chain
 
-    def broken(session):  # noqa: ANN001, ANN202
+    def broken(session, **_kw):  # noqa: ANN001, ANN003, ANN202
         raise RuntimeError("the check stopped before its end")
 
     monkeypatch.setattr(audit_verify, "verify_chain", broken)
@@ -113,7 +113,7 @@ def test_a_check_that_fails_at_start_is_done_again_at_the_next_start(qtbot, demo
     assert not server_daily.marks_file().exists()
     checked = []
     monkeypatch.setattr(audit_verify, "verify_chain",
-                        lambda s: (checked.append(True), real(s))[1])  # fmt: skip
+                        lambda s, **kw: (checked.append(True), real(s, **kw))[1])  # fmt: skip
     _start(qtbot, monkeypatch, demo_url)
     _start(qtbot, monkeypatch, demo_url)
     assert checked == [True] and answers.shown == []
