@@ -90,7 +90,11 @@ def read_layout(
 
     targets(kind)  # an unknown kind fails here, with its message
     wb = reader.open_workbook(path)
-    name, rows = _choose_sheet(wb, kind, sheet)
+    try:
+        name, rows = _choose_sheet(wb, kind, sheet)
+    except BaseException:
+        wb.close()
+        raise
     header = reader.detect_header(rows, kind)
     if header is None:
         wb.close()

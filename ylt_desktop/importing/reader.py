@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ylt_desktop.importing.columns import header_score, normalise
+from ylt_desktop.importing.workbook import load_read_only
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -237,10 +238,8 @@ def open_workbook(path: str | Path, limits: Limits | None = None) -> Any:
     path = Path(path)
     check_file(path)
     check_archive(path, limits)
-    import openpyxl
-
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+        return load_read_only(path, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken package
         raise ImportFileError(
             f"文件“{path.name}”已损坏或不是有效的 Excel 工作簿，无法读取。"
@@ -275,15 +274,13 @@ def scan_sheet(wb: Any, name: str) -> SheetInfo:
 
 def formulas_without_value(path: Path, name: str) -> dict[tuple[int, int], str]:
     """(row, col) → formula text of formula cells that carry no cached value."""
-    import openpyxl
-
-    wb_f = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    wb_v = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    wb_f = load_read_only(path, data_only=False)
+    wb_v = load_read_only(path, data_only=True)
     found: dict[tuple[int, int], str] = {}
     try:
-        rows_f = wb_f[name].iter_rows(values_only=True)
-        rows_v = wb_v[name].iter_rows(values_only=True)
-        for r, (row_f, row_v) in enumerate(zip(rows_f, rows_v, strict=False), 1):
+        rows_f = iter_rows(wb_f, name)
+        rows_v = iter_rows(wb_v, name)
+        for (r, row_f), (_r, row_v) in zip(rows_f, rows_v, strict=False):
             for c, value in enumerate(row_f):
                 if isinstance(value, str) and value.startswith("="):
                     cached = row_v[c] if c < len(row_v) else None
@@ -296,10 +293,28 @@ def formulas_without_value(path: Path, name: str) -> dict[tuple[int, int], str]:
 
 
 def iter_rows(wb: Any, name: str) -> Iterator[tuple[int, tuple]]:
-    """(sheet row number, values) for every row, gaps included."""
+    """(sheet row number, values) for every row, gaps included. A sheet that breaks off
+    (malformed XML, a bad checksum, a value no cell type takes) raises ``ImportFileError``."""
     ws = wb[name]
     ws.reset_dimensions()  # some writers store a wrong <dimension>; read every row
-    yield from enumerate(ws.iter_rows(values_only=True), 1)
+    number = 0
+    try:
+        for number, row in enumerate(ws.iter_rows(values_only=True), 1):
+            yield number, row
+    except MemoryError:
+        raise
+    except Exception as exc:  # openpyxl, expat, zipfile and zlib each raise their own kinds
+        raise damaged(wb, name, number + 1) from exc
+
+
+def damaged(wb: Any, name: str, number: int) -> ImportFileError:
+    """The message for a sheet that cannot be read from row ``number`` on."""
+    archive = getattr(getattr(wb, "_archive", None), "filename", None)
+    shown = f"文件“{Path(archive).name}”" if archive else "文件"
+    return ImportFileError(
+        f"{shown}已损坏：工作表“{name}”第{number}行起无法读取，未导入任何数据。"
+        "请在 Excel 中打开并另存为 .xlsx 后再导入"
+    )
 
 
 def _text(value: Any) -> str:
