@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ylt_desktop.domain import lists
-from ylt_desktop.domain.institution import InstitutionData, validate_normalized
+from ylt_desktop.domain.institution import InstitutionData, normalized_and_checked
 from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.domain.problems import Problem
 from ylt_desktop.domain.text import normalize_code, normalize_name
@@ -235,10 +235,10 @@ class InstitutionPlanner(Planner):
             value = values[f.name]
             if value is not _BAD:
                 setattr(d, f.name, value if value is not None else _empty(f))
-        d = d.normalized()
+        d, problems = normalized_and_checked(d)
         if own is not None and own in self.seen:
             self.duplicate("name", self.seen[own], "机构（名称或统一社会信用代码相同）")
-        self.domain(validate_normalized(d))
+        self.domain(problems)
         self._unique(d, own)
         label = d.name
         if self._problems and any(p.is_error for p in self._problems):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ylt_desktop.domain import lists
-from ylt_desktop.domain.institution import InstitutionData, validate_normalized
+from ylt_desktop.domain.institution import InstitutionData, checked, validate_normalized
 from ylt_desktop.domain.problems import RuleViolation, error, has_errors
 from ylt_desktop.store import audit, bulk_write, levels
 from ylt_desktop.store.consortium import _refuse_in_member_database, lead_institution
@@ -34,7 +34,7 @@ def _check_normalized(session: Session, rows: list[InstitutionData]) -> list[lis
     lead_name = lead.name if lead is not None else None
     out = []
     for d in rows:
-        problems = validate_normalized(d)
+        problems = [] if checked(d) else validate_normalized(d)
         if d.name and d.name in names:
             problems.append(name_taken(d.name))
         if d.uscc and d.uscc in usccs:
@@ -61,7 +61,7 @@ def create_institutions(session: Session, *, rows: Sequence[InstitutionData]) ->
     back to): per row the unit, then its first level entry."""
     with transaction(session), session.no_autoflush:
         _refuse_in_member_database(session)
-        rows = [d.normalized() for d in rows]
+        rows = [d if checked(d) else d.normalized() for d in rows]
         for i, problems in enumerate(_check_normalized(session, rows)):
             if has_errors(problems):
                 exc = RuleViolation(problems)
@@ -107,7 +107,7 @@ def update_institutions(
     (the rows before it written first): the entries are those of ``update_institution`` row by
     row, in the same order."""
     with transaction(session), session.no_autoflush:
-        rows = [(inst_id, d.normalized()) for inst_id, d in rows]
+        rows = [(inst_id, d if checked(d) else d.normalized()) for inst_id, d in rows]
         found = _current(session, {inst_id for inst_id, _ in rows})
         _check_updates(session, rows, found)
         session.flush()  # what the session holds comes first in the audit log, as it would
@@ -201,7 +201,7 @@ def _check_updates(session: Session, rows: list[tuple[int, InstitutionData]], fo
         if inst_id not in found:
             problems = [error("name", "该机构已被删除")]
         else:
-            problems = validate_normalized(d)
+            problems = [] if checked(d) else validate_normalized(d)
             if d.name and names.get(d.name, inst_id) != inst_id:
                 problems.append(name_taken(d.name))
             if d.uscc and usccs.get(d.uscc, inst_id) != inst_id:
