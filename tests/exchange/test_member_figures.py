@@ -88,3 +88,27 @@ def test_a_quarter_the_lead_accepted_says_to_ask_the_lead(tmp_path) -> None:  # 
     assert "牵头单位退回" in str(refused.value), str(refused.value)
     member.close()
     lead.close()
+
+
+def test_figures_typed_for_others_before_the_refusal_are_not_read(member) -> None:  # noqa: ANN001
+    """A member's database written before ``save_figures`` refused them (edb5a48) holds
+    figures of other units and the county: hidden from its page, never sent, yet its own
+    return's 表6/表7 printed them. Every reader now takes the own unit's only."""
+    from ylt_desktop.returns.rows_figures import figure_parts
+    from ylt_desktop.store.models import CountyQuarterFigures, MemberQuarterFigures
+
+    with member.session() as s:
+        ids = unit_ids(s)
+        figures.save_figures(s, quarter=Q, members={ids[A]: MemberFigures(visits=900)})
+        s.add(MemberQuarterFigures(institution_id=ids[B], quarter=str(Q), visits=777_777))
+        s.add(CountyQuarterFigures(quarter=str(Q), resident_population=555_555))
+        s.commit()
+    with member.session() as s:
+        assert set(figures.member_figures(s, Q)) == {ids[A]}
+        assert figures.county_figures(s, Q) is None
+        members, county = figures.figures_by_quarter(s, [Q])
+        assert set(members[str(Q)]) == {ids[A]} and county == {}
+        parts = figure_parts(s, Q)
+    shown = repr(parts)
+    assert "777777" not in shown and "555555" not in shown, shown
+    assert any(r["name"] == A and r["visits"] == 900 for r in parts["figures"])

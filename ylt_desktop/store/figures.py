@@ -124,11 +124,15 @@ def _county(row: CountyQuarterFigures) -> CountyFigures:
 
 
 def member_figures(session: Session, quarter: Quarter) -> dict[int, MemberFigures]:
-    """Institution id → the figures stored for ``quarter`` (members without a row are absent)."""
+    """Institution id → the figures stored for ``quarter`` (members without a row are absent);
+    in a member's database its own unit's only (``_read_here``)."""
     columns = [getattr(MemberQuarterFigures, k) for k in MEMBER_KEYS]
     stmt = select(MemberQuarterFigures.institution_id, *columns).where(
         MemberQuarterFigures.quarter == str(quarter)
     )
+    own = _own_member(session)
+    if own is not None:
+        stmt = stmt.where(MemberQuarterFigures.institution_id == own)
     return {
         row[0]: MemberFigures(**dict(zip(MEMBER_KEYS, row[1:], strict=True)))
         for row in session.execute(stmt)
@@ -136,8 +140,19 @@ def member_figures(session: Session, quarter: Quarter) -> dict[int, MemberFigure
 
 
 def county_figures(session: Session, quarter: Quarter) -> CountyFigures | None:
+    """The county's figures for ``quarter``; None when not entered, and always in a member's
+    database (``_read_here``)."""
+    if not takes_county_figures(session):
+        return None
     row = session.get(CountyQuarterFigures, str(quarter))
     return None if row is None else _county(row)
+
+
+# _read_here: a member's database reads the figures it takes (``figure_units``,
+# ``takes_county_figures``) and no others. Figures of other units or the county typed there
+# before ``save_figures`` refused them stay in the file, never sent (its package carries its
+# own row) and no longer shown: its page, check, 概览 and its own return's 表6/表7 all read
+# through these functions, so none of them shows figures the lead never received.
 
 
 def figures_by_quarter(
@@ -149,8 +164,13 @@ def figures_by_quarter(
     table = MemberQuarterFigures
     columns = [table.quarter, table.institution_id, *(getattr(table, k) for k in MEMBER_KEYS)]
     stmt = select(*columns).where(table.quarter.in_(keys))  # plain rows: many quarters
+    own = _own_member(session)
+    if own is not None:  # _read_here
+        stmt = stmt.where(table.institution_id == own)
     for quarter, inst_id, *values in session.connection().execute(stmt):
         members[quarter][inst_id] = MemberFigures(*values)
+    if own is not None:
+        return members, {}
     stmt2 = select(CountyQuarterFigures).where(CountyQuarterFigures.quarter.in_(keys))
     county = {row.quarter: _county(row) for row in session.scalars(stmt2)}
     return members, county
@@ -173,8 +193,13 @@ NOT_CHECKED = -1
 
 
 def quarters_with_figures(session: Session) -> list[Quarter]:
-    found = set(session.scalars(select(MemberQuarterFigures.quarter).distinct()))
-    found |= set(session.scalars(select(CountyQuarterFigures.quarter)))
+    stmt = select(MemberQuarterFigures.quarter).distinct()
+    own = _own_member(session)
+    if own is not None:  # _read_here
+        stmt = stmt.where(MemberQuarterFigures.institution_id == own)
+    found = set(session.scalars(stmt))
+    if own is None:
+        found |= set(session.scalars(select(CountyQuarterFigures.quarter)))
     return sorted(Quarter.parse(k) for k in found)
 
 
