@@ -1302,6 +1302,10 @@ Discard this input? (Choose No to go back and correct them.)</translation>
         <translation>Excel workbooks (*.xlsx);;All files (*)</translation>
     </message>
     <message>
+        <source>文件名中写有多个季度（%1），未据文件名确定季度：请选择季度</source>
+        <translation>The file name holds several quarters (%1), so no quarter was taken from it: please choose the quarter</translation>
+    </message>
+    <message>
         <source>保存导入模板</source>
         <translation>Save import template</translation>
     </message>

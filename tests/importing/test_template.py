@@ -176,6 +176,13 @@ def test_headers_without_rows_are_refused(db, tmp_path) -> None:  # noqa: ANN001
         # A year no calendar has is no quarter (it used to raise ValueError).
         ("0000Q1", None),
         ("0000年第一季度", None),
+        # Two distinct quarters: which one is meant cannot be told, so none is read.
+        ("人员流动_2025Q4修订_2026Q1", None),
+        ("2025年第四季度修订_2026年第一季度", None),
+        ("2025Q4修订为2026年第一季度", None),
+        # The same quarter twice is still that quarter.
+        ("人员流动_2026Q1_2026年第一季度", Quarter(2026, 1)),
+        ("2026Q1_2026q1", Quarter(2026, 1)),
     ],
 )
 def test_quarter_in_file_name(name: str, expected: Quarter | None) -> None:
@@ -241,6 +248,36 @@ def _rotations_with(tmp_path, *, title: str | None = None, note: str | None = No
         ws.cell(1, 1, title)
     wb.save(filled)
     return filled
+
+
+def test_several_quarters_in_the_name_choose_none_and_are_named(demo_db, tmp_path) -> None:  # noqa: ANN001
+    """…2025Q4修订_2026Q1.xlsx used to go into 2025Q4 silently: now no quarter is read from the
+    name, and the report names the quarters it found there."""
+    from ylt_desktop.importing import quarters_in_text
+
+    assert quarters_in_text("人员流动_2025Q4修订_2026Q1") == [Quarter(2025, 4), Quarter(2026, 1)]
+    template = write_template("rotations", tmp_path / "模板.xlsx")
+    filled = _fill(template, "rotations", tmp_path / "人员流动_2025Q4修订_2026Q1.xlsx")
+    report = import_file(demo_db, "rotations", filled, dry_run=True)
+    assert report.quarter is None
+    summary = report.summary()
+    assert "未能确定报表季度" in summary
+    assert "文件名中写有多个季度（2025年第4季度、2026年第1季度）" in summary
+    # Named by the clerk (or --quarter), the file imports into that quarter, no note.
+    report = import_file(demo_db, "rotations", filled, dry_run=True, quarter=Quarter(2026, 1))
+    assert report.quarter == Quarter(2026, 1) and "多个季度" not in report.summary()
+
+
+def test_figures_with_several_quarters_in_the_name_are_refused_naming_them(
+    demo_db, tmp_path
+) -> None:  # noqa: ANN001, E501
+    template = write_template("figures", tmp_path / "模板.xlsx")
+    filled = _fill(template, "figures", tmp_path / "运行指标_2025Q4修订_2026Q1.xlsx")
+    with pytest.raises(ImportFileError) as caught:
+        import_file(demo_db, "figures", filled, dry_run=True)
+    message = str(caught.value)
+    assert "文件名中写有多个季度（2025年第4季度、2026年第1季度）" in message
+    assert "未能确定运行指标所属的季度" in message
 
 
 def test_quarter_from_a_title_above_the_header(demo_db, tmp_path) -> None:  # noqa: ANN001

@@ -146,6 +146,32 @@ def test_quarter_selector_for_quarterly_kinds(qtbot, db, tmp_path, monkeypatch, 
     assert dialog.report.quarter is None and "未能确定报表季度" in dialog.counts.text()
 
 
+def test_a_name_with_several_quarters_chooses_none_and_says_which(
+    qtbot, db, tmp_path, monkeypatch, answers
+):  # noqa: ANN001
+    """…2025Q4修订_2026Q1.xlsx used to show 2025年第4季度 as chosen: now none is chosen from the
+    name and the dialog names both quarters it found there."""
+    from ylt_desktop.domain.periods import Quarter
+
+    _lead(db)
+    dialog = ImportDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("agreements"))
+    named = _agreements_book(tmp_path / "2026年第一季度协议.xlsx")
+    several = _agreements_book(tmp_path / "协议_2025Q4修订_2026Q1.xlsx")
+    chosen = iter([named, several])
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(next(chosen)), ""))
+    dialog.browse.click()
+    assert dialog.quarter.currentData() == Quarter(2026, 1)
+    dialog.browse.click()
+    assert dialog.quarter.currentIndex() == 0 and dialog.selected_quarter() is None
+    assert "文件名中写有多个季度（2025年第4季度、2026年第1季度）" in dialog.counts.text()
+    dialog.check.click()
+    qtbot.waitUntil(lambda: dialog.report is not None and dialog.worker is None)
+    assert dialog.report.quarter is None
+    assert "文件名中写有多个季度（2025年第4季度、2026年第1季度）" in dialog.counts.text()
+
+
 def test_headers_only_file_is_refused(qtbot, db, tmp_path, monkeypatch, answers):  # noqa: ANN001
     _lead(db)
     path = write_book(tmp_path / "空.xlsx", [INST_HEADER])

@@ -47,7 +47,9 @@ __all__ = [
     "ImportFileError",
     "import_file",
     "quarter_in_text",
+    "quarters_in_text",
     "read_layout",
+    "several_quarters_text",
     "targets",
 ]
 
@@ -128,14 +130,36 @@ def _remembered(db: Any, key: str, width: int) -> list | None:
 
 def quarter_in_text(text: str, *, whole: bool = False) -> Quarter | None:
     """The quarter written in ``text`` (``whole``: ``text`` is nothing else): 2026Q3, 2026q3,
-    2026年第3季度, 2026年第三季度, 2026年三季度."""
+    2026年第3季度, 2026年第三季度, 2026年三季度. None when ``text`` names none, or more than one
+    distinct quarter (…2025Q4修订_2026Q1: which one is meant cannot be told; see
+    ``quarters_in_text``)."""
     text = to_half_width(text)  # ２０２６年第３季度, ２０２６Ｑ３ typed in full-width
-    find = "fullmatch" if whole else "search"
-    m = getattr(_QUARTER_RE, find)(text)
-    if m:
-        return _quarter(m)
-    m = getattr(_QUARTER_CN_RE, find)(text)
-    return _quarter(m) if m else None
+    if whole:
+        m = _QUARTER_RE.fullmatch(text) or _QUARTER_CN_RE.fullmatch(text)
+        return _quarter(m) if m else None
+    found = quarters_in_text(text)
+    return found[0] if len(found) == 1 else None
+
+
+def quarters_in_text(text: str) -> list[Quarter]:
+    """Every distinct quarter written in ``text``, in the order they first appear."""
+    text = to_half_width(text)
+    matches = [*_QUARTER_RE.finditer(text), *_QUARTER_CN_RE.finditer(text)]
+    found: list[Quarter] = []
+    for m in sorted(matches, key=lambda m: m.start()):
+        quarter = _quarter(m)
+        if quarter is not None and quarter not in found:
+            found.append(quarter)
+    return found
+
+
+def several_quarters_text(name: str) -> str:
+    """A note saying that the file name ``name`` holds several quarters ("" when it does not)."""
+    found = quarters_in_text(name)
+    if len(found) < 2:
+        return ""
+    listed = "、".join(q.label for q in found)
+    return f"文件名中写有多个季度（{listed}），未据文件名确定季度"
 
 
 def _quarter(m: re.Match) -> Quarter | None:
@@ -147,7 +171,8 @@ def _quarter(m: re.Match) -> Quarter | None:
 
 
 def detect_quarter(wb: Any, path: Path, layout: Any) -> Quarter | None:
-    """The return's quarter: from the file name (…_2026Q3_…, 2026年第三季度…), else a title or
+    """The return's quarter: from the file name when it names one (…_2026Q3_…, 2026年第三季度…;
+    a name with several, …2025Q4修订_2026Q1, names none), else a title or
     报告期 cell: on the data sheet only above and in its header (a 备注 "自2025年第四季度起…"
     of one row is no title), on the other first sheets (a cover) in their first rows."""
     found = quarter_in_text(path.stem)
@@ -234,13 +259,17 @@ def import_file(
             problems.append(f"缺少必需的列：{'、'.join(missing)}（可在“列对应”中指定哪一列是它）")
         if problems:
             raise ImportFileError("；".join(problems))
+        several = "" if quarter else several_quarters_text(path.stem)
         quarter = quarter or detect_quarter(wb, path, layout)
         if kind == "figures" and quarter is None:
             raise ImportFileError(
-                "未能确定运行指标所属的季度：请指定季度（命令行 --quarter 2026Q3），"
+                (f"{several}。" if several else "")
+                + "未能确定运行指标所属的季度：请指定季度（命令行 --quarter 2026Q3），"
                 "或在文件名中写明季度（如 运行指标_2026Q3.xlsx）"
             )
         report = ImportReport(kind, path, layout, quarter, dry_run=True)
+        if several:
+            report.notes.append(f"{several}（请在导入时选择季度，命令行 --quarter 2026Q3）")
         kept = None if dry_run else Kept()  # rows and plan, for the writing pass
         with db.session() as session:
             run_plan(session, wb, layout, report, path, progress=progress, cancel=cancel,

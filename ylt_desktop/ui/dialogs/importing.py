@@ -53,6 +53,7 @@ from ylt_desktop.importing import (
     ImportFileError,
     import_file,
     quarter_in_text,
+    quarters_in_text,
     read_layout,
     targets,
 )
@@ -200,6 +201,18 @@ class ImportDialog(QDialog):
                 self.select_quarter(None)
             self._named_quarter = found
             self.load_columns()
+            self._say_several_quarters(Path(name).stem)
+
+    def _say_several_quarters(self, stem: str) -> None:
+        """A name with several quarters (…2025Q4修订_2026Q1) chose none: say which it holds."""
+        several = quarters_in_text(stem)
+        if len(several) > 1 and self.current_kind() in QUARTERLY_KINDS:
+            listed = "、".join(q.label for q in several)
+            self.counts.setText(
+                self.tr("文件名中写有多个季度（%1），未据文件名确定季度：请选择季度").replace(
+                    "%1", listed
+                )
+            )
 
     def current_kind(self) -> str:
         return self.kind.currentData()
