@@ -169,6 +169,24 @@ def test_bad_targets_are_refused_with_every_problem(tmp_path) -> None:  # noqa: 
     assert [p.field for p in validate_target({"value": 5, "year": 1800})] == ["year"]
 
 
+def test_a_targets_range_follows_its_unit() -> None:
+    """A % target lies in 0–100; a count (人, 人/万人) stays any number from 0 up."""
+    pct = {"name": "基层诊疗量占比", "unit": "%"}
+    assert validate_target({"value": 100}, **pct) == []
+    assert validate_target({"value": 0}, **pct) == []
+    [problem] = validate_target({"value": 100.1}, **pct)
+    assert problem.field == "value"
+    assert problem.message == "「基层诊疗量占比」的目标值须在 0% 至 100% 之间（现为 100.1%）"
+    assert validate_target({"value": 365}, name="晋升前基层服务满一年人数", unit="人") == []
+    [problem] = validate_target({"value": -1}, name="晋升前基层服务满一年人数", unit="人")
+    assert problem.message == "「晋升前基层服务满一年人数」的目标值须在 0 至 100000 之间（现为 -1）"
+    # A template with a % target above 100 is refused as a whole.
+    raw = json.loads(resource_path("templates", "targets.json").read_text(encoding="utf-8"))
+    raw["indicators"][0]["target"]["value"] = 650
+    with pytest.raises(TargetsError, match="0% 至 100%"):
+        parse_indicators(raw)
+
+
 def _share_of(grassroots: int, county: int) -> dict:
     """One quarter (2026Q1) whose 基层诊疗量占比 is grassroots ÷ county."""
     q = Quarter(2026, 1)

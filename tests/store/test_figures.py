@@ -112,6 +112,31 @@ def test_targets_are_overridden_per_consortium_and_reset(db) -> None:  # noqa: A
         assert any(e.table_name == "setting" for e in list_entries(s))
 
 
+@pytest.mark.parametrize("value", [100.5, 150, 100_000, -1])
+def test_a_percentage_target_outside_0_to_100_is_refused_by_the_store(db, value) -> None:  # noqa: ANN001
+    """基层诊疗量占比 is a %: a target of 150 used to be kept (up to 100000 was taken)."""
+    with db.session() as s:
+        with pytest.raises(RuleViolation) as caught:
+            set_target(s, key="primary_share", target={"value": value, "comparison": "≥"})
+        assert str(caught.value) == (
+            f"「基层诊疗量占比」的目标值须在 0% 至 100% 之间（现为 {value:g}%）"
+        )
+        assert caught.value.problems[0].field == "value"
+        assert next(x for x in indicator_specs(s) if x.key == "primary_share").target.value == 65
+        assert not any(e.table_name == "setting" for e in list_entries(s))
+        for edge in (0, 100):  # the ends of the range are targets
+            set_target(s, key="primary_share", target={"value": edge, "comparison": "≥"})
+            assert (
+                next(x for x in indicator_specs(s) if x.key == "primary_share").target.value == edge
+            )
+
+
+def test_a_target_that_is_no_number_names_the_indicator(db) -> None:  # noqa: ANN001
+    with db.session() as s, pytest.raises(RuleViolation) as caught:
+        set_target(s, key="county_rate", target={"value": "九十", "comparison": "≥"})
+    assert str(caught.value) == "「县域就诊率（住院）」的目标值须为数字（现为“九十”）"
+
+
 def test_indicator_inputs_posted_doctors_and_promotion(db, ids) -> None:  # noqa: ANN001
     with db.session() as s:
         doc = staff.create_staff(s, data=person(ids["县医院"], title="主治医师")).id

@@ -175,7 +175,21 @@ def test_an_admin_sets_the_consortium_s_target(qtbot, db, ids, monkeypatch) -> N
 
     monkeypatch.setattr(TargetsDialog, "exec", bad)
     overview.targets_button.click()
-    assert shown and "目标值须为数字" in shown[0] and "：" in shown[0]
+    name = dialogs[0].specs[0].name
+    assert shown == [f"「{name}」的目标值须为数字（现为“六十五”）"]
+    assert overview.indicator_text("primary_share", "target") == "≥55%"
+    # A percentage above 100 is refused naming the indicator and the range.
+    shown.clear()
+
+    def too_high(dialog: TargetsDialog) -> int:
+        row = [s.key for s in dialog.specs].index("primary_share")
+        dialog.table.item(row, 1).setText("650")
+        dialog.save()
+        return dialog.result()
+
+    monkeypatch.setattr(TargetsDialog, "exec", too_high)
+    overview.targets_button.click()
+    assert shown == ["「基层诊疗量占比」的目标值须在 0% 至 100% 之间（现为 650%）"]
     assert overview.indicator_text("primary_share", "target") == "≥55%"
 
 

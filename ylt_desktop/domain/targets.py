@@ -74,16 +74,35 @@ class IndicatorSpec:
     note: str = ""
 
 
-def validate_target(raw: Any, *, where: str = "目标") -> list[Problem]:
-    """Problems of one target as typed or read (a dict): value, comparison, year, place."""
+COUNT_MAX = 100_000  # a count (人, 人/万人) target: any non-negative number up to this
+
+
+def value_range(unit: str | None) -> tuple[float, float]:
+    """The range a target of ``unit`` lies in: a percentage 0–100, a count 0–100000."""
+    return (0.0, 100.0) if unit == "%" else (0.0, float(COUNT_MAX))
+
+
+def validate_target(
+    raw: Any, *, where: str = "目标", name: str | None = None, unit: str | None = None
+) -> list[Problem]:
+    """Problems of one target as typed or read (a dict): value, comparison, year, place.
+
+    ``name``: the indicator's, named in every message (「基层诊疗量占比」的目标值…); ``unit``:
+    its unit, which sets the value's range (``value_range``: a % target lies in 0–100).
+    """
+    if name is not None:
+        where = f"「{name}」"
     if not isinstance(raw, dict):
         return [error("target", f"{where}须为对象（value、comparison、year、place、source）")]
     problems = []
     value = raw.get("value")
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    low, high = value_range(unit)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
         problems.append(error("value", f"{where}的目标值须为数字（现为“{value}”）"))
-    elif not 0 <= value <= 100_000:
-        problems.append(error("value", f"{where}的目标值须在 0 至 100000 之间（现为 {value}）"))
+    elif not low <= value <= high:
+        shown = f"{value:g}{'%' if unit == '%' else ''}"
+        span = "0% 至 100%" if unit == "%" else f"0 至 {COUNT_MAX}"
+        problems.append(error("value", f"{where}的目标值须在 {span} 之间（现为 {shown}）"))
     if raw.get("comparison", "≥") not in COMPARISONS:
         problems.append(
             error(
@@ -137,7 +156,9 @@ def parse_indicators(raw: Any, *, origin: str = "指标模板") -> list[Indicato
         raw_target = item.get("target")
         target = None
         if raw_target is not None:
-            found = validate_target(raw_target, where=f"{where}.target")
+            found = validate_target(
+                raw_target, where=f"{where}.target", unit=unit if unit in UNITS else None
+            )
             problems += [p.message for p in found]
             if not found:
                 target = make_target(raw_target)
@@ -178,7 +199,7 @@ def with_overrides(
     out = []
     for spec in specs:
         raw = overrides.get(spec.key)
-        if isinstance(raw, dict) and not validate_target(raw):
+        if isinstance(raw, dict) and not validate_target(raw, unit=spec.unit):
             spec = dataclasses.replace(spec, target=make_target(raw))
         out.append(spec)
     return out

@@ -64,7 +64,9 @@ def set_target(session: Session, *, key: str, target: dict[str, Any] | None) -> 
         require_target_editor(session)
         if key not in KEYS:
             raise RuleViolation([error("key", f"未知的指标“{key}”")])
-        problems = [] if target is None else validate_target(target)
+        spec = {x.key: x for x in default_indicators()}.get(key)
+        name, unit = (spec.name, spec.unit) if spec is not None else (key, None)
+        problems = [] if target is None else validate_target(target, name=name, unit=unit)
         if problems:
             raise RuleViolation(problems)
         row = session.get(Setting, PREFIX + key)

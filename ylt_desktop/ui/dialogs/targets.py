@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ylt_desktop.domain.problems import Problem, RuleViolation
+from ylt_desktop.domain.problems import RuleViolation
 from ylt_desktop.domain.targets import COMPARISONS, IndicatorSpec, Target
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.targets import default_indicators, indicator_specs, set_target
@@ -117,15 +117,8 @@ class TargetsDialog(QDialog):
                     wanted = self.row_target(row)
                     default = self.defaults[spec.key]
                     same = default is not None and wanted == default.to_json()
-                    try:
-                        set_target(s, key=spec.key, target=None if same else wanted)
-                    except RuleViolation as exc:  # name the indicator; nothing is saved
-                        raise RuleViolation(
-                            [
-                                Problem(p.field, p.level, f"{spec.name}：{p.message}")
-                                for p in exc.problems
-                            ]  # fmt: skip
-                        ) from exc
+                    # Refused naming the indicator and the rule; nothing is saved.
+                    set_target(s, key=spec.key, target=None if same else wanted)
         except RuleViolation as exc:
             QMessageBox.warning(self, self.tr("目标未保存"), str(exc))
             return
