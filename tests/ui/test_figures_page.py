@@ -198,3 +198,12 @@ def test_a_figures_problem_of_the_check_opens_the_grid(qtbot, db, ids) -> None: 
     qtbot.addWidget(window)
     window.open_record("figures", ids["大树"])
     assert window.stack.currentWidget() is window.pages["运行指标"]
+
+
+def test_the_screen_chart_of_a_count_has_whole_number_ticks(qtbot) -> None:  # noqa: ANN001
+    """The 概览's chart (and its print) takes the PDF's ticks: 0, 1, 2 persons, never 0.5."""
+    chart = LineChart("晋升前基层服务满一年人数", "人")
+    qtbot.addWidget(chart)
+    chart.set_data(["25Q1", "25Q2", "25Q3"], [0.0, 1.0, 1.0])
+    assert chart.ticks() == [0, 1, 2] and chart.axis_max() == 2
+    assert not chart.grab().isNull()

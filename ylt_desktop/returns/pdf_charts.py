@@ -29,14 +29,34 @@ def nice_max(value: float) -> float:
     return 10.0 * power
 
 
-def axis_top(chart: ChartData) -> float:
-    found = [v for v in chart.values if v is not None]
-    if chart.target is not None:
-        found.append(chart.target)
+COUNT_UNIT = "人"  # a count of persons: whole numbers only on its axis
+
+
+def axis_ticks(values: list[float | None], target: float | None, unit: str) -> list[float]:
+    """The value axis's ticks, 0 first and the axis's top last (the screen's chart and the
+    PDF's share them). A count (``COUNT_UNIT``: 晋升前基层服务满一年人数) gets whole-number ticks
+    1, 2 or 5 × a power of ten apart (0, 1, 2 — never 0.5, 1.5); a share or a rate four equal
+    steps (a share's top at most 100 %)."""
+    import itertools
+    import math
+
+    found = [v for v in values if v is not None]
+    if target is not None:
+        found.append(target)
     top = max(found, default=0.0)
-    if chart.unit == "%" and 0 < top <= 100:
-        return min(100.0, nice_max(top * 1.1))
-    return nice_max(top * 1.1)
+    if unit == COUNT_UNIT:
+        whole = math.ceil(nice_max(top * 1.1))
+        steps = (m * 10**p for p in itertools.count() for m in (1, 2, 5))
+        step = next(s for s in steps if whole / s <= 5)
+        highest = math.ceil(whole / step) * step
+        return [float(k) for k in range(0, highest + 1, step)]
+    share = unit == "%" and 0 < top <= 100  # a share never reads above 100 %
+    top = min(100.0, nice_max(top * 1.1)) if share else nice_max(top * 1.1)
+    return [top * k / 4 for k in range(5)]
+
+
+def axis_top(chart: ChartData) -> float:
+    return axis_ticks(chart.values, chart.target, chart.unit)[-1]
 
 
 def segments(values: list[float | None]) -> list[list[tuple[int, float]]]:
@@ -64,7 +84,8 @@ def chart_drawing(chart: ChartData, width: float, height: float, font: str) -> A
     d = Drawing(width, height)
     d.add(String(4, height - 12, chart.title, fontName=font, fontSize=9))
     n = max(1, len(chart.labels))
-    top = axis_top(chart)
+    ticks = axis_ticks(chart.values, chart.target, chart.unit)
+    top = ticks[-1]
     plot = LinePlot()
     plot.x, plot.y = 34, 22
     plot.width, plot.height = width - 44, height - 46
@@ -82,7 +103,7 @@ def chart_drawing(chart: ChartData, width: float, height: float, font: str) -> A
     plot.xValueAxis.labels.fontName = font
     plot.xValueAxis.labels.fontSize = 6
     plot.yValueAxis.valueMin, plot.yValueAxis.valueMax = 0, top
-    plot.yValueAxis.valueStep = top / 4
+    plot.yValueAxis.valueSteps = ticks
     suffix = "%" if chart.unit == "%" else ""
     plot.yValueAxis.labelTextFormat = lambda v: f"{v:g}{suffix}"
     plot.yValueAxis.labels.fontName = font

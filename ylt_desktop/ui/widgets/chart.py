@@ -73,14 +73,14 @@ class LineChart(QWidget):
             out.append(QPointF(x, y))
         return out
 
+    def ticks(self) -> list[float]:
+        """The value axis's ticks, as the PDF's chart has them (a count's are whole numbers)."""
+        from ylt_desktop.returns.pdf_charts import axis_ticks
+
+        return axis_ticks(self.values, self.target, self.unit)
+
     def axis_max(self) -> float:
-        found = [v for v in self.values if v is not None]
-        if self.target is not None:
-            found.append(self.target)
-        top = max(found, default=0)
-        if self.unit == "%" and 0 < top <= 100:
-            return min(100.0, nice_max(top * 1.1))  # a share never reads above 100 %
-        return nice_max(top * 1.1)
+        return self.ticks()[-1]
 
     def paintEvent(self, _event) -> None:  # noqa: ANN001, N802 - Qt's name
         p = QPainter(self)
@@ -100,13 +100,12 @@ class LineChart(QWidget):
         p.end()
 
     def _axes(self, p: QPainter, plot: QRectF) -> None:
-        top = self.axis_max()
-        for k in range(5):
-            y = plot.bottom() - plot.height() * k / 4
+        ticks = self.ticks()
+        for value in ticks:
+            y = plot.bottom() - plot.height() * value / ticks[-1]
             p.setPen(QPen(GRID, 1))
             p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
             p.setPen(TEXT)
-            value = top * k / 4
             text = f"{value:g}{'%' if self.unit == '%' else ''}"
             p.drawText(QRectF(0, y - 8, plot.left() - 4, 16), Qt.AlignmentFlag.AlignRight, text)
         n = len(self.labels)
