@@ -8,8 +8,11 @@ and checks a file; every refusal is a ``PackageRefused`` with a Chinese message.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import re
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,11 +104,58 @@ def _free(path: Path) -> Path:
     return found
 
 
+STALE_PARTIAL_AFTER = 120.0
+"""Seconds after which a partial package file whose writer cannot be asked is a leftover."""
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process: it exists
+    return True
+
+
+def remove_stale_partials(out: Path, name: str) -> list[Path]:
+    """Delete in ``out`` the temporary files a killed make of the same package left: the
+    ``.~<医联体>-<单位>-<季度|名册>-<any time>[-n].ylt[.<pid>].partial`` of ``name``'s unit and
+    quarter (nothing else). One whose process is gone goes at once (POSIX); any once older
+    than ``STALE_PARTIAL_AFTER`` (a make writes its file in seconds: a live one is not cut
+    off; a killed one's id may have been given to another process since)."""
+    target = re.fullmatch(r"(.*-)\d{8}-\d{6}" + re.escape(SUFFIX), name)
+    if target is None or not out.is_dir():
+        return []
+    ours = re.compile(
+        r"\.~" + re.escape(target[1]) + r"\d{8}-\d{6}(?:-\d+)?" + re.escape(SUFFIX)
+        + r"(?:\.(\d+))?\.partial"
+    )  # fmt: skip
+    limit = time.time() - STALE_PARTIAL_AFTER
+    removed = []
+    for entry in out.iterdir():
+        found = ours.fullmatch(entry.name)
+        if found is None:
+            continue
+        with contextlib.suppress(OSError):
+            if not entry.is_file() or entry.is_symlink():
+                continue
+            gone = bool(found[1]) and os.name == "posix" and not _alive(int(found[1]))
+            if gone or entry.stat().st_mtime <= limit:
+                entry.unlink()
+                removed.append(entry)
+    return removed
+
+
 def _write_new(out: Path, name: str, data: bytes) -> Path:
-    """Write the package into ``out`` (made when missing) under a free name; when the write
+    """Write the package into ``out`` (made when missing) under a free name, after removing
+    what a killed make of the same package left (``remove_stale_partials``); when the write
     fails (a full disk, a USB stick pulled out) the folders made for it are removed again."""
     made = [p for p in (out, *out.parents) if not p.exists()]  # the innermost first
     out.mkdir(parents=True, exist_ok=True)
+    remove_stale_partials(out, name)
     try:
         return write_atomically(_free(out / name), data)
     except BaseException:

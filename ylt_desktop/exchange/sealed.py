@@ -217,12 +217,20 @@ def part_digest(rows: Any) -> str:
     return hashlib.sha256(canonical(rows)).hexdigest()
 
 
+def partial_path(path: Path) -> Path:
+    """The temporary name ``path`` is written under: ``.~<name>.<pid>.partial`` (the process's
+    id tells a killed writer's leftover from a live one's; before 2026-11-30 it had none)."""
+    return path.with_name(f".~{path.name}.{os.getpid()}.partial")
+
+
 def write_atomically(path: Path, data: bytes) -> Path:
-    """Write under a temporary name in the same folder, flush to disk, then rename."""
+    """Write under a temporary name in the same folder, flush to disk, then rename; whatever
+    fails, the temporary file is removed (one a killed process left: ``package.py:
+    remove_stale_partials``)."""
     from ylt_desktop.durable import fsync_dir, fsync_file
 
     path = Path(path)
-    temp = path.with_name(f".~{path.name}.partial")
+    temp = partial_path(path)
     try:
         with open(temp, "wb") as f:
             f.write(data)
