@@ -2444,6 +2444,10 @@ Give each file to its member unit; tell the exchange passphrase in person or by 
         <source>不能生成名册包</source>
         <translation>Cannot make roster packages</translation>
     </message>
+    <message>
+        <source>名册包未全部生成</source>
+        <translation>Not every roster package was made</translation>
+    </message>
 </context>
 <context>
     <name>RotationDialog</name>

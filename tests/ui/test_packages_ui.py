@@ -644,3 +644,36 @@ def test_the_roster_message_names_the_units_the_lead_deleted(qapp) -> None:  # n
     assert "示例县旧村卫生室：牵头单位已删除该单位" in text and "未删除" in text
     plain = roster_summary(RosterResult(created=False, unchanged=False, member="m", consortium="c"))
     assert "删除" not in plain
+
+
+def test_rosters_partly_written_name_the_written_and_the_rest(
+    qtbot,
+    tmp_path,
+    monkeypatch,
+    answers,  # noqa: ANN001
+) -> None:
+    """The 2nd of three rosters fails (a full disk): the box names the 1st as written (its
+    folder and file) and the 2nd and 3rd as not; those two stay chosen for another try."""
+    from tests.exchange.test_rosters_partly_written import full_for
+    from ylt_desktop.ui.dialogs.packages import RosterDialog
+
+    lead = lead_database(tmp_path)
+    rosters = RosterDialog(lead)
+    qtbot.addWidget(rosters)
+    rosters.members.selectAll()
+    out = tmp_path / "rosters"
+    rosters.folder.setText(str(out))
+    rosters.passphrase.setText(PASSPHRASE)
+    full_for(monkeypatch, B)
+    qtbot.mouseClick(rosters.make_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not task_running(rosters))
+    (written,) = out.glob("*.ylt")
+    kind, text = answers.shown[-1][:2]
+    assert kind == "warning"
+    assert f"为“{B}”生成名册包时失败：磁盘空间不足" in text
+    assert f"已生成 1 个名册包，保存在 {out}：" in text and f"{A}：{written.name}" in text
+    assert f"未生成 2 个：{B}、{C}" in text
+    assert rosters.result() != QDialog.DialogCode.Accepted
+    assert sorted(i.text() for i in rosters.members.selectedItems()) == sorted([B, C])
+    assert rosters.paths == [written]
+    lead.close()

@@ -1,7 +1,8 @@
 """``ylt package``: roster and data packages between member units and the lead (DESIGN.md §7).
 
 - ``ylt package passphrase``: the lead's 管理员 sets the consortium's exchange passphrase;
-- ``ylt package roster --member 名称|代码 --out DIR``: the lead's roster for one member;
+- ``ylt package roster --member 名称|代码 [--member …] --out DIR``: the lead's roster for
+  each member named (one failing after others were written names both);
 - ``ylt package open FILE...``: a roster (sets up a new member database at ``--db``, or
   updates it), or members' data packages at the lead: a preview, written only with ``--apply``;
   ``--choose 1=单位`` picks whose values stand in conflict 1;
@@ -74,17 +75,26 @@ def _member_id(session, text: str) -> int:  # noqa: ANN001
 
 
 def cmd_roster(args: argparse.Namespace) -> int:
-    from ylt_desktop.exchange import PackageRefused, make_roster
+    """One roster per ``--member``; when one fails after others were written, those written
+    (where) and those not are named, the written ones on stdout as usual."""
+    from ylt_desktop.exchange import PackageRefused, RostersIncomplete, make_rosters
 
     db = open_db(args)
     with db.session() as s:
+        ids = [_member_id(s, text) for text in args.member]  # every name known, or none made
         try:
-            path = make_roster(
-                s, member_id=_member_id(s, args.member), passphrase=passphrase(), out_dir=args.out
-            )
+            paths = make_rosters(s, member_ids=ids, passphrase=passphrase(), out_dir=args.out)
         except PackageRefused as exc:
             return _refused(exc)
-    print(f"已生成名册包：{path}")
+        except RostersIncomplete as exc:
+            for _name, path in exc.written:
+                print(f"已生成名册包：{path}")
+            print(f"错误\t{exc}", file=sys.stderr)
+            if exc.program_error:
+                raise exc.cause from exc  # reported as any other program error
+            return 1 if exc.refused else 2
+    for path in paths:
+        print(f"已生成名册包：{path}")
     return 0
 
 
@@ -322,8 +332,9 @@ def add_package_commands(
     pkg = group.add_subparsers(dest="action", required=True, title="操作", metavar="操作")
     add("passphrase", cmd_passphrase, parent=pkg,
         help=f"设置数据交换口令（管理员；口令取自 {PASSPHRASE_ENV} 或提示输入两次）")  # fmt: skip
-    p = add("roster", cmd_roster, parent=pkg, help="为一个成员单位生成名册包（牵头单位）")
-    p.add_argument("--member", required=True, metavar="单位", help="成员单位名称或统一社会信用代码")
+    p = add("roster", cmd_roster, parent=pkg, help="为成员单位生成名册包（牵头单位）")
+    p.add_argument("--member", required=True, action="append", metavar="单位",
+                   help="成员单位名称或统一社会信用代码（可重复，为多个单位各生成一个）")  # fmt: skip
     p.add_argument("--out", type=Path, required=True, metavar="文件夹", help="写入的文件夹")
     p = add("make", cmd_make, parent=pkg, help="生成本单位某季度的数据包（成员单位）")
     p.add_argument("--quarter", type=quarter_arg, required=True, metavar="季度", help="如 2026Q3")

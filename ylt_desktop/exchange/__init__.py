@@ -3,7 +3,8 @@
 A floor of its own beside ``importing/``: it uses ``store/`` and ``domain/``, knows no Qt, and
 only ``ui/`` and ``cli/`` call it. The API (see docs/DEVELOPING.md, "Packages"):
 
-- lead: ``store.exchange.set_passphrase``, ``make_roster``, ``preview_packages`` →
+- lead: ``store.exchange.set_passphrase``, ``make_roster`` (``make_rosters`` for several:
+  ``RostersIncomplete`` names those written and those not), ``preview_packages`` →
   ``apply_packages``, ``store.exchange.report_status`` / ``return_quarter``;
 - member: ``open_roster`` (sets up an empty database as a 成员库, or updates it),
   ``make_data_package`` (``own_agreements_warning`` first: the agreements in it the lead
@@ -34,6 +35,7 @@ from ylt_desktop.exchange.receive import (
     unresolved,
 )
 from ylt_desktop.exchange.roster import RosterResult, open_roster, returned_quarters
+from ylt_desktop.exchange.rosters import RostersIncomplete, make_rosters
 from ylt_desktop.exchange.sealed import PackageRefused
 
 __all__ = [
@@ -46,9 +48,11 @@ __all__ = [
     "PackagePreview",
     "PackageRefused",
     "RosterResult",
+    "RostersIncomplete",
     "apply_packages",
     "make_data_package",
     "make_roster",
+    "make_rosters",
     "open_roster",
     "own_agreements",
     "own_agreements_warning",

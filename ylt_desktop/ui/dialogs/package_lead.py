@@ -212,7 +212,7 @@ class RosterDialog(QDialog):
         self.make_button.setEnabled(self.may and ready)
 
     def make(self) -> None:
-        from ylt_desktop.exchange import make_roster
+        from ylt_desktop.exchange import make_rosters
 
         if not self.make_button.isEnabled():
             return
@@ -225,9 +225,7 @@ class RosterDialog(QDialog):
 
         def work() -> list[Path]:
             with self.db.session() as s:
-                return [
-                    make_roster(s, member_id=i, passphrase=passphrase, out_dir=folder) for i in ids
-                ]
+                return make_rosters(s, member_ids=ids, passphrase=passphrase, out_dir=folder)
 
         run_in_background(self, self.tr("正在生成名册包…"), work, self._made, self._failed)
 
@@ -244,4 +242,17 @@ class RosterDialog(QDialog):
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
-        show_refusal(self, self.tr("不能生成名册包"), exc)
+        from ylt_desktop.exchange import RostersIncomplete
+
+        if not isinstance(exc, RostersIncomplete):
+            show_refusal(self, self.tr("不能生成名册包"), exc)
+            return
+        # Some were written: say which (where) and which not; those not stay chosen to retry.
+        self.paths = [path for _name, path in exc.written]
+        QMessageBox.warning(self, self.tr("名册包未全部生成"), str(exc))
+        for row in range(self.members.count()):
+            item = self.members.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) in exc.written_ids:
+                item.setSelected(False)
+        if exc.program_error:
+            show_refusal(self, self.tr("不能生成名册包"), exc.cause)  # a program error
