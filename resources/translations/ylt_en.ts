@@ -965,10 +965,18 @@ Folder: %2</translation>
         <translation>… %1 in all; see Check</translation>
     </message>
     <message>
+        <source>……共 %1 处，点“查看全部”逐条列出（本季度已报送，按报送时冻结的数据）</source>
+        <translation>… %1 in all; Show all lists every one (the quarter is submitted: from its frozen data)</translation>
+    </message>
+    <message>
         <source>请注意，打印签章前核对：
 %1</source>
         <translation>Please check before printing, signing and stamping:
 %1</translation>
+    </message>
+    <message>
+        <source>查看全部</source>
+        <translation>Show all</translation>
     </message>
     <message>
         <source>打开文件夹</source>
@@ -1776,6 +1784,21 @@ The database was not changed.</translation>
     </message>
 </context>
 <context>
+    <name>NotesDialog</name>
+    <message>
+        <source>打印签章前核对（共 %1 处）</source>
+        <translation>Check before signing (%1 in all)</translation>
+    </message>
+    <message>
+        <source>本季度已报送：以下按报送时冻结的数据（导出和打印的内容），与“检查”按现在的记录所列的可能不同。</source>
+        <translation>This quarter is submitted: the list below is from the data frozen when it was submitted (what is exported and printed) and may differ from what Check lists from today&apos;s records.</translation>
+    </message>
+    <message>
+        <source>关闭</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
     <name>OverviewPage</name>
     <message>
         <source>指标</source>
@@ -2299,6 +2322,10 @@ The return can be exported, but these units’ data may be incomplete. Export an
     <message>
         <source>打印前请核对</source>
         <translation>Check before printing</translation>
+    </message>
+    <message>
+        <source>仍要打印</source>
+        <translation>Print anyway</translation>
     </message>
     <message>
         <source>打印件上这些字印作“〓”（与导出的 PDF 相同）。仍要打印吗？</source>

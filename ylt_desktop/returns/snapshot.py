@@ -61,6 +61,15 @@ def load(session: Session, quarter: Quarter) -> Records | None:
     return upgrade(loads(row.records)) if row is not None else None
 
 
+def is_frozen(session: Session, quarter: Quarter) -> bool:
+    """Whether ``quarter`` has frozen records (its exports and prints read them, not today's
+    records, which 检查 reads), without reading them."""
+    from sqlalchemy import select
+
+    stmt = select(QuarterSnapshot.quarter).where(QuarterSnapshot.quarter == str(quarter))
+    return session.scalar(stmt) is not None
+
+
 def upgrade(records: Records) -> Records:
     """A snapshot frozen before 流动性质 existed (layout 1) as the current writers read it: each
     表2 record gets its 流动性质 from its frozen direction and form (an upward move was then

@@ -21,12 +21,15 @@ class ExportWorker(BackgroundTask):
         super().__init__(self._export)
         self.db, self.quarter, self.out_dir, self.options = db, quarter, out_dir, options
         self.notes: list[str] = []  # what the exported box says of the PDF (rare characters)
+        self.frozen = False  # the notes are of a submitted quarter's frozen records
 
     def _export(self) -> list[Path]:
         from ylt_desktop.returns.files import export_quarter
+        from ylt_desktop.returns.snapshot import is_frozen
 
         # A session of the task's thread: SQLite connections never cross threads.
         with self.db.session() as s:
+            self.frozen = is_frozen(s, self.quarter)
             return export_quarter(
                 s,
                 self.quarter,

@@ -7,7 +7,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QStandardPaths, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 KINDS = {".xlsx": "Excel", ".pdf": "PDF"}
 NOTES_SHOWN = 5  # the rest are counted: the check lists every one
@@ -33,11 +41,19 @@ def open_path(parent: QWidget | None, path: Path) -> bool:
     return False
 
 
-def notes_text(notes: Sequence[str]) -> str:
+def notes_text(notes: Sequence[str], *, frozen: bool = False) -> str:
     """What the clerk should check before signing (``returns/export_notes.py``): the first
-    ``NOTES_SHOWN`` notes, then how many there are in all."""
+    ``NOTES_SHOWN`` notes, then how many there are in all and where the rest are: 检查 for an
+    open quarter (it lists the same records); for a submitted one (``frozen``: the notes are
+    of its frozen records, which 检查 does not read) the box's 查看全部 (``NotesDialog``)."""
     shown = list(notes[:NOTES_SHOWN])
-    if len(notes) > NOTES_SHOWN:
+    if len(notes) > NOTES_SHOWN and frozen:
+        shown.append(
+            QCoreApplication.translate(
+                "Exported", "……共 %1 处，点“查看全部”逐条列出（本季度已报送，按报送时冻结的数据）"
+            ).replace("%1", str(len(notes)))
+        )
+    elif len(notes) > NOTES_SHOWN:
         shown.append(
             QCoreApplication.translate("Exported", "……共 %1 处，详见“检查”").replace(
                 "%1", str(len(notes))
@@ -48,10 +64,70 @@ def notes_text(notes: Sequence[str]) -> str:
     )
 
 
-def show_exported(parent: QWidget | None, paths: list[Path], notes: Sequence[str] = ()) -> None:
+def all_notes_wanted(notes: Sequence[str], frozen: bool) -> bool:
+    """Whether a box of ``notes`` offers 查看全部 (a submitted quarter's, more than shown)."""
+    return frozen and len(notes) > NOTES_SHOWN
+
+
+def all_notes_label() -> str:
+    return QCoreApplication.translate("Exported", "查看全部")
+
+
+class NotesDialog(QDialog):
+    """Every note of a submitted quarter's export or print, in a scrolling list (the box
+    shows ``NOTES_SHOWN``; 检查 reads today's records, not the frozen ones)."""
+
+    def __init__(self, notes: Sequence[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("打印签章前核对（共 %1 处）").replace("%1", str(len(notes))))
+        intro = QLabel(
+            self.tr(
+                "本季度已报送：以下按报送时冻结的数据（导出和打印的内容），"
+                "与“检查”按现在的记录所列的可能不同。"
+            )
+        )
+        intro.setWordWrap(True)
+        self.text = QPlainTextEdit("\n".join(notes))
+        self.text.setReadOnly(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(buttons)
+        self.resize(640, 420)
+
+
+def show_all_notes(parent: QWidget | None, notes: Sequence[str]) -> None:
+    dialog = NotesDialog(notes, parent)
+    try:
+        dialog.exec()
+    finally:
+        dialog.deleteLater()
+
+
+def exec_with_all_notes(
+    box: QMessageBox, notes: Sequence[str], frozen: bool, parent: QWidget | None
+) -> None:
+    """Run ``box``; when it offers 查看全部 (``all_notes_wanted``), that button shows every
+    note and the box comes back, until another button closes it."""
+    wanted = all_notes_wanted(notes, frozen)
+    every = box.addButton(all_notes_label(), QMessageBox.ButtonRole.ActionRole) if wanted else None
+    while True:
+        box.exec()
+        if every is None or box.clickedButton() is not every:
+            return
+        show_all_notes(parent, notes)
+
+
+def show_exported(
+    parent: QWidget | None, paths: list[Path], notes: Sequence[str] = (), *, frozen: bool = False
+) -> None:
     """The export is done: the files' names and folder, and buttons to open them; ``notes``
     (texts the PDF prints with "〓" for a rare character) follow, so the clerk hears of them
-    before printing even without 检查."""
+    before printing even without 检查 (``frozen``: of a submitted quarter's frozen records,
+    all of them behind 查看全部)."""
     folder = paths[0].parent
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Information if not notes else QMessageBox.Icon.Warning)
@@ -62,7 +138,7 @@ def show_exported(parent: QWidget | None, paths: list[Path], notes: Sequence[str
         .replace("%2", str(folder))
     )
     if notes:
-        text += "\n\n" + notes_text(notes)
+        text += "\n\n" + notes_text(notes, frozen=frozen)
     box.setText(text)
     targets = {
         box.addButton(
@@ -77,7 +153,7 @@ def show_exported(parent: QWidget | None, paths: list[Path], notes: Sequence[str
     close = box.addButton(QMessageBox.StandardButton.Close)
     close.setText(QCoreApplication.translate("Exported", "关闭"))
     box.setDefaultButton(close)
-    box.exec()
+    exec_with_all_notes(box, notes, frozen, parent)
     chosen = targets.get(box.clickedButton())
     if chosen is not None:
         open_path(parent, chosen)

@@ -15,7 +15,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QProgressDialog
 
 from ylt_desktop.store.settings import get_setting, set_setting
-from ylt_desktop.ui.dialogs.exported import documents_folder, notes_text, show_exported
+from ylt_desktop.ui.dialogs.exported import (
+    all_notes_wanted,
+    documents_folder,
+    exec_with_all_notes,
+    notes_text,
+    show_exported,
+)
 from ylt_desktop.ui.dialogs.record import run_guarded
 from ylt_desktop.ui.errors import show_error
 from ylt_desktop.ui.export_worker import ExportWorker
@@ -138,7 +144,9 @@ class ReturnOutput:
         if not self._export_ended():
             return
         self.last_paths = paths
-        show_exported(self, paths, notes=self.worker.notes if self.worker is not None else [])
+        worker = self.worker
+        show_exported(self, paths, notes=worker.notes if worker is not None else [],
+                      frozen=worker is not None and worker.frozen)  # fmt: skip
 
     def _cancelled(self) -> None:
         if not self._export_ended():
@@ -231,12 +239,23 @@ class ReturnOutput:
 
     def _print_anyway(self, notes: list[str]) -> bool:
         """The texts the page prints with "〓" (the PDF's notes: the same font, the same
-        mark), said before the print dialog or the preview opens; True to go on."""
-        answer = QMessageBox.question(
-            self,
-            self.tr("打印前请核对"),
-            notes_text(notes)
+        mark), said before the print dialog or the preview opens; True to go on. A submitted
+        quarter's (its frozen records, which 检查 does not read) are all behind 查看全部."""
+        from ylt_desktop.returns.snapshot import is_frozen
+
+        with self.db.session() as s:
+            frozen = is_frozen(s, self.selected_quarter())
+        text = (
+            notes_text(notes, frozen=frozen)
             + "\n\n"
-            + self.tr("打印件上这些字印作“〓”（与导出的 PDF 相同）。仍要打印吗？"),
+            + self.tr("打印件上这些字印作“〓”（与导出的 PDF 相同）。仍要打印吗？")
         )
-        return answer == QMessageBox.StandardButton.Yes
+        if not all_notes_wanted(notes, frozen):
+            answer = QMessageBox.question(self, self.tr("打印前请核对"), text)
+            return answer == QMessageBox.StandardButton.Yes
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("打印前请核对"), text, parent=self)
+        yes = box.addButton(self.tr("仍要打印"), QMessageBox.ButtonRole.YesRole)
+        no = box.addButton(self.tr("取消"), QMessageBox.ButtonRole.NoRole)
+        box.setDefaultButton(no)
+        exec_with_all_notes(box, notes, frozen, self)
+        return box.clickedButton() is yes
