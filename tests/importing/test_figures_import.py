@@ -99,3 +99,18 @@ def test_cli_import_figures_with_quarter(db, ids, tmp_path, capsys) -> None:  # 
     assert "运行指标" in capsys.readouterr().out
     assert main(["import", "运行指标", str(path), "--db", db.location]) == 2  # no quarter
     assert "--quarter" in capsys.readouterr().err
+
+
+def test_cli_import_with_two_quarters_in_the_name_names_them(db, ids, tmp_path, capsys) -> None:  # noqa: ANN001
+    """``ylt import`` of 运行指标_2025Q4修订_2026Q1.xlsx took 2025Q4 silently; it now refuses,
+    naming both quarters, until --quarter names one."""
+    path = write_book(tmp_path / "运行指标_2025Q4修订_2026Q1.xlsx",
+                      [HEADER, ["示例县人民医院", 10, 0, 0, 0, 0, 0, 0, 0, 0]])  # fmt: skip
+    db.close()
+    args = ["import", "figures", str(path), "--db", db.location, "--dry-run"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "文件名中写有多个季度（2025年第4季度、2026年第1季度）" in err and "--quarter" in err
+    assert main([*args, "--quarter", "2026Q1"]) == 0
+    out = capsys.readouterr().out
+    assert "运行指标" in out and "多个季度" not in out
