@@ -59,7 +59,8 @@ def test_the_pointer_follows_where_the_notes_are(qtbot) -> None:  # noqa: ANN001
     assert "冻结" in frozen_text
     dialog = NotesDialog(notes)
     qtbot.addWidget(dialog)
-    assert dialog.text.toPlainText().splitlines() == notes  # every one, scrolling
+    listed = dialog.text.toPlainText().splitlines()
+    assert listed == [f"{n}. {note}" for n, note in enumerate(notes, 1)]  # every one, scrolling
 
 
 def test_a_submitted_quarters_export_box_lists_every_frozen_note(
@@ -81,7 +82,7 @@ def test_a_submitted_quarters_export_box_lists_every_frozen_note(
     assert "已保存" in boxes[0] and "详见“检查”" not in boxes[0]
     assert f"共 {len(page.worker.notes)} 处，点“查看全部”逐条列出" in boxes[0]
     (listed,) = shown_lists
-    assert listed.splitlines() == page.worker.notes
+    assert listed.splitlines() == [f"{n}. {x}" for n, x in enumerate(page.worker.notes, 1)]
     assert all(name in listed for name in names)
 
 

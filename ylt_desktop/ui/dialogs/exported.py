@@ -87,7 +87,8 @@ class NotesDialog(QDialog):
             )
         )
         intro.setWordWrap(True)
-        self.text = QPlainTextEdit("\n".join(notes))
+        # Numbered: a long note wraps, and the number tells where the next one starts.
+        self.text = QPlainTextEdit("\n".join(f"{n}. {note}" for n, note in enumerate(notes, 1)))
         self.text.setReadOnly(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
