@@ -27,6 +27,14 @@ COMMANDS = list(_commands(build_parser()))
 LEAVES = [(argv, p) for argv, p in COMMANDS if p.get_default("func") is not None]
 
 
+@pytest.fixture(autouse=True)
+def _short_data_folder(monkeypatch) -> None:  # noqa: ANN001
+    """The help shows the default database path, which lies in the test session's folder: a
+    long one (``--basetemp``, xdist's per-worker folders) was wrapped inside ``ylt.sqlite``
+    and its tail ``ite`` read as an English word. The help's words are the point here."""
+    monkeypatch.setenv("XDG_DATA_HOME", "/tmp/d")
+
+
 def _run(argv: list[str], capsys) -> tuple[int, str]:  # noqa: ANN001
     with pytest.raises(SystemExit) as exit_:
         main(argv)
