@@ -133,8 +133,19 @@ def pg_demo_template(pg_cluster) -> str:  # noqa: ANN001
 
     database = open_database(pg_cluster.create_database(PG_DEMO_TEMPLATE, template=PG_TEMPLATE))
     build_demo(database)
+    with database.engine.begin() as conn:  # the moment this database was set up (below)
+        conn.exec_driver_sql(
+            f"UPDATE institution SET created_at = '{PG_DEMO_BORN}'"
+            " WHERE id = (SELECT min(id) FROM institution)"
+        )
     database.close()
     return PG_DEMO_TEMPLATE
+
+
+PG_DEMO_BORN = "2020-01-01 08:00:00"
+"""The demo server database's first institution row's ``created_at``, which a restore compares
+(``store.restore.born``): tests that restore "an older program's dump of this database" make
+that dump with the same moment (``tests/store/test_pg_restore_versions._old_database``)."""
 
 
 @contextmanager

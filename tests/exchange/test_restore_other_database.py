@@ -75,3 +75,50 @@ def test_its_own_backup_restores(world, tmp_path) -> None:  # noqa: ANN001
         copy = tmp_path / f"copy-{path.name}"
         copy_database(path, copy)
         assert restore_database(copy, path) is not None
+
+
+def _plain_lead(path: Path, name: str = "测试医共体") -> Path:
+    """A lead's database that never made a package: no exchange id."""
+    import datetime as dt
+
+    from ylt_desktop.domain.institution import InstitutionData
+    from ylt_desktop.store import institutions as inst_store
+
+    db = open_database(path)
+    lead = InstitutionData(name="示例县人民医院", uscc="12100000400010398P", division="360428",
+                           category="综合医院", level="二级甲等", joined=dt.date(2020, 1, 1))  # fmt: skip
+    with db.session() as s:
+        inst_store.initialize(s, name=name, kind="县域医共体", division="360428", lead=lead)
+    db.close()
+    return path
+
+
+def _set_born(path: Path, moment: str) -> None:
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE institution SET created_at = ? WHERE id = 1", (moment,))
+    conn.close()
+
+
+def test_another_leads_database_without_exchange_ids_does_not_restore(tmp_path) -> None:  # noqa: ANN001
+    """rev3 of 2fa741e: two leads' databases that never made a package (no exchange id) were
+    not told apart: the demo's, or another county's, replaced the data without a word. Each
+    database's first institution row (the lead set up with it) carries its moment."""
+    ours = _plain_lead(tmp_path / "ours.sqlite")
+    theirs = _plain_lead(tmp_path / "theirs.sqlite", name="别的医共体")
+    _set_born(ours, "2024-03-01 09:00:00")
+    _set_born(theirs, "2025-06-02 10:30:00")
+    own_copy = tmp_path / "own-copy.sqlite"
+    copy_database(ours, own_copy)
+    before = _digest(ours)
+    with pytest.raises(RestoreRefused) as refused:
+        restore_database(theirs, ours)
+    message = str(refused.value)
+    assert "另一个数据库" in message and "2025-06-02 10:30" in message, message
+    assert "从备份恢复" in message
+    assert _digest(ours) == before
+    assert restore_database(own_copy, ours) is not None  # its own backup restores
+    fresh = tmp_path / "fresh.sqlite"
+    open_database(fresh).close()
+    assert restore_database(theirs, fresh) is not None  # the way out named

@@ -68,3 +68,25 @@ def test_own_dumps_restore_also_one_from_before_the_exchange_id(demo_url, tmp_pa
         pg_backup.restore(url, dump)
     [[(exchange_id,)]] = _sql(demo_url, "SELECT exchange_id FROM consortium")
     assert exchange_id is None  # the early one's
+
+
+def test_another_leads_dump_without_exchange_ids_is_refused(demo_url, tmp_path) -> None:  # noqa: ANN001
+    """Neither has an exchange id: the first institution row's moment tells them apart."""
+    _exchange_id(demo_url, None)
+    first = "(SELECT min(id) FROM institution)"
+    _sql(demo_url, f"UPDATE institution SET created_at = '2025-06-02 10:30:00' WHERE id = {first}")
+    theirs = _dump(demo_url, tmp_path / "theirs.dump")
+    _sql(demo_url, f"UPDATE institution SET created_at = '2024-03-01 09:00:00' WHERE id = {first}")
+    own = _dump(demo_url, tmp_path / "own.dump")
+    before = _institutions(demo_url)
+    url = server.sqlalchemy_url(demo_url)
+    with pytest.raises(RestoreRefused) as refused:
+        pg_backup.refuse_other_dump(url, theirs)
+    message = str(refused.value)
+    assert "另一个数据库" in message and "2025-06-02 10:30" in message, message
+    assert "新建的空数据库" in message
+    with pytest.raises(RestoreRefused):
+        pg_backup.restore(url, theirs)
+    assert _institutions(demo_url) == before
+    pg_backup.refuse_other_dump(url, own)  # its own dump restores
+    pg_backup.restore(url, own)

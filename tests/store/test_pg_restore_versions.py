@@ -13,6 +13,7 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
+from tests.conftest import PG_DEMO_BORN
 from ylt_desktop.store import pg_backup, pg_schema, server
 from ylt_desktop.store.audit_verify import verify_chain
 from ylt_desktop.store.backup import RestoreRefused
@@ -37,11 +38,18 @@ def _old_database(url: str) -> None:
                         "INSERT INTO institution (id, name, name_key, licence_no, division,"
                         " category, level, ownership, role, joined, beds_authorised,"
                         " beds_actual, health_tech_staff, doctors, nurses, address, contact,"
-                        " phone) VALUES (:id, :name, :name, :lic, '360428', '综合医院', '二级',"
-                        " '公立', :role, '2020-01-01', 100, 90, 50, 20, 25, '县城', '张三',"
-                        " '0791-1234567')"
+                        " phone, created_at) VALUES (:id, :name, :name, :lic, '360428', '综合医院',"
+                        " '二级', '公立', :role, '2020-01-01', 100, 90, 50, 20, 25, '县城', '张三',"
+                        " '0791-1234567', :born)"
                     ),
-                    dict(id=i, name=name, lic=f"PDY0000{i}", role="牵头" if i == 1 else "成员"),
+                    # The demo database at an older version: set up at the same moment.
+                    dict(
+                        id=i,
+                        name=name,
+                        lic=f"PDY0000{i}",
+                        role="牵头" if i == 1 else "成员",
+                        born=PG_DEMO_BORN,
+                    ),  # fmt: skip
                 )
             conn.execute(text("SELECT setval('institution_id_seq', 2)"))
             conn.execute(text("INSERT INTO setting (key, value) VALUES ('note', '\"旧版\"')"))

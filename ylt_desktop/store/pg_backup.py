@@ -43,6 +43,7 @@ from ylt_desktop.store.pg_schema import (
     run_script,
     without_its_transaction,
 )
+from ylt_desktop.store.restore import Identity, born
 
 log = logging.getLogger(__name__)
 
@@ -209,7 +210,7 @@ def _copy_value(text: str) -> str | None:
     return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), text)
 
 
-def _dump_identity(source: Path) -> tuple[str, int | None, str | None, str | None] | None:
+def _dump_identity(source: Path) -> Identity | None:
     """Which database the dump ``source`` is of (as ``restore._identity`` says of a file):
     its kind, member unit, exchange id and that unit's name; None without a consortium."""
     tool = _require("pg_restore")
@@ -243,10 +244,13 @@ def _dump_identity(source: Path) -> tuple[str, int | None, str | None, str | Non
     kind = c.get("db_kind") or "lead"
     member_id = int(c["member_id"]) if c.get("member_id") else None
     name = next((r.get("name") for r in rows["institution"] if r.get("id") == str(member_id)), None)
-    return kind, member_id, c.get("exchange_id"), name
+    ids = [r for r in rows["institution"] if (r.get("id") or "").isdigit()]
+    first = min(ids, key=lambda r: int(r["id"] or 0), default=None)
+    first_row = None if first is None else (first["id"], first.get("created_at"))
+    return kind, member_id, c.get("exchange_id"), name, born(first_row)
 
 
-def _server_identity(url: Any) -> tuple[str, int | None, str | None, str | None] | None:
+def _server_identity(url: Any) -> Identity | None:
     from ylt_desktop.store import server
 
     engine = server.make_server_engine(url)
@@ -258,12 +262,15 @@ def _server_identity(url: Any) -> tuple[str, int | None, str | None, str | None]
                 "SELECT c.db_kind, c.member_id, c.exchange_id, i.name FROM consortium c "
                 "LEFT JOIN institution i ON i.id = c.member_id"
             ).first()
+            first = conn.exec_driver_sql(
+                "SELECT id, created_at FROM institution ORDER BY id LIMIT 1"
+            ).first()
     finally:
         engine.dispose()
     if found is None:
         return None
     kind, member_id, exchange_id, name = found
-    return kind or "lead", member_id, exchange_id, name
+    return kind or "lead", member_id, exchange_id, name, born(first)
 
 
 def refuse_other_dump(url: Any, source: Path) -> None:

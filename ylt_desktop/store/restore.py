@@ -8,6 +8,7 @@ Stdlib only at import (no SQLAlchemy, no Qt), like ``store/backup.py``.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import os
 import shutil
@@ -119,9 +120,26 @@ def restore_database(
     return safety
 
 
-def _identity(path: Path) -> tuple[str, int | None, str | None, str | None] | None:
-    """Which database ``path`` is: its kind (lead/member), member unit, exchange id and that
-    unit's name; None when it has no consortium yet (or is not readable so far)."""
+Identity = tuple[str, int | None, str | None, str | None, tuple[int, dt.datetime] | None]
+"""Kind (lead/member), member unit, exchange id, that unit's name, and ``born``."""
+
+
+def born(first: Any) -> tuple[int, dt.datetime] | None:
+    """(id, created_at) of a database's first institution row (the lead unit set up with the
+    database): a backup of it holds the same, another database its own moment. None when
+    unknown. The only mark of a lead's database that never made a package (no exchange id)."""
+    if first is None or first[1] is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(str(first[1]))
+    except ValueError:
+        return None
+    return int(first[0]), moment.replace(tzinfo=None)
+
+
+def _identity(path: Path) -> Identity | None:
+    """Which database ``path`` is (``Identity``); None when it has no consortium yet (or is
+    not readable so far)."""
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
@@ -141,7 +159,13 @@ def _identity(path: Path) -> tuple[str, int | None, str | None, str | None] | No
                     "SELECT name FROM institution WHERE id = ?", (member_id,)
                 ).fetchone()
                 name = row[0] if row else None
-            return kind or "lead", member_id, exchange_id, name
+            try:
+                first = conn.execute(
+                    "SELECT id, created_at FROM institution ORDER BY id LIMIT 1"
+                ).fetchone()
+            except sqlite3.Error:  # a file from before institutions had it
+                first = None
+            return kind or "lead", member_id, exchange_id, name, born(first)
         finally:
             conn.close()
     except sqlite3.Error:
@@ -149,7 +173,7 @@ def _identity(path: Path) -> tuple[str, int | None, str | None, str | None] | No
 
 
 def _kind_text(identity: tuple) -> str:
-    kind, _member_id, _exchange_id, name = identity
+    kind, name = identity[0], identity[3]
     return f"成员库（{name or '成员单位'}）" if kind == "member" else "汇总库（牵头单位）"
 
 
@@ -176,16 +200,31 @@ def refuse_other_identity(
             f"所选文件是{_kind_text(theirs)}的数据库，当前数据库是{_kind_text(ours)}，"
             f"不是它的备份{advice}"
         )
+    way_out = (
+        "它须恢复到服务器上新建的空数据库，请与数据库服务器的管理员联系"
+        if server
+        else "请把当前数据库文件改名移走，重新打开程序，在第一次运行的窗口中点“从备份恢复…”选它"
+    )
     if theirs[2] and ours[2] and theirs[2] != ours[2]:
         raise RestoreRefused(
             f"所选文件是另一个医联体的数据库，不是当前数据库的备份{advice}。如果它确是本单位"
-            "以前的数据（例如重装程序后新建了数据库、设了新的交换口令）："
-            + (
-                "它须恢复到服务器上新建的空数据库，请与数据库服务器的管理员联系"
-                if server
-                else "请把当前数据库文件改名移走，重新打开程序，在第一次运行的窗口中点“从备份恢复…”选它"
-            )
+            f"以前的数据（例如重装程序后新建了数据库、设了新的交换口令）：{way_out}"
         )
+    if _other_lead_without_exchange_id(theirs, ours):
+        moment = f"{theirs[4][1]:%Y-%m-%d %H:%M}"
+        raise RestoreRefused(
+            f"所选文件是另一个数据库（建立于 {moment}）的数据，不是当前数据库的备份{advice}。"
+            f"如果它确是本单位以前的数据（例如重装程序后新建了数据库）：{way_out}"
+        )
+
+
+def _other_lead_without_exchange_id(theirs: tuple, ours: tuple) -> bool:
+    """Two leads' databases that never made a package: told apart by ``born``, when both
+    know it and their first institution is the same row number."""
+    if not (theirs[0] == ours[0] == "lead") or theirs[2] or ours[2]:
+        return False
+    mine, other = ours[4] if len(ours) > 4 else None, theirs[4] if len(theirs) > 4 else None
+    return mine is not None and other is not None and mine[0] == other[0] and mine != other
 
 
 def _check_again(target: Path) -> None:
