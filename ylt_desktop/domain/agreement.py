@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ylt_desktop.domain import lists
 from ylt_desktop.domain.periods import Quarter, overlap_days
 from ylt_desktop.domain.problems import Problem, error
+from ylt_desktop.domain.text import break_message, has_break
 
 OTHER_KIND = "其他"
 SHARE_TOTAL = 100.0
@@ -148,8 +149,12 @@ def _check_required(d: AgreementData) -> list[Problem]:
     problems = []
     if not (d.number or "").strip():
         problems.append(error("number", "协议编号为必填项"))
+    elif has_break(d.number):
+        problems.append(error("number", break_message("协议编号")))
     if not (d.title or "").strip():
         problems.append(error("title", "协议名称为必填项"))
+    elif has_break(d.title):
+        problems.append(error("title", break_message("协议名称")))
     if not d.kind:
         problems.append(error("kind", "共享类型为必填项"))
     elif d.kind not in lists.AGREEMENT_MEASURES:

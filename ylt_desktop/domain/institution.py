@@ -9,7 +9,7 @@ from operator import attrgetter
 from ylt_desktop.domain import lists
 from ylt_desktop.domain.codes import check_division, check_phone, check_uscc
 from ylt_desktop.domain.problems import Problem, error, has_errors, warning
-from ylt_desktop.domain.text import clean, normalize_code, normalize_name
+from ylt_desktop.domain.text import break_message, clean, has_break, normalize_code, normalize_name
 
 COUNT_FIELDS: tuple[tuple[str, str], ...] = (
     ("beds_authorised", "编制床位"),
@@ -75,6 +75,8 @@ def _check_choice(value: str, choices: tuple[str, ...], field: str, label: str) 
 def _check_name(name: str) -> list[Problem]:
     if not name:
         return [error("name", "机构名称为必填项")]
+    if has_break(name):
+        return [error("name", break_message("机构名称"))]
     if len(name) > 100:
         return [error("name", f"机构名称不得超过100个字符（现为{len(name)}个）")]
     return []
@@ -143,6 +145,8 @@ def validate_normalized(d: InstitutionData) -> list[Problem]:
     problems += _check_dates(d)
     problems += _check_counts(d)
     problems += check_phone(d.phone)
+    if has_break(d.contact):
+        problems.append(error("contact", break_message("联系人")))
     return problems
 
 
@@ -174,6 +178,8 @@ def validate_consortium(*, name: str, kind: str, division: str) -> list[Problem]
     name = normalize_name(name)
     if not name:
         problems.append(error("name", "医联体名称为必填项"))
+    elif has_break(name):
+        problems.append(error("name", break_message("医联体名称")))
     elif len(name) > 60:
         problems.append(error("name", "医联体名称不得超过60个字符"))
     problems += _check_choice(kind, lists.CONSORTIUM_KINDS, "kind", "医联体类型")

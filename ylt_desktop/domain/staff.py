@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from ylt_desktop.domain import lists
 from ylt_desktop.domain.codes import check_ric, ric_sex
 from ylt_desktop.domain.problems import Problem, error, has_errors
-from ylt_desktop.domain.text import normalize_code, normalize_name
+from ylt_desktop.domain.text import break_message, has_break, normalize_code, normalize_name
 
 NAME_MAX = 30
 OTHER_ID_MAX = 30
@@ -46,10 +46,14 @@ def validate_staff(d: StaffData, *, today: dt.date | None = None) -> list[Proble
     problems += _check_choice(d.title, lists.TITLES, "title", "职称")
     if d.home_id is None:
         problems.append(error("home_id", "所属机构为必填项"))
+    if has_break(d.specialty):
+        problems.append(error("specialty", break_message("专业")))
     return problems
 
 
 def _check_name(raw: str) -> list[Problem]:
+    if has_break(raw):
+        return [error("name", break_message("姓名"))]
     name = normalize_name(raw)
     if not name:
         return [error("name", "姓名为必填项")]

@@ -84,3 +84,21 @@ def normalize_name(value: str | None) -> str:
     if not value:
         return ""
     return clean(value.replace("\u3000", "")).strip().translate(_NAME_BRACKETS)
+
+
+# Tab and the line breaks that ``clean`` keeps (an address may be pasted over two lines; the
+# other line-splitting controls, \x0b \x0c \x1c-\x1e \x85, it removes). A name or number
+# holding one inside was pasted from several table cells or wrapped lines ("李秀英<Tab>女"):
+# joining the parts could make a wrong name, so the rules refuse it.
+_BREAKS = frozenset("\t\n\r\u2028\u2029")
+
+
+def has_break(value: str | None) -> bool:
+    """``value`` holds a tab or a line break between its characters (not only at its ends,
+    which trimming removes)."""
+    return bool(value) and not _BREAKS.isdisjoint(value.strip())
+
+
+def break_message(label: str) -> str:
+    """The message for a ``has_break`` value of the field ``label``."""
+    return f"{label}不得包含换行或制表符（可能复制了多个单元格或多行文字），请只保留一行"
