@@ -45,6 +45,9 @@ def load_form(name: str, parent: QWidget | None = None) -> QWidget:
         file.close()
     if widget is None:
         raise RuntimeError(f"cannot load form {path}")
+    from ylt_desktop.ui.widgets.half_width import fold_full_width_in
+
+    fold_full_width_in(widget)  # number and date boxes take full-width digits (１２)
     return widget
 
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.domain.problems import Problem
 from ylt_desktop.domain.rotation import VOLUME_LABELS, QuarterFigures, default_days, split_quarters
+from ylt_desktop.ui.widgets.half_width import fold_full_width
 
 GRID_FIELDS: tuple[str, ...] = ("days", *VOLUME_LABELS)
 GRID_HEADERS: tuple[str, ...] = ("工作天数", *VOLUME_LABELS.values())
@@ -32,6 +33,7 @@ class _CountDelegate(QStyledItemDelegate):
     def createEditor(self, parent, option, index):  # noqa: ANN001, ANN201, N802
         editor = QLineEdit(parent)
         editor.setValidator(QIntValidator(0, 999999, editor))
+        fold_full_width(editor)  # １２ typed in 全角 mode is 12
         editor.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return editor
 
