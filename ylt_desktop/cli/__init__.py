@@ -194,7 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     except EOFError:  # a password asked where nothing can be typed (its input closed)
         print(
             "错误\t需要输入密码或口令，但没有可输入的地方（输入已关闭）：请在命令行窗口中运行，"
-            "或用环境变量 YLT_PASSWORD（登录密码）、YLT_EXCHANGE_PASSPHRASE（数据交换口令）给出",
+            "或用环境变量 YLT_PASSWORD（登录密码）、YLT_NEW_PASSWORD（ylt users add、add-admin "
+            "的新密码）、YLT_EXCHANGE_PASSPHRASE（数据交换口令）给出",
             file=sys.stderr,
         )
         return 2

@@ -138,7 +138,12 @@ def add_user_commands(sub: Any, add_command: Any) -> None:
         p.set_defaults(problem_labels=USER_LABELS)
         return p
 
-    p = add("add-admin", cmd_add_admin, parent=grp, help="为还没有管理员的数据库创建管理员")
+    p = add(
+        "add-admin",
+        cmd_add_admin,
+        parent=grp,
+        help=f"为还没有管理员的数据库创建管理员（密码取自 {NEW_PASSWORD_ENV} 或提示输入两次）",
+    )
     p.add_argument("--name", required=True, metavar="用户名", help="管理员用户名")
     p = add("list", cmd_list, parent=grp, help="列出用户")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
