@@ -122,3 +122,35 @@ def test_another_leads_database_without_exchange_ids_does_not_restore(tmp_path) 
     fresh = tmp_path / "fresh.sqlite"
     open_database(fresh).close()
     assert restore_database(theirs, fresh) is not None  # the way out named
+
+
+def test_a_backup_from_before_every_unit_was_deleted_and_entered_again_restores(tmp_path) -> None:  # noqa: ANN001
+    """rev5 of 98abdb0: a clerk who deleted every unit (the lead among them) and entered them
+    again got row 1 back with a new moment (SQLite hands out the next free number), and the
+    backup from before — the very thing a restore is for — was refused as another database's."""
+    import dataclasses
+    import datetime as dt
+    import sqlite3
+
+    from ylt_desktop.domain.institution import InstitutionData
+    from ylt_desktop.store import institutions as inst_store
+
+    ours = _plain_lead(tmp_path / "ours.sqlite")
+    _set_born(ours, "2024-03-01 09:00:00")
+    backup = tmp_path / "backup.sqlite"
+    copy_database(ours, backup)
+    db = open_database(ours)
+    with db.session() as s:
+        inst_store.delete_institution(s, institution_id=1)
+    again = InstitutionData(name="示例县人民医院", uscc="12100000400010398P", division="360428",
+                            category="综合医院", level="二级甲等", joined=dt.date(2020, 1, 1))  # fmt: skip
+    with db.session() as s:
+        assert inst_store.create_institution(s, data=dataclasses.replace(again)).id == 1
+    db.close()
+    _set_born(ours, "2024-03-05 14:00:00")  # entered again days later
+    with sqlite3.connect(ours) as conn:
+        assert conn.execute("SELECT count(*) FROM institution").fetchone() == (1,)
+    conn.close()
+    safety = restore_database(backup, ours)  # its own backup restores
+    assert safety is not None
+    assert restore_database(safety, ours) is not None  # and back again: the copy it kept

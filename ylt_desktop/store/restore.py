@@ -137,6 +137,14 @@ def born(first: Any) -> tuple[int, dt.datetime] | None:
     return int(first[0]), moment.replace(tzinfo=None)
 
 
+_DELETED = (
+    "SELECT 1 FROM audit_entry WHERE table_name = 'institution' AND action = 'delete'"
+    " AND record_id = ? LIMIT 1"
+)
+"""A database whose first institution row was deleted: the next one may be given the same
+number (SQLite, once every unit is deleted) with a new moment, so ``born`` says nothing."""
+
+
 def _identity(path: Path) -> Identity | None:
     """Which database ``path`` is (``Identity``); None when it has no consortium yet (or is
     not readable so far)."""
@@ -165,6 +173,12 @@ def _identity(path: Path) -> Identity | None:
                 ).fetchone()
             except sqlite3.Error:  # a file from before institutions had it
                 first = None
+            if first is not None:
+                try:
+                    if conn.execute(_DELETED, (str(first[0]),)).fetchone():
+                        first = None
+                except sqlite3.Error:  # a file from before the audit log
+                    pass
             return kind or "lead", member_id, exchange_id, name, born(first)
         finally:
             conn.close()
