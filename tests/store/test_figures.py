@@ -131,6 +131,21 @@ def test_a_percentage_target_outside_0_to_100_is_refused_by_the_store(db, value)
             )
 
 
+def test_a_growth_target_above_100_percent_is_kept(db) -> None:  # noqa: ANN001
+    """rev5 of fac9c94: 下转人次同比增长 is a % but a growth, not a share: a consortium that
+    sets 下转人次翻一番 (≥150%) was refused, and one set before was dropped without a word,
+    the return showing the template's 10% (and 达标 against it) instead."""
+    with db.session() as s:
+        set_target(s, key="down_growth", target={"value": 150, "comparison": "≥"})
+        assert next(x for x in indicator_specs(s) if x.key == "down_growth").target.value == 150
+        with pytest.raises(RuleViolation) as caught:  # still a range: up to 100000%
+            set_target(s, key="down_growth", target={"value": 100_001, "comparison": "≥"})
+        assert str(caught.value) == (
+            "「下转人次同比增长」的目标值须在 0% 至 100000% 之间（现为 100001%）"
+        )
+        assert next(x for x in indicator_specs(s) if x.key == "down_growth").target.value == 150
+
+
 def test_a_target_that_is_no_number_names_the_indicator(db) -> None:  # noqa: ANN001
     with db.session() as s, pytest.raises(RuleViolation) as caught:
         set_target(s, key="county_rate", target={"value": "九十", "comparison": "≥"})

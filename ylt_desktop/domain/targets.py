@@ -77,18 +77,32 @@ class IndicatorSpec:
 COUNT_MAX = 100_000  # a count (人, 人/万人) target: any non-negative number up to this
 
 
-def value_range(unit: str | None) -> tuple[float, float]:
-    """The range a target of ``unit`` lies in: a percentage 0–100, a count 0–100000."""
-    return (0.0, 100.0) if unit == "%" else (0.0, float(COUNT_MAX))
+GROWTH_KEYS: tuple[str, ...] = ("down_growth",)
+"""Indicators in % that are a growth, not a share: 下转人次翻一番 is a target of 100%, more is
+possible; such a target lies in 0–100000 like a count."""
+
+
+def value_range(unit: str | None, key: str | None = None) -> tuple[float, float]:
+    """The range a target of ``unit`` lies in: a share (%) 0–100, a count or a growth (``key``
+    in ``GROWTH_KEYS``) 0–100000."""
+    if unit == "%" and key not in GROWTH_KEYS:
+        return (0.0, 100.0)
+    return (0.0, float(COUNT_MAX))
 
 
 def validate_target(
-    raw: Any, *, where: str = "目标", name: str | None = None, unit: str | None = None
+    raw: Any,
+    *,
+    where: str = "目标",
+    name: str | None = None,
+    unit: str | None = None,
+    key: str | None = None,
 ) -> list[Problem]:
     """Problems of one target as typed or read (a dict): value, comparison, year, place.
 
     ``name``: the indicator's, named in every message (「基层诊疗量占比」的目标值…); ``unit``:
-    its unit, which sets the value's range (``value_range``: a % target lies in 0–100).
+    its unit, which sets the value's range (``value_range``: a % target lies in 0–100), and
+    ``key`` the indicator's (a growth in % may exceed 100).
     """
     if name is not None:
         where = f"「{name}」"
@@ -96,12 +110,12 @@ def validate_target(
         return [error("target", f"{where}须为对象（value、comparison、year、place、source）")]
     problems = []
     value = raw.get("value")
-    low, high = value_range(unit)
+    low, high = value_range(unit, key)
     if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
         problems.append(error("value", f"{where}的目标值须为数字（现为“{value}”）"))
     elif not low <= value <= high:
-        shown = f"{value:g}{'%' if unit == '%' else ''}"
-        span = "0% 至 100%" if unit == "%" else f"0 至 {COUNT_MAX}"
+        pct = "%" if unit == "%" else ""
+        shown, span = f"{value:g}{pct}", f"0{pct} 至 {high:g}{pct}"
         problems.append(error("value", f"{where}的目标值须在 {span} 之间（现为 {shown}）"))
     if raw.get("comparison", "≥") not in COMPARISONS:
         problems.append(
@@ -157,7 +171,7 @@ def parse_indicators(raw: Any, *, origin: str = "指标模板") -> list[Indicato
         target = None
         if raw_target is not None:
             found = validate_target(
-                raw_target, where=f"{where}.target", unit=unit if unit in UNITS else None
+                raw_target, where=f"{where}.target", unit=unit if unit in UNITS else None, key=key
             )
             problems += [p.message for p in found]
             if not found:
@@ -199,7 +213,7 @@ def with_overrides(
     out = []
     for spec in specs:
         raw = overrides.get(spec.key)
-        if isinstance(raw, dict) and not validate_target(raw, unit=spec.unit):
+        if isinstance(raw, dict) and not validate_target(raw, unit=spec.unit, key=spec.key):
             spec = dataclasses.replace(spec, target=make_target(raw))
         out.append(spec)
     return out

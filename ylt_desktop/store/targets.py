@@ -66,7 +66,7 @@ def set_target(session: Session, *, key: str, target: dict[str, Any] | None) -> 
             raise RuleViolation([error("key", f"未知的指标“{key}”")])
         spec = {x.key: x for x in default_indicators()}.get(key)
         name, unit = (spec.name, spec.unit) if spec is not None else (key, None)
-        problems = [] if target is None else validate_target(target, name=name, unit=unit)
+        problems = [] if target is None else validate_target(target, name=name, unit=unit, key=key)
         if problems:
             raise RuleViolation(problems)
         row = session.get(Setting, PREFIX + key)
