@@ -73,3 +73,27 @@ def test_an_import_checks_each_row_once(tmp_path, lead_db, monkeypatch) -> None:
     report = import_file(lead_db, "institutions", path, dry_run=False)
     assert report.changed == 60 and report.written
     assert len(calls) == 60
+
+
+@pytest.mark.parametrize("how", ["copy", "deepcopy", "pickle"])
+def test_a_copy_carrying_the_proof_and_changed_since_is_checked_again(lead_db, how) -> None:  # noqa: ANN001
+    """rev5's attack on 530a0a4: copy.copy, deepcopy and pickle copy ``__dict__``, the proof
+    with it; a copy changed afterwards must be checked again, on creation and on update."""
+    import copy
+    import pickle
+
+    make = {"copy": copy.copy, "deepcopy": copy.deepcopy,
+            "pickle": lambda d: pickle.loads(pickle.dumps(d))}[how]  # fmt: skip
+    good, _ = normalized_and_checked(_village(1))
+    twin = make(good)
+    assert checked(twin)  # the same values: the proof rightly holds
+    twin.doctors, twin.health_tech_staff = 5, 1  # 医师多于卫生技术人员
+    assert checked(good) and not checked(twin)
+    with lead_db.session() as s, pytest.raises(RuleViolation, match="卫生技术人员"):
+        institutions_bulk.create_institutions(s, rows=[twin])
+    with lead_db.session() as s:
+        [inst_id] = institutions_bulk.create_institutions(s, rows=[good])
+    later = make(good)
+    later.category = "不存在的类别"
+    with lead_db.session() as s, pytest.raises(RuleViolation, match="机构类别"):
+        institutions_bulk.update_institutions(s, rows=[(inst_id, later)])
