@@ -15,7 +15,7 @@ import pytest
 
 from tests.cli.test_cli_package import run
 from tests.exchange.world import PASSPHRASE, A, Q, enter_a, lead_database, member_database
-from ylt_desktop.exchange import make_data_package, make_roster, package
+from ylt_desktop.exchange import make_data_package, make_roster, package, sealed
 from ylt_desktop.exchange.sealed import Keys
 
 HOUR_AGO = time.time() - 3600
@@ -65,10 +65,16 @@ def test_the_next_make_removes_a_killed_makes_partial(member, tmp_path) -> None:
     out.mkdir()
     killed = _leftover(out, f".~{family}20261130-093000.ylt.partial")  # as before this fix
     killed_n = _leftover(out, f".~{family}20261130-093001-2.ylt.partial")
-    dead = _leftover(out, f".~{family}20261130-094500.ylt.{_dead_pid()}.partial", aged=False)
+    gone = _dead_pid()
+    dead = _leftover(out, f".~{family}20261130-094500.ylt.{gone}-{sealed.HOST}.partial", aged=False)
     # Not ours, or not this package's: left alone.
     fresh = _leftover(out, f".~{family}20261130-095900.ylt.partial", aged=False)  # maybe live
-    live = _leftover(out, f".~{family}20261130-095901.ylt.{os.getpid()}.partial", aged=False)
+    live = _leftover(
+        out, f".~{family}20261130-095901.ylt.{os.getpid()}-{sealed.HOST}.partial", aged=False
+    )
+    # rev5 of 28228f1: a shared folder — another PC's live make: its id means nothing here
+    other_pc = _leftover(out, f".~{family}20261130-095902.ylt.{gone}-0badc0de.partial", aged=False)
+    other_pc_old_style = _leftover(out, f".~{family}20261130-095903.ylt.{gone}.partial", aged=False)
     roster = _leftover(out, f".~{family.removesuffix(f'{Q}-')}名册-20261130-093000.ylt.partial")
     other_quarter = _leftover(
         out, f".~{family.replace(str(Q), str(Q.prev()))}20261130-093000.ylt.partial"
@@ -82,7 +88,8 @@ def test_the_next_make_removes_a_killed_makes_partial(member, tmp_path) -> None:
     ]  # fmt: skip
     made = _make(member, out)
     assert not killed.exists() and not killed_n.exists() and not dead.exists()
-    for kept in (fresh, live, roster, other_quarter, other_unit, *theirs):
+    for kept in (fresh, live, other_pc, other_pc_old_style, roster, other_quarter, other_unit,
+                 *theirs):  # fmt: skip
         assert kept.exists(), kept.name
     # The package written is whole and readable, and says what the first one said.
     read = package.read_package(made, Keys(PASSPHRASE), kind=None, exchange_id=None)
@@ -93,6 +100,8 @@ def test_the_next_make_removes_a_killed_makes_partial(member, tmp_path) -> None:
         for p in (
             fresh,
             live,
+            other_pc,
+            other_pc_old_style,
             roster,
             other_quarter,
             other_unit,

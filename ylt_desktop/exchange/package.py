@@ -25,6 +25,7 @@ from ylt_desktop.domain.roles import Permission
 from ylt_desktop.exchange import content as parts_of
 from ylt_desktop.exchange.content import DATA, KIND_LABELS, ROSTER
 from ylt_desktop.exchange.sealed import (
+    HOST,
     Keys,
     PackageRefused,
     Sealed,
@@ -123,7 +124,9 @@ def _alive(pid: int) -> bool:
 def remove_stale_partials(out: Path, name: str) -> list[Path]:
     """Delete in ``out`` the temporary files a killed make of the same package left: the
     ``.~<医联体>-<单位>-<季度|名册>-<any time>[-n].ylt[.<pid>].partial`` of ``name``'s unit and
-    quarter (nothing else). One whose process is gone goes at once (POSIX); any once older
+    quarter (nothing else). One whose process on this PC is gone goes at once (POSIX; one
+    of another PC, in a shared folder, may be a live make's: its id means nothing here); any
+    once older
     than ``STALE_PARTIAL_AFTER`` (a make writes its file in seconds: a live one is not cut
     off; a killed one's id may have been given to another process since)."""
     target = re.fullmatch(r"(.*-)\d{8}-\d{6}" + re.escape(SUFFIX), name)
@@ -131,7 +134,7 @@ def remove_stale_partials(out: Path, name: str) -> list[Path]:
         return []
     ours = re.compile(
         r"\.~" + re.escape(target[1]) + r"\d{8}-\d{6}(?:-\d+)?" + re.escape(SUFFIX)
-        + r"(?:\.(\d+))?\.partial"
+        + r"(?:\.(\d+)(?:-([0-9a-f]{8}))?)?\.partial"
     )  # fmt: skip
     limit = time.time() - STALE_PARTIAL_AFTER
     removed = []
@@ -142,7 +145,8 @@ def remove_stale_partials(out: Path, name: str) -> list[Path]:
         with contextlib.suppress(OSError):
             if not entry.is_file() or entry.is_symlink():
                 continue
-            gone = bool(found[1]) and os.name == "posix" and not _alive(int(found[1]))
+            here = found[1] and found[2] == HOST  # another PC's id means nothing here
+            gone = bool(here) and os.name == "posix" and not _alive(int(found[1]))
             if gone or entry.stat().st_mtime <= limit:
                 entry.unlink()
                 removed.append(entry)

@@ -217,10 +217,22 @@ def part_digest(rows: Any) -> str:
     return hashlib.sha256(canonical(rows)).hexdigest()
 
 
+def _host() -> str:
+    import socket
+
+    return hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+
+
+HOST = _host()
+"""This PC, as a partial file's name carries it: a process id says something only on the PC
+that wrote it (a shared folder holds other PCs' partials too)."""
+
+
 def partial_path(path: Path) -> Path:
-    """The temporary name ``path`` is written under: ``.~<name>.<pid>.partial`` (the process's
-    id tells a killed writer's leftover from a live one's; before 2026-11-30 it had none)."""
-    return path.with_name(f".~{path.name}.{os.getpid()}.partial")
+    """The temporary name ``path`` is written under: ``.~<name>.<pid>-<HOST>.partial`` (the
+    process's id on this PC tells a killed writer's leftover from a live one's; before
+    2026-11-30 it had no id, earlier that day no ``HOST``)."""
+    return path.with_name(f".~{path.name}.{os.getpid()}-{HOST}.partial")
 
 
 def write_atomically(path: Path, data: bytes) -> Path:
