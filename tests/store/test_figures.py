@@ -212,3 +212,25 @@ def test_the_day_a_year_is_reached_agrees_with_the_days_served(spans, day) -> No
     served = promotion_service_days([("晋升前基层服务", s, e) for s, e in ranges], today=today)
     reached = year_reached_on(ranges)
     assert (reached is not None and reached <= today) == (served >= 365)
+
+
+def test_a_stored_target_the_rules_refuse_is_said_in_the_check(db, ids) -> None:  # noqa: ANN001
+    """rev5 of fac9c94: a share's target above 100 % stored before it was refused is left out
+    of 表7 (the template's default judges 达标), and nothing said so: the pre-export check
+    now names it, the rule and what 表7 uses instead."""
+    import json
+
+    from ylt_desktop.returns.check_figures import figure_items
+    from ylt_desktop.store.models import Setting
+    from ylt_desktop.store.targets import PREFIX, ignored_targets
+
+    with db.session() as s:
+        assert ignored_targets(s) == []
+        set_target(s, key="down_growth", target={"value": 150, "comparison": "≥"})  # a growth
+        s.add(Setting(key=PREFIX + "primary_share", value=json.dumps({"value": 150})))
+        s.commit()
+        messages = [i.message for i in figure_items(s, Quarter(2026, 3))]
+    said = [m for m in messages if "保存的目标无效" in m]
+    assert len(said) == 1, messages
+    assert "「基层诊疗量占比」" in said[0] and "0% 至 100%" in said[0] and "150%" in said[0]
+    assert "默认目标" in said[0]

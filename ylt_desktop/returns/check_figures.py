@@ -51,4 +51,8 @@ def figure_items(session: Session, quarter: Quarter) -> list:
         parts = p.field.split(".")
         record_id = int(parts[1]) if parts[0] == "members" else None
         items.append(CheckItem(p.level, f"运行指标：{p.message}", KIND, record_id, parts[-1]))
+    from ylt_desktop.store.targets import ignored_targets
+
+    for message in ignored_targets(session):
+        items.append(CheckItem(Level.WARNING, message, KIND, None, "targets"))
     return items

@@ -50,6 +50,26 @@ def indicator_specs(session: Session) -> list[IndicatorSpec]:
     return with_overrides(list(default_indicators()), target_overrides(session))
 
 
+def ignored_targets(session: Session) -> list[str]:
+    """What ``with_overrides`` leaves out, said: a stored target of this consortium that the
+    rules refuse now (a share's target above 100 %, set before that was refused), one
+    message each naming the indicator, the rule and the default 表7 uses instead."""
+    overrides = target_overrides(session)
+    out = []
+    for spec in default_indicators():
+        raw = overrides.get(spec.key)
+        if raw is None:
+            continue
+        problems = validate_target(raw, name=spec.name, unit=spec.unit, key=spec.key)
+        if problems:
+            rule = "；".join(p.message for p in problems)
+            out.append(
+                f"本医联体为「{spec.name}」保存的目标无效：{rule}。表7 按模板的默认目标"
+                f"判断达标；请由管理员在“目标值”中重新设置"
+            )
+    return out
+
+
 def require_target_editor(session: Session) -> None:
     """Only an 管理员 may change targets (DESIGN §6): refused with who may."""
     from ylt_desktop.domain.roles import Permission
