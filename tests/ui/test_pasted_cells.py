@@ -40,3 +40,21 @@ def test_pasting_two_cells_into_the_name_is_refused_with_a_message(qtbot, db, an
     dialog.save()
     with db.session() as s:
         assert [p.name for p in store.list_staff(s)] == ["李秀英"]
+
+
+def test_an_identity_number_in_the_name_is_refused_under_the_field(qtbot, db, answers) -> None:  # noqa: ANN001
+    """The clerk pastes name and number together ("李秀英 <身份证号>"): the form says the
+    number belongs in 证件号码, Save stays disabled, nothing is stored."""
+    with db.session() as s:
+        consortium(s)
+    dialog = StaffDialog(db)
+    qtbot.addWidget(dialog)
+    fill(qtbot, dialog, GOOD_ID)
+    paste(qtbot, dialog.binder.widget("name"), f"李秀英 {GOOD_ID}")
+    label = dialog.binder.problem_label("name")
+    assert not label.isHidden()
+    assert label.text().startswith("姓名中含有居民身份证号码") and GOOD_ID not in label.text()
+    assert not dialog.save_button.isEnabled()
+    dialog.save()
+    with db.session() as s:
+        assert store.list_staff(s) == []

@@ -226,6 +226,36 @@ def check_ric(
     return problems
 
 
+# 17 digits and a digit or X standing on their own inside free text (full-width folded first).
+_RIC_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
+
+
+def ric_in_text(value: str | None) -> bool:
+    """``value`` holds a whole, valid 居民身份证号码 (check character and birth date right): a
+    name or note typed or pasted with the person's number, which every list, the return and
+    the package would then show unmasked. An 18-digit 统一社会信用代码 does not pass the
+    checks (its 7th–14th digits are no date), so it is not taken for one."""
+    if not value or not any(ch.isdigit() for ch in value):
+        return False
+    text = to_half_width(value)
+    return any(
+        not any(p.is_error for p in check_ric(m.group())) for m in _RIC_IN_TEXT.finditer(text)
+    )
+
+
+def ric_in_text_problems(value: str | None, field: str, label: str) -> list[Problem]:
+    """An error when ``value`` (the field ``label``) holds a whole identity number."""
+    if not ric_in_text(value):
+        return []
+    return [
+        error(
+            field,
+            f"{label}中含有居民身份证号码：身份证号码只能填在“证件号码”一栏"
+            "（其他栏目会原样显示在列表和报表上，不做脱敏），请删去",
+        )
+    ]
+
+
 def mask_id(value: str | None) -> str:
     """Identity number for display: ``110105********002X``.
 

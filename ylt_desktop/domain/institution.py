@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from operator import attrgetter
 
 from ylt_desktop.domain import lists
-from ylt_desktop.domain.codes import check_division, check_phone, check_uscc
+from ylt_desktop.domain.codes import check_division, check_phone, check_uscc, ric_in_text_problems
 from ylt_desktop.domain.problems import Problem, error, has_errors, warning
 from ylt_desktop.domain.text import break_message, clean, has_break, normalize_code, normalize_name
 
@@ -147,6 +147,8 @@ def validate_normalized(d: InstitutionData) -> list[Problem]:
     problems += check_phone(d.phone)
     if has_break(d.contact):
         problems.append(error("contact", break_message("联系人")))
+    problems += ric_in_text_problems(d.contact, "contact", "联系人")
+    problems += ric_in_text_problems(d.address, "address", "地址")
     return problems
 
 

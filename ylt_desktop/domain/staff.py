@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ylt_desktop.domain import lists
-from ylt_desktop.domain.codes import check_ric, ric_sex
+from ylt_desktop.domain.codes import check_ric, ric_in_text_problems, ric_sex
 from ylt_desktop.domain.problems import Problem, error, has_errors
 from ylt_desktop.domain.text import break_message, has_break, normalize_code, normalize_name
 
@@ -48,6 +48,7 @@ def validate_staff(d: StaffData, *, today: dt.date | None = None) -> list[Proble
         problems.append(error("home_id", "所属机构为必填项"))
     if has_break(d.specialty):
         problems.append(error("specialty", break_message("专业")))
+    problems += ric_in_text_problems(d.specialty, "specialty", "专业")
     return problems
 
 
@@ -59,7 +60,7 @@ def _check_name(raw: str) -> list[Problem]:
         return [error("name", "姓名为必填项")]
     if len(name) > NAME_MAX:
         return [error("name", f"姓名不得超过{NAME_MAX}个字符（现为{len(name)}个）")]
-    return []
+    return ric_in_text_problems(name, "name", "姓名")
 
 
 def _check_choice(value: str, choices: tuple[str, ...], field: str, label: str) -> list[Problem]:

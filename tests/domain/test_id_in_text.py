@@ -1,0 +1,63 @@
+"""A whole identity number typed or pasted into a free-text field (姓名 "李秀英 1101…", 专业,
+联系人, 地址) is refused: those fields are shown as they are in every list, on the return and
+in the package, so the number would be printed unmasked. A masked number, a number with a
+wrong check character, an 18-digit 统一社会信用代码 or a phone number is not taken for one."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.domain.test_institution import good
+from tests.domain.test_staff import FEMALE_ID, staff
+from ylt_desktop.domain.codes import make_uscc, mask_id, ric_in_text
+from ylt_desktop.domain.institution import validate_institution
+from ylt_desktop.domain.staff import validate_staff
+
+FULL_WIDTH = FEMALE_ID.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+RULE = "中含有居民身份证号码：身份证号码只能填在“证件号码”一栏"
+
+
+def errors(problems) -> dict[str, str]:  # noqa: ANN001
+    return {p.field: p.message for p in problems if p.is_error}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [f"李秀英 {FEMALE_ID}", f"李秀英{FEMALE_ID.lower()}", f"李秀英（{FULL_WIDTH}）", FEMALE_ID],
+)
+def test_an_identity_number_inside_is_found(text: str) -> None:
+    assert ric_in_text(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        mask_id(FEMALE_ID),
+        FEMALE_ID[:-1] + "1",  # wrong check character: not a number anyone holds
+        make_uscc("12", "360428", "88139986"),  # all digits, no birth date inside
+        "0792-2221234 13907921234",
+        "李秀英",
+        "",
+        None,
+        f"A{FEMALE_ID}",  # part of a longer code
+    ],
+)
+def test_other_texts_are_not_taken_for_one(text: str | None) -> None:
+    assert not ric_in_text(text)
+
+
+def test_staff_name_and_specialty_with_an_identity_number_are_refused() -> None:
+    found = errors(validate_staff(staff(name=f"李华 {FEMALE_ID}", specialty=f"内科{FEMALE_ID}")))
+    assert found["name"].startswith(f"姓名{RULE}")
+    assert found["specialty"].startswith(f"专业{RULE}")
+    assert FEMALE_ID not in "".join(found.values())  # the message does not repeat it
+
+
+def test_institution_contact_and_address_with_an_identity_number_are_refused() -> None:
+    found = errors(
+        validate_institution(good(contact=f"张三{FEMALE_ID}", address=f"青石镇 {FULL_WIDTH}"))
+    )
+    assert set(found) == {"contact", "address"}
+    assert found["contact"].startswith(f"联系人{RULE}")
+    assert found["address"].startswith(f"地址{RULE}")
+    assert not errors(validate_institution(good(contact="张三", address="青石镇1号")))
