@@ -54,3 +54,26 @@ def test_a_share_or_a_rate_keeps_fractions() -> None:
     assert axis_ticks([1.23], None, "人/万人") == [0, 0.5, 1, 1.5, 2]
     chart = ChartData("每万常住人口派驻中级及以上职称医师数", "人/万人", ["a", "b"], [1.0, 1.23])
     assert drawn_ticks(chart) == [0, 0.5, 1, 1.5, 2]
+
+
+GROWTH = "下转人次同比增长"
+
+
+@pytest.mark.parametrize(
+    "values", [[-12.5, 3.0, 8.0], [-40.0, -10.0, -5.0], [-3.0, 25.0, 60.0], [None, -0.5, 0.2]]
+)
+def test_a_falling_growth_is_drawn_below_zero(values: list) -> None:
+    """rev5: 下转人次同比增长 falling (a negative %) was drawn at 0 on the screen and outside
+    the plot in the PDF: the axis started at 0. It now reaches below the lowest value, through
+    0, and the PDF draws the points where they are."""
+    chart = ChartData(GROWTH, "%", [f"Q{i}" for i in range(len(values))], values, target=10.0)
+    ticks = drawn_ticks(chart)
+    assert ticks == axis_ticks(values, 10.0, "%")
+    present = [v for v in values if v is not None]
+    assert ticks[0] <= min(present) < 0 and 0 in ticks and max(present + [10.0]) <= ticks[-1]
+    assert len({round(b - a, 9) for a, b in zip(ticks, ticks[1:], strict=False)}) == 1
+    drawing = chart_drawing(chart, 200, 150, "Helvetica")
+    plot = next(x for x in drawing.contents if isinstance(x, LinePlot))
+    plot.draw()
+    zero, low = plot.yValueAxis.scale(0), plot.yValueAxis.scale(min(present))
+    assert plot.y <= low < zero <= plot.y + plot.height  # inside the plot, below 0's line

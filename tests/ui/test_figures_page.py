@@ -207,3 +207,18 @@ def test_the_screen_chart_of_a_count_has_whole_number_ticks(qtbot) -> None:  # n
     chart.set_data(["25Q1", "25Q2", "25Q3"], [0.0, 1.0, 1.0])
     assert chart.ticks() == [0, 1, 2] and chart.axis_max() == 2
     assert not chart.grab().isNull()
+
+
+def test_the_screen_chart_draws_a_falling_growth_below_zero(qtbot) -> None:  # noqa: ANN001
+    """rev5: a negative 下转人次同比增长 was drawn at 0 (max(0, v)) on the 概览's chart."""
+    from PySide6.QtCore import QRectF
+
+    chart = LineChart("下转人次同比增长", "%")
+    qtbot.addWidget(chart)
+    chart.set_data(["25Q1", "25Q2", "25Q3"], [-12.5, 3.0, 8.0], target=10.0)
+    plot = QRectF(48, 30, 300, 150)
+    low, mid, high = (pt.y() for pt in chart.points(plot))
+    zero = chart._y(plot, 0.0)
+    assert plot.top() <= high < mid < zero < low <= plot.bottom()  # y grows downwards
+    assert chart.ticks()[0] < 0 < chart.ticks()[-1]
+    assert not chart.grab().isNull()

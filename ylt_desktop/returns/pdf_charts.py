@@ -33,10 +33,11 @@ COUNT_UNIT = "人"  # a count of persons: whole numbers only on its axis
 
 
 def axis_ticks(values: list[float | None], target: float | None, unit: str) -> list[float]:
-    """The value axis's ticks, 0 first and the axis's top last (the screen's chart and the
-    PDF's share them). A count (``COUNT_UNIT``: 晋升前基层服务满一年人数) gets whole-number ticks
-    1, 2 or 5 × a power of ten apart (0, 1, 2 — never 0.5, 1.5); a share or a rate four equal
-    steps (a share's top at most 100 %)."""
+    """The value axis's ticks, its bottom first (0, or below 0 for a falling growth) and its
+    top last (the screen's chart and the PDF's share them). A count (``COUNT_UNIT``:
+    晋升前基层服务满一年人数) gets whole-number ticks 1, 2 or 5 × a power of ten apart (0, 1, 2
+    — never 0.5, 1.5); a share or a rate four equal steps (a share's top at most 100 %); a
+    series going below 0 (下转人次同比增长 falling) equal steps through 0 down to it."""
     import itertools
     import math
 
@@ -44,6 +45,11 @@ def axis_ticks(values: list[float | None], target: float | None, unit: str) -> l
     if target is not None:
         found.append(target)
     top = max(found, default=0.0)
+    low = min(found, default=0.0)
+    if low < 0:  # a growth that fell: drawn where it is, not at 0
+        step = nice_max((max(top, 0.0) - low) * 1.1 / 4)
+        first, last = math.floor(low / step), max(math.ceil(top / step), 1)
+        return [k * step for k in range(first, last + 1)]
     if unit == COUNT_UNIT:
         whole = math.ceil(nice_max(top * 1.1))
         steps = (m * 10**p for p in itertools.count() for m in (1, 2, 5))
@@ -85,7 +91,7 @@ def chart_drawing(chart: ChartData, width: float, height: float, font: str) -> A
     d.add(String(4, height - 12, chart.title, fontName=font, fontSize=9))
     n = max(1, len(chart.labels))
     ticks = axis_ticks(chart.values, chart.target, chart.unit)
-    top = ticks[-1]
+    bottom, top = ticks[0], ticks[-1]
     plot = LinePlot()
     plot.x, plot.y = 34, 22
     plot.width, plot.height = width - 44, height - 46
@@ -102,7 +108,7 @@ def chart_drawing(chart: ChartData, width: float, height: float, font: str) -> A
     plot.xValueAxis.labelTextFormat = lambda v: labels[int(v)] if 0 <= int(v) < n else ""
     plot.xValueAxis.labels.fontName = font
     plot.xValueAxis.labels.fontSize = 6
-    plot.yValueAxis.valueMin, plot.yValueAxis.valueMax = 0, top
+    plot.yValueAxis.valueMin, plot.yValueAxis.valueMax = bottom, top
     plot.yValueAxis.valueSteps = ticks
     suffix = "%" if chart.unit == "%" else ""
     plot.yValueAxis.labelTextFormat = lambda v: f"{v:g}{suffix}"
@@ -110,7 +116,7 @@ def chart_drawing(chart: ChartData, width: float, height: float, font: str) -> A
     plot.yValueAxis.labels.fontSize = 6
     d.add(plot)
     if chart.target is not None:
-        y = plot.y + plot.height * chart.target / top
+        y = plot.y + plot.height * (chart.target - bottom) / (top - bottom)
         d.add(Line(plot.x, y, plot.x + plot.width, y, strokeColor=colors.HexColor("#c0392b"),
                    strokeDashArray=[3, 2], strokeWidth=1))  # fmt: skip
         d.add(String(plot.x + plot.width, y + 2, chart.target_label, fontName=font,

@@ -61,7 +61,6 @@ class LineChart(QWidget):
 
     def points(self, plot: QRectF) -> list[QPointF | None]:
         """Where each value is drawn inside ``plot`` (None for a missing value)."""
-        top = self.axis_max()
         n = len(self.values)
         out: list[QPointF | None] = []
         for i, v in enumerate(self.values):
@@ -69,9 +68,14 @@ class LineChart(QWidget):
                 out.append(None)
                 continue
             x = plot.left() + (plot.width() * (i + 0.5) / n if n else 0)
-            y = plot.bottom() - plot.height() * max(0.0, v) / top
-            out.append(QPointF(x, y))
+            out.append(QPointF(x, self._y(plot, v)))
         return out
+
+    def _y(self, plot: QRectF, value: float) -> float:
+        """Where ``value`` is on the value axis (its bottom may lie below 0: a falling growth)."""
+        ticks = self.ticks()
+        bottom, top = ticks[0], ticks[-1]
+        return plot.bottom() - plot.height() * (value - bottom) / (top - bottom)
 
     def ticks(self) -> list[float]:
         """The value axis's ticks, as the PDF's chart has them (a count's are whole numbers)."""
@@ -102,7 +106,7 @@ class LineChart(QWidget):
     def _axes(self, p: QPainter, plot: QRectF) -> None:
         ticks = self.ticks()
         for value in ticks:
-            y = plot.bottom() - plot.height() * value / ticks[-1]
+            y = self._y(plot, value)
             p.setPen(QPen(GRID, 1))
             p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
             p.setPen(TEXT)
@@ -120,7 +124,7 @@ class LineChart(QWidget):
     def _target(self, p: QPainter, plot: QRectF) -> None:
         if self.target is None:
             return
-        y = plot.bottom() - plot.height() * self.target / self.axis_max()
+        y = self._y(plot, self.target)
         p.setPen(QPen(TARGET, 1.5, Qt.PenStyle.DashLine))
         p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
         p.drawText(QRectF(plot.left() + 4, y - 16, plot.width() - 8, 14),
