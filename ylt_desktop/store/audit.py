@@ -23,23 +23,38 @@ table and key, each logged as a delete of its own. Logs written before that last
 logged lack those deletes; the chain never covered rows, so they verify as they are. A row
 dropped (or deleted) and a new one with its primary key added in the same flush is one UPDATE
 of the stored row to the database (a row switch): logged as that update, among the updates.
+Those deletes and row switches are found in ``store/audit_flush.py``; how a row's columns show
+in an entry is ``store/audit_values.py``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import getpass
-import hashlib
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import event, func, insert, inspect, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import instance_state
-from sqlalchemy.orm.base import NO_VALUE
 
 from ylt_desktop.domain.roles import NotAllowed
+from ylt_desktop.store.audit_flush import _before_flush, _orphans, _switched
+from ylt_desktop.store.audit_values import (
+    _SIMPLE,
+    QUIET,
+    SECRET,
+    SECRET_SHOWN,
+    _changes,
+    _dump,
+    _mapped,
+    _record_id,
+    _shown,
+    _stored_values,
+    _table_and_key,
+    _values,
+    jsonable,
+)
 from ylt_desktop.store.chain import entry_hash
 from ylt_desktop.store.models import AuditEntry, User
 
@@ -66,10 +81,6 @@ TABLE_LABELS = {
     "app_user": "用户",
     "package_event": "数据包接收与退回",
 }
-# Columns never logged (sign-in bookkeeping) and columns logged only as changed.
-QUIET = {"app_user": frozenset({"failed_attempts", "locked_until"})}
-SECRET = frozenset({"password_hash", "exchange_check"})
-SECRET_SHOWN = "（已设置）"
 
 
 def set_user(target: Session | sessionmaker | Any, name: Any) -> None:
@@ -91,114 +102,6 @@ def os_user() -> str:
         return "未知用户"
 
 
-_SIMPLE = frozenset({type(None), bool, int, float, str})
-
-
-def jsonable(value: Any) -> Any:
-    if type(value) in _SIMPLE or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    if isinstance(value, bytes | bytearray | memoryview):
-        data = bytes(value)
-        return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-    return str(value)
-
-
-_MAPPED: dict[Any, tuple[list[tuple[str, str]], str, list[str]]] = {}
-
-
-def _mapped(state: Any) -> tuple[list[tuple[str, str]], str, list[str]]:
-    """(attribute key, column name) of every mapped column, the table name and the primary key
-    attributes of an object's mapper, worked out once per mapper."""
-    mapper = state.mapper
-    found = _MAPPED.get(mapper)
-    if found is None:
-        found = _MAPPED[mapper] = (
-            [(attr.key, attr.columns[0].name) for attr in mapper.column_attrs],
-            mapper.local_table.name,
-            [mapper.get_property_by_column(col).key for col in mapper.primary_key],
-        )
-    return found
-
-
-def _columns(obj: Any) -> list[tuple[str, str]]:
-    """(attribute key, column name) of every mapped column."""
-    return _mapped(instance_state(obj))[0]
-
-
-def _shown(col: str, value: Any) -> Any:
-    return SECRET_SHOWN if col in SECRET else jsonable(value)
-
-
-def _values(obj: Any) -> dict[str, Any]:
-    # Only what is loaded: reading an expired attribute here would query mid-flush.
-    state = instance_state(obj)
-    loaded = state.dict
-    columns, table, _ = _mapped(state)
-    quiet = QUIET.get(table, ())
-    return {
-        col: _shown(col, loaded[key]) for key, col in columns if key in loaded and col not in quiet
-    }
-
-
-def _stored_values(obj: Any) -> dict[str, Any]:
-    """``_values`` of a row being deleted as it was stored: a column changed in the session
-    before the delete (a part row edited, then dropped by its record) shows its value as read,
-    since the DELETE writes no change first; one not read before it changed is left out."""
-    state = instance_state(obj)
-    values = _values(obj)
-    committed = state.committed_state
-    if committed:
-        for key, col in _mapped(state)[0]:
-            if key in committed and col in values:
-                before = committed[key]
-                if before is NO_VALUE:
-                    del values[col]
-                else:
-                    values[col] = _shown(col, before)
-    return values
-
-
-def _record_id(obj: Any) -> str:
-    # New objects get their identity key only after after_flush; their primary key is loaded.
-    state = instance_state(obj)
-    loaded = state.dict
-    identity = state.identity or [loaded.get(key) for key in _mapped(state)[2]]
-    return ",".join(str(part) for part in identity)
-
-
-def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    state = inspect(obj)
-    old, new = {}, {}
-    quiet = QUIET.get(_mapped(state)[1], ())
-    for key, col in _columns(obj):
-        if col in quiet:
-            continue
-        history = state.attrs[key].history
-        if not history.added and not history.deleted:
-            continue
-        before = history.deleted[0] if history.deleted else None
-        after = history.added[0] if history.added else None
-        if before == after or (after is None and not history.added):
-            continue
-        if not isinstance(after, _PLAIN) and after is not None:
-            continue  # an SQL expression (onupdate and the like), not a value
-        old[col], new[col] = _shown(col, before), _shown(col, after)
-    return old, new
-
-
-_PLAIN = (bool, int, float, str, bytes, bytearray, memoryview, dt.date, dt.datetime)
-
-
-# One encoder for every entry: ``json.dumps`` with options builds a new one per call.
-_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
-
-
-def _dump(values: dict[str, Any] | None) -> str | None:
-    return None if values is None else _JSON.encode(values)
-
-
 def _acting_name(session: Session) -> str:
     actor = session.info.get(USER_KEY)
     if actor:
@@ -206,42 +109,6 @@ def _acting_name(session: Session) -> str:
     if session.connection().execute(select(User.id).limit(1)).first() is not None:
         raise NotAllowed("请先登录：本数据库的每项修改都要记下修改人")
     return os_user()
-
-
-def _table_and_key(obj: Any) -> tuple[str, tuple]:
-    state = instance_state(obj)
-    return _mapped(state)[1], tuple(state.identity or ())
-
-
-def _orphans(session: Session, flush_context: Any) -> list[Any]:
-    """The rows this flush deleted that nobody passed to ``session.delete``: part rows their
-    record's collection dropped (delete-orphan: a rotation's quarter row, an agreement's
-    recipient or volume), which the unit of work finds only while flushing. Ordered by table
-    and key, as the updates are."""
-    if flush_context is None:
-        return []
-    explicit = session.deleted
-    found = []
-    for state, (isdelete, listonly) in flush_context.states.items():
-        if not isdelete or listonly or state.key is None:
-            continue
-        obj = state.obj()
-        if obj is not None and obj not in explicit:
-            found.append(obj)
-    return sorted(found, key=_table_and_key)
-
-
-def _switched(session: Session, flush_context: Any) -> dict[Any, Any]:
-    """Row switches: a row dropped or deleted and a new one with its primary key added in the
-    same flush, which the unit of work writes as one UPDATE of the stored row (it keeps the
-    dropped row's state in the flush, marked list-only). Identity key → the dropped row."""
-    if flush_context is None:
-        return {}
-    return {
-        state.key: state.obj()
-        for state, (isdelete, listonly) in flush_context.states.items()
-        if isdelete and listonly and state.key is not None and state.obj() is not None
-    }
 
 
 def _entries(session: Session, flush_context: Any = None) -> list[dict[str, Any]]:
@@ -319,58 +186,6 @@ def _chain(session: Session, rows: list[dict[str, Any]]) -> None:
         row["id"] = next_id
         row["hash"] = previous = entry_hash(previous, row)
         next_id += 1
-
-
-def _db_cascades(table: Any) -> list[tuple[Any, Any]]:
-    """(child mapper, foreign key) of every mapped table whose foreign key to ``table`` has
-    ``ON DELETE CASCADE``: rows the database removes with a deleted row of ``table``."""
-    found = _CASCADES.get(table)
-    if found is None:
-        from ylt_desktop.store.models import Base
-
-        found = []
-        for mapper in Base.registry.mappers:
-            child = mapper.local_table
-            for fk in child.foreign_keys:
-                if fk.column.table is table and (fk.ondelete or "").upper() == "CASCADE":
-                    found.append((mapper, fk))
-        _CASCADES[table] = found
-    return found
-
-
-_CASCADES: dict[Any, list[tuple[Any, Any]]] = {}
-
-
-def _before_flush(session: Session, _flush_context: Any, _instances: Any) -> None:
-    """The rows the database's ``ON DELETE CASCADE`` would remove with a deleted row, which no
-    ORM cascade deletes (a unit's 等级变更记录, an agreement's scan, a quarter's snapshot), are
-    deleted through the session here, after their parent in the order of deletes, so each
-    has its entry: the database would drop them with no entry at all."""
-    seen: set[int] = set()
-    todo = [o for o in session.deleted if instance_state(o).key is not None]
-    while todo:
-        by_fk: dict[tuple[Any, Any], list[Any]] = {}
-        for obj in todo:
-            seen.add(id(obj))
-            state = instance_state(obj)
-            table = state.mapper.local_table
-            for mapper, fk in _db_cascades(table):
-                prop = state.mapper.get_property_by_column(fk.column)
-                value = state.dict.get(prop.key)
-                if value is None:  # the key of a persistent row: its identity
-                    pk = list(state.mapper.primary_key)
-                    value = state.identity[pk.index(fk.column)] if fk.column in pk else None
-                if value is not None:
-                    by_fk.setdefault((mapper, fk), []).append(value)
-        todo = []
-        for (mapper, fk), values in by_fk.items():
-            column = getattr(mapper.class_, mapper.get_property_by_column(fk.parent).key)
-            for i in range(0, len(values), 500):
-                stmt = select(mapper).where(column.in_(values[i : i + 500]))
-                for child in session.scalars(stmt):
-                    if child not in session.deleted and id(child) not in seen:
-                        session.delete(child)
-                        todo.append(child)
 
 
 def _after_flush(session: Session, flush_context: Any) -> None:

@@ -313,7 +313,7 @@ class Attachment(Base):
     added_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
 
     # Only for the flush's order: the scan's DELETE before its agreement's (the audit log
-    # deletes it through the session, store/audit.py: _before_flush).
+    # deletes it through the session, store/audit_flush.py: _before_flush).
     agreement: Mapped[Agreement] = relationship(lazy="raise")
 
 
