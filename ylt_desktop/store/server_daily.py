@@ -17,9 +17,9 @@ by the OS when the program ends, however it ends), so a second program of this P
 meanwhile does not run it again at the same time; PCs do not wait for each other (each clerk
 is told on their own PC).
 
-An SQLite file's day's check uses the same claim (``store/db.py``: ``claim_file_check``), with
-its marks and lock beside the file's backups rather than in the data folder: the check is of
-the file, which one PC uses.
+An SQLite file's day's check uses the same claim (``store/file_daily.py``:
+``claim_file_check``), with its marks and lock beside the file's backups rather than in the
+data folder: the check is of the file, which one PC uses.
 """
 
 from __future__ import annotations
