@@ -11,10 +11,11 @@ import datetime as dt
 import pytest
 from sqlalchemy import event, select
 
+from tests.helpers import bulk_import_failures as failures
 from tests.importing.conftest import INST_HEADER, dump, village, write_book
 from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.importing import import_file
-from ylt_desktop.store import agreements_bulk, audit, bulk_write
+from ylt_desktop.store import agreements_bulk
 from ylt_desktop.store.audit_verify import verify_chain
 from ylt_desktop.store.models import Agreement, AgreementVolume
 from ylt_desktop.store.versions import RecordChanged
@@ -60,35 +61,12 @@ def test_the_last_row_refused_by_the_database_leaves_it_as_it_was(
     """The database itself refuses the last row of the last bulk statement (NOT NULL): the
     batches before it, written in the same transaction, are gone with it."""
     path = _changed(unit_db, tmp_path) if change else write_book(tmp_path / "n.xlsx", _rows())
-    before = dump(unit_db)
-    calls = []
     if change:
-        real = bulk_write.update_parts
-
-        def last_bad(session, model, rows, **kw):  # noqa: ANN001, ANN003, ANN202
-            if model is AgreementVolume:
-                calls.append(len(rows))
-                if sum(calls) == N:
-                    rows = [*rows[:-1], (rows[-1][0], {"value": None})]
-            return real(session, model, rows, **kw)
-
-        monkeypatch.setattr(bulk_write, "update_parts", last_bad)
+        spoil = lambda row: (row[0], {"value": None})  # noqa: E731
     else:
-        real = bulk_write.insert_rows
-
-        def last_bad(session, model, rows, *, key):  # noqa: ANN001, ANN202
-            if model is AgreementVolume:
-                calls.append(len(rows))
-                if sum(calls) == N:
-                    rows = [*rows[:-1], {**rows[-1], "quarter": None}]
-            return real(session, model, rows, key=key)
-
-        monkeypatch.setattr(bulk_write, "insert_rows", last_bad)
-    with pytest.raises(Exception) as caught:  # noqa: PT011 - the driver's IntegrityError
-        _import(unit_db, path)
-    assert "null" in str(caught.value).lower()
-    assert len(calls) == 3 and sum(calls) == N  # the earlier batches were written first
-    assert dump(unit_db) == before
+        spoil = lambda row: {**row, "quarter": None}  # noqa: E731
+    failures.last_row_refused(unit_db, lambda: _import(unit_db, path), monkeypatch, n=N,
+                              model=AgreementVolume, change=change, spoil=spoil)  # fmt: skip
 
 
 @pytest.mark.parametrize("change", [False, True])
@@ -96,26 +74,6 @@ def test_a_failure_writing_the_audit_or_at_commit_leaves_the_database_as_it_was(
     tmp_path, unit_db, monkeypatch, change
 ):  # noqa: ANN001
     path = _changed(unit_db, tmp_path) if change else write_book(tmp_path / "n.xlsx", _rows())
-    before = dump(unit_db)
-    real = audit.write_entries
-    batches = []
-
-    def failing_last(session, rows):  # noqa: ANN001, ANN202
-        if any(r["table_name"] == "agreement_volume" for r in rows):
-            batches.append(len(rows))
-            if len(batches) == 3:  # the last batch's entries: everything else is written
-                real(session, rows[:-1])
-                raise OSError("disk full")
-        real(session, rows)
-
-    monkeypatch.setattr(audit, "write_entries", failing_last)
-    with pytest.raises(OSError, match="disk full"):
-        _import(unit_db, path)
-    assert len(batches) == 3
-    assert dump(unit_db) == before
-
-    # At commit: every row and entry is written, then the commit itself fails.
-    monkeypatch.setattr(audit, "write_entries", real)
     last = (
         select(AgreementVolume.id)
         .join(Agreement)
@@ -123,23 +81,10 @@ def test_a_failure_writing_the_audit_or_at_commit_leaves_the_database_as_it_was(
             Agreement.number == LAST, AgreementVolume.value == (50 if change else 10) + (N - 1) % 3
         )
     )
-
-    def refuse_commit(session) -> None:  # noqa: ANN001
-        if session.connection().execute(last).first() is not None:
-            raise OSError("commit failed")
-
-    event.listen(unit_db.sessions, "before_commit", refuse_commit)
-    try:
-        with pytest.raises(OSError, match="commit failed"):
-            _import(unit_db, path)
-    finally:
-        event.remove(unit_db.sessions, "before_commit", refuse_commit)
-    assert dump(unit_db) == before
-    report = _import(unit_db, path)
-    assert (report.changed if change else report.new) == N
-    with unit_db.session() as s:
-        assert verify_chain(s).ok
-        assert s.execute(last).first() is not None
+    failures.audit_or_commit_failure(
+        unit_db, lambda: _import(unit_db, path), monkeypatch, n=N, change=change,
+        table="agreement_volume", last=last, written=last,
+    )  # fmt: skip
 
 
 def test_an_agreement_changed_meanwhile_refuses_the_import_and_changes_nothing(
