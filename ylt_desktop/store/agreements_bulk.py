@@ -269,8 +269,11 @@ def update_agreements(
                 was = {col: old.columns[col] for col in changed}
                 entry = audit.update_entry("agreement", aid, was, changed, at)
                 updates.append((("agreement", (aid,)), entry))
+        # One executemany per set of changed columns (an agreement whose recipients or
+        # volumes alone changed: its version and ``updated_at``, as the flush's touch of the
+        # owner).
         for batch in batches:
-            _update_agreement_rows(session, batch)
+            bulk_write.update_rows_grouped(session, Agreement, batch)
         bulk_write.update_parts(
             session, AgreementRecipient, share_rows, by=("agreement_id", "institution_id")
         )
@@ -305,16 +308,6 @@ def update_agreements(
         )
         _forget(session, written, share_rows, value_rows, gone_recipients, gone_volumes)
     return [aid for aid, _d, _t in rows]
-
-
-def _update_agreement_rows(session: Session, rows: list[tuple[int, int, dict]]) -> None:
-    """One executemany per set of changed columns (an agreement whose recipients or volumes
-    alone changed: its version and ``updated_at``, as the flush's touch of the owner)."""
-    groups: dict[tuple[str, ...], list] = {}
-    for item in rows:
-        groups.setdefault(tuple(item[2]), []).append(item)
-    for group in groups.values():
-        bulk_write.update_rows(session, Agreement, group)
 
 
 def _forget(

@@ -115,6 +115,18 @@ def update_rows(session: Session, model: Any, rows: list[tuple[int, int, dict[st
         )
 
 
+def update_rows_grouped(
+    session: Session, model: Any, rows: list[tuple[int, int, dict[str, Any]]]
+) -> None:
+    """``update_rows`` of rows whose changed columns differ: one executemany per set of
+    changed columns, the sets in the order they first come."""
+    groups: dict[tuple[str, ...], list] = {}
+    for item in rows:
+        groups.setdefault(tuple(item[2]), []).append(item)
+    for group in groups.values():
+        update_rows(session, model, group)
+
+
 def update_parts(
     session: Session,
     model: Any,

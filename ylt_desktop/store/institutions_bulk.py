@@ -126,7 +126,7 @@ def update_institutions(
                 or ("uscc", new["uscc"]) in freed
                 or any(item[0] == inst_id for item in segment)  # a row changed twice: in turn
             ):
-                _update_segment(session, segment)
+                bulk_write.update_rows_grouped(session, Institution, segment)
                 segment, freed = [], set()
             if old["name_key"] != new["name_key"]:
                 freed.add(("name", old["name_key"]))
@@ -143,14 +143,14 @@ def update_institutions(
                 # As update_institution in turn: the row's entry, then its level correction
                 # (an import row carries no change date) and its rotations' new directions,
                 # all before the next row's entry.
-                _update_segment(session, segment)
+                bulk_write.update_rows_grouped(session, Institution, segment)
                 audit.write_entries(session, entries)
                 segment, freed, entries = [], set(), []
                 _forget(session, [inst_id])
                 inst = session.get(Institution, inst_id)
                 levels.record_change(session, inst, since=None, before=ranked)
                 session.flush()
-        _update_segment(session, segment)
+        bulk_write.update_rows_grouped(session, Institution, segment)
         audit.write_entries(session, entries)
         _forget(session, [inst_id for inst_id, _ in rows])
     return [inst_id for inst_id, _ in rows]
@@ -168,15 +168,6 @@ def _current(session: Session, ids: set[int]) -> dict[int, dict]:
         stmt = select(*_CURRENT).where(Institution.__table__.c.id.in_(chunk))
         found.update((row.id, row._asdict()) for row in session.execute(stmt))
     return found
-
-
-def _update_segment(session: Session, segment: list[tuple[int, int, dict]]) -> None:
-    """One executemany per set of changed columns."""
-    groups: dict[tuple[str, ...], list] = {}
-    for item in segment:
-        groups.setdefault(tuple(item[2]), []).append(item)
-    for group in groups.values():
-        bulk_write.update_rows(session, Institution, group)
 
 
 def _forget(session: Session, ids: list[int]) -> None:

@@ -281,7 +281,9 @@ def update_rotations(
                 entry = audit.update_entry("rotation", rid, was, changed, at)
                 entries.append(((entry["table_name"], (rid,)), entry))
             entries += part_entries
-        _update_rotation_rows(session, changed_rotations)
+        # One executemany per set of changed columns (a rotation whose quarter rows alone
+        # changed: its version and ``updated_at``, as the flush's touch of the owner).
+        bulk_write.update_rows_grouped(session, Rotation, changed_rotations)
         bulk_write.update_parts(session, RotationQuarter, changed_parts)
         for row in bulk_write.insert_rows(session, RotationQuarter, added, key=None):
             added_entries.append(audit.insert_entry("rotation_quarter", row["id"], row, at))
@@ -295,16 +297,6 @@ def update_rotations(
         )
         _forget(session, extra)
     return [rid for rid, _d, _note in rows]
-
-
-def _update_rotation_rows(session: Session, rows: list[tuple[int, int, dict]]) -> None:
-    """One executemany per set of changed columns (a rotation whose quarter rows alone
-    changed: its version and ``updated_at``, as the flush's touch of the owner)."""
-    groups: dict[tuple[str, ...], list] = {}
-    for item in rows:
-        groups.setdefault(tuple(item[2]), []).append(item)
-    for group in groups.values():
-        bulk_write.update_rows(session, Rotation, group)
 
 
 def _stored(
