@@ -18,8 +18,6 @@ import errno
 import os
 import re
 import secrets
-import shutil
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -32,10 +30,12 @@ from ylt_desktop.returns.check import CheckItem, check_quarter, cover_length_ite
 from ylt_desktop.returns.model import Cancel, Cancelled, Progress, QuarterReturn
 from ylt_desktop.returns.templates import Template
 from ylt_desktop.returns.temps import (  # noqa: F401 - files' names, here too
+    STALE_AFTER,
     TEMP_PREFIX,
     _redirect_openpyxl_temp_files,
     _remove_own_temps,
     _temp_folder,
+    remove_stale_temps,
 )
 from ylt_desktop.store.access import DiskFull
 from ylt_desktop.store.backup import DatabaseProblem
@@ -139,50 +139,6 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
             temp.unlink()
         raise
     fsync_dir(target.parent)
-
-
-STALE_AFTER = 600.0
-"""Seconds after which a temporary export file of a process that cannot be asked is a leftover."""
-
-_OWNER = re.compile(rf"^{re.escape(TEMP_PREFIX)}(\d+)-")
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # another user's process: it exists
-    return True
-
-
-def _stale(entry: Path, limit: float) -> bool:
-    owner = _OWNER.match(entry.name)
-    if owner and os.name == "posix":
-        return not _alive(int(owner[1]))
-    return entry.stat().st_mtime <= limit
-
-
-def remove_stale_temps(folder: Path, *, older_than: float | None = None) -> list[Path]:
-    """Delete temporary files that an export killed midway left behind in ``folder``.
-
-    A file whose process is gone goes at once; one of unknown owner after ``older_than``
-    seconds (default ``STALE_AFTER``).
-    """
-    limit = time.time() - (STALE_AFTER if older_than is None else older_than)
-    removed = []
-    for leftover in folder.glob(f"{TEMP_PREFIX}*") if folder.is_dir() else ():
-        with contextlib.suppress(OSError):
-            if _stale(leftover, limit):
-                if leftover.is_dir():
-                    shutil.rmtree(leftover)
-                else:
-                    leftover.unlink()
-                removed.append(leftover)
-    return removed
 
 
 def file_stem(consortium_name: str, quarter: Quarter) -> str:

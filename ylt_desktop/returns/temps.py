@@ -1,6 +1,7 @@
 """Where an export's temporary files go: hidden, owner-only ``.ylt-tmp-<pid>-…`` files in the
-output folder, openpyxl's sheet files too (never the system temp folder). Light on imports:
-the process that writes the workbook beside the program (``parallel.py``) uses it alone.
+output folder, openpyxl's sheet files too (never the system temp folder), and the removal of
+those an export killed midway left (``remove_stale_temps``). Light on imports: the process
+that writes the workbook beside the program (``parallel.py``) uses it alone.
 """
 
 from __future__ import annotations
@@ -8,6 +9,9 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import os
+import re
+import shutil
+import time
 from pathlib import Path
 
 TEMP_PREFIX = ".ylt-tmp-"
@@ -42,3 +46,47 @@ def _remove_own_temps(folder: Path, pid: int | None = None) -> None:
     for leftover in folder.glob(f"{TEMP_PREFIX}{pid or os.getpid()}-openpyxl-*"):
         with contextlib.suppress(OSError):
             leftover.unlink()
+
+
+STALE_AFTER = 600.0
+"""Seconds after which a temporary export file of a process that cannot be asked is a leftover."""
+
+_OWNER = re.compile(rf"^{re.escape(TEMP_PREFIX)}(\d+)-")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process: it exists
+    return True
+
+
+def _stale(entry: Path, limit: float) -> bool:
+    owner = _OWNER.match(entry.name)
+    if owner and os.name == "posix":
+        return not _alive(int(owner[1]))
+    return entry.stat().st_mtime <= limit
+
+
+def remove_stale_temps(folder: Path, *, older_than: float | None = None) -> list[Path]:
+    """Delete temporary files that an export killed midway left behind in ``folder``.
+
+    A file whose process is gone goes at once; one of unknown owner after ``older_than``
+    seconds (default ``STALE_AFTER``).
+    """
+    limit = time.time() - (STALE_AFTER if older_than is None else older_than)
+    removed = []
+    for leftover in folder.glob(f"{TEMP_PREFIX}*") if folder.is_dir() else ():
+        with contextlib.suppress(OSError):
+            if _stale(leftover, limit):
+                if leftover.is_dir():
+                    shutil.rmtree(leftover)
+                else:
+                    leftover.unlink()
+                removed.append(leftover)
+    return removed
