@@ -30,6 +30,8 @@ from ylt_desktop.importing import parse
 from ylt_desktop.importing.columns import target_labels, targets
 from ylt_desktop.store import institutions as inst_store
 from ylt_desktop.store import institutions_bulk as inst_bulk
+from ylt_desktop.store.consortium import other_units_profile
+from ylt_desktop.store.exchange import own_member_id
 from ylt_desktop.store.models import Institution
 
 NEW, CHANGED, UNCHANGED, REJECTED = "new", "changed", "unchanged", "rejected"
@@ -219,6 +221,8 @@ class InstitutionPlanner(Planner):
         super().__init__(session, **kw)
         self.seen: dict[int, int] = {}  # institution id (or placeholder) → row
         self.fields = [f for f in dataclasses.fields(InstitutionData) if f.name in self.present]
+        self._session = session
+        self._member = own_member_id(session)  # a member's database: its own unit's id
 
     def plan_row(self, row: SourceRow) -> tuple[str, Writer | None, str]:
         idx = self.institutions
@@ -252,6 +256,10 @@ class InstitutionPlanner(Planner):
         self.seen[own] = row.number
         if old is not None and d == old:
             return UNCHANGED, None, label
+        refused = self._member not in (None, own) and other_units_profile(self._session, own)
+        if refused:
+            self.problem("name", refused)
+            return REJECTED, None, label
         idx.add(own, d, normalized=True)
         return CHANGED, _updater(idx, own, d), label
 

@@ -93,6 +93,23 @@ MEMBER_DB_UNITS = (
 )
 
 
+def other_units_profile(session: Session, institution_id: int) -> str | None:
+    """Why ``institution_id``'s profile may not be changed here: in a member's database
+    (成员库) another unit's profile is the lead's, brought by its roster; the member's data
+    package carries its own profile only (DESIGN §7), so a change made here never reached the
+    lead and the next roster put the lead's back, without a word. None when it may."""
+    c = get_consortium(session)
+    if c is None or c.db_kind != "member" or c.member_id in (None, institution_id):
+        return None
+    own, other = session.get(Institution, c.member_id), session.get(Institution, institution_id)
+    own_name = own.name if own is not None else "本单位"
+    other_name = other.name if other is not None else "该单位"
+    return (
+        f"本数据库是“{own_name}”的成员库：“{other_name}”的基本情况由牵头单位维护（随名册包带来），"
+        "在这里修改不会报送给牵头单位，下次打开名册包还会被改回；如需更正，请联系牵头单位"
+    )
+
+
 def _refuse_in_member_database(session: Session, field: str = "name") -> None:
     """A member's database takes its units from the lead's roster (DESIGN.md §7): units added
     here would clash with the lead's numbering of units in the packages."""

@@ -26,6 +26,7 @@ from ylt_desktop.store.consortium import (  # noqa: F401 - known here too
     check_consortium,
     get_consortium,
     lead_institution,
+    other_units_profile,
     update_consortium,
 )
 from ylt_desktop.store.levels import rederive_directions  # noqa: F401 - known here too
@@ -190,6 +191,9 @@ def update_institution(
         inst = session.get(Institution, institution_id)
         if inst is None:
             raise RuleViolation([error("name", "该机构已被删除")])
+        refused = other_units_profile(session, institution_id)
+        if refused:
+            raise RuleViolation([error("name", refused)])
         versions.expect_version(session, inst, version, kind=versions.INSTITUTION)
         problems = check_institution(
             session, data, own_id=institution_id, level_since=level_since, today=today

@@ -15,7 +15,11 @@ from ylt_desktop.domain import lists
 from ylt_desktop.domain.institution import InstitutionData, checked, validate_normalized
 from ylt_desktop.domain.problems import RuleViolation, error, has_errors
 from ylt_desktop.store import audit, bulk_write, levels
-from ylt_desktop.store.consortium import _refuse_in_member_database, lead_institution
+from ylt_desktop.store.consortium import (
+    _refuse_in_member_database,
+    lead_institution,
+    other_units_profile,
+)
 from ylt_desktop.store.institutions import _FIELDS, name_taken, second_lead, uscc_taken
 from ylt_desktop.store.models import Institution, InstitutionLevel
 from ylt_desktop.store.tx import transaction
@@ -189,8 +193,11 @@ def _check_updates(session: Session, rows: list[tuple[int, InstitutionData]], fo
     lead = lead_institution(session)
     lead_id, lead_name = (lead.id, lead.name) if lead is not None else (None, None)
     for i, (inst_id, d) in enumerate(rows):
+        refused = other_units_profile(session, inst_id) if inst_id in found else None
         if inst_id not in found:
             problems = [error("name", "该机构已被删除")]
+        elif refused:
+            problems = [error("name", refused)]
         else:
             problems = [] if checked(d) else validate_normalized(d)
             if d.name and names.get(d.name, inst_id) != inst_id:
