@@ -20,6 +20,7 @@ from ylt_desktop.store.consortium import (
     lead_institution,
     other_units_profile,
 )
+from ylt_desktop.store.exchange import own_member_id
 from ylt_desktop.store.institutions import _FIELDS, name_taken, second_lead, uscc_taken
 from ylt_desktop.store.models import Institution, InstitutionLevel
 from ylt_desktop.store.tx import transaction
@@ -192,8 +193,10 @@ def _check_updates(session: Session, rows: list[tuple[int, InstitutionData]], fo
     now = {i: (x["name_key"], x["uscc"]) for i, x in found.items()}
     lead = lead_institution(session)
     lead_id, lead_name = (lead.id, lead.name) if lead is not None else (None, None)
+    member = own_member_id(session)  # a member's database: its own unit's id, read once
     for i, (inst_id, d) in enumerate(rows):
-        refused = other_units_profile(session, inst_id) if inst_id in found else None
+        mine = member is None or inst_id == member or inst_id not in found
+        refused = None if mine else other_units_profile(session, inst_id)
         if inst_id not in found:
             problems = [error("name", "该机构已被删除")]
         elif refused:
