@@ -35,6 +35,7 @@ from ylt_desktop.exchange.sealed import (
     unseal,
     write_atomically,
 )
+from ylt_desktop.processes import process_alive
 from ylt_desktop.store import exchange as store
 from ylt_desktop.store.models import Institution
 
@@ -109,18 +110,6 @@ STALE_PARTIAL_AFTER = 120.0
 """Seconds after which a partial package file whose writer cannot be asked is a leftover."""
 
 
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # another user's process: it exists
-    return True
-
-
 def remove_stale_partials(out: Path, name: str) -> list[Path]:
     """Delete in ``out`` the temporary files a killed make of the same package left: the
     ``.~<医联体>-<单位>-<季度|名册>-<any time>[-n].ylt[.<pid>].partial`` of ``name``'s unit and
@@ -146,7 +135,7 @@ def remove_stale_partials(out: Path, name: str) -> list[Path]:
             if not entry.is_file() or entry.is_symlink():
                 continue
             here = found[1] and found[2] == HOST  # another PC's id means nothing here
-            gone = bool(here) and os.name == "posix" and not _alive(int(found[1]))
+            gone = bool(here) and os.name == "posix" and not process_alive(int(found[1]))
             if gone or entry.stat().st_mtime <= limit:
                 entry.unlink()
                 removed.append(entry)

@@ -14,6 +14,8 @@ import shutil
 import time
 from pathlib import Path
 
+from ylt_desktop.processes import process_alive
+
 TEMP_PREFIX = ".ylt-tmp-"
 
 _temp_folder: contextvars.ContextVar[Path | None] = contextvars.ContextVar(
@@ -54,22 +56,10 @@ STALE_AFTER = 600.0
 _OWNER = re.compile(rf"^{re.escape(TEMP_PREFIX)}(\d+)-")
 
 
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # another user's process: it exists
-    return True
-
-
 def _stale(entry: Path, limit: float) -> bool:
     owner = _OWNER.match(entry.name)
     if owner and os.name == "posix":
-        return not _alive(int(owner[1]))
+        return not process_alive(int(owner[1]))
     return entry.stat().st_mtime <= limit
 
 
