@@ -264,3 +264,16 @@ def demo_db(request, tmp_path, db_engine) -> Iterator[Database]:  # noqa: ANN001
     database = open_database(request.getfixturevalue("demo_path"))
     yield database
     database.close()
+
+
+@pytest.fixture
+def member(tmp_path) -> Iterator[Database]:  # noqa: ANN001
+    """A member's database (成员库) of unit A, set up from the lead's roster
+    (``tests/exchange/world.py``); the lead's database is closed."""
+    from tests.exchange.world import A, lead_database, member_database
+
+    lead = lead_database(tmp_path)
+    db = member_database(lead, A, tmp_path)
+    lead.close()
+    yield db
+    db.close()

@@ -16,15 +16,6 @@ from ylt_desktop.returns.check_figures import figure_items
 from ylt_desktop.store import figures
 
 
-@pytest.fixture
-def member(tmp_path):  # noqa: ANN001, ANN201
-    lead = lead_database(tmp_path)
-    db = member_database(lead, A, tmp_path)
-    lead.close()
-    yield db
-    db.close()
-
-
 def test_a_member_saves_its_own_figures_and_not_another_units(member) -> None:  # noqa: ANN001
     with member.session() as s:
         ids = unit_ids(s)

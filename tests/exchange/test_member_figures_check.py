@@ -5,9 +5,7 @@ lead's, and rows of other units or the county stored before such figures were re
 
 from __future__ import annotations
 
-import pytest
-
-from tests.exchange.world import A, B, Q, lead_database, member_database, unit_ids
+from tests.exchange.world import A, B, Q, unit_ids
 from ylt_desktop.domain.figures import MemberFigures
 from ylt_desktop.returns.check_figures import figure_items
 from ylt_desktop.store import figures
@@ -16,15 +14,6 @@ from ylt_desktop.store.models import CountyQuarterFigures, MemberQuarterFigures
 # A township unit sends up and receives down: alone, its sums never match.
 OWN = MemberFigures(visits=900, discharges=0, up_outpatient=100, up_inpatient=0,
                     down_outpatient=0, down_inpatient=0, received_up=0, received_down=40)  # fmt: skip
-
-
-@pytest.fixture
-def member(tmp_path):  # noqa: ANN001, ANN201
-    lead = lead_database(tmp_path)
-    db = member_database(lead, A, tmp_path)
-    lead.close()
-    yield db
-    db.close()
 
 
 def test_a_members_check_does_not_sum_the_consortium_over_its_own_row(member) -> None:  # noqa: ANN001

@@ -9,19 +9,10 @@ import dataclasses
 import pytest
 from openpyxl import Workbook
 
-from tests.exchange.world import LEAD, A, B, lead_database, member_database, unit_ids
+from tests.exchange.world import LEAD, A, B, unit_ids
 from ylt_desktop.domain.problems import RuleViolation
 from ylt_desktop.importing import import_file
 from ylt_desktop.store import institutions, institutions_bulk
-
-
-@pytest.fixture
-def member(tmp_path):  # noqa: ANN001, ANN201
-    lead = lead_database(tmp_path)
-    db = member_database(lead, A, tmp_path)
-    lead.close()
-    yield db
-    db.close()
 
 
 def _data(s, name: str):  # noqa: ANN001, ANN202

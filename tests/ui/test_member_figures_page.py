@@ -7,20 +7,9 @@ for every unit's figures.
 
 from __future__ import annotations
 
-import pytest
-
-from tests.exchange.world import A, Q, lead_database, member_database
+from tests.exchange.world import A, Q
 from ylt_desktop.ui.main_window import MainWindow
 from ylt_desktop.ui.pages.figures import FiguresPage
-
-
-@pytest.fixture
-def member(tmp_path):  # noqa: ANN001, ANN201
-    lead = lead_database(tmp_path)
-    db = member_database(lead, A, tmp_path)
-    lead.close()
-    yield db
-    db.close()
 
 
 def test_a_member_sees_its_own_row_and_no_county_grid(qtbot, member) -> None:  # noqa: ANN001
