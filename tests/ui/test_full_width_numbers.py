@@ -72,3 +72,31 @@ def test_quarter_grid_takes_full_width_digits(qtbot, db, world, answers) -> None
     with db.session() as s:
         (rot,) = rotations.list_rotations(s)
         assert {q.quarter: (q.days, q.outpatient) for q in rot.quarters}["2026Q1"] == (12, 310)
+
+
+def type_full_width_date(box, typed: str) -> None:  # noqa: ANN001
+    """The clerk selects the date box's text and types ``typed`` in 全角 mode."""
+    edit = box.findChild(QLineEdit)
+    commit(edit, typed)
+    box.interpretText()
+
+
+def test_the_report_date_takes_full_width_digits(qtbot, demo_db) -> None:  # noqa: ANN001
+    """报出日期 on 季度报表 (a box made in code, not by load_form)."""
+    from ylt_desktop.ui.pages.returns import ReturnsPage
+
+    page = ReturnsPage(demo_db)
+    qtbot.addWidget(page)
+    type_full_width_date(page.report_date, "２０２６－０９－３０")
+    assert page.report_date.date().toPython() == dt.date(2026, 9, 30)
+
+
+def test_the_audit_log_date_range_takes_full_width_digits(qtbot, db) -> None:  # noqa: ANN001
+    from ylt_desktop.ui.pages.audit import AuditPage
+
+    page = AuditPage(db)
+    qtbot.addWidget(page)
+    type_full_width_date(page.since, "２０２５－０１－０２")
+    type_full_width_date(page.until, "２０２６－０９－３０")
+    assert page.since.date().toPython() == dt.date(2025, 1, 2)
+    assert page.until.date().toPython() == dt.date(2026, 9, 30)

@@ -28,6 +28,7 @@ from ylt_desktop.store import audit
 from ylt_desktop.store.audit_text import read_names
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.models import AuditEntry
+from ylt_desktop.ui.widgets.half_width import fold_full_width_box
 from ylt_desktop.ui.widgets.page_support import show_in_parts
 from ylt_desktop.ui.widgets.table_model import Column, RecordFilterProxy, RecordTableModel
 
@@ -130,6 +131,7 @@ class AuditPage(QWidget):
         edit = QDateEdit(_qdate(day))
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("yyyy-MM-dd")
+        fold_full_width_box(edit)  # ２０２６－０９－３０ typed in 全角 mode
         return edit
 
     def _make_table(self) -> QTableView:

@@ -11,6 +11,7 @@ from ylt_desktop.returns.check import COVER_MAX
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.settings import get_setting, set_setting
 from ylt_desktop.ui.widgets.forms import from_qdate
+from ylt_desktop.ui.widgets.half_width import fold_full_width_box
 from ylt_desktop.ui.widgets.permissions import gate
 
 COVER_KEY = "return.cover"
@@ -34,6 +35,7 @@ class CoverBox(QGroupBox):
         self.cover: dict[str, QLineEdit] = {key: QLineEdit() for key, _ in TEXT_FIELDS}
         self.report_date = QDateEdit(QDate.currentDate(), calendarPopup=True)
         self.report_date.setDisplayFormat("yyyy-MM-dd")
+        fold_full_width_box(self.report_date)  # ２０２６－０９－３０ typed in 全角 mode
         self.full_ids = QCheckBox(self.tr("完整证件号（仅供内部留存）"))
         gate(self.full_ids, db, Permission.EXPORT_FULL_IDS)
         form = QFormLayout(self)

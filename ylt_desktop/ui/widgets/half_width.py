@@ -49,9 +49,14 @@ def fold_full_width(edit: QLineEdit) -> None:
         edit.setValidator(wrapper)
 
 
+def fold_full_width_box(box: QAbstractSpinBox) -> None:
+    """``fold_full_width`` for a number or date box made in code (not by ``load_form``)."""
+    edit = box.findChild(QLineEdit)
+    if edit is not None:
+        fold_full_width(edit)
+
+
 def fold_full_width_in(form: QWidget) -> None:
     """``fold_full_width`` for every number and date box of ``form``."""
     for box in form.findChildren(QAbstractSpinBox):
-        edit = box.findChild(QLineEdit)
-        if edit is not None:
-            fold_full_width(edit)
+        fold_full_width_box(box)
