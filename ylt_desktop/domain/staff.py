@@ -15,6 +15,7 @@ from ylt_desktop.domain.text import break_message, has_break, normalize_code, no
 
 NAME_MAX = 30
 OTHER_ID_MAX = 30
+SPECIALTY_MAX = 30  # as 姓名, and the 30 the 执业证书编码 and 联系人 boxes take; String(30)
 SENIOR_PREFIXES: tuple[str, ...] = ("主任", "副主任")
 
 
@@ -46,10 +47,17 @@ def validate_staff(d: StaffData, *, today: dt.date | None = None) -> list[Proble
     problems += _check_choice(d.title, lists.TITLES, "title", "职称")
     if d.home_id is None:
         problems.append(error("home_id", "所属机构为必填项"))
-    if has_break(d.specialty):
-        problems.append(error("specialty", break_message("专业")))
-    problems += ric_in_text_problems(d.specialty, "specialty", "专业")
+    problems += _check_specialty(d.specialty)
     return problems
+
+
+def _check_specialty(raw: str) -> list[Problem]:
+    if has_break(raw):
+        return [error("specialty", break_message("专业"))]
+    specialty = normalize_name(raw)
+    if len(specialty) > SPECIALTY_MAX:
+        return [error("specialty", f"专业不得超过{SPECIALTY_MAX}个字符（现为{len(specialty)}个）")]
+    return ric_in_text_problems(specialty, "specialty", "专业")
 
 
 def _check_name(raw: str) -> list[Problem]:

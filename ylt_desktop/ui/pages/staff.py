@@ -27,7 +27,7 @@ from ylt_desktop.domain import lists
 from ylt_desktop.domain.codes import division_name, ric_birth_date, ric_sex
 from ylt_desktop.domain.problems import Problem
 from ylt_desktop.domain.rotation import PROMOTION_SERVICE_TARGET, promotion_service_days
-from ylt_desktop.domain.staff import StaffData
+from ylt_desktop.domain.staff import SPECIALTY_MAX, StaffData
 from ylt_desktop.store import rotations as rotation_store
 from ylt_desktop.store import staff as store
 from ylt_desktop.store import staff_list
@@ -148,6 +148,9 @@ class StaffDialog(RecordDialog):
             data = StaffData() if person is None else store.to_data(person)
             self.version = person.version if person is not None else None
             homes = store.home_choices(s, keep_id=data.home_id)
+        # A longer 专业 stored before the limit shows whole (with its error), not silently cut.
+        limit = max(SPECIALTY_MAX, len(data.specialty or ""))
+        self.binder.widget("specialty").lineEdit().setMaxLength(limit)
         self.home.clear()
         for inst in homes:
             self.home.addItem(inst.name, inst.id)
