@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ylt_desktop.domain.codes import mask_id
-from ylt_desktop.domain.masking import mask_id_numbers
+from ylt_desktop.domain.masking import mask_identity_numbers
 from ylt_desktop.domain.periods import Quarter
 
 _COMMON = {"id": "编号", "name": "名称", "quarter": "季度"}
@@ -164,9 +164,14 @@ def label(table: str, column: str) -> str:
     return FIELD_LABELS.get(table, {}).get(column) or _COMMON.get(column) or column
 
 
+# Codes that are never an identity number, whatever their digits: shown whole.
+UNMASKED = frozenset({"uscc"})
+
+
 def mask_text(text: str) -> str:
-    """Every 18-character identity number inside ``text`` masked."""
-    return mask_id_numbers(text)
+    """Every identity number inside ``text`` masked (check character and birth date must
+    hold: an all-digit 统一社会信用代码 is not one)."""
+    return mask_identity_numbers(text)
 
 
 def show(table: str, column: str, value: Any, names: Names | None = None) -> str:
@@ -179,6 +184,8 @@ def show(table: str, column: str, value: Any, names: Names | None = None) -> str
         return f"{value.get('size', 0)} 字节，SHA-256 {str(value['sha256'])[:12]}…"
     if column == "id_number":
         return mask_id(str(value))
+    if column in UNMASKED:
+        return str(value)
     if column == "role" and table == "app_user":
         return ROLE_WORDS.get(value, str(value))
     if column == "action" and table == "quarter_event":
@@ -256,13 +263,15 @@ def masked_values(text: str | None) -> Any:
     if not text:
         return None
 
-    def walk(value: Any) -> Any:
+    def walk(value: Any, key: object = None) -> Any:
         if isinstance(value, str):
-            return mask_text(value)
+            if key == "id_number":  # whatever its type and check character, as the list
+                return mask_id(value)
+            return value if key in UNMASKED else mask_text(value)
         if isinstance(value, dict):
-            return {k: walk(v) for k, v in value.items()}
+            return {k: walk(v, k) for k, v in value.items()}
         if isinstance(value, list):
-            return [walk(v) for v in value]
+            return [walk(v, key) for v in value]
         return value
 
     return walk(json.loads(text))
