@@ -61,3 +61,13 @@ def test_institution_contact_and_address_with_an_identity_number_are_refused() -
     assert found["contact"].startswith(f"联系人{RULE}")
     assert found["address"].startswith(f"地址{RULE}")
     assert not errors(validate_institution(good(contact="张三", address="青石镇1号")))
+
+
+def test_a_rotation_note_with_an_identity_number_is_refused() -> None:
+    from ylt_desktop.domain.rotation import note_problems
+
+    (problem,) = note_problems(f"王建 {FULL_WIDTH} 坐诊")
+    assert problem.field == "note" and problem.message.startswith(f"备注{RULE}")
+    assert FEMALE_ID not in problem.message
+    assert note_problems("每周二、四坐诊 13907921234") == []
+    assert note_problems(mask_id(FEMALE_ID)) == []

@@ -1,17 +1,27 @@
 """The forms refuse what the rules refuse in free text, under the field, before saving: 专业
-over its limit (the box takes no more)."""
+over its limit (the box takes no more), a whole identity number in a rotation's 备注 (the
+message does not repeat the number)."""
 
 from __future__ import annotations
 
-from tests.helpers.people import add_person, consortium
+import datetime as dt
+
+from tests.helpers.people import add_person, consortium, ric, small_world
 from tests.helpers.problems import shown_problems
 from tests.helpers.typing import type_text
 from tests.ui.test_staff import GOOD_ID, fill
+from ylt_desktop.domain.rotation import RotationData
 from ylt_desktop.domain.staff import SPECIALTY_MAX
+from ylt_desktop.store import rotations
 from ylt_desktop.store import staff as store
 from ylt_desktop.store.models import Staff
 from ylt_desktop.store.tx import transaction
+from ylt_desktop.ui.dialogs.rotation import RotationDialog
 from ylt_desktop.ui.pages.staff import StaffDialog
+
+PERSON = ric(dt.date(1984, 7, 9), "女", 3)
+RULE = "中含有居民身份证号码：身份证号码只能填在“证件号码”一栏"
+TODAY = dt.date(2026, 5, 20)
 
 
 def test_the_specialty_box_takes_no_more_than_the_limit(qtbot, db, answers) -> None:  # noqa: ANN001
@@ -41,3 +51,30 @@ def test_a_longer_stored_specialty_shows_whole_with_its_error(qtbot, db, answers
     assert dialog.binder.widget("specialty").currentText() == long
     assert shown_problems(dialog)["specialty"] == f"专业不得超过{SPECIALTY_MAX}个字符（现为35个）"
     assert not dialog.save_button.isEnabled()
+
+
+def test_a_rotation_note_with_an_identity_number_is_refused_under_the_field(
+    qtbot,
+    db,
+    answers,  # noqa: ANN001
+) -> None:
+    with db.session() as s:
+        ids = small_world(s)
+        data = RotationData(staff_id=ids["王"], from_id=ids["县医院"], to_id=ids["大树"],
+                            form="派驻", start=dt.date(2026, 1, 5), end=dt.date(2026, 3, 31))  # fmt: skip
+        rid = rotations.create_rotation(s, data=data, note="驻点", today=TODAY).id
+    dialog = RotationDialog(db, rid, today=TODAY)
+    qtbot.addWidget(dialog)
+    type_text(qtbot, dialog.binder.widget("note"), f"驻点，王建国{PERSON}")
+    message = shown_problems(dialog)["note"]
+    assert message.startswith(f"备注{RULE}") and PERSON not in message
+    assert not dialog.save_button.isEnabled()
+    dialog.save()  # even a forced save writes nothing
+    with db.session() as s:
+        assert [r.note for r in rotations.list_rotations(s)] == ["驻点"]
+    type_text(qtbot, dialog.binder.widget("note"), "驻点，王建国")
+    assert "note" not in shown_problems(dialog)
+    qtbot.waitUntil(dialog.save_button.isEnabled)
+    dialog.save()
+    with db.session() as s:
+        assert [r.note for r in rotations.list_rotations(s)] == ["驻点，王建国"]

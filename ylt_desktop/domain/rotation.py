@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ylt_desktop.domain import lists
+from ylt_desktop.domain.codes import ric_in_text_problems
 from ylt_desktop.domain.periods import Quarter, overlap_days, quarters_between
 from ylt_desktop.domain.problems import Problem, error, warning
 from ylt_desktop.domain.tiers import (
@@ -178,6 +179,12 @@ def validate_rotation(
     problems += _overlap_problems(d, others)
     problems += _check_quarters(d, d.start, today)
     return problems
+
+
+def note_problems(note: str | None) -> list[Problem]:
+    """The rules of a rotation's 备注 (kept apart from ``RotationData``): no whole identity
+    number, which every list, the return and the package would show unmasked."""
+    return ric_in_text_problems(note, "note", "备注")
 
 
 def _check_parties(d: RotationData, staff_home_id: int | None) -> list[Problem]:

@@ -17,6 +17,7 @@ from ylt_desktop.domain.rotation import (
     RotationData,
     Span,
     default_days,
+    note_problems,
     validate_rotation,
 )
 from ylt_desktop.domain.staff import StaffData, validate_staff
@@ -102,6 +103,7 @@ class RotationPlanner(Planner):
             if name in self.present:
                 setattr(d, name, self.value(row, name, getattr(d, name)) or _blank(name))
         note = (self.value(row, "note", "") or "") if "note" in self.present else None
+        self.domain(note_problems(note))
         changed_figures = self._figures(row, d, old)
         home = self.staff.data[staff_id].home_id if staff_id > 0 else person.home_id
         others = [s for s in self.spans.get(staff_id, []) if old is None or s.id != old.id]

@@ -22,6 +22,7 @@ from ylt_desktop.domain.rotation import (
     RotationData,
     Span,
     default_days,
+    note_problems,
     split_quarters,
     validate_rotation,
 )
@@ -319,7 +320,7 @@ def create_rotation(
     """Validate and insert in one transaction; raises RuleViolation when errors stand."""
     today = today or dt.date.today()
     with transaction(session):
-        problems = check_rotation(session, data, today=today)
+        problems = check_rotation(session, data, today=today) + note_problems(note)
         if has_errors(problems):
             raise RuleViolation(problems)
         rotation = Rotation(note=note.strip(), quarters=[])
@@ -347,6 +348,7 @@ def update_rotation(
             raise RuleViolation([error("staff_id", "该流动记录已被删除")])
         versions.expect_version(session, rotation, version, kind=versions.ROTATION)
         problems = check_rotation(session, data, own_id=rotation_id, today=today)
+        problems += note_problems(note)
         if has_errors(problems):
             raise RuleViolation(problems)
         _apply(session, rotation, data, today)

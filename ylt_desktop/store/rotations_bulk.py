@@ -22,6 +22,7 @@ from ylt_desktop.domain.rotation import (
     RotationData,
     Span,
     default_days,
+    note_problems,
     split_quarters,
     validate_rotation,
 )
@@ -157,6 +158,7 @@ def create_rotations(
     with transaction(session), session.no_autoflush:
         found, _insts, histories = _check_new(session, [d for d, _note in rows], today)
         for i, problems in enumerate(found):
+            problems += note_problems(rows[i][1])
             if has_errors(problems):
                 exc = RuleViolation(problems)
                 exc.row = i
@@ -360,7 +362,7 @@ def _check_updates(
         inst = insts.get(inst_id) if inst_id is not None else None
         return None if inst is None else (inst.joined, inst.left)
 
-    for i, (rid, d, _note) in enumerate(rows):
+    for i, (rid, d, note) in enumerate(rows):
         old = found.get(rid)
         if old is None:
             problems = [error("staff_id", "该流动记录已被删除")]
@@ -381,6 +383,7 @@ def _check_updates(
             )
             if locked and d.start is not None:
                 problems += _locked_by_update(old, d, locked)
+            problems += note_problems(note)
         if has_errors(problems):
             exc = RuleViolation(problems)
             exc.row = i

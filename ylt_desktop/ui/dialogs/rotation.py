@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from ylt_desktop.domain import lists
 from ylt_desktop.domain.problems import Problem, RuleViolation, error
-from ylt_desktop.domain.rotation import RotationData
+from ylt_desktop.domain.rotation import RotationData, note_problems
 from ylt_desktop.domain.tiers import purpose
 from ylt_desktop.store import institutions as institution_store
 from ylt_desktop.store import quarters
@@ -245,6 +245,7 @@ class RotationDialog(RecordDialog):
         data = self.data()
         with self.db.session() as s:
             problems = store.check_rotation(s, data, own_id=self.rotation_id, today=self.today)
+        problems += note_problems(self.binder.value("note"))
         if data.staff_id is None and self.binder.value("staff_id").strip():
             problems = [p for p in problems if p.field != "staff_id"]
             problems.append(error("staff_id", STAFF_NOT_FOUND))
