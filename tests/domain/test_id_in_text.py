@@ -71,3 +71,44 @@ def test_a_rotation_note_with_an_identity_number_is_refused() -> None:
     assert FEMALE_ID not in problem.message
     assert note_problems("每周二、四坐诊 13907921234") == []
     assert note_problems(mask_id(FEMALE_ID)) == []
+
+
+def test_an_agreements_title_and_termination_reason_with_an_identity_number_are_refused() -> None:
+    import datetime as dt
+
+    from tests.domain.test_agreement import agreement
+    from ylt_desktop.domain.agreement import validate_agreement
+
+    d = agreement(title=f"影像协议（联系人{FEMALE_ID}）", terminated_on=dt.date(2026, 6, 1),
+                  termination_reason=f"负责人 {FULL_WIDTH} 调离")  # fmt: skip
+    found = errors(validate_agreement(d))
+    assert set(found) == {"title", "termination_reason"}
+    assert found["title"].startswith(f"协议名称{RULE}")
+    assert found["termination_reason"].startswith(f"终止原因{RULE}")
+    assert FEMALE_ID not in "".join(found.values())
+
+
+def test_agreement_terms_with_an_identity_number_are_refused() -> None:
+    from ylt_desktop.domain.agreement import terms_problems
+
+    (problem,) = terms_problems(f"甲方联系人：李秀英，{FEMALE_ID}")
+    assert problem.is_error and problem.field == "terms"
+    assert problem.message.startswith(f"协议条款{RULE}") and FEMALE_ID not in problem.message
+    assert terms_problems("收费按省定标准，电话 0792-2221234") == []
+
+
+def test_a_text_saved_before_the_rule_and_kept_as_it_was_is_a_warning() -> None:
+    """Its volumes, dates and termination can still be saved (a member's package, an import of
+    volumes cannot change the title), and the clerk is told; a changed text is refused."""
+    from tests.domain.test_agreement import agreement
+    from ylt_desktop.domain.agreement import terms_problems, validate_agreement
+
+    title = f"影像协议 {FEMALE_ID}"
+    old = agreement(title=title)
+    kept = [p for p in validate_agreement(agreement(title=f" {title} "), stored=old)
+            if p.field == "title"]  # fmt: skip
+    assert [(p.is_error, p.message.startswith(f"协议名称{RULE}")) for p in kept] == [(False, True)]
+    changed = validate_agreement(agreement(title=f"新{title}"), stored=old)
+    assert errors(changed)["title"].startswith(f"协议名称{RULE}")
+    assert not terms_problems(f"条款{FEMALE_ID}", stored=f"条款{FEMALE_ID}")[0].is_error
+    assert terms_problems(f"条款{FEMALE_ID}", stored="条款")[0].is_error

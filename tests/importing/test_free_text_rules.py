@@ -1,6 +1,8 @@
 """Imports refuse what the forms refuse in free text (专业 over its limit; a whole identity
-number in a rotation's 备注), with a message naming the field that never repeats the number;
-nothing is written (all or nothing), a new person of the refused file included."""
+number in a rotation's 备注 or an agreement's 协议名称), with a message naming the field that
+never repeats the number; nothing is written (all or nothing), a new person of the refused
+file included. (协议条款 and 终止原因 are no import columns.) An agreement whose title an older
+program took with a number still takes its volumes from an import."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import datetime as dt
 
 from tests.helpers.people import ric
 from tests.importing.conftest import INST_HEADER, dump, village, write_book
+from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.domain.staff import SPECIALTY_MAX
 from ylt_desktop.importing import import_file
 
@@ -68,3 +71,52 @@ def test_a_rotation_note_with_an_identity_number_refuses_the_import(tmp_path, le
         from ylt_desktop.store.rotations import list_rotations
 
         assert [r.note for r in list_rotations(s)] == ["每周二坐诊"]
+
+
+AGREEMENT_HEADER = ["协议编号", "协议名称", "共享类型", "提供方", "接收方", "生效日期"]
+
+
+def test_an_agreement_title_with_an_identity_number_refuses_the_import(tmp_path, lead_db) -> None:  # noqa: ANN001
+    import_file(lead_db, "institutions",
+                write_book(tmp_path / "i.xlsx", [INST_HEADER, village(1), village(2)]),
+                dry_run=False)  # fmt: skip
+    rows = [AGREEMENT_HEADER,
+            ["XY-1", "影像协议", "区域医学影像中心", "示例县人民医院", "测试村1卫生室",
+             dt.date(2025, 1, 1)],
+            ["XY-2", f"心电协议 联系人{SOMEONE}", "区域心电诊断中心", "示例县人民医院",
+             "测试村2卫生室", dt.date(2025, 1, 1)]]  # fmt: skip
+    before = dump(lead_db)
+    for dry_run in (True, False):
+        report = import_file(lead_db, "agreements", write_book(tmp_path / "a.xlsx", rows),
+                             dry_run=dry_run)  # fmt: skip
+        assert not report.written and report.rejected == 1
+        (problem,) = [p for p in report.problems if p.is_error]
+        assert problem.row == 3 and problem.message.startswith("协议名称中含有居民身份证号码")
+        assert SOMEONE not in str(problem)
+    assert dump(lead_db) == before
+
+
+def test_an_old_agreement_with_a_number_in_its_title_still_takes_volumes(tmp_path, lead_db) -> None:  # noqa: ANN001
+    from sqlalchemy import update
+
+    from ylt_desktop.store.models import Agreement
+    from ylt_desktop.store.tx import transaction
+
+    import_file(lead_db, "institutions",
+                write_book(tmp_path / "i.xlsx", [INST_HEADER, village(1)]), dry_run=False)  # fmt: skip
+    first = [AGREEMENT_HEADER, ["XY-1", "影像协议", "区域医学影像中心", "示例县人民医院",
+                                "测试村1卫生室", dt.date(2025, 1, 1)]]  # fmt: skip
+    assert import_file(lead_db, "agreements", write_book(tmp_path / "a.xlsx", first),
+                       dry_run=False).written  # fmt: skip
+    title = f"影像协议 联系人{SOMEONE}"
+    with lead_db.session() as s, transaction(s):  # an older program took it
+        s.execute(update(Agreement).values(title=title))
+    volumes = [["协议编号", "本季度服务量"], ["XY-1", "影像诊断例数：120"]]
+    report = import_file(lead_db, "agreements", write_book(tmp_path / "v.xlsx", volumes),
+                         dry_run=False, quarter=Quarter(2026, 1))  # fmt: skip
+    assert report.written and report.changed == 1, [str(p) for p in report.problems]
+    (warned,) = report.problems
+    assert not warned.is_error and "协议名称中含有居民身份证号码" in warned.message
+    with lead_db.session() as s:
+        (a,) = s.query(Agreement)
+        assert a.title == title and [(v.quarter, v.value) for v in a.volumes] == [("2026Q1", 120)]

@@ -1,6 +1,7 @@
 """The forms refuse what the rules refuse in free text, under the field, before saving: 专业
-over its limit (the box takes no more), a whole identity number in a rotation's 备注 (the
-message does not repeat the number)."""
+over its limit (the box takes no more), a whole identity number in a rotation's 备注 or an
+agreement's 协议名称, 协议条款 or 终止原因 (the message does not repeat the number). An
+agreement an older program saved with one opens, says so, and can still be saved."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import datetime as dt
 from tests.helpers.people import add_person, consortium, ric, small_world
 from tests.helpers.problems import shown_problems
 from tests.helpers.typing import type_text
+from tests.ui.test_agreements_page import add_agreement, ids, open_dialog  # noqa: F401
 from tests.ui.test_staff import GOOD_ID, fill
 from ylt_desktop.domain.rotation import RotationData
 from ylt_desktop.domain.staff import SPECIALTY_MAX
@@ -78,3 +80,70 @@ def test_a_rotation_note_with_an_identity_number_is_refused_under_the_field(
     dialog.save()
     with db.session() as s:
         assert [r.note for r in rotations.list_rotations(s)] == ["驻点，王建国"]
+
+
+def agreement_dialog(qtbot, db, ids, text_changes: dict | None = None):  # noqa: ANN001, ANN201, F811
+    from sqlalchemy import update
+
+    from ylt_desktop.store.models import Agreement
+    from ylt_desktop.ui.dialogs.agreement import AgreementDialog
+
+    aid = add_agreement(db, ids, "YLT-9")
+    if text_changes:
+        with db.session() as s, transaction(s):  # an older program took them
+            s.execute(update(Agreement).values(**text_changes))
+    return aid, open_dialog(qtbot, AgreementDialog(db, aid, today=TODAY))
+
+
+def stored_texts(db) -> tuple:  # noqa: ANN001
+    from ylt_desktop.store.models import Agreement
+
+    with db.session() as s:
+        (a,) = s.query(Agreement)
+        return a.title, a.terms, a.termination_reason
+
+
+def test_agreement_title_and_terms_refused(qtbot, db, ids, answers) -> None:  # noqa: ANN001, F811
+    _aid, dialog = agreement_dialog(qtbot, db, ids)
+    w = dialog.binder.widget
+    for field, typed in (("title", f"远程会诊协议 {PERSON}"), ("terms", f"甲方联系人{PERSON}")):
+        type_text(qtbot, w(field), typed)
+        message = shown_problems(dialog)[field]
+        label = "协议名称" if field == "title" else "协议条款"
+        assert message.startswith(f"{label}{RULE}") and PERSON not in message
+        assert not dialog.save_button.isEnabled()
+        dialog.save()
+        assert stored_texts(db) == ("远程会诊服务协议", "", "")
+        type_text(qtbot, w(field), "远程会诊服务协议" if field == "title" else "")
+        assert field not in shown_problems(dialog)
+
+
+def test_agreement_saved_before_the_rule_saves(qtbot, db, ids, answers) -> None:  # noqa: ANN001, F811
+    title, terms = f"远程会诊协议 {PERSON}", f"联系人{PERSON}"
+    _aid, dialog = agreement_dialog(qtbot, db, ids, {"title": title, "terms": terms})
+    shown = shown_problems(dialog)
+    assert shown["title"].startswith(f"协议名称{RULE}") and shown["terms"].startswith(
+        f"协议条款{RULE}"
+    )
+    assert dialog.save_button.isEnabled()  # warnings: the rest can still be corrected
+    type_text(qtbot, dialog.binder.widget("number"), "YLT-10")
+    qtbot.waitUntil(dialog.save_button.isEnabled)
+    dialog.save()
+    with db.session() as s:
+        from ylt_desktop.store.models import Agreement
+
+        (a,) = s.query(Agreement)
+        assert (a.number, a.title, a.terms) == ("YLT-10", title, terms)
+
+
+def test_a_termination_reason_with_an_identity_number_is_refused(qtbot, db, ids, answers) -> None:  # noqa: ANN001, F811
+    from ylt_desktop.ui.dialogs.termination import TerminationDialog
+
+    aid = add_agreement(db, ids, "YLT-9")
+    dialog = open_dialog(qtbot, TerminationDialog(db, aid, today=TODAY))
+    type_text(qtbot, dialog.binder.widget("termination_reason"), f"负责人{PERSON}调离")
+    message = shown_problems(dialog)["termination_reason"]
+    assert message.startswith(f"终止原因{RULE}") and PERSON not in message
+    assert not dialog.save_button.isEnabled()
+    dialog.save()
+    assert stored_texts(db) == ("远程会诊服务协议", "", "")

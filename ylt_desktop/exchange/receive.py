@@ -32,6 +32,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ylt_desktop.domain.masking import mask_identity_numbers
 from ylt_desktop.domain.problems import RuleViolation, error
 from ylt_desktop.domain.roles import Permission
 from ylt_desktop.exchange.content import DATA
@@ -177,6 +178,8 @@ def _try_package(session: Session, p: PackagePreview, batch: dict, by: str, toda
     except (KeyError, TypeError, ValueError, AttributeError):
         p.refusal = BAD_CONTENT
     if p.refusal:
+        # A refusal may quote the member's text (an agreement's title): no identity number.
+        p.refusal = mask_identity_numbers(p.refusal)
         savepoint.rollback()
     else:
         savepoint.commit()  # released into the outer transaction, which is rolled back

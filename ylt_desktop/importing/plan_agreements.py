@@ -74,7 +74,8 @@ class AgreementPlanner(Planner):
             self._shares(row, d)
         if "volumes" in self.present and self.quarter is not None:
             self._volumes(row, d)
-        self.domain(validate_agreement(d))
+        stored = agreement_store.to_data(old) if old is not None else None
+        self.domain(validate_agreement(d, stored=stored))
         if any(p.is_error for p in self._problems):
             return REJECTED, None, number
         self.seen[number] = row.number

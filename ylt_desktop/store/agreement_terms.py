@@ -24,7 +24,9 @@ def check_termination(
     d = to_data(a)
     d.terminated_on, d.termination_reason = on, (reason or "").strip()
     problems = [
-        p for p in validate_agreement(d) if p.field in ("terminated_on", "termination_reason")
+        p
+        for p in validate_agreement(d, stored=to_data(a))
+        if p.field in ("terminated_on", "termination_reason")
     ]
     if on is None and not problems:
         problems.append(error("terminated_on", "提前终止协议须填写提前终止日期"))

@@ -23,6 +23,7 @@ from ylt_desktop.domain.agreement import (
     AgreementData,
     in_force_in,
     status_on,
+    terms_problems,
     validate_agreement,
 )
 from ylt_desktop.domain.periods import Quarter
@@ -177,7 +178,7 @@ def check_agreement(
     d = _normalized(_copy(data))
     before = _stored(session, own_id)
     return (
-        validate_agreement(d)
+        validate_agreement(d, stored=before)
         + _store_checks(session, d, own_id)
         + lock_problems(session, before, d)
     )
@@ -314,7 +315,7 @@ def create_agreement(session: Session, *, data: AgreementData, terms: str = "") 
     """Validate and insert in one transaction; raises RuleViolation when errors stand."""
     with transaction(session):
         d = _normalized(_copy(data))
-        _refuse_if_errors(check_agreement(session, d))
+        _refuse_if_errors(check_agreement(session, d) + terms_problems(terms))
         a = Agreement(terms=terms.strip())
         session.add(a)
         _apply(a, d)
@@ -338,7 +339,10 @@ def update_agreement(
             raise RuleViolation([error("number", "该协议已被删除")])
         versions.expect_version(session, a, version, kind=versions.AGREEMENT)
         d = _normalized(_copy(data))
-        _refuse_if_errors(check_agreement(session, d, own_id=agreement_id))
+        problems = check_agreement(session, d, own_id=agreement_id)
+        if terms is not None:
+            problems += terms_problems(terms, stored=a.terms)
+        _refuse_if_errors(problems)
         if terms is not None:
             a.terms = terms.strip()
         _apply(a, d)

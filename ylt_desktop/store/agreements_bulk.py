@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ylt_desktop.domain.agreement import AgreementData, validate_agreement
+from ylt_desktop.domain.agreement import AgreementData, terms_problems, validate_agreement
 from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.domain.problems import Problem, RuleViolation, error, has_errors
 from ylt_desktop.store import audit, bulk_write
@@ -360,11 +360,13 @@ def _check_updates(
         known.update(session.scalars(select(Institution.id).where(Institution.id.in_(chunk))))
     locked = locks.locked_quarters(session)
     now = {aid: a.columns["number"] for aid, a in found.items()}
-    for i, (aid, d, _terms) in enumerate(rows):
+    for i, (aid, d, terms) in enumerate(rows):
         if aid not in found:
             problems = [error("number", "该协议已被删除")]
         else:
-            problems = validate_agreement(d)
+            problems = validate_agreement(d, stored=found[aid].data())
+            if terms is not None:
+                problems += terms_problems(terms, stored=found[aid].columns["terms"])
             if d.number and holders.get(d.number, aid) != aid:
                 problems.append(error("number", f"协议编号“{d.number}”已存在，协议编号不得重复"))
             if d.provider_id is not None and d.provider_id not in known:

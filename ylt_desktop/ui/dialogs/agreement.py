@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ylt_desktop.domain import lists
-from ylt_desktop.domain.agreement import AgreementData, measures_for
+from ylt_desktop.domain.agreement import AgreementData, measures_for, terms_problems
 from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.domain.problems import Problem, RuleViolation, error
 from ylt_desktop.store import agreements as store
@@ -145,6 +145,7 @@ class AgreementDialog(RecordDialog):
                 a = s.get(Agreement, self.agreement_id)
                 data, terms, self.version = store.to_data(a), a.terms, a.version
         self._kept = data
+        self._kept_terms = terms if self.agreement_id is not None else None
         values: dict[str, Any] = {
             "number": data.number,
             "title": data.title,
@@ -294,6 +295,7 @@ class AgreementDialog(RecordDialog):
         d, problems = self._collect()
         with self.db.session() as s:
             problems = problems + store.check_agreement(s, d, own_id=self.agreement_id)
+        problems += terms_problems(self.binder.value("terms"), stored=self._kept_terms)
         return self._for_display(problems)
 
     def _for_display(self, problems: list[Problem]) -> list[Problem]:
