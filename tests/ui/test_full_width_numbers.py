@@ -100,3 +100,17 @@ def test_the_audit_log_date_range_takes_full_width_digits(qtbot, db) -> None:  #
     type_full_width_date(page.until, "２０２６－０９－３０")
     assert page.since.date().toPython() == dt.date(2025, 1, 2)
     assert page.until.date().toPython() == dt.date(2026, 9, 30)
+
+
+def test_the_server_port_takes_full_width_digits(qtbot, tmp_path) -> None:  # noqa: ANN001
+    """数据库连接's 端口 (a number box made in code, as 报出日期)."""
+    from PySide6.QtCore import QSettings
+
+    from ylt_desktop.ui.dialogs.connection import ConnectionDialog
+
+    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    dialog = ConnectionDialog(store=store, prefer_server=True)
+    qtbot.addWidget(dialog)
+    commit(dialog.port.findChild(QLineEdit), "５４３３")
+    dialog.port.interpretText()
+    assert dialog.port.value() == 5433

@@ -48,6 +48,7 @@ from ylt_desktop.store.connect import (
     is_server_url,
 )
 from ylt_desktop.ui.background import BackgroundTask
+from ylt_desktop.ui.widgets.half_width import fold_full_width_box
 
 KIND_KEY = "database/kind"
 SERVER_KEY = "database/server"
@@ -233,6 +234,7 @@ class ConnectionDialog(QDialog):
         self.port = QSpinBox(objectName="port")
         self.port.setRange(1, 65535)
         self.port.setValue(DEFAULT_PORT)
+        fold_full_width_box(self.port)  # ５４３３ typed in 全角 mode
         self.database = QLineEdit(objectName="database")
         self.user = QLineEdit(objectName="user")
         hint = QLabel(
