@@ -7,15 +7,18 @@ import logging
 import sys
 from pathlib import Path
 
-from ylt_desktop.domain.masking import mask_id_numbers
-
 # logging.handlers and platformdirs (~10 ms each) are imported in setup_logging: the first
 # paint of the window does not need them.
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
-# Every identity number in a log line, also in a traceback, is masked (DESIGN.md §1).
-mask_ids = mask_id_numbers
+
+def mask_ids(text: str) -> str:
+    """``text`` with every identity number masked: a log line, also its traceback (DESIGN.md
+    §1). ``domain.masking`` is imported at the first line written, not before the first paint."""
+    from ylt_desktop.domain.masking import mask_id_numbers
+
+    return mask_id_numbers(text)
 
 
 class MaskingFormatter(logging.Formatter):

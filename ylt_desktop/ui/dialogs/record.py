@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 
 from ylt_desktop.domain.problems import Problem, RuleViolation, has_errors
 from ylt_desktop.store.versions import RecordChanged, form_values
-from ylt_desktop.ui.widgets.forms import FormBinder, load_form
-from ylt_desktop.ui.widgets.screen import FormScrollArea, fit_window
+from ylt_desktop.ui.widgets.forms import FormBinder, FormScrollArea, load_form
+from ylt_desktop.ui.widgets.screen import fit_window
 
 BANNER_STYLE = "background: #fff3cd; color: #664d03; border: 1px solid #ffe69c; padding: 6px 8px;"
 

