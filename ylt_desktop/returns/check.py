@@ -22,7 +22,7 @@ from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.domain.problems import Level
 from ylt_desktop.domain.tiers import purpose_problems
 from ylt_desktop.returns.check_figures import figure_items
-from ylt_desktop.returns.check_glyphs import glyph_items
+from ylt_desktop.returns.check_glyphs import glyph_items, id_items
 from ylt_desktop.returns.excel_text import MAX_TEXT, excel_length, fits_a_cell
 from ylt_desktop.returns.load import AgreementRecord, QuarterData, RotationRecord, load_quarter
 from ylt_desktop.returns.model import TYPED_COVER_FIELDS, Cancel, check_cancel
@@ -142,6 +142,7 @@ def check_quarter(
     check_cancel(cancel)
     items += figure_items(session, quarter)
     items += glyph_items(data, cover_fields)
+    items += id_items(data, cover_fields)
     return first + sorted(items, key=lambda i: not i.is_error)
 
 

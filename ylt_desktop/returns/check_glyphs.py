@@ -12,6 +12,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ylt_desktop.domain.agreement import OTHER_KIND
+from ylt_desktop.domain.codes import ric_in_text
+from ylt_desktop.domain.masking import mask_identity_numbers
 from ylt_desktop.domain.problems import Level
 from ylt_desktop.returns.glyphs import PLACEHOLDER, missing_characters
 from ylt_desktop.returns.load import QuarterData
@@ -26,7 +28,26 @@ COVER_LABELS = {
 
 
 def glyph_items(data: QuarterData, cover_fields: dict | None) -> list[Any]:
-    return _items(_texts(data, cover_fields or {}))
+    return _items(printed_texts(data, cover_fields or {}))
+
+
+def id_items(data: QuarterData, cover_fields: dict | None) -> list[Any]:
+    """A warning for each printed text holding a whole identity number (saved before the
+    rules refused one, or typed on the cover): the return prints it as it is, unmasked."""
+    from ylt_desktop.returns.check import CheckItem
+
+    return [
+        CheckItem(
+            Level.WARNING,
+            f"{mask_identity_numbers(what)}中含有居民身份证号码：报表会原样印出（不脱敏），"
+            "请在导出前删去（身份证号码只能填在“证件号码”一栏）",
+            kind,
+            record_id,
+            field,
+        )
+        for kind, record_id, field, what, text in printed_texts(data, cover_fields or {})
+        if ric_in_text(text)
+    ]
 
 
 def frozen_glyph_messages(records: dict[str, Any], cover_fields: dict | None) -> list[str]:
@@ -43,6 +64,8 @@ def _items(texts: Iterable[Text]) -> list[Any]:
         lacking = missing_characters(text)
         if lacking:
             chars = "”“".join(lacking)
+            # Masking keeps the length and the rare characters: no identity number quoted.
+            what, text = mask_identity_numbers(what), mask_identity_numbers(text)
             message = (
                 f"{what}“{_quoted(text, lacking)}”含 PDF 字体没有的生僻字“{chars}”："
                 f"PDF 中印作“{PLACEHOLDER}”"
@@ -77,7 +100,8 @@ def _quoted(text: str, lacking: str) -> str:
 Text = tuple[str, int | None, str, str, str]
 
 
-def _texts(data: QuarterData, cover: dict) -> Iterator[Text]:
+def printed_texts(data: QuarterData, cover: dict) -> Iterator[Text]:
+    """Every text the return prints, on the record that holds it."""
     yield from _heading(cover, data.consortium.name if data.consortium is not None else None)
     units = {m.id: m for m in data.members}
     for r in data.rotations:
@@ -101,7 +125,7 @@ def _texts(data: QuarterData, cover: dict) -> Iterator[Text]:
 
 
 def _frozen_texts(records: dict[str, Any], cover: dict) -> Iterator[Text]:
-    """As ``_texts``, over a snapshot's records: units by name (a unit that is no member of
+    """As ``printed_texts``, over a snapshot's records: units by name (a unit that is no member of
     the quarter has no contact there: the PDF prints none), persons by their identity."""
     yield from _heading(cover, records.get("cover", {}).get("consortium_name"))
     units = {m.get("name") or "": m.get("contact") for m in records.get("members", [])}
