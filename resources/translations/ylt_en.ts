@@ -16,6 +16,14 @@
         <translation>The agreement&apos;s number, title, type, institutions, shares and dates cannot be changed, nor the volumes of locked quarters; other quarters&apos; volumes and the terms can still be entered.</translation>
     </message>
     <message>
+        <source>本数据库是“%1”的成员库：这份协议由牵头单位维护（随名册包带来），协议本身不能在这里修改（改了也不会报送给牵头单位）；本单位只填写服务量。如需更正，请联系牵头单位。</source>
+        <translation>This is the member database of “%1”: this agreement is kept by the lead unit (it came with the roster) and cannot be changed here (a change would not reach the lead unit); your unit only enters its volumes. To correct it, contact the lead unit.</translation>
+    </message>
+    <message>
+        <source>已锁定季度的服务量不能修改。</source>
+        <translation>The volumes of locked quarters cannot be changed.</translation>
+    </message>
+    <message>
         <source>成员单位</source>
         <translation>Member institution</translation>
     </message>

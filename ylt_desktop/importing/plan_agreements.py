@@ -23,6 +23,7 @@ from ylt_desktop.importing.plan import (
 )
 from ylt_desktop.store import agreements as agreement_store
 from ylt_desktop.store import agreements_bulk
+from ylt_desktop.store.member_agreements import lead_agreement_problems
 
 _OTHER_RE = re.compile(r"其他[（(](.+)[)）]")
 _PART_RE = re.compile(r"(.+?)[:：]?\s*([+-]?[\d.,]+(?:[eE][+-]?\d+)?)\s*%?")
@@ -81,8 +82,13 @@ class AgreementPlanner(Planner):
         self.seen[number] = row.number
         if old is None:
             return NEW, Bulk(d, _create_agreement, _create_agreements, _agreement_id), number
-        if agreement_store.to_data(old) == d:
+        before = agreement_store.to_data(old)
+        if before == d:
             return UNCHANGED, None, number
+        refused = lead_agreement_problems(self.session, before, d)
+        if refused:  # a roster's agreement in a member's database: its volumes only
+            self.problem("number", refused[0].message)
+            return REJECTED, None, number
         own = old.id
         return (
             CHANGED,

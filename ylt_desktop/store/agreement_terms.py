@@ -10,6 +10,7 @@ from ylt_desktop.domain.agreement import in_force_in, validate_agreement
 from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.domain.problems import Problem, RuleViolation, error
 from ylt_desktop.store.agreements import _refuse_if_errors, lock_problems, to_data
+from ylt_desktop.store.member_agreements import lead_agreement_problems
 from ylt_desktop.store.models import Agreement
 from ylt_desktop.store.tx import transaction
 
@@ -31,6 +32,7 @@ def check_termination(
     if on is None and not problems:
         problems.append(error("terminated_on", "提前终止协议须填写提前终止日期"))
     problems += lock_problems(session, to_data(a), d, field="terminated_on")
+    problems += lead_agreement_problems(session, to_data(a), d)
     if on is not None:
         stranded = sorted(
             {
@@ -77,6 +79,9 @@ def cancel_termination(session: Session, *, agreement_id: int) -> Agreement:
             raise RuleViolation([error("terminated_on", "该协议已被删除")])
         after = to_data(a)
         after.terminated_on, after.termination_reason = None, ""
-        _refuse_if_errors(lock_problems(session, to_data(a), after, field="terminated_on"))
+        _refuse_if_errors(
+            lock_problems(session, to_data(a), after, field="terminated_on")
+            + lead_agreement_problems(session, to_data(a), after)
+        )
         a.terminated_on, a.termination_reason = None, ""
     return a

@@ -31,6 +31,10 @@ from ylt_desktop.domain.problems import Problem, RuleViolation, error, has_error
 from ylt_desktop.domain.text import clean
 from ylt_desktop.store import quarters as locks
 from ylt_desktop.store import versions
+from ylt_desktop.store.member_agreements import (
+    lead_agreement_delete_problems,
+    lead_agreement_problems,
+)
 from ylt_desktop.store.models import (
     Agreement,
     AgreementRecipient,
@@ -181,6 +185,7 @@ def check_agreement(
         validate_agreement(d, stored=before)
         + _store_checks(session, d, own_id)
         + lock_problems(session, before, d)
+        + (lead_agreement_problems(session, before, d) if before is not None else [])
     )
 
 
@@ -342,6 +347,8 @@ def update_agreement(
         problems = check_agreement(session, d, own_id=agreement_id)
         if terms is not None:
             problems += terms_problems(terms, stored=a.terms)
+        if terms is not None and terms.strip() != a.terms and not has_errors(problems):
+            problems += lead_agreement_problems(session, to_data(a), d, terms_changed=True)
         _refuse_if_errors(problems)
         if terms is not None:
             a.terms = terms.strip()
@@ -357,5 +364,6 @@ def delete_agreement(session: Session, *, agreement_id: int, version: int | None
         a = session.get(Agreement, agreement_id)
         if a is not None:
             versions.expect_version(session, a, version, kind=kind, deleting=True)
+            _refuse_if_errors(lead_agreement_delete_problems(session, a.number))
             _refuse_if_errors(lock_problems(session, to_data(a), None))
             session.delete(a)

@@ -21,6 +21,8 @@ from ylt_desktop.domain.problems import Problem, RuleViolation, error, has_error
 from ylt_desktop.store import audit, bulk_write
 from ylt_desktop.store import quarters as locks
 from ylt_desktop.store.agreements import _copy, _normalized, lock_problems
+from ylt_desktop.store.exchange import is_member_database
+from ylt_desktop.store.member_agreements import lead_agreement_problems
 from ylt_desktop.store.models import Agreement, AgreementRecipient, AgreementVolume, Institution
 from ylt_desktop.store.tx import transaction
 
@@ -360,6 +362,7 @@ def _check_updates(
         known.update(session.scalars(select(Institution.id).where(Institution.id.in_(chunk))))
     locked = locks.locked_quarters(session)
     now = {aid: a.columns["number"] for aid, a in found.items()}
+    member = is_member_database(session)
     for i, (aid, d, terms) in enumerate(rows):
         if aid not in found:
             problems = [error("number", "该协议已被删除")]
@@ -377,6 +380,12 @@ def _check_updates(
                 problems.append(error("recipient_ids", "所选接收方中有单位不是本医联体的成员单位"))
             if locked:
                 problems += lock_problems(session, found[aid].data(), d, locked=locked)
+            if member and not has_errors(problems):
+                old = found[aid]
+                changed_terms = terms is not None and terms.strip() != old.columns["terms"]
+                problems += lead_agreement_problems(
+                    session, old.data(), d, terms_changed=changed_terms
+                )
         if has_errors(problems):
             exc = RuleViolation(problems)
             exc.row = i

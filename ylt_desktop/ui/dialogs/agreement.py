@@ -30,6 +30,7 @@ from ylt_desktop.domain.problems import Problem, RuleViolation, error
 from ylt_desktop.store import agreements as store
 from ylt_desktop.store import institutions as inst_store
 from ylt_desktop.store.db import Database
+from ylt_desktop.store.member_agreements import brought_by_roster
 from ylt_desktop.store.models import Agreement
 from ylt_desktop.store.versions import RecordChanged, form_values
 from ylt_desktop.ui.dialogs.record import RecordDialog, lock_text
@@ -98,6 +99,10 @@ class AgreementDialog(RecordDialog):
             return
         with self.db.session() as s:
             locked = store.quarters_locked_for(s, self._kept)
+            member = brought_by_roster(s, self._kept.number)
+        if member is not None:
+            self._show_roster_agreement(member, locked)
+            return
         if not locked:
             return
         self.volume_grid.locked = {str(q) for q in locked}
@@ -110,6 +115,25 @@ class AgreementDialog(RecordDialog):
             "其他季度的服务量和协议条款仍可填写。"
         )
         self.show_lock(lock_text([q.label for q in locked], what), editable=("terms",))
+
+    def _show_roster_agreement(self, member: str, locked: list[Quarter]) -> None:
+        """A member's database: the lead's agreement (brought by its roster) shows as it is,
+        only its volumes open (the store refuses any other change: it would not reach the
+        lead, and the next roster would put the lead's version back)."""
+        if locked:
+            self.volume_grid.locked = {str(q) for q in locked}
+            self.volume_grid.shape = None  # rebuilt with the locked rows read-only
+            self._sync_grid()
+        self.recipients.setEnabled(False)
+        self.form.findChild(QLineEdit, "recipient_filter").setEnabled(False)
+        text = self.tr(
+            "本数据库是“%1”的成员库：这份协议由牵头单位维护（随名册包带来），协议本身不能在这里"
+            "修改（改了也不会报送给牵头单位）；本单位只填写服务量。如需更正，请联系牵头单位。"
+        ).replace("%1", member)
+        if locked:
+            what = self.tr("已锁定季度的服务量不能修改。")
+            text += lock_text([q.label for q in locked], what)
+        self.show_lock(text, editable=("volumes",))
 
     # --- set-up -------------------------------------------------------------------
 
