@@ -43,6 +43,9 @@ from ylt_desktop.store.db import Database, open_database  # noqa: E402
 settings.register_profile("ylt", deadline=None)
 settings.load_profile("ylt")
 
+# A test stuck with the GIL held, out of pytest-timeout's reach, still ends (with stacks).
+pytest_plugins = ["tests.helpers.hang_backstop"]
+
 TEST_ADMIN = "admin"  # the demo 管理员's name, so that ylt signs in on demo databases too
 
 

@@ -11,6 +11,14 @@ running work at once. A started task is kept alive until its thread has ended, w
 becomes of its owner (a QThread destroyed while running aborts the program), and waited for
 when the program exits.
 
+No reference cycle runs through a task, so it is freed by reference counting when its last
+holder lets it go (a page, ``_prune``: the GUI thread), never by the cyclic garbage collector,
+which runs on whichever thread happens to allocate: a task whose call was its own method (the
+overview, the export) was freed that way, its QObject deleted on another task's thread while
+the GUI thread used it, and its runner on the GUI thread (a segmentation fault seen once in
+CI). The runner keeps the call only while it runs (a task's own method weakly, so a task never
+started holds no cycle either).
+
 ``run_in_background(parent, text, call, on_done, on_failed)`` starts a task with a
 window-modal busy dialog (after 300 ms); ``on_done(result)`` or ``on_failed(exc)`` then runs on
 the GUI thread. The task is kept on ``parent._ylt_task`` until it ends, so tests can wait for
@@ -21,6 +29,7 @@ from __future__ import annotations
 
 import atexit
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -52,14 +61,25 @@ class _Runner(QObject):
     progress = Signal(int, int)
     ended = Signal(str, object)  # "done" / "failed" / "cancelled", the result or exception
 
-    def __init__(self, call: Callable[[], Any], quiet: tuple[type[BaseException], ...]) -> None:
+    def __init__(
+        self,
+        call: Callable[[], Any] | weakref.WeakMethod,
+        quiet: tuple[type[BaseException], ...],
+    ) -> None:
         super().__init__()
-        self.call, self.quiet = call, quiet
+        self.call: Callable[[], Any] | weakref.WeakMethod | None = call
+        self.quiet = quiet
 
     @Slot()
     def run(self) -> None:
+        # Nothing of the work stays on the runner once it has started (see the module's doc).
+        call, self.call = self.call, None
+        if isinstance(call, weakref.WeakMethod):
+            call = call()  # its task is alive: ``_RUNNING`` holds it until the thread ends
         try:
-            result = self.call()
+            if call is None:
+                raise RuntimeError("后台任务已被释放")
+            result = call()
         except self.quiet:
             self.ended.emit("cancelled", None)
         except Exception as exc:  # shown by the owner (Chinese refusal or show_error)
@@ -85,9 +105,15 @@ class BackgroundTask(QObject):
         super().__init__()
         self._cancel = threading.Event()
         self.thread = QThread()
+        if getattr(call, "__self__", None) is self:  # the task's own method: held weakly
+            call = weakref.WeakMethod(call)
         self._runner = _Runner(call, self.cancelled_by)
         self._runner.moveToThread(self.thread)
         self.thread.started.connect(self._runner.run)
+        # Not ``thread.finished -> runner.deleteLater``: deleted by its ending thread, which
+        # holds a Qt lock while PySide waits there for the GIL, the runner deadlocked a GUI
+        # thread holding the GIL and waiting for that lock (seen in moveToThread). The runner
+        # goes with its task, on the GUI thread, its thread ended.
         # Bound slots of this GUI-thread object: queued from the task's thread.
         self._runner.progress.connect(self._relay_progress)
         self._runner.ended.connect(self._relay_end)

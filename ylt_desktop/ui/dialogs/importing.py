@@ -90,7 +90,7 @@ class ImportWorker(BackgroundTask):
     stopping when cancelled; emits ``done(report)`` or ``failed(exc)``, shown by the dialog."""
 
     def __init__(self, db: Database, kind: str, path: Path, **options: Any) -> None:
-        super().__init__(lambda: self._import())
+        super().__init__(self._import)
         self.db, self.kind, self.path, self.options = db, kind, path, options
 
     def _import(self) -> Any:
