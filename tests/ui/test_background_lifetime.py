@@ -92,7 +92,7 @@ def test_a_finished_overview_worker_dies_on_the_gui_thread_not_in_another_thread
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.computed, timeout=WAIT):
         page.refresh()
-    (worker,) = page._workers
+        (worker,) = page._workers  # before its end: the page then lets it go (_reap)
     qtbot.waitUntil(worker.thread.isFinished, timeout=WAIT)
     gone = weakref.ref(worker)
     task_at = where_destroyed(worker)
@@ -141,6 +141,38 @@ def test_a_worker_let_go_while_its_thread_runs_is_freed_on_the_gui_thread_once_i
         del thread
         collect_on_a_task_thread(qtbot)  # its start prunes the ended worker
         assert task_at == ["gui"], task_at
+        assert gone() is None
+
+
+@pytest.mark.qt_log_level_fail("WARNING")
+def test_a_task_held_by_a_cycle_collected_on_another_thread_dies_on_the_gui_thread(
+    qtbot,
+) -> None:  # noqa: ANN001
+    """What holds a finished task may itself be cyclic garbage (the 季度报表 page keeps its
+    export, and pages sit in cycles): a collection on another thread frees the holder, the
+    task is kept (it was destroyed on that thread before) and the GUI thread's next start
+    frees it."""
+
+    class Holder:  # a widget in a reference cycle, holding its task
+        pass
+
+    task = BackgroundTask(lambda: 1)
+    with qtbot.waitSignal(task.done, timeout=WAIT):
+        task.start()
+    qtbot.waitUntil(task.thread.isFinished, timeout=WAIT)
+    holder = Holder()
+    holder.me, holder.task = holder, task
+    gone = weakref.ref(task)
+    task_at = where_destroyed(task)
+    qthread_at = where_destroyed(task.thread)
+    del task, holder
+    with no_automatic_collection():
+        background._prune()  # noqa: SLF001
+        assert gone() is not None  # only the cycle holds it
+        collect_on_a_task_thread(qtbot)
+        assert task_at == [] and qthread_at == [], (task_at, qthread_at)
+        background._prune()  # noqa: SLF001 - as the next start does
+        assert task_at == ["gui"] and qthread_at == ["gui"]
         assert gone() is None
 
 

@@ -17,7 +17,8 @@ which runs on whichever thread happens to allocate: a task whose call was its ow
 overview, the export) was freed that way, its QObject deleted on another task's thread while
 the GUI thread used it, and its runner on the GUI thread (a segmentation fault seen once in
 CI). The runner keeps the call only while it runs (a task's own method weakly, so a task never
-started holds no cycle either).
+started holds no cycle either). A task let go on another thread all the same (a collection
+there freed a widget cycle holding it) is kept until the GUI thread's next ``_prune``.
 
 ``run_in_background(parent, text, call, on_done, on_failed)`` starts a task with a
 window-modal busy dialog (after 300 ms); ``on_done(result)`` or ``on_failed(exc)`` then runs on
@@ -38,12 +39,16 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 # Every task whose thread may still run: pruned at each start, waited for at exit.
 _RUNNING: set[BackgroundTask] = set()
+# Tasks let go on another thread (a collection there freed what held them: a widget in a
+# reference cycle, say): kept until the GUI thread lets them go (``_prune``, at every start).
+_ORPHANS: list[BackgroundTask] = []
 
 
 def _prune() -> None:
     for task in [t for t in _RUNNING if t.thread.isFinished()]:
         task.thread.wait()
         _RUNNING.discard(task)
+    _ORPHANS.clear()  # freed here, on the GUI thread
 
 
 @atexit.register
@@ -53,6 +58,7 @@ def _stop_all() -> None:
     for task in list(_RUNNING):
         task.thread.wait()
     _RUNNING.clear()
+    _ORPHANS.clear()
 
 
 class _Runner(QObject):
@@ -117,6 +123,12 @@ class BackgroundTask(QObject):
         # Bound slots of this GUI-thread object: queued from the task's thread.
         self._runner.progress.connect(self._relay_progress)
         self._runner.ended.connect(self._relay_end)
+
+    def __del__(self) -> None:
+        # Freed on another thread: its QObjects (the task, its QThread) live on the GUI
+        # thread and must not be deleted here; resurrected, the GUI thread frees it.
+        if threading.current_thread() is not threading.main_thread():
+            _ORPHANS.append(self)
 
     def start(self) -> None:
         _prune()
