@@ -2316,6 +2316,10 @@ The return can be exported, but these units’ data may be incomplete. Export an
         <translation>Cannot export</translation>
     </message>
     <message>
+        <source>打印预览：本单位报表（成员单位）</source>
+        <translation>Print preview: this unit’s own return (member unit)</translation>
+    </message>
+    <message>
         <source>打印预览</source>
         <translation>Print preview</translation>
     </message>
@@ -2389,6 +2393,10 @@ The return can be exported, but these units’ data may be incomplete. Export an
     <message>
         <source>已报送：%1 由 %2 报送，数据已锁定</source>
         <translation>Submitted on %1 by %2; data locked</translation>
+    </message>
+    <message>
+        <source>本库是“%1”的成员库：这里检查、导出和打印的是本单位自己的报表（成员单位报表），只含本单位的数据，封面和文件名都注明成员单位；医联体的季度报表由牵头单位汇总填报。</source>
+        <translation>This is the member database of “%1”: what is checked, exported and printed here is this unit’s own return (member unit’s return), holding only this unit’s data; its cover and file name say so. The consortium’s quarterly return is compiled and filed by the lead unit.</translation>
     </message>
     <message>
         <source>%1 个错误，%2 个警告</source>

@@ -29,6 +29,12 @@ from ylt_desktop.domain.targets import IndicatorSpec
 
 DASH = "—"
 MEMBERS_BASIS = "医联体内口径"
+UNIT_BASIS = "本单位口径"
+NOT_A_UNITS_BASIS = "不适用：由牵头单位填报"
+# Indicators of the consortium or the county as a whole: a share of all visits in the county,
+# a rate of the county's inpatients, doctors per 10,000 of the county's residents. A member
+# unit's own return leaves them "—" (its own numbers would pass for them: 100 % 基层诊疗量占比).
+CONSORTIUM_ONLY = frozenset({"primary_share", "county_rate", "posted_doctors"})
 
 
 @dataclass
@@ -61,6 +67,7 @@ class IndicatorResult:
     yoy: float | None
     applies: bool = True  # False before the target's year
     notes: list[str] = field(default_factory=list)
+    not_applicable: str = ""  # why a member unit's own return leaves it out (CONSORTIUM_ONLY)
 
     @property
     def key(self) -> str:
@@ -94,6 +101,8 @@ class IndicatorResult:
 
     @property
     def basis(self) -> str:
+        if self.not_applicable:
+            return self.not_applicable
         found = {m.basis for m in (self.quarter, self.ytd, self.last_year) if m and m.basis}
         return "、".join(sorted(found))
 
@@ -319,6 +328,27 @@ def compute(specs: list[IndicatorSpec], inputs: Inputs, quarter: Quarter) -> lis
             )
         )
     return results
+
+
+def own_unit_results(results: list[IndicatorResult]) -> list[IndicatorResult]:
+    """Results computed over one member unit's own inputs, as its own return shows them: the
+    consortium's and the county's indicators (``CONSORTIUM_ONLY``) without a value and said
+    not to apply, the others marked 本单位口径."""
+    out = []
+    for r in results:
+        if r.key in CONSORTIUM_ONLY:
+            out.append(
+                IndicatorResult(
+                    r.spec, None, None, None, None, r.applies, r.notes, NOT_A_UNITS_BASIS
+                )
+            )
+            continue
+        mark = [
+            None if m is None else Measure(m.value, UNIT_BASIS)
+            for m in (r.quarter, r.ytd, r.last_year)
+        ]  # fmt: skip
+        out.append(IndicatorResult(r.spec, *mark, r.yoy, r.applies, r.notes))
+    return out
 
 
 def series(spec: IndicatorSpec, inputs: Inputs, quarters: list[Quarter]) -> list[float | None]:

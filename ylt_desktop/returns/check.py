@@ -124,9 +124,12 @@ def check_quarter(
     data = data or load_quarter(session, quarter)
     if data.consortium is None:
         items.append(CheckItem(ERROR, "尚未创建医联体（名称、类型）", "consortium"))
-    members = data.members
-    items += _check_members(members, quarter, data.institutions.values())
-    member_ids = {m.id for m in members}
+    # A member's database checks its own part (``load.own_part``): its own unit, its rotations
+    # and agreements; a rotation's other end is checked against every member all the same.
+    items += _check_members(
+        data.members, quarter, data.institutions.values(), every=data.every_member
+    )
+    member_ids = {m.id for m in data.every_member}
     check_cancel(cancel)
     rotations = data.rotations
     for n, rotation in enumerate(rotations):
@@ -184,10 +187,16 @@ def _check_day_caps(rotations: list[RotationRecord], quarter: Quarter) -> list[C
 
 
 def _check_members(
-    members: list[Institution], quarter: Quarter, units: Iterable[Institution] = ()
+    members: list[Institution],
+    quarter: Quarter,
+    units: Iterable[Institution] = (),
+    *,
+    every: list[Institution] | None = None,
 ) -> list[CheckItem]:
+    """``members``' own problems; a missing lead unit among ``every`` member (default:
+    ``members``)."""
     items = []
-    if not any(m.role == lists.ROLE_LEAD for m in members):
+    if not any(m.role == lists.ROLE_LEAD for m in (members if every is None else every)):
         items.append(_no_lead(quarter, units))
     for inst in members:
         if inst.staff_total is None:

@@ -141,10 +141,28 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     fsync_dir(target.parent)
 
 
-def file_stem(consortium_name: str, quarter: Quarter) -> str:
-    """``示例县医共体_2026Q3_季度报表`` with characters Windows forbids in names replaced."""
-    name = _UNSAFE.sub("_", consortium_name).strip(" .") or "医联体"
-    return f"{name}_{quarter}_季度报表"
+def file_stem(
+    consortium_name: str,
+    quarter: Quarter,
+    *,
+    member_unit: str = "",
+    template: Template | None = None,
+) -> str:
+    """``示例县医共体_2026Q3_季度报表`` with characters Windows forbids in names replaced; a
+    member unit's own return (``member_unit``) is named by the template's ``member.file_name``
+    (``示例县医共体_示例县青山镇卫生院_2026Q3_成员单位报表``), never the consortium's name."""
+    name = _safe(consortium_name) or "医联体"
+    if not member_unit:
+        return f"{name}_{quarter}_季度报表"
+    from ylt_desktop.returns.templates import load_template
+
+    pattern = (template or load_template()).member.file_name
+    unit = _safe(member_unit) or "成员单位"
+    return _safe(pattern.format(consortium=name, unit=unit, quarter=quarter)) or unit
+
+
+def _safe(text: str) -> str:
+    return _UNSAFE.sub("_", text).strip(" .")
 
 
 def _scaled(progress: Progress | None, start: int, share: int, whole: int) -> Progress | None:
@@ -202,13 +220,14 @@ def export_quarter(
         log_full_id_export(session, quarter=quarter, reason=id_reason)
     helper = None
     try:
-        ret, helper = _assemble(
+        ret, helper, unit = _assemble(
             session, quarter, cover_fields, full_ids, template, check, parallel, xlsx and pdf,
             notes, (xlsx, pdf),
         )  # fmt: skip
         if cancel is not None and cancel():
             raise Cancelled("已取消导出")
-        targets = _write(ret, quarter, Path(out_dir), _jobs(xlsx, pdf), helper, progress, cancel)
+        stem = file_stem(ret.cover.consortium_name, quarter, member_unit=unit, template=template)
+        targets = _write(ret, stem, Path(out_dir), _jobs(xlsx, pdf), helper, progress, cancel)
     finally:
         if helper is not None:
             helper.stop()
@@ -228,13 +247,14 @@ def _assemble(
     both: bool,
     notes: list[str] | None = None,
     files: tuple[bool, bool] = (True, True),
-) -> tuple[QuarterReturn, Any]:
-    """The checked, assembled return, and the helper process when one pays. The records read
-    stay here: they are freed before the files are written (peak memory)."""
+) -> tuple[QuarterReturn, Any, str]:
+    """The checked, assembled return, the helper process when one pays, and the member unit
+    whose own return it is ("" for the consortium's). The records read stay here: they are
+    freed before the files are written (peak memory)."""
     from ylt_desktop.returns import snapshot
     from ylt_desktop.returns.export_notes import export_notes
     from ylt_desktop.returns.load import load_quarter
-    from ylt_desktop.returns.rows import quarter_rows
+    from ylt_desktop.returns.rows import MEMBER_UNIT, quarter_rows
 
     too_long = cover_length_items(cover_fields)  # a submitted quarter's cover too
     if too_long:
@@ -270,7 +290,11 @@ def _assemble(
         if helper is not None:
             helper.stop()
         raise
-    return ret, helper
+    if data is not None:
+        unit = data.own_unit.name if data.own_unit is not None else ""
+    else:
+        unit = records["cover"].get(MEMBER_UNIT) or ""
+    return ret, helper, unit
 
 
 def _helper(parallel: bool | None, both: bool, size: int) -> Any:
@@ -285,14 +309,13 @@ def _helper(parallel: bool | None, both: bool, size: int) -> Any:
 
 def _write(
     ret: QuarterReturn,
-    quarter: Quarter,
+    stem: str,
     out_dir: Path,
     jobs: list[tuple[str, Callable[..., None]]],
     helper: Any,
     progress: Progress | None,
     cancel: Cancel | None,
 ) -> list[Path]:
-    stem = file_stem(ret.cover.consortium_name, quarter)
     remove_stale_temps(out_dir)
     targets = [out_dir / f"{stem}{suffix}" for suffix, _ in jobs]
     share = 100 // max(len(jobs), 1)

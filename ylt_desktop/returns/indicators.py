@@ -13,11 +13,13 @@ from sqlalchemy.orm import Session
 
 from ylt_desktop.domain.figures import CountyFigures, MemberFigures, Unit, missing_fields
 from ylt_desktop.domain.indicators import (
+    CONSORTIUM_ONLY,
     IndicatorResult,
     Inputs,
     compute,
     fmt,
     last_quarters,
+    own_unit_results,
     series,
 )
 from ylt_desktop.domain.periods import Quarter
@@ -75,24 +77,35 @@ class QuarterIndicators:
 
 
 def quarter_indicators(
-    session: Session, quarter: Quarter, *, chart_quarters: int = 0
+    session: Session, quarter: Quarter, *, chart_quarters: int = 0, own_part: bool = False
 ) -> QuarterIndicators:
+    """``own_part``: in a member's database (成员库), its own unit's part as its own return
+    shows it (``domain.indicators.own_unit_results``); in the lead's it changes nothing."""
     specs = indicator_specs(session)
     from ylt_desktop.store.exchange import own_member_id
 
-    inputs = inputs_for_quarter(session, quarter, chart_quarters=chart_quarters)
-    out = build(specs, inputs, quarter, chart_quarters=chart_quarters)
-    out.own_unit = own_member_id(session)
+    own = own_member_id(session)
+    unit = own if own_part else None
+    inputs = inputs_for_quarter(session, quarter, chart_quarters=chart_quarters, unit=unit)
+    out = build(specs, inputs, quarter, chart_quarters=chart_quarters, unit_part=unit is not None)
+    out.own_unit = own
     return out
 
 
 def build(
-    specs: list[IndicatorSpec], inputs: Inputs, quarter: Quarter, *, chart_quarters: int = 0
+    specs: list[IndicatorSpec],
+    inputs: Inputs,
+    quarter: Quarter,
+    *,
+    chart_quarters: int = 0,
+    unit_part: bool = False,
 ) -> QuarterIndicators:
+    """``unit_part``: ``inputs`` are one member unit's own (``quarter_indicators``)."""
     here = inputs.get(quarter)
+    results = compute(specs, inputs, quarter)
     out = QuarterIndicators(
         quarter=quarter,
-        results=compute(specs, inputs, quarter),
+        results=own_unit_results(results) if unit_part else results,
         units=list(here.units) if here else [],
         figures=dict(here.figures) if here else {},
         county=here.county if here else None,
@@ -100,8 +113,16 @@ def build(
     if chart_quarters:
         quarters = last_quarters(quarter, chart_quarters)
         labels = [f"{str(q.year)[2:]}Q{q.q}" for q in quarters]
-        out.charts = [Chart(s, labels, series(s, inputs, quarters)) for s in specs]
+        out.charts = [
+            Chart(s, labels, _nothing(quarters) if unit_part and s.key in CONSORTIUM_ONLY
+                  else series(s, inputs, quarters))
+            for s in specs
+        ]  # fmt: skip
     return out
+
+
+def _nothing(quarters: list[Quarter]) -> list[float | None]:
+    return [None] * len(quarters)
 
 
 def result_rows(results: list[IndicatorResult]) -> list[dict[str, str]]:

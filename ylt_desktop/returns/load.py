@@ -21,7 +21,7 @@ Read-only: these records are not attached to the session and cannot be edited.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import SimpleNamespace
 from typing import Any
 
@@ -32,6 +32,7 @@ from ylt_desktop.domain import lists
 from ylt_desktop.domain.agreement import in_force_in, measures_for, status_on
 from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.domain.tiers import Directions, LevelHistory, purpose
+from ylt_desktop.store.exchange import MEMBER
 from ylt_desktop.store.levels import histories
 from ylt_desktop.store.models import (
     Agreement,
@@ -58,12 +59,22 @@ class QuarterData:
     rotations: list[RotationRecord]  # touching the quarter, by (start, id)
     agreements: list[AgreementRecord]  # in force on a day of the quarter, by (number, id)
     histories: dict[int, LevelHistory] = field(default_factory=dict)
+    # A member's database (成员库): its own unit; ``members``, ``rotations`` and ``agreements``
+    # then hold only its own part (``own_part``) and ``consortium_members`` every member.
+    own_unit: Record | None = None
+    consortium_members: list[Record] | None = None
+
+    @property
+    def every_member(self) -> list[Record]:
+        """The consortium's members in the quarter (in a member's database too)."""
+        return self.members if self.consortium_members is None else self.consortium_members
 
 
 def load_quarter(session: Session, quarter: Quarter) -> QuarterData:
+    """The quarter's records; in a member's database (成员库) its own part (``own_part``)."""
     institutions = _institutions(session)
     levels = histories(session)
-    return QuarterData(
+    data = QuarterData(
         quarter=quarter,
         consortium=_consortium(session),
         institutions=institutions,
@@ -71,6 +82,36 @@ def load_quarter(session: Session, quarter: Quarter) -> QuarterData:
         rotations=_rotations(session, quarter, institutions, levels),
         agreements=_agreements(session, quarter, institutions),
         histories=levels,
+    )
+    own = own_unit_of(data.consortium, institutions)
+    return data if own is None else own_part(data, own)
+
+
+def own_unit_of(consortium: Record | None, institutions: dict[int, Record]) -> Record | None:
+    """The unit a member's database (成员库) belongs to; None in the lead's (汇总库)."""
+    if consortium is None or getattr(consortium, "db_kind", None) != MEMBER:
+        return None
+    return institutions.get(consortium.member_id)
+
+
+def own_part(data: QuarterData, own: Record) -> QuarterData:
+    """A member unit's own part of the quarter (its own return, DESIGN §7): its own row in
+    表1 (when it was a member in the quarter), the rotations it sends or receives, the
+    agreements it provides or receives; the other units stay known by id (names of the other
+    end of a rotation, of an agreement's parties) and ``consortium_members`` keeps every
+    member (a rotation's other end is checked to be one)."""
+    unit = own.id
+    return replace(
+        data,
+        members=[m for m in data.members if m.id == unit],
+        rotations=[r for r in data.rotations if unit in (r.from_id, r.to_id)],
+        agreements=[
+            a
+            for a in data.agreements
+            if a.provider_id == unit or any(i == unit for i, _share in a.recipients)
+        ],  # fmt: skip
+        own_unit=own,
+        consortium_members=data.members,
     )
 
 

@@ -40,11 +40,14 @@ from ylt_desktop.returns.rows_rotations import (  # noqa: F401 - the return's na
     summary_groups,
 )
 from ylt_desktop.returns.templates import SOURCES, TableSpec, Template, load_template
-from ylt_desktop.store.exchange import MEMBER
 from ylt_desktop.store.models import Institution
 
 Record = dict[str, Any]
 TOTAL_LABEL = "合计"
+MEMBER_UNIT = "member_unit"  # the cover facts' key of a member unit's own return
+# Tables of the consortium or the county as a whole, left out of a member unit's own return
+# (the 填报说明 says so: ``member.notes`` of the template).
+NOT_A_MEMBERS = frozenset({"county_figures"})
 
 
 def quarter_rows(
@@ -71,15 +74,19 @@ def quarter_rows(
         records = frozen if full_ids else snapshot.masked(frozen)
         if any(key not in records for key in figure_keys):  # submitted before 表6/表7 existed
             records = {**figure_parts(session, quarter), **records}
+    unit = records["cover"].get(MEMBER_UNIT)  # a member unit's own return
     tables = [
         make_table(spec, records[spec.key], records.get(f"{spec.key}_total"))
         for spec in template.tables
+        if not (unit and spec.key in NOT_A_MEMBERS)
     ]
     notes = list(template.notes)
     id_note = template.id_note_full if full_ids else template.id_note_masked
     if id_note:
         notes.append(id_note)
     notes += records["indicator_notes"]
+    if unit:
+        notes += [note.format(unit=unit) for note in template.member.notes]
     cover = make_cover(session, quarter, template, cover_fields, facts=records["cover"])
     return QuarterReturn(
         quarter=quarter,
@@ -101,24 +108,27 @@ def collect_records(
     data = data or load_quarter(session, quarter)
     rotations, agreements = data.rotations, data.agreements
     consortium = data.consortium
-    lead = next((i for i in data.members if _is_lead(i)), None)
-    own = _own_unit(data)
+    lead = next((i for i in data.every_member if _is_lead(i)), None)
+    own = data.own_unit  # a member's database: its own unit, and ``data`` its own part
     summary, summary_total = rotation_summary(rotations, quarter)
+    cover = {
+        "consortium_name": consortium.name if consortium else "",
+        "consortium_kind": consortium.kind if consortium else "",
+        "lead_unit": lead.name if lead else "",
+        # 填报单位 when the clerk leaves it empty: a member's database files for its own unit
+        "filler_unit": own.name if own is not None else (lead.name if lead else ""),
+    }
+    if own is not None:  # the lead's records (and submitted snapshots) stay as they were
+        cover[MEMBER_UNIT] = own.name
     return {
-        "cover": {
-            "consortium_name": consortium.name if consortium else "",
-            "consortium_kind": consortium.kind if consortium else "",
-            "lead_unit": lead.name if lead else "",
-            # 填报单位 when the clerk leaves it empty: a member's database files for its own unit
-            "filler_unit": own.name if own is not None else (lead.name if lead else ""),
-        },
+        "cover": cover,
         "members": member_records(data.members),
         "rotations": rotation_records(rotations, full_ids=full_ids),
         "rotation_summary": summary,
         "rotation_summary_total": summary_total,
         "agreements": agreement_records(agreements, data.institutions),
         "agreement_summary": agreement_summary(agreements),
-        **figure_parts(session, quarter),
+        **figure_parts(session, quarter, own_part=own is not None),
     }
 
 
@@ -133,9 +143,14 @@ def make_cover(
     unknown = set(cover_fields) - set(COVER_LABELS)
     if unknown:
         raise ValueError(f"未知的封面字段：{', '.join(sorted(unknown))}")
+    facts = dict(facts)
+    unit = facts.pop(MEMBER_UNIT, None)
+    report_name = template.report_name
+    if unit:  # a member unit's own return, never mistaken for the consortium's
+        report_name = template.member.report_name.format(report_name=report_name, unit=unit)
     # A quarter frozen before the facts held 填报单位 files under the lead's name, as then.
     cover = Cover(
-        report_name=template.report_name,
+        report_name=report_name,
         period=quarter.label,
         **{"filler_unit": facts["lead_unit"], **facts},
     )
@@ -147,14 +162,6 @@ def make_cover(
 
 def format_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
-
-
-def _own_unit(data: QuarterData) -> Any:
-    """The member unit a member's database (成员库) belongs to; None in the lead's."""
-    c = data.consortium
-    if c is None or getattr(c, "db_kind", None) != MEMBER or c.member_id is None:
-        return None
-    return data.institutions.get(c.member_id)
 
 
 def _is_lead(inst: Institution) -> bool:

@@ -24,12 +24,14 @@ KEYS = ("figures", "county_figures", "indicators", "charts", "indicator_notes")
 COUNTY_LABEL = "县域"
 
 
-def figure_parts(session: Session, quarter: Quarter) -> dict[str, Any]:
-    """Every record of 表6 and 表7 and the charts, from one read of the database."""
-    data = quarter_indicators(session, quarter, chart_quarters=CHART_QUARTERS)
+def figure_parts(session: Session, quarter: Quarter, *, own_part: bool = False) -> dict[str, Any]:
+    """Every record of 表6 and 表7 and the charts, from one read of the database.
+    ``own_part``: a member unit's own return (its row only, no county line, 表7 from its own
+    figures: ``quarter_indicators``)."""
+    data = quarter_indicators(session, quarter, chart_quarters=CHART_QUARTERS, own_part=own_part)
     return {
         "figures": figure_records(data),
-        "county_figures": county_records(data),
+        "county_figures": [] if own_part else county_records(data),
         "indicators": indicator_records(data),
         "charts": chart_records(data),
         "indicator_notes": indicator_notes(data),

@@ -57,7 +57,12 @@ def year_reached_on(spans: list[tuple[dt.date, dt.date | None]]) -> dt.date | No
     return None
 
 
-def indicator_inputs(session: Session, quarters: list[Quarter]) -> Inputs:
+def indicator_inputs(
+    session: Session, quarters: list[Quarter], *, unit: int | None = None
+) -> Inputs:
+    """``unit``: one member unit's own part (a member's own return): that unit alone, its
+    own figures, no county figures, no 派驻 doctors (a county figure divides them), and the
+    persons of that unit who served a year before promotion."""
     if not quarters:
         return {}
     quarters = sorted(set(quarters))
@@ -70,6 +75,10 @@ def indicator_inputs(session: Session, quarters: list[Quarter]) -> Inputs:
         )
     )
     members, county = figures_by_quarter(session, quarters)
+    if unit is not None:
+        institutions = [i for i in institutions if i.id == unit]
+        members = {q: {k: v for k, v in f.items() if k == unit} for q, f in members.items()}
+        county = {}
     first, last = quarters[0].first_day, quarters[-1].last_day
     # Most rotations start before the last quarter ends: reading the table in order beats
     # walking the start index (``unindexed``).
@@ -93,7 +102,9 @@ def indicator_inputs(session: Session, quarters: list[Quarter]) -> Inputs:
     # directions as of each rotation's start date (表3's rule)
     directions = Directions(histories(session))
     conn = session.connection()  # plain rows (years of rotations): no ORM row processing
-    for staff_id, from_id, to_id, form, start, end, title in conn.execute(stmt):
+    for staff_id, from_id, to_id, form, start, end, title in (
+        conn.execute(stmt) if unit is None else ()
+    ):
         if title not in MID_DOCTOR_TITLES or form not in POSTED_FORMS:
             continue
         if directions.on(from_id, to_id, start) == lists.DIRECTION_DOWN:
@@ -102,6 +113,8 @@ def indicator_inputs(session: Session, quarters: list[Quarter]) -> Inputs:
     stmt2 = select(Rotation.staff_id, Rotation.start, Rotation.end).where(
         Rotation.form == PROMOTION_FORM, unindexed(Rotation.start) <= last
     )
+    if unit is not None:
+        stmt2 = stmt2.join(Staff, Staff.id == Rotation.staff_id).where(Staff.home_id == unit)
     for staff_id, start, end in conn.execute(stmt2):
         promotion[staff_id].append((start, end))
     reached = sorted(d for spans in promotion.values() if (d := year_reached_on(spans)))
@@ -127,10 +140,13 @@ def indicator_inputs(session: Session, quarters: list[Quarter]) -> Inputs:
     return inputs
 
 
-def inputs_for_quarter(session: Session, quarter: Quarter, *, chart_quarters: int = 0) -> Inputs:
+def inputs_for_quarter(
+    session: Session, quarter: Quarter, *, chart_quarters: int = 0, unit: int | None = None
+) -> Inputs:
     """The inputs 表7 of ``quarter`` needs, and those of charts of its last ``chart_quarters``
-    quarters (four more: a quarter's 下转 growth compares it with a year earlier)."""
+    quarters (four more: a quarter's 下转 growth compares it with a year earlier); ``unit``:
+    one member unit's own part (``indicator_inputs``)."""
     wanted = set(quarters_needed(quarter))
     if chart_quarters:
         wanted |= set(last_quarters(quarter, chart_quarters + 4))
-    return indicator_inputs(session, sorted(wanted))
+    return indicator_inputs(session, sorted(wanted), unit=unit)

@@ -125,6 +125,11 @@ class ReturnsPage(ReturnOutput, QWidget):
 
         with db.session() as s:
             self.is_member = exchange.is_member_database(s)
+        # A member's database exports its own unit's return, not the consortium's (DESIGN §7).
+        self.own_return_note = QLabel()
+        self.own_return_note.setWordWrap(True)
+        self.own_return_note.setStyleSheet("color: #0d47a1; font-weight: bold;")
+        self.own_return_note.setVisible(self.is_member)
         self.exchange_box = (MemberExchangeBox if self.is_member else LeadExchangeBox)(self)
         for name in _PANEL_WIDGETS:  # the panel's widgets, by their names of before
             if hasattr(self.exchange_box, name):
@@ -147,6 +152,8 @@ class ReturnsPage(ReturnOutput, QWidget):
         buttons.addWidget(self.reopen_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        if self.is_member:
+            layout.addWidget(self.own_return_note)
         layout.addWidget(self.cover_box)
         layout.addLayout(buttons)
         checks = QWidget()
@@ -220,7 +227,22 @@ class ReturnsPage(ReturnOutput, QWidget):
             )
         self.submit_button.setEnabled(lock is None and self.may_submit)
         self.reopen_button.setEnabled(lock is not None and self.may_reopen)
+        if self.is_member:
+            self.own_return_note.setText(self._own_return_text())
         self.show_exchange()
+
+    def _own_return_text(self) -> str:
+        from ylt_desktop.store import exchange
+        from ylt_desktop.store.models import Institution
+
+        with self.db.session() as s:
+            own = exchange.own_member_id(s)
+            unit = s.get(Institution, own) if own is not None else None
+            name = unit.name if unit is not None else ""
+        return self.tr(
+            "本库是“%1”的成员库：这里检查、导出和打印的是本单位自己的报表（成员单位报表），"
+            "只含本单位的数据，封面和文件名都注明成员单位；医联体的季度报表由牵头单位汇总填报。"
+        ).replace("%1", name)
 
     def run_check(self) -> list:
         from ylt_desktop.returns.check import check_quarter

@@ -190,7 +190,10 @@ class ReturnOutput:
         if ret is None:
             return
         dialog = ReturnPreviewDialog(ret, self.font().family(), self)
-        dialog.setWindowTitle(self.tr("打印预览"))
+        if getattr(self, "is_member", False):  # a member's database prints its own return
+            dialog.setWindowTitle(self.tr("打印预览：本单位报表（成员单位）"))
+        else:
+            dialog.setWindowTitle(self.tr("打印预览"))
         try:
             dialog.exec()
         finally:
