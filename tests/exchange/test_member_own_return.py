@@ -198,3 +198,19 @@ def test_figures_of_the_lead_unit_do_not_show_up(world) -> None:  # noqa: ANN001
     _ret, tables = _tables(lead)
     assert _column(tables["figures"], "name") == [LEAD, A, B, C]
     assert "county_figures" in tables
+
+
+def test_ylt_checks_and_exports_its_own_return(world, tmp_path, capsys) -> None:  # noqa: ANN001
+    from ylt_desktop.cli import main
+
+    _lead, member = world
+    db = str(member.location)
+    # B's rotation without days is an error of B's, not A's: it no longer blocks A's export
+    assert main(["check", "--quarter", str(Q), "--db", db]) == 0
+    assert "孙丽" not in capsys.readouterr().out
+    out = tmp_path / "cli"
+    assert main(["export", "--quarter", str(Q), "--db", db, "--out", str(out)]) == 0
+    names = sorted(p.name for p in out.iterdir())
+    stem = file_stem("示例县医共体", Q, member_unit=A)
+    assert names == [f"{stem}.pdf", f"{stem}.xlsx"]
+    assert stem == f"示例县医共体_{A}_{Q}_成员单位报表"
