@@ -130,7 +130,7 @@ def test_table6_is_its_own_row_without_the_county_and_the_notes_say_why(world) -
 
 def test_table7_is_computed_from_its_own_figures_or_left_out(world) -> None:  # noqa: ANN001
     _lead, member = world
-    _ret, tables = _tables(member)
+    ret, tables = _tables(member)
     t7 = tables["indicators"]
     rows = {row[1]: row for row in t7.rows}
     quarter, basis = _at(t7, "quarter"), _at(t7, "basis")
@@ -139,6 +139,8 @@ def test_table7_is_computed_from_its_own_figures_or_left_out(world) -> None:  # 
     for name in ("基层诊疗量占比", "县域就诊率（住院）", "每万常住人口派驻中级及以上职称医师数"):
         assert rows[name][quarter] == "—", name  # A's 21000 of A's 21000 is no 100 %
         assert "由牵头单位填报" in rows[name][basis]
+    charts = [c.title for c in ret.charts]  # the chart page draws only the unit's own
+    assert "家庭医生签约覆盖率" in charts and "基层诊疗量占比" not in charts and len(charts) == 5
 
 
 def test_the_files_carry_the_units_name_and_say_member(world, tmp_path) -> None:  # noqa: ANN001

@@ -113,16 +113,13 @@ def build(
     if chart_quarters:
         quarters = last_quarters(quarter, chart_quarters)
         labels = [f"{str(q.year)[2:]}Q{q.q}" for q in quarters]
+        # A member unit's own return draws no chart of the consortium's or county's indicators
         out.charts = [
-            Chart(s, labels, _nothing(quarters) if unit_part and s.key in CONSORTIUM_ONLY
-                  else series(s, inputs, quarters))
+            Chart(s, labels, series(s, inputs, quarters))
             for s in specs
-        ]  # fmt: skip
+            if not (unit_part and s.key in CONSORTIUM_ONLY)
+        ]
     return out
-
-
-def _nothing(quarters: list[Quarter]) -> list[float | None]:
-    return [None] * len(quarters)
 
 
 def result_rows(results: list[IndicatorResult]) -> list[dict[str, str]]:
