@@ -4,7 +4,7 @@ pytest-timeout's thread method (``timeout`` in pyproject.toml, or a test's
 ``@pytest.mark.timeout``) needs the GIL to report: a test stuck in C code that holds it (a
 deadlock inside Qt or a driver, a runaway regular expression) would hold the run, and under
 xdist the whole CI job, until its own limit. faulthandler's watchdog is a C thread: ``GRACE``
-seconds after the test's own timeout it writes every thread's stack to the real stderr and
+seconds (ini ``hang_backstop_grace``) after the test's own timeout it writes every thread's stack to the real stderr and
 ends the process (exit 1; under xdist a crashed worker, which ``scripts/test`` does not
 restart). A test whose timeout is 0 (``--timeout=0`` while debugging) gets none.
 """
@@ -36,6 +36,10 @@ def _test_timeout(item: pytest.Item) -> float:
     return float(item.config.getini("timeout") or 0)
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini("hang_backstop_grace", "seconds after a test's timeout", default=str(GRACE))
+
+
 def pytest_configure(config: pytest.Config) -> None:
     try:
         fileno = sys.stderr.fileno()
@@ -58,7 +62,8 @@ def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object
     timeout = _test_timeout(item)
     if timeout <= 0 or not _stderr:
         return (yield)
-    faulthandler.dump_traceback_later(timeout + GRACE, file=_stderr[0], exit=True)
+    grace = float(item.config.getini("hang_backstop_grace"))
+    faulthandler.dump_traceback_later(timeout + grace, file=_stderr[0], exit=True)
     try:
         return (yield)
     finally:
