@@ -171,3 +171,32 @@ def test_an_import_rejects_the_rosters_agreement_changed(member, tmp_path) -> No
     ]
     with member.session() as s:
         assert _lead_agreement(s).title == before.title
+
+
+def test_one_the_lead_deleted_kept_for_its_volumes_may_be_deleted_here(tmp_path) -> None:  # noqa: ANN001
+    """The lead deleted the agreement; the next roster kept it here for A's volumes the lead
+    has not seen (roster_agreements.py) and told the clerk to clear them up. No roster will
+    put it back: refusing its deletion "(下次打开名册包还会带回)" was untrue and left it stuck
+    (forever, when it is kept for its scan)."""
+    from tests.exchange.test_agreement_deletions import _delete
+    from tests.exchange.test_deletions import _roster
+    from tests.exchange.world import _volume, lead_database, member_database
+
+    lead = lead_database(tmp_path)
+    member = member_database(lead, A, tmp_path)
+    try:
+        with member.session() as s:
+            _volume(s, 120)  # A's own, not yet reported
+        _delete(lead, NUMBER)
+        (kept,) = _roster(lead, member, A, tmp_path / "r2").kept_agreements
+        assert "牵头单位已删除该协议" in kept and "未删除" in kept
+        with member.session() as s:
+            a = _lead_agreement(s)
+            data = dataclasses.replace(agreements.to_data(a), volumes={})
+            agreements.update_agreement(s, agreement_id=a.id, data=data)
+            agreements.delete_agreement(s, agreement_id=a.id)
+        with member.session() as s:
+            assert _lead_agreement(s) is None
+    finally:
+        member.close()
+        lead.close()

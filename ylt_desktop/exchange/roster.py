@@ -36,7 +36,7 @@ from ylt_desktop.exchange.roster_agreements import remove_agreements, write_agre
 from ylt_desktop.exchange.sealed import BAD_CONTENT, Keys, PackageRefused, read_file
 from ylt_desktop.store import exchange as store
 from ylt_desktop.store import levels
-from ylt_desktop.store.member_agreements import ROSTER_SETTING
+from ylt_desktop.store.member_agreements import ROSTER_SETTING, WITHDRAWN
 from ylt_desktop.store.models import (
     Agreement,
     Consortium,
@@ -50,10 +50,6 @@ from ylt_desktop.store.models import (
     Staff,
 )
 from ylt_desktop.store.tx import all_or_nothing
-
-# The roster memory's agreements the newest roster no longer lists, kept here (a list of
-# numbers; missing in a memory written before it was kept: nothing known).
-WITHDRAWN = "withdrawn"
 
 
 @dataclass

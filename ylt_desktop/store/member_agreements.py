@@ -24,6 +24,9 @@ from ylt_desktop.store.models import Consortium, Institution, Setting
 ROSTER_SETTING = "exchange.roster"
 """The roster memory (``exchange/roster.py``): a JSON object; its ``agreements`` are the
 numbers the rosters brought that are still here."""
+WITHDRAWN = "withdrawn"
+"""The roster memory's agreements the newest roster no longer lists, kept here (a list of
+numbers; missing in a memory written before it was kept: nothing known)."""
 
 
 def brought_by_roster(session: Session, number: str) -> str | None:
@@ -39,6 +42,11 @@ def brought_by_roster(session: Session, number: str) -> str | None:
         return None
     numbers = seen.get("agreements") if isinstance(seen, dict) else None
     if not isinstance(numbers, list) or number not in {str(n) for n in numbers}:
+        return None
+    # One the newest roster no longer lists (the lead deleted it, or this member is no longer
+    # a party), kept here for its volumes or scan: the lead has no version of it to put back,
+    # so it is the member's to clear up and delete (what the roster and the package say).
+    if number in {str(n) for n in seen.get(WITHDRAWN) or []}:
         return None
     own = session.get(Institution, c.member_id) if c.member_id is not None else None
     return own.name if own is not None else "本单位"
