@@ -13,7 +13,10 @@ import re
 
 # An 18-character identity number (17 digits and a digit or X) standing on its own in text:
 # kept as its first 6 and last 4 characters, as ``codes.mask_id`` shows one (DESIGN.md §1).
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+# Full-width too (typed in 全角 mode: １１０１０５…Ｘ): ``\d`` takes its digits, the classes
+# its X and its letters and digits around.
+_ALNUM = "0-9A-Za-z０-９Ａ-Ｚａ-ｚ"
+_ID_NUMBER = re.compile(rf"(?<![{_ALNUM}])(\d{{6}})\d{{8}}(\d{{3}}[\dXxＸｘ])(?![{_ALNUM}])")
 
 # GB 11643: the first 17 digits weighted by 2^(17-i) mod 11; the check character by remainder.
 _WEIGHTS = tuple(2 ** (17 - i) % 11 for i in range(17))
@@ -36,7 +39,7 @@ def is_identity_number(number: str) -> bool:
         return False
     digits = [int(c) for c in number[:17]]  # int() reads full-width digits too
     expected = _CHECK[sum(d * w for d, w in zip(digits, _WEIGHTS, strict=True)) % 11]
-    last = number[17].upper()
+    last = number[17].upper().replace("Ｘ", "X").replace("ｘ", "X")
     if last != expected and not (last.isdigit() and str(int(last)) == expected):
         return False
     try:
