@@ -32,7 +32,8 @@ def cmd_indicators(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     with db.session() as s:
-        rows = result_rows(quarter_indicators(s, args.quarter).results)
+        # A member's database (成员库): its own unit's 表7, as its own return prints it.
+        rows = result_rows(quarter_indicators(s, args.quarter, own_part=True).results)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0

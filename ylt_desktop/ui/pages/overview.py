@@ -149,7 +149,10 @@ class OverviewWorker(BackgroundTask):
         # A session of this thread: SQLite connections never cross threads.
         with self.db.session() as s:
             before = fingerprint(s) if self.snapshot else None
-            data = indicators.quarter_indicators(s, q, chart_quarters=indicators.CHART_QUARTERS)
+            # A member's database (成员库): its own unit's 表7, as its own return prints it.
+            data = indicators.quarter_indicators(
+                s, q, chart_quarters=indicators.CHART_QUARTERS, own_part=True
+            )
             check_cancel(cancel)
             locked = is_locked(s, q)
             view = view_of(q, data, locked, None)

@@ -27,7 +27,7 @@ from ylt_desktop import __version__
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2  # 2: a member's database shows its own unit's indicators
 SUFFIX = ".overview.json"
 MAX_BYTES = 2_000_000  # a snapshot is a few kilobytes; anything bigger is not one of ours
 
