@@ -35,7 +35,9 @@ _FULL_WIDTH = str.maketrans("０１２３４５６７８９．％，－", "01234
 
 
 def fmt(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
+    # 15 significant digits, never an exponent below 10^15: the form saves back what it shows,
+    # and ``:g``'s 6 turned a 配送金额 of 1234567.89 into 1234570 on any save.
+    return "" if value is None else f"{value:.15g}"
 
 
 def quarters_to_offer(d: AgreementData, today: dt.date) -> list[Quarter]:
