@@ -58,3 +58,52 @@ def test_its_own_agreement_opens_as_ever(qtbot, member) -> None:  # noqa: ANN001
     dialog = open_dialog(qtbot, AgreementDialog(member, own_id, today=TODAY))
     assert dialog.banner.isHidden()
     assert dialog.binder.widget("title").isEnabled()
+
+
+def test_the_volumes_save_whatever_the_form_would_make_of_the_leads_fields(
+    qtbot,  # noqa: ANN001
+    tmp_path,  # noqa: ANN001
+    monkeypatch,  # noqa: ANN001
+) -> None:
+    """The form reads back what it shows, not what is stored: shares shown to 6 digits
+    (33.333334 as 33.3333), terms through the text box (a stored "\\r\\n" comes back "\\n").
+    The lead's agreement then looked changed and its volumes could not be saved here. The
+    form of a roster's agreement saves its volumes on the stored fields."""
+    import dataclasses
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.exchange.world import B, lead_database, member_database, unit_ids
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    lead = lead_database(tmp_path)
+    with lead.session() as s:
+        a = s.scalar(select(Agreement).where(Agreement.number == "YX-2026-01"))
+        ids = unit_ids(s)
+        shares = {ids[A]: 33.333333, ids[B]: 33.333333}
+        data = dataclasses.replace(
+            agreements.to_data(a), provider_share=33.333334, recipient_shares=shares
+        )
+        agreements.update_agreement(s, agreement_id=a.id, data=data, terms="第一条")
+        a.terms = "第一条\r\n第二条"  # as an older program kept a pasted text
+        s.commit()
+    member = member_database(lead, A, tmp_path)
+    lead.close()
+    try:
+        a_id = _agreement_id(member)
+        dialog = open_dialog(qtbot, AgreementDialog(member, a_id, today=TODAY))
+        rows = {dialog.grid.verticalHeaderItem(r).text(): r for r in range(dialog.grid.rowCount())}
+        type_in_cell(qtbot, dialog, rows[Q.label], 0, "88")
+        assert [p.message for p in dialog.problems() if p.is_error] == []
+        qtbot.waitUntil(dialog.save_button.isEnabled)
+        dialog.save_button.click()
+        assert [p.message for p in dialog.current_problems if p.is_error] == []
+        qtbot.waitUntil(lambda: not dialog.isVisible())
+        with member.session() as s:
+            saved = s.get(Agreement, a_id)
+            assert saved.terms == "第一条\r\n第二条"
+            data = agreements.to_data(saved)
+        assert data.volumes[(str(Q), "影像诊断例数")] == 88.0
+        assert data.provider_share == 33.333334
+    finally:
+        member.close()

@@ -8,6 +8,7 @@ The two tables themselves are handled by ``ui/widgets/agreement_grids.py``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any, ClassVar
 
@@ -83,6 +84,8 @@ class AgreementDialog(RecordDialog):
         self.grid: QTableWidget = self.form.findChild(QTableWidget, "volumes")
         self.volumes_hint: QLabel = self.form.findChild(QLabel, "volumes_hint")
         self._kept = AgreementData()
+        # The member unit's name when a roster brought this agreement here (its volumes only).
+        self._roster_member: str | None = None
         self._setup_widgets()
         self._load()
         self.setWindowTitle(
@@ -100,6 +103,7 @@ class AgreementDialog(RecordDialog):
         with self.db.session() as s:
             locked = store.quarters_locked_for(s, self._kept)
             member = brought_by_roster(s, self._kept.number)
+        self._roster_member = member
         if member is not None:
             self._show_roster_agreement(member, locked)
             return
@@ -307,6 +311,10 @@ class AgreementDialog(RecordDialog):
             problems.append(error("provider_share", "提供方分配比例须为数字，如 40"))
         problems += self.recipient_table.shares(d)
         problems += self.volume_grid.volumes(d)
+        if self._roster_member is not None:
+            # The stored fields with the volumes typed, not what the boxes read back (a share
+            # shown to 6 digits, terms through the text box): else the store sees a change.
+            return dataclasses.replace(self._kept, volumes=d.volumes), problems
         return d, problems
 
     def data(self) -> AgreementData:
@@ -352,7 +360,7 @@ class AgreementDialog(RecordDialog):
         return super().is_dirty() or self._extra_state() != self._extra_pristine
 
     def commit(self) -> None:
-        terms = self.binder.value("terms")
+        terms = self.binder.value("terms") if self._roster_member is None else None
         try:
             with self.db.session() as s:
                 if self.agreement_id is None:
