@@ -80,3 +80,17 @@ def test_list_tsv_and_bad_quarter(db, capsys) -> None:  # noqa: ANN001
         main(["agreements", "list", "--quarter", "2026-7", "--db", db.location])
     assert exit_.value.code == 2
     assert "2026Q3" in capsys.readouterr().err
+
+
+def test_list_tsv_shows_a_large_amount_whole(db, capsys) -> None:  # noqa: ANN001
+    """A 配送金额(元) of 1,234,567.89 was listed as "1.23457e+06" (6 significant digits):
+    a clerk checking the quarter read 1,234,570 or nothing at all."""
+    _setup(db)
+    with db.session() as s:
+        (found,) = (a for a in agreements.list_agreements(s) if a.number == "A-1")
+        data = agreements.to_data(found)
+        data.volumes[("2026Q2", "上转人次")] = 1234567.89
+        agreements.update_agreement(s, agreement_id=found.id, data=data)
+    assert main(["agreements", "list", "--quarter", "2026Q2", "--db", db.location]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].endswith("上转人次 1234567.89"), lines[1]

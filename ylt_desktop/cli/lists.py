@@ -116,7 +116,8 @@ def cmd_agreements_list(args: argparse.Namespace) -> int:
     if not args.json:
         for row in rows:
             row["recipients"] = "、".join(row["recipients"])
-            row["volumes"] = "；".join(f"{m} {v:g}" for m, v in row["volumes"].items())
+            # 15 significant digits: ``:g``'s 6 listed 1234567.89 as 1.23457e+06.
+            row["volumes"] = "；".join(f"{m} {v:.15g}" for m, v in row["volumes"].items())
             row["quarter"] = quarter.label
     emit(rows, args.json, AGREEMENT_HEADINGS)
     return 0
