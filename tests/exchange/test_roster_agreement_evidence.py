@@ -77,7 +77,7 @@ def test_a_roster_listing_no_agreement_removes_none_and_names_each(
             f"协议“{SECOND} 心电诊断中心",
         ]  # the member's own OWN is not the lead's: not mentioned
         for line in kept:
-            assert why in line and "未删除" in line and "手动删除" in line
+            assert why in line and "未删除" in line and "新的名册包" in line
             assert "不能据此认定牵头单位已删除该协议" in line
 
     # A list shorter than the lead's own count (one agreement dropped by a fault) neither.
@@ -245,5 +245,31 @@ def test_the_lead_asks_to_move_the_volumes_of_a_renumbered_agreement(tmp_path) -
     message = refused(lead, [make_package(a, tmp_path / "p1")], "汇总库中已没有这个协议")
     assert "删除这些服务量" not in message, message
     assert "录入协议“YX-2026-09”" in message, message
+    a.close()
+    lead.close()
+
+
+def test_what_a_faulty_roster_says_to_do_with_an_agreement_can_be_done(
+    tmp_path,  # noqa: ANN001
+    monkeypatch,  # noqa: ANN001
+) -> None:
+    """A roster whose list is no evidence keeps the lead's agreements it does not list and
+    said "请向牵头单位核实后在“资源共享协议”页手动删除"; but the agreement is still the lead's
+    here (its number among those rosters brought), and the store refuses to delete it
+    (9b87d9c). The line now says what the clerk can do: ask the lead for a new roster."""
+    import pytest
+
+    from ylt_desktop.domain.problems import RuleViolation
+
+    lead = lead_database(tmp_path)
+    a = member_database(lead, A, tmp_path)
+    result = _empty_roster(lead, a, tmp_path / "r2", monkeypatch)
+    (kept,) = result.kept_agreements
+    with a.session() as s:
+        found = s.scalar(select(Agreement).where(Agreement.number == "YX-2026-01"))
+        with pytest.raises(RuleViolation):
+            agreements.delete_agreement(s, agreement_id=found.id)
+    assert "手动删除" not in kept
+    assert "新的名册包" in kept and "未删除" in kept
     a.close()
     lead.close()

@@ -120,7 +120,8 @@ def remove_agreements(
                 result.kept_agreements.append(
                     f"协议“{a.number} {a.title}”：这个名册包{why}，不能据此认定牵头单位已删除"
                     "该协议，未删除；如牵头单位确已删除该协议（或本单位已不是其参与方），"
-                    "请向牵头单位核实后在“资源共享协议”页手动删除"
+                    "请牵头单位重新生成名册包发来，打开新的名册包后即删除该协议"
+                    "（牵头单位的协议不能在本库删除）"
                 )
         return set()
     latest: dict[str, PackageEvent] = {}
