@@ -6,14 +6,14 @@ import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRect, QSize
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRect, QSize, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QStackedWidget, QWidget
 
 from ylt_desktop.ui.widgets.nav import NavList
 from ylt_desktop.ui.widgets.screen import fit_window
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
+    from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QPaintEvent
 
     from ylt_desktop.store.db import Database
 
@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
     def __init__(self, db: Database | None = None) -> None:
         super().__init__()
         self.db: Database | None = None
+        self._after_first_paint: Callable[[], None] | None = None
         self.setWindowTitle(self.tr("医联体成员数据填报"))
         # A column of entries, not a list widget: an item view costs the first paint ~3 ms
         # (widgets/nav.py).
@@ -130,6 +131,27 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)  # members' data packages (.ylt) dropped onto the window
         if db is not None:
             self.attach(db)
+
+    def after_first_paint(self, call: Callable[[], None], *, at_the_latest_ms: int = 1000) -> None:
+        """Run ``call`` from the event loop once the window's first frame is painted (or after
+        ``at_the_latest_ms``, for a window that is never painted, e.g. started minimised).
+
+        A zero-delay timer started with ``show()`` runs before that frame: a platform paints
+        when its queue is otherwise empty (offscreen, and Windows' WM_PAINT), so the work meant
+        to follow the paint (the log file, the database, the saved overview) came first, and
+        the clerk saw the window ~0.1 s later than it was ready to show."""
+        self._after_first_paint = call
+        QTimer.singleShot(at_the_latest_ms, self._run_after_first_paint)
+
+    def _run_after_first_paint(self) -> None:
+        call, self._after_first_paint = self._after_first_paint, None
+        if call is not None:
+            call()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(event)
+        if self._after_first_paint is not None:  # the frame is flushed before the timer runs
+            QTimer.singleShot(0, self._run_after_first_paint)
 
     def fit_to_screen(self, available: QRect | None = None) -> QSize:
         """Open at ``WANTED_SIZE`` where the screen has room, centred; smaller where not."""
