@@ -74,7 +74,9 @@ class TargetsDialog(QDialog):
     def _fill(self, row: int, spec: IndicatorSpec, target: Target) -> None:
         name = QTableWidgetItem(f"{spec.name}（{spec.unit}）")
         self.table.setItem(row, 0, name)
-        self.table.setItem(row, VALUE, QTableWidgetItem(f"{target.value:g}"))
+        # 15 significant digits: the dialog saves back what it shows (``:g`` kept 6, so a
+        # target of 12.345678 became 12.3457 on any save, as acdb175 found in the agreements).
+        self.table.setItem(row, VALUE, QTableWidgetItem(f"{target.value:.15g}"))
         combo = QComboBox()
         combo.addItems(list(COMPARISONS))
         combo.setCurrentText(target.comparison)
