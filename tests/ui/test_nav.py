@@ -127,3 +127,11 @@ def test_the_window_follows_the_keys(qtbot, demo_db) -> None:  # noqa: ANN001
     qtbot.keyClick(window.nav.item(1), Qt.Key.Key_Down)
     assert window.nav.currentRow() == 2
     assert window.stack.currentWidget() is window.pages["人员"]
+
+
+def test_qt_paints_the_navigation() -> None:
+    """No Python ``paintEvent`` in the first frame: a QPainter call from Python makes PySide6
+    create the ``Qt`` namespace's enums (~20 ms) before the window shows (issue #18)."""
+    from ylt_desktop.ui.widgets.nav import NavEntry, NavList
+
+    assert "paintEvent" not in vars(NavEntry) and "paintEvent" not in vars(NavList)

@@ -7,8 +7,10 @@ entry is a button (accessible by its title, checked when current) painted like a
 
 Why not a list: before the first paint, PySide6 creates the Python enums of every widget class
 it touches; an item view brings 18 of them (~2 ms) and builds a model, a delegate and scroll
-bars (issue #18: the first paint within 1.15 x a bare window). Nothing here touches the ``Qt``
-namespace (93 enums, ~17 ms) before the first key press or paint.
+bars (issue #18: the first paint within 1.15 x a bare window). Why a style sheet, not a Python
+``paintEvent``: any QPainter call from Python makes PySide6 create the ``Qt`` namespace's 93
+enums (~20 ms) inside the first frame; Qt paints a style sheet itself. Nothing here touches
+the ``Qt`` namespace before the first key press or a change of the current entry.
 """
 
 from __future__ import annotations
@@ -18,17 +20,17 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QFontMetricsF
-from PySide6.QtWidgets import QAbstractButton, QFrame, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QPushButton, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QFocusEvent, QKeyEvent, QPaintEvent
+    from PySide6.QtGui import QFocusEvent, QKeyEvent
 
 # The text's inset from the entry's left edge, as a list row has it (the style's focus frame
 # margin + 1 in Fusion and the Windows styles).
 TEXT_MARGIN = 3
 
 
-class NavEntry(QAbstractButton):
+class NavEntry(QPushButton):
     """One entry: its title, highlighted when current (checked)."""
 
     def __init__(self, text: str, nav: NavList) -> None:
@@ -61,39 +63,6 @@ class NavEntry(QAbstractButton):
         super().focusOutEvent(event)
         self.update()
 
-    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
-        from PySide6.QtGui import QColor, QPainter, QPalette
-
-        group = (
-            QPalette.ColorGroup.Disabled
-            if not self.isEnabled()
-            else QPalette.ColorGroup.Active
-            if self.isActiveWindow()
-            else QPalette.ColorGroup.Inactive
-        )
-        palette = self.palette()
-        painter = QPainter(self)
-        rect = self.rect()
-        if self.isChecked():  # filled with the highlight, a slightly darker edge
-            highlight = palette.color(group, QPalette.ColorRole.Highlight)
-            painter.fillRect(rect, highlight)
-            painter.setPen(highlight.darker(110))
-            painter.drawRect(rect.adjusted(0, 0, -1, -1))
-            text = palette.color(group, QPalette.ColorRole.HighlightedText)
-        else:
-            text = palette.color(group, QPalette.ColorRole.Text)
-            if self.hasFocus():  # the keyboard is here, nothing chosen yet: a light frame
-                frame = QColor(palette.color(group, QPalette.ColorRole.Highlight))
-                frame.setAlpha(28)
-                painter.fillRect(rect, frame)
-                frame.setAlpha(80)
-                painter.setPen(frame)
-                painter.drawRect(rect.adjusted(0, 0, -1, -1))
-        metrics = self.fontMetrics()
-        painter.setPen(text)
-        baseline = (rect.height() - metrics.height()) // 2 + metrics.ascent()
-        painter.drawText(TEXT_MARGIN, baseline, self.text())
-
 
 class NavList(QFrame):
     """The column of entries; ``currentRow`` is -1 until one is chosen."""
@@ -110,6 +79,39 @@ class NavList(QFrame):
         self._layout.setContentsMargins(0, 0, 0, 0)  # the rows touch the frame, as a list's
         self._layout.setSpacing(0)
         self._layout.addStretch(1)
+        self._style()
+
+    def _style(self) -> None:
+        """The list's look, painted by Qt (a style sheet), not by Python: a QPainter call from
+        Python makes PySide6 create the Python enums of the whole ``Qt`` namespace (~20 ms)
+        before the first frame (bench/start.py)."""
+        from PySide6.QtGui import QColor, QPalette
+
+        palette, role, off = self.palette(), QPalette.ColorRole, QPalette.ColorGroup.Disabled
+
+        def hexa(color: QColor) -> str:
+            return color.name()
+
+        highlight = palette.color(role.Highlight)
+        r, g, b = highlight.red(), highlight.green(), highlight.blue()
+        dim = palette.color(off, role.Highlight)
+        self.setStyleSheet(
+            f"NavList {{ background: {hexa(palette.color(role.Base))}; }}"
+            f"NavList:disabled {{ background: {hexa(palette.color(off, role.Base))}; }}"
+            f"NavEntry {{ border: none; background: transparent; text-align: left;"
+            f" padding: 0 0 0 {TEXT_MARGIN}px; margin: 0;"
+            f" color: {hexa(palette.color(role.Text))}; }}"
+            f"NavEntry:disabled {{ color: {hexa(palette.color(off, role.Text))}; }}"
+            f"NavEntry:checked {{ background: {hexa(highlight)};"
+            f" color: {hexa(palette.color(role.HighlightedText))};"
+            f" border: 1px solid {hexa(highlight.darker(110))};"
+            f" padding-left: {TEXT_MARGIN - 1}px; }}"
+            f"NavEntry:checked:disabled {{ background: {hexa(dim)};"
+            f" color: {hexa(palette.color(off, role.HighlightedText))};"
+            f" border: 1px solid {hexa(dim.darker(110))}; }}"
+            f"NavEntry:focus:!checked {{ background: rgba({r}, {g}, {b}, 28);"
+            f" border: 1px solid rgba({r}, {g}, {b}, 80); padding-left: {TEXT_MARGIN - 1}px; }}"
+        )
 
     def addItem(self, text: str) -> NavEntry:  # noqa: N802 - QListWidget's name
         entry = NavEntry(text, self)
@@ -174,12 +176,3 @@ class NavList(QFrame):
         self.setCurrentRow(target)
         self._entries[target].setFocus(Qt.FocusReason.TabFocusReason)
         return True
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
-        """The list's white ground inside its frame."""
-        from PySide6.QtGui import QPainter, QPalette
-
-        painter = QPainter(self)
-        painter.fillRect(self.contentsRect(), self.palette().color(QPalette.ColorRole.Base))
-        painter.end()
-        super().paintEvent(event)
