@@ -16,6 +16,7 @@ from typing import Any
 
 from ylt_desktop.domain.figures import COUNTY_FIELDS, MEMBER_FIELDS
 from ylt_desktop.paths import resource_path
+from ylt_desktop.returns.member_template import MemberSpec, parse_member
 from ylt_desktop.returns.model import KINDS, Column
 
 # Every source key a table can show. 表4 also takes ``volume:<指标名称>`` (one column per measure).
@@ -168,16 +169,6 @@ class Template:
     member: MemberSpec = field(default_factory=lambda: MemberSpec())
 
 
-@dataclass(frozen=True)
-class MemberSpec:
-    """How a member unit's own return is told from the consortium's (``member`` in the JSON;
-    a template without it gets these)."""
-
-    report_name: str = "{report_name}（成员单位：{unit}）"
-    file_name: str = "{consortium}_{unit}_{quarter}_成员单位报表"
-    notes: tuple[str, ...] = ()
-
-
 MARK_LABELS = ("表号", "制定机关", "批准机关", "批准文号", "有效期至")
 BREAK_MARK = "|"
 
@@ -226,7 +217,7 @@ def parse_template(raw: Any, *, origin: str = "模板") -> Template:
         id_notes = {}
     marks = _marks(raw.get("marks", {}), problems)
     breaks = _header_breaks(raw.get("header_breaks", []), problems)
-    member = _member(raw.get("member", {}), problems)
+    member = parse_member(raw.get("member", {}), problems)
     if problems:
         raise TemplateError(f"报表模板 {origin} 有误：\n" + "\n".join(problems))
     return Template(
@@ -242,51 +233,6 @@ def parse_template(raw: Any, *, origin: str = "模板") -> Template:
         header_breaks=breaks,
         member=member,
     )
-
-
-_MEMBER_FIELDS = {"report_name": ("report_name", "unit"),
-                  "file_name": ("consortium", "unit", "quarter")}  # fmt: skip
-
-
-def _member(raw: Any, problems: list[str]) -> MemberSpec:
-    """``member``: {"report_name": …, "file_name": …, "notes": […]}; each text may name only
-    its placeholders, and the report and file names must name ``{unit}`` (a member's return
-    is never mistaken for, nor saved over, the consortium's)."""
-    if not isinstance(raw, dict):
-        problems.append("member：须为对象（report_name、file_name、notes）")
-        return MemberSpec()
-    unknown = set(raw) - {*_MEMBER_FIELDS, "notes"}
-    if unknown:
-        problems.append(f"member：不认识的字段 {', '.join(sorted(unknown))}")
-    found: dict[str, Any] = {}
-    for key, allowed in _MEMBER_FIELDS.items():
-        if key not in raw:
-            continue
-        value = raw[key]
-        if not isinstance(value, str) or "{unit}" not in value:
-            problems.append(f"member.{key}：须为文字，且含“{{unit}}”（成员单位名称）")
-        elif _bad_placeholders(value, allowed):
-            problems.append(f"member.{key}：只能用 {'、'.join('{' + a + '}' for a in allowed)}")
-        else:
-            found[key] = value
-    notes = raw.get("notes", [])
-    if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
-        problems.append("member.notes：须为文字列表")
-    elif any(_bad_placeholders(n, ("unit",)) for n in notes):
-        problems.append("member.notes：只能用 {unit}")
-    else:
-        found["notes"] = tuple(notes)
-    return MemberSpec(**found)
-
-
-def _bad_placeholders(text: str, allowed: tuple[str, ...]) -> bool:
-    import string
-
-    try:
-        names = [name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name]
-    except ValueError:  # an unmatched brace
-        return True
-    return any(name not in allowed for name in names)
 
 
 def _marks(raw: Any, problems: list[str]) -> dict[str, str]:
