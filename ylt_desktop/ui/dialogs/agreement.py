@@ -109,27 +109,27 @@ class AgreementDialog(RecordDialog):
             return
         if not locked:
             return
-        self.volume_grid.locked = {str(q) for q in locked}
-        self.volume_grid.shape = None  # rebuilt with the locked rows read-only
-        self._sync_grid()
-        self.recipients.setEnabled(False)
-        self.form.findChild(QLineEdit, "recipient_filter").setEnabled(False)
+        self._close_parts(locked)
         what = self.tr(
             "协议的编号、名称、类型、单位、分配比例和日期不能修改，已锁定季度的服务量也不能修改；"
             "其他季度的服务量和协议条款仍可填写。"
         )
         self.show_lock(lock_text([q.label for q in locked], what), editable=("terms",))
 
-    def _show_roster_agreement(self, member: str, locked: list[Quarter]) -> None:
-        """A member's database: the lead's agreement (brought by its roster) shows as it is,
-        only its volumes open (the store refuses any other change: it would not reach the
-        lead, and the next roster would put the lead's version back)."""
+    def _close_parts(self, locked: list[Quarter]) -> None:
+        """The recipients closed, and the volumes of ``locked`` quarters read-only."""
         if locked:
             self.volume_grid.locked = {str(q) for q in locked}
             self.volume_grid.shape = None  # rebuilt with the locked rows read-only
             self._sync_grid()
         self.recipients.setEnabled(False)
         self.form.findChild(QLineEdit, "recipient_filter").setEnabled(False)
+
+    def _show_roster_agreement(self, member: str, locked: list[Quarter]) -> None:
+        """A member's database: the lead's agreement (brought by its roster) shows as it is,
+        only its volumes open (the store refuses any other change: it would not reach the
+        lead, and the next roster would put the lead's version back)."""
+        self._close_parts(locked)
         text = self.tr(
             "本数据库是“%1”的成员库：这份协议由牵头单位维护（随名册包带来），协议本身不能在这里"
             "修改（改了也不会报送给牵头单位）；本单位只填写服务量。如需更正，请联系牵头单位。"
