@@ -1,4 +1,6 @@
-"""The rotation list's rows, read as plain columns: values, days, order and freshness."""
+"""The rotation list's rows: values, days, order and freshness, the same whether read by one
+joined statement (``list_rotation_rows``) or as columns (``rotation_columns``: the first part
+through the start index, or the whole list in steps in the tables' order)."""
 
 from __future__ import annotations
 
@@ -6,16 +8,17 @@ import datetime as dt
 
 import pytest
 
-from tests.helpers.people import add_person, institution, small_world
+from tests.helpers.people import small_world
 from ylt_desktop.domain import lists
 from ylt_desktop.domain.codes import mask_id
 from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.domain.rotation import QuarterFigures, RotationData
+from ylt_desktop.store import rotation_columns as columns
+from ylt_desktop.store import rotation_read
 from ylt_desktop.store import rotations as store
 from ylt_desktop.store import staff as staff_store
-from ylt_desktop.store.audit import change_token
 from ylt_desktop.store.models import Staff
-from ylt_desktop.store.rotation_list import Names, RotationListRow, list_rotation_rows
+from ylt_desktop.store.rotation_list import RotationListRow, list_rotation_rows
 
 D = dt.date
 TODAY = D(2026, 5, 20)
@@ -33,9 +36,59 @@ def create(db, **kw) -> int:  # noqa: ANN001, ANN003
         return store.create_rotation(s, data=RotationData(**kw), note=note, today=TODAY).id
 
 
-def rows_by_id(db) -> dict[int, RotationListRow]:  # noqa: ANN001
+def whole(db, chunk: int = 2, between=None) -> columns.RotationColumns:  # noqa: ANN001
+    """The whole list read as columns in steps of ``chunk`` rotations; ``between(n)`` runs
+    after the n-th step (another program writing meanwhile)."""
+    read, n = rotation_read.WholeRead(TODAY, chunk), 0
+    while True:
+        with db.session() as s:
+            cols = read.step(s)
+        if cols is not None:
+            return cols
+        n += 1
+        if between is not None:
+            between(n)
+
+
+def records(cols: columns.RotationColumns) -> list[RotationListRow]:
+    return [cols.record(i) for i in range(len(cols))]
+
+
+READERS = ("joined", "first", "whole")
+_used: list = []
+
+
+def _joined(db) -> list[RotationListRow]:  # noqa: ANN001
     with db.session() as s:
-        return {r.id: r for r in list_rotation_rows(s)}
+        return list_rotation_rows(s)
+
+
+def _first(db) -> list[RotationListRow]:  # noqa: ANN001
+    with db.session() as s:
+        cols, total = rotation_read.read_first(s, 10**6, TODAY)
+    assert total == len(cols)
+    return records(cols)
+
+
+@pytest.fixture(params=READERS, autouse=True)
+def reader(request):  # noqa: ANN001, ANN201
+    """Every test of the rows runs with each way of reading them."""
+    _used[:] = [request.param]
+    yield request.param
+    _used.clear()
+
+
+def read_list(db) -> list[RotationListRow]:  # noqa: ANN001
+    how = _used[0]
+    if how == "joined":
+        return _joined(db)
+    if how == "first":
+        return _first(db)
+    return records(whole(db))
+
+
+def rows_by_id(db) -> dict[int, RotationListRow]:  # noqa: ANN001
+    return {r.id: r for r in read_list(db)}
 
 
 def test_row_with_every_field(db, world) -> None:  # noqa: ANN001
@@ -138,8 +191,8 @@ def test_order_edits_and_deletes_are_reflected(db, world) -> None:  # noqa: ANN0
     older = create(db, **common, to_id=world["大树"], start=D(2025, 3, 1), end=D(2025, 3, 31))
     newer = create(db, **common, to_id=world["大树"], start=D(2026, 1, 5), end=D(2026, 1, 31))
     same_day = create(db, **common, to_id=world["青山"], start=D(2026, 1, 5), end=None)
+    assert [r.id for r in read_list(db)] == [same_day, newer, older]
     with db.session() as s:
-        assert [r.id for r in list_rotation_rows(s)] == [same_day, newer, older]
         data = store.to_data(store.get_rotation(s, older))
         data.to_id, data.end = world["中医院"], None
         store.update_rotation(s, rotation_id=older, data=data, note="改派", today=TODAY)
@@ -163,102 +216,3 @@ def _fields(row: RotationListRow) -> tuple:
     return (row.id, row.staff_name, row.id_masked, row.title, row.from_id, row.from_name,
             row.to_id, row.to_name, row.direction, row.form, row.start, row.end, row.note,
             dict(row.quarters), row.version)  # fmt: skip
-
-
-def test_parts_read_with_names_equal_the_joined_read(db, world) -> None:  # noqa: ANN001
-    """A long list's parts take people and units from ``Names`` read once; the rows are the
-    joined read's, also for people and units written after the names were read."""
-    day = D(2026, 1, 1)
-    for i in range(7):
-        create(db, staff_id=world["王" if i % 2 else "李"], from_id=world["县医院"],
-               to_id=world["大树"], form="坐诊/巡诊", start=day + dt.timedelta(days=i), end=None,
-               quarters={"2026Q1": QuarterFigures(days=i, outpatient=10 * i)},
-               note=f"第{i}次")  # fmt: skip
-    with db.session() as s:
-        names = Names.read(s)
-        # Written after the names were read (by this program or another): a new person
-        # from a new unit, and a renamed one.
-        new_unit = institution(s, "示例县白云镇卫生院", category="乡镇卫生院", level="一级",
-                               body="10000009")  # fmt: skip
-        newcomer = add_person(s, new_unit, name="赵新来", seq=9)
-    create(db, staff_id=newcomer, from_id=new_unit, to_id=world["县医院"], form="进修学习",
-           start=D(2025, 12, 1), end=D(2026, 2, 28), note="新人")  # fmt: skip
-    with db.session() as s:
-        joined = list_rotation_rows(s)
-        first = list_rotation_rows(s, limit=3)
-        parts, last = [first], first[-1]
-        while True:
-            part = list_rotation_rows(s, limit=2, before=(last.start, last.id), names=names)
-            if not part:
-                break
-            parts.append(part)
-            last = part[-1]
-    read = [row for part in parts for row in part]
-    assert [_fields(r) for r in read] == [_fields(r) for r in joined]
-    assert len(read) == 8
-    assert read[-1].staff_name == "赵新来"
-    assert read[-1].from_name == "示例县白云镇卫生院"
-
-
-def _parts_with(db, names: Names, first: int = 3, size: int = 2) -> list[RotationListRow]:  # noqa: ANN001
-    with db.session() as s:
-        part = list_rotation_rows(s, limit=first)
-        read = list(part)
-        while part:
-            part = list_rotation_rows(s, limit=size, before=(read[-1].start, read[-1].id),
-                                      names=names)  # fmt: skip
-            read += part
-    return read
-
-
-def test_parts_read_with_names_show_renames_made_since(db, world) -> None:  # noqa: ANN001
-    """Review of feeba21: a person or unit renamed (here, or by another program) after the
-    names were read shows under its new name in the later parts, as the joined read shows
-    it: never the old name beside the new in one list."""
-    from ylt_desktop.store import institutions as inst_store
-    from ylt_desktop.store.models import Institution
-
-    day = D(2026, 1, 1)
-    for i in range(7):
-        create(db, staff_id=world["王"], from_id=world["县医院"], to_id=world["大树"],
-               form="坐诊/巡诊", start=day + dt.timedelta(days=i), end=None)  # fmt: skip
-    with db.session() as s:
-        names = Names.read(s)
-        person = staff_store.to_data(s.get(Staff, world["王"]))
-        person.name = "王建华"
-        staff_store.update_staff(s, staff_id=world["王"], data=person)
-        unit = inst_store.to_data(s.get(Institution, world["大树"]))
-        unit.name = "示例县大树中心卫生院"
-        inst_store.update_institution(s, institution_id=world["大树"], data=unit)
-    read = _parts_with(db, names)
-    with db.session() as s:
-        joined = list_rotation_rows(s)
-    assert [_fields(r) for r in read] == [_fields(r) for r in joined]
-    assert {(r.staff_name, r.to_name) for r in read} == {("王建华", "示例县大树中心卫生院")}
-
-
-def test_a_person_gone_between_the_part_and_its_names_is_no_keyerror(
-    db, world, monkeypatch
-) -> None:  # noqa: ANN001
-    """On a server each statement sees the data of its own moment: a rotation and its new
-    person deleted by another clerk between the part's read and the names' completion. The
-    part is read again joined (without them), never a KeyError that stops the list."""
-    day = D(2026, 1, 1)
-    for i in range(5):
-        create(db, staff_id=world["王"], from_id=world["县医院"], to_id=world["大树"],
-               form="坐诊/巡诊", start=day + dt.timedelta(days=i), end=None)  # fmt: skip
-    with db.session() as s:
-        names = Names.read(s)
-        newcomer = add_person(s, world["大树"], name="赵新来", seq=9)
-    gone = create(db, staff_id=newcomer, from_id=world["大树"], to_id=world["县医院"],
-                  form="进修学习", start=D(2025, 12, 1), end=D(2026, 2, 28))  # fmt: skip
-    with db.session() as s:  # both written after the part's token was read, before its rows
-        names.token = change_token(s)
-
-    def vanished(self, session, staff_ids, unit_ids) -> None:  # noqa: ANN001
-        store.delete_rotation(session, rotation_id=gone)  # another clerk, meanwhile
-        staff_store.delete_staff(session, staff_id=newcomer)
-
-    monkeypatch.setattr(Names, "complete", vanished)
-    read = _parts_with(db, names)
-    assert gone not in {r.id for r in read} and len(read) == 5

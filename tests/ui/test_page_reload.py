@@ -8,13 +8,13 @@ from ylt_desktop.ui.pages import rotations as rotations_ui
 
 def test_rotation_page_reloads_only_after_a_write(qtbot, demo_db, monkeypatch) -> None:  # noqa: ANN001
     calls: list[int] = []
-    real = rotations_ui.rotation_list.list_rotation_rows
+    real = rotations_ui.rotation_read.read_first
 
-    def counting(session, **parts):  # noqa: ANN001, ANN003, ANN202
+    def counting(session, limit, today):  # noqa: ANN001, ANN202
         calls.append(1)
-        return real(session, **parts)
+        return real(session, limit, today)
 
-    monkeypatch.setattr(rotations_ui.rotation_list, "list_rotation_rows", counting)
+    monkeypatch.setattr(rotations_ui.rotation_read, "read_first", counting)
     page = rotations_ui.RotationsPage(demo_db)
     qtbot.addWidget(page)
     assert len(calls) == 1

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,12 +18,13 @@ from PySide6.QtWidgets import (
 )
 
 from ylt_desktop.domain import lists
-from ylt_desktop.domain.periods import Quarter, touches
+from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.store import institutions as institution_store
-from ylt_desktop.store import rotation_list
+from ylt_desktop.store import rotation_read
 from ylt_desktop.store import rotations as store
 from ylt_desktop.store.db import Database
 from ylt_desktop.store.quarters import lock_problems
+from ylt_desktop.store.rotation_columns import RotationColumns
 from ylt_desktop.store.rotation_list import RotationListRow
 from ylt_desktop.ui.dialogs.rotation import RotationDialog
 from ylt_desktop.ui.widgets.page_support import (
@@ -32,75 +32,22 @@ from ylt_desktop.ui.widgets.page_support import (
     data_token,
     delete_after_asking,
     record_table,
-    select_where,
     selected_record,
 )
 from ylt_desktop.ui.widgets.predicate_proxy import PredicateFilterProxy
-from ylt_desktop.ui.widgets.table_model import Column, RecordTableModel
+from ylt_desktop.ui.widgets.rotation_model import (
+    RotationColumnsModel,
+    direction_test,
+    form_test,
+    institution_test,
+    quarter_test,
+)
 
 QUARTERS_BACK = 12
 FIRST_PART = 2000
 """Rotations read before the page shows: the first screens, ready at once."""
-PART = 5000
-"""Rotations read and added each time the program is idle, until all are shown."""
-
-
-@dataclass(frozen=True, slots=True)
-class RotationRow:
-    """A rotation with the figures shown: one quarter's when a quarter is chosen, else all."""
-
-    rotation: RotationListRow
-    days: int | None
-    outpatient: int
-
-
-class RotationTableModel(RecordTableModel[RotationRow]):
-    columns = (
-        Column(
-            QT_TRANSLATE_NOOP("Column", "姓名"), lambda r: r.rotation.staff_name, searchable=True
-        ),
-        Column(
-            QT_TRANSLATE_NOOP("Column", "证件号码"),
-            lambda r: r.rotation.id_masked,
-            searchable=True,
-        ),
-        Column(QT_TRANSLATE_NOOP("Column", "职称"), lambda r: r.rotation.title, searchable=True),
-        Column(
-            QT_TRANSLATE_NOOP("Column", "派出单位"),
-            lambda r: r.rotation.from_name,
-            searchable=True,
-        ),
-        Column(
-            QT_TRANSLATE_NOOP("Column", "接收单位"),
-            lambda r: r.rotation.to_name,
-            searchable=True,
-        ),
-        Column(QT_TRANSLATE_NOOP("Column", "流动方向"), lambda r: r.rotation.direction),
-        Column(QT_TRANSLATE_NOOP("Column", "流动形式"), lambda r: r.rotation.form),
-        Column(QT_TRANSLATE_NOOP("Column", "流动性质"), lambda r: r.rotation.purpose),
-        Column(QT_TRANSLATE_NOOP("Column", "开始日期"), lambda r: r.rotation.start),
-        Column(
-            QT_TRANSLATE_NOOP("Column", "结束日期"),
-            lambda r: r.rotation.end,
-            lambda v: v.isoformat() if v else "进行中",
-        ),
-        Column(QT_TRANSLATE_NOOP("Column", "工作天数"), lambda r: r.days, align_right=True),
-        Column(QT_TRANSLATE_NOOP("Column", "门急诊人次"), lambda r: r.outpatient, align_right=True),
-        Column(QT_TRANSLATE_NOOP("Column", "备注"), lambda r: r.rotation.note, searchable=True),
-    )
-
-
-def make_rows(
-    rotations: list[RotationListRow], quarter: Quarter | None, *, today: dt.date
-) -> list[RotationRow]:
-    if quarter is None:
-        return [RotationRow(r, r.total_days(today=today), r.total_outpatient()) for r in rotations]
-    rows = []
-    for r in rotations:
-        figures = r.figures(quarter)
-        days, outpatient = figures if figures is not None else (None, 0)
-        rows.append(RotationRow(r, days, outpatient))
-    return rows
+PART = 25_000
+"""Rotations read each time the program is idle, until the whole list is read."""
 
 
 class RotationsPage(QWidget):
@@ -115,8 +62,7 @@ class RotationsPage(QWidget):
         super().__init__(parent)
         self.db = db
         self.today = today
-        self.rotations: list[RotationListRow] = []
-        self.model = RotationTableModel(self)
+        self.model = RotationColumnsModel(self)
         self.proxy = PredicateFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.model.loaded.connect(self.changed)  # the status bar's count, once all are read
@@ -179,9 +125,9 @@ class RotationsPage(QWidget):
 
     def refresh(self) -> None:
         self._token = data_token(self.db)
+        self.model.set_figures(self.quarter.currentData(), self._today())
         with self.db.session() as s:
-            self.rotations = rotation_list.list_rotation_rows(s, limit=FIRST_PART)
-            total = rotation_list.count_rotations(s) if len(self.rotations) == FIRST_PART else None
+            first, total = rotation_read.read_first(s, FIRST_PART, self._today())
             institutions = institution_store.list_institutions(s)
         chosen = self.institution.currentData()
         self.institution.blockSignals(True)
@@ -191,7 +137,10 @@ class RotationsPage(QWidget):
             self.institution.addItem(inst.name, inst.id)
         self.institution.setCurrentIndex(max(0, self.institution.findData(chosen)))
         self.institution.blockSignals(False)
-        self._set_rows(total)
+        if len(first) < total:
+            self.model.set_columns(first, self._whole(), total)
+        else:
+            self.model.set_columns(first)
         self.table.resizeColumnsToContents()
         self.changed.emit()
 
@@ -202,71 +151,51 @@ class RotationsPage(QWidget):
             self.refresh()
         super().showEvent(event)
 
-    def _set_rows(self, total: int | None = None) -> None:
-        """Show the rotations read so far; when a part was cut short, the rest follow in
-        parts while the clerk looks at the first screen (the model adds them when idle)."""
-        quarter, today = self.quarter.currentData(), self._today()
-        rows = make_rows(self.rotations, quarter, today=today)
-        more = None
-        if total is not None and len(self.rotations) < total:
-            more = self._parts(quarter, today)
-        self.model.set_rows(rows, more, total)
-
-    def _parts(self, quarter: Quarter | None, today: dt.date) -> Iterator[list[RotationRow]]:
-        """The rotations after those read, ``PART`` at a time, as rows of the list."""
-        rotations = self.rotations
-        names: rotation_list.Names | None = None
+    def _whole(self) -> Iterator[RotationColumns | None]:
+        """The whole list, read a step each time the program is idle (None until read)."""
+        read = rotation_read.WholeRead(self._today(), PART)
         while True:
-            last = rotations[-1]
             with self.db.session() as s:
-                if names is None:
-                    names = rotation_list.Names.read(s)
-                part = rotation_list.list_rotation_rows(
-                    s, limit=PART, before=(last.start, last.id), names=names
-                )
-            if not part:
-                return
-            rotations.extend(part)
-            yield make_rows(part, quarter, today=today)
-            if len(part) < PART:
+                whole = read.step(s)
+            yield whole
+            if whole is not None:
                 return
 
     def _quarter_changed(self) -> None:
         quarter: Quarter | None = self.quarter.currentData()
-        self.proxy.set_predicate(
-            "quarter",
-            None
-            if quarter is None
-            else lambda r: touches(r.rotation.start, r.rotation.end, quarter),
-        )
-        self.model.fetch_rest()  # every rotation read: the figures shown change
-        self._set_rows()
+        self.proxy.set_predicate("quarter", None if quarter is None else quarter_test(quarter))
+        self.model.set_figures(quarter, self._today())
 
     def _filter_direction(self) -> None:
         value = self.direction.currentData()
-        self.proxy.set_predicate(
-            "direction", None if value is None else lambda r: r.rotation.direction == value
-        )
+        self.proxy.set_predicate("direction", None if value is None else direction_test(value))
 
     def _filter_form(self) -> None:
         value = self.form.currentData()
-        self.proxy.set_predicate(
-            "form", None if value is None else lambda r: r.rotation.form == value
-        )
+        self.proxy.set_predicate("form", None if value is None else form_test(value))
 
     def _filter_institution(self) -> None:
         value = self.institution.currentData()
-        self.proxy.set_predicate(
-            "institution",
-            None if value is None else lambda r: value in (r.rotation.from_id, r.rotation.to_id),
-        )
+        self.proxy.set_predicate("institution", None if value is None else institution_test(value))
 
     def selected(self) -> RotationListRow | None:
         row = selected_record(self.table, self.proxy)
         return None if row is None else row.rotation
 
     def select(self, rotation_id: int | None) -> bool:
-        return select_where(self.table, self.proxy, lambda r: r.rotation.id == rotation_id)
+        """Select and show the rotation (a record just saved); True if it is shown."""
+        if rotation_id is None:
+            return False
+        row = self.model.row_of(rotation_id)
+        if row is None and self.model.loading():  # not among the rows read yet
+            self.model.fetch_rest()
+            row = self.model.row_of(rotation_id)
+        if row is None:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        self.table.selectRow(index.row())
+        self.table.scrollTo(index)
+        return True
 
     def status_text(self) -> str:
         return count_status(

@@ -31,5 +31,8 @@ class PredicateFilterProxy(RecordFilterProxy):
     def has_conditions(self) -> bool:
         return bool(self._predicates)
 
+    def condition_parts(self) -> tuple[Predicate, ...]:
+        return tuple(self._predicates.values())
+
     def accepts(self, record: Any) -> bool:
         return all(accept(record) for accept in self._predicates.values())

@@ -98,10 +98,57 @@ class WordIndex:
         self._values: list[list[str]] = [[] for _ in range(columns)]
         self._ids: list[bytearray] = [bytearray() for _ in range(columns)]
         self._rows: list[list[array] | None] = [None] * columns  # rows per text, once > 256
+        self._row_codes: list[Sequence[int]] | None = None  # per column: each row's text
         self.rows = 0
+
+    @classmethod
+    def of_codes(
+        cls,
+        columns: Sequence[tuple[list[str], Sequence[int], Sequence[int]]],
+        row_of_read: Sequence[int],
+    ) -> WordIndex:
+        """An index of rows held as codes (no text per row is made): per column, its
+        distinct texts, each row's number among them, and the same numbers in the order the
+        rows were read, ``row_of_read`` giving each one's row. ``add`` is not for it."""
+        index = cls(len(columns))
+        index._row_codes = [codes for _texts, codes, _as_read in columns]
+        for column, (texts, codes, as_read) in enumerate(columns):
+            index._values[column] = [text.casefold() for text in texts]
+            if len(texts) <= 256:
+                index._ids[column] = bytearray(iter(codes))  # not the buffer of an array
+                continue
+            # In the order read (rotations mostly come person by person, entered together).
+            groups = index._rows[column] = [array("I") for _ in texts]
+            for code, row in zip(as_read, row_of_read, strict=True):
+                groups[code].append(row)
+        index.rows = len(row_of_read)
+        return index
+
+    def keep(self, word: str, rows: Sequence[int]) -> list[int]:
+        """Of ``rows``, those whose search text holds ``word`` (an index ``of_codes``): each
+        distinct text is tested once (of those the rows hold, when they are fewer), then the
+        rows through their codes."""
+        assert self._row_codes is not None
+        tests = []
+        for values, codes in zip(self._values, self._row_codes, strict=True):
+            if 4 * len(rows) < len(values):  # a few rows: only the texts they hold
+                held = list(map(codes.__getitem__, rows))
+                found = {code for code in set(held) if word in values[code]}
+                if found:
+                    tests.append(map(found.__contains__, held))
+                continue
+            hits = bytes(map(contains, values, repeat(word)))
+            if any(hits):
+                tests.append(map(hits.__getitem__, map(codes.__getitem__, rows)))
+        if not tests:
+            return []
+        return list(
+            compress(rows, tests[0] if len(tests) == 1 else map(any, zip(*tests, strict=True)))
+        )
 
     def add(self, texts: Sequence[list[str]]) -> None:
         """Rows added at the end: one list of texts per searchable column."""
+        assert self._row_codes is None, "an index of codes is made whole"
         first = self.rows
         for column, values in enumerate(texts):
             codes = self._codes[column]

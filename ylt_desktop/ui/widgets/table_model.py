@@ -354,6 +354,18 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         return None
 
 
+class Accepts:
+    """A proxy's conditions on a record, as the model is given them (a new object for each
+    change); ``parts`` are the conditions one by one."""
+
+    def __init__(self, proxy: RecordFilterProxy) -> None:
+        self._accepts = proxy.accepts
+        self.parts = proxy.condition_parts()
+
+    def __call__(self, record: Any) -> bool:
+        return self._accepts(record)
+
+
 class RecordFilterProxy(QSortFilterProxyModel):
     """The view's model: hands sorting and filtering to the RecordTableModel below it.
 
@@ -376,11 +388,7 @@ class RecordFilterProxy(QSortFilterProxyModel):
         if change is not None:
             change()
         if self.has_conditions():
-
-            def condition(record: Any) -> bool:
-                return self.accepts(record)
-
-            self._condition = condition
+            self._condition = Accepts(self)
         else:
             self._condition = None
         self._apply()
@@ -394,6 +402,10 @@ class RecordFilterProxy(QSortFilterProxyModel):
 
     def has_conditions(self) -> bool:
         return False
+
+    def condition_parts(self) -> tuple[Any, ...]:
+        """The conditions one by one (a model holding columns may test them on columns)."""
+        return ()
 
     def accepts(self, record: Any) -> bool:
         """Extra conditions of a subclass; the typed words are checked before."""
