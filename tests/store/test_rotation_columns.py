@@ -10,7 +10,7 @@ import pytest
 from tests.helpers.people import add_person, institution, small_world
 from tests.store.test_rotation_list import TODAY, _fields, _joined, create, records, whole
 from ylt_desktop.domain.periods import Quarter
-from ylt_desktop.domain.rotation import QuarterFigures
+from ylt_desktop.domain.rotation import QuarterFigures, RotationData
 from ylt_desktop.store import rotation_read
 from ylt_desktop.store import rotations as store
 from ylt_desktop.store import staff as staff_store
@@ -116,3 +116,40 @@ def test_every_rows_figures_follow_the_rules(demo_db, today) -> None:  # noqa: A
             days, visits = read.all_figures(q, today)
             shown = [r.figures(q) or (None, 0) for r in expected]
             assert list(zip(days, visits, strict=True)) == shown, str(q)
+
+
+def test_a_note_that_reads_like_a_later_start_date(db, world) -> None:  # noqa: ANN001
+    """On SQLite a date is read as text: a note "2026-01-06" and a start day 2026-01-06 (in
+    this step or a later one) are two values, not one code. The read stopped with a
+    TypeError (the start day taken for the note's text), or showed the note as a date."""
+    for staff, start, note in (("王", D(2026, 1, 5), "2026-01-06"), ("李", D(2026, 1, 6), ""),
+                               ("王", D(2026, 1, 7), "2026-01-07")):  # fmt: skip
+        create(db, staff_id=world[staff], from_id=world["县医院"], to_id=world["大树"],
+               form="坐诊/巡诊", start=start, end=None, note=note)  # fmt: skip
+    for chunk in (1, 100):
+        read = records(whole(db, chunk=chunk))
+        assert [_fields(r) for r in read] == [_fields(r) for r in _joined(db)]
+        assert [r.note for r in read] == ["2026-01-07", "", "2026-01-06"]
+        assert [r.start for r in read] == [D(2026, 1, 7), D(2026, 1, 6), D(2026, 1, 5)]
+
+
+def test_a_quarter_first_stored_in_a_later_step_counts(db, world) -> None:  # noqa: ANN001
+    """Two rotations alike (start, end, form), the first saved in Q1 (only Q1 stored), the
+    second later with Q1 and Q2 entered: read in two steps, the second's 工作天数 over every
+    quarter is its 5 + 3 days, as the rules say; it was blank (Q2's key was no value yet
+    when the first step made the pair's quarters, so its stored days were not seen)."""
+    entered = {"2026Q1": QuarterFigures(days=5, outpatient=1),
+               "2026Q2": QuarterFigures(days=3, outpatient=7)}  # fmt: skip
+    for saved, quarters in ((D(2026, 2, 1), {}), (TODAY, entered)):
+        with db.session() as s:
+            data = RotationData(staff_id=world["王"], from_id=world["县医院"],
+                                to_id=world["大树"], form="坐诊/巡诊", start=D(2026, 1, 5),
+                                end=None, quarters=quarters)  # fmt: skip
+            store.create_rotation(s, data=data, today=saved)
+    want = [(r.total_days(today=TODAY), r.total_outpatient()) for r in _joined(db)]
+    assert want == [(8, 8), (None, 0)]
+    for chunk in (1, 2):
+        cols = whole(db, chunk=chunk)
+        assert [cols.figures(i, None, TODAY) for i in range(len(cols))] == want
+        days, visits = cols.all_figures(None, TODAY)
+        assert list(zip(days, visits, strict=True)) == want

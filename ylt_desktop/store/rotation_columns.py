@@ -79,6 +79,8 @@ class RotationColumns:
     ``totals_today``'s (``count_totals``)."""
     totals_today: dt.date | None = None
     _spans: dict = field(default_factory=dict, repr=False)  # type: ignore[type-arg]
+    _spans_named: int = field(default=0, repr=False)
+    """How many ``values`` the quarter keys of ``_spans`` were named from."""
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -173,6 +175,12 @@ class RotationColumns:
         starts, ends, forms = self.start, self.end, self.form
         days_out, visits_out = self.total_days, self.total_outpatient
         code_of = {value: code for code, value in enumerate(v) if isinstance(value, str)}
+        if self._spans_named != len(v):
+            # A later step's rows may store a quarter key no value named when a span was
+            # made (it holds a stand-in code): such spans are made again.
+            for key in [key for key, span in spans.items() if min(span[0], default=0) < 0]:
+                del spans[key]
+            self._spans_named = len(v)
         for i, t in rows:
             key = (starts[i], ends[i], forms[i])
             span = spans.get(key)

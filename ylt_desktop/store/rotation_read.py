@@ -75,7 +75,12 @@ class _Builder:
 
         self.today = today
         self.cols = RotationColumns(token=change_token(session))
-        self._codes: dict[object, int] = {}  # a value as read -> its code in cols.values
+        # A value as read -> its code in cols.values, one map per kind of value read (on
+        # SQLite a date is read as text: a note "2026-01-06" is not that date), and a value
+        # made -> its code (a date read as text and as a date shares one).
+        self._codes: dict[object, int] = {}
+        self._date_codes: dict[object, int] = {}
+        self._made: dict[object, int] = {}
         self._person: dict[int, int] = {}  # person id -> code
         self._unit: dict[int, int] = {}
         self._add_people(_people(session, first))
@@ -148,13 +153,13 @@ class _Builder:
     ) -> Iterable[int]:
         """The codes of ``raw`` values (new ones added to ``cols.values`` as ``value`` makes
         them: a date as read is text on SQLite)."""
-        codes, values = self._codes, self.cols.values
+        codes = self._codes if value is None else self._date_codes
+        made_codes, values = self._made, self.cols.values
         for new in set(raw) - codes.keys():
             made = new if value is None else value(new)
-            key = ("value", made)  # the same date read as text and as a date shares a code
-            code = codes.get(key)
+            code = made_codes.get(made)
             if code is None:
-                code = codes[key] = len(values)
+                code = made_codes[made] = len(values)
                 values.append(made)
             codes[new] = code
         return map(codes.__getitem__, raw)
