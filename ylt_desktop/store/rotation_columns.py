@@ -79,8 +79,6 @@ class RotationColumns:
     ``totals_today``'s (``count_totals``)."""
     totals_today: dt.date | None = None
     _spans: dict = field(default_factory=dict, repr=False)  # type: ignore[type-arg]
-    _spans_named: int = field(default=0, repr=False)
-    """How many ``values`` the quarter keys of ``_spans`` were named from."""
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -174,24 +172,17 @@ class RotationColumns:
         fq, fd, fo = self.fig_quarter, self.fig_days, self.fig_outpatient
         starts, ends, forms = self.start, self.end, self.form
         days_out, visits_out = self.total_days, self.total_outpatient
-        code_of = {value: code for code, value in enumerate(v) if isinstance(value, str)}
-        if self._spans_named != len(v):
-            # A later step's rows may store a quarter key no value named when a span was
-            # made (it holds a stand-in code): such spans are made again.
-            for key in [key for key, span in spans.items() if min(span[0], default=0) < 0]:
-                del spans[key]
-            self._spans_named = len(v)
         for i, t in rows:
             key = (starts[i], ends[i], forms[i])
             span = spans.get(key)
             if span is None:
-                span = spans[key] = _span_days(v[key[0]], v[key[1]], v[key[2]], today, code_of)
+                span = spans[key] = _span_days(v[key[0]], v[key[1]], v[key[2]], today)
             days_of, total, lacking = span
             a, b = at[t], at[t + 1]
             visits, empty = 0, False
             for k in range(a, b):
                 visits += fo[k]
-                q = fq[k]
+                q = v[fq[k]]  # the quarter's key: its code may be newer than the span
                 if q not in days_of:
                     continue  # a quarter outside the rotation's, or after today's
                 if fd[k] == NO_DAYS:
@@ -222,15 +213,15 @@ class RotationColumns:
 
 
 def _span_days(
-    start: dt.date, end: dt.date | None, form: str, today: dt.date, code_of: dict[str, int]
-) -> tuple[dict[int, int | None], int, int]:
+    start: dt.date, end: dt.date | None, form: str, today: dt.date
+) -> tuple[dict[str, int | None], int, int]:
     """A rotation's quarters up to today's without stored figures (``total_days``' walk):
-    per quarter key's code its days by the rule (None: the clerk enters them), the sum of
-    those known, and how many are not."""
-    days_of: dict[int, int | None] = {}
+    per quarter key its days by the rule (None: the clerk enters them), the sum of those
+    known, and how many are not."""
+    days_of: dict[str, int | None] = {}
     known = missing = 0
     for key, days in quarter_defaults(start, end, form, today):
-        days_of[code_of.get(key, -1 - len(days_of))] = days
+        days_of[key] = days
         if days is None:
             missing += 1
         else:
