@@ -11,6 +11,11 @@ if __name__ == "__main__":
 
         multiprocessing.freeze_support()
 
+    import gc
+
+    # app.main holds the garbage collector off until the window's first frame; from here
+    # already, for importing the program's start (logging, argparse, pathlib: ~5 passes).
+    gc.disable()
     from ylt_desktop.app import main
 
     sys.exit(main())

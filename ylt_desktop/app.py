@@ -116,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     private_umask()  # the database, backups, exports and the log: owner-only
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.self_test:
+        gc.enable()  # held off by __main__ for the window's start
         from ylt_desktop.selftest import run
 
         return run()

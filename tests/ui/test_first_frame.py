@@ -94,3 +94,33 @@ def test_no_garbage_collection_before_the_first_frame_and_again_after_it(tmp_pat
     assert seen["frozen"] > 1000  # the modules, the enums and the window: set aside
     assert seen["code"] == 0
     assert seen["at the end"] is True
+
+
+# ``python -m ylt_desktop`` with app.main and the self-test replaced: the collector's state
+# when main is called, and when the self-test (no window) runs from app.main.
+GC_ENTRY_PROBE = """
+import gc, json, runpy, sys
+from ylt_desktop import app, selftest
+seen = {}
+def main():
+    seen["main"] = gc.isenabled()
+    selftest.run = lambda: seen.setdefault("self-test", gc.isenabled()) and 0
+    app.main.__wrapped__(["--self-test"])
+    print(json.dumps(seen))
+    return 0
+main.__wrapped__ = app.main
+app.main = main
+sys.argv = ["ylt_desktop"]
+runpy.run_module("ylt_desktop", run_name="__main__")
+"""
+
+
+def test_the_collector_is_held_off_from_the_entry_point_but_not_for_the_self_test() -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [sys.executable, "-c", GC_ENTRY_PROBE], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen == {"main": False, "self-test": True}
+
