@@ -124,3 +124,21 @@ def test_the_collector_is_held_off_from_the_entry_point_but_not_for_the_self_tes
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert seen == {"main": False, "self-test": True}
 
+
+def test_the_first_page_brings_the_status_labels_and_the_placeholders(qtbot, demo_db) -> None:  # noqa: ANN001
+    """The first frame shows the opening message only: the status bar's labels and the
+    stack's placeholders are made with the first page (``attach``), after the paint; the
+    labels then show, not left hidden as a widget added under the message would be."""
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show_opening()
+    w.show()
+    qtbot.waitExposed(w)
+    assert w.path_label is None and w.stack.count() == 0  # nothing of the kind before
+    w.attach(demo_db)
+    assert w.stack.count() == len(w.titles())
+    assert w.stack.currentWidget() is w.pages["概览"]
+    qtbot.waitUntil(lambda: w.path_label.isVisible() and w.path_label.width() > 0)
+    assert str(demo_db.path) in w.path_label.text()
+    assert w.count_label.isVisible()
+    assert w.statusBar().currentMessage() == ""

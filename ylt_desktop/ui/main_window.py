@@ -116,17 +116,16 @@ class MainWindow(QMainWindow):
         self._factories = pages()
         for title, _factory in self._factories:
             self.nav.addItem(QCoreApplication.translate("MainWindow", title))
-            self.stack.addWidget(QWidget())
         self.nav.currentRowChanged.connect(self.show_page)
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.path_label = QLabel()
-        self.count_label = QLabel()
-        self.statusBar().addWidget(self.path_label, 1)
-        self.statusBar().addPermanentWidget(self.count_label)
+        # The stack's placeholders (``_install``) and the status bar's labels (``attach``) are
+        # made with the first page, after the first paint: empty, they show nothing before.
+        self.path_label: QLabel | None = None
+        self.count_label: QLabel | None = None
         self.fit_to_screen()
         self.setAcceptDrops(True)  # members' data packages (.ylt) dropped onto the window
         if db is not None:
@@ -174,11 +173,16 @@ class MainWindow(QMainWindow):
         """Show ``db``: title, menus, the first page and the status bar."""
         from ylt_desktop.store import institutions as store
 
+        self.statusBar().clearMessage()
+        if self.path_label is None:  # after the message: one added under it would stay hidden
+            self.path_label = QLabel()
+            self.count_label = QLabel()
+            self.statusBar().addWidget(self.path_label, 1)
+            self.statusBar().addPermanentWidget(self.count_label)
         self.db = db
         for page in self.pages.values():  # shown before the database opened
             if getattr(page, "db", False) is None and hasattr(page, "set_database"):
                 page.set_database(db)
-        self.statusBar().clearMessage()
         with db.session() as s:
             consortium = store.get_consortium(s)
         name = consortium.name if consortium else ""
@@ -199,6 +203,9 @@ class MainWindow(QMainWindow):
 
     def _install(self, title: str, row: int, page: QWidget) -> None:
         """``page`` in place of its placeholder, wired to the status bar and the window."""
+        if not self.stack.count():  # one placeholder a page, made with the first page
+            for _ in self._factories:
+                self.stack.addWidget(QWidget())
         placeholder_widget = self.stack.widget(row)
         self.stack.insertWidget(row, page)
         self.stack.removeWidget(placeholder_widget)
