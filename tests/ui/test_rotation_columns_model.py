@@ -151,3 +151,19 @@ def test_the_list_holds_no_object_per_rotation(qtbot, demo_db) -> None:  # noqa:
     page.grab()
     made = page.model._all_rows._made  # noqa: SLF001
     assert 0 < len(made) < 100 < page.proxy.rowCount()
+
+
+def test_a_quarter_chosen_after_a_sort_shows_its_days_in_the_list_order(shared) -> None:  # noqa: ANN001
+    """Choosing a quarter changes the days shown: a sort by them is let go (the list's own
+    order, as when it is read again) and the rows show that quarter's figures."""
+    page, records = shared
+    page.search.clear()
+    for combo in (page.quarter, page.direction, page.form, page.institution):
+        combo.setCurrentIndex(0)
+    page.table.sortByColumn(10, Qt.SortOrder.DescendingOrder)
+    days = [row[10] for row in shown(page)]
+    assert days != [row[10] for row in expected(records, [], None, None, None, None, [])]
+    quarter = _pick(page.quarter, 2)
+    assert shown(page) == expected(records, [], None, None, None, quarter, [])
+    page.table.sortByColumn(10, Qt.SortOrder.AscendingOrder)
+    assert shown(page) == expected(records, [], None, None, None, quarter, [(10, False)])

@@ -195,7 +195,17 @@ class RotationColumnsModel(RecordTableModel[RotationRow]):
             return
         self.quarter, self.today = quarter, today
         self.beginResetModel()
-        self._hold(self.cols)
+        # The rows and their words stay; the days and visits shown change (a sort by any
+        # column is let go, as when the list is read again).
+        self._all_rows = _Records(self, self.cols)  # type: ignore[assignment]
+        self._all_search = _Texts(self._all_rows)  # type: ignore[assignment]
+        for column in (DAYS, OUTPATIENT):
+            self._keys.pop(column, None)
+            self._orders.pop(column, None)
+        self._order, self._recent = range(len(self.cols)), {}
+        self._ties_in_row_order, self._sorted_by = -1, None
+        self._passing = self._pass(self._condition)
+        self._shown = self._find(self._words, self._passing)
         self.endResetModel()
 
     def _hold(self, cols: RotationColumns) -> None:
