@@ -292,12 +292,18 @@ class RotationColumnsModel(RecordTableModel[RotationRow]):
     # --- filters, search, sort on columns --------------------------------------------------
 
     def _pass(self, condition: Any) -> Sequence[int]:
-        return self._pass_on(self.cols, self._all_rows, condition)
+        """The rows ``condition`` keeps, in the order shown (a sort kept)."""
+        return self._pass_on(self.cols, self._all_rows, condition, self._order)
 
     def _pass_on(
-        self, cols: RotationColumns, records: Sequence[RotationRow], condition: Any
+        self,
+        cols: RotationColumns,
+        records: Sequence[RotationRow],
+        condition: Any,
+        order: Sequence[int] | None = None,
     ) -> Sequence[int]:
-        order = range(len(cols))
+        if order is None:
+            order = range(len(cols))
         if condition is None:
             return order
         tests = getattr(condition, "parts", ())
@@ -306,7 +312,9 @@ class RotationColumnsModel(RecordTableModel[RotationRow]):
         marks = tests[0].marks(cols)
         for test in tests[1:]:
             marks = bytes(map(and_, marks, test.marks(cols)))
-        return list(compress(order, marks))
+        if isinstance(order, range):
+            return list(compress(order, marks))
+        return list(compress(order, map(marks.__getitem__, order)))
 
     def _find(self, words: Sequence[str], base: Sequence[int]) -> Sequence[int]:
         return self._find_on(self._index, len(self.cols), words, base)
