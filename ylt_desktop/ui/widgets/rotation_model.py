@@ -208,9 +208,12 @@ class RotationColumnsModel(RecordTableModel[RotationRow]):
         self._shown = self._find(self._words, self._passing)
         self.endResetModel()
 
-    def _hold(self, cols: RotationColumns) -> None:
-        """Hold ``cols`` with the current filter, in the order read (no sort kept)."""
-        self.cols, self._all_rows, self._index, self._passing, self._shown = self._held(cols)
+    def _hold(self, cols: RotationColumns, held: tuple[Any, ...] | None = None) -> None:
+        """Hold ``cols`` with the current filter, in the order read (no sort kept);
+        ``held``: what ``_held(cols)`` made already."""
+        if held is None:
+            held = self._held(cols)
+        self.cols, self._all_rows, self._index, self._passing, self._shown = held
         self._all_search = _Texts(self._all_rows)  # type: ignore[arg-type]
         self._keys, self._orders, self._recent = {}, {}, {}
         self._order = range(len(cols))
@@ -280,12 +283,12 @@ class RotationColumnsModel(RecordTableModel[RotationRow]):
             or list(map(whole.ids.__getitem__, after[: len(before)])) != before
         ):
             self.beginResetModel()
-            self._hold(whole)
+            self._hold(whole, held)
             self.endResetModel()
             return
         if len(after) > len(before):
             self.beginInsertRows(QModelIndex(), len(before), len(after) - 1)
-        self._hold(whole)
+        self._hold(whole, held)
         if len(after) > len(before):
             self.endInsertRows()
 
