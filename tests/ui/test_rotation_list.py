@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QMessageBox
 
 from tests.helpers.people import small_world
@@ -149,3 +150,25 @@ def test_shown_again_after_a_write_shows_the_new_texts(qtbot, db, world) -> None
     page.show()
     row = texts(page)[0]
     assert (row[4], row[5], row[12]) == ("示例县中医医院", "上派", "改去中医院")
+
+
+def test_a_deleted_unit_chosen_in_the_filter_filters_no_more(qtbot, db, world) -> None:  # noqa: ANN001
+    """The clerk filters by a unit, then deletes it on the institution page (it has no
+    rotations): back on this page the filter reads 全部单位 and every rotation shows. The
+    list stayed empty under 全部单位 ("人员流动 2 条，显示 0 条")."""
+    from tests.helpers.people import institution
+    from ylt_desktop.store import institutions as inst_store
+
+    with db.session() as s:
+        lone = institution(s, "示例县白云镇卫生院", category="乡镇卫生院", level="一级",
+                           body="10000009")  # fmt: skip
+    page = RotationsPage(db, today=TODAY)
+    qtbot.addWidget(page)
+    page.institution.setCurrentIndex(page.institution.findData(lone))
+    assert page.proxy.rowCount() == 0
+    with db.session() as s:
+        inst_store.delete_institution(s, institution_id=lone)
+    page.showEvent(QShowEvent())
+    assert page.institution.currentText() == "全部单位"
+    assert page.proxy.rowCount() == 2
+    assert page.status_text() == "人员流动 2 条"

@@ -137,6 +137,8 @@ class RotationsPage(QWidget):
             self.institution.addItem(inst.name, inst.id)
         self.institution.setCurrentIndex(max(0, self.institution.findData(chosen)))
         self.institution.blockSignals(False)
+        if self.institution.currentData() != chosen:  # the unit chosen was deleted meanwhile
+            self._filter_institution()
         if len(first) < total:
             self.model.set_columns(first, self._whole(), total)
         else:
