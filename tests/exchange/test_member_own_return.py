@@ -165,6 +165,10 @@ def test_the_files_carry_the_units_name_and_say_member(world, tmp_path) -> None:
     text = "".join(page.extract_text() for page in PdfReader(str(pdf)).pages)
     assert title in text and B not in text.split("表2")[0].split("表1")[-1]
     assert "运行指标（县域）" not in text and "本单位报表" in text
+    # The chart page names the units of the charts it draws: no 人/万人 chart here.
+    assert "计量单位：%" in text and "人/万人" not in text.split("主要监测指标趋势")[-1]
+    units = {c.unit for c in _tables(member)[0].charts}
+    assert "人/万人" not in units and units
 
 
 def test_the_check_looks_at_its_own_data(world) -> None:  # noqa: ANN001

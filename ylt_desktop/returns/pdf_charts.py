@@ -145,7 +145,17 @@ def chart_page(charts: list[ChartData], width: float, height: float, font: str) 
 
 
 CHART_TITLE = "表7 主要监测指标趋势（近八个季度，虚线为目标）"
-CHART_UNIT = "%、人/万人、人"
+CHART_UNITS = ("%", "人/万人", "人")
+"""The order the chart page's 计量单位 names the units of its charts."""
+
+
+def chart_units(charts: list[ChartData]) -> str:
+    """The units of the charts drawn, in ``CHART_UNITS``' order (others after): a member's
+    own return draws no chart of the consortium's 人/万人, so its line does not name it."""
+    drawn = list(dict.fromkeys(c.unit for c in charts))
+    return "、".join(
+        [u for u in CHART_UNITS if u in drawn] + [u for u in drawn if u not in CHART_UNITS]
+    )
 
 
 def chart_info_line(ret: QuarterReturn) -> str:
@@ -153,7 +163,7 @@ def chart_info_line(ret: QuarterReturn) -> str:
         (
             f"填报单位：{ret.cover.filler_unit}",
             f"报告期：{ret.cover.period}",
-            f"计量单位：{CHART_UNIT}",
+            f"计量单位：{chart_units(ret.charts)}",
         )
     )
 
