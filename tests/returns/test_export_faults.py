@@ -183,3 +183,40 @@ def test_a_full_disk_during_export(sample_db, tmp_path, monkeypatch, capsys) -> 
 
         with sample_db.session() as s:
             export_quarter(s, Quarter.parse(QUARTER), out, cover_fields={})
+
+
+@pytest.mark.parametrize("depth", [200, 245])
+def test_a_folder_too_deep_for_windows_or_excel_is_said_before_writing(
+    sample_db,
+    tmp_path,
+    monkeypatch,
+    capsys,
+    depth,  # noqa: ANN001
+) -> None:
+    """On the clerks' Windows PCs a workbook whose full path passes 218 characters does not
+    open in Excel, and a path past 259 is not written at all: the export says so in one
+    Chinese line, naming the folder, and writes nothing (an old return there stays)."""
+    from ylt_desktop.domain.periods import Quarter
+
+    monkeypatch.setattr(files, "_path_limits_apply", lambda: True)
+    out = tmp_path / "out"
+    assert main(_export_argv(sample_db.location, out)) == 0  # a shallow folder: written
+    deep = out
+    while len(str(deep)) < depth:
+        deep = deep / "下一级文件夹"
+    deep.mkdir(parents=True)
+    (deep / "旧报表.pdf").write_bytes(b"old")
+    capsys.readouterr()
+    assert main(_export_argv(sample_db.location, deep)) == 2
+    err = capsys.readouterr().err
+    assert "保存位置太深" in err and "Traceback" not in err and str(deep) in err
+    assert "超过Excel 能打开的 218 个字符" in err
+    assert sorted(p.name for p in deep.iterdir() if p.is_file()) == ["旧报表.pdf"]
+    with sample_db.session() as s:  # the PDF alone: written unless past Windows' own limit
+        if depth < 230:
+            (pdf,) = export_quarter(s, Quarter.parse(QUARTER), deep, cover_fields={}, xlsx=False)
+            assert pdf.stat().st_size > 0
+            return
+        with pytest.raises(files.PathTooLong, match="超过Windows 允许的 259 个字符"):
+            export_quarter(s, Quarter.parse(QUARTER), deep, cover_fields={}, xlsx=False)
+    assert sorted(p.name for p in deep.iterdir() if p.is_file()) == ["旧报表.pdf"]
