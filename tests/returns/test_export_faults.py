@@ -21,7 +21,7 @@ import pytest
 
 from tests.helpers.programs import ROOT, _env
 from ylt_desktop.cli import main
-from ylt_desktop.returns import files
+from ylt_desktop.returns import files, path_limits
 from ylt_desktop.returns.files import TEMP_PREFIX, FileInUse, export_quarter
 from ylt_desktop.store.access import DiskFull
 
@@ -198,7 +198,7 @@ def test_a_folder_too_deep_for_windows_or_excel_is_said_before_writing(
     Chinese line, naming the folder, and writes nothing (an old return there stays)."""
     from ylt_desktop.domain.periods import Quarter
 
-    monkeypatch.setattr(files, "_path_limits_apply", lambda: True)
+    monkeypatch.setattr(path_limits, "_path_limits_apply", lambda: True)
     out = tmp_path / "out"
     assert main(_export_argv(sample_db.location, out)) == 0  # a shallow folder: written
     deep = out

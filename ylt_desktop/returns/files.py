@@ -18,7 +18,6 @@ import errno
 import os
 import re
 import secrets
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.durable import fsync_dir, fsync_file
 from ylt_desktop.returns.check import CheckItem, check_quarter, cover_length_items, errors_in
 from ylt_desktop.returns.model import Cancel, Cancelled, Progress, QuarterReturn
+from ylt_desktop.returns.path_limits import PathTooLong, check_path_lengths  # noqa: F401
 from ylt_desktop.returns.templates import Template
 from ylt_desktop.returns.temps import (  # noqa: F401 - files' names, here too
     STALE_AFTER,
@@ -62,41 +62,6 @@ class ExportBlocked(Exception):
         super().__init__(
             f"有 {len(errors)} 个错误，不能导出：" + "；".join(e.message for e in errors[:5])
         )
-
-
-EXCEL_PATH_LIMIT = 218
-"""Excel does not open a workbook whose full path is longer (its own limit)."""
-WINDOWS_PATH_LIMIT = 259
-"""Windows' MAX_PATH without its closing NUL: longer paths fail unless long paths are on."""
-
-
-class PathTooLong(DatabaseProblem):
-    """A file of the return would lie too deep for Windows (or for Excel to open it)."""
-
-    def __init__(self, target: Path, length: int, limit: int) -> None:
-        who = "Excel 能打开的" if limit == EXCEL_PATH_LIMIT else "Windows 允许的"
-        super().__init__(
-            f"保存位置太深：文件“{target.name}”的完整路径有 {length} 个字符，超过{who} "
-            f"{limit} 个字符。请选一个较浅的文件夹（如桌面）后重新导出：{target.parent}"
-        )
-        self.target = target
-
-
-def _path_limits_apply() -> bool:
-    """The clerks' PCs run Windows; elsewhere (development) no limit is checked."""
-    return sys.platform == "win32"
-
-
-def check_path_lengths(targets: list[Path]) -> None:
-    """Raise ``PathTooLong`` before anything is written when a target's full path (with the
-    "（新）" a file kept beside an open one gets) is longer than Windows or Excel take."""
-    if not _path_limits_apply():
-        return
-    for target in targets:
-        length = len(str(target.absolute())) + len("（新）")
-        limit = EXCEL_PATH_LIMIT if target.suffix.lower() == ".xlsx" else WINDOWS_PATH_LIMIT
-        if length > limit:
-            raise PathTooLong(target, length, limit)
 
 
 class FileInUse(DatabaseProblem):

@@ -30,7 +30,8 @@ from ylt_desktop.store.db import Database
 from ylt_desktop.store.models import AuditEntry
 from ylt_desktop.ui.widgets.half_width import fold_full_width_box
 from ylt_desktop.ui.widgets.page_support import show_in_parts
-from ylt_desktop.ui.widgets.table_model import Column, RecordFilterProxy, RecordTableModel
+from ylt_desktop.ui.widgets.predicate_proxy import RecordFilterProxy
+from ylt_desktop.ui.widgets.table_model import Column, RecordTableModel
 
 LIMIT = 10_000
 

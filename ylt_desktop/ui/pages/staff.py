@@ -46,7 +46,8 @@ from ylt_desktop.ui.widgets.page_support import (
     select_where,
     selected_record,
 )
-from ylt_desktop.ui.widgets.table_model import Column, RecordFilterProxy, RecordTableModel
+from ylt_desktop.ui.widgets.predicate_proxy import RecordFilterProxy
+from ylt_desktop.ui.widgets.table_model import Column, RecordTableModel
 
 DATA_FIELDS = (
     "name",

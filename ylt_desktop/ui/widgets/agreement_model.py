@@ -16,7 +16,8 @@ from ylt_desktop.domain.agreement import TERMINATED, expires_within, in_force_in
 from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.store import attachments
 from ylt_desktop.store.agreement_list import AgreementListRow
-from ylt_desktop.ui.widgets.table_model import Column, RecordFilterProxy, RecordTableModel
+from ylt_desktop.ui.widgets.predicate_proxy import RecordFilterProxy
+from ylt_desktop.ui.widgets.table_model import Column, RecordTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 

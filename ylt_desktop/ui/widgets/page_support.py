@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from ylt_desktop.domain.problems import Problem
 from ylt_desktop.store.audit import change_token
 from ylt_desktop.store.db import Database
-from ylt_desktop.ui.widgets.table_model import RecordFilterProxy, RecordTableModel
+from ylt_desktop.ui.widgets.predicate_proxy import RecordFilterProxy
+from ylt_desktop.ui.widgets.table_model import RecordTableModel
 
 
 def data_token(db: Database) -> tuple[int, str]:
