@@ -172,3 +172,24 @@ def test_a_deleted_unit_chosen_in_the_filter_filters_no_more(qtbot, db, world) -
     assert page.institution.currentText() == "全部单位"
     assert page.proxy.rowCount() == 2
     assert page.status_text() == "人员流动 2 条"
+
+
+def test_no_sort_mark_once_the_rows_are_in_the_list_order_again(qtbot, db, world) -> None:  # noqa: ANN001
+    """A sort is let go when the list is read again (a write elsewhere) or the figures
+    change (a quarter chosen): the header's sort mark goes too. It stayed, saying 姓名 ▲
+    over rows in the list's own order."""
+    page = RotationsPage(db, today=TODAY)
+    qtbot.addWidget(page)
+    header = page.table.horizontalHeader()
+    names = [row[0] for row in texts(page)]
+    for reload in (page.refresh, lambda: page.quarter.setCurrentIndex(1)):
+        page.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        assert header.sortIndicatorSection() == 0
+        assert [row[0] for row in texts(page)] == sorted(names, reverse=True) != names
+        reload()
+        assert header.sortIndicatorSection() == -1
+        assert [row[0] for row in texts(page)] == names
+        page.quarter.setCurrentIndex(0)
+    page.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    page.search.setText("李")  # a search keeps the sort and its mark
+    assert header.sortIndicatorSection() == 0

@@ -39,6 +39,11 @@ def record_table(
     # Size columns from the first rows only: measuring every row is slow on long lists.
     header.setResizeContentsPrecision(60)
     table.doubleClicked.connect(on_open)
+    source = proxy.sourceModel()
+    if isinstance(source, RecordTableModel):  # the list read again: no sort mark on rows
+        source.sort_dropped.connect(  # in the list's own order
+            lambda: header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        )
     return table
 
 

@@ -182,10 +182,12 @@ class RotationColumnsModel(RecordTableModel[RotationRow]):
     ) -> None:
         """Show ``cols``; ``more`` (one step each time the program is idle, None until the
         whole list is read) brings the whole list, ``total`` long, in their place."""
+        was_sorted = self._sorted_by
         self.beginResetModel()
         self._hold(cols)
         self._more, self._total = more, total
         self.endResetModel()
+        self._sort_gone(was_sorted)
         if more is not None:
             self._timer.start()
 
@@ -194,6 +196,7 @@ class RotationColumnsModel(RecordTableModel[RotationRow]):
         if (quarter, today) == (self.quarter, self.today):
             return
         self.quarter, self.today = quarter, today
+        was_sorted = self._sorted_by
         self.beginResetModel()
         # The rows and their words stay; the days and visits shown change (a sort by any
         # column is let go, as when the list is read again).
@@ -207,6 +210,7 @@ class RotationColumnsModel(RecordTableModel[RotationRow]):
         self._passing = self._pass(self._condition)
         self._shown = self._find(self._words, self._passing)
         self.endResetModel()
+        self._sort_gone(was_sorted)
 
     def _hold(self, cols: RotationColumns, held: tuple[Any, ...] | None = None) -> None:
         """Hold ``cols`` with the current filter, in the order read (no sort kept);

@@ -87,6 +87,9 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
 
     loaded = Signal()
     """The last part of a list given in parts (``set_rows(..., more=...)``) was added."""
+    sort_dropped = Signal()
+    """The rows are shown in the list's own order again (read again, or the values sorted
+    by changed): a view's sort mark goes with the sort."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -121,6 +124,7 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         in parts: ``rows`` fill the first screen at once and ``more`` yields the rest, one
         part each time the event loop is idle (``loading()`` until then; anything that needs
         every row calls ``fetch_rest``). ``total`` is the whole list's count meanwhile."""
+        was_sorted = self._sorted_by
         self._all_rows = list(rows)
         self._keys, self._orders, self._recent = {}, {}, {}
         self._index = WordIndex(sum(1 for c in self.columns if c.searchable))
@@ -130,8 +134,14 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         self._passing = self._pass(self._condition)
         self._more, self._total = more, total
         self._show(self._find(self._words, self._passing))
+        self._sort_gone(was_sorted)
         if more is not None:
             self._timer.start()
+
+    def _sort_gone(self, was_sorted: tuple[int, bool] | None) -> None:
+        """Say so when a sort held before is let go (``sort_dropped``)."""
+        if was_sorted is not None and self._sorted_by is None:
+            self.sort_dropped.emit()
 
     def _search_texts(self, rows: list[R]) -> list[str]:
         # Column by column, then joined: a third cheaper than row by row on 50,000 rows.
