@@ -197,3 +197,31 @@ def test_the_whole_list_is_indexed_once(qtbot, demo_db, monkeypatch) -> None:  #
     qtbot.waitUntil(lambda: not page.model.loading())
     assert made == [page.model.total_count()] and made[0] > 20
     assert page.status_text().startswith(f"人员流动 {made[0]} 条")
+
+
+def test_rows_shown_before_the_whole_list_came_show_names_changed_meanwhile(
+    qtbot,
+    demo_db,
+    monkeypatch,  # noqa: ANN001
+) -> None:
+    """A person renamed (here, or by another program) after the first part was read and
+    before the whole list replaced it: the rows kept in place are told to show the new name."""
+    from ylt_desktop.store import staff as staff_store
+    from ylt_desktop.store.models import Staff
+
+    monkeypatch.setattr(rotations_ui, "FIRST_PART", 20)
+    monkeypatch.setattr(rotations_ui, "PART", 50)
+    page = rotations_ui.RotationsPage(demo_db, today=TODAY)
+    qtbot.addWidget(page)
+    first = page.model.row_record(0).rotation
+    with demo_db.session() as s:
+        person_id = next(p.id for p in s.query(Staff) if p.name == first.staff_name)
+        data = staff_store.to_data(s.get(Staff, person_id))
+        data.name = "改名后"
+        staff_store.update_staff(s, staff_id=person_id, data=data)
+    assert page.proxy.index(0, 0).data() == first.staff_name  # the first part, as read
+    changed: list[tuple[int, int]] = []
+    page.proxy.dataChanged.connect(lambda a, b: changed.append((a.row(), b.row())))
+    qtbot.waitUntil(lambda: not page.model.loading())
+    assert page.proxy.index(0, 0).data() == "改名后"
+    assert changed and changed[-1][0] == 0 and changed[-1][1] >= 0

@@ -295,6 +295,9 @@ class RotationColumnsModel(RecordTableModel[RotationRow]):
         self._hold(whole, held)
         if len(after) > len(before):
             self.endInsertRows()
+        if before:  # the same rows, read again: a name changed meanwhile shows at once
+            last = self.index(len(before) - 1, len(self.columns) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
 
     # --- filters, search, sort on columns --------------------------------------------------
 
