@@ -10,18 +10,17 @@ B-tree descent into an ever larger table); the tables' own order grows with the 
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from array import array
 from bisect import bisect_left
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from itertools import compress, repeat
 from operator import itemgetter
 
 from sqlalchemy import Select, String, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
+from ylt_desktop.collector import paused
 from ylt_desktop.domain.codes import mask_id
 from ylt_desktop.store.models import Institution, Rotation, RotationQuarter, Staff
 from ylt_desktop.store.rotation_columns import NO_DAYS, RotationColumns
@@ -266,7 +265,7 @@ class WholeRead:
             self._after = 0
             return None
         builder = self._builder
-        with _no_collector():
+        with paused():
             rows = _fetch(
                 session,
                 select(*_ROTATION)
@@ -293,18 +292,5 @@ class WholeRead:
             self._again += 1  # written meanwhile (another program): read again
             self._builder = None
             return None
-        with _no_collector():
+        with paused():
             return builder.finish(in_list_order=False)
-
-
-@contextmanager
-def _no_collector() -> Iterator[None]:
-    """The cyclic collector paused for one part read: a part makes ~50,000 tuples that form
-    no cycle, and each of the collector's runs meanwhile walked the young part again."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()

@@ -208,7 +208,7 @@ def promotion_days_by_staff(
     if ids is not None:
         stmt = stmt.where(Rotation.staff_id.between(*ids))
     spans: dict[int, list[tuple[str, dt.date, dt.date | None]]] = {}
-    for staff_id, form, start, end in session.execute(stmt):
+    for staff_id, form, start, end in session.connection().execute(stmt):  # Core rows
         spans.setdefault(staff_id, []).append((form, start, end))
     return {sid: promotion_service_days(r, today=today) for sid, r in spans.items()}
 

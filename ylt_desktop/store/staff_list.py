@@ -51,6 +51,6 @@ def list_staff_rows(
         StaffListRow(sid, name, sex, id_type, mask_id(number), title, specialty, home_id, home,
                      version)
         for sid, name, sex, id_type, number, title, specialty, home_id, home, version in (
-            session.execute(stmt)
+            session.connection().execute(stmt)  # Core rows: the ORM's took half the time
         )
     ]  # fmt: skip

@@ -18,6 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QModelIndex
 
+from ylt_desktop.collector import paused
 from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.domain.tiers import purpose
 from ylt_desktop.store.rotation_columns import RotationColumns
@@ -262,14 +263,15 @@ class RotationColumnsModel(RecordTableModel[RotationRow]):
         more = self._more
         if more is None:
             return
-        try:
-            whole = next(more)
-        except StopIteration:
-            whole = None
-            self._more = None
-        if whole is not None:
-            self._more = self._total = None
-            self._take_whole(whole)
+        with paused():  # what a step makes lives as long as the list
+            try:
+                whole = next(more)
+            except StopIteration:
+                whole = None
+                self._more = None
+            if whole is not None:
+                self._more = self._total = None
+                self._take_whole(whole)
         if self._more is None:
             self.loaded.emit()
         elif again:

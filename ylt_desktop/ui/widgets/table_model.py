@@ -22,6 +22,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from ylt_desktop.collector import paused
 from ylt_desktop.ui.widgets.row_index import (
     ColumnOrder,
     WordIndex,
@@ -164,12 +165,14 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         more = self._more
         if more is None:
             return
-        rows = next(more, None)
+        with paused():  # the part's rows live as long as the list: no collection meanwhile
+            rows = next(more, None)
+            if rows is not None:
+                self._append(list(rows))
         if rows is None:
             self._more = self._total = None
             self.loaded.emit()
             return
-        self._append(list(rows))
         if again:
             self._timer.start()
 
