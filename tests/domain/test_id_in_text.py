@@ -112,3 +112,49 @@ def test_a_text_saved_before_the_rule_and_kept_as_it_was_is_a_warning() -> None:
     assert errors(changed)["title"].startswith(f"协议名称{RULE}")
     assert not terms_problems(f"条款{FEMALE_ID}", stored=f"条款{FEMALE_ID}")[0].is_error
     assert terms_problems(f"条款{FEMALE_ID}", stored="条款")[0].is_error
+
+
+def test_a_rotation_note_saved_before_the_rule_and_kept_is_a_warning() -> None:
+    """As an agreement's texts: a note the write repeats as it was saved (an import
+    repeating its 备注, a form saving the dates) is a warning; a new or changed one is
+    refused; a new rotation (nothing stored) is refused as before."""
+    from ylt_desktop.domain.rotation import note_problems
+
+    note = f"王建 {FEMALE_ID} 坐诊"
+    (kept,) = note_problems(f" {note}\u200b", stored=note)
+    assert not kept.is_error and kept.field == "note" and kept.message.startswith(f"备注{RULE}")
+    assert FEMALE_ID not in kept.message
+    assert note_problems(f"王建 {FULL_WIDTH} 出诊", stored=note)[0].is_error  # changed
+    assert note_problems(note, stored="王建 坐诊")[0].is_error  # the number is new
+    assert note_problems(note, stored=None)[0].is_error  # a new rotation
+
+
+def test_one_rule_for_kept_texts() -> None:
+    """The agreement's and the rotation's kept texts share ``codes.unless_kept``."""
+    from ylt_desktop.domain import agreement, codes, rotation
+
+    assert agreement.unless_kept is codes.unless_kept is rotation.unless_kept
+    assert not hasattr(agreement, "_unless_kept")
+
+
+def test_an_other_measure_name_with_an_identity_number_is_refused() -> None:
+    """其他's measure name is printed on 表4/表5 as the measure: refused when typed, a warning
+    when an older program saved it and this change keeps it."""
+    from tests.domain.test_agreement import agreement
+    from ylt_desktop.domain.agreement import OTHER_KIND, validate_agreement
+
+    name = f"随访{FEMALE_ID}"
+    d = agreement(kind=OTHER_KIND, other_measure=name, volumes={})
+    (problem,) = [p for p in validate_agreement(d) if p.field == "other_measure"]
+    assert problem.is_error and problem.message.startswith(f"服务量指标名称{RULE}")
+    assert FEMALE_ID not in problem.message
+    old = agreement(kind=OTHER_KIND, other_measure=name, volumes={})
+    (kept,) = [p for p in validate_agreement(d, stored=old) if p.field == "other_measure"]
+    assert not kept.is_error
+    changed = agreement(kind=OTHER_KIND, other_measure=f"新{name}", volumes={})
+    assert errors(validate_agreement(changed, stored=old))["other_measure"].startswith(
+        f"服务量指标名称{RULE}"
+    )
+    assert "other_measure" not in errors(
+        validate_agreement(agreement(kind=OTHER_KIND, other_measure="家庭病床数", volumes={}))
+    )

@@ -120,3 +120,69 @@ def test_an_old_agreement_with_a_number_in_its_title_still_takes_volumes(tmp_pat
     with lead_db.session() as s:
         (a,) = s.query(Agreement)
         assert a.title == title and [(v.quarter, v.value) for v in a.volumes] == [("2026Q1", 120)]
+
+
+def test_a_rotation_file_repeating_an_old_note_is_imported_with_a_warning(
+    tmp_path, lead_db
+) -> None:  # noqa: ANN001
+    """An older program took a 备注 with a number: re-importing the file that repeats it
+    (the dates changed, or nothing) goes through with a warning naming 备注, one row (the
+    single command) or several (the bulk one); a changed note with a number is refused."""
+    from sqlalchemy import update
+
+    from ylt_desktop.store.models import Rotation
+    from ylt_desktop.store.rotations import list_rotations
+    from ylt_desktop.store.tx import transaction
+
+    import_file(lead_db, "institutions", write_book(tmp_path / "i.xlsx", [INST_HEADER, village(1)]),
+                dry_run=False)  # fmt: skip
+    other = ric(dt.date(1984, 7, 9), "女", 3)
+    rows = [rotation_row("王建", SOMEONE, "驻点", dt.date(2026, 2, 2)),
+            rotation_row("李秀英", other, "每周二坐诊", dt.date(2026, 1, 5))]  # fmt: skip
+    book = write_book(tmp_path / "r.xlsx", [ROTATION_HEADER, *rows])
+    assert import_file(lead_db, "rotations", book, dry_run=False).new == 2
+    note = f"王建 {SOMEONE}"
+    with lead_db.session() as s, transaction(s):  # an older program took it
+        s.execute(update(Rotation).where(Rotation.note == "驻点").values(note=note))
+    rows[0][-1] = note
+    for n in (1, 2):  # a later end: written, one row (the single command) or two (bulk)
+        for row in rows[:n]:
+            row[-2] += dt.timedelta(days=1)
+        report = import_file(lead_db, "rotations",
+                             write_book(tmp_path / f"again{n}.xlsx", [ROTATION_HEADER, *rows[:n]]),
+                             dry_run=False)  # fmt: skip
+        assert report.written and report.changed == n, [str(p) for p in report.problems]
+        (warned,) = [p for p in report.problems if p.column.endswith("（备注）")]
+        assert not warned.is_error and warned.row == 2
+        assert warned.message.startswith("备注中含有居民身份证号码")
+        assert SOMEONE not in str(warned) and SOMEONE not in report.summary()
+    same = import_file(lead_db, "rotations", write_book(tmp_path / "same.xlsx", [ROTATION_HEADER, *rows]),
+                       dry_run=False)  # fmt: skip
+    assert same.unchanged == 2 and same.rejected == 0 and same.written
+    assert [p.is_error for p in same.problems if p.column.endswith("（备注）")] == [False]
+    rows[0][-1] = f"{note} 坐诊"
+    changed = import_file(lead_db, "rotations", write_book(tmp_path / "new.xlsx", [ROTATION_HEADER, *rows]),
+                          dry_run=False)  # fmt: skip
+    assert not changed.written and changed.rejected == 1
+    (problem,) = [p for p in changed.problems if p.is_error]
+    assert problem.row == 2 and problem.message.startswith("备注中含有居民身份证号码")
+    with lead_db.session() as s:
+        stored = {r.note: r.end for r in list_rotations(s)}
+    assert stored == {note: rows[0][-2], "每周二坐诊": rows[1][-2]}
+
+
+def test_an_other_measure_with_an_identity_number_refuses_the_import(tmp_path, lead_db) -> None:  # noqa: ANN001
+    import_file(lead_db, "institutions", write_book(tmp_path / "i.xlsx", [INST_HEADER, village(1)]),
+                dry_run=False)  # fmt: skip
+    rows = [AGREEMENT_HEADER,
+            ["XY-1", "随访协议", f"其他（随访{SOMEONE}）", "示例县人民医院", "测试村1卫生室",
+             dt.date(2025, 1, 1)]]  # fmt: skip
+    before = dump(lead_db)
+    report = import_file(
+        lead_db, "agreements", write_book(tmp_path / "a.xlsx", rows), dry_run=False
+    )
+    assert not report.written and report.rejected == 1
+    (problem,) = [p for p in report.problems if p.is_error]
+    assert problem.message.startswith("服务量指标名称中含有居民身份证号码")
+    assert SOMEONE not in str(problem) and SOMEONE not in report.summary()
+    assert dump(lead_db) == before

@@ -148,3 +148,76 @@ def test_an_agreement_saved_before_the_rule_still_takes_volumes_and_exports(db, 
     with db.session() as s:
         ret = quarter_rows(s, Quarter(2026, 2), cover_fields={})
     assert any(title in map(str, row) for t in ret.tables for row in t.rows)
+
+
+def test_a_note_stored_before_the_rule_and_repeated_is_a_warning(db, world, caplog) -> None:  # noqa: ANN001, F811
+    """A write that repeats the stored note (an import with its 备注 column, the form saving
+    the dates) goes through, single or bulk; a changed note with a number is refused."""
+    note = f"王建 {PERSON}"
+    with db.session() as s:
+        rid = store.create_rotation(s, data=rotation(world), note="驻点", today=TODAY).id
+        with transaction(s):  # an older program took it
+            s.execute(update(Rotation).values(note=note))
+    later_end = rotation(world, end=dt.date(2025, 5, 30))
+    with db.session() as s:
+        store.update_rotation(s, rotation_id=rid, data=later_end, note=f" {note} ", today=TODAY)
+        assert s.get(Rotation, rid).end == dt.date(2025, 5, 30)
+        rotations_bulk.update_rotations(s, rows=[(rid, rotation(world), note)], today=TODAY)
+        assert s.get(Rotation, rid).end == rotation(world).end
+    for write in (
+        lambda s, text: store.update_rotation(
+            s, rotation_id=rid, data=later_end, note=text, today=TODAY
+        ),
+        lambda s, text: rotations_bulk.update_rotations(
+            s, rows=[(rid, later_end, text)], today=TODAY
+        ),
+    ):
+        with db.session() as s, pytest.raises(RuleViolation) as exc:
+            write(s, f"{note} 坐诊")
+        assert refused(exc)["note"].startswith(RULE) and PERSON not in str(exc.value)
+    assert notes(db) == [note]
+    with db.session() as s:
+        assert s.get(Rotation, rid).end == rotation(world).end
+    assert PERSON not in caplog.text
+
+
+def test_an_other_measure_with_an_identity_number_is_refused(db, ids) -> None:  # noqa: ANN001, F811
+    """其他's measure name (printed on 表4/表5): refused when typed, single and bulk; one an
+    older program saved still takes the agreement's other changes, with a warning."""
+    name = f"随访{PERSON}"
+    other = {"kind": "其他", "volumes": {}}
+    with db.session() as s, pytest.raises(RuleViolation) as exc:
+        agreements.create_agreement(s, data=imaging(ids, other_measure=name, **other))
+    assert refused(exc)["other_measure"].startswith("服务量指标名称中含有居民身份证号码")
+    with db.session() as s, pytest.raises(RuleViolation) as exc:
+        agreements_bulk.create_agreements(s, rows=[imaging(ids, other_measure=name, **other)])
+    assert exc.value.row == 0 and "other_measure" in refused(exc)
+    with db.session() as s:
+        aid = agreements.create_agreement(
+            s, data=imaging(ids, other_measure="随访人次", **other)
+        ).id
+    with db.session() as s, pytest.raises(RuleViolation) as exc:
+        agreements_bulk.update_agreements(
+            s, rows=[(aid, imaging(ids, other_measure=name, **other), None)]
+        )
+    assert exc.value.row == 0 and "other_measure" in refused(exc)
+    with db.session() as s, pytest.raises(RuleViolation) as exc:
+        agreements.update_agreement(
+            s, agreement_id=aid, data=imaging(ids, other_measure=name, **other)
+        )
+    assert "other_measure" in refused(exc)
+    with db.session() as s:
+        assert s.get(Agreement, aid).other_measure == "随访人次"
+        with transaction(s):  # an older program took it
+            s.execute(update(Agreement).values(other_measure=name))
+    kept = imaging(ids, other_measure=name, **other)
+    kept.volumes = {("2026Q2", name): 12}
+    with db.session() as s:
+        problems = agreements.check_agreement(s, kept, own_id=aid)
+        assert [(p.field, p.is_error) for p in problems] == [("other_measure", False)]
+        agreements.update_agreement(s, agreement_id=aid, data=kept)
+        kept.volumes = {("2026Q2", name): 13}
+        agreements_bulk.update_agreements(s, rows=[(aid, kept, None)])
+    with db.session() as s:
+        a = s.get(Agreement, aid)
+        assert [(v.measure, v.value) for v in a.volumes] == [(name, 13)]

@@ -147,3 +147,73 @@ def test_a_termination_reason_with_an_identity_number_is_refused(qtbot, db, ids,
     assert not dialog.save_button.isEnabled()
     dialog.save()
     assert stored_texts(db) == ("远程会诊服务协议", "", "")
+
+
+def test_a_rotation_with_an_old_note_opens_and_saves_its_dates(qtbot, db, answers, caplog) -> None:  # noqa: ANN001
+    """A 备注 an older program saved with a number: the form says so under 备注 (a warning)
+    and saves the other fields; typing more into it makes it an error again."""
+    from sqlalchemy import update
+
+    from ylt_desktop.store.models import Rotation
+
+    note = f"驻点，王建国{PERSON}"
+    with db.session() as s:
+        ids = small_world(s)
+        data = RotationData(staff_id=ids["王"], from_id=ids["县医院"], to_id=ids["大树"],
+                            form="派驻", start=dt.date(2026, 1, 5), end=dt.date(2026, 3, 31))  # fmt: skip
+        rid = rotations.create_rotation(s, data=data, note="驻点", today=TODAY).id
+        with transaction(s):  # an older program took it
+            s.execute(update(Rotation).values(note=note))
+    dialog = RotationDialog(db, rid, today=TODAY)
+    qtbot.addWidget(dialog)
+    message = shown_problems(dialog)["note"]
+    assert message.startswith(f"备注{RULE}") and PERSON not in message
+    assert dialog.save_button.isEnabled()
+    dialog.binder.widget("end").setDate(dt.date(2026, 3, 20))
+    qtbot.waitUntil(dialog.save_button.isEnabled)
+    dialog.save()
+    with db.session() as s:
+        assert [(r.note, r.end) for r in rotations.list_rotations(s)] == [
+            (note, dt.date(2026, 3, 20))
+        ]
+    dialog = RotationDialog(db, rid, today=TODAY)
+    qtbot.addWidget(dialog)
+    type_text(qtbot, dialog.binder.widget("note"), f"{note}，坐诊")
+    assert shown_problems(dialog)["note"].startswith(f"备注{RULE}")
+    assert not dialog.save_button.isEnabled()
+    assert PERSON not in caplog.text
+
+
+def test_an_other_measure_with_an_identity_number_is_refused_under_the_field(
+    qtbot,
+    db,
+    ids,  # noqa: F811
+    answers,  # noqa: ANN001
+) -> None:
+    from sqlalchemy import update
+
+    from ylt_desktop.store.models import Agreement
+    from ylt_desktop.ui.dialogs.agreement import AgreementDialog
+
+    aid = add_agreement(db, ids, "YLT-9", kind="其他", other_measure="随访人次")
+    dialog = open_dialog(qtbot, AgreementDialog(db, aid, today=TODAY))
+    edit = dialog.binder.widget("other_measure")
+    edit.clear()
+    type_text(qtbot, edit, f"随访{PERSON}")
+    message = shown_problems(dialog)["other_measure"]
+    assert message.startswith(f"服务量指标名称{RULE}") and PERSON not in message
+    assert not dialog.save_button.isEnabled()
+    dialog.save()
+    with db.session() as s:
+        assert s.get(Agreement, aid).other_measure == "随访人次"
+    dialog.reject()
+    with db.session() as s, transaction(s):  # an older program took it
+        s.execute(update(Agreement).values(other_measure=f"随访{PERSON}"))
+    dialog = open_dialog(qtbot, AgreementDialog(db, aid, today=TODAY))
+    assert shown_problems(dialog)["other_measure"].startswith(f"服务量指标名称{RULE}")
+    type_text(qtbot, dialog.binder.widget("number"), "YLT-10")
+    qtbot.waitUntil(dialog.save_button.isEnabled)
+    dialog.save()
+    with db.session() as s:
+        a = s.get(Agreement, aid)
+        assert (a.number, a.other_measure) == ("YLT-10", f"随访{PERSON}")

@@ -13,10 +13,10 @@ import math
 from dataclasses import dataclass, field
 
 from ylt_desktop.domain import lists
-from ylt_desktop.domain.codes import ric_in_text_problems
+from ylt_desktop.domain.codes import ric_in_text_problems, unless_kept
 from ylt_desktop.domain.periods import Quarter, overlap_days
-from ylt_desktop.domain.problems import Problem, error, warning
-from ylt_desktop.domain.text import break_message, clean, has_break
+from ylt_desktop.domain.problems import Problem, error
+from ylt_desktop.domain.text import break_message, has_break
 
 OTHER_KIND = "其他"
 SHARE_TOTAL = 100.0
@@ -130,7 +130,7 @@ def missing_volumes(d: AgreementData, quarter: Quarter) -> list[str]:
 
 def validate_agreement(d: AgreementData, *, stored: AgreementData | None = None) -> list[Problem]:
     """Every rule one agreement breaks; ``stored``: the agreement as saved, when it is one
-    (a text saved before a rule existed is kept as a warning, ``_ids_in_text``)."""
+    (a text saved before a rule existed is kept as a warning, ``codes.unless_kept``)."""
     problems = _check_required(d)
     problems += _check_parties(d)
     problems += _check_dates(d)
@@ -141,31 +141,23 @@ def validate_agreement(d: AgreementData, *, stored: AgreementData | None = None)
 
 
 # Free texts shown as typed on 表4/表5, in the lists and in packages: never an identity number.
+# 其他's measure name is one only for that kind (the store keeps it empty otherwise).
 _TEXTS = (("title", "协议名称"), ("termination_reason", "终止原因"))
+_OTHER_MEASURE = ("other_measure", "服务量指标名称")
 
 
 def _ids_in_text(d: AgreementData, stored: AgreementData | None) -> list[Problem]:
     problems = []
-    for field_name, label in _TEXTS:
+    for field_name, label in (*_TEXTS, *((_OTHER_MEASURE,) if d.kind == OTHER_KIND else ())):
         value = getattr(d, field_name)
         before = getattr(stored, field_name) if stored is not None else None
-        problems += _unless_kept(ric_in_text_problems(value, field_name, label), value, before)
+        problems += unless_kept(ric_in_text_problems(value, field_name, label), value, before)
     return problems
 
 
 def terms_problems(terms: str | None, *, stored: str | None = None) -> list[Problem]:
     """The rules of an agreement's 协议条款 (kept apart from ``AgreementData``)."""
-    return _unless_kept(ric_in_text_problems(terms, "terms", "协议条款"), terms, stored)
-
-
-def _unless_kept(problems: list[Problem], value: str | None, stored: str | None) -> list[Problem]:
-    """An identity number saved before the rule, in a text this change keeps as it was, is a
-    warning: the agreement's volumes, dates and termination can still be saved (a member's
-    package, an import of volumes, which cannot change that text), and it still opens and
-    exports. Typed anew, it is refused."""
-    if not problems or stored is None or clean(stored).strip() != clean(value).strip():
-        return problems
-    return [warning(p.field, p.message) for p in problems]
+    return unless_kept(ric_in_text_problems(terms, "terms", "协议条款"), terms, stored)
 
 
 def _dates(d: AgreementData) -> dict[str, dt.date | None]:

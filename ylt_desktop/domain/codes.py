@@ -22,7 +22,7 @@ from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
 from ylt_desktop.domain.problems import Problem, error, warning
-from ylt_desktop.domain.text import normalize_code, to_half_width
+from ylt_desktop.domain.text import clean, normalize_code, to_half_width
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_BANNED = "IOZSV"
@@ -254,6 +254,17 @@ def ric_in_text_problems(value: str | None, field: str, label: str) -> list[Prob
             "（其他栏目会原样显示在列表和报表上，不做脱敏），请删去",
         )
     ]
+
+
+def unless_kept(problems: list[Problem], value: str | None, stored: str | None) -> list[Problem]:
+    """``problems`` of a free text (``ric_in_text_problems``) as warnings when the text was
+    saved before the rule (``stored``) and this change keeps it as it was: the record's other
+    fields can still be saved (an agreement's volumes from a member's package, a rotation's
+    dates from an import repeating its 备注), and it still opens and exports. Typed anew
+    (``stored`` None: a new record), it is refused."""
+    if not problems or stored is None or clean(stored).strip() != clean(value).strip():
+        return problems
+    return [warning(p.field, p.message) for p in problems]
 
 
 def mask_id(value: str | None) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ylt_desktop.domain import lists
-from ylt_desktop.domain.codes import ric_in_text_problems
+from ylt_desktop.domain.codes import ric_in_text_problems, unless_kept
 from ylt_desktop.domain.periods import Quarter, overlap_days, quarters_between
 from ylt_desktop.domain.problems import Problem, error, warning
 from ylt_desktop.domain.tiers import (
@@ -181,10 +181,12 @@ def validate_rotation(
     return problems
 
 
-def note_problems(note: str | None) -> list[Problem]:
+def note_problems(note: str | None, *, stored: str | None = None) -> list[Problem]:
     """The rules of a rotation's 备注 (kept apart from ``RotationData``): no whole identity
-    number, which every list, the return and the package would show unmasked."""
-    return ric_in_text_problems(note, "note", "备注")
+    number, which every list, the return and the package would show unmasked. ``stored``: the
+    rotation's note as saved, when it is one (a note saved before the rule and kept as it was
+    is a warning, ``codes.unless_kept``, as an agreement's texts are)."""
+    return unless_kept(ric_in_text_problems(note, "note", "备注"), note, stored)
 
 
 def _check_parties(d: RotationData, staff_home_id: int | None) -> list[Problem]:

@@ -103,7 +103,7 @@ class RotationPlanner(Planner):
             if name in self.present:
                 setattr(d, name, self.value(row, name, getattr(d, name)) or _blank(name))
         note = (self.value(row, "note", "") or "") if "note" in self.present else None
-        self.domain(note_problems(note))
+        self.domain(note_problems(note, stored=old.note if old is not None else None))
         changed_figures = self._figures(row, d, old)
         home = self.staff.data[staff_id].home_id if staff_id > 0 else person.home_id
         others = [s for s in self.spans.get(staff_id, []) if old is None or s.id != old.id]

@@ -348,7 +348,7 @@ def update_rotation(
             raise RuleViolation([error("staff_id", "该流动记录已被删除")])
         versions.expect_version(session, rotation, version, kind=versions.ROTATION)
         problems = check_rotation(session, data, own_id=rotation_id, today=today)
-        problems += note_problems(note)
+        problems += note_problems(note, stored=rotation.note)
         if has_errors(problems):
             raise RuleViolation(problems)
         _apply(session, rotation, data, today)

@@ -383,7 +383,7 @@ def _check_updates(
             )
             if locked and d.start is not None:
                 problems += _locked_by_update(old, d, locked)
-            problems += note_problems(note)
+            problems += note_problems(note, stored=old.note)
         if has_errors(problems):
             exc = RuleViolation(problems)
             exc.row = i

@@ -141,6 +141,8 @@ class RotationDialog(RecordDialog):
             self.homes = {p.id: p.home_id for p in everyone}
             institutions = institution_store.list_institutions(s)
             rotation = store.get_rotation(s, self.rotation_id) if self.rotation_id else None
+        # A 备注 saved before the identity-number rule and kept as it was: a warning.
+        self._kept_note = rotation.note if rotation is not None else None
         picker = StaffPicker(self.binder.widget("staff_id"), people)
         for name in ("from_id", "to_id"):
             combo: QComboBox = self.binder.widget(name)
@@ -245,7 +247,7 @@ class RotationDialog(RecordDialog):
         data = self.data()
         with self.db.session() as s:
             problems = store.check_rotation(s, data, own_id=self.rotation_id, today=self.today)
-        problems += note_problems(self.binder.value("note"))
+        problems += note_problems(self.binder.value("note"), stored=self._kept_note)
         if data.staff_id is None and self.binder.value("staff_id").strip():
             problems = [p for p in problems if p.field != "staff_id"]
             problems.append(error("staff_id", STAFF_NOT_FOUND))
