@@ -2387,6 +2387,10 @@ The return can be exported, but these units’ data may be incomplete. Export an
         <translation>Check results (double-click to open the record; errors block export, warnings do not)</translation>
     </message>
     <message>
+        <source>封面有误</source>
+        <translation>Cover not accepted</translation>
+    </message>
+    <message>
         <source>未报送</source>
         <translation>Not submitted</translation>
     </message>

@@ -41,3 +41,24 @@ def test_no_warning_without_one(sample_db) -> None:  # noqa: ANN001
     with sample_db.session() as s:
         items = check_quarter(s, Q3, cover_fields={"preparer": "张三"})
     assert not [i for i in items if RULE in i.message]
+
+
+def test_a_cover_field_typed_with_one_blocks_the_export(sample_db) -> None:  # noqa: ANN001
+    """Typed for this export (``ylt export --preparer …``, or a field the page refused to
+    remember): an error naming the field; kept as the cover was saved before: a warning."""
+    from ylt_desktop.store.settings import set_setting
+
+    cover = {"unit_head": "张三", "preparer": f"李四 {SOMEONE}"}
+    with sample_db.session() as s:
+        items = check_quarter(s, Q3, cover_fields=cover)
+    assert not any(SOMEONE in i.message for i in items)
+    found = [i for i in items if i.kind == "cover" and i.field == "preparer"]
+    assert [
+        (i.is_error, i.message.startswith("封面“填表人”中含有居民身份证号码")) for i in found
+    ] == [(True, True)]
+    with sample_db.session() as s:
+        set_setting(s, key="return.cover", value=cover)  # an older program saved it
+    with sample_db.session() as s:
+        items = check_quarter(s, Q3, cover_fields=cover)
+    found = [i for i in items if i.kind == "cover" and i.field == "preparer"]
+    assert [(i.is_error, RULE in i.message) for i in found] == [(False, True)]

@@ -44,11 +44,11 @@ def test_typing_while_another_program_writes(qtbot, demo_db, answers, monkeypatc
 
 def test_one_save_for_a_typed_word_and_on_leaving_the_field(qtbot, demo_db, answers,
                                                             monkeypatch) -> None:  # noqa: ANN001  # fmt: skip
-    from ylt_desktop.ui.pages import returns_cover
+    from ylt_desktop.store import cover
 
     saves = []
-    original = returns_cover.set_setting
-    monkeypatch.setattr(returns_cover, "set_setting",
+    original = cover.set_setting
+    monkeypatch.setattr(cover, "set_setting",
                         lambda s, **kw: saves.append(kw["value"]) or original(s, **kw))  # fmt: skip
     page = ReturnsPage(demo_db)
     qtbot.addWidget(page)

@@ -89,6 +89,18 @@ def cover_length_items(cover_fields: dict | None) -> list[CheckItem]:
     return items
 
 
+def cover_id_items(session: Session, cover_fields: dict | None) -> list[CheckItem]:
+    """An error for each typed cover field holding a whole identity number the saved cover
+    does not hold (typed for this export: ``ylt export --preparer …``, a field the page
+    refused to remember); one saved so before and kept is ``id_items``' warning."""
+    from ylt_desktop.domain.cover import cover_problems
+
+    if cover_fields is None:
+        return []
+    problems = cover_problems(cover_fields, stored=saved_cover_fields(session))
+    return [CheckItem(ERROR, p.message, "cover", None, p.field) for p in problems if p.is_error]
+
+
 def check_quarter(
     session: Session,
     quarter: Quarter,
@@ -119,6 +131,8 @@ def check_quarter(
             message = f"封面“{label}”未填写：报表须由{label}签字"
             first.append(CheckItem(WARNING, message, "cover", None, key))
     first += cover_length_items(cover_fields)
+    refused = cover_id_items(session, cover_fields)
+    first += refused
     first += _missing_members(session, quarter)
     items: list[CheckItem] = []
     data = data or load_quarter(session, quarter)
@@ -145,7 +159,8 @@ def check_quarter(
     check_cancel(cancel)
     items += figure_items(session, quarter)
     items += glyph_items(data, cover_fields)
-    items += id_items(data, cover_fields)
+    said = {("cover", i.field) for i in refused}  # the error says it: no warning as well
+    items += [i for i in id_items(data, cover_fields) if (i.kind, i.field) not in said]
     return first + sorted(items, key=lambda i: not i.is_error)
 
 

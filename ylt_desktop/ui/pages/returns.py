@@ -208,8 +208,22 @@ class ReturnsPage(ReturnOutput, QWidget):
     def cover_fields(self) -> dict:
         return self.cover_box.fields()
 
-    def _save_cover(self) -> None:
-        self.cover_box.save()
+    def _save_cover(self) -> bool:
+        """Remember the cover before an export or a print; False (said, nothing done) while a
+        field holds an identity number typed there (the return would print it)."""
+        from ylt_desktop.domain.problems import RuleViolation
+
+        try:
+            self.cover_box.save()
+        except RuleViolation as exc:
+            self.cover_box.show_problems()
+            QMessageBox.warning(
+                self,
+                self.tr("封面有误"),
+                "\n".join(p.message for p in exc.problems if p.is_error),
+            )
+            return False
+        return True
 
     def show_status(self) -> None:
         from ylt_desktop.store.models import QuarterLock

@@ -1,20 +1,32 @@
 """季度报表's cover and signature box: 填报单位, the heads, 填表人, phone, 报出日期, and the
-完整证件号 choice. The texts are remembered as typed (``COVER_KEY``) and filled in next time."""
+完整证件号 choice. The texts are remembered as typed (``COVER_KEY``) and filled in next time;
+a field holding a whole identity number is refused (said under it, not remembered, no export)
+unless it was saved so before the rule and kept (a warning, ``store.cover.save_cover``)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, QTimer
-from PySide6.QtWidgets import QCheckBox, QDateEdit, QFormLayout, QGroupBox, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
 
+from ylt_desktop.domain.cover import cover_problems
+from ylt_desktop.domain.problems import Problem, has_errors
 from ylt_desktop.domain.roles import Permission
 from ylt_desktop.returns.check import COVER_MAX
+from ylt_desktop.store.cover import COVER_SETTING, save_cover, saved_cover
 from ylt_desktop.store.db import Database
-from ylt_desktop.store.settings import get_setting, set_setting
-from ylt_desktop.ui.widgets.forms import from_qdate
+from ylt_desktop.ui.widgets.forms import ERROR_FIELD_STYLE, ERROR_STYLE, WARNING_STYLE, from_qdate
 from ylt_desktop.ui.widgets.half_width import fold_full_width_box
 from ylt_desktop.ui.widgets.permissions import gate
 
-COVER_KEY = "return.cover"
+COVER_KEY = COVER_SETTING
 SAVE_DELAY_MS = 800  # typing paused this long: the fields are remembered
 TEXT_FIELDS = (
     ("filler_unit", QT_TRANSLATE_NOOP("CoverBox", "填报单位")),
@@ -38,10 +50,17 @@ class CoverBox(QGroupBox):
         fold_full_width_box(self.report_date)  # ２０２６－０９－３０ typed in 全角 mode
         self.full_ids = QCheckBox(self.tr("完整证件号（仅供内部留存）"))
         gate(self.full_ids, db, Permission.EXPORT_FULL_IDS)
+        # Under each field, what stops it being saved (an identity number), as in the forms.
+        self.problem_labels: dict[str, QLabel] = {}
         form = QFormLayout(self)
         for key, label in TEXT_FIELDS:
             self.cover[key].setMaxLength(COVER_MAX[key])  # what the cover can lay out
             form.addRow(self.tr(label), self.cover[key])
+            problem = self.problem_labels[key] = QLabel(objectName=f"{key}_problem")
+            problem.setWordWrap(True)
+            problem.setVisible(False)
+            form.addRow("", problem)
+        self._saved: dict = {}  # the cover as last saved (a number kept from then: a warning)
         form.addRow(self.tr("报出日期"), self.report_date)
         form.addRow("", self.full_ids)
         self.load()
@@ -69,7 +88,7 @@ class CoverBox(QGroupBox):
         from ylt_desktop.store.models import Institution
 
         with self.db.session() as s:
-            saved = get_setting(s, COVER_KEY, {})
+            saved = self._saved = saved_cover(s)
             own_id = own_member_id(s)
             own = s.get(Institution, own_id) if own_id is not None else None
             lead = lead_institution(s)
@@ -77,6 +96,7 @@ class CoverBox(QGroupBox):
             lead_name = lead.name if lead is not None else None
         for key, edit in self.cover.items():
             edit.setText(saved.get(key, ""))
+        self.show_problems()
         # The return prints this unit when 填报单位 is left empty: a member's own, else the lead.
         if own_name:
             self.cover["filler_unit"].setPlaceholderText(
@@ -94,14 +114,34 @@ class CoverBox(QGroupBox):
 
     def _edited(self) -> None:
         self.dirty = True
+        self.show_problems()
         self.pending.start()
+
+    def typed(self) -> dict:
+        """The typed text fields (what ``save`` remembers)."""
+        return {k: v for k, v in self.fields().items() if k != "report_date"}
+
+    def problems(self) -> list[Problem]:
+        return cover_problems(self.typed(), stored=self._saved)
+
+    def show_problems(self) -> list[Problem]:
+        """Each field's problem under it (errors red, warnings amber); returns them all."""
+        problems = self.problems()
+        for key, label in self.problem_labels.items():
+            found = [p for p in problems if p.field == key]
+            is_error = has_errors(found)
+            label.setText("\n".join(p.message for p in found))
+            label.setStyleSheet(ERROR_STYLE if is_error else WARNING_STYLE)
+            label.setVisible(bool(found))
+            self.cover[key].setStyleSheet(ERROR_FIELD_STYLE if is_error else "")
+        return problems
 
     def _save_pending(self) -> None:
         """Save what was typed since the last save; a failure is said once (the typed text
         stays in its field and is saved with the next change or export)."""
         self.pending.stop()
-        if not self.dirty or self._saying:
-            return
+        if not self.dirty or self._saying or has_errors(self.show_problems()):
+            return  # an identity number typed: said under its field, saved once it is gone
         try:
             self.save()
         except Exception as exc:  # noqa: BLE001 - said to the clerk (a lock, a full disk, …)
@@ -116,8 +156,10 @@ class CoverBox(QGroupBox):
                 self._saying = False
 
     def save(self) -> None:
+        """Remember the typed fields; RuleViolation (nothing saved) for an identity number."""
         self.pending.stop()
-        fields = {k: v for k, v in self.fields().items() if k != "report_date"}
+        fields = self.typed()
         with self.db.session() as s:
-            set_setting(s, key=COVER_KEY, value=fields)
+            save_cover(s, fields=fields)
+        self._saved = fields
         self.dirty = False

@@ -82,7 +82,7 @@ class ReturnOutput:
         return reason.strip() if ok and reason.strip() else None
 
     def export(self, *, xlsx: bool, pdf: bool) -> None:
-        if not self.missing_ok():
+        if not self._save_cover() or not self.missing_ok():
             return
         reason = self.id_reason()
         if reason is None:
@@ -90,7 +90,6 @@ class ReturnOutput:
         folder = self.choose_folder()
         if folder is None:
             return
-        self._save_cover()
         self.start_export(folder, xlsx=xlsx, pdf=pdf, id_reason=reason)
 
     def start_export(
@@ -185,7 +184,8 @@ class ReturnOutput:
     def print_preview(self) -> None:
         from ylt_desktop.ui.print_return import ReturnPreviewDialog
 
-        self._save_cover()
+        if not self._save_cover():
+            return
         ret = self._allowed_return()
         if ret is None:
             return
@@ -208,7 +208,8 @@ class ReturnOutput:
 
         from ylt_desktop.ui.print_return import PrintFailed, new_printer, print_return
 
-        self._save_cover()
+        if not self._save_cover():
+            return 0
         ret = self._allowed_return()
         if ret is None:
             return 0
