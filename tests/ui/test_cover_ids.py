@@ -67,3 +67,16 @@ def test_a_cover_saved_before_the_rule_warns_and_saves(qtbot, demo_db, answers, 
     assert answers.shown == []
     assert _saved(demo_db)["preparer"] == f"张敏 {PERSON}"
     assert _saved(demo_db)["phone"] == f"0792222123{typed}"
+
+
+def test_print_and_preview_stop_at_a_refused_cover(qtbot, demo_db, monkeypatch, answers) -> None:  # noqa: ANN001
+    page = make_page(qtbot, demo_db)
+    built = []
+    monkeypatch.setattr(page, "_allowed_return", lambda *a, **k: built.append(1))
+    type_text(qtbot, page.cover["unit_head"], f"王建国{PERSON}")
+    page.print_preview()
+    assert page.print_direct() == 0
+    assert built == []  # no return assembled, no dialog opened
+    assert [kind for kind, _message in answers.shown] == ["warning", "warning"]
+    assert all("封面“单位负责人”中含有居民身份证号码" in m and PERSON not in m
+               for _kind, m in answers.shown)  # fmt: skip
