@@ -76,9 +76,10 @@ def bench_start(ctx: Context) -> None:
     env = start_env(ctx)
     line_times(bare_cmd, env), line_times(ours_cmd, env)  # warm the disk cache, untimed
     bare, ours, stale = [], [], []
-    # Interleaved, so that a slow spell hits every side; nine rounds: the two sides differ by
-    # a few milliseconds, less than one start's spread.
-    for _ in range(max(ctx.runs, 9)):
+    # Interleaved, so that a slow spell hits every side; fifteen rounds: the two sides differ
+    # by a few milliseconds, less than one start's spread (with nine, the ratio of one
+    # unchanged tree moved 1.13 -> 1.16 from one whole run to the next).
+    for _ in range(max(ctx.runs, 15)):
         bare.append(line_times(bare_cmd, env))
         invalidate_snapshot(ctx.db_path)
         stale.append(line_times(ours_cmd, env))  # computes, and saves the snapshot again
