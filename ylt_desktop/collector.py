@@ -1,10 +1,10 @@
-"""Python's cyclic garbage collector paused while a long list's part is read and held.
+"""Python's cyclic garbage collector paused while many long-lived objects are made.
 
-A part makes thousands of objects (rows, their texts) that live as long as the list and form
-no cycle. The collector runs every few hundred new objects and walks the young ones again
-each time, and the older ones ever more often as the list grows: at 50,000 people it was a
-third of the staff list's whole read (bench/lists.py). Paused for the part, the objects are
-walked once when it ends. Refcounting frees everything else as usual meanwhile.
+A long list's part (rows, their texts) and a return's rows and PDF layout are thousands of
+containers that live on after the block and form few cycles. The collector runs every few
+hundred new objects and walks them again each time: a third of the staff list's whole read at
+50,000 people (bench/lists.py), a fifth of the PDF writer's time. Paused for the block, they
+are walked once when it ends; reference counting frees everything else as usual meanwhile.
 """
 
 from __future__ import annotations
@@ -16,7 +16,10 @@ from contextlib import contextmanager
 
 @contextmanager
 def paused() -> Iterator[None]:
-    """No cyclic collection inside the block (it runs again after, if it ran before)."""
+    """No cyclic collection inside the block (it runs again after, if it ran before).
+
+    The switch is per process: another thread's pause ending first turns it on early, which
+    only costs time."""
     was = gc.isenabled()
     gc.disable()
     try:

@@ -16,13 +16,13 @@ import datetime as dt
 import gc
 import threading
 import weakref
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import QObject, Qt, QThread
 
 from tests.helpers.people import consortium
+from ylt_desktop.collector import paused
 from ylt_desktop.domain.figures import CountyFigures
 from ylt_desktop.domain.periods import Quarter
 from ylt_desktop.store import figures as store
@@ -42,16 +42,8 @@ def ids(db):  # noqa: ANN001, ANN201
     return found
 
 
-@contextmanager
-def no_automatic_collection() -> Iterator[None]:
-    """Only reference counting frees anything here (``gc.collect()`` still works)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
+no_automatic_collection = paused
+"""Only reference counting frees anything here (``gc.collect()`` still works)."""
 
 
 def where_destroyed(obj: QObject, own_thread: QThread | None = None) -> list[str]:

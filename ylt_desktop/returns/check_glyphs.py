@@ -13,18 +13,11 @@ from typing import Any
 
 from ylt_desktop.domain.agreement import OTHER_KIND
 from ylt_desktop.domain.codes import ric_in_text
+from ylt_desktop.domain.cover import COVER_LABELS  # the typed fields
 from ylt_desktop.domain.masking import mask_identity_numbers
 from ylt_desktop.domain.problems import Level
 from ylt_desktop.returns.glyphs import PLACEHOLDER, missing_characters
 from ylt_desktop.returns.load import QuarterData
-
-COVER_LABELS = {
-    "filler_unit": "填报单位",
-    "unit_head": "单位负责人",
-    "stats_head": "统计负责人",
-    "preparer": "填表人",
-    "phone": "联系电话",
-}
 
 
 def glyph_items(data: QuarterData, cover_fields: dict | None) -> list[Any]:

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from ylt_desktop.collector import paused
 from ylt_desktop.paths import font_path
-from ylt_desktop.returns.gc_pause import paused_gc
 from ylt_desktop.returns.model import (
     COVER_LABELS,
     SIGNATURE_FIELDS,
@@ -175,7 +175,7 @@ def write_pdf(
     cancel: Cancel | None = None,
 ) -> None:
     """Write ``ret`` to ``path`` (not atomic by itself: ``files.export_quarter`` makes it so)."""
-    with paused_gc():
+    with paused():
         _write_pdf(ret, path, progress, cancel)
 
 
