@@ -76,10 +76,6 @@ class RowTest:
         return self._on_record(record)
 
 
-def _marks(values: Iterator[bool] | map) -> bytes:  # type: ignore[type-arg]
-    return bytes(values)
-
-
 def direction_test(value: str) -> RowTest:
     return _value_test("direction", value, lambda r: r.rotation.direction == value)
 
@@ -93,7 +89,7 @@ def _value_test(name: str, value: str, on_record: Callable[[RotationRow], bool])
         codes = [i for i, v in enumerate(cols.values) if v == value and isinstance(v, str)]
         if not codes:
             return bytes(len(cols))
-        return _marks(map(eq, getattr(cols, name), repeat(codes[0])))
+        return bytes(map(eq, getattr(cols, name), repeat(codes[0])))
 
     return RowTest(on_record, on_columns)
 
@@ -103,7 +99,7 @@ def institution_test(unit_id: int) -> RowTest:
         code = cols.unit_code(unit_id)
         if code is None:
             return bytes(len(cols))
-        return _marks(map(or_, map(eq, cols.giver, repeat(code)),
+        return bytes(map(or_, map(eq, cols.giver, repeat(code)),
                           map(eq, cols.taker, repeat(code))))  # fmt: skip
 
     return RowTest(lambda r: unit_id in (r.rotation.from_id, r.rotation.to_id), on_columns)
@@ -118,7 +114,7 @@ def quarter_test(quarter: Quarter) -> RowTest:
         starts = bytes(d and v <= last for d, v in zip(dates, cols.values, strict=True))
         ends = bytes(v is None or (d and v >= first) for d, v in zip(dates, cols.values,
                                                                       strict=True))  # fmt: skip
-        return _marks(map(and_, map(starts.__getitem__, cols.start),
+        return bytes(map(and_, map(starts.__getitem__, cols.start),
                           map(ends.__getitem__, cols.end)))  # fmt: skip
 
     def on_record(r: RotationRow) -> bool:
